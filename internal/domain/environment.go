@@ -1,0 +1,88 @@
+package domain
+
+import "time"
+
+// The two environments every account has. Development is first in the
+// promotion order, production last; neither can be deleted.
+const (
+	Development = "development"
+	Production  = "production"
+)
+
+// Environment is one step of the promotion order.
+type Environment struct {
+	Slug                  string    `json:"slug" doc:"Immutable identifier, used in paths." example:"staging"`
+	Name                  string    `json:"name" doc:"Display name."`
+	Description           string    `json:"description" doc:"Free-text description."`
+	ObfuscateCustomerData bool      `json:"obfuscate_customer_data" doc:"Whether viewer tokens see tenant properties redacted in this environment."`
+	Position              int       `json:"position" readOnly:"true" doc:"1-based place in the promotion order: development is 1, production is last."`
+	Builtin               bool      `json:"builtin" readOnly:"true" doc:"True for development and production, which cannot be deleted."`
+	Version               int64     `json:"version" readOnly:"true" doc:"Incremented on every write; send it in If-Match to update exactly this version."`
+	CreatedAt             time.Time `json:"created_at" readOnly:"true"`
+	UpdatedAt             time.Time `json:"updated_at" readOnly:"true"`
+}
+
+// EnvironmentInput is the writable part of an environment.
+type EnvironmentInput struct {
+	Name                  string `json:"name" maxLength:"255" doc:"Display name."`
+	Description           string `json:"description,omitempty" doc:"Free-text description."`
+	ObfuscateCustomerData bool   `json:"obfuscate_customer_data,omitempty" doc:"Redact tenant properties for viewer tokens in this environment."`
+}
+
+// Validate checks the writable fields.
+func (in EnvironmentInput) Validate() Problems {
+	var p Problems
+	checkText(&p, "name", in.Name, MaxNameLength, true)
+	checkText(&p, "description", in.Description, MaxDescriptionLength, false)
+	return p
+}
+
+// NewEnvironmentInput is the body of an environment creation.
+type NewEnvironmentInput struct {
+	Slug string `json:"slug" doc:"Immutable identifier: 2–63 characters of lowercase letters, digits and -." example:"staging"`
+	EnvironmentInput
+	CopyFrom string `json:"copy_from,omitempty" doc:"Slug of an environment whose configuration the new one starts with (permissions, roles, hierarchy, OAuth client and webhook configurations, workflows). Identities, assignments, API keys and tenants are never copied; secrets are generated anew."`
+}
+
+// Validate checks a creation request.
+func (in NewEnvironmentInput) Validate() Problems {
+	var p Problems
+	if msg := CheckSlug(in.Slug); msg != "" {
+		p.Add("slug", "%s", msg)
+	}
+	p = append(p, in.EnvironmentInput.Validate()...)
+	if in.CopyFrom != "" && in.CopyFrom == in.Slug {
+		p.Add("copy_from", "must name another environment")
+	}
+	return p
+}
+
+// Below returns the environment directly below slug in the promotion order
+// (the one a change must reach first), and false for the first environment.
+func Below(order []Environment, slug string) (Environment, bool) {
+	for i, e := range order {
+		if e.Slug == slug && i > 0 {
+			return order[i-1], true
+		}
+	}
+	return Environment{}, false
+}
+
+// OrderString renders the promotion order for messages: "development → staging → production".
+func OrderString(order []Environment) string {
+	s := ""
+	for i, e := range order {
+		if i > 0 {
+			s += " → "
+		}
+		s += e.Slug
+	}
+	return s
+}
+
+// Settings are the account-wide settings.
+type Settings struct {
+	ProductionWriteAccess bool      `json:"production_write_access" doc:"Allow workflows to be created and edited directly in production; enables the production_member role."`
+	Version               int64     `json:"version" readOnly:"true"`
+	UpdatedAt             time.Time `json:"updated_at" readOnly:"true"`
+}

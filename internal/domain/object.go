@@ -1,0 +1,67 @@
+package domain
+
+import "time"
+
+// Kind describes one collection of keyed objects.
+type Kind struct {
+	// Name is the stored kind and the audit log's object type.
+	Name string
+	// Noun is how messages name one object of the kind.
+	Noun string
+	// Collection is the path segment of the collection.
+	Collection string
+	// Account is true for account-level kinds (visible from every
+	// environment); the rest are environment-scoped.
+	Account bool
+}
+
+// The keyed object kinds.
+var (
+	KindPermission     = Kind{Name: "permission", Noun: "permission", Collection: "permissions"}
+	KindRole           = Kind{Name: "role", Noun: "role", Collection: "roles"}
+	KindHierarchyNode  = Kind{Name: "hierarchy_node", Noun: "hierarchy node", Collection: "hierarchy-nodes"}
+	KindRoleAssignment = Kind{Name: "role_assignment", Noun: "role assignment", Collection: "role-assignments"}
+	KindOAuthClient    = Kind{Name: "oauth_client", Noun: "OAuth client", Collection: "oauth-clients"}
+	KindWebhook        = Kind{Name: "webhook", Noun: "webhook", Collection: "webhooks"}
+	KindTenant         = Kind{Name: "tenant", Noun: "tenant", Collection: "tenants"}
+	KindWorkflow       = Kind{Name: "workflow", Noun: "workflow", Collection: "workflows"}
+	KindIdentity       = Kind{Name: "identity", Noun: "identity", Collection: "identities", Account: true}
+)
+
+// Meta is what the backend records about every keyed object.
+type Meta struct {
+	Environment string    `json:"environment,omitempty" readOnly:"true" doc:"Environment the object lives in (absent for account-level objects)."`
+	Version     int64     `json:"version,omitempty" readOnly:"true" doc:"Incremented on every write. Send it in If-Match to write exactly this version; a stale version is refused with 412."`
+	CreatedAt   time.Time `json:"created_at,omitzero" readOnly:"true"`
+	UpdatedAt   time.Time `json:"updated_at,omitzero" readOnly:"true"`
+}
+
+// GetMeta gives access to the metadata of any object embedding Meta.
+func (m *Meta) GetMeta() *Meta { return m }
+
+// Ref points at another object that must exist.
+type Ref struct {
+	Kind Kind
+	Key  string
+	// Field is the attribute holding the reference, for messages.
+	Field string
+}
+
+// Object is implemented by every keyed object type.
+type Object interface {
+	GetMeta() *Meta
+	// ObjectKey is the object's key within its environment.
+	ObjectKey() string
+	// SetObjectKey sets the key from the request path.
+	SetObjectKey(string)
+	// Validate checks the object on its own, without looking at others.
+	Validate() Problems
+	// References lists the objects this one points at.
+	References() []Ref
+}
+
+// Page is one page of a listing.
+type Page[T any] struct {
+	Items      []T    `json:"items" doc:"Objects of this page, in key order."`
+	NextCursor string `json:"next_cursor,omitempty" doc:"Pass as cursor to fetch the next page; absent on the last page."`
+}

@@ -1,0 +1,128 @@
+package domain
+
+import (
+	"net"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits shared by the backend's validation and the provider's plan-time
+// validators.
+const (
+	MaxKeyLength         = 255
+	MaxNameLength        = 255
+	MaxDescriptionLength = 1024
+	MaxURLLength         = 2048
+)
+
+var (
+	keyPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:@-]*$`)
+	slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
+	hexColor    = regexp.MustCompile(`^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$`)
+)
+
+// KeyRule describes the shape of an object key, for documentation.
+const KeyRule = "1–255 characters: letters, digits and _ . : @ -, starting with a letter or digit"
+
+// SlugRule describes the shape of an environment slug, for documentation.
+const SlugRule = "2–63 characters: lowercase letters, digits and -, starting with a letter and not ending with -"
+
+// CheckKey returns a message when key is not a valid object key, else "".
+func CheckKey(key string) string {
+	switch {
+	case key == "":
+		return "must not be empty"
+	case len(key) > MaxKeyLength:
+		return "must be at most 255 characters"
+	case !keyPattern.MatchString(key):
+		return "must be " + KeyRule
+	}
+	return ""
+}
+
+// CheckSlug returns a message when slug is not a valid environment slug.
+func CheckSlug(slug string) string {
+	if len(slug) < 2 || len(slug) > 63 || !slugPattern.MatchString(slug) {
+		return "must be " + SlugRule
+	}
+	return ""
+}
+
+// CheckHexColor returns a message when s is not a #RGB or #RRGGBB colour.
+func CheckHexColor(s string) string {
+	if !hexColor.MatchString(s) {
+		return "must be a hex colour such as #0A7 or #00AA77"
+	}
+	return ""
+}
+
+// CheckEmail returns a message when s is not a plain email address.
+func CheckEmail(s string) string {
+	addr, err := mail.ParseAddress(s)
+	if err != nil || addr.Address != s || addr.Name != "" {
+		return "must be an email address such as ada@example.com"
+	}
+	if at := strings.LastIndexByte(s, '@'); at < 1 || !strings.Contains(s[at+1:], ".") {
+		return "must be an email address with a domain, such as ada@example.com"
+	}
+	return ""
+}
+
+// CheckHTTPURL returns a message when s is not an absolute http(s) URL.
+func CheckHTTPURL(s string) string {
+	if len(s) > MaxURLLength {
+		return "must be at most 2048 characters"
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "must be an absolute http or https URL"
+	}
+	return ""
+}
+
+// CheckRedirectURI returns a message when s is not an acceptable OAuth
+// redirect URI: absolute https, or http only for a loopback host.
+func CheckRedirectURI(s string) string {
+	if msg := CheckHTTPURL(s); msg != "" {
+		return msg
+	}
+	u, _ := url.Parse(s)
+	if u.Fragment != "" {
+		return "must not contain a fragment"
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return "must use https (http is allowed only for localhost)"
+	}
+	return ""
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// checkText validates a free-text field's length in characters.
+func checkText(p *Problems, field, value string, max int, required bool) {
+	n := utf8.RuneCountInString(value)
+	switch {
+	case required && strings.TrimSpace(value) == "":
+		p.Add(field, "must not be empty")
+	case n > max:
+		p.Add(field, "must be at most %d characters (got %d)", max, n)
+	case !utf8.ValidString(value):
+		p.Add(field, "must be valid UTF-8")
+	}
+}
+
+// checkKeyField validates a key-shaped field.
+func checkKeyField(p *Problems, field, value string) {
+	if msg := CheckKey(value); msg != "" {
+		p.Add(field, "%s", msg)
+	}
+}

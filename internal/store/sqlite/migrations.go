@@ -1,0 +1,141 @@
+package sqlite
+
+// migrations are applied in order at open, each in its own transaction, and
+// recorded in schema_migrations. Never edit a released migration: append.
+var migrations = []string{
+	// 1: the spine.
+	`
+CREATE TABLE environments (
+	slug TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	obfuscate_customer_data INTEGER NOT NULL DEFAULT 0,
+	builtin INTEGER NOT NULL DEFAULT 0,
+	-- rank orders environments; production holds the largest value and a new
+	-- environment takes the next rank below it, so the order never changes.
+	rank INTEGER NOT NULL UNIQUE,
+	version INTEGER NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+INSERT INTO environments (slug, name, builtin, rank, version, created_at, updated_at) VALUES
+	('development', 'Development', 1, 0, 1, CAST(unixepoch('subsec') * 1000000 AS INTEGER), CAST(unixepoch('subsec') * 1000000 AS INTEGER)),
+	('production', 'Production', 1, 9223372036854775807, 1, CAST(unixepoch('subsec') * 1000000 AS INTEGER), CAST(unixepoch('subsec') * 1000000 AS INTEGER));
+
+CREATE TABLE settings (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	production_write_access INTEGER NOT NULL DEFAULT 0,
+	version INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL
+);
+INSERT INTO settings (id, production_write_access, version, updated_at)
+	VALUES (1, 0, 1, CAST(unixepoch('subsec') * 1000000 AS INTEGER));
+
+CREATE TABLE tokens (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	role TEXT NOT NULL,
+	prefix TEXT NOT NULL,
+	hash BLOB NOT NULL,
+	version INTEGER NOT NULL,
+	created_at INTEGER NOT NULL
+);
+
+CREATE TABLE api_keys (
+	id TEXT PRIMARY KEY,
+	environment TEXT NOT NULL REFERENCES environments (slug) ON DELETE CASCADE,
+	name TEXT NOT NULL,
+	scope TEXT NOT NULL,
+	prefix TEXT NOT NULL,
+	hash BLOB NOT NULL,
+	version INTEGER NOT NULL,
+	created_at INTEGER NOT NULL
+);
+CREATE INDEX api_keys_environment ON api_keys (environment, id);
+
+-- Keyed objects of every kind; account-level objects have environment ''.
+CREATE TABLE objects (
+	environment TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	key TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	body BLOB NOT NULL,
+	created_at INTEGER NOT NULL,
+	updated_at INTEGER NOT NULL,
+	PRIMARY KEY (environment, kind, key)
+) WITHOUT ROWID;
+
+-- refs are the joins between objects (role → permission, node → parent,
+-- assignment → identity, role and node). A referenced object cannot be
+-- deleted: the foreign key on the target is the backstop behind the
+-- backend's own check, which names the referrers.
+CREATE TABLE refs (
+	environment TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	key TEXT NOT NULL,
+	target_environment TEXT NOT NULL,
+	target_kind TEXT NOT NULL,
+	target_key TEXT NOT NULL,
+	PRIMARY KEY (environment, kind, key, target_environment, target_kind, target_key),
+	FOREIGN KEY (environment, kind, key) REFERENCES objects (environment, kind, key) ON DELETE CASCADE,
+	FOREIGN KEY (target_environment, target_kind, target_key) REFERENCES objects (environment, kind, key)
+) WITHOUT ROWID;
+CREATE INDEX refs_target ON refs (target_environment, target_kind, target_key, environment, kind, key);
+
+CREATE TABLE uniques (
+	environment TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	name TEXT NOT NULL,
+	value TEXT NOT NULL,
+	key TEXT NOT NULL,
+	PRIMARY KEY (environment, kind, name, value),
+	FOREIGN KEY (environment, kind, key) REFERENCES objects (environment, kind, key) ON DELETE CASCADE
+) WITHOUT ROWID;
+CREATE INDEX uniques_owner ON uniques (environment, kind, key);
+
+CREATE TABLE secrets (
+	environment TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	key TEXT NOT NULL,
+	name TEXT NOT NULL,
+	value BLOB NOT NULL,
+	PRIMARY KEY (environment, kind, key, name),
+	FOREIGN KEY (environment, kind, key) REFERENCES objects (environment, kind, key) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE history (
+	environment TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	key TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	body BLOB NOT NULL,
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (environment, kind, key, version),
+	FOREIGN KEY (environment, kind, key) REFERENCES objects (environment, kind, key) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE audit (
+	id INTEGER PRIMARY KEY AUTOINCREMENT,
+	at INTEGER NOT NULL,
+	actor TEXT NOT NULL,
+	action TEXT NOT NULL,
+	environment TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	key TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	detail BLOB
+);
+CREATE INDEX audit_environment ON audit (environment, id);
+
+CREATE TABLE idempotency (
+	principal TEXT NOT NULL,
+	key TEXT NOT NULL,
+	fingerprint BLOB NOT NULL,
+	status INTEGER NOT NULL,
+	body BLOB NOT NULL,
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (principal, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotency_created ON idempotency (created_at);
+`,
+}

@@ -1,0 +1,107 @@
+package sqlite
+
+// Every statement the store runs, prepared once per connection pool at open.
+const (
+	environmentColumns = `slug, name, description, obfuscate_customer_data, builtin, version, created_at, updated_at`
+	auditColumns       = `SELECT id, at, actor, action, environment, kind, key, version, detail FROM audit`
+
+	sqlEnvironments        = `SELECT ` + environmentColumns + ` FROM environments ORDER BY rank`
+	sqlEnvironment         = `SELECT ` + environmentColumns + ` FROM environments WHERE slug = ?`
+	sqlEnvironmentPosition = `SELECT count(*) FROM environments WHERE rank <= (SELECT rank FROM environments WHERE slug = ?)`
+	sqlEnvironmentExists   = `SELECT count(*) FROM environments WHERE slug = ?`
+	sqlInsertEnvironment   = `INSERT INTO environments (` + environmentColumns + `, rank)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`
+	sqlUpdateEnvironment        = `UPDATE environments SET name = ?, description = ?, obfuscate_customer_data = ?, version = ?, updated_at = ? WHERE slug = ?`
+	sqlDeleteEnvironmentObjects = `DELETE FROM objects WHERE environment = ?`
+	sqlDeleteEnvironment        = `DELETE FROM environments WHERE slug = ?`
+	sqlSettings                 = `SELECT production_write_access, version, updated_at FROM settings WHERE id = 1`
+	sqlPutSettings              = `UPDATE settings SET production_write_access = ?, version = ?, updated_at = ? WHERE id = 1`
+	sqlInsertToken              = `INSERT INTO tokens (id, name, role, prefix, hash, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	sqlToken                    = `SELECT id, name, role, prefix, version, created_at, hash FROM tokens WHERE id = ?`
+	sqlTokens                   = `SELECT id, name, role, prefix, version, created_at FROM tokens WHERE id > ? ORDER BY id LIMIT ?`
+	sqlDeleteToken              = `DELETE FROM tokens WHERE id = ?`
+	sqlCountTokens              = `SELECT count(*) FROM tokens`
+	sqlInsertAPIKey             = `INSERT INTO api_keys (id, environment, name, scope, prefix, hash, version, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlAPIKey                   = `SELECT id, environment, name, scope, prefix, version, created_at, hash FROM api_keys WHERE id = ?`
+	sqlAPIKeys                  = `SELECT id, environment, name, scope, prefix, version, created_at FROM api_keys WHERE environment = ? AND id > ? ORDER BY id LIMIT ?`
+	sqlUpdateAPIKey             = `UPDATE api_keys SET name = ?, scope = ?, version = ? WHERE id = ?`
+	sqlDeleteAPIKey             = `DELETE FROM api_keys WHERE id = ?`
+	sqlObject                   = `SELECT environment, kind, key, version, body, created_at, updated_at FROM objects WHERE environment = ? AND kind = ? AND key = ?`
+	sqlObjects                  = `SELECT environment, kind, key, version, body, created_at, updated_at FROM objects
+			WHERE environment = ? AND kind = ? AND key > ? ORDER BY key LIMIT ?`
+	sqlObjectsReferencing = `SELECT o.environment, o.kind, o.key, o.version, o.body, o.created_at, o.updated_at
+			FROM refs r JOIN objects o ON o.environment = r.environment AND o.kind = r.kind AND o.key = r.key
+			WHERE r.target_environment = ? AND r.target_kind = ? AND r.target_key = ?
+			  AND r.environment = ? AND r.kind = ? AND r.key > ?
+			ORDER BY r.key LIMIT ?`
+	sqlObjectExists = `SELECT count(*) FROM objects WHERE environment = ? AND kind = ? AND key = ?`
+	sqlUniqueHolder = `SELECT key FROM uniques WHERE environment = ? AND kind = ? AND name = ? AND value = ?`
+	sqlUpsertObject = `INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (environment, kind, key) DO UPDATE SET version = excluded.version, body = excluded.body, updated_at = excluded.updated_at`
+	sqlDeleteRefs    = `DELETE FROM refs WHERE environment = ? AND kind = ? AND key = ?`
+	sqlInsertRef     = `INSERT OR IGNORE INTO refs (environment, kind, key, target_environment, target_kind, target_key) VALUES (?, ?, ?, ?, ?, ?)`
+	sqlDeleteUniques = `DELETE FROM uniques WHERE environment = ? AND kind = ? AND key = ?`
+	sqlInsertUnique  = `INSERT INTO uniques (environment, kind, name, value, key) VALUES (?, ?, ?, ?, ?)`
+	sqlDeleteObject  = `DELETE FROM objects WHERE environment = ? AND kind = ? AND key = ?`
+	sqlReferrers     = `SELECT environment, kind, key FROM refs WHERE target_environment = ? AND target_kind = ? AND target_key = ?
+		ORDER BY environment, kind, key LIMIT ?`
+	sqlCountObjects = `SELECT count(*) FROM objects WHERE environment = ? AND kind = ?`
+	sqlPutSecret    = `INSERT INTO secrets (environment, kind, key, name, value) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (environment, kind, key, name) DO UPDATE SET value = excluded.value`
+	sqlSecret        = `SELECT value FROM secrets WHERE environment = ? AND kind = ? AND key = ? AND name = ?`
+	sqlAppendHistory = `INSERT INTO history (environment, kind, key, version, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`
+	sqlHistory       = `SELECT environment, kind, key, version, body, created_at, created_at FROM history
+		WHERE environment = ? AND kind = ? AND key = ? AND version < ? ORDER BY version DESC LIMIT ?`
+	sqlAppendAudit              = `INSERT INTO audit (at, actor, action, environment, kind, key, version, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlAudit                    = auditColumns + ` WHERE id < ? ORDER BY id DESC LIMIT ?`
+	sqlAuditOfEnvironment       = auditColumns + ` WHERE environment = ? AND id < ? ORDER BY id DESC LIMIT ?`
+	sqlIdempotencyRecord        = `SELECT fingerprint, status, body, created_at FROM idempotency WHERE principal = ? AND key = ?`
+	sqlPutIdempotencyRecord     = `INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`
+	sqlExpireIdempotencyRecords = `DELETE FROM idempotency WHERE created_at < ?`
+)
+
+var statements = []string{
+	sqlEnvironments,
+	sqlEnvironment,
+	sqlEnvironmentPosition,
+	sqlEnvironmentExists,
+	sqlInsertEnvironment,
+	sqlUpdateEnvironment,
+	sqlDeleteEnvironmentObjects,
+	sqlDeleteEnvironment,
+	sqlSettings,
+	sqlPutSettings,
+	sqlInsertToken,
+	sqlToken,
+	sqlTokens,
+	sqlDeleteToken,
+	sqlCountTokens,
+	sqlInsertAPIKey,
+	sqlAPIKey,
+	sqlAPIKeys,
+	sqlUpdateAPIKey,
+	sqlDeleteAPIKey,
+	sqlObject,
+	sqlObjects,
+	sqlObjectsReferencing,
+	sqlObjectExists,
+	sqlUniqueHolder,
+	sqlUpsertObject,
+	sqlDeleteRefs,
+	sqlInsertRef,
+	sqlDeleteUniques,
+	sqlInsertUnique,
+	sqlDeleteObject,
+	sqlReferrers,
+	sqlCountObjects,
+	sqlPutSecret,
+	sqlSecret,
+	sqlAppendHistory,
+	sqlHistory,
+	sqlAppendAudit,
+	sqlAudit,
+	sqlAuditOfEnvironment,
+	sqlIdempotencyRecord,
+	sqlPutIdempotencyRecord,
+	sqlExpireIdempotencyRecords,
+}

@@ -1,0 +1,181 @@
+// Package store persists Arbor's state. Store is the interface the backend
+// uses; the sqlite package implements it, and storetest holds the test-suite
+// every implementation must pass. Nothing outside the implementations knows
+// which database is underneath.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+var (
+	// ErrNotFound is returned when a row does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrExists is returned when an insert meets an existing row.
+	ErrExists = errors.New("already exists")
+)
+
+// UniqueError is returned by PutObject when a unique value is already held
+// by another object of the same kind and environment.
+type UniqueError struct {
+	Name, Value string
+	// Holder is the key of the object already holding the value.
+	Holder string
+}
+
+func (e *UniqueError) Error() string {
+	return fmt.Sprintf("%s %q is already used by %q", e.Name, e.Value, e.Holder)
+}
+
+// ReferencedError is returned by DeleteObject when other objects still
+// point at the one being deleted.
+type ReferencedError struct {
+	By []Ref
+}
+
+func (e *ReferencedError) Error() string {
+	return fmt.Sprintf("still referenced by %d object(s)", len(e.By))
+}
+
+// DanglingError is returned by PutObject when a reference points at an
+// object that does not exist.
+type DanglingError struct {
+	To Ref
+}
+
+func (e *DanglingError) Error() string {
+	return fmt.Sprintf("%s %q does not exist", e.To.Kind, e.To.Key)
+}
+
+// Store is a transactional store.
+type Store interface {
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Update runs fn in a read-write transaction, committed only if fn
+	// returns nil. Every write the backend makes goes through Update.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// Close releases the store's resources.
+	Close() error
+}
+
+// Object is a keyed object as stored: its envelope and its JSON body.
+type Object struct {
+	// Environment is "" for account-level objects.
+	Environment string
+	Kind        string
+	Key         string
+	Version     int64
+	Body        []byte
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Ref addresses an object.
+type Ref struct {
+	Environment, Kind, Key string
+}
+
+// Unique is a value that no two objects of one kind in one environment may
+// share, such as an identity's email.
+type Unique struct {
+	Name, Value string
+}
+
+// Query selects objects of one kind in one environment, in key order.
+type Query struct {
+	Environment string
+	Kind        string
+	// After is an exclusive lower bound on the key, for pagination.
+	After string
+	// Limit caps the number of objects returned; 0 means no limit.
+	Limit int
+	// ReferencesTo keeps only objects that reference this object.
+	ReferencesTo *Ref
+}
+
+// IdempotencyRecord is the remembered outcome of a POST made with an
+// Idempotency-Key.
+type IdempotencyRecord struct {
+	Principal   string
+	Key         string
+	Fingerprint []byte
+	Status      int
+	// Body is sealed by the backend: it may hold a secret shown once.
+	Body      []byte
+	CreatedAt time.Time
+}
+
+// AuditQuery selects audit entries, newest first.
+type AuditQuery struct {
+	Environment string
+	// Before is an exclusive upper bound on the entry id, for pagination.
+	Before int64
+	Limit  int
+}
+
+// Tx is one transaction. Methods on a Tx from View fail on writes.
+type Tx interface {
+	// Environments returns every environment in promotion order, with
+	// Position set.
+	Environments() ([]domain.Environment, error)
+	Environment(slug string) (domain.Environment, error)
+	// InsertEnvironment places a new environment just below production.
+	InsertEnvironment(e domain.Environment) error
+	// UpdateEnvironment writes the mutable fields of an environment.
+	UpdateEnvironment(e domain.Environment) error
+	// DeleteEnvironment removes an environment and everything in it.
+	DeleteEnvironment(slug string) error
+
+	Settings() (domain.Settings, error)
+	PutSettings(s domain.Settings) error
+
+	InsertToken(t domain.Token, hash []byte) error
+	// Token returns a token and its secret's hash.
+	Token(id string) (domain.Token, []byte, error)
+	Tokens(after string, limit int) ([]domain.Token, error)
+	DeleteToken(id string) error
+	CountTokens() (int, error)
+
+	InsertAPIKey(k domain.APIKey, hash []byte) error
+	// APIKey returns a key and its secret's hash.
+	APIKey(id string) (domain.APIKey, []byte, error)
+	APIKeys(env, after string, limit int) ([]domain.APIKey, error)
+	UpdateAPIKey(k domain.APIKey) error
+	DeleteAPIKey(id string) error
+
+	Object(env, kind, key string) (Object, error)
+	Objects(q Query) ([]Object, error)
+	// PutObject inserts or replaces an object with its references and
+	// unique values, replacing the ones it had.
+	PutObject(o Object, refs []Ref, uniques []Unique) error
+	// DeleteObject removes an object; it fails with a ReferencedError while
+	// others reference it.
+	DeleteObject(env, kind, key string) error
+	// Referrers lists up to limit objects that reference to (0 = all).
+	Referrers(to Ref, limit int) ([]Ref, error)
+	// CountObjects counts the objects of a kind in an environment.
+	CountObjects(env, kind string) (int, error)
+
+	// PutSecret stores a secret value (hashed or sealed by the caller) of an
+	// object; it is removed with the object.
+	PutSecret(o Ref, name string, value []byte) error
+	Secret(o Ref, name string) ([]byte, error)
+
+	// AppendHistory records an immutable snapshot of an object version.
+	AppendHistory(o Object) error
+	// History lists an object's snapshots, newest first, with version < before (0 = all).
+	History(o Ref, before int64, limit int) ([]Object, error)
+
+	AppendAudit(e domain.AuditEntry) error
+	Audit(q AuditQuery) ([]domain.AuditEntry, error)
+
+	IdempotencyRecord(principal, key string) (IdempotencyRecord, error)
+	PutIdempotencyRecord(r IdempotencyRecord) error
+	// ExpireIdempotencyRecords removes records created before t.
+	ExpireIdempotencyRecords(before time.Time) error
+}
