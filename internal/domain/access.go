@@ -73,6 +73,11 @@ func (p Principal) Actor() string {
 	}
 }
 
+// Ref identifies the principal's credential, for idempotency records.
+func (p Principal) Ref() string {
+	return string(p.Kind) + ":" + p.ID
+}
+
 // Action is what a request wants to do, for authorization.
 type Action int
 

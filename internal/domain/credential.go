@@ -111,12 +111,10 @@ func (in APIKeyInput) Validate() Problems {
 	return p
 }
 
-// SecretPrefix is the part of a secret shown in listings.
+// SecretPrefix is the part of a secret shown in listings: the kind and id
+// of a generated secret, and never more than half of any secret.
 func SecretPrefix(secret string) string {
-	if len(secret) > 14 {
-		return secret[:14]
-	}
-	return secret
+	return secret[:min(14, len(secret)/2)]
 }
 
 // Whoami describes the credential of a request.

@@ -65,3 +65,22 @@ type Page[T any] struct {
 	Items      []T    `json:"items" doc:"Objects of this page, in key order."`
 	NextCursor string `json:"next_cursor,omitempty" doc:"Pass as cursor to fetch the next page; absent on the last page."`
 }
+
+// Kinds lists every keyed object kind.
+var Kinds = []Kind{KindPermission, KindRole, KindHierarchyNode, KindRoleAssignment, KindOAuthClient, KindWebhook, KindTenant, KindWorkflow, KindIdentity}
+
+// KindNamed returns the kind with the given stored name.
+func KindNamed(name string) (Kind, bool) {
+	for _, k := range Kinds {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Kind{}, false
+}
+
+// ObjectPtr constrains a type parameter to pointers to an object type.
+type ObjectPtr[T any] interface {
+	*T
+	Object
+}

@@ -223,3 +223,10 @@ func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
 func micros(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// Backup writes a consistent copy of the database to path (which must not
+// exist) while the store stays in use: VACUUM INTO reads one snapshot.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	_, err := s.reader.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return err
+}

@@ -1,0 +1,142 @@
+package backend
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+type healthOutput struct {
+	Body struct {
+		Status string `json:"status" example:"ok" doc:"ok when the backend and its store answer."`
+	}
+}
+
+type whoamiOutput struct {
+	Body domain.Whoami
+}
+
+type settingsOutput struct {
+	ETag string `header:"ETag"`
+	Body domain.Settings
+}
+
+type putSettingsInput struct {
+	Conditions
+	Body domain.Settings
+}
+
+type auditInput struct {
+	Environment string `query:"environment" doc:"Only entries of this environment."`
+	Cursor      string `query:"cursor" doc:"Opaque cursor from the previous page's next_cursor."`
+	Limit       int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+}
+
+type auditOutput struct {
+	Body domain.Page[domain.AuditEntry]
+}
+
+func (s *Server) registerAccountRoutes() {
+	health := op(http.MethodGet, "/healthz", "health", "Health check", "account")
+	health.Security = []map[string][]string{}
+	health.Description = "Answers 200 when the backend and its store answer. Needs no credential."
+	huma.Register(s.api, *health, func(ctx context.Context, _ *struct{}) (*healthOutput, error) {
+		if err := s.store.View(ctx, func(tx store.Tx) error { _, err := tx.Settings(); return err }); err != nil {
+			s.log.ErrorContext(ctx, "health check failed", "error", err)
+			return nil, newAPIError(domain.Errorf(domain.CodeInternal, "the store does not answer"))
+		}
+		out := &healthOutput{}
+		out.Body.Status = "ok"
+		return out, nil
+	})
+
+	huma.Register(s.api, *op(http.MethodGet, "/v1/whoami", "whoami", "Describe the request's credential", "account"),
+		func(ctx context.Context, _ *struct{}) (*whoamiOutput, error) {
+			p := principalFrom(ctx)
+			return &whoamiOutput{Body: domain.Whoami{Kind: p.Kind, ID: p.ID, Name: p.Name, Role: p.Role, Environment: p.Environment, Scope: p.Scope}}, nil
+		})
+
+	huma.Register(s.api, *op(http.MethodGet, "/v1/settings", "get_settings", "Get account settings", "account"),
+		func(ctx context.Context, _ *struct{}) (*settingsOutput, error) {
+			var st domain.Settings
+			err := s.view(ctx, "", func(tx store.Tx, _ domain.Environment, _ domain.Principal) error {
+				var err error
+				st, err = tx.Settings()
+				return err
+			})
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return &settingsOutput{ETag: etag(st.Version), Body: st}, nil
+		})
+
+	put := op(http.MethodPut, "/v1/settings", "put_settings", "Replace account settings", "account")
+	put.Description = "Owner or admin tokens only."
+	huma.Register(s.api, *put, func(ctx context.Context, in *putSettingsInput) (*settingsOutput, error) {
+		var st domain.Settings
+		err := s.update(ctx, "", domain.ActAdminister, func(w *write) error {
+			old, err := w.tx.Settings()
+			if err != nil {
+				return err
+			}
+			if err := in.check("settings", "account", true, old.Version); err != nil {
+				return err
+			}
+			st = domain.Settings{ProductionWriteAccess: in.Body.ProductionWriteAccess, Version: old.Version + 1, UpdatedAt: w.now}
+			if err := w.tx.PutSettings(st); err != nil {
+				return err
+			}
+			return w.audit("update", "settings", "account", st.Version, map[string]bool{"production_write_access": st.ProductionWriteAccess})
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &settingsOutput{ETag: etag(st.Version), Body: st}, nil
+	})
+
+	audit := op(http.MethodGet, "/v1/audit", "list_audit", "List the audit log", "account")
+	audit.Description = "Every write, newest first. Owner or admin tokens only."
+	huma.Register(s.api, *audit, func(ctx context.Context, in *auditInput) (*auditOutput, error) {
+		var before int64
+		if in.Cursor != "" {
+			b, err := base64.RawURLEncoding.DecodeString(in.Cursor)
+			if err == nil {
+				before, err = strconv.ParseInt(string(b), 10, 64)
+			}
+			if err != nil {
+				return nil, s.fail(ctx, (&domain.Problems{{Field: "cursor", Message: "is not a cursor returned by this API"}}).Err())
+			}
+		}
+		limit := in.Limit
+		if limit <= 0 {
+			limit = 100
+		}
+		out := &auditOutput{Body: domain.Page[domain.AuditEntry]{Items: []domain.AuditEntry{}}}
+		p := principalFrom(ctx)
+		err := s.store.View(ctx, func(tx store.Tx) error {
+			if _, err := s.access(tx, p, "", domain.ActAdminister); err != nil {
+				return err
+			}
+			entries, err := tx.Audit(store.AuditQuery{Environment: in.Environment, Before: before, Limit: limit + 1})
+			if err != nil {
+				return err
+			}
+			if len(entries) > limit {
+				entries = entries[:limit]
+				out.Body.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(entries[limit-1].ID, 10)))
+			}
+			out.Body.Items = append(out.Body.Items, entries...)
+			return nil
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return out, nil
+	})
+}

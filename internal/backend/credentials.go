@@ -1,0 +1,335 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+type tokenOutput struct {
+	Status int
+	Body   domain.Token
+}
+
+type tokensOutput struct {
+	Body domain.Page[domain.Token]
+}
+
+type createTokenInput struct {
+	IdempotencyHeader
+	Body domain.TokenInput
+}
+
+type tokenParam struct {
+	ID string `path:"id" doc:"Token id."`
+}
+
+type apiKeyOutput struct {
+	Status int
+	ETag   string `header:"ETag"`
+	Body   domain.APIKey
+}
+
+type apiKeysOutput struct {
+	Body domain.Page[domain.APIKey]
+}
+
+type createAPIKeyInput struct {
+	EnvParam
+	IdempotencyHeader
+	Body domain.APIKeyInput
+}
+
+type APIKeyParams struct {
+	Env string `path:"env" doc:"Environment slug."`
+	ID  string `path:"id" doc:"API key id."`
+}
+
+type putAPIKeyInput struct {
+	APIKeyParams
+	Conditions
+	Body domain.APIKeyInput
+}
+
+type deleteAPIKeyInput struct {
+	APIKeyParams
+	Conditions
+}
+
+type listKeysInput struct {
+	EnvParam
+	PageParams
+}
+
+func (s *Server) registerCredentialRoutes() {
+	s.registerTokenRoutes()
+	s.registerAPIKeyRoutes()
+}
+
+func (s *Server) registerTokenRoutes() {
+	const tag = "tokens"
+	create := op(http.MethodPost, "/v1/tokens", "create_token", "Create an account token", tag)
+	create.Description = "The secret is in this response only; it is stored hashed. Owner or admin tokens only; only owners create owner tokens."
+	create.DefaultStatus = http.StatusCreated
+	huma.Register(s.api, *create, func(ctx context.Context, in *createTokenInput) (*tokenOutput, error) {
+		if err := in.Body.Validate().Err(); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		act := domain.ActAdminister
+		if in.Body.Role == domain.RoleOwner {
+			act = domain.ActGrantOwner
+		}
+		var tok *domain.Token
+		err := s.update(ctx, "", act, func(w *write) error {
+			var err error
+			tok, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/tokens", in.Body), func() (*domain.Token, error) {
+				id, secret := domain.NewSecret(domain.TokenPrefix)
+				t := domain.Token{ID: id, Name: in.Body.Name, Role: in.Body.Role, Prefix: domain.SecretPrefix(secret), Version: 1, CreatedAt: w.now}
+				if err := w.tx.InsertToken(t, domain.HashSecret(secret)); err != nil {
+					return nil, err
+				}
+				t.Secret = secret
+				return &t, w.audit("create", "token", id, 1, map[string]domain.Role{"role": t.Role})
+			})
+			return err
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &tokenOutput{Status: http.StatusCreated, Body: *tok}, nil
+	})
+
+	huma.Register(s.api, *op(http.MethodGet, "/v1/tokens", "list_tokens", "List account tokens", tag),
+		func(ctx context.Context, in *PageParams) (*tokensOutput, error) {
+			after, err := in.after()
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			out := &tokensOutput{Body: domain.Page[domain.Token]{Items: []domain.Token{}}}
+			err = s.store.View(ctx, func(tx store.Tx) error {
+				if _, err := s.access(tx, principalFrom(ctx), "", domain.ActAdminister); err != nil {
+					return err
+				}
+				toks, err := tx.Tokens(after, in.limit()+1)
+				if err != nil {
+					return err
+				}
+				if len(toks) > in.limit() {
+					toks = toks[:in.limit()]
+					out.Body.NextCursor = cursorAfter(toks[len(toks)-1].ID)
+				}
+				out.Body.Items = append(out.Body.Items, toks...)
+				return nil
+			})
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return out, nil
+		})
+
+	huma.Register(s.api, *op(http.MethodGet, "/v1/tokens/{id}", "get_token", "Get an account token", tag),
+		func(ctx context.Context, in *tokenParam) (*tokenOutput, error) {
+			var tok domain.Token
+			err := s.store.View(ctx, func(tx store.Tx) error {
+				if _, err := s.access(tx, principalFrom(ctx), "", domain.ActAdminister); err != nil {
+					return err
+				}
+				var err error
+				tok, _, err = tx.Token(in.ID)
+				if errors.Is(err, store.ErrNotFound) {
+					return domain.NotFound("token", in.ID)
+				}
+				return err
+			})
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return &tokenOutput{Status: http.StatusOK, Body: tok}, nil
+		})
+
+	del := op(http.MethodDelete, "/v1/tokens/{id}", "delete_token", "Revoke an account token", tag)
+	del.Description = "The token stops working at once. The last owner token cannot be revoked."
+	del.DefaultStatus = http.StatusNoContent
+	huma.Register(s.api, *del, func(ctx context.Context, in *tokenParam) (*struct{}, error) {
+		err := s.update(ctx, "", domain.ActAdminister, func(w *write) error {
+			tok, _, err := w.tx.Token(in.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return domain.NotFound("token", in.ID)
+			}
+			if err != nil {
+				return err
+			}
+			if tok.Role == domain.RoleOwner {
+				if err := w.p.Authorize(domain.ActGrantOwner, domain.EnvAccess{}, false); err != nil {
+					return err
+				}
+				if owners, err := countOwners(w.tx); err != nil {
+					return err
+				} else if owners == 1 {
+					return domain.Errorf(domain.CodeConflict, "token %s is the last owner token; create another owner token first", in.ID)
+				}
+			}
+			if err := w.tx.DeleteToken(in.ID); err != nil {
+				return err
+			}
+			return w.audit("delete", "token", in.ID, tok.Version, nil)
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return nil, nil
+	})
+}
+
+func countOwners(tx store.Tx) (int, error) {
+	toks, err := tx.Tokens("", 0)
+	n := 0
+	for _, t := range toks {
+		if t.Role == domain.RoleOwner {
+			n++
+		}
+	}
+	return n, err
+}
+
+func (s *Server) registerAPIKeyRoutes() {
+	const tag = "api-keys"
+	base := "/v1/environments/{env}/api-keys"
+	create := op(http.MethodPost, base, "create_api_key", "Create an environment API key", tag)
+	create.Description = "The secret is in this response only; it is stored hashed. The key reaches only this environment. Owner or admin tokens only."
+	create.DefaultStatus = http.StatusCreated
+	huma.Register(s.api, *create, func(ctx context.Context, in *createAPIKeyInput) (*apiKeyOutput, error) {
+		if err := in.Body.Validate().Err(); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		var key *domain.APIKey
+		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
+			var err error
+			key, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/environments/"+in.Env+"/api-keys", in.Body), func() (*domain.APIKey, error) {
+				id, secret := domain.NewSecret(domain.APIKeyPrefix)
+				k := domain.APIKey{ID: id, Environment: w.env.Slug, Name: in.Body.Name, Scope: in.Body.Scope, Prefix: domain.SecretPrefix(secret), Version: 1, CreatedAt: w.now}
+				if err := w.tx.InsertAPIKey(k, domain.HashSecret(secret)); err != nil {
+					return nil, err
+				}
+				k.Secret = secret
+				return &k, w.audit("create", "api_key", id, 1, map[string]domain.Scope{"scope": k.Scope})
+			})
+			return err
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &apiKeyOutput{Status: http.StatusCreated, ETag: etag(key.Version), Body: *key}, nil
+	})
+
+	huma.Register(s.api, *op(http.MethodGet, base, "list_api_keys", "List an environment's API keys", tag),
+		func(ctx context.Context, in *listKeysInput) (*apiKeysOutput, error) {
+			after, err := in.after()
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			out := &apiKeysOutput{Body: domain.Page[domain.APIKey]{Items: []domain.APIKey{}}}
+			err = s.store.View(ctx, func(tx store.Tx) error {
+				env, err := s.access(tx, principalFrom(ctx), in.Env, domain.ActAdminister)
+				if err != nil {
+					return err
+				}
+				keys, err := tx.APIKeys(env.Slug, after, in.limit()+1)
+				if err != nil {
+					return err
+				}
+				if len(keys) > in.limit() {
+					keys = keys[:in.limit()]
+					out.Body.NextCursor = cursorAfter(keys[len(keys)-1].ID)
+				}
+				out.Body.Items = append(out.Body.Items, keys...)
+				return nil
+			})
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return out, nil
+		})
+
+	// loadKey finds a key of the environment; a key of another environment
+	// is not found, exactly like a missing one.
+	loadKey := func(tx store.Tx, env, id string) (domain.APIKey, error) {
+		k, _, err := tx.APIKey(id)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && k.Environment != env) {
+			return k, domain.Errorf(domain.CodeNotFound, "API key %q not found in environment %s", id, env)
+		}
+		return k, err
+	}
+
+	huma.Register(s.api, *op(http.MethodGet, base+"/{id}", "get_api_key", "Get an environment API key", tag),
+		func(ctx context.Context, in *APIKeyParams) (*apiKeyOutput, error) {
+			var key domain.APIKey
+			err := s.store.View(ctx, func(tx store.Tx) error {
+				env, err := s.access(tx, principalFrom(ctx), in.Env, domain.ActAdminister)
+				if err != nil {
+					return err
+				}
+				key, err = loadKey(tx, env.Slug, in.ID)
+				return err
+			})
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return &apiKeyOutput{Status: http.StatusOK, ETag: etag(key.Version), Body: key}, nil
+		})
+
+	put := op(http.MethodPut, base+"/{id}", "update_api_key", "Rename or re-scope an API key", tag)
+	huma.Register(s.api, *put, func(ctx context.Context, in *putAPIKeyInput) (*apiKeyOutput, error) {
+		if err := in.Body.Validate().Err(); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		var key domain.APIKey
+		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
+			var err error
+			if key, err = loadKey(w.tx, w.env.Slug, in.ID); err != nil {
+				return err
+			}
+			if err := in.check("API key", in.ID, true, key.Version); err != nil {
+				return err
+			}
+			key.Name, key.Scope = in.Body.Name, in.Body.Scope
+			key.Version++
+			if err := w.tx.UpdateAPIKey(key); err != nil {
+				return err
+			}
+			return w.audit("update", "api_key", key.ID, key.Version, map[string]domain.Scope{"scope": key.Scope})
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &apiKeyOutput{Status: http.StatusOK, ETag: etag(key.Version), Body: key}, nil
+	})
+
+	del := op(http.MethodDelete, base+"/{id}", "delete_api_key", "Revoke an API key", tag)
+	del.Description = "The key stops working at once."
+	del.DefaultStatus = http.StatusNoContent
+	huma.Register(s.api, *del, func(ctx context.Context, in *deleteAPIKeyInput) (*struct{}, error) {
+		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
+			key, err := loadKey(w.tx, w.env.Slug, in.ID)
+			if err != nil {
+				return err
+			}
+			if err := in.check("API key", in.ID, true, key.Version); err != nil {
+				return err
+			}
+			if err := w.tx.DeleteAPIKey(key.ID); err != nil {
+				return err
+			}
+			return w.audit("delete", "api_key", key.ID, key.Version, nil)
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return nil, nil
+	})
+}

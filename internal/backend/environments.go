@@ -1,0 +1,203 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+type environmentOutput struct {
+	Status int
+	ETag   string `header:"ETag"`
+	Body   domain.Environment
+}
+
+type environmentsOutput struct {
+	Body domain.Page[domain.Environment]
+}
+
+type createEnvironmentInput struct {
+	IdempotencyHeader
+	Body domain.NewEnvironmentInput
+}
+
+type putEnvironmentInput struct {
+	EnvParam
+	Conditions
+	Body domain.EnvironmentInput
+}
+
+type deleteEnvironmentInput struct {
+	EnvParam
+	Conditions
+	Force bool `query:"force" doc:"Delete the environment even though it still holds objects (they are deleted with it)."`
+}
+
+func (s *Server) registerEnvironmentRoutes() {
+	const tag = "environments"
+	list := op(http.MethodGet, "/v1/environments", "list_environments", "List environments in promotion order", tag)
+	list.Description = "Every environment the credential can see, from development (first) to production (last). An API key sees only its own environment."
+	huma.Register(s.api, *list, func(ctx context.Context, _ *struct{}) (*environmentsOutput, error) {
+		out := &environmentsOutput{Body: domain.Page[domain.Environment]{Items: []domain.Environment{}}}
+		p := principalFrom(ctx)
+		err := s.store.View(ctx, func(tx store.Tx) error {
+			envs, err := tx.Environments()
+			if err != nil {
+				return err
+			}
+			for _, e := range envs {
+				if p.CanSee(domain.EnvAccess{Slug: e.Slug, IsProduction: e.Slug == domain.Production}) {
+					out.Body.Items = append(out.Body.Items, e)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return out, nil
+	})
+
+	create := op(http.MethodPost, "/v1/environments", "create_environment", "Create an environment", tag)
+	create.Description = "The new environment is inserted just below production; the order of environments never changes afterwards. Owner or admin tokens only."
+	create.DefaultStatus = http.StatusCreated
+	huma.Register(s.api, *create, func(ctx context.Context, in *createEnvironmentInput) (*environmentOutput, error) {
+		if err := in.Body.Validate().Err(); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		var env *domain.Environment
+		err := s.update(ctx, "", domain.ActAdminister, func(w *write) error {
+			var err error
+			env, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/environments", in.Body), func() (*domain.Environment, error) {
+				return s.createEnvironment(w, in.Body)
+			})
+			return err
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &environmentOutput{Status: http.StatusCreated, ETag: etag(env.Version), Body: *env}, nil
+	})
+
+	huma.Register(s.api, *op(http.MethodGet, "/v1/environments/{env}", "get_environment", "Get an environment", tag),
+		func(ctx context.Context, in *EnvParam) (*environmentOutput, error) {
+			var env domain.Environment
+			err := s.view(ctx, in.Env, func(_ store.Tx, e domain.Environment, _ domain.Principal) error {
+				env = e
+				return nil
+			})
+			if err != nil {
+				return nil, s.fail(ctx, err)
+			}
+			return &environmentOutput{Status: http.StatusOK, ETag: etag(env.Version), Body: env}, nil
+		})
+
+	put := op(http.MethodPut, "/v1/environments/{env}", "update_environment", "Update an environment", tag)
+	put.Description = "Changes the name, description and data obfuscation of an environment; the slug never changes. Owner or admin tokens only."
+	huma.Register(s.api, *put, func(ctx context.Context, in *putEnvironmentInput) (*environmentOutput, error) {
+		if err := in.Body.Validate().Err(); err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		var env domain.Environment
+		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
+			if err := in.check("environment", in.Env, true, w.env.Version); err != nil {
+				return err
+			}
+			env = w.env
+			env.Name, env.Description, env.ObfuscateCustomerData = in.Body.Name, in.Body.Description, in.Body.ObfuscateCustomerData
+			env.Version++
+			env.UpdatedAt = w.now
+			if err := w.tx.UpdateEnvironment(env); err != nil {
+				return err
+			}
+			return w.audit("update", "environment", env.Slug, env.Version, nil)
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &environmentOutput{Status: http.StatusOK, ETag: etag(env.Version), Body: env}, nil
+	})
+
+	del := op(http.MethodDelete, "/v1/environments/{env}", "delete_environment", "Delete an environment", tag)
+	del.Description = "Development and production cannot be deleted. An environment that still holds objects is deleted only with force=true. Owner or admin tokens only."
+	del.DefaultStatus = http.StatusNoContent
+	huma.Register(s.api, *del, func(ctx context.Context, in *deleteEnvironmentInput) (*struct{}, error) {
+		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
+			if w.env.Builtin {
+				return domain.Errorf(domain.CodeConflict, "environment %s is built in and cannot be deleted", w.env.Slug)
+			}
+			if err := in.check("environment", in.Env, true, w.env.Version); err != nil {
+				return err
+			}
+			if !in.Force {
+				if counts, err := s.contents(w.tx, w.env.Slug); err != nil {
+					return err
+				} else if counts != "" {
+					return domain.Errorf(domain.CodeConflict, "environment %s still holds %s; delete them first, or delete with force=true (arbor_environment.force_destroy)", w.env.Slug, counts)
+				}
+			}
+			if err := w.tx.DeleteEnvironment(w.env.Slug); err != nil {
+				return err
+			}
+			return w.audit("delete", "environment", w.env.Slug, w.env.Version, map[string]bool{"force": in.Force})
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return nil, nil
+	})
+}
+
+func (s *Server) createEnvironment(w *write, in domain.NewEnvironmentInput) (*domain.Environment, error) {
+	env := domain.Environment{Slug: in.Slug, Name: in.Name, Description: in.Description, ObfuscateCustomerData: in.ObfuscateCustomerData,
+		Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
+	if err := w.tx.InsertEnvironment(env); err != nil {
+		if errors.Is(err, store.ErrExists) {
+			hint := "import it to manage it"
+			if in.Slug == domain.Development || in.Slug == domain.Production {
+				hint = "it is built in: read it with the arbor_environment data source or adopt it with terraform import"
+			}
+			return nil, domain.Errorf(domain.CodeConflict, "environment %s already exists; %s", in.Slug, hint)
+		}
+		return nil, err
+	}
+	created, err := w.tx.Environment(in.Slug)
+	if err != nil {
+		return nil, err
+	}
+	w.env = created
+	return &created, w.audit("create", "environment", created.Slug, created.Version, nil)
+}
+
+// contents describes what an environment holds ("3 permissions, 1 API
+// key"), or "" when it is empty.
+func (s *Server) contents(tx store.Tx, env string) (string, error) {
+	var parts []string
+	for _, k := range domain.Kinds {
+		if k.Account {
+			continue
+		}
+		n, err := tx.CountObjects(env, k.Name)
+		if err != nil {
+			return "", err
+		}
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s(s)", n, k.Noun))
+		}
+	}
+	keys, err := tx.APIKeys(env, "", 0)
+	if err != nil {
+		return "", err
+	}
+	if len(keys) > 0 {
+		parts = append(parts, fmt.Sprintf("%d API key(s)", len(keys)))
+	}
+	return strings.Join(parts, ", "), nil
+}

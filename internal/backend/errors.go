@@ -1,0 +1,159 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// statusOf maps each error code to its HTTP status.
+var statusOf = map[domain.Code]int{
+	domain.CodeValidation:         http.StatusBadRequest,
+	domain.CodeUnauthorized:       http.StatusUnauthorized,
+	domain.CodeForbidden:          http.StatusForbidden,
+	domain.CodeNotFound:           http.StatusNotFound,
+	domain.CodeConflict:           http.StatusConflict,
+	domain.CodePromotionRefused:   http.StatusConflict,
+	domain.CodePreconditionFailed: http.StatusPreconditionFailed,
+	domain.CodeTooLarge:           http.StatusRequestEntityTooLarge,
+	domain.CodeRateLimited:        http.StatusTooManyRequests,
+	domain.CodeInternal:           http.StatusInternalServerError,
+}
+
+// domainError lets apiError embed domain.Error without a field named Error.
+type domainError = domain.Error
+
+// apiError is a domain.Error on its way out: huma writes it with its status.
+type apiError struct {
+	domainError
+	status int
+}
+
+var _ huma.StatusError = (*apiError)(nil)
+
+func (e *apiError) GetStatus() int            { return e.status }
+func (e *apiError) ContentType(string) string { return "application/json" }
+func (e *apiError) Unwrap() error             { return &e.domainError }
+
+func newAPIError(de *domain.Error) *apiError {
+	return &apiError{domainError: *de, status: statusOf[de.Code]}
+}
+
+// codeOf maps statuses huma produces by itself back to error codes.
+func codeOf(status int) domain.Code {
+	switch status {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return domain.CodeValidation
+	case http.StatusUnauthorized:
+		return domain.CodeUnauthorized
+	case http.StatusForbidden:
+		return domain.CodeForbidden
+	case http.StatusNotFound, http.StatusMethodNotAllowed:
+		return domain.CodeNotFound
+	case http.StatusConflict:
+		return domain.CodeConflict
+	case http.StatusPreconditionFailed:
+		return domain.CodePreconditionFailed
+	case http.StatusRequestEntityTooLarge:
+		return domain.CodeTooLarge
+	case http.StatusTooManyRequests:
+		return domain.CodeRateLimited
+	}
+	return domain.CodeInternal
+}
+
+// newHumaError turns the errors huma raises itself (malformed JSON, schema
+// violations, oversized bodies) into Arbor's error shape. Schema violations
+// become 400s whose details name the field as the provider names it.
+func newHumaError(status int, msg string, errs ...error) huma.StatusError {
+	if status == http.StatusUnprocessableEntity {
+		status = http.StatusBadRequest
+	}
+	de := &domain.Error{Code: codeOf(status), Message: msg}
+	if de.Code == domain.CodeValidation {
+		de.Message = "invalid request"
+	}
+	if de.Code == domain.CodeInternal {
+		de.Message = "internal error"
+	}
+	for _, err := range errs {
+		if err == nil {
+			continue
+		}
+		var d *huma.ErrorDetail
+		if errors.As(err, &d) {
+			field, message := fieldOf(d.Location), d.Message
+			if m := requiredProperty.FindStringSubmatch(message); m != nil {
+				field, message = joinField(field, m[1]), "is required"
+			}
+			de.Details = append(de.Details, domain.FieldError{Field: field, Message: message})
+			continue
+		}
+		if de.Code != domain.CodeInternal {
+			de.Details = append(de.Details, domain.FieldError{Message: err.Error()})
+		}
+	}
+	if len(de.Details) == 1 && de.Details[0].Field != "" && de.Code == domain.CodeValidation {
+		de.Message = "invalid value for " + de.Details[0].Field
+	}
+	return &apiError{domainError: *de, status: status}
+}
+
+// requiredProperty matches huma's message for a missing required field.
+var requiredProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
+
+func joinField(parent, child string) string {
+	if parent == "" {
+		return child
+	}
+	return parent + "." + child
+}
+
+// fieldOf strips huma's location prefix: "body.branding.logo_url" → "branding.logo_url".
+func fieldOf(location string) string {
+	for _, p := range []string{"body.", "path.", "query.", "header."} {
+		if rest, ok := strings.CutPrefix(location, p); ok {
+			return rest
+		}
+	}
+	if location == "body" {
+		return ""
+	}
+	return location
+}
+
+// fail converts any error a handler meets into one the client can act on.
+// Unexpected errors are logged and reported without their text, which may
+// hold internals.
+func (s *Server) fail(ctx context.Context, err error) error {
+	var de *domain.Error
+	switch {
+	case errors.As(err, &de):
+		ae := newAPIError(de)
+		if de.Code == domain.CodeRateLimited {
+			return huma.ErrorWithHeaders(ae, http.Header{"Retry-After": {"1"}})
+		}
+		return ae
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return newAPIError(domain.Errorf(domain.CodeInternal, "the request was cancelled before it completed"))
+	case errors.Is(err, store.ErrNotFound):
+		return newAPIError(domain.Errorf(domain.CodeNotFound, "not found"))
+	}
+	s.log.ErrorContext(ctx, "request failed", "error", err)
+	return newAPIError(domain.Errorf(domain.CodeInternal, "internal error; the server log has details"))
+}
+
+// writeError writes an error outside huma (authentication, limits, panics).
+func writeError(w http.ResponseWriter, de *domain.Error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(statusOf[de.Code])
+	fmt.Fprintf(w, "%s\n", mustJSON(de))
+}

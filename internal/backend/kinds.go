@@ -1,0 +1,13 @@
+package backend
+
+import "github.com/arborhq/terraform-provider-arbor/internal/domain"
+
+var permissionRules = &rules[domain.Permission]{kind: domain.KindPermission}
+
+type listPermissionsInput struct {
+	ListParams
+}
+
+func (s *Server) registerObjectRoutes() {
+	registerEnvObjects[domain.Permission, *domain.Permission, listPermissionsInput](s, permissionRules, "permissions", nil)
+}

@@ -1,0 +1,224 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+// Route templates the client calls. A test checks each against the
+// backend's OpenAPI document, so client and server cannot drift apart.
+var Routes = []string{
+	"GET /v1/whoami",
+	"GET /v1/settings",
+	"PUT /v1/settings",
+	"GET /v1/audit",
+	"GET /v1/environments",
+	"POST /v1/environments",
+	"GET /v1/environments/{env}",
+	"PUT /v1/environments/{env}",
+	"DELETE /v1/environments/{env}",
+	"POST /v1/tokens",
+	"GET /v1/tokens",
+	"GET /v1/tokens/{id}",
+	"DELETE /v1/tokens/{id}",
+	"POST /v1/environments/{env}/api-keys",
+	"GET /v1/environments/{env}/api-keys",
+	"GET /v1/environments/{env}/api-keys/{id}",
+	"PUT /v1/environments/{env}/api-keys/{id}",
+	"DELETE /v1/environments/{env}/api-keys/{id}",
+}
+
+func envPath(env string) string { return "/v1/environments/" + url.PathEscape(env) }
+
+// Whoami describes the client's credential.
+func (c *Client) Whoami(ctx context.Context) (domain.Whoami, error) {
+	var out domain.Whoami
+	return out, c.do(ctx, http.MethodGet, "/v1/whoami", nil, nil, nil, &out)
+}
+
+// Settings reads the account settings.
+func (c *Client) Settings(ctx context.Context) (domain.Settings, error) {
+	var out domain.Settings
+	return out, c.do(ctx, http.MethodGet, "/v1/settings", nil, nil, nil, &out)
+}
+
+// PutSettings replaces the account settings.
+func (c *Client) PutSettings(ctx context.Context, in domain.Settings, cond Cond) (domain.Settings, error) {
+	var out domain.Settings
+	return out, c.do(ctx, http.MethodPut, "/v1/settings", nil, cond.header(), in, &out)
+}
+
+// Audit reads up to limit audit entries, newest first (0 = all).
+func (c *Client) Audit(ctx context.Context, env string, limit int) ([]domain.AuditEntry, error) {
+	q := url.Values{}
+	if env != "" {
+		q.Set("environment", env)
+	}
+	return collect[domain.AuditEntry](ctx, c, "/v1/audit", q, limit)
+}
+
+// Environments lists the environments the credential sees, in promotion order.
+func (c *Client) Environments(ctx context.Context) ([]domain.Environment, error) {
+	var out domain.Page[domain.Environment]
+	return out.Items, c.do(ctx, http.MethodGet, "/v1/environments", nil, nil, nil, &out)
+}
+
+// Environment reads one environment.
+func (c *Client) Environment(ctx context.Context, slug string) (domain.Environment, error) {
+	var out domain.Environment
+	return out, c.do(ctx, http.MethodGet, envPath(slug), nil, nil, nil, &out)
+}
+
+// CreateEnvironment creates an environment just below production.
+func (c *Client) CreateEnvironment(ctx context.Context, in domain.NewEnvironmentInput) (domain.Environment, error) {
+	var out domain.Environment
+	return out, c.do(ctx, http.MethodPost, "/v1/environments", nil, idempotent(), in, &out)
+}
+
+// UpdateEnvironment changes an environment's mutable fields.
+func (c *Client) UpdateEnvironment(ctx context.Context, slug string, in domain.EnvironmentInput, cond Cond) (domain.Environment, error) {
+	var out domain.Environment
+	return out, c.do(ctx, http.MethodPut, envPath(slug), nil, cond.header(), in, &out)
+}
+
+// DeleteEnvironment deletes an environment; force deletes one that still
+// holds objects.
+func (c *Client) DeleteEnvironment(ctx context.Context, slug string, force bool, cond Cond) error {
+	q := url.Values{}
+	if force {
+		q.Set("force", "true")
+	}
+	return c.do(ctx, http.MethodDelete, envPath(slug), q, cond.header(), nil, nil)
+}
+
+// CreateToken creates an account token; the secret is in the result only.
+func (c *Client) CreateToken(ctx context.Context, in domain.TokenInput) (domain.Token, error) {
+	var out domain.Token
+	return out, c.do(ctx, http.MethodPost, "/v1/tokens", nil, idempotent(), in, &out)
+}
+
+// Tokens lists the account tokens.
+func (c *Client) Tokens(ctx context.Context) ([]domain.Token, error) {
+	return collect[domain.Token](ctx, c, "/v1/tokens", nil, 0)
+}
+
+// Token reads one account token.
+func (c *Client) Token(ctx context.Context, id string) (domain.Token, error) {
+	var out domain.Token
+	return out, c.do(ctx, http.MethodGet, "/v1/tokens/"+url.PathEscape(id), nil, nil, nil, &out)
+}
+
+// DeleteToken revokes an account token.
+func (c *Client) DeleteToken(ctx context.Context, id string) error {
+	return c.do(ctx, http.MethodDelete, "/v1/tokens/"+url.PathEscape(id), nil, nil, nil, nil)
+}
+
+// CreateAPIKey creates an environment API key; the secret is in the result only.
+func (c *Client) CreateAPIKey(ctx context.Context, env string, in domain.APIKeyInput) (domain.APIKey, error) {
+	var out domain.APIKey
+	return out, c.do(ctx, http.MethodPost, envPath(env)+"/api-keys", nil, idempotent(), in, &out)
+}
+
+// APIKeys lists an environment's API keys.
+func (c *Client) APIKeys(ctx context.Context, env string) ([]domain.APIKey, error) {
+	return collect[domain.APIKey](ctx, c, envPath(env)+"/api-keys", nil, 0)
+}
+
+// APIKey reads one API key.
+func (c *Client) APIKey(ctx context.Context, env, id string) (domain.APIKey, error) {
+	var out domain.APIKey
+	return out, c.do(ctx, http.MethodGet, envPath(env)+"/api-keys/"+url.PathEscape(id), nil, nil, nil, &out)
+}
+
+// UpdateAPIKey renames or re-scopes an API key.
+func (c *Client) UpdateAPIKey(ctx context.Context, env, id string, in domain.APIKeyInput, cond Cond) (domain.APIKey, error) {
+	var out domain.APIKey
+	return out, c.do(ctx, http.MethodPut, envPath(env)+"/api-keys/"+url.PathEscape(id), nil, cond.header(), in, &out)
+}
+
+// DeleteAPIKey revokes an API key.
+func (c *Client) DeleteAPIKey(ctx context.Context, env, id string, cond Cond) error {
+	return c.do(ctx, http.MethodDelete, envPath(env)+"/api-keys/"+url.PathEscape(id), nil, cond.header(), nil, nil)
+}
+
+func idempotent() http.Header {
+	return http.Header{"Idempotency-Key": {newIdempotencyKey()}}
+}
+
+// pageSize is the page size of listings the client walks to the end.
+const pageSize = 1000
+
+// collect walks a paginated listing, up to limit items (0 = all).
+func collect[T any](ctx context.Context, c *Client, path string, q url.Values, limit int) ([]T, error) {
+	if q == nil {
+		q = url.Values{}
+	}
+	size := pageSize
+	if limit > 0 && limit < size {
+		size = limit
+	}
+	q.Set("limit", strconv.Itoa(size))
+	items := []T{}
+	for {
+		var page domain.Page[T]
+		if err := c.do(ctx, http.MethodGet, path, q, nil, nil, &page); err != nil {
+			return nil, err
+		}
+		items = append(items, page.Items...)
+		if page.NextCursor == "" || (limit > 0 && len(items) >= limit) {
+			if limit > 0 && len(items) > limit {
+				items = items[:limit]
+			}
+			return items, nil
+		}
+		q.Set("cursor", page.NextCursor)
+	}
+}
+
+// Collection is the client of one environment-scoped kind of keyed object.
+type Collection[T any] struct {
+	c    *Client
+	kind domain.Kind
+}
+
+// Objects returns the client of a kind's collection.
+func Objects[T any](c *Client, kind domain.Kind) Collection[T] {
+	return Collection[T]{c: c, kind: kind}
+}
+
+func (o Collection[T]) path(env, key string) string {
+	p := envPath(env) + "/" + o.kind.Collection
+	if o.kind.Account {
+		p = "/v1/" + o.kind.Collection
+	}
+	if key != "" {
+		p += "/" + url.PathEscape(key)
+	}
+	return p
+}
+
+// Get reads one object.
+func (o Collection[T]) Get(ctx context.Context, env, key string) (*T, error) {
+	out := new(T)
+	return out, o.c.do(ctx, http.MethodGet, o.path(env, key), nil, nil, nil, out)
+}
+
+// Put creates or replaces one object.
+func (o Collection[T]) Put(ctx context.Context, env, key string, obj *T, cond Cond) (*T, error) {
+	out := new(T)
+	return out, o.c.do(ctx, http.MethodPut, o.path(env, key), nil, cond.header(), obj, out)
+}
+
+// Delete deletes one object.
+func (o Collection[T]) Delete(ctx context.Context, env, key string, cond Cond) error {
+	return o.c.do(ctx, http.MethodDelete, o.path(env, key), nil, cond.header(), nil, nil)
+}
+
+// List reads every object of the collection matching the filter.
+func (o Collection[T]) List(ctx context.Context, env string, filter url.Values) ([]T, error) {
+	return collect[T](ctx, o.c, o.path(env, ""), filter, 0)
+}

@@ -1,0 +1,229 @@
+// Package client is the typed HTTP client of the Arbor API, used by the
+// provider and the operator CLI. It speaks the same Go types the backend
+// derives its routes and OpenAPI document from.
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-cleanhttp"
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+// Defaults of Config.
+const (
+	DefaultMaxConcurrency = 16
+	DefaultMaxRetries     = 5
+	DefaultRetryWaitMin   = 250 * time.Millisecond
+	DefaultRetryWaitMax   = 30 * time.Second
+)
+
+// Config configures a Client.
+type Config struct {
+	// Endpoint is the backend's base URL, such as http://127.0.0.1:8710.
+	Endpoint string
+	// Token is an account token or environment API key.
+	Token string
+	// Transport carries the requests; nil means a pooled network transport.
+	// Embedded mode passes the backend's in-process transport.
+	Transport http.RoundTripper
+	// MaxConcurrency caps requests in flight at once.
+	MaxConcurrency int
+	// MaxRetries caps retries of one request after 429, 5xx and
+	// connection errors.
+	MaxRetries   int
+	RetryWaitMin time.Duration
+	// RetryWaitMax caps the wait between retries, including waits asked
+	// for by Retry-After.
+	RetryWaitMax time.Duration
+	// UserAgent names the caller.
+	UserAgent string
+}
+
+// Client is an Arbor API client. It is safe for concurrent use.
+type Client struct {
+	base      *url.URL
+	token     string
+	http      *retryablehttp.Client
+	slots     chan struct{}
+	userAgent string
+}
+
+// New builds a Client.
+func New(cfg Config) (*Client, error) {
+	base, err := url.Parse(strings.TrimRight(cfg.Endpoint, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("endpoint %q must be an absolute http(s) URL such as http://127.0.0.1:8710", cfg.Endpoint)
+	}
+	if cfg.MaxConcurrency <= 0 {
+		cfg.MaxConcurrency = DefaultMaxConcurrency
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = DefaultRetryWaitMin
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = DefaultRetryWaitMax
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		pooled := cleanhttp.DefaultPooledTransport()
+		pooled.MaxIdleConnsPerHost = cfg.MaxConcurrency
+		transport = pooled
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:      &http.Client{Transport: transport, Timeout: 5 * time.Minute},
+		RetryWaitMin:    cfg.RetryWaitMin,
+		RetryWaitMax:    cfg.RetryWaitMax,
+		RetryMax:        cfg.MaxRetries,
+		CheckRetry:      retryablehttp.DefaultRetryPolicy,
+		Backoff:         retryablehttp.DefaultBackoff,
+		ErrorHandler:    retryablehttp.PassthroughErrorHandler,
+		RequestLogHook:  logRequest,
+		ResponseLogHook: logResponse,
+	}
+	ua := cfg.UserAgent
+	if ua == "" {
+		ua = "terraform-provider-arbor"
+	}
+	return &Client{base: base, token: cfg.Token, http: rc, slots: make(chan struct{}, cfg.MaxConcurrency), userAgent: ua}, nil
+}
+
+// Error is an error answer of the API: its status and Arbor's error shape.
+type Error struct {
+	StatusCode int
+	API        domain.Error
+}
+
+func (e *Error) Error() string { return e.API.Error() }
+
+// StatusOf returns the HTTP status of an API error, or 0.
+func StatusOf(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.StatusCode
+	}
+	return 0
+}
+
+// IsNotFound reports whether err is the API's 404.
+func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
+
+// Cond makes a write conditional.
+type Cond struct {
+	// Version, when set, writes only that version of the object (If-Match).
+	Version int64
+	// CreateOnly refuses to overwrite an existing object (If-None-Match: *).
+	CreateOnly bool
+}
+
+func (c Cond) header() http.Header {
+	h := http.Header{}
+	if c.Version > 0 {
+		h.Set("If-Match", strconv.Quote(strconv.FormatInt(c.Version, 10)))
+	}
+	if c.CreateOnly {
+		h.Set("If-None-Match", "*")
+	}
+	return h
+}
+
+// newIdempotencyKey makes the key that lets a POST be retried safely.
+func newIdempotencyKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// do sends one request and decodes the answer into out (when non-nil).
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, header http.Header, in, out any) error {
+	u := *c.base
+	u.Path += path
+	u.RawQuery = query.Encode()
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), body)
+	if err != nil {
+		return err
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("%s %s: reading response: %w", method, path, err)
+	}
+	if resp.StatusCode >= 400 {
+		apiErr := &Error{StatusCode: resp.StatusCode}
+		if json.Unmarshal(data, &apiErr.API) != nil || apiErr.API.Message == "" {
+			apiErr.API.Code = domain.CodeInternal
+			apiErr.API.Message = fmt.Sprintf("%s %s: HTTP %d: %s", method, path, resp.StatusCode, strings.TrimSpace(string(data)))
+		}
+		return apiErr
+	}
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			return fmt.Errorf("%s %s: decoding response: %w", method, path, err)
+		}
+	}
+	return nil
+}
+
+func logRequest(_ retryablehttp.Logger, req *http.Request, attempt int) {
+	fields := map[string]any{"method": req.Method, "path": req.URL.Path, "attempt": attempt + 1}
+	if q := req.URL.RawQuery; q != "" {
+		fields["query"] = q
+	}
+	tflog.Debug(req.Context(), "arbor API request", fields)
+}
+
+func logResponse(_ retryablehttp.Logger, resp *http.Response) {
+	fields := map[string]any{"method": resp.Request.Method, "path": resp.Request.URL.Path, "status": resp.StatusCode}
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		fields["retry_after"] = ra
+	}
+	tflog.Debug(resp.Request.Context(), "arbor API response", fields)
+}

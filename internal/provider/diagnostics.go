@@ -1,0 +1,74 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
+)
+
+// addAPIError reports a failed API call. Validation errors that name a
+// field are attached to that attribute, so Terraform points at the line of
+// configuration at fault.
+func addAPIError(diags *diag.Diagnostics, summary string, err error, at path.Path) {
+	var apiErr *client.Error
+	if e, ok := err.(*client.Error); ok {
+		apiErr = e
+	}
+	if apiErr == nil || len(apiErr.API.Details) == 0 {
+		if at.Equal(path.Empty()) {
+			diags.AddError(summary, err.Error())
+		} else {
+			diags.AddAttributeError(at, summary, err.Error())
+		}
+		return
+	}
+	for _, d := range apiErr.API.Details {
+		p, ok := attributePath(d.Field)
+		if !ok || d.Field == "" {
+			diags.AddError(summary, fmt.Sprintf("%s: %s", apiErr.API.Message, fieldMessage(d.Field, d.Message)))
+			continue
+		}
+		diags.AddAttributeError(p, summary, fieldMessage(d.Field, d.Message))
+	}
+}
+
+func fieldMessage(field, msg string) string {
+	if field == "" {
+		return msg
+	}
+	return field + " " + msg
+}
+
+var segment = regexp.MustCompile(`^([a-z_][a-z0-9_]*)((?:\[\d+\])*)$`)
+var index = regexp.MustCompile(`\[(\d+)\]`)
+
+// attributePath turns an API field such as "steps[2].channel.type" into a
+// Terraform attribute path.
+func attributePath(field string) (path.Path, bool) {
+	if field == "" {
+		return path.Empty(), false
+	}
+	var p path.Path
+	for i, part := range strings.Split(field, ".") {
+		m := segment.FindStringSubmatch(part)
+		if m == nil {
+			return path.Empty(), false
+		}
+		if i == 0 {
+			p = path.Root(m[1])
+		} else {
+			p = p.AtName(m[1])
+		}
+		for _, ix := range index.FindAllStringSubmatch(m[2], -1) {
+			n, _ := strconv.Atoi(ix[1])
+			p = p.AtListIndex(n)
+		}
+	}
+	return p, true
+}

@@ -1,0 +1,342 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+// objectBase holds the attributes of every environment-scoped object.
+type objectBase struct {
+	ID          types.String `tfsdk:"id"`
+	Environment types.String `tfsdk:"environment"`
+	Key         types.String `tfsdk:"key"`
+}
+
+func (b *objectBase) base() *objectBase { return b }
+
+// objectModel is implemented by every model that embeds objectBase.
+type objectModel interface{ base() *objectBase }
+
+// objectSpec describes one resource type of environment-scoped keyed
+// objects: its schema and how its model maps to the API type. objectResource
+// does the rest the same way for every kind.
+type objectSpec[M, T any] struct {
+	kind        domain.Kind
+	description string
+	keyDoc      string
+	// keyValidators replace the default key validation.
+	keyValidators []validator.String
+	attributes    map[string]schema.Attribute
+	// expand builds the API object from a plan.
+	expand func(ctx context.Context, m *M) (*T, diag.Diagnostics)
+	// flatten copies an API object into a model.
+	flatten func(ctx context.Context, obj *T, m *M) diag.Diagnostics
+	// modifyPlan adds the kind's plan-time checks; it runs after the
+	// environment is resolved.
+	modifyPlan func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
+}
+
+type objectResource[M any, PM interface {
+	*M
+	objectModel
+}, T any, PT domain.ObjectPtr[T]] struct {
+	spec *objectSpec[M, T]
+	data *providerData
+}
+
+func (s *objectSpec[M, T]) objectsOf(data *providerData) client.Collection[T] {
+	return client.Objects[T](data.client, s.kind)
+}
+
+func (r *objectResource[M, PM, T, PT]) objects() client.Collection[T] {
+	return r.spec.objectsOf(r.data)
+}
+
+func (r *objectResource[M, PM, T, PT]) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + r.spec.kind.Name
+}
+
+func (r *objectResource[M, PM, T, PT]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	attrs := map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: "`<environment>/<key>`, also the import id.",
+			Computed:            true,
+		},
+		"environment": environmentAttribute(r.spec.kind.Noun),
+		"key": schema.StringAttribute{
+			MarkdownDescription: r.spec.keyDoc + " Changing it replaces the object.",
+			Required:            true,
+			Validators:          r.spec.keyValidators,
+			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+		},
+	}
+	if attrs["key"].(schema.StringAttribute).Validators == nil {
+		k := attrs["key"].(schema.StringAttribute)
+		k.Validators = []validator.String{keyValidator}
+		attrs["key"] = k
+	}
+	for name, a := range r.spec.attributes {
+		attrs[name] = a
+	}
+	resp.Schema = schema.Schema{MarkdownDescription: r.spec.description, Attributes: attrs}
+}
+
+func environmentAttribute(noun string) schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: fmt.Sprintf("Environment of the %s. Defaults to the provider's `environment`. Changing it replaces the %s.", noun, noun),
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.String{slugValidator},
+	}
+}
+
+func (r *objectResource[M, PM, T, PT]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+// providerDataOf unpacks what the provider's Configure passed on.
+func providerDataOf(v any, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; this is a bug in the provider", v))
+	}
+	return data
+}
+
+// resolveEnvironment sets the planned environment (defaulting to the
+// provider's) and id, refuses an environment the credential cannot reach,
+// and replaces the object when its environment changes.
+func resolveEnvironment(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, id func(env string) types.String) (string, bool) {
+	var env types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("environment"), &env)...)
+	if env.IsNull() {
+		env = types.StringValue(data.environment)
+	}
+	if env.IsUnknown() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
+		return "", false
+	}
+	if data.boundEnvironment != "" && env.ValueString() != data.boundEnvironment {
+		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Environment not reachable with this API key",
+			fmt.Sprintf("The provider's api_key is a key of environment %q; it cannot reach environment %q. Use a provider configuration (alias) with a key of %q, or an account token.",
+				data.boundEnvironment, env.ValueString(), env.ValueString()))
+		return "", false
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("environment"), env)...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id(env.ValueString()))...)
+	if !req.State.Raw.IsNull() {
+		var prior types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("environment"), &prior)...)
+		if !prior.IsNull() && prior.ValueString() != env.ValueString() {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("environment"))
+		}
+	}
+	return env.ValueString(), !resp.Diagnostics.HasError()
+}
+
+func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var key types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("key"), &key)...)
+	_, ok := resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
+		if key.IsUnknown() {
+			return types.StringUnknown()
+		}
+		return types.StringValue(env + "/" + key.ValueString())
+	})
+	if ok && r.spec.modifyPlan != nil {
+		r.spec.modifyPlan(ctx, r.data, req, resp)
+	}
+}
+
+func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	b := PM(&plan).base()
+	env, key := b.Environment.ValueString(), b.Key.ValueString()
+	obj, diags := r.spec.expand(ctx, &plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	out, err := r.objects().Put(ctx, env, key, obj, client.Cond{CreateOnly: true})
+	if err != nil {
+		summary := fmt.Sprintf("Error creating %s %q in environment %s", r.spec.kind.Noun, key, env)
+		if client.StatusOf(err) == http.StatusPreconditionFailed {
+			resp.Diagnostics.AddAttributeError(path.Root("key"), summary,
+				fmt.Sprintf("%s %q already exists in environment %s. Arbor never takes over an existing object silently: import it (terraform import %s %s/%s, or an import block) to manage it, or choose another key.",
+					r.spec.kind.Noun, key, env, "arbor_"+r.spec.kind.Name+".<name>", env, key))
+			return
+		}
+		addAPIError(&resp.Diagnostics, summary, err, path.Empty())
+		return
+	}
+	resp.Diagnostics.Append(r.spec.flatten(ctx, out, &plan)...)
+	b.ID = types.StringValue(env + "/" + key)
+	resp.Diagnostics.Append(setVersion(ctx, resp.Private, PT(out).GetMeta().Version)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	b := PM(&state).base()
+	env, key := b.Environment.ValueString(), b.Key.ValueString()
+	out, err := r.objects().Get(ctx, env, key)
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "object no longer exists; removing it from state so it is planned for creation", map[string]any{"kind": r.spec.kind.Name, "environment": env, "key": key})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error reading %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
+		return
+	}
+	resp.Diagnostics.Append(r.spec.flatten(ctx, out, &state)...)
+	b.ID = types.StringValue(env + "/" + key)
+	resp.Diagnostics.Append(setVersion(ctx, resp.Private, PT(out).GetMeta().Version)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	b := PM(&plan).base()
+	env, key := b.Environment.ValueString(), b.Key.ValueString()
+	obj, diags := r.spec.expand(ctx, &plan)
+	resp.Diagnostics.Append(diags...)
+	version, diags := getVersion(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	out, err := r.objects().Put(ctx, env, key, obj, client.Cond{Version: version})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error updating %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
+		return
+	}
+	resp.Diagnostics.Append(r.spec.flatten(ctx, out, &plan)...)
+	b.ID = types.StringValue(env + "/" + key)
+	resp.Diagnostics.Append(setVersion(ctx, resp.Private, PT(out).GetMeta().Version)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	version, diags := getVersion(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	b := PM(&state).base()
+	env, key := b.Environment.ValueString(), b.Key.ValueString()
+	err := r.objects().Delete(ctx, env, key, client.Cond{Version: version})
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error deleting %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
+	}
+}
+
+func (r *objectResource[M, PM, T, PT]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, ok := splitImportID(req.ID, 1, r.data)
+	if !ok {
+		resp.Diagnostics.AddError("Invalid import id",
+			fmt.Sprintf("Expected <environment>/<key> or <key> (in the provider's environment), got %q.", req.ID))
+		return
+	}
+	env, key := parts[0], parts[1]
+	if msg := domain.CheckKey(key); msg != "" && r.spec.keyValidators == nil {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("key %q %s.", key, msg))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("environment"), env)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), key)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), env+"/"+key)...)
+}
+
+// splitImportID parses "<environment>/<part>…" (n parts after the
+// environment) or "<part>…" (the provider's environment). It returns the
+// environment followed by the parts.
+func splitImportID(id string, n int, data *providerData) ([]string, bool) {
+	parts := strings.Split(id, "/")
+	for _, p := range parts {
+		if p == "" {
+			return nil, false
+		}
+	}
+	switch len(parts) {
+	case n + 1:
+		if domain.CheckSlug(parts[0]) != "" {
+			return nil, false
+		}
+		return parts, true
+	case n:
+		env := domain.Development
+		if data != nil {
+			env = data.environment
+		}
+		return append([]string{env}, parts...), true
+	}
+	return nil, false
+}
+
+// The version of the object last read is kept in private state and sent as
+// If-Match, so a change made after terraform plan is refused (412) rather
+// than overwritten.
+const versionKey = "version"
+
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}
+
+type privateStateWriter interface {
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+func setVersion(ctx context.Context, p privateStateWriter, version int64) diag.Diagnostics {
+	return p.SetKey(ctx, versionKey, []byte(strconv.FormatInt(version, 10)))
+}
+
+// getVersion returns the version last read, or 0 when unknown (state
+// written by an older provider), in which case writes are unconditional.
+func getVersion(ctx context.Context, p privateState) (int64, diag.Diagnostics) {
+	raw, diags := p.GetKey(ctx, versionKey)
+	if len(raw) == 0 {
+		return 0, diags
+	}
+	v, err := strconv.ParseInt(string(raw), 10, 64)
+	if err != nil {
+		diags.AddError("Corrupt private state", fmt.Sprintf("version %q is not a number", raw))
+	}
+	return v, diags
+}

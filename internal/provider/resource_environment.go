@@ -1,0 +1,203 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*environmentResource)(nil)
+	_ resource.ResourceWithImportState = (*environmentResource)(nil)
+)
+
+type environmentResource struct {
+	data *providerData
+}
+
+func newEnvironmentResource() resource.Resource { return &environmentResource{} }
+
+type environmentModel struct {
+	ID                    types.String `tfsdk:"id"`
+	Slug                  types.String `tfsdk:"slug"`
+	Name                  types.String `tfsdk:"name"`
+	Description           types.String `tfsdk:"description"`
+	ObfuscateCustomerData types.Bool   `tfsdk:"obfuscate_customer_data"`
+	ForceDestroy          types.Bool   `tfsdk:"force_destroy"`
+	Position              types.Int64  `tfsdk:"position"`
+	Builtin               types.Bool   `tfsdk:"builtin"`
+}
+
+func (r *environmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_environment"
+}
+
+func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An environment: one step of the promotion order. A new environment is inserted just below production, " +
+			"and the order never changes afterwards. `development` and `production` always exist: read them with the `arbor_environment` " +
+			"data source, or adopt them with `terraform import` (destroying an adopted built-in environment only removes it from state).",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The slug.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"slug": schema.StringAttribute{
+				MarkdownDescription: "Immutable identifier used in paths and in other resources' `environment`: " + domain.SlugRule + ". Changing it replaces the environment.",
+				Required:            true,
+				Validators:          []validator.String{slugValidator},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Display name.",
+				Required:            true,
+				Validators:          nameValidators(),
+			},
+			"description": descriptionAttribute(),
+			"obfuscate_customer_data": schema.BoolAttribute{
+				MarkdownDescription: "Redact tenant properties for viewer tokens in this environment. Default `false`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"force_destroy": schema.BoolAttribute{
+				MarkdownDescription: "Allow destroying the environment while it still holds objects, which are deleted with it. Default `false`: the backend refuses to delete a non-empty environment.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
+			},
+			"position": schema.Int64Attribute{
+				MarkdownDescription: "1-based place in the promotion order: development is 1, production is last.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"builtin": schema.BoolAttribute{
+				MarkdownDescription: "True for development and production.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *environmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+func flattenEnvironment(e domain.Environment, m *environmentModel) {
+	m.ID = types.StringValue(e.Slug)
+	m.Slug = types.StringValue(e.Slug)
+	m.Name = types.StringValue(e.Name)
+	m.Description = types.StringValue(e.Description)
+	m.ObfuscateCustomerData = types.BoolValue(e.ObfuscateCustomerData)
+	m.Position = types.Int64Value(int64(e.Position))
+	m.Builtin = types.BoolValue(e.Builtin)
+}
+
+func (m *environmentModel) input() domain.EnvironmentInput {
+	return domain.EnvironmentInput{Name: m.Name.ValueString(), Description: m.Description.ValueString(), ObfuscateCustomerData: m.ObfuscateCustomerData.ValueBool()}
+}
+
+func (r *environmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan environmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	env, err := r.data.client.CreateEnvironment(ctx, domain.NewEnvironmentInput{Slug: plan.Slug.ValueString(), EnvironmentInput: plan.input()})
+	if err != nil {
+		at := path.Empty()
+		if client.StatusOf(err) == http.StatusConflict {
+			at = path.Root("slug")
+		}
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error creating environment %s", plan.Slug.ValueString()), err, at)
+		return
+	}
+	flattenEnvironment(env, &plan)
+	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state environmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	env, err := r.data.client.Environment(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		tflog.Warn(ctx, "environment no longer exists; removing it from state", map[string]any{"slug": state.ID.ValueString()})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error reading environment %s", state.ID.ValueString()), err, path.Empty())
+		return
+	}
+	flattenEnvironment(env, &state)
+	if state.ForceDestroy.IsNull() {
+		state.ForceDestroy = types.BoolValue(false)
+	}
+	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *environmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan environmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	version, diags := getVersion(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	env, err := r.data.client.UpdateEnvironment(ctx, plan.Slug.ValueString(), plan.input(), client.Cond{Version: version})
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error updating environment %s", plan.Slug.ValueString()), err, path.Empty())
+		return
+	}
+	flattenEnvironment(env, &plan)
+	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *environmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state environmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	version, diags := getVersion(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if state.Builtin.ValueBool() {
+		resp.Diagnostics.AddWarning("Built-in environment kept",
+			fmt.Sprintf("Environment %s is built in and cannot be deleted; it was removed from Terraform state only.", state.Slug.ValueString()))
+		return
+	}
+	err := r.data.client.DeleteEnvironment(ctx, state.Slug.ValueString(), state.ForceDestroy.ValueBool(), client.Cond{Version: version})
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error deleting environment %s", state.Slug.ValueString()), err, path.Empty())
+	}
+}
+
+func (r *environmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if msg := domain.CheckSlug(req.ID); msg != "" {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Expected an environment slug, which %s; got %q.", msg, req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force_destroy"), false)...)
+}

@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*permissionResource)(nil)
+	_ resource.ResourceWithImportState = (*permissionResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*permissionResource)(nil)
+)
+
+type permissionModel struct {
+	objectBase
+	Name        types.String `tfsdk:"name"`
+	Description types.String `tfsdk:"description"`
+}
+
+type permissionResource = objectResource[permissionModel, *permissionModel, domain.Permission, *domain.Permission]
+
+func newPermissionResource() resource.Resource {
+	return &permissionResource{spec: &objectSpec[permissionModel, domain.Permission]{
+		kind:        domain.KindPermission,
+		description: "A permission of one environment: a named capability that roles grant. Deleting a permission that a role still grants is refused; remove it from the role first.",
+		keyDoc:      "Identifier of the permission within its environment, such as `documents.read`.",
+		attributes: map[string]schema.Attribute{
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Display name.",
+				Required:            true,
+				Validators:          nameValidators(),
+			},
+			"description": descriptionAttribute(),
+		},
+		expand: func(_ context.Context, m *permissionModel) (*domain.Permission, diag.Diagnostics) {
+			return &domain.Permission{Name: m.Name.ValueString(), Description: m.Description.ValueString()}, nil
+		},
+		flatten: func(_ context.Context, p *domain.Permission, m *permissionModel) diag.Diagnostics {
+			m.Name = types.StringValue(p.Name)
+			m.Description = types.StringValue(p.Description)
+			return nil
+		},
+	}}
+}
+
+func nameValidators() []validator.String {
+	return []validator.String{stringvalidator.LengthBetween(1, domain.MaxNameLength)}
+}
+
+// descriptionAttribute is the optional free-text description most objects
+// carry; the API stores "" for none, mirrored here as the default.
+func descriptionAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: "Free-text description. Default `\"\"`.",
+		Optional:            true,
+		Computed:            true,
+		Default:             stringdefault.StaticString(""),
+		Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(domain.MaxDescriptionLength)},
+	}
+}
