@@ -165,4 +165,3 @@ func (s *Server) registerRoutes() {
 	s.registerCredentialRoutes()
 	s.registerObjectRoutes()
 }
-

@@ -255,4 +255,3 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newPermissionDataSource,
 	}
 }
-
