@@ -32,6 +32,24 @@ var Routes = []string{
 	"DELETE /v1/environments/{env}/api-keys/{id}",
 }
 
+// CollectionRoutes are the route templates of a kind's collection.
+func CollectionRoutes(kind domain.Kind) []string {
+	base := "/v1/environments/{env}/" + kind.Collection
+	if kind.Account {
+		base = "/v1/" + kind.Collection
+	}
+	return []string{"GET " + base, "GET " + base + "/{key}", "PUT " + base + "/{key}", "DELETE " + base + "/{key}"}
+}
+
+// AllRoutes are the route templates the client can call.
+func AllRoutes() []string {
+	all := append([]string{}, Routes...)
+	for _, k := range domain.Kinds {
+		all = append(all, CollectionRoutes(k)...)
+	}
+	return all
+}
+
 func envPath(env string) string { return "/v1/environments/" + url.PathEscape(env) }
 
 // Whoami describes the client's credential.

@@ -154,6 +154,10 @@ func newIdempotencyKey() string {
 
 // do sends one request and decodes the answer into out (when non-nil).
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, header http.Header, in, out any) error {
+	if c.token != "" {
+		// Whatever is logged under this context never shows the credential.
+		ctx = tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, c.token), c.token)
+	}
 	u := *c.base
 	u.Path += path
 	u.RawQuery = query.Encode()

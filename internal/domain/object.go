@@ -66,8 +66,8 @@ type Page[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty" doc:"Pass as cursor to fetch the next page; absent on the last page."`
 }
 
-// Kinds lists every keyed object kind.
-var Kinds = []Kind{KindPermission, KindRole, KindHierarchyNode, KindRoleAssignment, KindOAuthClient, KindWebhook, KindTenant, KindWorkflow, KindIdentity}
+// Kinds lists every keyed object kind the backend serves.
+var Kinds = []Kind{KindPermission}
 
 // KindNamed returns the kind with the given stored name.
 func KindNamed(name string) (Kind, bool) {

@@ -225,8 +225,15 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
 
 // Backup writes a consistent copy of the database to path (which must not
-// exist) while the store stays in use: VACUUM INTO reads one snapshot.
+// exist) while the store stays in use: VACUUM INTO reads one snapshot. It
+// runs on a connection of its own, because the readers are query-only and
+// the writer must stay free for writes.
 func (s *Store) Backup(ctx context.Context, path string) error {
-	_, err := s.reader.ExecContext(ctx, `VACUUM INTO ?`, path)
+	db, err := sql.Open("sqlite", dsn(s.path, "deferred", false))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `VACUUM INTO ?`, path)
 	return err
 }

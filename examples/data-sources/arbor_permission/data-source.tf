@@ -1,0 +1,4 @@
+data "arbor_permission" "documents_read" {
+  environment = "production"
+  key         = "documents.read"
+}
