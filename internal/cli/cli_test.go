@@ -260,4 +260,3 @@ func TestTerraformRemote(t *testing.T) {
 	}
 	run(t, dir, env, "terraform", "destroy", "-auto-approve", "-no-color")
 }
-

@@ -146,7 +146,7 @@ resource "arbor_permission" "test" {
 				ExpectError: regexp.MustCompile(`key of environment "staging", so the provider cannot\s+use\s+environment\s+"production"`),
 			},
 			{
-				Config:      b.ProviderConfigWith(readOnly, "") + permission("") + `
+				Config: b.ProviderConfigWith(readOnly, "") + permission("") + `
 resource "arbor_permission" "more" {
   key  = "reports.write"
   name = "Write reports"

@@ -144,10 +144,10 @@ data "arbor_environment" "development" {
 				ExpectError: regexp.MustCompile(`environment production already exists; it is built in`),
 			},
 			{
-				Config:        config,
-				ResourceName:  "arbor_environment.production",
-				ImportState:   true,
-				ImportStateId: "production",
+				Config:             config,
+				ResourceName:       "arbor_environment.production",
+				ImportState:        true,
+				ImportStateId:      "production",
 				ImportStatePersist: true,
 			},
 			{

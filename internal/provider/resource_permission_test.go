@@ -200,7 +200,7 @@ data "arbor_permission" "test" {
 			{
 				Config: config("Read every document"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:  []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_permission.test", plancheck.ResourceActionUpdate)},
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_permission.test", plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
