@@ -9,5 +9,5 @@ type listPermissionsInput struct {
 }
 
 func (s *Server) registerObjectRoutes() {
-	registerEnvObjects[domain.Permission, *domain.Permission, listPermissionsInput](s, permissionRules, "permissions", nil)
+	registerEnvObjects[domain.Permission, *domain.Permission, listPermissionsInput](s, permissionRules, "permissions", nil, routeOptions{})
 }

@@ -481,6 +481,7 @@ type listInput interface {
 	paging() PageParams
 }
 
+// ListParams is embedded in the input of every environment-scoped listing.
 type ListParams struct {
 	EnvParam
 	PageParams
@@ -489,20 +490,113 @@ type ListParams struct {
 func (l *ListParams) environment() string { return l.Env }
 func (l *ListParams) paging() PageParams  { return l.PageParams }
 
+// routeOptions tune the routes of one kind.
+type routeOptions struct {
+	// cascade, when set, documents the DELETE query parameter cascade=true,
+	// which lets a delete take the object's dependents with it; without
+	// it, objects that others depend on are never deleted.
+	cascade string
+}
+
+type deleteCascadeInput struct {
+	ObjectParams
+	Conditions
+	Cascade bool `query:"cascade"`
+}
+
 // registerEnvObjects registers GET list, GET, PUT and DELETE for an
 // environment-scoped kind. filter turns the listing's query parameters
 // into a filter.
 func registerEnvObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 	*L
 	listInput
-}](s *Server, r *rules[T], tag string, filter func(*L) listFilter[T]) {
+}](s *Server, r *rules[T], tag string, filter func(*L) listFilter[T], opts routeOptions) {
 	k := r.kind
 	base := "/v1/environments/{env}/" + k.Collection
-	noun := k.Noun
 	id := strings.ReplaceAll(k.Collection, "-", "_")
 
-	list := op(http.MethodGet, base, "list_"+id, "List "+k.Collection, tag)
-	list.Description = fmt.Sprintf("Lists the %ss of an environment in key order, a page at a time.", noun)
+	registerList[T, PT, L, PL](s, r, op(http.MethodGet, base, "list_"+id, "List "+k.Collection, tag), filter)
+
+	huma.Register(s.api, *op(http.MethodGet, base+"/{key}", "get_"+singular(id), "Get "+article(k.Noun), tag),
+		func(ctx context.Context, in *ObjectParams) (*objectOutput[T], error) {
+			return getOutput[T, PT](ctx, s, r, in.Env, in.Key)
+		})
+
+	huma.Register(s.api, *s.putOperation(base, id, k.Noun, tag), func(ctx context.Context, in *putInput[T]) (*objectOutput[T], error) {
+		return putOutput[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions)
+	})
+
+	del := op(http.MethodDelete, base+"/{key}", "delete_"+singular(id), "Delete "+article(k.Noun), tag)
+	del.DefaultStatus = http.StatusNoContent
+	if opts.cascade == "" {
+		huma.Register(s.api, *del, func(ctx context.Context, in *deleteInput) (*struct{}, error) {
+			return nil, s.failIf(ctx, deleteObject[T, PT](ctx, s, r, in.Env, in.Key, in.Conditions, false))
+		})
+		return
+	}
+	del.Description = opts.cascade
+	huma.Register(s.api, *del, func(ctx context.Context, in *deleteCascadeInput) (*struct{}, error) {
+		return nil, s.failIf(ctx, deleteObject[T, PT](ctx, s, r, in.Env, in.Key, in.Conditions, in.Cascade))
+	})
+}
+
+// AccountKey is the path parameter of account-level objects.
+type AccountKey struct {
+	Key string `path:"key" doc:"Object key."`
+}
+
+type accountPutInput[T any] struct {
+	AccountKey
+	Conditions
+	Body T
+}
+
+type accountDeleteInput struct {
+	AccountKey
+	Conditions
+}
+
+// AccountList is the input of account-level listings.
+type AccountList struct {
+	PageParams
+}
+
+func (l *AccountList) environment() string { return "" }
+func (l *AccountList) paging() PageParams  { return l.PageParams }
+
+// registerAccountObjects registers GET list, GET, PUT and DELETE for an
+// account-level kind, under /v1/<collection>.
+func registerAccountObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
+	*L
+	listInput
+}](s *Server, r *rules[T], tag string, filter func(*L) listFilter[T]) {
+	k := r.kind
+	base := "/v1/" + k.Collection
+	id := strings.ReplaceAll(k.Collection, "-", "_")
+
+	registerList[T, PT, L, PL](s, r, op(http.MethodGet, base, "list_"+id, "List "+k.Collection, tag), filter)
+
+	huma.Register(s.api, *op(http.MethodGet, base+"/{key}", "get_"+singular(id), "Get "+article(k.Noun), tag),
+		func(ctx context.Context, in *AccountKey) (*objectOutput[T], error) {
+			return getOutput[T, PT](ctx, s, r, "", in.Key)
+		})
+
+	huma.Register(s.api, *s.putOperation(base, id, k.Noun, tag), func(ctx context.Context, in *accountPutInput[T]) (*objectOutput[T], error) {
+		return putOutput[T, PT](ctx, s, r, "", in.Key, &in.Body, in.Conditions)
+	})
+
+	del := op(http.MethodDelete, base+"/{key}", "delete_"+singular(id), "Delete "+article(k.Noun), tag)
+	del.DefaultStatus = http.StatusNoContent
+	huma.Register(s.api, *del, func(ctx context.Context, in *accountDeleteInput) (*struct{}, error) {
+		return nil, s.failIf(ctx, deleteObject[T, PT](ctx, s, r, "", in.Key, in.Conditions, false))
+	})
+}
+
+func registerList[T any, PT domain.ObjectPtr[T], L any, PL interface {
+	*L
+	listInput
+}](s *Server, r *rules[T], list *huma.Operation, filter func(*L) listFilter[T]) {
+	list.Description = fmt.Sprintf("Lists %ss in key order, a page at a time.", r.kind.Noun)
 	huma.Register(s.api, *list, func(ctx context.Context, in *L) (*pageOutput[T], error) {
 		var f listFilter[T]
 		if filter != nil {
@@ -514,39 +608,48 @@ func registerEnvObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 		}
 		return &pageOutput[T]{Body: page}, nil
 	})
+}
 
-	get := op(http.MethodGet, base+"/{key}", "get_"+singular(id), "Get a "+noun, tag)
-	huma.Register(s.api, *get, func(ctx context.Context, in *ObjectParams) (*objectOutput[T], error) {
-		obj, err := getObject[T, PT](ctx, s, r, in.Env, in.Key)
-		if err != nil {
-			return nil, s.fail(ctx, err)
-		}
-		return &objectOutput[T]{Status: http.StatusOK, ETag: etag(PT(obj).GetMeta().Version), Body: obj}, nil
-	})
-
-	put := op(http.MethodPut, base+"/{key}", "put_"+singular(id), "Create or replace a "+noun, tag)
+func (s *Server) putOperation(base, id, noun, tag string) *huma.Operation {
+	put := op(http.MethodPut, base+"/{key}", "put_"+singular(id), "Create or replace "+article(noun), tag)
 	put.Description = "Creates the object (201) or replaces it (200). Send If-None-Match: * to only create, If-Match: <version> to only replace that version."
 	put.MaxBodyBytes = s.bodyLimit
-	huma.Register(s.api, *put, func(ctx context.Context, in *putInput[T]) (*objectOutput[T], error) {
-		obj, created, err := putObject[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions)
-		if err != nil {
-			return nil, s.fail(ctx, err)
-		}
-		status := http.StatusOK
-		if created {
-			status = http.StatusCreated
-		}
-		return &objectOutput[T]{Status: status, ETag: etag(PT(obj).GetMeta().Version), Body: obj}, nil
-	})
+	return put
+}
 
-	del := op(http.MethodDelete, base+"/{key}", "delete_"+singular(id), "Delete a "+noun, tag)
-	del.DefaultStatus = http.StatusNoContent
-	huma.Register(s.api, *del, func(ctx context.Context, in *deleteInput) (*struct{}, error) {
-		if err := deleteObject[T, PT](ctx, s, r, in.Env, in.Key, in.Conditions, false); err != nil {
-			return nil, s.fail(ctx, err)
-		}
-		return nil, nil
-	})
+func getOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], env, key string) (*objectOutput[T], error) {
+	obj, err := getObject[T, PT](ctx, s, r, env, key)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	return &objectOutput[T]{Status: http.StatusOK, ETag: etag(PT(obj).GetMeta().Version), Body: obj}, nil
+}
+
+func putOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], env, key string, body *T, cond Conditions) (*objectOutput[T], error) {
+	obj, created, err := putObject[T, PT](ctx, s, r, env, key, body, cond)
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	return &objectOutput[T]{Status: status, ETag: etag(PT(obj).GetMeta().Version), Body: obj}, nil
+}
+
+// failIf is fail for handlers whose only result is an error.
+func (s *Server) failIf(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	return s.fail(ctx, err)
+}
+
+func article(noun string) string {
+	if strings.ContainsRune("aeiouAEIOU", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
 }
 
 func singular(collection string) string {
