@@ -65,13 +65,13 @@ func TestBootstrapToken(t *testing.T) {
 
 func TestRoles(t *testing.T) {
 	a := newAPI(t)
-	tokens := map[domain.Role]string{}
-	for _, r := range domain.Roles {
+	tokens := map[domain.OperatorRole]string{}
+	for _, r := range domain.OperatorRoles {
 		tokens[r] = a.token(r)
 	}
 	permission := `{"name":"Read"}`
 	cases := []struct {
-		role   domain.Role
+		role   domain.OperatorRole
 		method string
 		path   string
 		body   string

@@ -94,7 +94,7 @@ func (s *Server) registerTokenRoutes() {
 					return nil, err
 				}
 				t.Secret = secret
-				return &t, w.audit("create", "token", id, 1, map[string]domain.Role{"role": t.Role})
+				return &t, w.audit("create", "token", id, 1, map[string]domain.OperatorRole{"role": t.Role})
 			})
 			return err
 		})

@@ -132,7 +132,7 @@ func (a *api) expect(r response, status int) response {
 }
 
 // token creates an account token with a role and returns its secret.
-func (a *api) token(role domain.Role) string {
+func (a *api) token(role domain.OperatorRole) string {
 	a.t.Helper()
 	r := a.expect(a.do(a.owner, "POST", "/v1/tokens", `{"name":"test","role":"`+string(role)+`"}`), 201)
 	return r.json()["secret"].(string)

@@ -100,7 +100,7 @@ func tokenCommand(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	defer release()
 	switch action {
 	case "create":
-		tok, err := c.CreateToken(ctx, domain.TokenInput{Name: *name, Role: domain.Role(*role)})
+		tok, err := c.CreateToken(ctx, domain.TokenInput{Name: *name, Role: domain.OperatorRole(*role)})
 		if err != nil {
 			return err
 		}

@@ -2,23 +2,24 @@ package domain
 
 import "fmt"
 
-// Role is an account token's operator role.
-type Role string
+// OperatorRole is an account token's role: what an operator of the
+// backend may do. (Roles that grant permissions are Role objects.)
+type OperatorRole string
 
 const (
-	RoleOwner            Role = "owner"
-	RoleAdmin            Role = "admin"
-	RoleMember           Role = "member"
-	RoleProductionMember Role = "production_member"
-	RoleViewer           Role = "viewer"
+	RoleOwner            OperatorRole = "owner"
+	RoleAdmin            OperatorRole = "admin"
+	RoleMember           OperatorRole = "member"
+	RoleProductionMember OperatorRole = "production_member"
+	RoleViewer           OperatorRole = "viewer"
 )
 
-// Roles lists every operator role, most powerful first.
-var Roles = []Role{RoleOwner, RoleAdmin, RoleMember, RoleProductionMember, RoleViewer}
+// OperatorRoles lists every operator role, most powerful first.
+var OperatorRoles = []OperatorRole{RoleOwner, RoleAdmin, RoleMember, RoleProductionMember, RoleViewer}
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	for _, known := range Roles {
+func (r OperatorRole) Valid() bool {
+	for _, known := range OperatorRoles {
 		if r == known {
 			return true
 		}
@@ -54,7 +55,7 @@ type Principal struct {
 	ID   string
 	Name string
 	// Role is set for account tokens and the embedded principal.
-	Role Role
+	Role OperatorRole
 	// Environment and Scope are set for API keys, which only ever reach
 	// their own environment.
 	Environment string
@@ -138,7 +139,7 @@ func (p Principal) Authorize(act Action, env EnvAccess, productionWriteAccess bo
 	if p.Role == RoleProductionMember && !productionWriteAccess {
 		return Errorf(CodeForbidden, "the production_member role is usable only while production write access is on (arbor_account_settings.production_write_access)")
 	}
-	need := map[Action][]Role{
+	need := map[Action][]OperatorRole{
 		ActRead:             {RoleOwner, RoleAdmin, RoleMember, RoleProductionMember, RoleViewer},
 		ActWrite:            {RoleOwner, RoleAdmin, RoleMember, RoleProductionMember},
 		ActManageIdentities: {RoleOwner, RoleAdmin, RoleMember},

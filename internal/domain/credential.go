@@ -58,19 +58,19 @@ func SecretMatches(secret string, hash []byte) bool {
 
 // Token is an account token: a credential of one of the backend's operators.
 type Token struct {
-	ID        string    `json:"id" readOnly:"true" doc:"Identifier, also the public part of the secret."`
-	Name      string    `json:"name" doc:"What the token is for."`
-	Role      Role      `json:"role" enum:"owner,admin,member,production_member,viewer" doc:"Operator role."`
-	Prefix    string    `json:"prefix" readOnly:"true" doc:"The first characters of the secret, to recognise it."`
-	Secret    string    `json:"secret,omitempty" readOnly:"true" doc:"The token itself. Returned only by the request that creates it."`
-	CreatedAt time.Time `json:"created_at" readOnly:"true"`
-	Version   int64     `json:"version" readOnly:"true"`
+	ID        string       `json:"id" readOnly:"true" doc:"Identifier, also the public part of the secret."`
+	Name      string       `json:"name" doc:"What the token is for."`
+	Role      OperatorRole `json:"role" enum:"owner,admin,member,production_member,viewer" doc:"Operator role."`
+	Prefix    string       `json:"prefix" readOnly:"true" doc:"The first characters of the secret, to recognise it."`
+	Secret    string       `json:"secret,omitempty" readOnly:"true" doc:"The token itself. Returned only by the request that creates it."`
+	CreatedAt time.Time    `json:"created_at" readOnly:"true"`
+	Version   int64        `json:"version" readOnly:"true"`
 }
 
 // TokenInput is the body of a token creation.
 type TokenInput struct {
-	Name string `json:"name" doc:"What the token is for."`
-	Role Role   `json:"role" enum:"owner,admin,member,production_member,viewer" doc:"Operator role."`
+	Name string       `json:"name" doc:"What the token is for."`
+	Role OperatorRole `json:"role" enum:"owner,admin,member,production_member,viewer" doc:"Operator role."`
 }
 
 // Validate checks a token creation.
@@ -122,7 +122,7 @@ type Whoami struct {
 	Kind        PrincipalKind `json:"kind" enum:"account_token,api_key,embedded" doc:"What kind of credential this is."`
 	ID          string        `json:"id,omitempty" doc:"The credential's id."`
 	Name        string        `json:"name,omitempty" doc:"The credential's name."`
-	Role        Role          `json:"role,omitempty" doc:"Operator role, for account tokens."`
+	Role        OperatorRole  `json:"role,omitempty" doc:"Operator role, for account tokens."`
 	Environment string        `json:"environment,omitempty" doc:"The only environment an API key reaches."`
 	Scope       Scope         `json:"scope,omitempty" doc:"Scope, for API keys."`
 }
