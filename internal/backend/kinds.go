@@ -10,4 +10,6 @@ type listPermissionsInput struct {
 
 func (s *Server) registerObjectRoutes() {
 	registerEnvObjects[domain.Permission, *domain.Permission, listPermissionsInput](s, permissionRules, "permissions", nil, routeOptions{})
+	registerEnvObjects[domain.Tenant, *domain.Tenant, listTenantsInput](s, tenantRules, "tenants", nil, routeOptions{})
+	s.registerWorkflowRoutes()
 }

@@ -30,6 +30,8 @@ type rules[T any] struct {
 	// created runs in the same transaction after an object is first
 	// stored; secrets shown once are generated here.
 	created func(w *write, obj *T) error
+	// written runs in the same transaction after every store of an object.
+	written func(w *write, obj *T, stored store.Object) error
 	// deleting runs before a delete; cascade is the request's cascade flag.
 	deleting func(w *write, obj *T, cascade bool) error
 	// present adjusts an object for the principal reading it.
@@ -292,6 +294,11 @@ func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 			return err
 		}
 		*po.GetMeta() = domain.Meta{Environment: env, Version: stored.Version, CreatedAt: createdAt, UpdatedAt: w.now}
+		if r.written != nil {
+			if err := r.written(w, obj, stored); err != nil {
+				return err
+			}
+		}
 		created = old == nil
 		action := "update"
 		if created {

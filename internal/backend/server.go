@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"runtime/debug"
 	"time"
 
@@ -95,6 +96,9 @@ func (e errorString) Error() string { return string(e) }
 
 func apiConfig() huma.Config {
 	registry := huma.NewMapRegistry("#/components/schemas/", huma.DefaultSchemaNamer)
+	// A JSONObject travels as raw bytes but is documented and validated as
+	// the JSON object it is.
+	registry.RegisterTypeAlias(reflect.TypeFor[domain.JSONObject](), reflect.TypeFor[map[string]any]())
 	cfg := huma.Config{
 		OpenAPI: &huma.OpenAPI{
 			OpenAPI: "3.1.0",

@@ -1,0 +1,192 @@
+package backend
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// Workflows are versioned configuration: every write is kept as an
+// immutable version, and the promotion rule decides which writes and
+// deletes an environment accepts.
+var workflowRules = &rules[domain.Workflow]{
+	kind: domain.KindWorkflow,
+	check: func(w *write, old, wf *domain.Workflow) error {
+		if wf.Active == nil {
+			active := true
+			wf.Active = &active
+		}
+		wf.SHA = domain.WorkflowSHA(wf)
+		p, err := promotionOf(w.tx, w.env.Slug, wf.Key)
+		if err != nil {
+			return err
+		}
+		wf.OriginEnvironment, err = p.CheckWrite(wf.SHA)
+		return err
+	},
+	written: func(w *write, _ *domain.Workflow, stored store.Object) error {
+		return w.tx.AppendHistory(stored)
+	},
+	deleting: func(w *write, wf *domain.Workflow, _ bool) error {
+		p, err := promotionOf(w.tx, w.env.Slug, wf.Key)
+		if err != nil {
+			return err
+		}
+		return p.CheckDelete()
+	},
+}
+
+// promotionOf gathers what the promotion rule needs about workflow key
+// written in env: the order, the setting, and the workflow in env, in the
+// environment below, and wherever it exists.
+func promotionOf(tx store.Tx, env, key string) (domain.Promotion, error) {
+	p := domain.Promotion{Key: key, Environment: env}
+	envs, err := tx.Environments()
+	if err != nil {
+		return p, err
+	}
+	settings, err := tx.Settings()
+	if err != nil {
+		return p, err
+	}
+	p.ProductionWriteAccess = settings.ProductionWriteAccess
+	below := ""
+	for i, e := range envs {
+		p.Order = append(p.Order, e.Slug)
+		if e.Slug == env && i > 0 {
+			below = envs[i-1].Slug
+		}
+	}
+	p.BelowEnvironment = below
+	for _, e := range envs {
+		wf, err := load[domain.Workflow](tx, domain.KindWorkflow, e.Slug, key)
+		if err != nil {
+			return p, err
+		}
+		if wf == nil {
+			continue
+		}
+		head := &domain.WorkflowHead{Environment: e.Slug, SHA: wf.SHA, OriginEnvironment: wf.OriginEnvironment}
+		if p.Origin == "" {
+			p.Origin = wf.OriginEnvironment
+		}
+		switch e.Slug {
+		case env:
+			p.Current = head
+		case below:
+			p.Below = head
+		}
+	}
+	return p, nil
+}
+
+type listWorkflowsInput struct {
+	ListParams
+	Category string `query:"category" doc:"Only workflows in this category."`
+	Active   string `query:"active" enum:"true,false" doc:"Only active (true) or inactive (false) workflows."`
+}
+
+type promotionOutput struct {
+	Body domain.Promotion
+}
+
+type workflowVersionsInput struct {
+	ObjectParams
+	Cursor string `query:"cursor" doc:"Opaque cursor from the previous page's next_cursor."`
+	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+}
+
+type workflowVersionsOutput struct {
+	Body domain.Page[domain.Workflow]
+}
+
+func (s *Server) registerWorkflowRoutes() {
+	const tag = "workflows"
+	registerEnvObjects[domain.Workflow, *domain.Workflow, listWorkflowsInput](s, workflowRules, tag,
+		func(in *listWorkflowsInput) listFilter[domain.Workflow] {
+			if in.Category == "" && in.Active == "" {
+				return listFilter[domain.Workflow]{}
+			}
+			return listFilter[domain.Workflow]{keep: func(wf *domain.Workflow) bool {
+				if in.Category != "" && !slices.Contains(wf.Categories, in.Category) {
+					return false
+				}
+				return in.Active == "" || strconv.FormatBool(wf.IsActive()) == in.Active
+			}}
+		}, routeOptions{})
+
+	promotion := op(http.MethodGet, "/v1/environments/{env}/workflows/{key}/promotion", "get_workflow_promotion", "Get what the promotion rule knows of a workflow", tag)
+	promotion.Description = "The promotion order, the setting, and the workflow's sha in this environment and in the one directly below. " +
+		"Readable with a key of this environment, so a client can judge a write before making it, with the rule the backend applies."
+	huma.Register(s.api, *promotion, func(ctx context.Context, in *ObjectParams) (*promotionOutput, error) {
+		var p domain.Promotion
+		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+			if msg := domain.CheckWorkflowKey(in.Key); msg != "" {
+				return (&domain.Problems{{Field: "key", Message: msg}}).Err()
+			}
+			var err error
+			p, err = promotionOf(tx, env.Slug, in.Key)
+			return err
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &promotionOutput{Body: p}, nil
+	})
+
+	versions := op(http.MethodGet, "/v1/environments/{env}/workflows/{key}/versions", "list_workflow_versions", "List a workflow's versions", tag)
+	versions.Description = "Every write of the workflow in this environment, newest first; each version is immutable."
+	huma.Register(s.api, *versions, func(ctx context.Context, in *workflowVersionsInput) (*workflowVersionsOutput, error) {
+		var before int64
+		if in.Cursor != "" {
+			b, err := base64.RawURLEncoding.DecodeString(in.Cursor)
+			if err == nil {
+				before, err = strconv.ParseInt(string(b), 10, 64)
+			}
+			if err != nil {
+				return nil, s.fail(ctx, (&domain.Problems{{Field: "cursor", Message: "is not a cursor returned by this API"}}).Err())
+			}
+		}
+		limit := in.Limit
+		if limit <= 0 {
+			limit = 100
+		}
+		out := &workflowVersionsOutput{Body: domain.Page[domain.Workflow]{Items: []domain.Workflow{}}}
+		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+			ref := store.Ref{Environment: env.Slug, Kind: domain.KindWorkflow.Name, Key: in.Key}
+			if _, err := tx.Object(ref.Environment, ref.Kind, ref.Key); errors.Is(err, store.ErrNotFound) {
+				return notFound(domain.KindWorkflow, env.Slug, in.Key)
+			} else if err != nil {
+				return err
+			}
+			history, err := tx.History(ref, before, limit+1)
+			if err != nil {
+				return err
+			}
+			if len(history) > limit {
+				history = history[:limit]
+				out.Body.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(history[limit-1].Version, 10)))
+			}
+			for _, h := range history {
+				wf, err := decode[domain.Workflow](h)
+				if err != nil {
+					return err
+				}
+				out.Body.Items = append(out.Body.Items, *wf)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return out, nil
+	})
+}
