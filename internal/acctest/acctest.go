@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -278,4 +279,14 @@ func (b *Backend) Whoami(name, attribute, env string) func(*terraform.State) err
 		}
 		return nil
 	}
+}
+
+// ErrorLike matches an error message however Terraform wraps its lines:
+// the words of msg, in order, separated by any whitespace.
+func ErrorLike(msg string) *regexp.Regexp {
+	words := strings.Fields(msg)
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return regexp.MustCompile(strings.Join(words, `\s+`))
 }

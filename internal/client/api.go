@@ -30,6 +30,8 @@ var Routes = []string{
 	"GET /v1/environments/{env}/api-keys/{id}",
 	"PUT /v1/environments/{env}/api-keys/{id}",
 	"DELETE /v1/environments/{env}/api-keys/{id}",
+	"GET /v1/environments/{env}/workflows/{key}/promotion",
+	"GET /v1/environments/{env}/workflows/{key}/versions",
 }
 
 // CollectionRoutes are the route templates of a kind's collection.
@@ -161,6 +163,18 @@ func (c *Client) UpdateAPIKey(ctx context.Context, env, id string, in domain.API
 // DeleteAPIKey revokes an API key.
 func (c *Client) DeleteAPIKey(ctx context.Context, env, id string, cond Cond) error {
 	return c.do(ctx, http.MethodDelete, envPath(env)+"/api-keys/"+url.PathEscape(id), nil, cond.header(), nil, nil)
+}
+
+// WorkflowPromotion reads what the promotion rule knows of a workflow in
+// env: enough to judge a write with domain.Promotion before making it.
+func (c *Client) WorkflowPromotion(ctx context.Context, env, key string) (domain.Promotion, error) {
+	var out domain.Promotion
+	return out, c.do(ctx, http.MethodGet, envPath(env)+"/workflows/"+url.PathEscape(key)+"/promotion", nil, nil, nil, &out)
+}
+
+// WorkflowVersions lists every version of a workflow in env, newest first.
+func (c *Client) WorkflowVersions(ctx context.Context, env, key string) ([]domain.Workflow, error) {
+	return collect[domain.Workflow](ctx, c, envPath(env)+"/workflows/"+url.PathEscape(key)+"/versions", nil, 0)
 }
 
 func idempotent() http.Header {

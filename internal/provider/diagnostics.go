@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -8,8 +9,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
 // addAPIError reports a failed API call. Validation errors that name a
@@ -43,6 +46,52 @@ func fieldMessage(field, msg string) string {
 		return msg
 	}
 	return field + " " + msg
+}
+
+// addDomainProblems reports a domain object's validation problems at the
+// attributes they name, leaving out problems with values not known yet
+// (an unknown value reads as empty, which proves nothing).
+func addDomainProblems(_ context.Context, diags *diag.Diagnostics, config tftypes.Value, problems domain.Problems) {
+	for _, p := range problems {
+		at, ok := attributePath(p.Field)
+		if !ok {
+			diags.AddError("Invalid configuration", fieldMessage(p.Field, p.Message))
+			continue
+		}
+		if !knownAlong(config, at) {
+			continue
+		}
+		diags.AddAttributeError(at, "Invalid "+p.Field, fieldMessage(p.Field, p.Message))
+	}
+}
+
+// knownAlong reports whether the value at p, and every value on the way to
+// it, is known (wholly known for the value itself).
+func knownAlong(v tftypes.Value, p path.Path) bool {
+	tp := tftypes.NewAttributePath()
+	for _, step := range p.Steps() {
+		switch s := step.(type) {
+		case path.PathStepAttributeName:
+			tp = tp.WithAttributeName(string(s))
+		case path.PathStepElementKeyInt:
+			tp = tp.WithElementKeyInt(int(s))
+		default:
+			return true
+		}
+		got, _, err := tftypes.WalkAttributePath(v, tp)
+		if err != nil {
+			// Absent along the way (a null parent): nothing unknown.
+			return true
+		}
+		if tv, ok := got.(tftypes.Value); ok && !tv.IsKnown() {
+			return false
+		}
+	}
+	got, _, err := tftypes.WalkAttributePath(v, tp)
+	if tv, ok := got.(tftypes.Value); err == nil && ok {
+		return tv.IsFullyKnown()
+	}
+	return true
 }
 
 var segment = regexp.MustCompile(`^([a-z_][a-z0-9_]*)((?:\[\d+\])*)$`)

@@ -47,9 +47,14 @@ type objectSpec[M, T any] struct {
 	expand func(ctx context.Context, m *M) (*T, diag.Diagnostics)
 	// flatten copies an API object into a model.
 	flatten func(ctx context.Context, obj *T, m *M) diag.Diagnostics
-	// modifyPlan adds the kind's plan-time checks; it runs after the
+	// modifyPlan adds the kind's plan-time checks. For a destroy it gets
+	// the request with a null plan; otherwise it runs after the
 	// environment is resolved.
 	modifyPlan func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
+	// validateWithDomain checks configurations at plan time with the
+	// object's own Validate, so the errors are the backend's, word for
+	// word, attached to the attributes at fault.
+	validateWithDomain bool
 }
 
 type objectResource[M any, PM interface {
@@ -154,7 +159,13 @@ func resolveEnvironment(ctx context.Context, data *providerData, req resource.Mo
 }
 
 func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if r.data == nil {
+		return
+	}
+	if req.Plan.Raw.IsNull() {
+		if r.spec.modifyPlan != nil {
+			r.spec.modifyPlan(ctx, r.data, req, resp)
+		}
 		return
 	}
 	var key types.String
@@ -168,6 +179,23 @@ func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resou
 	if ok && r.spec.modifyPlan != nil {
 		r.spec.modifyPlan(ctx, r.data, req, resp)
 	}
+}
+
+func (r *objectResource[M, PM, T, PT]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	if !r.spec.validateWithDomain {
+		return
+	}
+	var m M
+	if diags := req.Config.Get(ctx, &m); diags.HasError() {
+		// A whole nested value is unknown: the backend judges it at apply.
+		return
+	}
+	obj, diags := r.spec.expand(ctx, &m)
+	if diags.HasError() {
+		return
+	}
+	PT(obj).SetObjectKey(PM(&m).base().Key.ValueString())
+	addDomainProblems(ctx, &resp.Diagnostics, req.Config.Raw, PT(obj).Validate())
 }
 
 func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -245,6 +245,9 @@ func (p *arborProvider) Resources(context.Context) []func() resource.Resource {
 		newEnvironmentResource,
 		newAPIKeyResource,
 		newPermissionResource,
+		newAccountSettingsResource,
+		newTenantResource,
+		newWorkflowResource,
 	}
 }
 
@@ -253,5 +256,9 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newEnvironmentDataSource,
 		newEnvironmentsDataSource,
 		newPermissionDataSource,
+		newTenantDataSource,
+		newTenantsDataSource,
+		newWorkflowDataSource,
+		newWorkflowsDataSource,
 	}
 }

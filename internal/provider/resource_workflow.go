@@ -1,0 +1,484 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+var (
+	_ resource.ResourceWithImportState    = (*workflowResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*workflowResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*workflowResource)(nil)
+)
+
+type workflowModel struct {
+	objectBase
+	Name              types.String         `tfsdk:"name"`
+	Description       types.String         `tfsdk:"description"`
+	Categories        types.Set            `tfsdk:"categories"`
+	TriggerFrequency  types.String         `tfsdk:"trigger_frequency"`
+	TriggerDataSchema jsontypes.Normalized `tfsdk:"trigger_data_schema"`
+	Conditions        *conditionsModel     `tfsdk:"conditions"`
+	Steps             []stepModel          `tfsdk:"steps"`
+	Active            types.Bool           `tfsdk:"active"`
+	SHA               types.String         `tfsdk:"sha"`
+	Version           types.Int64          `tfsdk:"version"`
+	OriginEnvironment types.String         `tfsdk:"origin_environment"`
+}
+
+type conditionsModel struct {
+	Match types.String         `tfsdk:"match"`
+	Rules []conditionRuleModel `tfsdk:"rules"`
+}
+
+type conditionRuleModel struct {
+	Variable types.String `tfsdk:"variable"`
+	Operator types.String `tfsdk:"operator"`
+	Argument types.String `tfsdk:"argument"`
+}
+
+type stepModel struct {
+	Ref        types.String     `tfsdk:"ref"`
+	Conditions *conditionsModel `tfsdk:"conditions"`
+	Channel    *channelModel    `tfsdk:"channel"`
+	Delay      *delayModel      `tfsdk:"delay"`
+	Batch      *batchModel      `tfsdk:"batch"`
+	Throttle   *throttleModel   `tfsdk:"throttle"`
+	Fetch      *fetchModel      `tfsdk:"fetch"`
+}
+
+type channelModel struct {
+	Type      types.String `tfsdk:"type"`
+	Key       types.String `tfsdk:"key"`
+	Subject   types.String `tfsdk:"subject"`
+	Body      types.String `tfsdk:"body"`
+	ActionURL types.String `tfsdk:"action_url"`
+}
+
+type delayModel struct {
+	Duration       types.String `tfsdk:"duration"`
+	UntilFieldPath types.String `tfsdk:"until_field_path"`
+}
+
+type batchModel struct {
+	Window   types.String `tfsdk:"window"`
+	Key      types.String `tfsdk:"key"`
+	MaxItems types.Int64  `tfsdk:"max_items"`
+}
+
+type throttleModel struct {
+	Limit  types.Int64  `tfsdk:"limit"`
+	Window types.String `tfsdk:"window"`
+	Key    types.String `tfsdk:"key"`
+}
+
+type fetchModel struct {
+	Method  types.String `tfsdk:"method"`
+	URL     types.String `tfsdk:"url"`
+	Headers types.Map    `tfsdk:"headers"`
+	Body    types.String `tfsdk:"body"`
+}
+
+type workflowResource = objectResource[workflowModel, *workflowModel, domain.Workflow, *domain.Workflow]
+
+func newWorkflowResource() resource.Resource {
+	return &workflowResource{spec: workflowSpec()}
+}
+
+func optionalString(doc string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: doc, Optional: true, Validators: nonEmpty()}
+}
+
+func requiredString(doc string) schema.StringAttribute {
+	return schema.StringAttribute{MarkdownDescription: doc, Required: true}
+}
+
+func conditionsAttribute(doc string) schema.SingleNestedAttribute {
+	return schema.SingleNestedAttribute{
+		MarkdownDescription: doc,
+		Optional:            true,
+		Attributes: map[string]schema.Attribute{
+			"match": optionalString("`all` (every rule must hold; the default) or `any`."),
+			"rules": schema.ListNestedAttribute{
+				MarkdownDescription: "At least one rule.",
+				Required:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"variable": requiredString("Path of the value to test, such as `data.amount`, `recipient.plan` or `tenant.tier`."),
+					"operator": requiredString(fmt.Sprintf("One of `%s`.", joinDoc(domain.ConditionOperators))),
+					"argument": optionalString("Value to compare with; omitted for `empty` and `not_empty`."),
+				}},
+			},
+		},
+	}
+}
+
+func joinDoc(values []string) string {
+	s := ""
+	for i, v := range values {
+		if i > 0 {
+			s += "`, `"
+		}
+		s += v
+	}
+	return s
+}
+
+var stepAttributes = map[string]schema.Attribute{
+	"ref":        requiredString("Identifier of the step, unique within the workflow: 1–255 lowercase letters, digits, `_` and `-`."),
+	"conditions": conditionsAttribute("The step runs only when these hold."),
+	"channel": schema.SingleNestedAttribute{
+		MarkdownDescription: "Send a message.",
+		Optional:            true,
+		Attributes: map[string]schema.Attribute{
+			"type":       requiredString(fmt.Sprintf("Channel type: `%s`.", channelTypesDoc())),
+			"key":        requiredString("Key of the configured channel to send through, such as `postmark`."),
+			"subject":    optionalString("Subject template: required for `email`; allowed for `push` and `in_app_feed`."),
+			"body":       requiredString("Body template."),
+			"action_url": optionalString("URL opened when the message is acted on (`push`, `chat`, `in_app_feed`)."),
+		},
+	},
+	"delay": schema.SingleNestedAttribute{
+		MarkdownDescription: "Wait, for `duration` or until the time at `until_field_path` (exactly one).",
+		Optional:            true,
+		Attributes: map[string]schema.Attribute{
+			"duration":         optionalString("How long to wait: " + domain.DurationRule + "."),
+			"until_field_path": optionalString("Path of a timestamp in the run's scope, such as `data.send_at`."),
+		},
+	},
+	"batch": schema.SingleNestedAttribute{
+		MarkdownDescription: "Collect the triggers of a window into one run.",
+		Optional:            true,
+		Attributes: map[string]schema.Attribute{
+			"window": requiredString("How long to collect: " + domain.DurationRule + "."),
+			"key":    optionalString("Path of the value that separates batches, such as `data.project_id`."),
+			"max_items": schema.Int64Attribute{
+				MarkdownDescription: "Close the batch early after this many triggers (1–1000).",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, 1000)},
+			},
+		},
+	},
+	"throttle": schema.SingleNestedAttribute{
+		MarkdownDescription: "Cap runs per recipient over a window.",
+		Optional:            true,
+		Attributes: map[string]schema.Attribute{
+			"limit":  schema.Int64Attribute{MarkdownDescription: "Runs allowed per window, at least 1.", Required: true},
+			"window": requiredString("Window length: " + domain.DurationRule + "."),
+			"key":    optionalString("Path of the value that separates throttles, such as `data.project_id`."),
+		},
+	},
+	"fetch": schema.SingleNestedAttribute{
+		MarkdownDescription: "Fetch data over HTTP into the run's scope.",
+		Optional:            true,
+		Attributes: map[string]schema.Attribute{
+			"method": requiredString(fmt.Sprintf("`%s`.", joinDoc(domain.FetchMethods))),
+			"url":    requiredString("Absolute http(s) URL."),
+			"headers": schema.MapAttribute{
+				MarkdownDescription: "Request headers.",
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          []validator.Map{mapvalidator.SizeAtLeast(1)},
+			},
+			"body": optionalString("Request body template (`POST`, `PUT`, `PATCH`)."),
+		},
+	},
+}
+
+func stepObjectType() types.ObjectType {
+	return schema.ListNestedAttribute{NestedObject: schema.NestedAttributeObject{Attributes: stepAttributes}}.GetType().(types.ListType).ElemType.(types.ObjectType)
+}
+
+func workflowSpec() *objectSpec[workflowModel, domain.Workflow] {
+	return &objectSpec[workflowModel, domain.Workflow]{
+		kind: domain.KindWorkflow,
+		description: "A notification workflow: ordered steps that run when it is triggered. Workflows are versioned and promoted: " +
+			"a workflow is edited in the environment it was created in (its `origin_environment`, normally development), and every " +
+			"other environment accepts only the content (`sha`) of the environment directly below. A plan that would skip an " +
+			"environment, or edit a workflow outside its origin, fails at plan time naming the environment to apply first. " +
+			"`active` is per environment and can change anywhere.",
+		keyDoc:             "Identifier: " + domain.WorkflowKeyRule + ".",
+		keyValidators:      []validator.String{},
+		validateWithDomain: true,
+		attributes: map[string]schema.Attribute{
+			"name":        schema.StringAttribute{MarkdownDescription: "Display name.", Required: true},
+			"description": workflowDescriptionAttribute(),
+			"categories": schema.SetAttribute{
+				MarkdownDescription: "Categories recipients can set preferences for. Default: none.",
+				Optional:            true,
+				Computed:            true,
+				ElementType:         types.StringType,
+				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
+			},
+			"trigger_frequency": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("How often one recipient is notified: `%s`. Default `every_trigger`.", joinDoc(domain.TriggerFrequencies)),
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString("every_trigger"),
+			},
+			"trigger_data_schema": schema.StringAttribute{
+				MarkdownDescription: "JSON schema of the data a trigger carries, usually written with `jsonencode`.",
+				Optional:            true,
+				CustomType:          jsontypes.NormalizedType{},
+			},
+			"conditions": conditionsAttribute("Conditions under which a trigger runs the workflow."),
+			"steps": schema.ListNestedAttribute{
+				MarkdownDescription: "The steps, in order. Each sets `ref` and exactly one of `channel`, `delay`, `batch`, `throttle` or `fetch`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             listdefault.StaticValue(types.ListValueMust(stepObjectType(), []attr.Value{})),
+				NestedObject:        schema.NestedAttributeObject{Attributes: stepAttributes},
+			},
+			"active": schema.BoolAttribute{
+				MarkdownDescription: "Whether triggers run the workflow in this environment. Per environment: never promoted and not part of `sha`, so it can change in any environment. Default `true`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"sha": schema.StringAttribute{
+				MarkdownDescription: "Hash of the content (everything but `active`), known at plan time. Equal content has equal sha in every environment: compare it to see what a promotion carries.",
+				Computed:            true,
+			},
+			"version": schema.Int64Attribute{
+				MarkdownDescription: "Version of the workflow in this environment; every write makes a new one.",
+				Computed:            true,
+			},
+			"origin_environment": schema.StringAttribute{
+				MarkdownDescription: "Environment the workflow was created in, the only one where its content can change.",
+				Computed:            true,
+			},
+		},
+		expand:     expandWorkflow,
+		flatten:    flattenWorkflow,
+		modifyPlan: planWorkflowPromotion,
+	}
+}
+
+func workflowDescriptionAttribute() schema.StringAttribute {
+	return schema.StringAttribute{
+		MarkdownDescription: fmt.Sprintf("At most %d characters. Default `\"\"`.", domain.MaxWorkflowDescription),
+		Optional:            true,
+		Computed:            true,
+		Default:             stringdefault.StaticString(""),
+	}
+}
+
+// planWorkflowPromotion gives the promotion rule's answer at plan time: the
+// provider computes the planned content's sha with the backend's function,
+// reads what the rule needs from the backend, and judges the change with
+// the backend's own rule. A refused change never reaches apply.
+func planWorkflowPromotion(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		var state workflowModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		p, ok := readPromotion(ctx, data, state.Environment.ValueString(), state.Key.ValueString(), &resp.Diagnostics)
+		if ok {
+			if err := p.CheckDelete(); err != nil {
+				resp.Diagnostics.AddError("Deletion refused by the promotion rule", err.Error())
+			}
+		}
+		return
+	}
+	var env types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
+	content := []string{"key", "name", "description", "categories", "trigger_frequency", "trigger_data_schema", "conditions", "steps"}
+	if env.IsUnknown() || !attributesKnown(req.Plan.Raw, content...) {
+		return
+	}
+	var plan workflowModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	wf, diags := expandWorkflow(ctx, &plan)
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+		return
+	}
+	sha := domain.WorkflowSHA(wf)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha"), sha)...)
+
+	if !req.State.Raw.IsNull() {
+		var prior workflowModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		if prior.Environment.Equal(env) && prior.SHA.ValueString() == sha {
+			// Same content: only active may change, which is allowed
+			// anywhere and keeps the origin.
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("origin_environment"), prior.OriginEnvironment)...)
+			if prior.Active.Equal(plan.Active) {
+				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version"), prior.Version)...)
+			}
+			return
+		}
+	}
+	p, ok := readPromotion(ctx, data, env.ValueString(), plan.Key.ValueString(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	origin, err := p.CheckWrite(sha)
+	if err != nil {
+		resp.Diagnostics.AddError("Change refused by the promotion rule", err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("origin_environment"), origin)...)
+}
+
+// readPromotion reads what the promotion rule knows of a workflow; false
+// when there is nothing to judge yet (the environment is created by this
+// same apply).
+func readPromotion(ctx context.Context, data *providerData, env, key string, diags *diag.Diagnostics) (domain.Promotion, bool) {
+	p, err := data.client.WorkflowPromotion(ctx, env, key)
+	switch {
+	case client.StatusOf(err) == http.StatusNotFound:
+		return p, false
+	case err != nil:
+		addAPIError(diags, fmt.Sprintf("Error reading the promotion state of workflow %q in environment %s", key, env), err, path.Empty())
+		return p, false
+	}
+	return p, true
+}
+
+// attributesKnown reports whether the named top-level attributes are wholly
+// known.
+func attributesKnown(v tftypes.Value, names ...string) bool {
+	for _, n := range names {
+		if !knownAlong(v, path.Root(n)) {
+			return false
+		}
+	}
+	return true
+}
+
+func expandConditions(c *conditionsModel) *domain.Conditions {
+	if c == nil {
+		return nil
+	}
+	out := &domain.Conditions{Match: c.Match.ValueString(), Rules: make([]domain.Condition, len(c.Rules))}
+	for i, r := range c.Rules {
+		out.Rules[i] = domain.Condition{Variable: r.Variable.ValueString(), Operator: r.Operator.ValueString(), Argument: r.Argument.ValueString()}
+	}
+	return out
+}
+
+func flattenConditions(c *domain.Conditions) *conditionsModel {
+	if c == nil {
+		return nil
+	}
+	out := &conditionsModel{Match: stringOrNull(c.Match), Rules: make([]conditionRuleModel, len(c.Rules))}
+	for i, r := range c.Rules {
+		out.Rules[i] = conditionRuleModel{Variable: types.StringValue(r.Variable), Operator: types.StringValue(r.Operator), Argument: stringOrNull(r.Argument)}
+	}
+	return out
+}
+
+func expandWorkflow(ctx context.Context, m *workflowModel) (*domain.Workflow, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	active := m.Active.ValueBool()
+	wf := &domain.Workflow{
+		Name:             m.Name.ValueString(),
+		Description:      m.Description.ValueString(),
+		TriggerFrequency: m.TriggerFrequency.ValueString(),
+		Conditions:       expandConditions(m.Conditions),
+		Steps:            make([]domain.Step, len(m.Steps)),
+		Active:           &active,
+	}
+	if m.Active.IsNull() || m.Active.IsUnknown() {
+		wf.Active = nil
+	}
+	if !m.Categories.IsNull() && !m.Categories.IsUnknown() {
+		diags.Append(m.Categories.ElementsAs(ctx, &wf.Categories, false)...)
+	}
+	if !m.TriggerDataSchema.IsNull() && !m.TriggerDataSchema.IsUnknown() {
+		if err := wf.TriggerDataSchema.UnmarshalJSON([]byte(m.TriggerDataSchema.ValueString())); err != nil {
+			diags.AddAttributeError(path.Root("trigger_data_schema"), "Invalid trigger_data_schema", fmt.Sprintf("trigger_data_schema is not JSON: %s", err))
+		}
+	}
+	for i, s := range m.Steps {
+		step := domain.Step{Ref: s.Ref.ValueString(), Conditions: expandConditions(s.Conditions)}
+		if c := s.Channel; c != nil {
+			step.Channel = &domain.ChannelStep{Type: c.Type.ValueString(), Key: c.Key.ValueString(), Subject: c.Subject.ValueString(), Body: c.Body.ValueString(), ActionURL: c.ActionURL.ValueString()}
+		}
+		if d := s.Delay; d != nil {
+			step.Delay = &domain.DelayStep{Duration: d.Duration.ValueString(), UntilFieldPath: d.UntilFieldPath.ValueString()}
+		}
+		if b := s.Batch; b != nil {
+			step.Batch = &domain.BatchStep{Window: b.Window.ValueString(), Key: b.Key.ValueString(), MaxItems: int(b.MaxItems.ValueInt64())}
+		}
+		if t := s.Throttle; t != nil {
+			step.Throttle = &domain.ThrottleStep{Limit: int(t.Limit.ValueInt64()), Window: t.Window.ValueString(), Key: t.Key.ValueString()}
+		}
+		if f := s.Fetch; f != nil {
+			step.Fetch = &domain.FetchStep{Method: f.Method.ValueString(), URL: f.URL.ValueString(), Body: f.Body.ValueString()}
+			if !f.Headers.IsNull() && !f.Headers.IsUnknown() {
+				diags.Append(f.Headers.ElementsAs(ctx, &step.Fetch.Headers, false)...)
+			}
+		}
+		wf.Steps[i] = step
+	}
+	return wf, diags
+}
+
+func flattenWorkflow(ctx context.Context, wf *domain.Workflow, m *workflowModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.Name = types.StringValue(wf.Name)
+	m.Description = types.StringValue(wf.Description)
+	categories, d := types.SetValueFrom(ctx, types.StringType, append([]string{}, wf.Categories...))
+	diags.Append(d...)
+	m.Categories = categories
+	m.TriggerFrequency = types.StringValue(wf.TriggerFrequency)
+	m.TriggerDataSchema = jsontypes.NewNormalizedNull()
+	if len(wf.TriggerDataSchema) > 0 {
+		m.TriggerDataSchema = jsontypes.NewNormalizedValue(string(wf.TriggerDataSchema))
+	}
+	m.Conditions = flattenConditions(wf.Conditions)
+	m.Steps = make([]stepModel, len(wf.Steps))
+	for i, s := range wf.Steps {
+		step := stepModel{Ref: types.StringValue(s.Ref), Conditions: flattenConditions(s.Conditions)}
+		if c := s.Channel; c != nil {
+			step.Channel = &channelModel{Type: types.StringValue(c.Type), Key: types.StringValue(c.Key), Subject: stringOrNull(c.Subject), Body: types.StringValue(c.Body), ActionURL: stringOrNull(c.ActionURL)}
+		}
+		if dl := s.Delay; dl != nil {
+			step.Delay = &delayModel{Duration: stringOrNull(dl.Duration), UntilFieldPath: stringOrNull(dl.UntilFieldPath)}
+		}
+		if b := s.Batch; b != nil {
+			step.Batch = &batchModel{Window: types.StringValue(b.Window), Key: stringOrNull(b.Key), MaxItems: types.Int64Null()}
+			if b.MaxItems > 0 {
+				step.Batch.MaxItems = types.Int64Value(int64(b.MaxItems))
+			}
+		}
+		if t := s.Throttle; t != nil {
+			step.Throttle = &throttleModel{Limit: types.Int64Value(int64(t.Limit)), Window: types.StringValue(t.Window), Key: stringOrNull(t.Key)}
+		}
+		if f := s.Fetch; f != nil {
+			step.Fetch = &fetchModel{Method: types.StringValue(f.Method), URL: types.StringValue(f.URL), Body: stringOrNull(f.Body), Headers: types.MapNull(types.StringType)}
+			if f.Headers != nil {
+				headers, d := types.MapValueFrom(ctx, types.StringType, f.Headers)
+				diags.Append(d...)
+				step.Fetch.Headers = headers
+			}
+		}
+		m.Steps[i] = step
+	}
+	m.Active = types.BoolValue(wf.IsActive())
+	m.SHA = types.StringValue(wf.SHA)
+	m.Version = types.Int64Value(wf.Version)
+	m.OriginEnvironment = types.StringValue(wf.OriginEnvironment)
+	return diags
+}
