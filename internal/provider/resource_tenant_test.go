@@ -118,7 +118,7 @@ func TestAccTenant_propertiesDrift(t *testing.T) {
 			{
 				Config: tenantFull(b, key, "#0A7CFF"),
 				// Same object, other key order and spacing: no drift.
-				Check: b.PutObject("arbor_tenant.test", map[string]any{"properties": map[string]any{"tags": []string{"fish", "b2b"}, "seats": 250, "plan": "enterprise"}}),
+				Check:            b.PutObject("arbor_tenant.test", map[string]any{"properties": map[string]any{"tags": []string{"fish", "b2b"}, "seats": 250, "plan": "enterprise"}}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
