@@ -14,24 +14,16 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
 )
 
-// binary is the provider binary built once for these tests.
+// binary is the provider binary under test.
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "arbor-cli-test")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "terraform-provider-arbor")
-	build := exec.Command("go", "build", "-o", binary, "github.com/arborhq/terraform-provider-arbor")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic("building the provider: " + err.Error())
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	acctest.RemoveProviderBinary()
 	os.Exit(code)
 }
 
@@ -46,6 +38,7 @@ var listening = regexp.MustCompile(`listening on (http://\S+)`)
 // startServe runs `serve` on an OS-chosen loopback port.
 func startServe(t *testing.T, database string, env ...string) *server {
 	t.Helper()
+	binary = acctest.ProviderBinary(t)
 	cmd := exec.Command(binary, "serve", "--listen", "127.0.0.1:0", "--database", database)
 	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
@@ -119,6 +112,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestServePrintsGeneratedTokenOnce(t *testing.T) {
+	binary = acctest.ProviderBinary(t)
 	db := filepath.Join(t.TempDir(), "x.db")
 	for i, want := range []bool{true, false} {
 		cmd := exec.Command(binary, "serve", "--listen", "127.0.0.1:0", "--database", db)
@@ -189,23 +183,12 @@ func TestOperatorVerbsOnADatabase(t *testing.T) {
 	}
 }
 
-// terraformDir writes a root module and a CLI configuration that points
-// Terraform at the binary under test through dev_overrides, as a user of a
-// checkout would.
-func terraformDir(t *testing.T, provider string) (string, []string) {
+// terraformWorkspace is a root module with one environment and one
+// permission, under the provider configuration given.
+func terraformWorkspace(t *testing.T, provider string) *acctest.Workspace {
 	t.Helper()
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform is not on PATH; install it (go install github.com/hashicorp/terraform@v1.5.7)")
-	}
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1 to run Terraform")
-	}
-	dir := t.TempDir()
-	rc := filepath.Join(dir, "dev.tfrc")
-	os.WriteFile(rc, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"arborhq/arbor\" = %q\n  }\n  direct {}\n}\n", filepath.Dir(binary))), 0o644)
-	module := filepath.Join(dir, "module")
-	os.Mkdir(module, 0o755)
-	os.WriteFile(filepath.Join(module, "main.tf"), []byte(`terraform {
+	w := acctest.NewWorkspace(t, filepath.Join(t.TempDir(), "module"))
+	w.Write("main.tf", `terraform {
   required_providers {
     arbor = { source = "arborhq/arbor" }
   }
@@ -221,42 +204,35 @@ resource "arbor_permission" "read" {
   key         = "documents.read"
   name        = "Read documents"
 }
-`), 0o644)
-	return module, []string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}
-}
-
-func applyThenPlanEmpty(t *testing.T, dir string, env []string) {
-	t.Helper()
-	run(t, dir, env, "terraform", "apply", "-auto-approve", "-no-color")
-	cmd := exec.Command("terraform", "plan", "-detailed-exitcode", "-no-color")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), env...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("the plan after apply is not empty (%v):\n%s", err, out)
-	}
+`)
+	return w
 }
 
 func TestTerraformEmbedded(t *testing.T) {
-	dir, env := terraformDir(t, `provider "arbor" {
+	w := terraformWorkspace(t, `provider "arbor" {
   database = "state.db"
 }`)
-	applyThenPlanEmpty(t, dir, env)
-	if _, err := os.Stat(filepath.Join(dir, "state.db")); err != nil {
+	w.Apply()
+	w.PlanEmpty()
+	if _, err := os.Stat(filepath.Join(w.Dir, "state.db")); err != nil {
 		t.Errorf("the embedded database is not where the configuration says: %v", err)
 	}
 }
 
 func TestTerraformRemote(t *testing.T) {
 	srv := startServe(t, filepath.Join(t.TempDir(), "x.db"), "ARBOR_BOOTSTRAP_TOKEN=t")
-	dir, env := terraformDir(t, fmt.Sprintf(`provider "arbor" {
+	w := terraformWorkspace(t, fmt.Sprintf(`provider "arbor" {
   endpoint    = %q
   api_key     = "t"
   environment = "development"
 }`, srv.url))
-	applyThenPlanEmpty(t, dir, env)
+	w.Apply()
+	w.PlanEmpty()
 	_, perms := get(t, srv.url+"/v1/environments/staging/permissions", "t")
 	if !strings.Contains(fmt.Sprint(perms), "documents.read") {
 		t.Errorf("the server does not hold what Terraform applied: %v", perms)
 	}
-	run(t, dir, env, "terraform", "destroy", "-auto-approve", "-no-color")
+	if out, code := w.Terraform("destroy", "-auto-approve"); code != 0 {
+		t.Fatalf("destroy: %s", out)
+	}
 }

@@ -1,0 +1,7 @@
+data "arbor_tenants" "production" {
+  environment = "production"
+}
+
+output "tenant_keys" {
+  value = data.arbor_tenants.production.keys
+}

@@ -1,0 +1,40 @@
+# Applied in development first; staging and production accept it only
+# once the environment below holds the same content (the same sha).
+resource "arbor_workflow" "new_comment" {
+  key               = "new-comment"
+  name              = "New comment"
+  description       = "Tells the participants of a thread about a new comment."
+  categories        = ["collaboration"]
+  trigger_frequency = "every_trigger"
+
+  trigger_data_schema = jsonencode({
+    type     = "object"
+    required = ["thread_id", "body"]
+  })
+
+  # Not for recipients on the free plan.
+  conditions = {
+    rules = [{ variable = "recipient.plan", operator = "not_equal_to", argument = "free" }]
+  }
+
+  steps = [
+    # Gather the comments of the next 10 minutes into one message.
+    { ref = "digest", batch = { window = "10m", key = "data.thread_id" } },
+    {
+      ref = "email"
+      channel = {
+        type    = "email"
+        key     = "postmark"
+        subject = "New comments on {{ data.thread_title }}"
+        body    = "{{ total_activities }} new comments."
+      }
+    },
+    {
+      ref     = "feed"
+      channel = { type = "in_app_feed", key = "feed", body = "New comments", action_url = "https://app.example.com/inbox" }
+    },
+  ]
+
+  # Per environment: switch it off here without touching the content.
+  active = true
+}
