@@ -424,7 +424,7 @@ func TestClientRoutesAreDocumented(t *testing.T) {
 	// Every documented route is served: none answers the router's 404/405.
 	for r := range documented {
 		method, p, _ := strings.Cut(r, " ")
-		p = strings.NewReplacer("{env}", "development", "{key}", "k", "{id}", "i").Replace(p)
+		p = strings.NewReplacer("{env}", "development", "{key}", "k", "{id}", "i", "{identity_key}", "i", "{role_key}", "r", "{node_key}", "n").Replace(p)
 		resp := a.do(a.owner, method, p, "")
 		if resp.status == http.StatusMethodNotAllowed || (resp.status == 404 && !strings.Contains(string(resp.body), `"code"`)) {
 			t.Errorf("documented %s is not served: %d %s", r, resp.status, resp.body)

@@ -45,7 +45,15 @@ type write struct {
 	p   domain.Principal
 	env domain.Environment // zero for account-level writes
 	now time.Time
+	// stored runs, in order, right after putObject stores the object, in
+	// the same transaction: writes that need the object to exist, such as
+	// its secrets, queued by a check hook that must keep them out of the
+	// stored body.
+	stored []func() error
 }
+
+// afterStore queues fn to run once the object being written is stored.
+func (w *write) afterStore(fn func() error) { w.stored = append(w.stored, fn) }
 
 // audit records the write in the audit log.
 func (w *write) audit(action, kind, key string, version int64, detail any) error {
@@ -294,6 +302,11 @@ func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 			return err
 		}
 		*po.GetMeta() = domain.Meta{Environment: env, Version: stored.Version, CreatedAt: createdAt, UpdatedAt: w.now}
+		for _, fn := range w.stored {
+			if err := fn(); err != nil {
+				return err
+			}
+		}
 		if r.written != nil {
 			if err := r.written(w, obj, stored); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
@@ -40,7 +41,11 @@ func CollectionRoutes(kind domain.Kind) []string {
 	if kind.Account {
 		base = "/v1/" + kind.Collection
 	}
-	return []string{"GET " + base, "GET " + base + "/{key}", "PUT " + base + "/{key}", "DELETE " + base + "/{key}"}
+	item := base + "/{key}"
+	if kind == domain.KindRoleAssignment {
+		item = base + "/{identity_key}/{role_key}/{node_key}"
+	}
+	return []string{"GET " + base, "GET " + item, "PUT " + item, "DELETE " + item}
 }
 
 // AllRoutes are the route templates the client can call.
@@ -227,10 +232,18 @@ func (o Collection[T]) path(env, key string) string {
 	if o.kind.Account {
 		p = "/v1/" + o.kind.Collection
 	}
-	if key != "" {
-		p += "/" + url.PathEscape(key)
+	if key == "" {
+		return p
 	}
-	return p
+	if o.kind == domain.KindRoleAssignment {
+		// The key is identity/role/node: three path segments.
+		parts := strings.Split(key, "/")
+		for i := range parts {
+			parts[i] = url.PathEscape(parts[i])
+		}
+		return p + "/" + strings.Join(parts, "/")
+	}
+	return p + "/" + url.PathEscape(key)
 }
 
 // Get reads one object.

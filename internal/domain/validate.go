@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -124,5 +125,51 @@ func checkText(p *Problems, field, value string, max int, required bool) {
 func checkKeyField(p *Problems, field, value string) {
 	if msg := CheckKey(value); msg != "" {
 		p.Add(field, "%s", msg)
+	}
+}
+
+// MaxSetSize caps the members of any set-valued field.
+const MaxSetSize = 1000
+
+var scopePattern = regexp.MustCompile(`^[\x21\x23-\x5B\x5D-\x7E]+$`)
+
+// ScopeRule describes the shape of an OAuth scope, for documentation.
+const ScopeRule = "1–255 printable ASCII characters without spaces, quotes or backslashes"
+
+// CheckScope returns a message when s is not an OAuth scope token.
+func CheckScope(s string) string {
+	if len(s) == 0 || len(s) > MaxKeyLength || !scopePattern.MatchString(s) {
+		return "must be " + ScopeRule
+	}
+	return ""
+}
+
+// CheckEventName returns a message when s is not a webhook event name; it
+// has the shape of a key, such as role.updated.
+func CheckEventName(s string) string { return CheckKey(s) }
+
+// SortedSet returns the distinct values of s in order, never nil, so that a
+// set is stored and compared in one form.
+func SortedSet(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	out = slices.Compact(out)
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// checkSet validates the members of a set-valued field. Problems name the
+// field and the offending member, not its position: a set has no order.
+func checkSet(p *Problems, field string, values []string, check func(string) string) {
+	if len(values) > MaxSetSize {
+		p.Add(field, "must have at most %d members (got %d)", MaxSetSize, len(values))
+		return
+	}
+	for _, v := range values {
+		if msg := check(v); msg != "" {
+			p.Add(field, "%q %s", v, msg)
+		}
 	}
 }

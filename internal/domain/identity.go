@@ -1,0 +1,36 @@
+package domain
+
+import "strings"
+
+// MaxEmailLength is the longest address SMTP carries.
+const MaxEmailLength = 254
+
+// Identity is a person or service, shared by every environment of the
+// account. Roles are given to identities per environment.
+type Identity struct {
+	Key   string `json:"key" readOnly:"true" doc:"Identifier within the account; taken from the path on writes." example:"ada"`
+	Email string `json:"email" doc:"Email address, unique across the account (compared case-insensitively)." example:"ada@example.com"`
+	Name  string `json:"name" doc:"Display name." example:"Ada Lovelace"`
+	Meta
+}
+
+func (i *Identity) ObjectKey() string     { return i.Key }
+func (i *Identity) SetObjectKey(k string) { i.Key = k }
+func (i *Identity) References() []Ref     { return nil }
+
+// EmailIdentity is the form of the email under which no two identities may
+// hold it: addresses differing only in case are the same mailbox in practice.
+func (i *Identity) EmailIdentity() string { return strings.ToLower(i.Email) }
+
+// Validate checks the identity's fields.
+func (i *Identity) Validate() Problems {
+	var probs Problems
+	checkKeyField(&probs, "key", i.Key)
+	if len(i.Email) > MaxEmailLength {
+		probs.Add("email", "must be at most %d characters", MaxEmailLength)
+	} else if msg := CheckEmail(i.Email); msg != "" {
+		probs.Add("email", "%s", msg)
+	}
+	checkText(&probs, "name", i.Name, MaxNameLength, true)
+	return probs
+}
