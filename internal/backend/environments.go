@@ -66,7 +66,7 @@ func (s *Server) registerEnvironmentRoutes() {
 	})
 
 	create := op(http.MethodPost, "/v1/environments", "create_environment", "Create an environment", tag)
-	create.Description = "The new environment is inserted just below production; the order of environments never changes afterwards. Owner or admin tokens only."
+	create.Description = "The new environment is inserted just below production; the order of environments never changes afterwards. With copy_from it starts with a copy of that environment's configuration, in the same transaction. Owner or admin tokens only."
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(s.api, *create, func(ctx context.Context, in *createEnvironmentInput) (*environmentOutput, error) {
 		if err := in.Body.Validate().Err(); err != nil {
@@ -173,7 +173,19 @@ func (s *Server) createEnvironment(w *write, in domain.NewEnvironmentInput) (*do
 		return nil, err
 	}
 	w.env = created
-	return &created, w.audit("create", "environment", created.Slug, created.Version, nil)
+	if err := w.audit("create", "environment", created.Slug, created.Version, map[string]string{"copy_from": in.CopyFrom}); err != nil {
+		return nil, err
+	}
+	if in.CopyFrom != "" {
+		doc, err := s.exportFrom(w, in.CopyFrom, "copy_from")
+		if err != nil {
+			return nil, err
+		}
+		if _, err := s.importConfig(w, doc, ImportOptions{}); err != nil {
+			return nil, err
+		}
+	}
+	return &created, nil
 }
 
 // contents describes what an environment holds ("3 permissions, 1 API

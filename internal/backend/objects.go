@@ -45,6 +45,9 @@ type write struct {
 	p   domain.Principal
 	env domain.Environment // zero for account-level writes
 	now time.Time
+	// quiet leaves per-object writes out of the audit log, for operations
+	// that record one entry for the whole (configuration imports).
+	quiet bool
 	// stored runs, in order, right after putObject stores the object, in
 	// the same transaction: writes that need the object to exist, such as
 	// its secrets, queued by a check hook that must keep them out of the
@@ -57,6 +60,9 @@ func (w *write) afterStore(fn func() error) { w.stored = append(w.stored, fn) }
 
 // audit records the write in the audit log.
 func (w *write) audit(action, kind, key string, version int64, detail any) error {
+	if w.quiet {
+		return nil
+	}
 	var raw json.RawMessage
 	if detail != nil {
 		raw = mustJSON(detail)
@@ -261,73 +267,86 @@ func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 	}
 	var created bool
 	err := s.update(ctx, envSlug, act, func(w *write) error {
-		env := scope(r.kind, w.env.Slug)
-		old, err := load[T, PT](w.tx, r.kind, env, key)
-		if err != nil {
-			return err
-		}
-		var version int64
-		createdAt := w.now
-		if old != nil {
-			m := PT(old).GetMeta()
-			version, createdAt = m.Version, m.CreatedAt
-		}
-		if err := cond.check(r.kind.Noun, key, old != nil, version); err != nil {
-			return err
-		}
-		if r.check != nil {
-			if err := r.check(w, old, obj); err != nil {
-				return err
-			}
-		}
-		refs, err := checkRefs(w.tx, w.env.Slug, po.References())
-		if err != nil {
-			return err
-		}
-		var uniques []store.Unique
-		if r.uniques != nil {
-			uniques = r.uniques(obj)
-		}
-		body, err := json.Marshal(obj)
-		if err != nil {
-			return err
-		}
-		stored := store.Object{Environment: env, Kind: r.kind.Name, Key: key, Version: version + 1, Body: body, CreatedAt: createdAt, UpdatedAt: w.now}
-		if err := w.tx.PutObject(stored, refs, uniques); err != nil {
-			var ue *store.UniqueError
-			if errors.As(err, &ue) {
-				return &domain.Error{Code: domain.CodeConflict, Message: fmt.Sprintf("%s %q is already used by %s %q", ue.Name, ue.Value, r.kind.Noun, ue.Holder),
-					Details: []domain.FieldError{{Field: ue.Name, Message: fmt.Sprintf("already used by %s %q", r.kind.Noun, ue.Holder)}}}
-			}
-			return err
-		}
-		*po.GetMeta() = domain.Meta{Environment: env, Version: stored.Version, CreatedAt: createdAt, UpdatedAt: w.now}
-		for _, fn := range w.stored {
-			if err := fn(); err != nil {
-				return err
-			}
-		}
-		if r.written != nil {
-			if err := r.written(w, obj, stored); err != nil {
-				return err
-			}
-		}
-		created = old == nil
-		action := "update"
-		if created {
-			action = "create"
-			if r.created != nil {
-				if err := r.created(w, obj); err != nil {
-					return err
-				}
-			}
-		}
-		return w.audit(action, r.kind.Name, key, stored.Version, nil)
+		var err error
+		created, err = putInTx[T, PT](w, r, key, obj, cond)
+		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
 	return obj, created, nil
+}
+
+// putInTx writes one validated object inside w's transaction, applying
+// every rule of its kind: preconditions, the kind's checks, references,
+// unique values, secrets, history and the audit log. Single writes and
+// configuration imports both write through it. It reports whether the
+// object was created.
+func putInTx[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], key string, obj *T, cond Conditions) (bool, error) {
+	po := PT(obj)
+	env := scope(r.kind, w.env.Slug)
+	old, err := load[T, PT](w.tx, r.kind, env, key)
+	if err != nil {
+		return false, err
+	}
+	var version int64
+	createdAt := w.now
+	if old != nil {
+		m := PT(old).GetMeta()
+		version, createdAt = m.Version, m.CreatedAt
+	}
+	if err := cond.check(r.kind.Noun, key, old != nil, version); err != nil {
+		return false, err
+	}
+	w.stored = nil
+	if r.check != nil {
+		if err := r.check(w, old, obj); err != nil {
+			return false, err
+		}
+	}
+	refs, err := checkRefs(w.tx, w.env.Slug, po.References())
+	if err != nil {
+		return false, err
+	}
+	var uniques []store.Unique
+	if r.uniques != nil {
+		uniques = r.uniques(obj)
+	}
+	body, err := json.Marshal(obj)
+	if err != nil {
+		return false, err
+	}
+	stored := store.Object{Environment: env, Kind: r.kind.Name, Key: key, Version: version + 1, Body: body, CreatedAt: createdAt, UpdatedAt: w.now}
+	if err := w.tx.PutObject(stored, refs, uniques); err != nil {
+		var ue *store.UniqueError
+		if errors.As(err, &ue) {
+			return false, &domain.Error{Code: domain.CodeConflict, Message: fmt.Sprintf("%s %q is already used by %s %q", ue.Name, ue.Value, r.kind.Noun, ue.Holder),
+				Details: []domain.FieldError{{Field: ue.Name, Message: fmt.Sprintf("already used by %s %q", r.kind.Noun, ue.Holder)}}}
+		}
+		return false, err
+	}
+	*po.GetMeta() = domain.Meta{Environment: env, Version: stored.Version, CreatedAt: createdAt, UpdatedAt: w.now}
+	for _, fn := range w.stored {
+		if err := fn(); err != nil {
+			return false, err
+		}
+	}
+	w.stored = nil
+	if r.written != nil {
+		if err := r.written(w, obj, stored); err != nil {
+			return false, err
+		}
+	}
+	action := "update"
+	if old == nil {
+		action = "create"
+		if r.created != nil {
+			if err := r.created(w, obj); err != nil {
+				return false, err
+			}
+		}
+	}
+	return old == nil, w.audit(action, r.kind.Name, key, stored.Version, nil)
 }
 
 // getObject reads one object.
@@ -358,31 +377,38 @@ func deleteObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server,
 		act = domain.ActManageIdentities
 	}
 	return s.update(ctx, envSlug, act, func(w *write) error {
-		env := scope(r.kind, w.env.Slug)
-		old, err := load[T, PT](w.tx, r.kind, env, key)
-		if err != nil {
-			return err
-		}
-		if old == nil {
-			return notFound(r.kind, w.env.Slug, key)
-		}
-		if err := cond.check(r.kind.Noun, key, true, PT(old).GetMeta().Version); err != nil {
-			return err
-		}
-		if r.deleting != nil {
-			if err := r.deleting(w, old, cascade); err != nil {
-				return err
-			}
-		}
-		if err := w.tx.DeleteObject(env, r.kind.Name, key); err != nil {
-			var re *store.ReferencedError
-			if errors.As(err, &re) {
-				return domain.Errorf(domain.CodeConflict, "%s %q is still used by %s; remove those references first", r.kind.Noun, key, describeRefs(re.By, env))
-			}
-			return err
-		}
-		return w.audit("delete", r.kind.Name, key, PT(old).GetMeta().Version, nil)
+		return deleteInTx[T, PT](w, r, key, cond, cascade)
 	})
+}
+
+// deleteInTx deletes one object inside w's transaction, applying the
+// kind's rules; objects still referenced are refused, naming who
+// references them.
+func deleteInTx[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], key string, cond Conditions, cascade bool) error {
+	env := scope(r.kind, w.env.Slug)
+	old, err := load[T, PT](w.tx, r.kind, env, key)
+	if err != nil {
+		return err
+	}
+	if old == nil {
+		return notFound(r.kind, w.env.Slug, key)
+	}
+	if err := cond.check(r.kind.Noun, key, true, PT(old).GetMeta().Version); err != nil {
+		return err
+	}
+	if r.deleting != nil {
+		if err := r.deleting(w, old, cascade); err != nil {
+			return err
+		}
+	}
+	if err := w.tx.DeleteObject(env, r.kind.Name, key); err != nil {
+		var re *store.ReferencedError
+		if errors.As(err, &re) {
+			return domain.Errorf(domain.CodeConflict, "%s %q is still used by %s; remove those references first", r.kind.Noun, key, describeRefs(re.By, env))
+		}
+		return err
+	}
+	return w.audit("delete", r.kind.Name, key, PT(old).GetMeta().Version, nil)
 }
 
 // PageParams are the pagination parameters of every listing.

@@ -168,4 +168,5 @@ func (s *Server) registerRoutes() {
 	s.registerEnvironmentRoutes()
 	s.registerCredentialRoutes()
 	s.registerObjectRoutes()
+	s.registerConfigRoutes()
 }

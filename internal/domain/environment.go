@@ -41,6 +41,7 @@ func (in EnvironmentInput) Validate() Problems {
 type NewEnvironmentInput struct {
 	Slug string `json:"slug" doc:"Immutable identifier: 2–63 characters of lowercase letters, digits and -." example:"staging"`
 	EnvironmentInput
+	CopyFrom string `json:"copy_from,omitempty" doc:"Slug of an environment whose configuration the new one starts with, copied in the same transaction: permissions, roles, hierarchy, OAuth client and webhook configurations, workflows. Identities, role assignments, API keys and tenants are never copied; secrets are generated anew."`
 }
 
 // Validate checks a creation request.
@@ -49,7 +50,15 @@ func (in NewEnvironmentInput) Validate() Problems {
 	if msg := CheckSlug(in.Slug); msg != "" {
 		p.Add("slug", "%s", msg)
 	}
-	return append(p, in.EnvironmentInput.Validate()...)
+	p = append(p, in.EnvironmentInput.Validate()...)
+	if in.CopyFrom != "" {
+		if msg := CheckSlug(in.CopyFrom); msg != "" {
+			p.Add("copy_from", "%s", msg)
+		} else if in.CopyFrom == in.Slug {
+			p.Add("copy_from", "must name another environment")
+		}
+	}
+	return p
 }
 
 // Below returns the environment directly below slug in the promotion order

@@ -1,0 +1,268 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ConfigFormatVersion is the version of the configuration document format
+// this build reads and writes.
+const ConfigFormatVersion = 1
+
+// ConfigDocument is an environment's configuration, the operator's way of
+// moving it: permissions, roles with their permissions, the hierarchy,
+// OAuth client and webhook configurations, and workflow content. It never
+// carries identities, role assignments, API keys or tenants (operational
+// state and data), secrets, generated client ids, or workflows' active
+// flags (per environment).
+type ConfigDocument struct {
+	FormatVersion     int             `json:"format_version" doc:"Version of the document format (1)."`
+	SourceEnvironment string          `json:"source_environment" doc:"Environment the document was exported from."`
+	Permissions       []Permission    `json:"permissions" doc:"In key order."`
+	Roles             []Role          `json:"roles" doc:"In key order, each with its permission keys."`
+	HierarchyNodes    []HierarchyNode `json:"hierarchy_nodes" doc:"In key order."`
+	OAuthClients      []OAuthClient   `json:"oauth_clients" doc:"Configurations only: no client ids, no secrets."`
+	Webhooks          []Webhook       `json:"webhooks" doc:"Configurations only: no signing secrets."`
+	Workflows         []Workflow      `json:"workflows" doc:"Content only: no active flag, sha or origin."`
+}
+
+// ConfigSections names the document's sections, in document order, with
+// the kind of their objects.
+var ConfigSections = []struct {
+	Name string
+	Kind Kind
+}{
+	{"permissions", KindPermission},
+	{"roles", KindRole},
+	{"hierarchy_nodes", KindHierarchyNode},
+	{"oauth_clients", KindOAuthClient},
+	{"webhooks", KindWebhook},
+	{"workflows", KindWorkflow},
+}
+
+// Counts is the number of objects of each section.
+func (d *ConfigDocument) Counts() map[string]int {
+	return map[string]int{
+		"permissions":     len(d.Permissions),
+		"roles":           len(d.Roles),
+		"hierarchy_nodes": len(d.HierarchyNodes),
+		"oauth_clients":   len(d.OAuthClients),
+		"webhooks":        len(d.Webhooks),
+		"workflows":       len(d.Workflows),
+	}
+}
+
+// Canonicalize puts the document in its canonical form: every section in
+// key order, sets sorted, and what a document never carries (metadata,
+// generated ids, secrets, active flags, hashes, origins) removed.
+func (d *ConfigDocument) Canonicalize() {
+	sortByKey(d.Permissions, func(p Permission) string { return p.Key })
+	sortByKey(d.Roles, func(r Role) string { return r.Key })
+	sortByKey(d.HierarchyNodes, func(n HierarchyNode) string { return n.Key })
+	sortByKey(d.OAuthClients, func(c OAuthClient) string { return c.Key })
+	sortByKey(d.Webhooks, func(h Webhook) string { return h.Key })
+	sortByKey(d.Workflows, func(w Workflow) string { return w.Key })
+	for i := range d.Permissions {
+		d.Permissions[i].Meta = Meta{}
+	}
+	for i := range d.Roles {
+		d.Roles[i].Meta = Meta{}
+		d.Roles[i].Normalize()
+	}
+	for i := range d.HierarchyNodes {
+		d.HierarchyNodes[i].Meta = Meta{}
+	}
+	for i := range d.OAuthClients {
+		c := &d.OAuthClients[i]
+		c.Meta, c.ClientID, c.ClientSecret = Meta{}, "", ""
+		c.Normalize()
+	}
+	for i := range d.Webhooks {
+		h := &d.Webhooks[i]
+		h.Meta, h.SigningSecret = Meta{}, ""
+		h.Normalize()
+	}
+	for i := range d.Workflows {
+		w := &d.Workflows[i]
+		w.Meta, w.Active, w.SHA, w.OriginEnvironment = Meta{}, nil, "", ""
+	}
+}
+
+func sortByKey[T any](items []T, key func(T) string) {
+	slices.SortStableFunc(items, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+}
+
+// Encode writes the document canonically: indented JSON with sections and
+// objects in key order, no HTML escaping, one trailing newline. Two
+// exports of the same configuration are byte for byte the same, and
+// differences show line by line in a diff.
+func (d *ConfigDocument) Encode() ([]byte, error) {
+	c := *d
+	emptyIfNil(&c.Permissions)
+	emptyIfNil(&c.Roles)
+	emptyIfNil(&c.HierarchyNodes)
+	emptyIfNil(&c.OAuthClients)
+	emptyIfNil(&c.Webhooks)
+	emptyIfNil(&c.Workflows)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(c); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func emptyIfNil[T any](s *[]T) {
+	if *s == nil {
+		*s = []T{}
+	}
+}
+
+// DecodeConfigDocument parses a document strictly: unknown fields are
+// errors, so a typo never silently drops configuration.
+func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var d ConfigDocument
+	if err := dec.Decode(&d); err != nil {
+		var p Problems
+		var typeErr *json.UnmarshalTypeError
+		var syntaxErr *json.SyntaxError
+		switch {
+		case errors.As(err, &typeErr):
+			p.Add(typeErr.Field, "must be a JSON %s", typeErr.Type.Kind())
+		case errors.As(err, &syntaxErr):
+			p.Add("", "the document is not valid JSON (at byte %d): %s", syntaxErr.Offset, syntaxErr.Error())
+		default:
+			p.Add("", "the document cannot be read: %s", err.Error())
+		}
+		return nil, p.Err()
+	}
+	if dec.More() {
+		return nil, (&Problems{{Message: "the document must be a single JSON object"}}).Err()
+	}
+	return &d, nil
+}
+
+// Validate checks the whole document on its own, reporting every problem
+// at once: the format version, every object, unique keys, references that
+// must point inside the document, the hierarchy, and anything a document
+// must not carry.
+func (d *ConfigDocument) Validate() Problems {
+	var p Problems
+	if d.FormatVersion != ConfigFormatVersion {
+		p.Add("format_version", "must be %d (this document has %d)", ConfigFormatVersion, d.FormatVersion)
+	}
+	if d.SourceEnvironment != "" {
+		if msg := CheckSlug(d.SourceEnvironment); msg != "" {
+			p.Add("source_environment", "%s", msg)
+		}
+	}
+	permissions := map[string]bool{}
+	validateSection(&p, "permissions", d.Permissions, permissions)
+	validateSection(&p, "roles", d.Roles, map[string]bool{})
+	for i, r := range d.Roles {
+		for _, key := range r.Permissions {
+			if !permissions[key] {
+				p.Add(fmt.Sprintf("roles[%d].permissions", i), "permission %q is not in the document's permissions", key)
+			}
+		}
+	}
+	nodes := map[string]bool{}
+	validateSection(&p, "hierarchy_nodes", d.HierarchyNodes, nodes)
+	parents := map[string]string{}
+	for i, n := range d.HierarchyNodes {
+		if n.ParentKey != "" && !nodes[n.ParentKey] {
+			p.Add(fmt.Sprintf("hierarchy_nodes[%d].parent_key", i), "hierarchy node %q is not in the document's hierarchy_nodes", n.ParentKey)
+		}
+		parents[n.Key] = n.ParentKey
+	}
+	for i, n := range d.HierarchyNodes {
+		if cycle := cycleFrom(n.Key, parents); cycle != "" {
+			p.Add(fmt.Sprintf("hierarchy_nodes[%d].parent_key", i), "the hierarchy has a cycle: %s", cycle)
+		}
+	}
+	validateSection(&p, "oauth_clients", d.OAuthClients, map[string]bool{})
+	for i, c := range d.OAuthClients {
+		if c.ClientID != "" || c.ClientSecret != "" {
+			p.Add(fmt.Sprintf("oauth_clients[%d]", i), "a configuration document carries no client_id or client_secret: each environment generates its own")
+		}
+	}
+	validateSection(&p, "webhooks", d.Webhooks, map[string]bool{})
+	for i, h := range d.Webhooks {
+		if h.SigningSecret != "" {
+			p.Add(fmt.Sprintf("webhooks[%d].signing_secret", i), "a configuration document carries no secrets: each environment generates its own")
+		}
+	}
+	validateSection(&p, "workflows", d.Workflows, map[string]bool{})
+	for i, w := range d.Workflows {
+		if w.Active != nil {
+			p.Add(fmt.Sprintf("workflows[%d].active", i), "active is per environment and never travels in a configuration document")
+		}
+		if w.SHA != "" || w.OriginEnvironment != "" {
+			p.Add(fmt.Sprintf("workflows[%d]", i), "sha and origin_environment are computed by the target environment; remove them")
+		}
+	}
+	return p
+}
+
+// validateSection validates each object of a section and the uniqueness of
+// its keys, recording the keys seen.
+func validateSection[T any, PT ObjectPtr[T]](p *Problems, name string, items []T, keys map[string]bool) {
+	for i := range items {
+		o := PT(&items[i])
+		at := fmt.Sprintf("%s[%d]", name, i)
+		p.Merge(at, o.Validate())
+		if keys[o.ObjectKey()] {
+			p.Add(at+".key", "%q appears twice in %s", o.ObjectKey(), name)
+		}
+		keys[o.ObjectKey()] = true
+	}
+}
+
+// cycleFrom returns the cycle reached by walking up from key ("a → b → a"),
+// or "" when the walk reaches a root. Each cycle is reported at its
+// smallest key only.
+func cycleFrom(key string, parents map[string]string) string {
+	seen := map[string]bool{}
+	chain := []string{key}
+	for at := parents[key]; at != ""; at = parents[at] {
+		chain = append(chain, at)
+		if at == key {
+			for _, k := range chain {
+				if k < key {
+					return ""
+				}
+			}
+			return strings.Join(chain, " → ")
+		}
+		if seen[at] {
+			return ""
+		}
+		seen[at] = true
+	}
+	return ""
+}
+
+// NodesParentsFirst returns the document's hierarchy nodes ordered so that
+// every parent comes before its children (the document must be valid).
+func (d *ConfigDocument) NodesParentsFirst() []HierarchyNode {
+	children := map[string][]HierarchyNode{}
+	for _, n := range d.HierarchyNodes {
+		children[n.ParentKey] = append(children[n.ParentKey], n)
+	}
+	out := make([]HierarchyNode, 0, len(d.HierarchyNodes))
+	queue := children[""]
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = append(queue[1:], children[n.Key]...)
+		out = append(out, n)
+	}
+	return out
+}

@@ -1,0 +1,34 @@
+package domain
+
+// ImportResult says what a configuration import (or promotion, or clone)
+// did to its target, per document section.
+type ImportResult struct {
+	Environment       string         `json:"environment" doc:"The environment written."`
+	SourceEnvironment string         `json:"source_environment" doc:"The environment the document came from."`
+	Created           map[string]int `json:"created" doc:"Objects created, per section."`
+	Updated           map[string]int `json:"updated" doc:"Objects whose configuration changed, per section."`
+	Deleted           map[string]int `json:"deleted" doc:"Objects the document lacked, removed, per section."`
+	Unchanged         map[string]int `json:"unchanged" doc:"Objects already as the document says, per section."`
+	// KeptWorkflows are workflows created in the target itself, which a
+	// document from another environment never removes.
+	KeptWorkflows            []string                          `json:"kept_workflows,omitempty" doc:"Workflows created in the target environment itself, kept although a document from another environment lacks them."`
+	PrunedRoleAssignments    int                               `json:"pruned_role_assignments" doc:"Role assignments removed with their roles or nodes (only with prune_assignments)."`
+	NewOAuthClientSecrets    map[string]OAuthClientCredentials `json:"new_oauth_client_secrets,omitempty" doc:"Credentials of OAuth clients created by this import, shown only here."`
+	NewWebhookSigningSecrets map[string]string                 `json:"new_webhook_signing_secrets,omitempty" doc:"Signing secrets of webhooks created by this import, shown only here."`
+}
+
+// OAuthClientCredentials are a new OAuth client's id and secret.
+type OAuthClientCredentials struct {
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+}
+
+// NewImportResult is an empty result with every section counted at zero.
+func NewImportResult(env, source string) *ImportResult {
+	r := &ImportResult{Environment: env, SourceEnvironment: source,
+		Created: map[string]int{}, Updated: map[string]int{}, Deleted: map[string]int{}, Unchanged: map[string]int{}}
+	for _, s := range ConfigSections {
+		r.Created[s.Name], r.Updated[s.Name], r.Deleted[s.Name], r.Unchanged[s.Name] = 0, 0, 0, 0
+	}
+	return r
+}
