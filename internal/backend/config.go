@@ -463,4 +463,3 @@ func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocum
 	}
 	return exportConfig(w.tx, source)
 }
-
