@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"encoding/json"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -33,6 +35,9 @@ var Routes = []string{
 	"DELETE /v1/environments/{env}/api-keys/{id}",
 	"GET /v1/environments/{env}/workflows/{key}/promotion",
 	"GET /v1/environments/{env}/workflows/{key}/versions",
+	"GET /v1/environments/{env}/config",
+	"PUT /v1/environments/{env}/config",
+	"POST /v1/environments/{env}/promote",
 }
 
 // CollectionRoutes are the route templates of a kind's collection.
@@ -180,6 +185,37 @@ func (c *Client) WorkflowPromotion(ctx context.Context, env, key string) (domain
 // WorkflowVersions lists every version of a workflow in env, newest first.
 func (c *Client) WorkflowVersions(ctx context.Context, env, key string) ([]domain.Workflow, error) {
 	return collect[domain.Workflow](ctx, c, envPath(env)+"/workflows/"+url.PathEscape(key)+"/versions", nil, 0)
+}
+
+// ExportConfig returns env's configuration document, byte for byte as the
+// backend wrote it, and the file name the backend suggests for it.
+func (c *Client) ExportConfig(ctx context.Context, env string) ([]byte, string, error) {
+	var raw rawBody
+	if err := c.do(ctx, http.MethodGet, envPath(env)+"/config", nil, nil, nil, &raw); err != nil {
+		return nil, "", err
+	}
+	name := ""
+	if _, params, err := mime.ParseMediaType(raw.header.Get("Content-Disposition")); err == nil {
+		name = params["filename"]
+	}
+	return raw.data, name, nil
+}
+
+// ImportConfig replaces env's configuration with a document.
+func (c *Client) ImportConfig(ctx context.Context, env string, document []byte, pruneAssignments bool) (domain.ImportResult, error) {
+	var out domain.ImportResult
+	q := url.Values{}
+	if pruneAssignments {
+		q.Set("prune_assignments", "true")
+	}
+	return out, c.do(ctx, http.MethodPut, envPath(env)+"/config", q, nil, json.RawMessage(document), &out)
+}
+
+// Promote copies another environment's configuration into env.
+func (c *Client) Promote(ctx context.Context, env, from string, pruneAssignments bool) (domain.ImportResult, error) {
+	var out domain.ImportResult
+	in := map[string]any{"from": from, "prune_assignments": pruneAssignments}
+	return out, c.do(ctx, http.MethodPost, envPath(env)+"/promote", nil, nil, in, &out)
 }
 
 func idempotent() http.Header {

@@ -208,12 +208,22 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		return apiErr
 	}
+	if raw, ok := out.(*rawBody); ok {
+		raw.data, raw.header = data, resp.Header
+		return nil
+	}
 	if out != nil && len(data) > 0 {
 		if err := json.Unmarshal(data, out); err != nil {
 			return fmt.Errorf("%s %s: decoding response: %w", method, path, err)
 		}
 	}
 	return nil
+}
+
+// rawBody receives a response as is, with its headers.
+type rawBody struct {
+	data   []byte
+	header http.Header
 }
 
 func logRequest(_ retryablehttp.Logger, req *http.Request, attempt int) {
