@@ -245,6 +245,12 @@ func (p *arborProvider) Resources(context.Context) []func() resource.Resource {
 		newEnvironmentResource,
 		newAPIKeyResource,
 		newPermissionResource,
+		newRoleResource,
+		newHierarchyNodeResource,
+		newIdentityResource,
+		newRoleAssignmentResource,
+		newOAuthClientResource,
+		newWebhookResource,
 	}
 }
 
@@ -253,5 +259,13 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newEnvironmentDataSource,
 		newEnvironmentsDataSource,
 		newPermissionDataSource,
+		newRoleDataSource,
+		newRolesDataSource,
+		newHierarchyNodeDataSource,
+		newHierarchyNodesDataSource,
+		newIdentityDataSource,
+		newRoleAssignmentDataSource,
+		newOAuthClientDataSource,
+		newWebhookDataSource,
 	}
 }
