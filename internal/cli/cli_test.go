@@ -194,6 +194,24 @@ func TestOperatorVerbsOnADatabase(t *testing.T) {
 // checkout would.
 func terraformDir(t *testing.T, provider string) (string, []string) {
 	t.Helper()
+	return terraformModule(t, provider+`
+resource "arbor_environment" "staging" {
+  slug = "staging"
+  name = "Staging"
+}
+
+resource "arbor_permission" "read" {
+  environment = arbor_environment.staging.slug
+  key         = "documents.read"
+  name        = "Read documents"
+}
+`)
+}
+
+// terraformModule writes a root module of the given configuration, with
+// the CLI configuration of terraformDir.
+func terraformModule(t *testing.T, config string) (string, []string) {
+	t.Helper()
 	if _, err := exec.LookPath("terraform"); err != nil {
 		t.Skip("terraform is not on PATH; install it (go install github.com/hashicorp/terraform@v1.5.7)")
 	}
@@ -210,18 +228,7 @@ func terraformDir(t *testing.T, provider string) (string, []string) {
     arbor = { source = "arborhq/arbor" }
   }
 }
-`+provider+`
-resource "arbor_environment" "staging" {
-  slug = "staging"
-  name = "Staging"
-}
-
-resource "arbor_permission" "read" {
-  environment = arbor_environment.staging.slug
-  key         = "documents.read"
-  name        = "Read documents"
-}
-`), 0o644)
+`+config), 0o644)
 	return module, []string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1"}
 }
 
@@ -259,4 +266,80 @@ func TestTerraformRemote(t *testing.T) {
 		t.Errorf("the server does not hold what Terraform applied: %v", perms)
 	}
 	run(t, dir, env, "terraform", "destroy", "-auto-approve", "-no-color")
+}
+
+// send makes one API request with a JSON body and returns the status.
+func send(t *testing.T, method, url, token, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Objects made outside Terraform are adopted with import blocks: the
+// configuration Terraform generates for them applies, and then plans empty.
+func TestTerraformGeneratesConfigForImports(t *testing.T) {
+	srv := startServe(t, filepath.Join(t.TempDir(), "x.db"), "ARBOR_BOOTSTRAP_TOKEN=t")
+	dev := srv.url + "/v1/environments/development/"
+	for _, o := range []struct{ path, body string }{
+		{dev + "permissions/docs.read", `{"name":"Read documents"}`},
+		{dev + "roles/editor", `{"name":"Editor","description":"Edits.","permissions":["docs.read"]}`},
+		{dev + "hierarchy-nodes/global", `{"name":"Global"}`},
+		{dev + "hierarchy-nodes/emea", `{"name":"EMEA","parent_key":"global"}`},
+		{srv.url + "/v1/identities/ada", `{"email":"ada@example.com","name":"Ada Lovelace"}`},
+		{dev + "role-assignments/ada/editor/emea", `{}`},
+		{dev + "role-assignments/ada/editor/global", `{}`},
+		{dev + "oauth-clients/dashboard", `{"name":"Dashboard","redirect_uris":["https://app.example.com/cb"],"scopes":["openid"]}`},
+		{dev + "webhooks/audit", `{"url":"https://hooks.example.com","events":["role.updated"],"enabled":false}`},
+		{dev + "webhooks/billing", `{"url":"https://billing.example.com","events":["role.created"],"enabled":true,"signing_secret":"billing-secret-0123456789"}`},
+	} {
+		if code, body := send(t, "PUT", o.path, "t", o.body); code != 201 {
+			t.Fatalf("PUT %s: %d %s", o.path, code, body)
+		}
+	}
+	// Import ids with and without the environment.
+	imports := map[string]string{
+		"arbor_role.editor":                "development/editor",
+		"arbor_hierarchy_node.global":      "global",
+		"arbor_hierarchy_node.emea":        "development/emea",
+		"arbor_identity.ada":               "ada",
+		"arbor_role_assignment.ada_emea":   "development/ada/editor/emea",
+		"arbor_role_assignment.ada_global": "ada/editor/global",
+		"arbor_oauth_client.dashboard":     "dashboard",
+		"arbor_webhook.audit":              "development/audit",
+		"arbor_webhook.billing":            "billing",
+	}
+	config := fmt.Sprintf("provider \"arbor\" {\n  endpoint = %q\n  api_key  = \"t\"\n}\n", srv.url)
+	for to, id := range imports {
+		config += fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", to, id)
+	}
+	dir, env := terraformModule(t, config)
+	run(t, dir, env, "terraform", "plan", "-generate-config-out=generated.tf", "-no-color")
+	generated, err := os.ReadFile(filepath.Join(dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for to := range imports {
+		kind, name, _ := strings.Cut(to, ".")
+		if !strings.Contains(string(generated), fmt.Sprintf("resource %q %q {", kind, name)) {
+			t.Errorf("no configuration generated for %s:\n%s", to, generated)
+		}
+	}
+	out := run(t, dir, env, "terraform", "apply", "-auto-approve", "-no-color")
+	if !strings.Contains(out, fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", len(imports))) {
+		t.Errorf("applying the generated configuration did more than import:\n%s", out)
+	}
+	cmd := exec.Command("terraform", "plan", "-detailed-exitcode", "-no-color")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("the plan after applying the generated configuration is not empty (%v):\n%s\n%s", err, out, generated)
+	}
 }
