@@ -290,3 +290,42 @@ func ErrorLike(msg string) *regexp.Regexp {
 	}
 	return regexp.MustCompile(strings.Join(words, `\s+`))
 }
+
+// WebhookSigningSecret checks the secret the webhook behind a resource signs
+// its deliveries with: want, or when want is empty, the resource's
+// signing_secret attribute.
+func (b *Backend) WebhookSigningSecret(name, want string) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[name]
+		if !ok {
+			return fmt.Errorf("%s is not in state", name)
+		}
+		a := rs.Primary.Attributes
+		if want == "" {
+			want = a["signing_secret"]
+			if want == "" {
+				return fmt.Errorf("%s has no signing_secret in state", name)
+			}
+		}
+		got, err := b.Server.WebhookSigningSecret(context.Background(), a["environment"], a["key"])
+		if err != nil {
+			return err
+		}
+		if got != want {
+			return fmt.Errorf("%s signs with another secret than expected", name)
+		}
+		return nil
+	}
+}
+
+// DeleteObjectNow deletes an object of kind out of band.
+func (b *Backend) DeleteObjectNow(t testing.TB, kind, env, key string) {
+	t.Helper()
+	k, ok := domain.KindNamed(kind)
+	if !ok {
+		t.Fatalf("unknown kind %q", kind)
+	}
+	if err := client.Objects[struct{}](b.Client, k).Delete(context.Background(), env, key, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+}

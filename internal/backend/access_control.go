@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"errors"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -54,40 +55,49 @@ const cascadeDoc = "A node that still has child nodes or role assignments is del
 
 // deleteSubtree makes room for a node's deletion: without cascade it
 // refuses while the node has children or assignments, naming them; with
-// cascade it deletes them, children's subtrees first.
+// cascade it deletes them, each child's subtree first.
 func deleteSubtree(w *write, node *domain.HierarchyNode, cascade bool) error {
-	ref := store.Ref{Environment: w.env.Slug, Kind: domain.KindHierarchyNode.Name, Key: node.Key}
-	by, err := w.tx.Referrers(ref, 0)
-	if err != nil || len(by) == 0 {
-		return err
-	}
 	if !cascade {
+		by, err := w.tx.Referrers(store.Ref{Environment: w.env.Slug, Kind: domain.KindHierarchyNode.Name, Key: node.Key}, 0)
+		if err != nil || len(by) == 0 {
+			return err
+		}
 		return domain.Errorf(domain.CodeConflict, "hierarchy node %q still has %s; delete them first, or delete the node with cascade=true to delete its whole subtree and the role assignments on it",
 			node.Key, describeRefs(by, w.env.Slug))
 	}
+	return deleteDescendants(w, node.Key, node.Key)
+}
+
+// deleteDescendants deletes the child nodes of key with their subtrees, and
+// the role assignments on key, recording each delete as a cascade from
+// root. Anything else referring to them is left to refuse the delete.
+func deleteDescendants(w *write, root, key string) error {
+	by, err := w.tx.Referrers(store.Ref{Environment: w.env.Slug, Kind: domain.KindHierarchyNode.Name, Key: key}, 0)
+	if err != nil {
+		return err
+	}
 	for _, r := range by {
-		switch r.Kind {
-		case domain.KindHierarchyNode.Name:
-			child, err := load[domain.HierarchyNode](w.tx, domain.KindHierarchyNode, w.env.Slug, r.Key)
-			if err != nil {
-				return err
-			}
-			if err := deleteSubtree(w, child, true); err != nil {
-				return err
-			}
-		case domain.KindRoleAssignment.Name:
-		default:
-			// Not ours to delete: the node's own delete names it.
+		if r.Kind != domain.KindHierarchyNode.Name && r.Kind != domain.KindRoleAssignment.Name {
 			continue
+		}
+		if r.Kind == domain.KindHierarchyNode.Name {
+			if err := deleteDescendants(w, root, r.Key); err != nil {
+				return err
+			}
 		}
 		o, err := w.tx.Object(r.Environment, r.Kind, r.Key)
 		if err != nil {
 			return err
 		}
 		if err := w.tx.DeleteObject(r.Environment, r.Kind, r.Key); err != nil {
+			var re *store.ReferencedError
+			if errors.As(err, &re) {
+				return domain.Errorf(domain.CodeConflict, "hierarchy node %q cannot be deleted with its subtree: %s is still used by %s; remove those references first",
+					root, describeRefs([]store.Ref{r}, w.env.Slug), describeRefs(re.By, w.env.Slug))
+			}
 			return err
 		}
-		if err := w.audit("delete", r.Kind, r.Key, o.Version, map[string]string{"cascade_from": node.Key}); err != nil {
+		if err := w.audit("delete", r.Kind, r.Key, o.Version, map[string]string{"cascade_from": root}); err != nil {
 			return err
 		}
 	}

@@ -163,6 +163,10 @@ func TestHierarchyRules(t *testing.T) {
 	for _, e := range a.expect(a.do(a.owner, "GET", "/v1/audit?environment=development", ""), 200).json()["items"].([]any) {
 		if m := e.(map[string]any); m["action"] == "delete" {
 			deleted = append(deleted, m["kind"].(string)+" "+m["key"].(string))
+			// Cascaded deletes name the delete that was asked for.
+			if detail, _ := m["detail"].(map[string]any); m["key"] != "apac" && detail["cascade_from"] != "apac" {
+				t.Errorf("the delete of %s %s is not recorded as a cascade from apac: %v", m["kind"], m["key"], m["detail"])
+			}
 		}
 	}
 	slices.Sort(deleted)

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+
 	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
 )
 
@@ -234,5 +236,99 @@ func TestTerraformRemote(t *testing.T) {
 	}
 	if out, code := w.Terraform("destroy", "-auto-approve"); code != 0 {
 		t.Fatalf("destroy: %s", out)
+	}
+}
+
+// send makes one API request and returns the status and body.
+func send(t *testing.T, method, url, token, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// For an import block of every resource type, terraform plan
+// -generate-config-out writes configuration that applies (importing only)
+// and then plans empty.
+func TestTerraformGeneratesConfigForImports(t *testing.T) {
+	srv := startServe(t, filepath.Join(t.TempDir(), "x.db"), "ARBOR_BOOTSTRAP_TOKEN=t")
+	dev := srv.url + "/v1/environments/development/"
+	for _, o := range []struct{ method, path, body string }{
+		{"POST", srv.url + "/v1/environments", `{"slug":"staging","name":"Staging","description":"Release candidates","obfuscate_customer_data":true}`},
+		{"PUT", dev + "permissions/docs.read", `{"name":"Read documents","description":"View documents."}`},
+		{"PUT", dev + "roles/editor", `{"name":"Editor","description":"Edits.","permissions":["docs.read"]}`},
+		{"PUT", dev + "hierarchy-nodes/global", `{"name":"Global"}`},
+		{"PUT", dev + "hierarchy-nodes/emea", `{"name":"EMEA","parent_key":"global"}`},
+		{"PUT", srv.url + "/v1/identities/ada", `{"email":"ada@example.com","name":"Ada Lovelace"}`},
+		{"PUT", dev + "role-assignments/ada/editor/emea", `{}`},
+		{"PUT", dev + "role-assignments/ada/editor/global", `{}`},
+		{"PUT", dev + "oauth-clients/dashboard", `{"name":"Dashboard","redirect_uris":["https://app.example.com/cb"],"scopes":["openid"]}`},
+		{"PUT", dev + "webhooks/audit", `{"url":"https://hooks.example.com","events":["role.updated"],"enabled":false}`},
+		{"PUT", dev + "webhooks/billing", `{"url":"https://billing.example.com","events":["role.created"],"enabled":true,"signing_secret":"billing-secret-0123456789"}`},
+		{"PUT", dev + "tenants/acme", `{"name":"Acme","properties":{"plan":"pro","seats":12},"branding":{"primary_color":"#0A7","logo_url":"https://acme.example/logo.png"},"preference_set":{"channel_types":{"email":true},"categories":null,"workflows":{"welcome":false}}}`},
+		{"PUT", dev + "workflows/welcome", `{"name":"Welcome","categories":["onboarding"],"trigger_data_schema":{"type":"object"},"conditions":{"rules":[{"variable":"recipient.plan","operator":"not_empty"}]},"steps":[{"ref":"wait","delay":{"duration":"1h"}},{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"Welcome"}}]}`},
+		{"PUT", srv.url + "/v1/settings", `{"production_write_access":true}`},
+	} {
+		if code, body := send(t, o.method, o.path, "t", o.body); code != 201 && code != 200 {
+			t.Fatalf("%s %s: %d %s", o.method, o.path, code, body)
+		}
+	}
+	_, body := send(t, "POST", srv.url+"/v1/environments/production/api-keys", "t", `{"name":"ci","scope":"read_only"}`)
+	var key domain.APIKey
+	json.Unmarshal([]byte(body), &key)
+
+	// Import ids with and without the environment.
+	imports := map[string]string{
+		"arbor_environment.staging":        "staging",
+		"arbor_api_key.ci":                 "production/" + key.ID,
+		"arbor_permission.read":            "docs.read",
+		"arbor_role.editor":                "development/editor",
+		"arbor_hierarchy_node.global":      "global",
+		"arbor_hierarchy_node.emea":        "development/emea",
+		"arbor_identity.ada":               "ada",
+		"arbor_role_assignment.ada_emea":   "development/ada/editor/emea",
+		"arbor_role_assignment.ada_global": "ada/editor/global",
+		"arbor_oauth_client.dashboard":     "dashboard",
+		"arbor_webhook.audit":              "development/audit",
+		"arbor_webhook.billing":            "billing",
+		"arbor_tenant.acme":                "development/acme",
+		"arbor_workflow.welcome":           "welcome",
+		"arbor_account_settings.this":      "account",
+	}
+	config := fmt.Sprintf("provider \"arbor\" {\n  endpoint = %q\n  api_key  = \"t\"\n}\n", srv.url)
+	for to, id := range imports {
+		config += fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", to, id)
+	}
+	w := acctest.NewWorkspace(t, filepath.Join(t.TempDir(), "module"))
+	w.Write("main.tf", "terraform {\n  required_providers {\n    arbor = { source = \"arborhq/arbor\" }\n  }\n}\n\n"+config)
+	if out, code := w.Terraform("plan", "-generate-config-out=generated.tf"); code != 0 {
+		t.Fatalf("plan -generate-config-out:\n%s", out)
+	}
+	generated, err := os.ReadFile(filepath.Join(w.Dir, "generated.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for to := range imports {
+		kind, name, _ := strings.Cut(to, ".")
+		if !strings.Contains(string(generated), fmt.Sprintf("resource %q %q {", kind, name)) {
+			t.Errorf("no configuration generated for %s:\n%s", to, generated)
+		}
+	}
+	out := w.Apply()
+	if !strings.Contains(out, fmt.Sprintf("Apply complete! Resources: %d imported, 0 added, 0 changed, 0 destroyed.", len(imports))) {
+		t.Errorf("applying the generated configuration did more than import:\n%s\n%s", out, generated)
+	}
+	if out, code := w.Plan(); code != 0 {
+		t.Fatalf("the plan after applying the generated configuration is not empty (exit %d):\n%s\n%s", code, out, generated)
 	}
 }

@@ -219,3 +219,32 @@ func TestPostsCarryAnIdempotencyKeyAcrossRetries(t *testing.T) {
 		t.Errorf("Idempotency-Key across a retry: %q", keys)
 	}
 }
+
+// A role assignment's key is its triple: three path segments, each
+// escaped on its own.
+func TestRoleAssignmentPaths(t *testing.T) {
+	var paths []string
+	var mu sync.Mutex
+	c := newClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
+		mu.Unlock()
+		w.Write([]byte(`{}`))
+	}), client.Config{})
+	ctx := context.Background()
+	assignments := client.Objects[domain.RoleAssignment](c, domain.KindRoleAssignment)
+	key := domain.RoleAssignmentKey("ada@example.com", "editor", "emea:fr")
+	if _, err := assignments.Get(ctx, "development", key); err != nil {
+		t.Fatal(err)
+	}
+	if err := assignments.Delete(ctx, "development", key, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"GET /v1/environments/development/role-assignments/ada@example.com/editor/emea:fr",
+		"DELETE /v1/environments/development/role-assignments/ada@example.com/editor/emea:fr",
+	}
+	if strings.Join(paths, "\n") != strings.Join(want, "\n") {
+		t.Errorf("paths:\n%s\nwant:\n%s", strings.Join(paths, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -26,11 +26,17 @@ func (i *Identity) EmailIdentity() string { return strings.ToLower(i.Email) }
 func (i *Identity) Validate() Problems {
 	var probs Problems
 	checkKeyField(&probs, "key", i.Key)
-	if len(i.Email) > MaxEmailLength {
-		probs.Add("email", "must be at most %d characters", MaxEmailLength)
-	} else if msg := CheckEmail(i.Email); msg != "" {
+	if msg := CheckIdentityEmail(i.Email); msg != "" {
 		probs.Add("email", "%s", msg)
 	}
 	checkText(&probs, "name", i.Name, MaxNameLength, true)
 	return probs
+}
+
+// CheckIdentityEmail returns a message when s cannot be an identity's email.
+func CheckIdentityEmail(s string) string {
+	if len(s) > MaxEmailLength {
+		return "must be at most 254 characters"
+	}
+	return CheckEmail(s)
 }

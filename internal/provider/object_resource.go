@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -47,6 +48,10 @@ type objectSpec[M, T any] struct {
 	expand func(ctx context.Context, m *M) (*T, diag.Diagnostics)
 	// flatten copies an API object into a model.
 	flatten func(ctx context.Context, obj *T, m *M) diag.Diagnostics
+	// expandWriteOnly adds to obj the write-only arguments, which reach
+	// the provider in the configuration only, never in plan or state.
+	// prior is the state before an update, nil on create.
+	expandWriteOnly func(ctx context.Context, config tfsdk.Config, prior *M, obj *T) diag.Diagnostics
 	// modifyPlan adds the kind's plan-time checks. For a destroy it gets
 	// the request with a null plan; otherwise it runs after the
 	// environment is resolved.
@@ -208,6 +213,9 @@ func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.
 	env, key := b.Environment.ValueString(), b.Key.ValueString()
 	obj, diags := r.spec.expand(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
+	if r.spec.expandWriteOnly != nil && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.spec.expandWriteOnly(ctx, req.Config, nil, obj)...)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -263,6 +271,13 @@ func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.
 	env, key := b.Environment.ValueString(), b.Key.ValueString()
 	obj, diags := r.spec.expand(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
+	if r.spec.expandWriteOnly != nil && !resp.Diagnostics.HasError() {
+		var prior M
+		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
+		if !resp.Diagnostics.HasError() {
+			resp.Diagnostics.Append(r.spec.expandWriteOnly(ctx, req.Config, &prior, obj)...)
+		}
+	}
 	version, diags := getVersion(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {

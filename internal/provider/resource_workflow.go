@@ -322,9 +322,6 @@ func planWorkflowPromotion(ctx context.Context, data *providerData, req resource
 			// Same content: only active may change, which is allowed
 			// anywhere and keeps the origin.
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("origin_environment"), prior.OriginEnvironment)...)
-			if prior.Active.Equal(plan.Active) {
-				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("version"), prior.Version)...)
-			}
 			return
 		}
 	}

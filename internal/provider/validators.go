@@ -19,9 +19,16 @@ type checkValidator struct {
 }
 
 var (
-	slugValidator     = checkValidator{"Invalid environment slug", "must be " + domain.SlugRule, domain.CheckSlug}
-	keyValidator      = checkValidator{"Invalid key", "must be " + domain.KeyRule, domain.CheckKey}
-	durationValidator = checkValidator{"Invalid duration", "must be a positive Go duration such as 30s", checkDuration}
+	slugValidator        = checkValidator{"Invalid environment slug", "must be " + domain.SlugRule, domain.CheckSlug}
+	keyValidator         = checkValidator{"Invalid key", "must be " + domain.KeyRule, domain.CheckKey}
+	durationValidator    = checkValidator{"Invalid duration", "must be a positive Go duration such as 30s", checkDuration}
+	emailValidator       = checkValidator{"Invalid email address", "must be an email address such as ada@example.com", domain.CheckIdentityEmail}
+	httpURLValidator     = checkValidator{"Invalid URL", "must be an absolute http or https URL", domain.CheckHTTPURL}
+	redirectURIValidator = checkValidator{"Invalid redirect URI", "must be an absolute https URL, or http for localhost", domain.CheckRedirectURI}
+	scopeValidator       = checkValidator{"Invalid scope", "must be " + domain.ScopeRule, domain.CheckScope}
+	eventValidator       = checkValidator{"Invalid event name", "must be " + domain.KeyRule, domain.CheckEventName}
+	// The signing secret's own value is never repeated in a message.
+	signingSecretValidator = secretCheckValidator{checkValidator{"Invalid signing secret", "must be 16–255 printable characters without spaces", domain.CheckSigningSecret}}
 )
 
 func checkDuration(s string) string {
@@ -43,5 +50,18 @@ func (v checkValidator) ValidateString(_ context.Context, req validator.StringRe
 	}
 	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("%s %s; got %q.", req.Path, msg, req.ConfigValue.ValueString()))
+	}
+}
+
+// secretCheckValidator is a checkValidator for secrets: its messages do not
+// quote the value.
+type secretCheckValidator struct{ checkValidator }
+
+func (v secretCheckValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("%s %s.", req.Path, msg))
 	}
 }
