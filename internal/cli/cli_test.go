@@ -332,3 +332,55 @@ func TestTerraformGeneratesConfigForImports(t *testing.T) {
 		t.Fatalf("the plan after applying the generated configuration is not empty (exit %d):\n%s\n%s", code, out, generated)
 	}
 }
+
+func TestConfigurationVerbs(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "arbor.db")
+	srv := startServe(t, db, "ARBOR_BOOTSTRAP_TOKEN=t")
+	for _, o := range []struct{ path, body string }{
+		{"/v1/environments/development/permissions/docs.read", `{"name":"Read documents"}`},
+		{"/v1/environments/development/roles/reader", `{"name":"Reader","permissions":["docs.read"]}`},
+		{"/v1/environments/development/workflows/welcome", `{"name":"Welcome"}`},
+	} {
+		if code, body := send(t, "PUT", srv.url+o.path, "t", o.body); code != 201 {
+			t.Fatalf("%s: %d %s", o.path, code, body)
+		}
+	}
+	send(t, "POST", srv.url+"/v1/environments", "t", `{"slug":"staging","name":"Staging"}`)
+	remote := []string{"ARBOR_ENDPOINT=" + srv.url, "ARBOR_API_KEY=t"}
+
+	// Against the server: the default file name carries the date.
+	run(t, dir, remote, binary, "export", "--environment", "development")
+	name := "development-config-" + time.Now().UTC().Format("2006-01-02") + ".json"
+	exported, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatalf("export did not write %s: %v", name, err)
+	}
+	if stdout := run(t, dir, remote, binary, "export", "--environment", "development", "--out", "-"); stdout != string(exported) {
+		t.Error("export to stdout differs from the file")
+	}
+
+	// Directly on the database file, while the server runs.
+	out := run(t, dir, nil, binary, "import", "--database", db, "--environment", "staging", "--file", name)
+	if !strings.Contains(out, `"roles": 1`) {
+		t.Errorf("import: %s", out)
+	}
+	out = run(t, dir, remote, binary, "promote", "--from", "staging", "--to", "production")
+	if !strings.Contains(out, `"source_environment": "staging"`) {
+		t.Errorf("promote: %s", out)
+	}
+	prod := run(t, dir, remote, binary, "export", "--environment", "production", "--out", "-")
+	if want := strings.Replace(string(exported), `"source_environment": "development"`, `"source_environment": "production"`, 1); prod != want {
+		t.Errorf("production after the promotion:\n%s\nwant\n%s", prod, want)
+	}
+
+	// A refused import says why and changes nothing.
+	bad := strings.Replace(string(exported), `"docs.read"`+"\n", `"no.such"`+"\n", 1)
+	os.WriteFile(filepath.Join(dir, "bad.json"), []byte(bad), 0o644)
+	cmd := exec.Command(binary, "import", "--environment", "staging", "--file", "bad.json")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), remote...)
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "no.such") {
+		t.Errorf("a bad document was not refused clearly: %v\n%s", err, out)
+	}
+}

@@ -261,6 +261,7 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 	return []func() datasource.DataSource{
 		newEnvironmentDataSource,
 		newEnvironmentsDataSource,
+		newEnvironmentConfigDataSource,
 		newPermissionDataSource,
 		newRoleDataSource,
 		newRolesDataSource,

@@ -38,6 +38,7 @@ type environmentModel struct {
 	Description           types.String `tfsdk:"description"`
 	ObfuscateCustomerData types.Bool   `tfsdk:"obfuscate_customer_data"`
 	ForceDestroy          types.Bool   `tfsdk:"force_destroy"`
+	CopyFrom              types.String `tfsdk:"copy_from"`
 	Position              types.Int64  `tfsdk:"position"`
 	Builtin               types.Bool   `tfsdk:"builtin"`
 }
@@ -74,6 +75,14 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
+			},
+			"copy_from": schema.StringAttribute{
+				MarkdownDescription: "Slug of an environment whose configuration the new environment starts with, copied when it is created, " +
+					"in the same transaction: permissions, roles, hierarchy, OAuth client and webhook configurations and workflows. " +
+					"Identities, role assignments, API keys and tenants are never copied, and secrets are generated anew. " +
+					"Used at creation only: changing or removing it later only records the new value; it never copies again and never replaces the environment.",
+				Optional:   true,
+				Validators: []validator.String{slugValidator},
 			},
 			"force_destroy": schema.BoolAttribute{
 				MarkdownDescription: "Allow destroying the environment while it still holds objects, which are deleted with it. Default `false`: the backend refuses to delete a non-empty environment.",
@@ -118,7 +127,7 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	env, err := r.data.client.CreateEnvironment(ctx, domain.NewEnvironmentInput{Slug: plan.Slug.ValueString(), EnvironmentInput: plan.input()})
+	env, err := r.data.client.CreateEnvironment(ctx, domain.NewEnvironmentInput{Slug: plan.Slug.ValueString(), EnvironmentInput: plan.input(), CopyFrom: plan.CopyFrom.ValueString()})
 	if err != nil {
 		at := path.Empty()
 		if client.StatusOf(err) == http.StatusConflict {

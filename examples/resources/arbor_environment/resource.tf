@@ -7,3 +7,12 @@ resource "arbor_environment" "staging" {
   # Viewer tokens see tenant properties redacted here.
   obfuscate_customer_data = true
 }
+
+# A new environment that starts as a copy of staging's configuration
+# (roles, permissions, hierarchy, integrations, workflows; never people,
+# assignments, keys, tenants or secrets).
+resource "arbor_environment" "qa" {
+  slug      = "qa"
+  name      = "QA"
+  copy_from = arbor_environment.staging.slug
+}

@@ -1,0 +1,104 @@
+package provider_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
+)
+
+// An environment created with copy_from starts with its source's
+// configuration: the same roles, with the same permissions.
+func TestAccEnvironment_copyFrom(t *testing.T) {
+	b := acctest.NewBackend(t)
+	source := b.ProviderConfig() + `
+resource "arbor_permission" "read" {
+  key  = "documents.read"
+  name = "Read documents"
+}
+
+resource "arbor_permission" "write" {
+  key  = "documents.write"
+  name = "Write documents"
+}
+
+resource "arbor_role" "editor" {
+  key         = "editor"
+  name        = "Editor"
+  permissions = [arbor_permission.read.key, arbor_permission.write.key]
+}
+
+resource "arbor_role" "viewer" {
+  key         = "viewer"
+  name        = "Viewer"
+  permissions = [arbor_permission.read.key]
+}
+`
+	clone := func(from string) string {
+		return source + fmt.Sprintf(`
+resource "arbor_environment" "qa" {
+  slug          = "qa"
+  name          = "QA"
+  copy_from     = %q
+  force_destroy = true
+  depends_on    = [arbor_role.editor, arbor_role.viewer]
+}
+
+data "arbor_environment_config" "development" {
+  environment = "development"
+  depends_on  = [arbor_environment.qa]
+}
+
+data "arbor_environment_config" "qa" {
+  environment = arbor_environment.qa.slug
+}
+`, from)
+	}
+	sameRoles := func(s *terraformState) error {
+		dev := s.RootModule().Resources["data.arbor_environment_config.development"].Primary.Attributes["document"]
+		qa := s.RootModule().Resources["data.arbor_environment_config.qa"].Primary.Attributes["document"]
+		if want := strings.Replace(dev, `"source_environment": "development"`, `"source_environment": "qa"`, 1); qa != want {
+			return fmt.Errorf("qa's configuration differs from development's:\n%s\n---\n%s", dev, qa)
+		}
+		if !strings.Contains(qa, `"key": "editor"`) || !strings.Contains(qa, `"documents.write"`) {
+			return fmt.Errorf("qa lacks the roles: %s", qa)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             b.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: clone("development"),
+				Check:  sameRoles,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.arbor_environment_config.qa", tfjsonpath.New("counts").AtMapKey("roles"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue("data.arbor_environment_config.qa", tfjsonpath.New("counts").AtMapKey("permissions"), knownvalue.Int64Exact(2)),
+				},
+			},
+			{
+				ResourceName:            "arbor_environment.qa",
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"copy_from", "force_destroy"},
+			},
+			{
+				// Changing copy_from later records it; it neither copies nor replaces.
+				Config: clone("production"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_environment.qa", plancheck.ResourceActionUpdate)},
+				},
+				Check: sameRoles,
+			},
+		},
+	})
+}
