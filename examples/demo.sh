@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# make demo: use the provider built from this checkout, on the embedded
-# backend, without touching your own Terraform configuration.
+# make demo: a GitOps promotion with the provider built from this checkout,
+# on the embedded backend (no server), without touching your own Terraform
+# configuration. Everything it writes lives under .demo/.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/.demo"
-heading() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+bold=$(printf '\033[1m') plain=$(printf '\033[0m')
+step() { printf '\n%s== %s ==%s\n' "$bold" "$*" "$plain"; }
+say() { printf '   %s\n' "$@"; }
 
 rm -rf "$work"
 mkdir -p "$work"
 
-# A CLI configuration that makes Terraform use bin/terraform-provider-arbor
-# for arborhq/arbor. It lives under .demo/ and is used only by this script.
+# Terraform uses bin/terraform-provider-arbor for arborhq/arbor through a CLI
+# configuration of the demo's own (never ~/.terraformrc).
 cat >"$work/terraformrc" <<RC
 provider_installation {
   dev_overrides {
@@ -20,24 +23,74 @@ provider_installation {
   direct {}
 }
 RC
-export TF_CLI_CONFIG_FILE="$work/terraformrc"
-export TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
+# One embedded database for every root: the pipeline, not the code, says
+# where the backend is. With a server: ARBOR_ENDPOINT and ARBOR_API_KEY_<ROOT>.
+export ARBOR_DATABASE="$work/arbor.db"
+# With dev_overrides, roots only need their modules installed.
+export ARBOR_PIPELINE_INIT=get
 
-cp -r "$root/examples/quickstart" "$work/quickstart"
-cd "$work/quickstart"
+cp -r "$root/examples/gitops" "$work/gitops"
+repo="$work/gitops"
+pipeline="$repo/pipeline.sh"
+module="$repo/modules/notifications/workflows.tf"
 
-heading "Plan: the quickstart on the embedded backend (no server running)"
-terraform plan -no-color -input=false 2>&1 | grep -v -e '^Warning: Provider development overrides' -e '^│' -e '^╷' -e '^╵' || true
+# Terraform's notice about dev_overrides is true but repetitive here.
+quiet() { grep -v -e 'Provider development overrides are in effect' -e 'The following provider development overrides' \
+	-e 'configuration:' -e ' - arborhq/arbor in ' -e 'may therefore not match any released' -e 'applying changes may cause the state' \
+	-e 'releases\.$' -e '^Warning: ' -e '^│' -e '^╷' -e '^╵' | cat -s; }
+# What each step shows: the pipeline's progress, the resources a plan
+# touches, its totals, and what apply did.
+summary() { grep -E '^(---|Plan:|Apply complete|  # )' || true; }
 
-heading "Apply"
-terraform apply -auto-approve -no-color -input=false 2>&1 | grep -E '^(arbor_|Apply complete|Outputs|promotion_order|  ")' || true
+step "The repository: one shared module, one root per environment (examples/gitops)"
+say "modules/notifications   permissions, roles, hierarchy, a tenant, two workflows" \
+	"account/                the promotion order (adds staging) and account settings" \
+	"environments/<env>/     development, staging, production: the same module each" \
+	"pipeline.sh             plans each root in promotion order; applies on request"
 
-heading "Plan again: nothing to do"
-terraform plan -detailed-exitcode -no-color -input=false >/dev/null 2>&1 && echo "No changes: the plan after apply is empty."
+step "1. Account: staging joins the promotion order (development → staging → production)"
+"$pipeline" apply account 2>&1 | quiet | summary
 
-heading "What the backend holds"
-terraform output -no-color promotion_order
-terraform state list
+step "2. Development: apply (workflows are born here)"
+"$pipeline" apply development 2>&1 | quiet | summary
 
-heading "Done"
-echo "State and the SQLite database live in $work/quickstart (quickstart.db). make clean removes them."
+step "3. Staging: the plan is the promotion diff"
+"$pipeline" plan staging 2>&1 | quiet | summary
+step "   ... reviewed; apply staging"
+"$pipeline" apply staging 2>&1 | quiet | grep -E '^(--- staging: apply|Apply complete)' || true
+
+step "4. Production: the same diff, then apply"
+"$pipeline" apply production 2>&1 | quiet | grep -E '^(--- production: (plan|apply)|Plan:|Apply complete)' || true
+
+step "5. A pull request changes the welcome email, and someone plans production first"
+sed -i.orig 's/Welcome to {{ data.organisation }}/You are in: welcome to {{ data.organisation }}/' "$module"
+diff -u "$module.orig" "$module" | tail -n +3 || true
+rm -f "$module.orig"
+echo
+if "$pipeline" plan production >"$work/refused.txt" 2>&1; then
+	echo "production planned the un-promoted change: that is a bug" >&2
+	exit 1
+fi
+quiet <"$work/refused.txt" | sed -n '/Error:/,$p' | sed '/^$/N;/^\n$/D'
+say "" "Refused at plan time: nothing reached apply. Production waits for staging."
+
+step "6. The change goes the way it must: development, then staging, then production"
+"$pipeline" apply development 2>&1 | quiet | grep -E '^(--- development: apply|Apply complete)' || true
+say "" "staging's plan, the promotion diff of the change:"
+"$pipeline" plan staging 2>&1 | quiet | grep -E '^(  # module|\s+~ (sha|subject) |Plan:)' || true
+echo
+"$pipeline" apply staging 2>&1 | quiet | grep -E '^(--- staging: apply|Apply complete)' || true
+"$pipeline" apply production 2>&1 | quiet | grep -E '^(--- production: apply|Apply complete)' || true
+
+step "7. Every environment now runs the same content"
+for env in development staging production; do
+	shas=$(terraform -chdir="$repo/environments/$env" output -json workflow_shas | tr -d '{}"\n' | sed -E 's/([0-9a-f]{12})[0-9a-f]{52}/\1/g; s/:/ /g; s/,/   /g')
+	printf '   %-12s %s\n' "$env" "$shas"
+done
+
+step "Done"
+say "The roots, their state and the embedded database (arbor.db) are in $work." \
+	"Try: cd $work/gitops/environments/production && terraform plan" \
+	"     (with TF_CLI_CONFIG_FILE=$work/terraformrc and ARBOR_DATABASE=$work/arbor.db)" \
+	"make clean removes it all."

@@ -1,0 +1,22 @@
+terraform {
+  required_providers {
+    arbor = {
+      source = "arborhq/arbor"
+    }
+  }
+}
+
+# Which environment this root manages is code; how to reach the backend
+# (ARBOR_DATABASE, or ARBOR_ENDPOINT and an ARBOR_API_KEY of this
+# environment) is the pipeline's.
+provider "arbor" {
+  environment = "production"
+}
+
+module "notifications" {
+  source = "../../modules/notifications"
+}
+
+output "workflow_shas" {
+  value = module.notifications.workflow_shas
+}

@@ -1,0 +1,7 @@
+terraform {
+  required_providers {
+    arbor = {
+      source = "arborhq/arbor"
+    }
+  }
+}

@@ -1,0 +1,55 @@
+# Workflows are versioned: development takes any change; staging and
+# production accept only what the environment below already runs.
+
+resource "arbor_workflow" "welcome" {
+  key         = "welcome"
+  name        = "Welcome"
+  description = "Greets a new member of an organisation."
+  categories  = ["onboarding"]
+  active      = var.workflows_active
+
+  trigger_data_schema = jsonencode({
+    type     = "object"
+    required = ["organisation"]
+  })
+
+  steps = [
+    {
+      ref = "email"
+      channel = {
+        type    = "email"
+        key     = "postmark"
+        subject = "Welcome to {{ data.organisation }}"
+        body    = "Hello {{ recipient.name }}, glad to have you."
+      }
+    },
+  ]
+}
+
+resource "arbor_workflow" "new_comment" {
+  key         = "new-comment"
+  name        = "New comment"
+  description = "Tells the participants of a thread about new comments, at most once per ten minutes."
+  categories  = ["collaboration"]
+  active      = var.workflows_active
+
+  steps = [
+    { ref = "digest", batch = { window = "10m", key = "data.thread_id" } },
+    {
+      ref     = "feed"
+      channel = { type = "in_app_feed", key = "feed", body = "{{ total_activities }} new comments" }
+    },
+    {
+      ref = "email"
+      conditions = {
+        rules = [{ variable = "recipient.email", operator = "not_empty" }]
+      }
+      channel = {
+        type    = "email"
+        key     = "postmark"
+        subject = "New comments on {{ data.thread_title }}"
+        body    = "{{ total_activities }} new comments."
+      }
+    },
+  ]
+}
