@@ -12,8 +12,10 @@ output "audit_signing_secret" {
 
 # Or supply it, write-only (Terraform 1.11 or later): it never reaches plan
 # or state. Increment the version to send a new secret.
-ephemeral "random_password" "billing" {
-  length = 40
+variable "billing_signing_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
 }
 
 resource "arbor_webhook" "billing" {
@@ -21,6 +23,6 @@ resource "arbor_webhook" "billing" {
   url                       = "https://billing.example.com/hooks/arbor"
   events                    = ["role_assignment.created"]
   enabled                   = true
-  signing_secret_wo         = ephemeral.random_password.billing.result
+  signing_secret_wo         = var.billing_signing_secret
   signing_secret_wo_version = 1
 }

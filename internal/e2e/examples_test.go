@@ -1,0 +1,74 @@
+package e2e
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
+)
+
+// examplesDir is the repository's examples/ directory.
+func examplesDir(t *testing.T) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "examples")
+}
+
+// Every example (the docs' snippets, the quickstart, the GitOps roots and
+// module) is valid Terraform for the provider built from this checkout.
+func TestExamplesValidate(t *testing.T) {
+	root := examplesDir(t)
+	var dirs []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
+			return err
+		}
+		if dir := filepath.Dir(path); len(dirs) == 0 || dirs[len(dirs)-1] != dir {
+			dirs = append(dirs, dir)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dirs) < 30 {
+		t.Fatalf("found only %d example directories under %s", len(dirs), root)
+	}
+	for _, dir := range dirs {
+		rel, _ := filepath.Rel(root, dir)
+		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
+			// Copy the whole examples tree, so relative module sources resolve.
+			copyRoot := filepath.Join(t.TempDir(), "examples")
+			if err := os.CopyFS(copyRoot, os.DirFS(root)); err != nil {
+				t.Fatal(err)
+			}
+			w := acctest.NewWorkspace(t, filepath.Join(copyRoot, rel))
+			if !declaresProvider(t, w.Dir) {
+				// Snippets leave the provider's source to the page around them.
+				w.Write("versions_test.tf", "terraform {\n  required_providers {\n    arbor = { source = \"arborhq/arbor\" }\n  }\n}\n")
+			}
+			w.InstallModules()
+			if out, code := w.Terraform("validate"); code != 0 {
+				t.Fatalf("terraform validate:\n%s", out)
+			}
+		})
+	}
+}
+
+func declaresProvider(t *testing.T, dir string) bool {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "required_providers") {
+			return true
+		}
+	}
+	return false
+}
