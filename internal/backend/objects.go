@@ -30,8 +30,6 @@ type rules[T any] struct {
 	// created runs in the same transaction after an object is first
 	// stored; secrets shown once are generated here.
 	created func(w *write, obj *T) error
-	// written runs in the same transaction after every store of an object.
-	written func(w *write, obj *T, stored store.Object) error
 	// deleting runs before a delete; cascade is the request's cascade flag.
 	deleting func(w *write, obj *T, cascade bool) error
 	// present adjusts an object for the principal reading it.
@@ -332,11 +330,6 @@ func putInTx[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], key string, o
 		}
 	}
 	w.stored = nil
-	if r.written != nil {
-		if err := r.written(w, obj, stored); err != nil {
-			return false, err
-		}
-	}
 	action := "update"
 	if old == nil {
 		action = "create"

@@ -34,11 +34,18 @@ var workflowRules = &rules[domain.Workflow]{
 		if err != nil {
 			return err
 		}
-		wf.OriginEnvironment, err = p.CheckWrite(wf.SHA)
-		return err
-	},
-	written: func(w *write, _ *domain.Workflow, stored store.Object) error {
-		return w.tx.AppendHistory(stored)
+		if wf.OriginEnvironment, err = p.CheckWrite(wf.SHA); err != nil {
+			return err
+		}
+		// Every write is kept as an immutable version.
+		w.afterStore(func() error {
+			stored, err := w.tx.Object(w.env.Slug, domain.KindWorkflow.Name, wf.Key)
+			if err != nil {
+				return err
+			}
+			return w.tx.AppendHistory(stored)
+		})
+		return nil
 	},
 	deleting: func(w *write, wf *domain.Workflow, _ bool) error {
 		p, err := promotionOf(w.tx, w.env.Slug, wf.Key)
