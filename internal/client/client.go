@@ -158,8 +158,15 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		// Whatever is logged under this context never shows the credential.
 		ctx = tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, c.token), c.token)
 	}
+	// path arrives escaped segment by segment; the URL keeps that encoding
+	// rather than escaping it a second time.
+	unescaped, err := url.PathUnescape(path)
+	if err != nil {
+		return fmt.Errorf("invalid request path %q: %w", path, err)
+	}
 	u := *c.base
-	u.Path += path
+	u.Path = c.base.Path + unescaped
+	u.RawPath = c.base.EscapedPath() + path
 	u.RawQuery = query.Encode()
 	var body io.Reader
 	if in != nil {

@@ -248,3 +248,16 @@ func TestRoleAssignmentPaths(t *testing.T) {
 		t.Errorf("paths:\n%s\nwant:\n%s", strings.Join(paths, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestPathsAreEscapedOnce(t *testing.T) {
+	var got string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.EscapedPath()
+		w.Write([]byte(`{}`))
+	})
+	c := newClient(t, h, client.Config{})
+	client.Objects[map[string]any](c, domain.KindTenant).Get(context.Background(), "development", "org/7 b")
+	if got != "/v1/environments/development/tenants/org%2F7%20b" {
+		t.Errorf("requested %q", got)
+	}
+}
