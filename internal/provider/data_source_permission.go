@@ -2,7 +2,6 @@ package provider
 
 import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
@@ -14,9 +13,6 @@ func newPermissionDataSource() datasource.DataSource {
 	return &objectDataSource[permissionModel, *permissionModel, domain.Permission, *domain.Permission]{
 		spec:        spec,
 		description: "Reads one permission of an environment.",
-		attributes: map[string]schema.Attribute{
-			"name":        schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
-			"description": schema.StringAttribute{MarkdownDescription: "Free-text description.", Computed: true},
-		},
+		attributes:  computedAttributes(spec.attributes),
 	}
 }
