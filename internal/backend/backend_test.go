@@ -440,3 +440,14 @@ func TestClientRoutesAreDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestIdempotencyKeysExpire(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	a := newAPI(t, func(c *backend.Config) { c.Now = func() time.Time { return now } })
+	first := a.expect(a.do(a.owner, "POST", "/v1/tokens", `{"name":"n","role":"viewer"}`, "Idempotency-Key", "k"), 201).json()
+	now = now.Add(25 * time.Hour)
+	second := a.expect(a.do(a.owner, "POST", "/v1/tokens", `{"name":"n","role":"viewer"}`, "Idempotency-Key", "k"), 201).json()
+	if first["id"] == second["id"] {
+		t.Error("a key older than 24 hours still replays its first response")
+	}
+}

@@ -49,16 +49,16 @@ func idempotent[O any](w *write, key string, fp []byte, create func() (*O, error
 		}
 		out := new(O)
 		return out, json.Unmarshal(body, out)
-	case err == nil:
-		// Expired: forget it and run the request anew.
-		if err := w.tx.ExpireIdempotencyRecords(w.now.Add(-idempotencyWindow)); err != nil {
-			return nil, err
-		}
-	case !errors.Is(err, store.ErrNotFound):
+	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
 	out, err := create()
 	if err != nil {
+		return nil, err
+	}
+	// Records older than the window are of no use any more, this key's
+	// included (an index range delete).
+	if err := w.tx.ExpireIdempotencyRecords(w.now.Add(-idempotencyWindow)); err != nil {
 		return nil, err
 	}
 	sealed := w.s.sealer.Seal(mustJSON(out), "idempotency:"+principal+":"+key)
