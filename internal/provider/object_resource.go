@@ -52,10 +52,11 @@ type objectSpec[M, T any] struct {
 	// the provider in the configuration only, never in plan or state.
 	// prior is the state before an update, nil on create.
 	expandWriteOnly func(ctx context.Context, config tfsdk.Config, prior *M, obj *T) diag.Diagnostics
-	// modifyPlan adds the kind's plan-time checks. For a destroy it gets
-	// the request with a null plan; otherwise it runs after the
+	// modifyPlan adds the kind's plan-time checks; it runs after the
 	// environment is resolved.
 	modifyPlan func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
+	// planDestroy checks, at plan time, the destroy of an object.
+	planDestroy func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
 	// validateWithDomain checks configurations at plan time with the
 	// object's own Validate, so the errors are the backend's, word for
 	// word, attached to the attributes at fault.
@@ -168,8 +169,8 @@ func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resou
 		return
 	}
 	if req.Plan.Raw.IsNull() {
-		if r.spec.modifyPlan != nil {
-			r.spec.modifyPlan(ctx, r.data, req, resp)
+		if r.spec.planDestroy != nil {
+			r.spec.planDestroy(ctx, r.data, req, resp)
 		}
 		return
 	}

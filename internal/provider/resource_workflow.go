@@ -267,9 +267,10 @@ func workflowSpec() *objectSpec[workflowModel, domain.Workflow] {
 				Computed:            true,
 			},
 		},
-		expand:     expandWorkflow,
-		flatten:    flattenWorkflow,
-		modifyPlan: planWorkflowPromotion,
+		expand:      expandWorkflow,
+		flatten:     flattenWorkflow,
+		modifyPlan:  planWorkflowPromotion,
+		planDestroy: planWorkflowDeletion,
 	}
 }
 
@@ -287,17 +288,6 @@ func workflowDescriptionAttribute() schema.StringAttribute {
 // reads what the rule needs from the backend, and judges the change with
 // the backend's own rule. A refused change never reaches apply.
 func planWorkflowPromotion(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
-		var state workflowModel
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		p, ok := readPromotion(ctx, data, state.Environment.ValueString(), state.Key.ValueString(), &resp.Diagnostics)
-		if ok {
-			if err := p.CheckDelete(); err != nil {
-				resp.Diagnostics.AddError("Deletion refused by the promotion rule", err.Error())
-			}
-		}
-		return
-	}
 	var env types.String
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
 	content := []string{"key", "name", "description", "categories", "trigger_frequency", "trigger_data_schema", "conditions", "steps"}
@@ -335,6 +325,21 @@ func planWorkflowPromotion(ctx context.Context, data *providerData, req resource
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("origin_environment"), origin)...)
+}
+
+// planWorkflowDeletion judges a planned deletion with the promotion rule:
+// outside its origin a workflow goes only once the environment below no
+// longer has it.
+func planWorkflowDeletion(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var state workflowModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	p, ok := readPromotion(ctx, data, state.Environment.ValueString(), state.Key.ValueString(), &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if err := p.CheckDelete(); err != nil {
+		resp.Diagnostics.AddError("Deletion refused by the promotion rule", err.Error())
+	}
 }
 
 // readPromotion reads what the promotion rule knows of a workflow; false
