@@ -145,10 +145,7 @@ func resolveEnvironment(ctx context.Context, data *providerData, req resource.Mo
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
 		return "", false
 	}
-	if data.boundEnvironment != "" && env.ValueString() != data.boundEnvironment {
-		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Environment not reachable with this API key",
-			fmt.Sprintf("The provider's api_key is a key of environment %q; it cannot reach environment %q. Use a provider configuration (alias) with a key of %q, or an account token.",
-				data.boundEnvironment, env.ValueString(), env.ValueString()))
+	if !checkReachable(data, env.ValueString(), &resp.Diagnostics) {
 		return "", false
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("environment"), env)...)
@@ -161,6 +158,18 @@ func resolveEnvironment(ctx context.Context, data *providerData, req resource.Mo
 		}
 	}
 	return env.ValueString(), !resp.Diagnostics.HasError()
+}
+
+// checkReachable refuses an environment the provider's credential cannot
+// reach: with an environment API key, every other environment.
+func checkReachable(data *providerData, env string, diags *diag.Diagnostics) bool {
+	if data.boundEnvironment == "" || env == data.boundEnvironment {
+		return true
+	}
+	diags.AddAttributeError(path.Root("environment"), "Environment not reachable with this API key",
+		fmt.Sprintf("The provider's api_key is a key of environment %q; it cannot reach environment %q. Use a provider configuration (alias) with a key of %q, or an account token.",
+			data.boundEnvironment, env, env))
+	return false
 }
 
 func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
