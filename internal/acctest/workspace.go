@@ -23,7 +23,7 @@ var built struct {
 func ProviderBinary(t testing.TB) string {
 	t.Helper()
 	built.once.Do(func() {
-		built.dir, built.err = os.MkdirTemp("", "arbor-provider-")
+		built.dir, built.err = os.MkdirTemp("", "arbor-provider-") //nolint:usetesting // shared by every test of the process, so it outlives the test that builds it; RemoveProviderBinary deletes it
 		if built.err != nil {
 			return
 		}

@@ -59,6 +59,7 @@ func (s *Server) registerAccountRoutes() {
 	huma.Register(s.api, *op(http.MethodGet, "/v1/whoami", "whoami", "Describe the request's credential", "account"),
 		func(ctx context.Context, _ *struct{}) (*whoamiOutput, error) {
 			p := principalFrom(ctx)
+			//nolint:staticcheck // S1016: Whoami is the public view of a principal, copied field by field so the two types stay free to differ.
 			return &whoamiOutput{Body: domain.Whoami{Kind: p.Kind, ID: p.ID, Name: p.Name, Role: p.Role, Environment: p.Environment, Scope: p.Scope}}, nil
 		})
 

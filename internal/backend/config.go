@@ -239,7 +239,7 @@ func (s *Server) planImport(w *write, current, doc *domain.ConfigDocument, opts 
 			return nil, err
 		}
 		if _, err := p.CheckWrite(domain.WorkflowSHA(&doc.Workflows[i])); err != nil {
-			refusals.Add(fmt.Sprintf("workflows[%d]", i), "%s", err.(*domain.Error).Message)
+			refusals.Add(fmt.Sprintf("workflows[%d]", i), "%s", err.Error())
 		}
 	}
 	for _, wf := range current.Workflows {
@@ -257,7 +257,7 @@ func (s *Server) planImport(w *write, current, doc *domain.ConfigDocument, opts 
 			continue
 		}
 		if err := p.CheckDelete(); err != nil {
-			refusals.Add("workflows", "%s", err.(*domain.Error).Message)
+			refusals.Add("workflows", "%s", err.Error())
 			continue
 		}
 		plan.remove["workflows"] = append(plan.remove["workflows"], wf.Key)

@@ -130,7 +130,9 @@ func TestImportIsAtomic(t *testing.T) {
 	a.seedConfig("development")
 	before := a.export("development")
 	var doc domain.ConfigDocument
-	json.Unmarshal([]byte(before), &doc)
+	if err := json.Unmarshal([]byte(before), &doc); err != nil {
+		t.Fatal(err)
+	}
 	doc.Permissions = append(doc.Permissions, domain.Permission{Key: "new.one", Name: "New"})
 	doc.Roles[0].Permissions = append(doc.Roles[0].Permissions, "no.such.permission")
 	doc.HierarchyNodes[0].ParentKey = "nowhere"
@@ -146,7 +148,7 @@ func TestImportIsAtomic(t *testing.T) {
 		t.Errorf("a refused import changed the environment")
 	}
 	// Documents are read strictly.
-	a.importDoc("development", `{"format_version":1,"permisions":[]}`, 400)
+	a.importDoc("development", `{"format_version":1,"permisions":[]}`, 400) //nolint:misspell // the misspelt field is the point: an unknown field is refused
 	a.importDoc("development", `{"format_version":2}`, 400)
 	a.importDoc("development", `not json`, 400)
 	r = a.importDoc("development", strings.Replace(before, `"url": "https://hooks.example.com/arbor"`, `"url": "https://hooks.example.com/arbor", "signing_secret": "whsec_from_elsewhere_1234"`, 1), 400)
@@ -162,7 +164,9 @@ func TestImportLeavesOperationalStateAlone(t *testing.T) {
 	a.seedConfig("staging")
 	// Everything but the workflow goes.
 	var doc domain.ConfigDocument
-	json.Unmarshal([]byte(a.export("development")), &doc)
+	if err := json.Unmarshal([]byte(a.export("development")), &doc); err != nil {
+		t.Fatal(err)
+	}
 	doc.Permissions, doc.Roles, doc.HierarchyNodes, doc.OAuthClients, doc.Webhooks = nil, nil, nil, nil, nil
 	b, _ := json.Marshal(doc)
 	empty := string(b)

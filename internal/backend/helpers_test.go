@@ -84,7 +84,9 @@ type response struct {
 
 func (r response) json() map[string]any {
 	var m map[string]any
-	json.Unmarshal(r.body, &m)
+	// A body that is not a JSON object reads as nil, which the checks of
+	// its fields then report.
+	_ = json.Unmarshal(r.body, &m)
 	return m
 }
 

@@ -53,14 +53,14 @@ func startServe(t *testing.T, database string, env ...string) *server {
 	}
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
-			cmd.Process.Kill()
-			cmd.Wait()
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
 		}
 	})
 	lines := bufio.NewScanner(stdout)
 	for lines.Scan() {
 		if m := listening.FindStringSubmatch(lines.Text()); m != nil {
-			go io.Copy(io.Discard, stdout)
+			go io.Copy(io.Discard, stdout) //nolint:errcheck // drains the server's output; nothing to do if that fails
 			return &server{cmd: cmd, url: m[1]}
 		}
 	}
@@ -80,7 +80,8 @@ func get(t *testing.T, url, token string) (int, map[string]any) {
 	}
 	defer resp.Body.Close()
 	var body map[string]any
-	json.NewDecoder(resp.Body).Decode(&body)
+	// Not every answer is a JSON object (healthz); such a body reads as nil.
+	_ = json.NewDecoder(resp.Body).Decode(&body)
 	return resp.StatusCode, body
 }
 
@@ -100,7 +101,9 @@ func TestServe(t *testing.T) {
 		t.Errorf("/v1/environments: %d %v", code, envs)
 	}
 	// SIGTERM shuts down cleanly.
-	srv.cmd.Process.Signal(syscall.SIGTERM)
+	if err := srv.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan error)
 	go func() { done <- srv.cmd.Wait() }()
 	select {
@@ -131,8 +134,10 @@ func TestServePrintsGeneratedTokenOnce(t *testing.T) {
 				break
 			}
 		}
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
 		printed := regexp.MustCompile(`arbt_[a-z2-7]{8}_[a-z2-7]{32}`).MatchString(out.String())
 		if printed != want {
 			t.Errorf("start %d printed a token: %v, want %v:\n%s", i+1, printed, want, out.String())
@@ -239,14 +244,15 @@ func TestTerraformRemote(t *testing.T) {
 	}
 }
 
-// send makes one API request and returns the status and body.
-func send(t *testing.T, method, url, token, body string) (int, string) {
+// send makes one API request with the owner token the tests bootstrap
+// (ARBOR_BOOTSTRAP_TOKEN=t) and returns the status and body.
+func send(t *testing.T, method, url, body string) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer t")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -279,13 +285,15 @@ func TestTerraformGeneratesConfigForImports(t *testing.T) {
 		{"PUT", dev + "workflows/welcome", `{"name":"Welcome","categories":["onboarding"],"trigger_data_schema":{"type":"object"},"conditions":{"rules":[{"variable":"recipient.plan","operator":"not_empty"}]},"steps":[{"ref":"wait","delay":{"duration":"1h"}},{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"Welcome"}}]}`},
 		{"PUT", srv.url + "/v1/settings", `{"production_write_access":true}`},
 	} {
-		if code, body := send(t, o.method, o.path, "t", o.body); code != 201 && code != 200 {
+		if code, body := send(t, o.method, o.path, o.body); code != 201 && code != 200 {
 			t.Fatalf("%s %s: %d %s", o.method, o.path, code, body)
 		}
 	}
-	_, body := send(t, "POST", srv.url+"/v1/environments/production/api-keys", "t", `{"name":"ci","scope":"read_only"}`)
+	_, body := send(t, "POST", srv.url+"/v1/environments/production/api-keys", `{"name":"ci","scope":"read_only"}`)
 	var key domain.APIKey
-	json.Unmarshal([]byte(body), &key)
+	if err := json.Unmarshal([]byte(body), &key); err != nil {
+		t.Fatalf("creating an API key: %v: %s", err, body)
+	}
 
 	// Import ids with and without the environment.
 	imports := map[string]string{
@@ -342,11 +350,11 @@ func TestConfigurationVerbs(t *testing.T) {
 		{"/v1/environments/development/roles/reader", `{"name":"Reader","permissions":["docs.read"]}`},
 		{"/v1/environments/development/workflows/welcome", `{"name":"Welcome"}`},
 	} {
-		if code, body := send(t, "PUT", srv.url+o.path, "t", o.body); code != 201 {
+		if code, body := send(t, "PUT", srv.url+o.path, o.body); code != 201 {
 			t.Fatalf("%s: %d %s", o.path, code, body)
 		}
 	}
-	send(t, "POST", srv.url+"/v1/environments", "t", `{"slug":"staging","name":"Staging"}`)
+	send(t, "POST", srv.url+"/v1/environments", `{"slug":"staging","name":"Staging"}`)
 	remote := []string{"ARBOR_ENDPOINT=" + srv.url, "ARBOR_API_KEY=t"}
 
 	// Against the server: the default file name carries the date.
@@ -376,7 +384,9 @@ func TestConfigurationVerbs(t *testing.T) {
 
 	// A refused import says why and changes nothing.
 	bad := strings.Replace(string(exported), `"docs.read"`+"\n", `"no.such"`+"\n", 1)
-	os.WriteFile(filepath.Join(dir, "bad.json"), []byte(bad), 0o644)
+	if err := os.WriteFile(filepath.Join(dir, "bad.json"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(binary, "import", "--environment", "staging", "--file", "bad.json")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), remote...)

@@ -34,11 +34,11 @@ func exportCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return err
 	}
-	switch {
-	case *out == "-":
+	switch *out {
+	case "-":
 		_, err = stdout.Write(doc)
 		return err
-	case *out == "":
+	case "":
 		*out = name
 		if *out == "" {
 			*out = backend.ExportFileName(*env, time.Now())

@@ -43,10 +43,10 @@ func (s *scripted) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	if status >= 400 {
-		w.Write([]byte(`{"code":"x","message":"scripted failure"}`))
+		_, _ = w.Write([]byte(`{"code":"x","message":"scripted failure"}`))
 		return
 	}
-	w.Write([]byte(`{"kind":"api_key","environment":"development"}`))
+	_, _ = w.Write([]byte(`{"kind":"api_key","environment":"development"}`))
 }
 
 func newClient(t *testing.T, h http.Handler, cfg client.Config) *client.Client {
@@ -147,13 +147,13 @@ func TestMaxConcurrency(t *testing.T) {
 			}
 		}
 		<-release
-		w.Write([]byte(`{}`))
+		_, _ = w.Write([]byte(`{}`))
 	})
 	c := newClient(t, h, client.Config{MaxConcurrency: 3})
 	var wg sync.WaitGroup
 	for range 10 {
 		wg.Add(1)
-		go func() { defer wg.Done(); c.Whoami(context.Background()) }()
+		go func() { defer wg.Done(); _, _ = c.Whoami(context.Background()) }()
 	}
 	time.Sleep(200 * time.Millisecond)
 	close(release)
@@ -166,7 +166,9 @@ func TestMaxConcurrency(t *testing.T) {
 func TestUserAgent(t *testing.T) {
 	s := &scripted{}
 	c := newClient(t, s, client.Config{UserAgent: "terraform-provider-arbor/1.2.3 Terraform/1.11.4"})
-	c.Whoami(context.Background())
+	if _, err := c.Whoami(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if s.ua != "terraform-provider-arbor/1.2.3 Terraform/1.11.4" {
 		t.Errorf("User-Agent %q", s.ua)
 	}
@@ -178,7 +180,7 @@ func TestLogsNeverShowSecrets(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(201)
-		w.Write([]byte(`{"id":"ijklmnop","secret":"` + created + `"}`))
+		_, _ = w.Write([]byte(`{"id":"ijklmnop","secret":"` + created + `"}`))
 	})
 	c := newClient(t, h, client.Config{Token: token})
 	var logs bytes.Buffer
@@ -209,7 +211,7 @@ func TestPostsCarryAnIdempotencyKeyAcrossRetries(t *testing.T) {
 			w.WriteHeader(503)
 			return
 		}
-		w.Write([]byte(`{"slug":"qa"}`))
+		_, _ = w.Write([]byte(`{"slug":"qa"}`))
 	})
 	c := newClient(t, h, client.Config{MaxRetries: 2})
 	if _, err := c.CreateEnvironment(context.Background(), domain.NewEnvironmentInput{Slug: "qa"}); err != nil {
@@ -229,7 +231,7 @@ func TestRoleAssignmentPaths(t *testing.T) {
 		mu.Lock()
 		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
 		mu.Unlock()
-		w.Write([]byte(`{}`))
+		_, _ = w.Write([]byte(`{}`))
 	}), client.Config{})
 	ctx := context.Background()
 	assignments := client.Objects[domain.RoleAssignment](c, domain.KindRoleAssignment)

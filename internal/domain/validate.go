@@ -109,13 +109,13 @@ func isLoopback(host string) bool {
 }
 
 // checkText validates a free-text field's length in characters.
-func checkText(p *Problems, field, value string, max int, required bool) {
+func checkText(p *Problems, field, value string, maxLength int, required bool) {
 	n := utf8.RuneCountInString(value)
 	switch {
 	case required && strings.TrimSpace(value) == "":
 		p.Add(field, "must not be empty")
-	case n > max:
-		p.Add(field, "must be at most %d characters (got %d)", max, n)
+	case n > maxLength:
+		p.Add(field, "must be at most %d characters (got %d)", maxLength, n)
 	case !utf8.ValidString(value):
 		p.Add(field, "must be valid UTF-8")
 	}

@@ -9,7 +9,7 @@ import (
 var _ datasource.DataSourceWithConfigure = (*objectDataSource[permissionModel, *permissionModel, domain.Permission, *domain.Permission])(nil)
 
 func newPermissionDataSource() datasource.DataSource {
-	spec := newPermissionResource().(*permissionResource).spec
+	spec := permissionSpec()
 	return &objectDataSource[permissionModel, *permissionModel, domain.Permission, *domain.Permission]{
 		spec:        spec,
 		description: "Reads one permission of an environment.",

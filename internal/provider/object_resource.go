@@ -84,6 +84,10 @@ func (r *objectResource[M, PM, T, PT]) Metadata(_ context.Context, req resource.
 }
 
 func (r *objectResource[M, PM, T, PT]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keyValidators := r.spec.keyValidators
+	if keyValidators == nil {
+		keyValidators = []validator.String{keyValidator}
+	}
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
 			MarkdownDescription: "`<environment>/<key>`, also the import id.",
@@ -93,14 +97,9 @@ func (r *objectResource[M, PM, T, PT]) Schema(_ context.Context, _ resource.Sche
 		"key": schema.StringAttribute{
 			MarkdownDescription: r.spec.keyDoc + " Changing it replaces the object.",
 			Required:            true,
-			Validators:          r.spec.keyValidators,
+			Validators:          keyValidators,
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 		},
-	}
-	if attrs["key"].(schema.StringAttribute).Validators == nil {
-		k := attrs["key"].(schema.StringAttribute)
-		k.Validators = []validator.String{keyValidator}
-		attrs["key"] = k
 	}
 	for name, a := range r.spec.attributes {
 		attrs[name] = a
@@ -136,7 +135,7 @@ func providerDataOf(v any, diags *diag.Diagnostics) *providerData {
 // resolveEnvironment sets the planned environment (defaulting to the
 // provider's) and id, refuses an environment the credential cannot reach,
 // and replaces the object when its environment changes.
-func resolveEnvironment(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, id func(env string) types.String) (string, bool) {
+func resolveEnvironment(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, id func(env string) types.String) bool {
 	var env types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("environment"), &env)...)
 	if env.IsNull() {
@@ -144,13 +143,10 @@ func resolveEnvironment(ctx context.Context, data *providerData, req resource.Mo
 	}
 	if env.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
-		return "", false
+		return false
 	}
-	if data.boundEnvironment != "" && env.ValueString() != data.boundEnvironment {
-		resp.Diagnostics.AddAttributeError(path.Root("environment"), "Environment not reachable with this API key",
-			fmt.Sprintf("The provider's api_key is a key of environment %q; it cannot reach environment %q. Use a provider configuration (alias) with a key of %q, or an account token.",
-				data.boundEnvironment, env.ValueString(), env.ValueString()))
-		return "", false
+	if !checkReachable(data, env.ValueString(), &resp.Diagnostics) {
+		return false
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("environment"), env)...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id(env.ValueString()))...)
@@ -161,7 +157,19 @@ func resolveEnvironment(ctx context.Context, data *providerData, req resource.Mo
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("environment"))
 		}
 	}
-	return env.ValueString(), !resp.Diagnostics.HasError()
+	return !resp.Diagnostics.HasError()
+}
+
+// checkReachable refuses an environment the provider's credential cannot
+// reach: with an environment API key, every other environment.
+func checkReachable(data *providerData, env string, diags *diag.Diagnostics) bool {
+	if data.boundEnvironment == "" || env == data.boundEnvironment {
+		return true
+	}
+	diags.AddAttributeError(path.Root("environment"), "Environment not reachable with this API key",
+		fmt.Sprintf("The provider's api_key is a key of environment %q; it cannot reach environment %q. Use a provider configuration (alias) with a key of %q, or an account token.",
+			data.boundEnvironment, env, env))
+	return false
 }
 
 func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -176,7 +184,7 @@ func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resou
 	}
 	var key types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("key"), &key)...)
-	_, ok := resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
+	ok := resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
 		if key.IsUnknown() {
 			return types.StringUnknown()
 		}

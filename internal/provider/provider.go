@@ -13,6 +13,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -25,7 +26,10 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-var _ provider.Provider = (*arborProvider)(nil)
+var (
+	_ provider.Provider                       = (*arborProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*arborProvider)(nil)
+)
 
 // New returns the provider factory for a build of the given version.
 func New(version string) func() provider.Provider {
@@ -275,5 +279,11 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newTenantsDataSource,
 		newWorkflowDataSource,
 		newWorkflowsDataSource,
+	}
+}
+
+func (p *arborProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		newAPIKeyEphemeralResource,
 	}
 }

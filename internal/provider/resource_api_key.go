@@ -53,7 +53,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An environment API key: a credential that reaches only its own environment. " +
 			"The secret is known only when the key is created; it is stored hashed by the backend, and sensitive in state. " +
-			"An imported key has no `secret`. Creating keys needs an owner or admin account token.",
+			"An imported key has no `secret`. Creating keys needs an owner or admin account token. " +
+			"For a key needed only during one Terraform run, use the ephemeral `arbor_api_key`, which keeps the secret out of state.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<environment>/<key_id>`, also the import id.",

@@ -28,8 +28,10 @@ type permissionModel struct {
 
 type permissionResource = objectResource[permissionModel, *permissionModel, domain.Permission, *domain.Permission]
 
-func newPermissionResource() resource.Resource {
-	return &permissionResource{spec: &objectSpec[permissionModel, domain.Permission]{
+func newPermissionResource() resource.Resource { return &permissionResource{spec: permissionSpec()} }
+
+func permissionSpec() *objectSpec[permissionModel, domain.Permission] {
+	return &objectSpec[permissionModel, domain.Permission]{
 		kind:        domain.KindPermission,
 		description: "A permission of one environment: a named capability that roles grant. Deleting a permission that a role still grants is refused; remove it from the role first.",
 		keyDoc:      "Identifier of the permission within its environment, such as `documents.read`.",
@@ -49,7 +51,7 @@ func newPermissionResource() resource.Resource {
 			m.Description = types.StringValue(p.Description)
 			return nil
 		},
-	}}
+	}
 }
 
 func nameValidators() []validator.String {

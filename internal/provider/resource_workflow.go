@@ -205,6 +205,7 @@ var stepAttributes = map[string]schema.Attribute{
 }
 
 func stepObjectType() types.ObjectType {
+	//nolint:forcetypeassert // a nested attribute without custom types always has these types; every test of workflows would panic otherwise
 	return schema.ListNestedAttribute{NestedObject: schema.NestedAttributeObject{Attributes: stepAttributes}}.GetType().(types.ListType).ElemType.(types.ObjectType)
 }
 

@@ -182,7 +182,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			defer t.Rollback()
+			defer t.Rollback() //nolint:errcheck // undoes an unfinished migration; after Commit it only says the transaction is done
 			var applied int
 			if err := t.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&applied); err != nil {
 				return err
