@@ -255,10 +255,12 @@ func TestPathsAreEscapedOnce(t *testing.T) {
 	var got string
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.EscapedPath()
-		w.Write([]byte(`{}`))
+		_, _ = w.Write([]byte(`{}`))
 	})
 	c := newClient(t, h, client.Config{})
-	client.Objects[map[string]any](c, domain.KindTenant).Get(context.Background(), "development", "org/7 b")
+	if _, err := client.Objects[map[string]any](c, domain.KindTenant).Get(context.Background(), "development", "org/7 b"); err != nil {
+		t.Fatal(err)
+	}
 	if got != "/v1/environments/development/tenants/org%2F7%20b" {
 		t.Errorf("requested %q", got)
 	}

@@ -12,7 +12,7 @@ import (
 )
 
 // examplesDir is the repository's examples/ directory.
-func examplesDir(t *testing.T) string {
+func examplesDir() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..", "examples")
 }
@@ -20,7 +20,7 @@ func examplesDir(t *testing.T) string {
 // Every example (the docs' snippets, the quickstart, the GitOps roots and
 // module) is valid Terraform for the provider built from this checkout.
 func TestExamplesValidate(t *testing.T) {
-	root := examplesDir(t)
+	root := examplesDir()
 	var dirs []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
