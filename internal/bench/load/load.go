@@ -1,0 +1,130 @@
+// Package load is a closed-loop HTTP load generator: a fixed number of
+// workers each send one request, wait for the answer, and send the next,
+// for a fixed duration. It reports throughput and latency percentiles.
+package load
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Config describes one load run.
+type Config struct {
+	// Client sends the requests; it should keep at least Concurrency
+	// idle connections per host so that every worker reuses its own.
+	Client *http.Client
+	// Concurrency is the number of workers, each with one request in
+	// flight at a time.
+	Concurrency int
+	// Duration is how long requests are started for.
+	Duration time.Duration
+	// Request builds the i-th request of a worker.
+	Request func(worker, i int) (*http.Request, error)
+	// OK reports whether a response status counts as a success.
+	OK func(status int) bool
+}
+
+// Result is what one run measured.
+type Result struct {
+	Requests int
+	// Failures counts requests that did not succeed (transport errors
+	// and statuses OK refused); FirstFailure describes the first.
+	// Latencies are those of every request answered, failed or not.
+	Failures     int
+	FirstFailure string
+	Elapsed      time.Duration
+	// PerSecond is successful requests per second.
+	PerSecond float64
+	P50, P99  time.Duration
+}
+
+// NewClient is an HTTP client suited to Config.Client for concurrency
+// workers on one host.
+func NewClient(concurrency int) *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = concurrency * 2
+	t.MaxIdleConnsPerHost = concurrency * 2
+	t.DisableCompression = true
+	return &http.Client{Transport: t, Timeout: time.Minute}
+}
+
+// Run runs cfg until its duration has passed or ctx ends.
+func Run(ctx context.Context, cfg Config) Result {
+	ctx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	defer cancel()
+	type worker struct {
+		latencies    []time.Duration
+		ok, failures int
+		firstFailure string
+	}
+	workers := make([]worker, cfg.Concurrency)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range workers {
+		wg.Go(func() {
+			me := &workers[w]
+			me.latencies = make([]time.Duration, 0, 4096)
+			fail := func(format string, args ...any) {
+				if me.failures == 0 {
+					me.firstFailure = fmt.Sprintf(format, args...)
+				}
+				me.failures++
+			}
+			for i := 0; ctx.Err() == nil; i++ {
+				req, err := cfg.Request(w, i)
+				if err != nil {
+					fail("building request: %v", err)
+					return
+				}
+				t0 := time.Now()
+				// The run's deadline does not cut a request short: it is
+				// measured to its end, so the last ones are not failures.
+				resp, err := cfg.Client.Do(req.WithContext(context.WithoutCancel(ctx)))
+				if err != nil {
+					fail("%s %s: %v", req.Method, req.URL.Path, err)
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				me.latencies = append(me.latencies, time.Since(t0))
+				if !cfg.OK(resp.StatusCode) {
+					fail("%s %s: HTTP %d: %.200s", req.Method, req.URL.Path, resp.StatusCode, body)
+					continue
+				}
+				me.ok++
+			}
+		})
+	}
+	wg.Wait()
+	r := Result{Elapsed: time.Since(start)}
+	var all []time.Duration
+	ok := 0
+	for _, w := range workers {
+		all = append(all, w.latencies...)
+		if w.failures > 0 && r.Failures == 0 {
+			r.FirstFailure = w.firstFailure
+		}
+		r.Failures += w.failures
+		ok += w.ok
+	}
+	r.Requests = ok + r.Failures
+	r.PerSecond = float64(ok) / r.Elapsed.Seconds()
+	slices.Sort(all)
+	r.P50 = Percentile(all, 50)
+	r.P99 = Percentile(all, 99)
+	return r
+}
+
+// Percentile returns the p-th percentile (nearest rank) of sorted values.
+func Percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(float64(len(sorted))*p/100+0.5) - 1
+	return sorted[min(max(rank, 0), len(sorted)-1)]
+}
