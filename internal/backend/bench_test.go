@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
+	"github.com/arborhq/terraform-provider-arbor/internal/bench/cpubench"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
 )
 
@@ -77,6 +78,7 @@ func newBenchAPI(b *testing.B) benchAPI {
 func BenchmarkGetPermission(b *testing.B) {
 	a := newBenchAPI(b)
 	b.ReportAllocs()
+	defer cpubench.Start(b)()
 	for i := 0; b.Loop(); i++ {
 		if rec := a.serve(b, "GET", fmt.Sprintf("/v1/environments/development/permissions/p%04d", i%benchPermissions), ""); rec.Code != http.StatusOK {
 			b.Fatalf("%d %s", rec.Code, rec.Body)
@@ -89,6 +91,7 @@ func BenchmarkGetPermissionParallel(b *testing.B) {
 	var n atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer cpubench.Start(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
@@ -105,6 +108,7 @@ func BenchmarkGetPermissionParallel(b *testing.B) {
 func BenchmarkPutPermission(b *testing.B) {
 	a := newBenchAPI(b)
 	b.ReportAllocs()
+	defer cpubench.Start(b)()
 	for i := 0; b.Loop(); i++ {
 		rec := a.serve(b, "PUT", fmt.Sprintf("/v1/environments/development/permissions/new%08d", i), `{"name":"A permission","description":"Benchmarked"}`, "If-None-Match", "*")
 		if rec.Code != http.StatusCreated {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
+	"github.com/arborhq/terraform-provider-arbor/internal/bench/cpubench"
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
@@ -46,6 +47,7 @@ func BenchmarkEmbeddedGet(b *testing.B) {
 		}
 	}
 	b.ReportAllocs()
+	defer cpubench.Start(b)()
 	for i := 0; b.Loop(); i++ {
 		if _, err := perms.Get(ctx, domain.Development, fmt.Sprintf("p%03d", i%100)); err != nil {
 			b.Fatal(err)
@@ -57,6 +59,7 @@ func BenchmarkEmbeddedPut(b *testing.B) {
 	perms := embeddedPermissions(b)
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer cpubench.Start(b)()
 	for i := 0; b.Loop(); i++ {
 		if _, err := perms.Put(ctx, domain.Development, fmt.Sprintf("p%08d", i), &domain.Permission{Name: "A permission"}, client.Cond{CreateOnly: true}); err != nil {
 			b.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/bench/cpubench"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
@@ -55,6 +56,7 @@ func readOne(s *sqlite.Store, i int) error {
 func BenchmarkRead(b *testing.B) {
 	s := seededStore(b)
 	b.ReportAllocs()
+	defer cpubench.Start(b)()
 	for i := 0; b.Loop(); i++ {
 		if err := readOne(s, i); err != nil {
 			b.Fatal(err)
@@ -67,6 +69,7 @@ func BenchmarkReadParallel(b *testing.B) {
 	var n atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer cpubench.Start(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if err := readOne(s, int(n.Add(1))); err != nil {
@@ -83,6 +86,7 @@ func BenchmarkReadParallel(b *testing.B) {
 func BenchmarkWrite(b *testing.B) {
 	s := seededStore(b)
 	b.ReportAllocs()
+	defer cpubench.Start(b)()
 	for i := 0; b.Loop(); i++ {
 		err := s.Update(context.Background(), func(tx store.Tx) error {
 			if _, err := tx.Environment(domain.Development); err != nil {
