@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -99,6 +100,7 @@ func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n i
 	} {
 		file := filepath.Join(dir, fmt.Sprintf("%s-%s-%d.pprof", slug(s.name), c.name, n))
 		var took sample
+		before := selfCPU()
 		err := profileTo(file, func() error {
 			var err error
 			took, err = h.terraform(ctx, tfDir, env, nil, c.args...)
@@ -107,7 +109,8 @@ func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n i
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
-		h.logf("profile: %s %s of %d took %.2fs: %s", s.name, c.name, n, took.wall.Seconds(), file)
+		h.logf("profile: %s %s of %d took %.2fs; CPU: Terraform %.2fs, provider %.2fs: %s",
+			s.name, c.name, n, took.wall.Seconds(), took.cpu.Seconds(), (selfCPU() - before).Seconds(), file)
 	}
 	return nil
 }
@@ -201,6 +204,15 @@ func (h *harness) profileBackend(ctx context.Context, dir string) error {
 		h.logf("profile: %s %.0f/s: %s", name, res.PerSecond, file)
 	}
 	return nil
+}
+
+// selfCPU is the CPU time this process has used so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // profileTo writes a CPU profile of fn to file.
