@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"time"
 )
 
@@ -40,10 +41,47 @@ type Options struct {
 	LoadRuns        int
 	// StartupRuns is how many times each provider is started.
 	StartupRuns int
-	// GoBenchmarks runs the Go benchmarks of the hot paths as well.
-	GoBenchmarks bool
+	// Only names the sections to measure (see sections); empty means all.
+	Only []string
+	// ArborBinary, when set, is measured instead of a build of Root: to
+	// compare two builds under the same conditions.
+	ArborBinary string
 	// Log receives progress.
 	Log io.Writer
+}
+
+// sections are what a run measures, in order. A new measurement (such as
+// the export and import of a configuration document, when issue 5 lands)
+// is a new section here, a field of report and its part of the markdown.
+var sections = []struct {
+	name    string
+	measure func(h *harness, ctx context.Context, r *report) error
+}{
+	{"terraform", func(h *harness, ctx context.Context, r *report) (err error) {
+		r.terraform, err = h.measureTerraform(ctx)
+		return err
+	}},
+	{"throughput", func(h *harness, ctx context.Context, r *report) (err error) {
+		r.throughput, err = h.measureThroughput(ctx)
+		return err
+	}},
+	{"startup", func(h *harness, ctx context.Context, r *report) (err error) {
+		r.startup, err = h.measureStartup(ctx)
+		return err
+	}},
+	{"go", func(h *harness, ctx context.Context, r *report) (err error) {
+		r.goBench, err = h.measureGoBenchmarks(ctx)
+		return err
+	}},
+}
+
+// SectionNames are the names Options.Only accepts.
+func SectionNames() []string {
+	var names []string
+	for _, s := range sections {
+		names = append(names, s.name)
+	}
+	return names
 }
 
 func (o Options) repsFor(n int) int {
@@ -84,18 +122,12 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	rep := report{machine: m, opts: opts}
-	if rep.terraform, err = h.measureTerraform(ctx); err != nil {
-		return err
-	}
-	if rep.throughput, err = h.measureThroughput(ctx); err != nil {
-		return err
-	}
-	if rep.startup, err = h.measureStartup(ctx); err != nil {
-		return err
-	}
-	if opts.GoBenchmarks {
-		if rep.goBench, err = h.measureGoBenchmarks(ctx); err != nil {
-			return err
+	for _, s := range sections {
+		if len(opts.Only) > 0 && !slices.Contains(opts.Only, s.name) {
+			continue
+		}
+		if err := s.measure(h, ctx, &rep); err != nil {
+			return fmt.Errorf("%s: %w", s.name, err)
 		}
 	}
 	rep.machine.Elapsed = time.Since(m.Start)
@@ -116,7 +148,18 @@ func (h *harness) prepare(ctx context.Context) error {
 	if err := os.MkdirAll(h.binDir, 0o755); err != nil {
 		return err
 	}
-	for binary, pkg := range map[string]string{h.arborBinary: ".", h.noopBinary: "./internal/bench/cmd/terraform-provider-noop"} {
+	builds := map[string]string{h.arborBinary: ".", h.noopBinary: "./internal/bench/cmd/terraform-provider-noop"}
+	if h.opts.ArborBinary != "" {
+		delete(builds, h.arborBinary)
+		b, err := os.ReadFile(h.opts.ArborBinary)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(h.arborBinary, b, 0o755); err != nil {
+			return err
+		}
+	}
+	for binary, pkg := range builds {
 		build := exec.CommandContext(ctx, "go", "build", "-o", binary, pkg)
 		build.Dir = h.opts.Root
 		if out, err := build.CombinedOutput(); err != nil {

@@ -35,7 +35,7 @@ func TestSubjectsShareOneConfigurationShape(t *testing.T) {
 	if subs[0].name != terraformData || subs[1].name != noopProvider {
 		t.Fatalf("the floors must come first: %q, %q", subs[0].name, subs[1].name)
 	}
-	if len(subs) != 2+2*len(arborWorkloads) {
+	if len(subs) != 3+2*len(arborWorkloads) {
 		t.Fatalf("%d subjects for %d workloads", len(subs), len(arborWorkloads))
 	}
 	for _, s := range subs {
@@ -43,7 +43,7 @@ func TestSubjectsShareOneConfigurationShape(t *testing.T) {
 		if !strings.Contains(config, "for i in range(3)") || !strings.Contains(config, "for_each") {
 			t.Errorf("%s: not a for_each over 3 keys:\n%s", s.name, config)
 		}
-		if (s.backend == noBackend) != !strings.Contains(s.name, "arbor") {
+		if (s.backend == noBackend) != (s.provider != arborHeader) {
 			t.Errorf("%s: backend mode %v", s.name, s.backend)
 		}
 	}
@@ -121,8 +121,9 @@ func TestReportStatesEveryGoal(t *testing.T) {
 	}
 	md := r.markdown()
 	for _, want := range []string{
-		"| apply of 1000 `arbor_permission embedded` ≤ 1.1× the no-op provider | 1.09× | met |",
-		"| refresh plan of 1000 `arbor_permission remote` ≤ 1.1× the no-op provider | 1.67× | **not met** |",
+		"| apply of 1000 `arbor_permission embedded` ≤ 1.1× the no-op provider | 1.18× (CPU 1.00×) | **not met** |",
+		"| refresh plan of 1000 `arbor_permission remote` ≤ 1.1× the no-op provider | 2.00× (CPU 1.00×) | **not met** |",
+		"| arbor_permission embedded | 1.09× (1.00×) | 1.08× (1.00×) | 1.33× (1.00×) | 1.25× (1.00×) |",
 		"| backend reads ≥ 10,000/s | 12,000/s (1.20× the goal) | met |",
 		"| provider start-up to schema served ≤ 100ms | 42.0 ms (0.42× the budget) | met |",
 		"not yet measured: waits for issue 5",

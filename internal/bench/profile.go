@@ -50,11 +50,18 @@ func Profile(ctx context.Context, opts Options, dir string, n int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	subs := subjects()
-	providers := map[string]fwprovider.Provider{noopProvider: noopprovider.New(), subs[2].name: provider.New(version.Version)()}
-	addresses := map[string]string{noopProvider: noopprovider.Address, subs[2].name: "registry.terraform.io/arborhq/arbor"}
-	for _, s := range []subject{subs[1], subs[2]} {
-		if err := h.profileSubject(ctx, dir, s, n, addresses[s.name], providers[s.name]); err != nil {
+	for _, s := range subjects() {
+		var p fwprovider.Provider
+		var address string
+		switch {
+		case s.name == noopProvider || s.name == noopSchema:
+			p, address = noopprovider.New(), noopprovider.Address
+		case s.backend == embedded:
+			p, address = provider.New(version.Version)(), "registry.terraform.io/arborhq/arbor"
+		default:
+			continue
+		}
+		if err := h.profileSubject(ctx, dir, s, n, address, p); err != nil {
 			return err
 		}
 	}

@@ -35,10 +35,12 @@ type subject struct {
 	backend   backendMode
 }
 
-// The two floors every ratio is taken against.
+// The two floors every ratio is taken against, and the no-op provider with
+// arbor_permission's schema, which splits the gap.
 const (
 	terraformData = "terraform_data"
 	noopProvider  = "no-op provider"
+	noopSchema    = "no-op, arbor_permission schema"
 )
 
 // workload is a set of Arbor resources applied as one configuration.
@@ -78,8 +80,8 @@ provider "arbor" {}
 `
 )
 
-// subjects are the floors followed by every Arbor workload, embedded and
-// remote.
+// subjects are the floors, the no-op provider with Arbor's schema, then
+// every Arbor workload, embedded and remote.
 func subjects() []subject {
 	all := []subject{
 		{name: terraformData, resources: func(n int) string {
@@ -87,6 +89,9 @@ func subjects() []subject {
 		}},
 		{name: noopProvider, provider: noopHeader, resources: func(n int) string {
 			return forEach("noop_item", "item", n, "key  = each.key\n  name = each.value")
+		}},
+		{name: noopSchema, provider: noopHeader, resources: func(n int) string {
+			return forEach("noop_permission", "item", n, "key  = each.key\n  name = each.value")
 		}},
 	}
 	for _, w := range arborWorkloads {

@@ -2,7 +2,9 @@
 // terraform-plugin-framework provider with one resource, noop_item (key and
 // name), that does no I/O at all. The benchmark harness runs the same
 // Terraform configurations against it and against Arbor, so whatever Arbor
-// costs on top of it is Arbor's own.
+// costs on top of it is Arbor's own. A second resource, noop_permission,
+// has arbor_permission's schema and no I/O, to tell how much of that is
+// the schema's.
 package noopprovider
 
 import (
@@ -44,7 +46,10 @@ func (p *noopProvider) Configure(context.Context, provider.ConfigureRequest, *pr
 }
 
 func (p *noopProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{func() resource.Resource { return &itemResource{} }}
+	return []func() resource.Resource{
+		func() resource.Resource { return &itemResource{} },
+		func() resource.Resource { return &permissionResource{} },
+	}
 }
 
 func (p *noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }

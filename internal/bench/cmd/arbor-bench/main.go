@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,7 +28,8 @@ func main() {
 	flag.DurationVar(&opts.LoadDuration, "load-duration", 5*time.Second, "length of one backend load run")
 	flag.IntVar(&opts.LoadRuns, "load-runs", 3, "runs of each backend load")
 	flag.IntVar(&opts.StartupRuns, "startup-runs", 20, "starts of each provider")
-	flag.BoolVar(&opts.GoBenchmarks, "go-bench", true, "also run the Go benchmarks of the hot paths")
+	only := flag.String("only", "", "measure only these sections, comma-separated: "+strings.Join(bench.SectionNames(), ", "))
+	flag.StringVar(&opts.ArborBinary, "arbor-binary", "", "measure this terraform-provider-arbor binary instead of building one (to compare two builds)")
 	profile := flag.String("profile", "", "write CPU profiles to this directory instead of measuring")
 	profileN := flag.Int("profile-n", 1000, "resources applied and planned while profiling")
 	flag.Parse()
@@ -44,6 +46,15 @@ func main() {
 			fail(fmt.Errorf("-reps: %q is not size=count", pair))
 		}
 		opts.Reps[n] = r
+	}
+
+	if *only != "" {
+		opts.Only = strings.Split(*only, ",")
+		for _, name := range opts.Only {
+			if !slices.Contains(bench.SectionNames(), name) {
+				fail(fmt.Errorf("-only: no section %q; there are %s", name, strings.Join(bench.SectionNames(), ", ")))
+			}
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
