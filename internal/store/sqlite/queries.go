@@ -60,6 +60,12 @@ const (
 	sqlIdempotencyRecord        = `SELECT fingerprint, status, body, created_at FROM idempotency WHERE principal = ? AND key = ?`
 	sqlPutIdempotencyRecord     = `INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlExpireIdempotencyRecords = `DELETE FROM idempotency WHERE created_at < ?`
+
+	// Each write but the first of a group-committed batch runs in this
+	// savepoint (see commit.go).
+	sqlSavepoint           = `SAVEPOINT write`
+	sqlRollbackToSavepoint = `ROLLBACK TO write`
+	sqlReleaseSavepoint    = `RELEASE write`
 )
 
 var statements = []string{
@@ -105,4 +111,7 @@ var statements = []string{
 	sqlIdempotencyRecord,
 	sqlPutIdempotencyRecord,
 	sqlExpireIdempotencyRecords,
+	sqlSavepoint,
+	sqlRollbackToSavepoint,
+	sqlReleaseSavepoint,
 }

@@ -3,8 +3,9 @@
 //
 // Writes go through one connection and begin IMMEDIATE, so write
 // transactions are serialised in-process and never fail to upgrade a read
-// lock; reads use a pool of connections that see WAL snapshots and never
-// block the writer.
+// lock; writes that queue behind one another share a transaction and its
+// fsync (commit.go). Reads use a pool of connections that see WAL
+// snapshots and never block the writer.
 package sqlite
 
 import (
@@ -52,6 +53,8 @@ type Store struct {
 
 	// stmts holds each pool's prepared statements; written only by Open.
 	stmts map[*sql.DB]map[string]*sql.Stmt
+
+	writes *committer
 }
 
 var _ store.Store = (*Store)(nil)
@@ -73,6 +76,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	writer.SetConnMaxIdleTime(0)
 
 	s := &Store{path: abs, writer: writer, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
+	s.writes = &committer{s: s, db: writer}
 	if err := s.migrate(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("opening database %s: %w", abs, err)
@@ -126,30 +130,21 @@ func (s *Store) Close() error {
 
 // View runs fn in a read transaction on a snapshot of the database.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
-	return s.run(ctx, s.reader, fn)
-}
-
-// Update runs fn in a write transaction.
-func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return s.run(ctx, s.writer, fn)
-}
-
-func (s *Store) run(ctx context.Context, db *sql.DB, fn func(store.Tx) error) error {
-	sqlTx, err := db.BeginTx(ctx, nil)
+	sqlTx, err := s.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	t := &tx{ctx: ctx, tx: sqlTx, s: s, db: db}
-	if err := fn(t); err != nil {
-		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
-			return errors.Join(err, fmt.Errorf("rolling back: %w", rbErr))
-		}
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("committing transaction: %w", err)
-	}
-	return nil
+	// A read transaction has nothing to commit: ending it either way
+	// releases its snapshot.
+	defer sqlTx.Rollback()
+	return fn(&tx{ctx: ctx, tx: sqlTx, s: s, db: s.reader})
+}
+
+// Update runs fn as one write: atomically, and durably once it returns
+// nil. It may share its SQLite transaction with writes made at the same
+// time (commit.go).
+func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return s.writes.update(ctx, fn)
 }
 
 // prepareAll prepares every statement once on db, so a transaction binds
