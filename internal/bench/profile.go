@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
-	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -192,7 +191,7 @@ func (h *harness) profileBackend(ctx context.Context, dir string) error {
 		domain.APIKeyInput{Name: "bench", Scope: domain.ScopeReadWrite}, &key); err != nil {
 		return err
 	}
-	t := loadTarget{url: sp.url, token: key.Secret, client: load.NewClient(h.opts.LoadConcurrency)}
+	t := loadTarget{url: sp.url, token: key.Secret}
 	if err := t.seed(ctx); err != nil {
 		return err
 	}
@@ -211,15 +210,6 @@ func (h *harness) profileBackend(ctx context.Context, dir string) error {
 		h.logf("profile: %s %.0f/s: %s", name, res.PerSecond, file)
 	}
 	return nil
-}
-
-// selfCPU is the CPU time this process has used so far.
-func selfCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // profileTo writes a CPU profile of fn to file.

@@ -208,14 +208,14 @@ func (r report) throughputSection(p func(string, ...any)) {
 	p("## Backend throughput and latency")
 	p("")
 	p("A `serve` process on 127.0.0.1 and a new database, reached over loopback by the load generator of `internal/bench/load` in the harness's process: "+
-		"%d workers, each with one request in flight (closed loop), for %v per run; %d runs of each load, alternating. "+
+		"%d workers, each with one request in flight on a keep-alive connection of its own (closed loop), for %v per run; %d runs of each load, alternating. "+
 		"Every request authenticates with an environment API key, as Terraform in remote mode does. "+
 		"Reads GET one of %d permissions; writes PUT a new permission each, create-only (`If-None-Match: *`) as `terraform apply` does; each is answered once it is durable (synchronous=FULL). "+
 		"On %d cores the load generator competes with the server for CPU, so these figures are a floor.",
 		t.concurrency, t.duration, len(t.reads), seeded, r.machine.Cores)
 	p("")
-	p("| load | requests/s | goal | × goal | p50 | p99 | server CPU per request |")
-	p("|---|---:|---:|---:|---:|---:|---:|")
+	p("| load | requests/s | goal | × goal | p50 | p99 | server CPU per request | generator CPU per request | CPU ceiling |")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, l := range []struct {
 		name string
 		runs []loadRun
@@ -224,14 +224,16 @@ func (r report) throughputSection(p func(string, ...any)) {
 		perSec := medianFloat(collect(l.runs, func(x loadRun) float64 { return x.PerSecond }))
 		p50 := median(collect(l.runs, func(x loadRun) time.Duration { return x.P50 }))
 		p99 := median(collect(l.runs, func(x loadRun) time.Duration { return x.P99 }))
-		cpu := median(collect(l.runs, func(x loadRun) time.Duration {
-			if x.Requests == 0 {
-				return 0
-			}
-			return x.serverCPU / time.Duration(x.Requests)
-		}))
-		p("| %s | %s | %s | %.2f× | %s | %s | %s |", l.name, thousands(perSec), thousands(l.goal), perSec/l.goal, ms(p50), ms(p99), micros(cpu))
+		server := median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.serverCPU) }))
+		generator := median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.generatorCPU) }))
+		ceiling := 0.0
+		if server+generator > 0 {
+			ceiling = float64(r.machine.Cores) * float64(time.Second) / float64(server+generator)
+		}
+		p("| %s | %s | %s | %.2f× | %s | %s | %s | %s | %s/s |", l.name, thousands(perSec), thousands(l.goal), perSec/l.goal, ms(p50), ms(p99), micros(server), micros(generator), thousands(ceiling))
 	}
+	p("")
+	p("*CPU ceiling* is the rate at which the server and the generator together would use all %d cores, from their CPU time per request: what this machine could sustain with nothing else running (writes are also bounded by the single writer, which the ceiling ignores).", r.machine.Cores)
 	p("")
 	p("Runs, in order (requests/s):")
 	p("")

@@ -22,14 +22,13 @@ func permissionPath(key string) string {
 // loadTarget is the API a load runs against.
 type loadTarget struct {
 	url, token string
-	client     *http.Client
 }
 
 // readLoad GETs seeded permissions, each worker walking them in its own
 // order.
 func (t loadTarget) readLoad(concurrency int, d time.Duration) load.Config {
 	return load.Config{
-		Client: t.client, Concurrency: concurrency, Duration: d,
+		Concurrency: concurrency, Duration: d,
 		Request: func(worker, i int) (*http.Request, error) {
 			req, err := http.NewRequest(http.MethodGet, t.url+permissionPath(fmt.Sprintf("seed-%04d", (worker*7919+i*31)%seeded)), nil)
 			if err == nil {
@@ -46,7 +45,7 @@ func (t loadTarget) readLoad(concurrency int, d time.Duration) load.Config {
 func (t loadTarget) writeLoad(run, concurrency int, d time.Duration) load.Config {
 	body := []byte(`{"name":"Load test permission","description":"written by the benchmark's write load"}`)
 	return load.Config{
-		Client: t.client, Concurrency: concurrency, Duration: d,
+		Concurrency: concurrency, Duration: d,
 		Request: func(worker, i int) (*http.Request, error) {
 			req, err := http.NewRequest(http.MethodPut, t.url+permissionPath(fmt.Sprintf("load-%d-%d-%d", run, worker, i)), bytes.NewReader(body))
 			if err == nil {
@@ -62,10 +61,13 @@ func (t loadTarget) writeLoad(run, concurrency int, d time.Duration) load.Config
 
 // seed creates the permissions the read load reads.
 func (t loadTarget) seed(ctx context.Context) error {
+	const workers = 8
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
+	defer client.CloseIdleConnections()
 	var wg sync.WaitGroup
 	errs := make(chan error, seeded)
 	keys := make(chan int)
-	for range 8 {
+	for range workers {
 		wg.Go(func() {
 			for i := range keys {
 				body := fmt.Sprintf(`{"name":"Seeded permission %d"}`, i)
@@ -76,7 +78,7 @@ func (t loadTarget) seed(ctx context.Context) error {
 				}
 				req.Header.Set("Authorization", "Bearer "+t.token)
 				req.Header.Set("Content-Type", "application/json")
-				resp, err := t.client.Do(req)
+				resp, err := client.Do(req)
 				if err != nil {
 					errs <- err
 					continue
@@ -97,10 +99,19 @@ func (t loadTarget) seed(ctx context.Context) error {
 	return <-errs
 }
 
-// loadRun is one load run and the server's CPU time during it.
+// loadRun is one load run, with the CPU time the server and the load
+// generator (this process) used during it.
 type loadRun struct {
 	load.Result
-	serverCPU time.Duration
+	serverCPU, generatorCPU time.Duration
+}
+
+// perRequest divides a run's CPU time among its requests.
+func (x loadRun) perRequest(cpu time.Duration) time.Duration {
+	if x.Requests == 0 {
+		return 0
+	}
+	return cpu / time.Duration(x.Requests)
 }
 
 // throughputResult holds the runs of the read and the write load.
@@ -119,14 +130,14 @@ func (h *harness) measureThroughput(ctx context.Context) (throughputResult, erro
 		return r, err
 	}
 	defer srv.stop()
-	t := loadTarget{url: srv.url, token: srv.apiKey, client: load.NewClient(r.concurrency)}
+	t := loadTarget{url: srv.url, token: srv.apiKey}
 	if err := t.seed(ctx); err != nil {
 		return r, err
 	}
 	measure := func(cfg load.Config) (loadRun, error) {
-		before := srv.cpu()
+		server, generator := srv.cpu(), selfCPU()
 		res := load.Run(ctx, cfg)
-		run := loadRun{Result: res, serverCPU: srv.cpu() - before}
+		run := loadRun{Result: res, serverCPU: srv.cpu() - server, generatorCPU: selfCPU() - generator}
 		if res.Failures > 0 {
 			return run, fmt.Errorf("%d of %d requests failed; the first: %s", res.Failures, res.Requests, res.FirstFailure)
 		}

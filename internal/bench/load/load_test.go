@@ -2,6 +2,7 @@ package load_test
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -24,7 +25,6 @@ func TestRunCountsSuccessesAndFailures(t *testing.T) {
 	defer ts.Close()
 
 	r := load.Run(context.Background(), load.Config{
-		Client:      load.NewClient(4),
 		Concurrency: 4,
 		Duration:    200 * time.Millisecond,
 		Request: func(worker, i int) (*http.Request, error) {
@@ -38,7 +38,7 @@ func TestRunCountsSuccessesAndFailures(t *testing.T) {
 	if want := r.Requests / 10; r.Failures != want {
 		t.Errorf("failures = %d, want %d", r.Failures, want)
 	}
-	if !strings.Contains(r.FirstFailure, "HTTP 500") {
+	if !strings.Contains(r.FirstFailure, "HTTP 500") || !strings.Contains(r.FirstFailure, "every tenth fails") {
 		t.Errorf("first failure = %q", r.FirstFailure)
 	}
 	if ok := float64(r.Requests-r.Failures) / r.Elapsed.Seconds(); r.PerSecond != ok {
@@ -61,5 +61,39 @@ func TestPercentile(t *testing.T) {
 	}
 	if load.Percentile(nil, 50) != 0 {
 		t.Error("percentile of nothing is not 0")
+	}
+}
+
+// TestRunReusesConnections checks that each worker keeps its connection,
+// and dials again when the server closes it.
+func TestRunReusesConnections(t *testing.T) {
+	var served, dialled atomic.Int64
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if served.Add(1)%5 == 0 {
+			w.Header().Set("Connection", "close")
+		}
+		w.Write([]byte("ok"))
+	}))
+	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			dialled.Add(1)
+		}
+	}
+	ts.Start()
+	defer ts.Close()
+
+	r := load.Run(context.Background(), load.Config{
+		Concurrency: 2,
+		Duration:    200 * time.Millisecond,
+		Request: func(worker, i int) (*http.Request, error) {
+			return http.NewRequest(http.MethodPut, ts.URL+"/x", strings.NewReader(`{"a":1}`))
+		},
+		OK: func(status int) bool { return status == http.StatusOK },
+	})
+	if r.Failures > 0 || r.Requests < 10 {
+		t.Fatalf("%d requests, %d failures: %s", r.Requests, r.Failures, r.FirstFailure)
+	}
+	if want := served.Load()/5 + 2; dialled.Load() > want {
+		t.Errorf("%d connections for %d requests, one closed in five: want at most %d", dialled.Load(), served.Load(), want)
 	}
 }
