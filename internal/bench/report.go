@@ -196,7 +196,7 @@ func (r report) terraformSection(p func(string, ...any)) {
 		}
 		p("")
 	}
-	p("Times are medians with the fastest and slowest repetition in parentheses.")
+	p("Times are medians with the fastest and slowest repetition in parentheses. `make bench` runs fewer repetitions of the largest size, to stay within about 15 minutes on a 2-core machine.")
 	p("")
 }
 

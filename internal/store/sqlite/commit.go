@@ -44,6 +44,9 @@ const (
 type committer struct {
 	s  *Store
 	db *sql.DB
+	// maxWrites and maxAge close a batch (maxBatchWrites, maxBatchAge).
+	maxWrites int
+	maxAge    time.Duration
 	// mu is held while one write runs in the open batch; waiting counts
 	// the writes blocked on it.
 	mu      sync.Mutex
@@ -99,7 +102,7 @@ func (c *committer) update(ctx context.Context, fn func(store.Tx) error) error {
 		c.finish(b, err)
 	case err == nil:
 		b.writes++
-		if c.waiting.Load() == 0 || b.writes >= maxBatchWrites || time.Since(b.started) >= maxBatchAge {
+		if c.waiting.Load() == 0 || b.writes >= c.maxWrites || time.Since(b.started) >= c.maxAge {
 			c.finish(b, nil)
 		}
 		// Otherwise the batch stays open for the write waiting behind

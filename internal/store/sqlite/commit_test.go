@@ -28,9 +28,12 @@ func put(tx store.Tx, key string) error {
 }
 
 // batchOf runs writes[0] and, while it runs, queues the others behind it;
-// it returns each one's result (a panic is returned as an error).
+// it returns each one's result (a panic is returned as an error). However
+// long queueing takes, they make one batch.
 func batchOf(t *testing.T, s *Store, writes ...func(store.Tx) error) []error {
 	t.Helper()
+	defer func(age time.Duration) { s.writes.maxAge = age }(s.writes.maxAge)
+	s.writes.maxAge = time.Hour
 	errs := make([]error, len(writes))
 	running, release := make(chan struct{}), make(chan struct{})
 	update := func(i int, fn func(store.Tx) error) {
@@ -142,6 +145,16 @@ func TestFailedWriteLeavesItsBatchIntact(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestBatchClosesAtItsLimits(t *testing.T) {
+	s := openStore(t)
+	s.writes.maxWrites = 2
+	before := s.writes.commits.Load()
+	batchOf(t, s, putting("a"), putting("b"), putting("c"), putting("d"))
+	if n := s.writes.commits.Load() - before; n != 2 {
+		t.Errorf("%d commits for four writes in batches of at most two, want 2", n)
 	}
 }
 

@@ -76,7 +76,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	writer.SetConnMaxIdleTime(0)
 
 	s := &Store{path: abs, writer: writer, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
-	s.writes = &committer{s: s, db: writer}
+	s.writes = &committer{s: s, db: writer, maxWrites: maxBatchWrites, maxAge: maxBatchAge}
 	if err := s.migrate(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("opening database %s: %w", abs, err)
