@@ -20,26 +20,29 @@ import (
 
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlitedriver "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// pragmas are applied on every connection.
+// pragmas are applied on every connection, in this order.
 //
+//   - busy_timeout: another process (a second provider instance, an
+//     operator CLI) holding the write lock makes us wait, not fail. It
+//     comes first, so that the pragmas after it wait wherever SQLite
+//     waits at all (for where it does not, see migrateRetryingBusy).
 //   - journal_mode=WAL: readers never block the writer and see a consistent
 //     snapshot; the database is the file plus its -wal and -shm companions.
 //   - synchronous=FULL: every commit is fsynced to the WAL before the write
 //     is acknowledged. NORMAL would be faster but may lose the last commits
 //     on power loss; Arbor does not trade durability for speed.
-//   - busy_timeout: another process (a second provider instance, an
-//     operator CLI) holding the write lock makes us wait, not fail.
 //   - foreign_keys=ON: references between objects are enforced by the
 //     database as a backstop to the backend's checks.
 //   - temp_store=MEMORY, cache_size: keep sorting and hot pages in memory
 //     (about 16 MiB per connection); no durability effect.
 var pragmas = []string{
+	"busy_timeout(10000)",
 	"journal_mode(WAL)",
 	"synchronous(FULL)",
-	"busy_timeout(10000)",
 	"foreign_keys(ON)",
 	"temp_store(MEMORY)",
 	"cache_size(-16000)",
@@ -77,7 +80,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 	s := &Store{path: abs, writer: writer, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
 	s.writes = &committer{s: s, db: writer, maxWrites: maxBatchWrites, maxAge: maxBatchAge}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateRetryingBusy(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("opening database %s: %w", abs, err)
 	}
@@ -170,6 +173,27 @@ func (s *Store) prepareAll(ctx context.Context, db *sql.DB) error {
 	}
 	s.stmts[db] = prepared
 	return nil
+}
+
+// migrateRetryingBusy migrates, trying again while the database is busy.
+// When several processes open a new database at once, switching it to WAL
+// (the journal_mode pragma, as a connection opens) needs a lock that
+// SQLite does not wait for under busy_timeout: it answers SQLITE_BUSY at
+// once, and the connection fails to open.
+func (s *Store) migrateRetryingBusy(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := s.migrate(ctx)
+		var se *sqlitedriver.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 func (s *Store) migrate(ctx context.Context) error {
