@@ -73,7 +73,7 @@ func TestConfigurationsAreValid(t *testing.T) {
 func TestParseGoBench(t *testing.T) {
 	out := `goos: linux
 pkg: github.com/arborhq/terraform-provider-arbor/internal/store/sqlite
-BenchmarkObjectRead-2   	   30000	     41234 ns/op	    1234 B/op	      45 allocs/op
+BenchmarkObjectRead-2   	   30000	     41234 ns/op	     52000 cpu-ns/op	    1234 B/op	      45 allocs/op
 PASS
 pkg: github.com/arborhq/terraform-provider-arbor/internal/backend
 BenchmarkGet-2   	   10000	    123456 ns/op	   23456 B/op	     345 allocs/op
@@ -85,6 +85,9 @@ ok  	github.com/arborhq/terraform-provider-arbor/internal/backend	3.2s
 	}
 	if got[0].pkg != "internal/store/sqlite" || got[0].name != "BenchmarkObjectRead-2" || got[0].metrics["ns/op"] != "41234" || got[0].metrics["allocs/op"] != "45" {
 		t.Errorf("first: %+v", got[0])
+	}
+	if got[0].micros("cpu-ns/op") != "52.0 µs" || got[1].micros("cpu-ns/op") != "–" {
+		t.Errorf("CPU/op: %q, %q", got[0].micros("cpu-ns/op"), got[1].micros("cpu-ns/op"))
 	}
 	if got[1].pkg != "internal/backend" || got[1].metrics["B/op"] != "23456" {
 		t.Errorf("second: %+v", got[1])

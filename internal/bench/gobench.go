@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // goBenchPackages hold the hot-path benchmarks (go test -bench).
@@ -56,4 +57,13 @@ func parseGoBench(out string) []goBenchmark {
 		all = append(all, b)
 	}
 	return all
+}
+
+// micros renders a per-operation time metric (in ns) in µs, or "–".
+func (g goBenchmark) micros(metric string) string {
+	var ns float64
+	if _, err := fmt.Sscanf(g.metrics[metric], "%g", &ns); err != nil {
+		return "–"
+	}
+	return micros(time.Duration(ns))
 }

@@ -72,7 +72,7 @@ func (r report) markdown() string {
 	p("")
 	p("## Reproduce")
 	p("")
-	p("- `make bench` runs all of the above and rewrites this file (about 15 minutes on this machine).")
+	p("- `make bench` runs all of the above and rewrites this file (10 to 15 minutes on this machine, depending on its load). `-only` measures some sections alone, `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
 	p("- `make bench-profile` writes CPU profiles of the provider during apply and refresh plan (served in-process, Terraform attached to it) and of the backend under the read and the write load, to `.bench/profiles`; read them with `go tool pprof -top`.")
 	p("- `go test -run '^$' -bench . -benchmem %s` runs the Go benchmarks alone.", strings.Join(goBenchPackages, " "))
 	return b.String()
@@ -279,15 +279,12 @@ func (r report) goBenchSection(p func(string, ...any)) {
 	}
 	p("## Go benchmarks of the hot paths")
 	p("")
-	p("`go test -run '^$' -bench . -benchmem` over %s, once each (the default one-second benchtime). They run without Terraform, so they show a regression in one layer in review.", strings.Join(goBenchPackages, ", "))
+	p("`go test -run '^$' -bench . -benchmem` over %s, once each (the default one-second benchtime). They run without Terraform, so they show a regression in one layer in review. *CPU/op* is the CPU time the benchmark's process spent per operation (all goroutines, the garbage collector's included): on a busy machine it moves much less than the time per operation.", strings.Join(goBenchPackages, ", "))
 	p("")
-	p("| package | benchmark | time/op | B/op | allocs/op |")
-	p("|---|---|---:|---:|---:|")
+	p("| package | benchmark | time/op | CPU/op | B/op | allocs/op |")
+	p("|---|---|---:|---:|---:|---:|")
 	for _, g := range r.goBench {
-		ns := g.metrics["ns/op"]
-		var v float64
-		fmt.Sscanf(ns, "%g", &v)
-		p("| %s | %s | %s | %s | %s |", g.pkg, g.name, micros(time.Duration(v)), g.metrics["B/op"], g.metrics["allocs/op"])
+		p("| %s | %s | %s | %s | %s | %s |", g.pkg, g.name, g.micros("ns/op"), g.micros("cpu-ns/op"), g.metrics["B/op"], g.metrics["allocs/op"])
 	}
 	p("")
 }
