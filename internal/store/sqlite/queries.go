@@ -5,11 +5,13 @@ const (
 	environmentColumns = `slug, name, description, obfuscate_customer_data, builtin, version, created_at, updated_at`
 	auditColumns       = `SELECT id, at, actor, action, environment, kind, key, version, detail FROM audit`
 
-	sqlEnvironments        = `SELECT ` + environmentColumns + ` FROM environments ORDER BY rank`
-	sqlEnvironment         = `SELECT ` + environmentColumns + ` FROM environments WHERE slug = ?`
-	sqlEnvironmentPosition = `SELECT count(*) FROM environments WHERE rank <= (SELECT rank FROM environments WHERE slug = ?)`
-	sqlEnvironmentExists   = `SELECT count(*) FROM environments WHERE slug = ?`
-	sqlInsertEnvironment   = `INSERT INTO environments (` + environmentColumns + `, rank)
+	sqlEnvironments = `SELECT ` + environmentColumns + ` FROM environments ORDER BY rank`
+	// sqlEnvironment reads an environment and its position in one
+	// statement: every request that names an environment runs it.
+	sqlEnvironment = `SELECT ` + environmentColumns + `, (SELECT count(*) FROM environments AS below WHERE below.rank <= e.rank)
+		FROM environments AS e WHERE slug = ?`
+	sqlEnvironmentExists = `SELECT count(*) FROM environments WHERE slug = ?`
+	sqlInsertEnvironment = `INSERT INTO environments (` + environmentColumns + `, rank)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`
 	sqlUpdateEnvironment        = `UPDATE environments SET name = ?, description = ?, obfuscate_customer_data = ?, version = ?, updated_at = ? WHERE slug = ?`
 	sqlDeleteEnvironmentObjects = `DELETE FROM objects WHERE environment = ?`
@@ -58,12 +60,17 @@ const (
 	sqlIdempotencyRecord        = `SELECT fingerprint, status, body, created_at FROM idempotency WHERE principal = ? AND key = ?`
 	sqlPutIdempotencyRecord     = `INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlExpireIdempotencyRecords = `DELETE FROM idempotency WHERE created_at < ?`
+
+	// Each write but the first of a group-committed batch runs in this
+	// savepoint (see commit.go).
+	sqlSavepoint           = `SAVEPOINT write`
+	sqlRollbackToSavepoint = `ROLLBACK TO write`
+	sqlReleaseSavepoint    = `RELEASE write`
 )
 
 var statements = []string{
 	sqlEnvironments,
 	sqlEnvironment,
-	sqlEnvironmentPosition,
 	sqlEnvironmentExists,
 	sqlInsertEnvironment,
 	sqlUpdateEnvironment,
@@ -104,4 +111,7 @@ var statements = []string{
 	sqlIdempotencyRecord,
 	sqlPutIdempotencyRecord,
 	sqlExpireIdempotencyRecords,
+	sqlSavepoint,
+	sqlRollbackToSavepoint,
+	sqlReleaseSavepoint,
 }

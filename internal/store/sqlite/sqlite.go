@@ -3,8 +3,9 @@
 //
 // Writes go through one connection and begin IMMEDIATE, so write
 // transactions are serialised in-process and never fail to upgrade a read
-// lock; reads use a pool of connections that see WAL snapshots and never
-// block the writer.
+// lock; writes that queue behind one another share a transaction and its
+// fsync (commit.go). Reads use a pool of connections that see WAL
+// snapshots and never block the writer.
 package sqlite
 
 import (
@@ -19,26 +20,29 @@ import (
 
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlitedriver "modernc.org/sqlite" // registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
-// pragmas are applied on every connection.
+// pragmas are applied on every connection, in this order.
 //
+//   - busy_timeout: another process (a second provider instance, an
+//     operator CLI) holding the write lock makes us wait, not fail. It
+//     comes first, so that the pragmas after it wait wherever SQLite
+//     waits at all (for where it does not, see migrateRetryingBusy).
 //   - journal_mode=WAL: readers never block the writer and see a consistent
 //     snapshot; the database is the file plus its -wal and -shm companions.
 //   - synchronous=FULL: every commit is fsynced to the WAL before the write
 //     is acknowledged. NORMAL would be faster but may lose the last commits
 //     on power loss; Arbor does not trade durability for speed.
-//   - busy_timeout: another process (a second provider instance, an
-//     operator CLI) holding the write lock makes us wait, not fail.
 //   - foreign_keys=ON: references between objects are enforced by the
 //     database as a backstop to the backend's checks.
 //   - temp_store=MEMORY, cache_size: keep sorting and hot pages in memory
 //     (about 16 MiB per connection); no durability effect.
 var pragmas = []string{
+	"busy_timeout(10000)",
 	"journal_mode(WAL)",
 	"synchronous(FULL)",
-	"busy_timeout(10000)",
 	"foreign_keys(ON)",
 	"temp_store(MEMORY)",
 	"cache_size(-16000)",
@@ -52,6 +56,8 @@ type Store struct {
 
 	// stmts holds each pool's prepared statements; written only by Open.
 	stmts map[*sql.DB]map[string]*sql.Stmt
+
+	writes *committer
 }
 
 var _ store.Store = (*Store)(nil)
@@ -73,7 +79,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	writer.SetConnMaxIdleTime(0)
 
 	s := &Store{path: abs, writer: writer, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
-	if err := s.migrate(ctx); err != nil {
+	s.writes = &committer{s: s, db: writer, maxWrites: maxBatchWrites, maxAge: maxBatchAge}
+	if err := s.migrateRetryingBusy(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("opening database %s: %w", abs, err)
 	}
@@ -126,30 +133,29 @@ func (s *Store) Close() error {
 
 // View runs fn in a read transaction on a snapshot of the database.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
-	return s.run(ctx, s.reader, fn)
-}
-
-// Update runs fn in a write transaction.
-func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return s.run(ctx, s.writer, fn)
-}
-
-func (s *Store) run(ctx context.Context, db *sql.DB, fn func(store.Tx) error) error {
-	sqlTx, err := db.BeginTx(ctx, nil)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Once begun, a read runs to its end even if its caller gives up: the
+	// store's reads are short (point reads, pages of at most a thousand),
+	// and watching the context costs the driver a goroutine and a
+	// progress handler per statement, a tenth of a GET's CPU.
+	ctx = context.WithoutCancel(ctx)
+	sqlTx, err := s.reader.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	t := &tx{ctx: ctx, tx: sqlTx, s: s, db: db}
-	if err := fn(t); err != nil {
-		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
-			return errors.Join(err, fmt.Errorf("rolling back: %w", rbErr))
-		}
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("committing transaction: %w", err)
-	}
-	return nil
+	// A read transaction has nothing to commit: ending it either way
+	// releases its snapshot.
+	defer sqlTx.Rollback()
+	return fn(&tx{ctx: ctx, tx: sqlTx, s: s, db: s.reader})
+}
+
+// Update runs fn as one write: atomically, and durably once it returns
+// nil. It may share its SQLite transaction with writes made at the same
+// time (commit.go).
+func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return s.writes.update(ctx, fn)
 }
 
 // prepareAll prepares every statement once on db, so a transaction binds
@@ -167,6 +173,27 @@ func (s *Store) prepareAll(ctx context.Context, db *sql.DB) error {
 	}
 	s.stmts[db] = prepared
 	return nil
+}
+
+// migrateRetryingBusy migrates, trying again while the database is busy.
+// When several processes open a new database at once, switching it to WAL
+// (the journal_mode pragma, as a connection opens) needs a lock that
+// SQLite does not wait for under busy_timeout: it answers SQLITE_BUSY at
+// once, and the connection fails to open.
+func (s *Store) migrateRetryingBusy(ctx context.Context) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := s.migrate(ctx)
+		var se *sqlitedriver.Error
+		if err == nil || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -83,10 +83,16 @@ func limitOrAll(limit int) int {
 
 // Environments
 
-func scanEnvironment(sc interface{ Scan(...any) error }) (domain.Environment, error) {
+// scanEnvironment scans environmentColumns, then the position when
+// position is set.
+func scanEnvironment(sc interface{ Scan(...any) error }, position *int) (domain.Environment, error) {
 	var e domain.Environment
 	var created, updated int64
-	err := sc.Scan(&e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version, &created, &updated)
+	dest := []any{&e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version, &created, &updated}
+	if position != nil {
+		dest = append(dest, position)
+	}
+	err := sc.Scan(dest...)
 	e.CreatedAt, e.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return e, err
 }
@@ -99,7 +105,7 @@ func (t *tx) Environments() ([]domain.Environment, error) {
 	defer rows.Close()
 	var out []domain.Environment
 	for rows.Next() {
-		e, err := scanEnvironment(rows)
+		e, err := scanEnvironment(rows, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -110,12 +116,10 @@ func (t *tx) Environments() ([]domain.Environment, error) {
 }
 
 func (t *tx) Environment(slug string) (domain.Environment, error) {
-	e, err := scanEnvironment(t.queryRow(sqlEnvironment, slug))
-	if err != nil {
-		return e, noRows(err)
-	}
-	err = t.queryRow(sqlEnvironmentPosition, slug).Scan(&e.Position)
-	return e, err
+	var position int
+	e, err := scanEnvironment(t.queryRow(sqlEnvironment, slug), &position)
+	e.Position = position
+	return e, noRows(err)
 }
 
 func (t *tx) InsertEnvironment(e domain.Environment) error {

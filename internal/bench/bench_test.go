@@ -1,0 +1,161 @@
+package bench
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/bench/load"
+)
+
+func TestMedianAndPairedRatio(t *testing.T) {
+	if got := median([]time.Duration{5, 1, 3}); got != 3 {
+		t.Errorf("median of 5 1 3 = %v", got)
+	}
+	if got := median([]time.Duration{4, 1, 3, 2}); got != 2 {
+		t.Errorf("median of 4 1 3 2 = %v (want the mean of the middle two, truncated)", got)
+	}
+	if median(nil) != 0 || medianFloat(nil) != 0 {
+		t.Error("median of nothing is not 0")
+	}
+	// Repetition 2 ran on a busy machine: both slowed down, the ratio held.
+	subject := []time.Duration{110, 330, 121}
+	baseline := []time.Duration{100, 300, 110}
+	if got := pairedRatio(subject, baseline); got < 1.0999 || got > 1.1001 {
+		t.Errorf("paired ratio = %v, want 1.1", got)
+	}
+}
+
+func TestSubjectsShareOneConfigurationShape(t *testing.T) {
+	subs := subjects()
+	if subs[0].name != terraformData || subs[1].name != noopProvider {
+		t.Fatalf("the floors must come first: %q, %q", subs[0].name, subs[1].name)
+	}
+	if len(subs) != 3+2*len(arborWorkloads) {
+		t.Fatalf("%d subjects for %d workloads", len(subs), len(arborWorkloads))
+	}
+	for _, s := range subs {
+		config := s.resources(3)
+		if !strings.Contains(config, "for i in range(3)") || !strings.Contains(config, "for_each") {
+			t.Errorf("%s: not a for_each over 3 keys:\n%s", s.name, config)
+		}
+		if (s.backend == noBackend) != (s.provider != arborHeader) {
+			t.Errorf("%s: backend mode %v", s.name, s.backend)
+		}
+	}
+}
+
+// TestConfigurationsAreValid asks Terraform whether every generated
+// configuration is valid, without running any provider.
+func TestConfigurationsAreValid(t *testing.T) {
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Skip("terraform is not on PATH")
+	}
+	for _, s := range subjects() {
+		if s.provider != "" {
+			continue // validate would need the provider's schema
+		}
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "main.tf"), s.resources(2))
+		cmd := exec.Command("terraform", "validate", "-no-color")
+		cmd.Dir = dir
+		cmd.Env = append(cleanEnv(), "TF_CLI_CONFIG_FILE=", "CHECKPOINT_DISABLE=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", s.name, err, out)
+		}
+	}
+}
+
+func TestParseGoBench(t *testing.T) {
+	out := `goos: linux
+pkg: github.com/arborhq/terraform-provider-arbor/internal/store/sqlite
+BenchmarkObjectRead-2   	   30000	     41234 ns/op	     52000 cpu-ns/op	    1234 B/op	      45 allocs/op
+PASS
+pkg: github.com/arborhq/terraform-provider-arbor/internal/backend
+BenchmarkGet-2   	   10000	    123456 ns/op	   23456 B/op	     345 allocs/op
+ok  	github.com/arborhq/terraform-provider-arbor/internal/backend	3.2s
+`
+	got := parseGoBench(out)
+	if len(got) != 2 {
+		t.Fatalf("parsed %d benchmarks: %+v", len(got), got)
+	}
+	if got[0].pkg != "internal/store/sqlite" || got[0].name != "BenchmarkObjectRead-2" || got[0].metrics["ns/op"] != "41234" || got[0].metrics["allocs/op"] != "45" {
+		t.Errorf("first: %+v", got[0])
+	}
+	if got[0].micros("cpu-ns/op") != "52.0 µs" || got[1].micros("cpu-ns/op") != "–" {
+		t.Errorf("CPU/op: %q, %q", got[0].micros("cpu-ns/op"), got[1].micros("cpu-ns/op"))
+	}
+	if got[1].pkg != "internal/backend" || got[1].metrics["B/op"] != "23456" {
+		t.Errorf("second: %+v", got[1])
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for v, want := range map[float64]string{0: "0", 999: "999", 1000: "1,000", 12345.6: "12,346", 1234567: "1,234,567"} {
+		if got := thousands(v); got != want {
+			t.Errorf("thousands(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+func TestReportStatesEveryGoal(t *testing.T) {
+	s := func(wall float64) sample {
+		return sample{wall: time.Duration(wall * float64(time.Second)), cpu: time.Second}
+	}
+	tr := terraformResult{n: goalTerraformN, reps: 1, apply: map[string]samples{}, plan: map[string]samples{}}
+	for i, sub := range subjects() {
+		tr.subjects = append(tr.subjects, sub.name)
+		tr.apply[sub.name] = samples{s(10 + float64(i))}
+		tr.plan[sub.name] = samples{s(2 + float64(i))}
+	}
+	run := loadRun{Result: load.Result{Requests: 100, PerSecond: 12000, P50: time.Millisecond, P99: 3 * time.Millisecond}}
+	r := report{
+		machine:    machine{CPU: "test CPU", Cores: 2, Start: time.Now()},
+		terraform:  []terraformResult{tr},
+		throughput: throughputResult{concurrency: 16, duration: time.Second, reads: []loadRun{run}, writes: []loadRun{run}},
+		startup: startupResult{runs: 1, binaries: []string{noopProvider, "terraform-provider-arbor"}, samples: map[string][]startupSample{
+			noopProvider:               {{handshake: 30 * time.Millisecond, schema: time.Millisecond}},
+			"terraform-provider-arbor": {{handshake: 40 * time.Millisecond, schema: 2 * time.Millisecond}},
+		}},
+	}
+	md := r.markdown()
+	for _, want := range []string{
+		"| apply of 1000 `arbor_permission embedded` ≤ 1.1× the no-op provider | 1.18× (CPU 1.00×) | **not met** |",
+		"| refresh plan of 1000 `arbor_permission remote` ≤ 1.1× the no-op provider | 2.00× (CPU 1.00×) | **not met** |",
+		"| arbor_permission embedded | 1.09× (1.00×) | 1.08× (1.00×) | 1.33× (1.00×) | 1.25× (1.00×) |",
+		"| backend reads ≥ 10,000/s | 12,000/s (1.20× the goal) | met |",
+		"| provider start-up to schema served ≤ 100ms | 42.0 ms (0.42× the budget) | met |",
+		"not yet measured: waits for issue 5",
+		"waits for issue 3",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
+	}
+}
+
+func TestProcessCPU(t *testing.T) {
+	cmd := exec.CommandContext(context.Background(), "sh", "-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; sleep 5")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	deadline := time.Now().Add(5 * time.Second)
+	for processCPU(cmd.Process.Pid) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if processCPU(cmd.Process.Pid) == 0 {
+		t.Error("no CPU time read from /proc for a busy process")
+	}
+}
+
+func writeFile(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
