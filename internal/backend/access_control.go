@@ -37,7 +37,9 @@ func filterRoles(in *listRolesInput) listFilter[domain.Role] {
 var hierarchyNodeRules = &rules[domain.HierarchyNode]{
 	kind: domain.KindHierarchyNode,
 	check: func(w *write, old, node *domain.HierarchyNode) error {
-		if node.ParentKey == "" || (old != nil && old.ParentKey == node.ParentKey) {
+		// Only an existing node can close a cycle: a new one is nobody's
+		// ancestor (references never dangle), so it cannot be its own.
+		if node.ParentKey == "" || old == nil || old.ParentKey == node.ParentKey {
 			return nil
 		}
 		return domain.CheckHierarchyMove(node.Key, node.ParentKey, func(key string) (string, error) {

@@ -50,9 +50,8 @@ type Options struct {
 	Log io.Writer
 }
 
-// sections are what a run measures, in order. A new measurement (such as
-// the export and import of a configuration document, when issue 5 lands)
-// is a new section here, a field of report and its part of the markdown.
+// sections are what a run measures, in order. A new measurement is a new
+// section here, a field of report and its part of the markdown.
 var sections = []struct {
 	name    string
 	measure func(h *harness, ctx context.Context, r *report) error
@@ -63,6 +62,10 @@ var sections = []struct {
 	}},
 	{"throughput", func(h *harness, ctx context.Context, r *report) (err error) {
 		r.throughput, err = h.measureThroughput(ctx)
+		return err
+	}},
+	{"documents", func(h *harness, ctx context.Context, r *report) (err error) {
+		r.documents, err = h.measureDocuments(ctx)
 		return err
 	}},
 	{"startup", func(h *harness, ctx context.Context, r *report) (err error) {
