@@ -18,14 +18,6 @@ const (
 	goalDocuments      = time.Second
 )
 
-// notYetMeasured lists what the issue asks for and the harness cannot
-// measure yet, with the issue it waits for. Remove an entry when its
-// measurement lands (the mix in arborWorkloads, export/import as a new
-// section of Run).
-var notYetMeasured = []string{
-	"Terraform apply and refresh plan of a mix of roles, tenants and workflows (with permissions): waits for issue 3 (roles) and issue 4 (tenants, workflows). Add them to `arborWorkloads` in `internal/bench/terraform.go`.",
-}
-
 // report is everything one run measured.
 type report struct {
 	machine    machine
@@ -66,12 +58,6 @@ func (r report) markdown() string {
 	r.documentsSection(p)
 	r.startupSection(p)
 	r.goBenchSection(p)
-	p("## Not yet measured")
-	p("")
-	for _, s := range notYetMeasured {
-		p("- %s", s)
-	}
-	p("")
 	p("## Reproduce")
 	p("")
 	p("- `make bench` runs all of the above and rewrites this file (10 to 15 minutes on this machine, depending on its load). `-only` measures some sections alone, `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
@@ -194,6 +180,7 @@ func (r report) terraformSection(p func(string, ...any)) {
 	p("- no-op, arbor_permission schema: the same provider's second resource, with `arbor_permission`'s schema and plan-time behaviour (computed `id` and `environment`, defaulted `description`, the same validators) and no I/O. It tells how much of Arbor's extra cost is its schema's, paid in Terraform and the framework, and how much is Arbor's own code and backend.")
 	p("- `arbor_permission` embedded: no `endpoint`; the provider runs the backend in-process on a SQLite file in the working directory.")
 	p("- `arbor_permission` remote: a `terraform-provider-arbor serve` process on 127.0.0.1 (port chosen by the OS), reached with an environment API key.")
+	p("- mix embedded, mix remote: N objects as a configuration holds them: half permissions, a sixth each of roles granting two of them, tenants with properties and branding, and two-step workflows, whose plans also ask the backend's promotion rule.")
 	p("")
 	p("Each configuration is one `for_each` over a map of N keys. CPU is user + system time of Terraform and the provider plugins it ran, plus, in remote mode, the server's.")
 	p("")

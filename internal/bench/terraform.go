@@ -53,12 +53,60 @@ type workload struct {
 // arborWorkloads are measured at every size, embedded and remote, side by
 // side with terraform_data and the no-op provider. This is where a kind joins
 // the measurements when it lands: add a workload (or extend one) whose
-// resources split n among the kinds, referencing each other as users would
-// (roles granting permissions, issue 3; tenants and workflows, issue 4).
+// resources split n among the kinds, referencing each other as users would.
 var arborWorkloads = []workload{
 	{name: "arbor_permission", resources: func(n int) string {
 		return forEach("arbor_permission", "item", n, "key  = each.key\n  name = each.value")
 	}},
+	{name: "mix", resources: mix},
+}
+
+// mix is n objects as a configuration holds them: half permissions, and a
+// sixth each of roles granting two of them, tenants with properties and
+// branding, and workflows (whose plans also ask the backend's promotion
+// rule).
+func mix(n int) string {
+	perms := n / 2
+	roles, tenants := n/6, n/6
+	workflows := n - perms - roles - tenants
+	return fmt.Sprintf(`locals {
+  permissions = { for i in range(%[1]d) : format("perm.%%05d", i) => "Permission ${i}" }
+}
+
+resource "arbor_permission" "mix" {
+  for_each = local.permissions
+  key      = each.key
+  name     = each.value
+}
+
+resource "arbor_role" "mix" {
+  for_each = { for i in range(%[2]d) : format("role-%%05d", i) => i }
+  key      = each.key
+  name     = "Role ${each.value}"
+  permissions = [
+    arbor_permission.mix[format("perm.%%05d", (each.value * 2) %% %[1]d)].key,
+    arbor_permission.mix[format("perm.%%05d", (each.value * 2 + 1) %% %[1]d)].key,
+  ]
+}
+
+resource "arbor_tenant" "mix" {
+  for_each   = { for i in range(%[3]d) : format("tenant-%%05d", i) => i }
+  key        = each.key
+  name       = "Tenant ${each.value}"
+  properties = jsonencode({ plan = "pro", seats = each.value })
+  branding   = { primary_color = "#0A7CFF", logo_url = "https://cdn.example.com/${each.key}.png" }
+}
+
+resource "arbor_workflow" "mix" {
+  for_each = { for i in range(%[4]d) : format("workflow-%%05d", i) => i }
+  key      = each.key
+  name     = "Workflow ${each.value}"
+  steps = [
+    { ref = "wait", delay = { duration = "5m" } },
+    { ref = "email", channel = { type = "email", key = "postmark", subject = "Hello", body = "Hello {{ recipient.name }}" } },
+  ]
+}
+`, perms, roles, tenants, workflows)
 }
 
 const (
