@@ -268,7 +268,11 @@ func (s *Step) validate() Problems {
 	}
 	slices.Sort(kinds)
 	if len(kinds) != 1 {
-		p.Add("", "must set exactly one of channel, delay, batch, throttle or fetch (set: %s)", strings.Join(append(kinds, "none")[:max(1, len(kinds))], ", "))
+		set := "none"
+		if len(kinds) > 0 {
+			set = strings.Join(kinds, ", ")
+		}
+		p.Add("", "must set exactly one of channel, delay, batch, throttle or fetch (set: %s)", set)
 	}
 	if c := s.Channel; c != nil {
 		if !validChannelType(c.Type) {
