@@ -61,7 +61,8 @@ step "   ... reviewed; apply staging"
 "$pipeline" apply staging 2>&1 | quiet | grep -E '^(--- staging: apply|Apply complete)' || true
 
 step "4. Production: the same diff, then apply"
-"$pipeline" apply production 2>&1 | quiet | grep -E '^(--- production: (plan|apply)|Plan:|Apply complete)' || true
+"$pipeline" plan production 2>&1 | quiet | summary
+"$pipeline" apply production 2>&1 | quiet | grep -E '^(--- production: apply|Apply complete)' || true
 
 step "5. A pull request changes the welcome email, and someone plans production first"
 sed -i.orig 's/Welcome to {{ data.organisation }}/You are in: welcome to {{ data.organisation }}/' "$module"
