@@ -27,7 +27,7 @@ type benchAPI struct {
 	key     string
 }
 
-func (a benchAPI) serve(b testing.TB, method, path, body string, headers ...string) *httptest.ResponseRecorder {
+func (a benchAPI) serve(method, path, body string, headers ...string) *httptest.ResponseRecorder {
 	// A server request's context ends when its client goes away; so does
 	// this one's, so the store sees what it sees under a real server.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -65,14 +65,14 @@ func newBenchAPI(b *testing.B) benchAPI {
 		b.Fatal(err)
 	}
 	a := benchAPI{handler: srv.Handler(), key: owner}
-	rec := a.serve(b, "POST", "/v1/environments/development/api-keys", `{"name":"bench","scope":"read_write"}`)
+	rec := a.serve("POST", "/v1/environments/development/api-keys", `{"name":"bench","scope":"read_write"}`)
 	var key struct{ Secret string }
 	if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &key) != nil {
 		b.Fatalf("creating an API key: %d %s", rec.Code, rec.Body)
 	}
 	a.key = key.Secret
 	for i := range benchPermissions {
-		if rec := a.serve(b, "PUT", fmt.Sprintf("/v1/environments/development/permissions/p%04d", i), `{"name":"A permission"}`); rec.Code != http.StatusCreated {
+		if rec := a.serve("PUT", fmt.Sprintf("/v1/environments/development/permissions/p%04d", i), `{"name":"A permission"}`); rec.Code != http.StatusCreated {
 			b.Fatalf("seeding: %d %s", rec.Code, rec.Body)
 		}
 	}
@@ -84,7 +84,7 @@ func BenchmarkGetPermission(b *testing.B) {
 	b.ReportAllocs()
 	defer cpubench.Start(b)()
 	for i := 0; b.Loop(); i++ {
-		if rec := a.serve(b, "GET", fmt.Sprintf("/v1/environments/development/permissions/p%04d", i%benchPermissions), ""); rec.Code != http.StatusOK {
+		if rec := a.serve("GET", fmt.Sprintf("/v1/environments/development/permissions/p%04d", i%benchPermissions), ""); rec.Code != http.StatusOK {
 			b.Fatalf("%d %s", rec.Code, rec.Body)
 		}
 	}
@@ -99,7 +99,7 @@ func BenchmarkGetPermissionParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1)
-			if rec := a.serve(b, "GET", fmt.Sprintf("/v1/environments/development/permissions/p%04d", i%benchPermissions), ""); rec.Code != http.StatusOK {
+			if rec := a.serve("GET", fmt.Sprintf("/v1/environments/development/permissions/p%04d", i%benchPermissions), ""); rec.Code != http.StatusOK {
 				b.Errorf("%d %s", rec.Code, rec.Body)
 				return
 			}
@@ -114,7 +114,7 @@ func BenchmarkPutPermission(b *testing.B) {
 	b.ReportAllocs()
 	defer cpubench.Start(b)()
 	for i := 0; b.Loop(); i++ {
-		rec := a.serve(b, "PUT", fmt.Sprintf("/v1/environments/development/permissions/new%08d", i), `{"name":"A permission","description":"Benchmarked"}`, "If-None-Match", "*")
+		rec := a.serve("PUT", fmt.Sprintf("/v1/environments/development/permissions/new%08d", i), `{"name":"A permission","description":"Benchmarked"}`, "If-None-Match", "*")
 		if rec.Code != http.StatusCreated {
 			b.Fatalf("%d %s", rec.Code, rec.Body)
 		}
@@ -133,7 +133,7 @@ func BenchmarkPutPermissionParallel(b *testing.B) {
 	defer cpubench.Start(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			rec := a.serve(b, "PUT", fmt.Sprintf("/v1/environments/development/permissions/new%08d", n.Add(1)), `{"name":"A permission","description":"Benchmarked"}`, "If-None-Match", "*")
+			rec := a.serve("PUT", fmt.Sprintf("/v1/environments/development/permissions/new%08d", n.Add(1)), `{"name":"A permission","description":"Benchmarked"}`, "If-None-Match", "*")
 			if rec.Code != http.StatusCreated {
 				b.Errorf("%d %s", rec.Code, rec.Body)
 				return

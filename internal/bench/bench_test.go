@@ -152,7 +152,7 @@ func TestProcessCPU(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Skip(err)
 	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
 	deadline := time.Now().Add(5 * time.Second)
 	for processCPU(cmd.Process.Pid) == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)

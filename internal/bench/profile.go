@@ -132,6 +132,7 @@ func serveInProcess(ctx context.Context, address string, p fwprovider.Provider) 
 	// reads; here they go to whatever os.Stderr is when each is written,
 	// which profileSubject points at /dev/null: formatting them is part
 	// of what is profiled, reading them is not.
+	//nolint:errcheck // ends when the profile is taken; its error is that of a closed server
 	go tf6server.Serve(address, providerserver.NewProtocol6(p),
 		tf6server.WithDebug(ctx, configs, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 		tf6server.WithoutLogStderrOverride())
@@ -183,7 +184,7 @@ func (h *harness) profileBackend(ctx context.Context, dir string) error {
 		return err
 	}
 	httpSrv := &http.Server{Handler: srv.Handler()}
-	go httpSrv.Serve(ln)
+	go httpSrv.Serve(ln) //nolint:errcheck // returns ErrServerClosed when the deferred Close runs
 	defer httpSrv.Close()
 	sp := &serveProcess{url: "http://" + ln.Addr().String(), owner: owner}
 	var key domain.APIKey

@@ -61,15 +61,15 @@ func startServe(ctx context.Context, binary, database string) (*serveProcess, er
 		}
 	}
 	if p.url == "" {
-		cmd.Process.Kill()
-		cmd.Wait()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
 		return nil, fmt.Errorf("serve exited before listening: %s", stderr.String())
 	}
-	go io.Copy(io.Discard, stdout)
+	go io.Copy(io.Discard, stdout) //nolint:errcheck // drains the pipe until the process ends
 	var key domain.APIKey
 	if err := p.call(ctx, owner, http.MethodPost, "/v1/environments/development/api-keys",
 		domain.APIKeyInput{Name: "bench", Scope: domain.ScopeReadWrite}, &key); err != nil {
-		p.stop()
+		_ = p.stop() // the error that matters is the one returned
 		return nil, fmt.Errorf("creating the benchmark's API key: %w", err)
 	}
 	p.apiKey = key.Secret
@@ -112,14 +112,16 @@ func (p *serveProcess) cpu() time.Duration { return processCPU(p.cmd.Process.Pid
 
 // stop ends the process cleanly (SIGTERM) and waits for it.
 func (p *serveProcess) stop() error {
-	p.cmd.Process.Signal(syscall.SIGTERM)
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		return err
+	}
 	done := make(chan error, 1)
 	go func() { done <- p.cmd.Wait() }()
 	select {
 	case err := <-done:
 		return err
 	case <-time.After(15 * time.Second):
-		p.cmd.Process.Kill()
+		_ = p.cmd.Process.Kill()
 		return fmt.Errorf("serve did not stop within 15s of SIGTERM")
 	}
 }

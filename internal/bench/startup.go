@@ -43,10 +43,20 @@ func (grpcConn) GRPCClient(_ context.Context, _ *plugin.GRPCBroker, conn *grpc.C
 // all, and the response only needs counting, not decoding.
 type rawCodec struct{}
 
-func (rawCodec) Marshal(v any) ([]byte, error) { return *v.(*[]byte), nil }
+func (rawCodec) Marshal(v any) ([]byte, error) {
+	b, ok := v.(*[]byte)
+	if !ok {
+		return nil, fmt.Errorf("rawCodec marshals *[]byte, not %T", v)
+	}
+	return *b, nil
+}
 
 func (rawCodec) Unmarshal(data []byte, v any) error {
-	*v.(*[]byte) = append([]byte(nil), data...)
+	b, ok := v.(*[]byte)
+	if !ok {
+		return fmt.Errorf("rawCodec unmarshals into *[]byte, not %T", v)
+	}
+	*b = append([]byte(nil), data...)
 	return nil
 }
 
@@ -95,7 +105,11 @@ func startProvider(ctx context.Context, binary string) (startupSample, error) {
 	}
 	s.handshake = time.Since(start)
 	var in, out []byte
-	err = raw.(*grpc.ClientConn).Invoke(ctx, "/tfplugin6.Provider/GetProviderSchema", &in, &out, grpc.ForceCodec(rawCodec{}))
+	conn, ok := raw.(*grpc.ClientConn)
+	if !ok {
+		return s, fmt.Errorf("dispensed %T, not a gRPC connection", raw)
+	}
+	err = conn.Invoke(ctx, "/tfplugin6.Provider/GetProviderSchema", &in, &out, grpc.ForceCodec(rawCodec{}))
 	s.schema = time.Since(start) - s.handshake
 	if err != nil {
 		return s, fmt.Errorf("GetProviderSchema of %s: %w", binary, err)

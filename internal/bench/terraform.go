@@ -56,7 +56,7 @@ type workload struct {
 // resources split n among the kinds, referencing each other as users would.
 var arborWorkloads = []workload{
 	{name: "arbor_permission", resources: func(n int) string {
-		return forEach("arbor_permission", "item", n, "key  = each.key\n  name = each.value")
+		return forEach("arbor_permission", n, "key  = each.key\n  name = each.value")
 	}},
 	{name: "mix", resources: mix},
 }
@@ -133,13 +133,13 @@ provider "arbor" {}
 func subjects() []subject {
 	all := []subject{
 		{name: terraformData, resources: func(n int) string {
-			return forEach("terraform_data", "item", n, "input = { key = each.key, name = each.value }")
+			return forEach("terraform_data", n, "input = { key = each.key, name = each.value }")
 		}},
 		{name: noopProvider, provider: noopHeader, resources: func(n int) string {
-			return forEach("noop_item", "item", n, "key  = each.key\n  name = each.value")
+			return forEach("noop_item", n, "key  = each.key\n  name = each.value")
 		}},
 		{name: noopSchema, provider: noopHeader, resources: func(n int) string {
-			return forEach("noop_permission", "item", n, "key  = each.key\n  name = each.value")
+			return forEach("noop_permission", n, "key  = each.key\n  name = each.value")
 		}},
 	}
 	for _, w := range arborWorkloads {
@@ -150,18 +150,18 @@ func subjects() []subject {
 	return all
 }
 
-// forEach is n resources of one type, one instance per key of a local map,
-// as a module managing many objects is usually written.
-func forEach(resourceType, name string, n int, body string) string {
+// forEach is n resources of one type, named item, one instance per key of
+// a local map, as a module managing many objects is usually written.
+func forEach(resourceType string, n int, body string) string {
 	return fmt.Sprintf(`locals {
-  %[2]s_keys = { for i in range(%[3]d) : format("%[2]s-%%05d", i) => "Item ${i}" }
+  item_keys = { for i in range(%[2]d) : format("item-%%05d", i) => "Item ${i}" }
 }
 
-resource %[1]q %[2]q {
-  for_each = local.%[2]s_keys
-  %[4]s
+resource %[1]q "item" {
+  for_each = local.item_keys
+  %[3]s
 }
-`, resourceType, name, n, body)
+`, resourceType, n, body)
 }
 
 // terraformResult holds the samples of every subject at one size.
@@ -230,7 +230,7 @@ func (h *harness) runSubject(ctx context.Context, s subject, n int) (apply, plan
 		if err != nil {
 			return apply, plan, err
 		}
-		defer srv.stop()
+		defer func() { _ = srv.stop() }() // a failed stop does not change what was measured
 		env = append(env, "ARBOR_ENDPOINT="+srv.url, "ARBOR_API_KEY="+srv.apiKey)
 	}
 	apply, err = h.terraform(ctx, dir, env, srv, "apply", "-auto-approve", "-input=false", "-no-color")

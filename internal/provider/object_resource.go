@@ -240,10 +240,19 @@ func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.
 		addAPIError(&resp.Diagnostics, summary, err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.spec.flatten(ctx, out, &plan)...)
-	b.ID = types.StringValue(env + "/" + key)
-	resp.Diagnostics.Append(setVersion(ctx, resp.Private, PT(out).GetMeta().Version)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
+}
+
+// record copies an object the backend returned into the model, and the
+// model into state; the object's version goes to private state, for the
+// If-Match of the next write.
+func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M, private privateStateWriter, state *tfsdk.State) diag.Diagnostics {
+	diags := r.spec.flatten(ctx, out, m)
+	b := PM(m).base()
+	b.ID = types.StringValue(b.Environment.ValueString() + "/" + b.Key.ValueString())
+	diags.Append(setVersion(ctx, private, PT(out).GetMeta().Version)...)
+	diags.Append(state.Set(ctx, m)...)
+	return diags
 }
 
 func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -264,10 +273,7 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error reading %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.spec.flatten(ctx, out, &state)...)
-	b.ID = types.StringValue(env + "/" + key)
-	resp.Diagnostics.Append(setVersion(ctx, resp.Private, PT(out).GetMeta().Version)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -297,10 +303,7 @@ func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error updating %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.spec.flatten(ctx, out, &plan)...)
-	b.ID = types.StringValue(env + "/" + key)
-	resp.Diagnostics.Append(setVersion(ctx, resp.Private, PT(out).GetMeta().Version)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

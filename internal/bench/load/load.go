@@ -142,7 +142,10 @@ func (c *conn) roundTrip(req *http.Request) (status int, body []byte, err error)
 		}
 		c.nc, c.r, c.w = nc, bufio.NewReader(nc), bufio.NewWriter(nc)
 	}
-	c.nc.SetDeadline(time.Now().Add(time.Minute))
+	if err := c.nc.SetDeadline(time.Now().Add(time.Minute)); err != nil {
+		c.close()
+		return 0, nil, err
+	}
 	resp, err := c.exchange(req)
 	if err != nil {
 		c.close()

@@ -20,7 +20,7 @@ func TestRunCountsSuccessesAndFailures(t *testing.T) {
 			http.Error(w, "every tenth fails", http.StatusInternalServerError)
 			return
 		}
-		w.Write([]byte("ok"))
+		_, _ = w.Write([]byte("ok"))
 	}))
 	defer ts.Close()
 
@@ -72,7 +72,7 @@ func TestRunReusesConnections(t *testing.T) {
 		if served.Add(1)%5 == 0 {
 			w.Header().Set("Connection", "close")
 		}
-		w.Write([]byte("ok"))
+		_, _ = w.Write([]byte("ok"))
 	}))
 	ts.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {

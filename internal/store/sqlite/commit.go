@@ -183,7 +183,7 @@ func (c *committer) finish(b *batch, cause error) {
 		c.commits.Add(1)
 	} else {
 		// A failed rollback changes nothing for the writes: they fail.
-		b.tx.Rollback()
+		_ = b.tx.Rollback()
 		b.err = cause
 	}
 	close(b.done)

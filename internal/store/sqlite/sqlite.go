@@ -147,7 +147,7 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	// A read transaction has nothing to commit: ending it either way
 	// releases its snapshot.
-	defer sqlTx.Rollback()
+	defer sqlTx.Rollback() //nolint:errcheck // a read transaction has nothing to undo; this only releases its snapshot
 	return fn(&tx{ctx: ctx, tx: sqlTx, s: s, db: s.reader})
 }
 
