@@ -450,14 +450,17 @@ func listObjects[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, 
 		if f.refTo != nil {
 			q.ReferencesTo = &store.Ref{Environment: scope(f.refTo.Kind, env.Slug), Kind: f.refTo.Kind.Name, Key: f.refTo.Key}
 		}
+		// last is the key of the last object returned: the next page
+		// starts after it, whatever this one examined beyond it.
+		var last string
 		for {
 			batch, err := tx.Objects(q)
 			if err != nil {
 				return err
 			}
-			for i, o := range batch {
+			for _, o := range batch {
 				if len(out.Items) == limit {
-					out.NextCursor = cursorAfter(batch[i-1].Key)
+					out.NextCursor = cursorAfter(last)
 					return nil
 				}
 				obj, err := decode[T, PT](o)
@@ -471,6 +474,7 @@ func listObjects[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, 
 					r.present(env, p, obj)
 				}
 				out.Items = append(out.Items, *obj)
+				last = o.Key
 			}
 			if len(batch) < q.Limit {
 				return nil
