@@ -334,14 +334,29 @@ func TestRateLimit(t *testing.T) {
 		c.RateLimit = 2
 		c.Now = func() time.Time { return now }
 	})
-	a.expect(a.do(a.owner, "GET", "/v1/whoami", ""), 200)
+	key := a.key("development", domain.ScopeReadOnly) // the owner's first request
 	a.expect(a.do(a.owner, "GET", "/v1/whoami", ""), 200)
 	r := a.expect(a.do(a.owner, "GET", "/v1/whoami", ""), 429)
 	if r.header.Get("Retry-After") != "1" || r.code() != "rate_limited" {
 		t.Errorf("429 without Retry-After: %v %s", r.header, r.body)
 	}
-	// Other credentials have their own budget.
+	// Other credentials have their own budget, at the same instant.
+	a.expect(a.do(key, "GET", "/v1/whoami", ""), 200)
+	// The budget refills with time.
 	now = now.Add(time.Second)
+	a.expect(a.do(a.owner, "GET", "/v1/whoami", ""), 200)
+}
+
+// A rate below one request per second still lets requests through.
+func TestFractionalRateLimit(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	a := newAPI(t, func(c *backend.Config) {
+		c.RateLimit = 0.5
+		c.Now = func() time.Time { return now }
+	})
+	a.expect(a.do(a.owner, "GET", "/v1/whoami", ""), 200)
+	a.expect(a.do(a.owner, "GET", "/v1/whoami", ""), 429)
+	now = now.Add(2 * time.Second)
 	a.expect(a.do(a.owner, "GET", "/v1/whoami", ""), 200)
 }
 

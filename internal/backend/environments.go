@@ -126,7 +126,8 @@ func (s *Server) registerEnvironmentRoutes() {
 	})
 
 	del := op(http.MethodDelete, "/v1/environments/{env}", "delete_environment", "Delete an environment", tag)
-	del.Description = "Development and production cannot be deleted. An environment that still holds objects is deleted only with force=true. Owner or admin tokens only."
+	del.Description = "Development and production cannot be deleted. An environment that still holds objects is deleted only with force=true. " +
+		"Deleting an environment removes it from the promotion order: the environment above it then takes its changes from the one below. Owner or admin tokens only."
 	del.DefaultStatus = http.StatusNoContent
 	huma.Register(s.api, *del, func(ctx context.Context, in *deleteEnvironmentInput) (*struct{}, error) {
 		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {

@@ -8,7 +8,8 @@ import (
 )
 
 // rateLimiter is a token bucket per credential: rate requests per second on
-// average, bursts of up to one second's worth.
+// average, bursts of up to one second's worth (and at least one request, so
+// a rate below one per second still lets requests through).
 type rateLimiter struct {
 	rate float64
 	now  func() time.Time
@@ -22,6 +23,8 @@ type bucket struct {
 	last   time.Time
 }
 
+func (l *rateLimiter) burst() float64 { return math.Max(1, l.rate) }
+
 func newRateLimiter(rate float64, now func() time.Time) *rateLimiter {
 	return &rateLimiter{rate: rate, now: now, buckets: map[string]*bucket{}}
 }
@@ -33,10 +36,10 @@ func (l *rateLimiter) allow(who string) (retryAfter string, ok bool) {
 	now := l.now()
 	b := l.buckets[who]
 	if b == nil {
-		b = &bucket{tokens: l.rate, last: now}
+		b = &bucket{tokens: l.burst(), last: now}
 		l.buckets[who] = b
 	}
-	b.tokens = math.Min(l.rate, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.tokens = math.Min(l.burst(), b.tokens+now.Sub(b.last).Seconds()*l.rate)
 	b.last = now
 	if b.tokens >= 1 {
 		b.tokens--

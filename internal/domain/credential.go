@@ -112,9 +112,14 @@ func (in APIKeyInput) Validate() Problems {
 }
 
 // SecretPrefix is the part of a secret shown in listings: the kind and id
-// of a generated secret, and never more than half of any secret.
+// of a generated secret (arbk_k7dq2m4a_), which are public. A secret of any
+// other shape, such as an operator's bootstrap token, shows nothing.
 func SecretPrefix(secret string) string {
-	return secret[:min(14, len(secret)/2)]
+	prefix, id, ok := ParseSecret(secret)
+	if !ok {
+		return ""
+	}
+	return prefix + id + "_"
 }
 
 // Whoami describes the credential of a request.

@@ -177,6 +177,13 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 	data := &providerData{}
 	endpoint := stringSetting(cfg.Endpoint, envEndpoint)
+	if endpoint == "" && stringSetting(cfg.APIKey, envAPIKey) != "" {
+		// A credential without a server is a mistake: running the embedded
+		// backend instead would apply to a local file, not the team's backend.
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Missing endpoint",
+			"api_key (or ARBOR_API_KEY) is set but endpoint (ARBOR_ENDPOINT) is not. Set endpoint to reach your Arbor server, or unset api_key to use the embedded backend.")
+		return
+	}
 	if endpoint == "" {
 		database := stringSetting(cfg.Database, envDatabase)
 		if database == "" {

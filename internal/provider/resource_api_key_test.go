@@ -159,3 +159,23 @@ resource "arbor_permission" "more" {
 		},
 	})
 }
+
+// A credential without a server is refused: the provider never falls back
+// to the embedded backend when an api_key says a server was meant.
+func TestAccProvider_apiKeyWithoutEndpoint(t *testing.T) {
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+provider "arbor" {
+  api_key  = "arbk_abcdefgh_notused"
+  database = "should-not-be-created.db"
+}
+
+data "arbor_environments" "all" {}
+`,
+			ExpectError: acctest.ErrorLike("api_key (or ARBOR_API_KEY) is set but endpoint (ARBOR_ENDPOINT) is not"),
+		}},
+	})
+}

@@ -85,10 +85,11 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Validators: []validator.String{slugValidator},
 			},
 			"force_destroy": schema.BoolAttribute{
-				MarkdownDescription: "Allow destroying the environment while it still holds objects, which are deleted with it. Default `false`: the backend refuses to delete a non-empty environment.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(false),
+				MarkdownDescription: "Allow destroying the environment while it still holds objects, which are deleted with it. Default `false`: the backend refuses to delete a non-empty environment. " +
+					"A destroyed environment leaves the promotion order: the environment above it then takes its changes from the one below.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
 			},
 			"position": schema.Int64Attribute{
 				MarkdownDescription: "1-based place in the promotion order: development is 1, production is last.",
