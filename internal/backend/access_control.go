@@ -160,6 +160,7 @@ func (p *RoleAssignmentParams) key() string {
 type putRoleAssignmentInput struct {
 	RoleAssignmentParams
 	Conditions
+	IdempotencyHeader
 	// The body is optional: the path says everything.
 	Body *domain.RoleAssignment
 }
@@ -218,7 +219,7 @@ func (s *Server) registerRoleAssignmentRoutes() {
 			}
 			body = in.Body
 		}
-		return putOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), body, in.Conditions)
+		return putOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), body, in.Conditions, in.IdempotencyKey)
 	})
 
 	del := op(http.MethodDelete, item, "delete_role_assignment", "Delete a role assignment", tag)

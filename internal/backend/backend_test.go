@@ -466,3 +466,26 @@ func TestIdempotencyKeysExpire(t *testing.T) {
 		t.Error("a key older than 24 hours still replays its first response")
 	}
 }
+
+// A write retried after it was committed (its answer lost on the way)
+// replays the first answer, secret shown once included, instead of failing
+// the preconditions the first write changed.
+func TestRetriedWritesReplay(t *testing.T) {
+	a := newAPI(t)
+	path := "/v1/environments/development/oauth-clients/dashboard"
+	body := `{"name":"Dashboard","redirect_uris":["https://app.example.com/cb"],"scopes":["openid"]}`
+	first := a.expect(a.do(a.owner, "PUT", path, body, "If-None-Match", "*", "Idempotency-Key", "create-1"), 201)
+	again := a.expect(a.do(a.owner, "PUT", path, body, "If-None-Match", "*", "Idempotency-Key", "create-1"), 201)
+	if string(first.body) != string(again.body) || first.json()["client_secret"] == nil {
+		t.Fatalf("the retried create did not replay the first answer:\n%s\n%s", first.body, again.body)
+	}
+	renamed := strings.Replace(body, "Dashboard", "Customer dashboard", 1)
+	a.expect(a.do(a.owner, "PUT", path, renamed, "If-Match", `"1"`, "Idempotency-Key", "update-1"), 200)
+	if got := a.expect(a.do(a.owner, "PUT", path, renamed, "If-Match", `"1"`, "Idempotency-Key", "update-1"), 200).json(); got["version"] != 2.0 {
+		t.Errorf("the retried update wrote again: %v", got)
+	}
+	// Without the key the same retry fails its precondition, as it must.
+	a.expect(a.do(a.owner, "PUT", path, renamed, "If-Match", `"1"`), 412)
+	// A key reused for another write is refused.
+	a.expect(a.do(a.owner, "PUT", path, body, "If-Match", `"2"`, "Idempotency-Key", "update-1"), 409)
+}

@@ -16,7 +16,7 @@ const idempotencyWindow = 24 * time.Hour
 
 // IdempotencyHeader is the header of every POST that creates something.
 type IdempotencyHeader struct {
-	IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" doc:"Any unique string. Retrying a POST with the same key within 24 hours returns the first response again instead of creating a second object."`
+	IdempotencyKey string `header:"Idempotency-Key" maxLength:"255" doc:"Any unique string. Retrying a write with the same key within 24 hours returns the first answer again instead of writing again (and instead of failing the preconditions the first write changed)."`
 }
 
 // fingerprint identifies a request, so a key reused for another request is

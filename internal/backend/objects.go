@@ -249,7 +249,16 @@ func describeRefs(refs []store.Ref, env string) string {
 
 // putObject creates or replaces an object. It returns the stored object and
 // whether it was created.
-func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], envSlug, key string, obj *T, cond Conditions) (*T, bool, error) {
+// written is the outcome of a write, as an idempotent retry replays it.
+type written[T any] struct {
+	Object  *T   `json:"object"`
+	Created bool `json:"created"`
+}
+
+// putObject writes one object. With an Idempotency-Key, a retry of a write
+// that was committed (its answer lost on the way) replays that answer,
+// secrets shown once included, instead of failing its preconditions.
+func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], envSlug, key string, obj *T, cond Conditions, idempotencyKey string) (*T, bool, error) {
 	po := PT(obj)
 	if bodyKey := po.ObjectKey(); bodyKey != "" && bodyKey != key {
 		return nil, false, (&domain.Problems{{Field: "key", Message: fmt.Sprintf("%q differs from the key in the path, %q; keys cannot be changed", bodyKey, key)}}).Err()
@@ -263,16 +272,23 @@ func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 	if r.kind.Account {
 		act = domain.ActManageIdentities
 	}
-	var created bool
+	fp := fingerprint(http.MethodPut, envSlug+"/"+r.kind.Collection+"/"+key, struct {
+		Cond Conditions
+		Body *T
+	}{cond, obj})
+	var res *written[T]
 	err := s.update(ctx, envSlug, act, func(w *write) error {
 		var err error
-		created, err = putInTx[T, PT](w, r, key, obj, cond)
+		res, err = idempotent(w, idempotencyKey, fp, func() (*written[T], error) {
+			created, err := putInTx[T, PT](w, r, key, obj, cond)
+			return &written[T]{Object: obj, Created: created}, err
+		})
 		return err
 	})
 	if err != nil {
 		return nil, false, err
 	}
-	return obj, created, nil
+	return res.Object, res.Created, nil
 }
 
 // putInTx writes one validated object inside w's transaction, applying
@@ -499,6 +515,7 @@ type ObjectParams struct {
 type putInput[T any] struct {
 	ObjectParams
 	Conditions
+	IdempotencyHeader
 	Body T
 }
 
@@ -566,7 +583,7 @@ func registerEnvObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 		})
 
 	huma.Register(s.api, *s.putOperation(base, id, k.Noun, tag), func(ctx context.Context, in *putInput[T]) (*objectOutput[T], error) {
-		return putOutput[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions)
+		return putOutput[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
 	})
 
 	del := op(http.MethodDelete, base+"/{key}", "delete_"+singular(id), "Delete "+article(k.Noun), tag)
@@ -591,6 +608,7 @@ type AccountKey struct {
 type accountPutInput[T any] struct {
 	AccountKey
 	Conditions
+	IdempotencyHeader
 	Body T
 }
 
@@ -625,7 +643,7 @@ func registerAccountObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 		})
 
 	huma.Register(s.api, *s.putOperation(base, id, k.Noun, tag), func(ctx context.Context, in *accountPutInput[T]) (*objectOutput[T], error) {
-		return putOutput[T, PT](ctx, s, r, "", in.Key, &in.Body, in.Conditions)
+		return putOutput[T, PT](ctx, s, r, "", in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
 	})
 
 	del := op(http.MethodDelete, base+"/{key}", "delete_"+singular(id), "Delete "+article(k.Noun), tag)
@@ -668,8 +686,8 @@ func getOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 	return &objectOutput[T]{Status: http.StatusOK, ETag: etag(PT(obj).GetMeta().Version), Body: obj}, nil
 }
 
-func putOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], env, key string, body *T, cond Conditions) (*objectOutput[T], error) {
-	obj, created, err := putObject[T, PT](ctx, s, r, env, key, body, cond)
+func putOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], env, key string, body *T, cond Conditions, idempotencyKey string) (*objectOutput[T], error) {
+	obj, created, err := putObject[T, PT](ctx, s, r, env, key, body, cond, idempotencyKey)
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}

@@ -288,10 +288,13 @@ func (o Collection[T]) Get(ctx context.Context, env, key string) (*T, error) {
 	return out, o.c.do(ctx, http.MethodGet, o.path(env, key), nil, nil, nil, out)
 }
 
-// Put creates or replaces one object.
+// Put creates or replaces one object. Its Idempotency-Key makes a retry of
+// a write that was committed, but whose answer was lost, replay that answer.
 func (o Collection[T]) Put(ctx context.Context, env, key string, obj *T, cond Cond) (*T, error) {
 	out := new(T)
-	return out, o.c.do(ctx, http.MethodPut, o.path(env, key), nil, cond.header(), obj, out)
+	h := cond.header()
+	h.Set("Idempotency-Key", newIdempotencyKey())
+	return out, o.c.do(ctx, http.MethodPut, o.path(env, key), nil, h, obj, out)
 }
 
 // Delete deletes one object.

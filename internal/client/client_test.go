@@ -265,3 +265,26 @@ func TestPathsAreEscapedOnce(t *testing.T) {
 		t.Errorf("requested %q", got)
 	}
 }
+
+func TestPutsCarryAnIdempotencyKeyAcrossRetries(t *testing.T) {
+	var mu sync.Mutex
+	var keys []string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		keys = append(keys, r.Header.Get("Idempotency-Key"))
+		n := len(keys)
+		mu.Unlock()
+		if n == 1 {
+			w.WriteHeader(502)
+			return
+		}
+		_, _ = w.Write([]byte(`{"key":"p","name":"P"}`))
+	})
+	c := newClient(t, h, client.Config{MaxRetries: 2})
+	if _, err := client.Objects[domain.Permission](c, domain.KindPermission).Put(context.Background(), "development", "p", &domain.Permission{Name: "P"}, client.Cond{CreateOnly: true}); err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 2 || keys[0] == "" || keys[0] != keys[1] {
+		t.Errorf("Idempotency-Key across a retry: %q", keys)
+	}
+}
