@@ -19,6 +19,12 @@ type environmentOutput struct {
 	Body   domain.Environment
 }
 
+type createdEnvironmentOutput struct {
+	Status int
+	ETag   string `header:"ETag"`
+	Body   domain.CreatedEnvironment
+}
+
 type environmentsOutput struct {
 	Body domain.Page[domain.Environment]
 }
@@ -68,14 +74,14 @@ func (s *Server) registerEnvironmentRoutes() {
 	create := op(http.MethodPost, "/v1/environments", "create_environment", "Create an environment", tag)
 	create.Description = "The new environment is inserted just below production; the order of environments never changes afterwards. With copy_from it starts with a copy of that environment's configuration, in the same transaction. Owner or admin tokens only."
 	create.DefaultStatus = http.StatusCreated
-	huma.Register(s.api, *create, func(ctx context.Context, in *createEnvironmentInput) (*environmentOutput, error) {
+	huma.Register(s.api, *create, func(ctx context.Context, in *createEnvironmentInput) (*createdEnvironmentOutput, error) {
 		if err := in.Body.Validate().Err(); err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		var env *domain.Environment
+		var env *domain.CreatedEnvironment
 		err := s.update(ctx, "", domain.ActAdminister, func(w *write) error {
 			var err error
-			env, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/environments", in.Body), func() (*domain.Environment, error) {
+			env, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/environments", in.Body), func() (*domain.CreatedEnvironment, error) {
 				return s.createEnvironment(w, in.Body)
 			})
 			return err
@@ -83,7 +89,7 @@ func (s *Server) registerEnvironmentRoutes() {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		return &environmentOutput{Status: http.StatusCreated, ETag: etag(env.Version), Body: *env}, nil
+		return &createdEnvironmentOutput{Status: http.StatusCreated, ETag: etag(env.Version), Body: *env}, nil
 	})
 
 	huma.Register(s.api, *op(http.MethodGet, "/v1/environments/{env}", "get_environment", "Get an environment", tag),
@@ -156,7 +162,7 @@ func (s *Server) registerEnvironmentRoutes() {
 	})
 }
 
-func (s *Server) createEnvironment(w *write, in domain.NewEnvironmentInput) (*domain.Environment, error) {
+func (s *Server) createEnvironment(w *write, in domain.NewEnvironmentInput) (*domain.CreatedEnvironment, error) {
 	env := domain.Environment{Slug: in.Slug, Name: in.Name, Description: in.Description, ObfuscateCustomerData: in.ObfuscateCustomerData,
 		Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
 	if err := w.tx.InsertEnvironment(env); err != nil {
@@ -177,16 +183,17 @@ func (s *Server) createEnvironment(w *write, in domain.NewEnvironmentInput) (*do
 	if err := w.audit("create", "environment", created.Slug, created.Version, map[string]string{"copy_from": in.CopyFrom}); err != nil {
 		return nil, err
 	}
+	out := &domain.CreatedEnvironment{Environment: created}
 	if in.CopyFrom != "" {
 		doc, err := s.exportFrom(w, in.CopyFrom, "copy_from")
 		if err != nil {
 			return nil, err
 		}
-		if _, err := s.importConfig(w, doc, ImportOptions{}); err != nil {
+		if out.Copy, err = s.importConfig(w, doc, ImportOptions{}); err != nil {
 			return nil, err
 		}
 	}
-	return &created, nil
+	return out, nil
 }
 
 // contents describes what an environment holds ("3 permissions, 1 API

@@ -103,9 +103,10 @@ func (c *Client) Environment(ctx context.Context, slug string) (domain.Environme
 	return out, c.do(ctx, http.MethodGet, envPath(slug), nil, nil, nil, &out)
 }
 
-// CreateEnvironment creates an environment just below production.
-func (c *Client) CreateEnvironment(ctx context.Context, in domain.NewEnvironmentInput) (domain.Environment, error) {
-	var out domain.Environment
+// CreateEnvironment creates an environment just below production; with
+// copy_from, the answer says what was copied, new secrets included.
+func (c *Client) CreateEnvironment(ctx context.Context, in domain.NewEnvironmentInput) (domain.CreatedEnvironment, error) {
+	var out domain.CreatedEnvironment
 	return out, c.do(ctx, http.MethodPost, "/v1/environments", nil, idempotent(), in, &out)
 }
 

@@ -61,6 +61,13 @@ func (in NewEnvironmentInput) Validate() Problems {
 	return p
 }
 
+// CreatedEnvironment answers an environment's creation: the environment,
+// and what copy_from copied into it.
+type CreatedEnvironment struct {
+	Environment
+	Copy *ImportResult `json:"copy,omitempty" doc:"What copy_from copied, with the secrets of the OAuth clients and webhooks it created: shown only in this answer."`
+}
+
 // Below returns the environment directly below slug in the promotion order
 // (the one a change must reach first), and false for the first environment.
 func Below(order []Environment, slug string) (Environment, bool) {

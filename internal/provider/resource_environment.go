@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -39,6 +41,8 @@ type environmentModel struct {
 	ObfuscateCustomerData types.Bool   `tfsdk:"obfuscate_customer_data"`
 	ForceDestroy          types.Bool   `tfsdk:"force_destroy"`
 	CopyFrom              types.String `tfsdk:"copy_from"`
+	CopiedClientSecrets   types.Map    `tfsdk:"copied_oauth_client_secrets"`
+	CopiedSigningSecrets  types.Map    `tfsdk:"copied_webhook_signing_secrets"`
 	Position              types.Int64  `tfsdk:"position"`
 	Builtin               types.Bool   `tfsdk:"builtin"`
 }
@@ -83,6 +87,21 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 					"Used at creation only: changing or removing it later only records the new value; it never copies again and never replaces the environment.",
 				Optional:   true,
 				Validators: []validator.String{slugValidator},
+			},
+			"copied_oauth_client_secrets": schema.MapAttribute{
+				MarkdownDescription: "With `copy_from`: the secret of each OAuth client the copy created, by client key. Each is generated for this environment " +
+					"and shown only by the request that creates it; null after import.",
+				Computed:      true,
+				Sensitive:     true,
+				ElementType:   types.StringType,
+				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
+			},
+			"copied_webhook_signing_secrets": schema.MapAttribute{
+				MarkdownDescription: "With `copy_from`: the signing secret of each webhook the copy created, by webhook key, generated for this environment; null after import.",
+				Computed:            true,
+				Sensitive:           true,
+				ElementType:         types.StringType,
+				PlanModifiers:       []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
 			"force_destroy": schema.BoolAttribute{
 				MarkdownDescription: "Allow destroying the environment while it still holds objects, which are deleted with it. Default `false`: the backend refuses to delete a non-empty environment. " +
@@ -137,9 +156,26 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error creating environment %s", plan.Slug.ValueString()), err, at)
 		return
 	}
-	flattenEnvironment(env, &plan)
+	flattenEnvironment(env.Environment, &plan)
+	plan.CopiedClientSecrets, plan.CopiedSigningSecrets = copiedSecrets(env.Copy)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// copiedSecrets are the new secrets of the objects copy_from created; null
+// when nothing was copied.
+func copiedSecrets(copied *domain.ImportResult) (clients, webhooks types.Map) {
+	if copied == nil {
+		return types.MapNull(types.StringType), types.MapNull(types.StringType)
+	}
+	clientSecrets, signingSecrets := map[string]attr.Value{}, map[string]attr.Value{}
+	for key, c := range copied.NewOAuthClientSecrets {
+		clientSecrets[key] = types.StringValue(c.ClientSecret)
+	}
+	for key, s := range copied.NewWebhookSigningSecrets {
+		signingSecrets[key] = types.StringValue(s)
+	}
+	return types.MapValueMust(types.StringType, clientSecrets), types.MapValueMust(types.StringType, signingSecrets)
 }
 
 func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -210,4 +246,6 @@ func (r *environmentResource) ImportState(ctx context.Context, req resource.Impo
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force_destroy"), false)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copied_oauth_client_secrets"), types.MapNull(types.StringType))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copied_webhook_signing_secrets"), types.MapNull(types.StringType))...)
 }

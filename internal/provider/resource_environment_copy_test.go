@@ -40,6 +40,19 @@ resource "arbor_role" "viewer" {
   name        = "Viewer"
   permissions = [arbor_permission.read.key]
 }
+
+resource "arbor_oauth_client" "dashboard" {
+  key           = "dashboard"
+  name          = "Dashboard"
+  redirect_uris = ["https://app.example.com/callback"]
+  scopes        = ["openid"]
+}
+
+resource "arbor_webhook" "audit" {
+  key    = "audit"
+  url    = "https://hooks.example.com/arbor"
+  events = ["role.updated"]
+}
 `
 	clone := func(from string) string {
 		return source + fmt.Sprintf(`
@@ -48,7 +61,7 @@ resource "arbor_environment" "qa" {
   name          = "QA"
   copy_from     = %q
   force_destroy = true
-  depends_on    = [arbor_role.editor, arbor_role.viewer]
+  depends_on    = [arbor_role.editor, arbor_role.viewer, arbor_oauth_client.dashboard, arbor_webhook.audit]
 }
 
 data "arbor_environment_config" "development" {
@@ -72,6 +85,22 @@ data "arbor_environment_config" "qa" {
 		}
 		return nil
 	}
+	// The copy's new secrets are the environment's own, and known to the run.
+	copiedSecrets := func(s *terraformState) error {
+		qa := s.RootModule().Resources["arbor_environment.qa"].Primary.Attributes
+		dev := s.RootModule().Resources["arbor_oauth_client.dashboard"].Primary.Attributes
+		if qa["copied_oauth_client_secrets.dashboard"] == "" || qa["copied_oauth_client_secrets.dashboard"] == dev["client_secret"] {
+			return fmt.Errorf("the copied OAuth client has no secret of its own: %q", qa["copied_oauth_client_secrets.dashboard"])
+		}
+		signing, err := b.Server.WebhookSigningSecret(t.Context(), "qa", "audit")
+		if err != nil {
+			return err
+		}
+		if qa["copied_webhook_signing_secrets.audit"] != signing {
+			return fmt.Errorf("copied_webhook_signing_secrets.audit is not the secret qa's webhook signs with")
+		}
+		return nil
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -79,7 +108,7 @@ data "arbor_environment_config" "qa" {
 		Steps: []resource.TestStep{
 			{
 				Config: clone("development"),
-				Check:  sameRoles,
+				Check:  resource.ComposeTestCheckFunc(sameRoles, copiedSecrets),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("data.arbor_environment_config.qa", tfjsonpath.New("counts").AtMapKey("roles"), knownvalue.Int64Exact(2)),
 					statecheck.ExpectKnownValue("data.arbor_environment_config.qa", tfjsonpath.New("counts").AtMapKey("permissions"), knownvalue.Int64Exact(2)),
@@ -89,7 +118,7 @@ data "arbor_environment_config" "qa" {
 				ResourceName:            "arbor_environment.qa",
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"copy_from", "force_destroy"},
+				ImportStateVerifyIgnore: []string{"copy_from", "force_destroy", "copied_oauth_client_secrets", "copied_webhook_signing_secrets"},
 			},
 			{
 				// Changing copy_from later records it; it neither copies nor replaces.
@@ -97,7 +126,7 @@ data "arbor_environment_config" "qa" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_environment.qa", plancheck.ResourceActionUpdate)},
 				},
-				Check: sameRoles,
+				Check: resource.ComposeTestCheckFunc(sameRoles, copiedSecrets),
 			},
 		},
 	})
