@@ -2,7 +2,6 @@ package backend
 
 import (
 	"context"
-	"encoding/base64"
 	"net/http"
 	"strconv"
 
@@ -34,8 +33,7 @@ type putSettingsInput struct {
 
 type auditInput struct {
 	Environment string `query:"environment" doc:"Only entries of this environment."`
-	Cursor      string `query:"cursor" doc:"Opaque cursor from the previous page's next_cursor."`
-	Limit       int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+	PageParams
 }
 
 type auditOutput struct {
@@ -104,36 +102,19 @@ func (s *Server) registerAccountRoutes() {
 	audit := op(http.MethodGet, "/v1/audit", "list_audit", "List the audit log", "account")
 	audit.Description = "Every write, newest first. Owner or admin tokens only."
 	huma.Register(s.api, *audit, func(ctx context.Context, in *auditInput) (*auditOutput, error) {
-		var before int64
-		if in.Cursor != "" {
-			b, err := base64.RawURLEncoding.DecodeString(in.Cursor)
-			if err == nil {
-				before, err = strconv.ParseInt(string(b), 10, 64)
-			}
-			if err != nil {
-				return nil, s.fail(ctx, (&domain.Problems{{Field: "cursor", Message: "is not a cursor returned by this API"}}).Err())
-			}
+		before, err := in.before()
+		if err != nil {
+			return nil, s.fail(ctx, err)
 		}
-		limit := in.Limit
-		if limit <= 0 {
-			limit = 100
-		}
-		out := &auditOutput{Body: domain.Page[domain.AuditEntry]{Items: []domain.AuditEntry{}}}
+		out := &auditOutput{}
 		p := principalFrom(ctx)
-		err := s.store.View(ctx, func(tx store.Tx) error {
+		err = s.store.View(ctx, func(tx store.Tx) error {
 			if _, err := s.access(tx, p, "", domain.ActAdminister); err != nil {
 				return err
 			}
-			entries, err := tx.Audit(store.AuditQuery{Environment: in.Environment, Before: before, Limit: limit + 1})
-			if err != nil {
-				return err
-			}
-			if len(entries) > limit {
-				entries = entries[:limit]
-				out.Body.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(entries[limit-1].ID, 10)))
-			}
-			out.Body.Items = append(out.Body.Items, entries...)
-			return nil
+			entries, err := tx.Audit(store.AuditQuery{Environment: in.Environment, Before: before, Limit: in.limit() + 1})
+			out.Body = pageOf(entries, in.limit(), func(e domain.AuditEntry) string { return strconv.FormatInt(e.ID, 10) })
+			return err
 		})
 		if err != nil {
 			return nil, s.fail(ctx, err)

@@ -93,32 +93,32 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 	w.quiet = true
 	defer func() { w.quiet = false }()
 
-	if err := importSection(w, permissionRules, "permissions", current.Permissions, doc.Permissions, res, nil); err != nil {
+	if err := importSection(w, permissionRules, "permissions", current.Permissions, doc.Permissions, res, sectionHooks[domain.Permission]{}); err != nil {
 		return nil, err
 	}
-	if err := importSection(w, hierarchyNodeRules, "hierarchy_nodes", current.HierarchyNodes, doc.NodesParentsFirst(), res, nil); err != nil {
+	if err := importSection(w, hierarchyNodeRules, "hierarchy_nodes", current.HierarchyNodes, doc.NodesParentsFirst(), res, sectionHooks[domain.HierarchyNode]{}); err != nil {
 		return nil, err
 	}
-	if err := importSection(w, roleRules, "roles", current.Roles, doc.Roles, res, nil); err != nil {
+	if err := importSection(w, roleRules, "roles", current.Roles, doc.Roles, res, sectionHooks[domain.Role]{}); err != nil {
 		return nil, err
 	}
-	if err := importSection(w, oauthClientRules, "oauth_clients", current.OAuthClients, doc.OAuthClients, res, func(c *domain.OAuthClient) {
+	if err := importSection(w, oauthClientRules, "oauth_clients", current.OAuthClients, doc.OAuthClients, res, sectionHooks[domain.OAuthClient]{created: func(c *domain.OAuthClient) {
 		if res.NewOAuthClientSecrets == nil {
 			res.NewOAuthClientSecrets = map[string]domain.OAuthClientCredentials{}
 		}
 		res.NewOAuthClientSecrets[c.Key] = domain.OAuthClientCredentials{ClientID: c.ClientID, ClientSecret: c.ClientSecret}
-	}); err != nil {
+	}}); err != nil {
 		return nil, err
 	}
-	if err := importSection(w, webhookRules, "webhooks", current.Webhooks, doc.Webhooks, res, func(h *domain.Webhook) {
+	if err := importSection(w, webhookRules, "webhooks", current.Webhooks, doc.Webhooks, res, sectionHooks[domain.Webhook]{created: func(h *domain.Webhook) {
 		if res.NewWebhookSigningSecrets == nil {
 			res.NewWebhookSigningSecrets = map[string]string{}
 		}
 		res.NewWebhookSigningSecrets[h.Key] = h.SigningSecret
-	}); err != nil {
+	}}); err != nil {
 		return nil, err
 	}
-	if err := s.importWorkflows(w, current.Workflows, doc.Workflows, res); err != nil {
+	if err := importSection(w, workflowRules, "workflows", current.Workflows, doc.Workflows, res, workflowImport); err != nil {
 		return nil, err
 	}
 
@@ -276,20 +276,42 @@ func keysOf[T any](items []T, key func(T) string) []string {
 	return out
 }
 
+// sectionHooks tune the import of one section.
+type sectionHooks[T any] struct {
+	// same reports an object already as the document says; by default,
+	// equal canonical JSON.
+	same func(stored, incoming *T) bool
+	// existing runs before an existing object is rewritten, to keep what
+	// the document does not carry.
+	existing func(w *write, obj *T) error
+	// created runs after the import creates an object (its secrets, shown
+	// once, are on it).
+	created func(obj *T)
+}
+
 // importSection creates or updates the document's objects of one section,
-// leaving those already as the document says untouched. fresh is called
-// for objects the import creates (their secrets, shown once).
-func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section string, current, want []T, res *domain.ImportResult, fresh func(*T)) error {
-	have := map[string][]byte{}
+// leaving those already as the document says untouched.
+func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section string, current, want []T, res *domain.ImportResult, hooks sectionHooks[T]) error {
+	same := hooks.same
+	if same == nil {
+		same = func(stored, incoming *T) bool { return bytes.Equal(mustJSON(stored), mustJSON(incoming)) }
+	}
+	have := map[string]*T{}
 	for i := range current {
-		have[PT(&current[i]).ObjectKey()] = mustJSON(&current[i])
+		have[PT(&current[i]).ObjectKey()] = &current[i]
 	}
 	for i := range want {
 		obj := &want[i]
 		key := PT(obj).ObjectKey()
-		if old, ok := have[key]; ok && bytes.Equal(old, mustJSON(obj)) {
+		old, exists := have[key]
+		if exists && same(old, obj) {
 			res.Unchanged[section]++
 			continue
+		}
+		if exists && hooks.existing != nil {
+			if err := hooks.existing(w, obj); err != nil {
+				return err
+			}
 		}
 		created, err := putInTx[T, PT](w, r, key, obj, Conditions{})
 		if err != nil {
@@ -297,8 +319,8 @@ func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section
 		}
 		if created {
 			res.Created[section]++
-			if fresh != nil {
-				fresh(obj)
+			if hooks.created != nil {
+				hooks.created(obj)
 			}
 		} else {
 			res.Updated[section]++
@@ -307,38 +329,17 @@ func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section
 	return nil
 }
 
-// importWorkflows writes the document's workflow content; a workflow that
-// exists keeps its own active flag, a new one starts active.
-func (s *Server) importWorkflows(w *write, current, want []domain.Workflow, res *domain.ImportResult) error {
-	have := map[string]string{}
-	for _, wf := range current {
-		have[wf.Key] = domain.WorkflowSHA(&wf)
-	}
-	for i := range want {
-		wf := &want[i]
-		sha, exists := have[wf.Key]
-		if exists && sha == domain.WorkflowSHA(wf) {
-			res.Unchanged["workflows"]++
-			continue
-		}
-		if exists {
-			stored, err := load[domain.Workflow](w.tx, domain.KindWorkflow, w.env.Slug, wf.Key)
-			if err != nil {
-				return err
-			}
+// workflowImport compares workflows by content, and keeps an existing
+// workflow's active flag, which is per environment; a new one starts active.
+var workflowImport = sectionHooks[domain.Workflow]{
+	same: func(stored, incoming *domain.Workflow) bool { return domain.WorkflowSHA(stored) == domain.WorkflowSHA(incoming) },
+	existing: func(w *write, wf *domain.Workflow) error {
+		stored, err := load[domain.Workflow](w.tx, domain.KindWorkflow, w.env.Slug, wf.Key)
+		if err == nil {
 			wf.Active = stored.Active
 		}
-		created, err := putInTx[domain.Workflow](w, workflowRules, wf.Key, wf, Conditions{})
-		if err != nil {
-			return err
-		}
-		if created {
-			res.Created["workflows"]++
-		} else {
-			res.Updated["workflows"]++
-		}
-	}
-	return nil
+		return err
+	},
 }
 
 // HTTP

@@ -110,21 +110,14 @@ func (s *Server) registerTokenRoutes() {
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}
-			out := &tokensOutput{Body: domain.Page[domain.Token]{Items: []domain.Token{}}}
+			out := &tokensOutput{}
 			err = s.store.View(ctx, func(tx store.Tx) error {
 				if _, err := s.access(tx, principalFrom(ctx), "", domain.ActAdminister); err != nil {
 					return err
 				}
 				toks, err := tx.Tokens(after, in.limit()+1)
-				if err != nil {
-					return err
-				}
-				if len(toks) > in.limit() {
-					toks = toks[:in.limit()]
-					out.Body.NextCursor = cursorAfter(toks[len(toks)-1].ID)
-				}
-				out.Body.Items = append(out.Body.Items, toks...)
-				return nil
+				out.Body = pageOf(toks, in.limit(), func(t domain.Token) string { return t.ID })
+				return err
 			})
 			if err != nil {
 				return nil, s.fail(ctx, err)
@@ -233,22 +226,15 @@ func (s *Server) registerAPIKeyRoutes() {
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}
-			out := &apiKeysOutput{Body: domain.Page[domain.APIKey]{Items: []domain.APIKey{}}}
+			out := &apiKeysOutput{}
 			err = s.store.View(ctx, func(tx store.Tx) error {
 				env, err := s.access(tx, principalFrom(ctx), in.Env, domain.ActAdminister)
 				if err != nil {
 					return err
 				}
 				keys, err := tx.APIKeys(env.Slug, after, in.limit()+1)
-				if err != nil {
-					return err
-				}
-				if len(keys) > in.limit() {
-					keys = keys[:in.limit()]
-					out.Body.NextCursor = cursorAfter(keys[len(keys)-1].ID)
-				}
-				out.Body.Items = append(out.Body.Items, keys...)
-				return nil
+				out.Body = pageOf(keys, in.limit(), func(k domain.APIKey) string { return k.ID })
+				return err
 			})
 			if err != nil {
 				return nil, s.fail(ctx, err)

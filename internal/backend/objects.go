@@ -439,6 +439,31 @@ func (p PageParams) after() (string, error) {
 
 func cursorAfter(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
 
+// before decodes a cursor of a listing ordered newest first by number
+// (audit entries, versions): 0 when there is none.
+func (p PageParams) before() (int64, error) {
+	after, err := p.after()
+	if err != nil || after == "" {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(after, 10, 64)
+	if err != nil {
+		return 0, (&domain.Problems{{Field: "cursor", Message: "is not a cursor returned by this API"}}).Err()
+	}
+	return n, nil
+}
+
+// pageOf makes a page of items read with limit+1: an item beyond limit only
+// says another page follows, after the cursor of the last item kept.
+func pageOf[T any](items []T, limit int, cursor func(T) string) domain.Page[T] {
+	page := domain.Page[T]{Items: append([]T{}, items...)}
+	if len(items) > limit {
+		page.Items = page.Items[:limit]
+		page.NextCursor = cursorAfter(cursor(items[limit-1]))
+	}
+	return page
+}
+
 func (p PageParams) limit() int {
 	if p.Limit <= 0 {
 		return 100

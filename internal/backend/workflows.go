@@ -2,7 +2,6 @@ package backend
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"net/http"
 	"slices"
@@ -112,8 +111,7 @@ type promotionOutput struct {
 
 type workflowVersionsInput struct {
 	ObjectParams
-	Cursor string `query:"cursor" doc:"Opaque cursor from the previous page's next_cursor."`
-	Limit  int    `query:"limit" minimum:"1" maximum:"1000" default:"100"`
+	PageParams
 }
 
 type workflowVersionsOutput struct {
@@ -157,43 +155,31 @@ func (s *Server) registerWorkflowRoutes() {
 	versions := op(http.MethodGet, "/v1/environments/{env}/workflows/{key}/versions", "list_workflow_versions", "List a workflow's versions", tag)
 	versions.Description = "Every write of the workflow in this environment, newest first; each version is immutable."
 	huma.Register(s.api, *versions, func(ctx context.Context, in *workflowVersionsInput) (*workflowVersionsOutput, error) {
-		var before int64
-		if in.Cursor != "" {
-			b, err := base64.RawURLEncoding.DecodeString(in.Cursor)
-			if err == nil {
-				before, err = strconv.ParseInt(string(b), 10, 64)
-			}
-			if err != nil {
-				return nil, s.fail(ctx, (&domain.Problems{{Field: "cursor", Message: "is not a cursor returned by this API"}}).Err())
-			}
+		before, err := in.before()
+		if err != nil {
+			return nil, s.fail(ctx, err)
 		}
-		limit := in.Limit
-		if limit <= 0 {
-			limit = 100
-		}
-		out := &workflowVersionsOutput{Body: domain.Page[domain.Workflow]{Items: []domain.Workflow{}}}
-		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+		out := &workflowVersionsOutput{}
+		err = s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
 			ref := store.Ref{Environment: env.Slug, Kind: domain.KindWorkflow.Name, Key: in.Key}
 			if _, err := tx.Object(ref.Environment, ref.Kind, ref.Key); errors.Is(err, store.ErrNotFound) {
 				return notFound(domain.KindWorkflow, env.Slug, in.Key)
 			} else if err != nil {
 				return err
 			}
-			history, err := tx.History(ref, before, limit+1)
+			history, err := tx.History(ref, before, in.limit()+1)
 			if err != nil {
 				return err
 			}
-			if len(history) > limit {
-				history = history[:limit]
-				out.Body.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(history[limit-1].Version, 10)))
-			}
+			versions := make([]domain.Workflow, 0, len(history))
 			for _, h := range history {
 				wf, err := decode[domain.Workflow](h)
 				if err != nil {
 					return err
 				}
-				out.Body.Items = append(out.Body.Items, *wf)
+				versions = append(versions, *wf)
 			}
+			out.Body = pageOf(versions, in.limit(), func(wf domain.Workflow) string { return strconv.FormatInt(wf.Version, 10) })
 			return nil
 		})
 		if err != nil {

@@ -68,29 +68,6 @@ type CreatedEnvironment struct {
 	Copy *ImportResult `json:"copy,omitempty" doc:"What copy_from copied, with the secrets of the OAuth clients and webhooks it created: shown only in this answer."`
 }
 
-// Below returns the environment directly below slug in the promotion order
-// (the one a change must reach first), and false for the first environment.
-func Below(order []Environment, slug string) (Environment, bool) {
-	for i, e := range order {
-		if e.Slug == slug && i > 0 {
-			return order[i-1], true
-		}
-	}
-	return Environment{}, false
-}
-
-// OrderString renders the promotion order for messages: "development → staging → production".
-func OrderString(order []Environment) string {
-	s := ""
-	for i, e := range order {
-		if i > 0 {
-			s += " → "
-		}
-		s += e.Slug
-	}
-	return s
-}
-
 // Settings are the account-wide settings.
 type Settings struct {
 	ProductionWriteAccess bool      `json:"production_write_access" doc:"Allow workflows to be created and edited directly in production; enables the production_member role."`

@@ -91,7 +91,7 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 				MarkdownDescription: "Default preferences of this tenant's recipients: a complete set, replaced as a whole.",
 				Optional:            true,
 				Attributes: map[string]schema.Attribute{
-					"channel_types": schema.MapAttribute{MarkdownDescription: "Channel type (`" + channelTypesDoc() + "`) → enabled.", Optional: true, ElementType: types.BoolType},
+					"channel_types": schema.MapAttribute{MarkdownDescription: "Channel type (`" + joinDoc(domain.ChannelTypes) + "`) → enabled.", Optional: true, ElementType: types.BoolType},
 					"categories":    schema.MapAttribute{MarkdownDescription: "Workflow category → enabled.", Optional: true, ElementType: types.BoolType},
 					"workflows":     schema.MapAttribute{MarkdownDescription: "Workflow key → enabled.", Optional: true, ElementType: types.BoolType},
 				},
@@ -100,17 +100,6 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 		expand:  expandTenant,
 		flatten: flattenTenant,
 	}
-}
-
-func channelTypesDoc() string {
-	s := ""
-	for i, t := range domain.ChannelTypes {
-		if i > 0 {
-			s += "`, `"
-		}
-		s += t
-	}
-	return s
 }
 
 func expandTenant(ctx context.Context, m *tenantModel) (*domain.Tenant, diag.Diagnostics) {

@@ -150,7 +150,7 @@ var stepAttributes = map[string]schema.Attribute{
 		MarkdownDescription: "Send a message.",
 		Optional:            true,
 		Attributes: map[string]schema.Attribute{
-			"type":       requiredString(fmt.Sprintf("Channel type: `%s`.", channelTypesDoc())),
+			"type":       requiredString(fmt.Sprintf("Channel type: `%s`.", joinDoc(domain.ChannelTypes))),
 			"key":        requiredString("Key of the configured channel to send through, such as `postmark`."),
 			"subject":    optionalString("Subject template: required for `email`; allowed for `push` and `in_app_feed`."),
 			"body":       requiredString("Body template."),
