@@ -332,7 +332,9 @@ func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section
 // workflowImport compares workflows by content, and keeps an existing
 // workflow's active flag, which is per environment; a new one starts active.
 var workflowImport = sectionHooks[domain.Workflow]{
-	same: func(stored, incoming *domain.Workflow) bool { return domain.WorkflowSHA(stored) == domain.WorkflowSHA(incoming) },
+	same: func(stored, incoming *domain.Workflow) bool {
+		return domain.WorkflowSHA(stored) == domain.WorkflowSHA(incoming)
+	},
 	existing: func(w *write, wf *domain.Workflow) error {
 		stored, err := load[domain.Workflow](w.tx, domain.KindWorkflow, w.env.Slug, wf.Key)
 		if err == nil {
