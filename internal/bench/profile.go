@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	runtimedebug "runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -70,6 +71,9 @@ func Profile(ctx context.Context, opts Options, dir string, n int) error {
 // profileSubject serves p in this process and profiles Terraform's apply
 // and refresh plan of n resources of s against it.
 func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n int, address string, p fwprovider.Provider) error {
+	if address != noopprovider.Address {
+		defer tunedAsArbor()()
+	}
 	reattach, stop, err := serveInProcess(ctx, address, p)
 	if err != nil {
 		return err
@@ -119,6 +123,34 @@ func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n i
 			s.name, c.name, n, took.wall.Seconds(), took.cpu.Seconds(), (selfCPU() - before).Seconds(), file)
 	}
 	return nil
+}
+
+// tunedAsArbor sets this process up as terraform-provider-arbor's main
+// does (provider.TuneProcess), so that Arbor's profiles show the binary
+// Terraform runs, and returns what puts the process back as it was.
+func tunedAsArbor() func() {
+	vars := []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER", "GOGC"}
+	saved := map[string]*string{}
+	for _, v := range vars {
+		if value, ok := os.LookupEnv(v); ok {
+			saved[v] = &value
+		} else {
+			saved[v] = nil
+		}
+	}
+	gc := runtimedebug.SetGCPercent(100)
+	runtimedebug.SetGCPercent(gc)
+	provider.TuneProcess(false)
+	return func() {
+		for v, value := range saved {
+			if value == nil {
+				os.Unsetenv(v)
+			} else {
+				os.Setenv(v, *value)
+			}
+		}
+		runtimedebug.SetGCPercent(gc)
+	}
 }
 
 // serveInProcess serves p in this process in go-plugin's debug mode and

@@ -171,6 +171,9 @@ type terraformResult struct {
 	subjects []string
 	apply    map[string]samples
 	plan     map[string]samples
+	// stateBytes is the size of each subject's state file after its apply,
+	// the same in every repetition.
+	stateBytes map[string]int64
 }
 
 // measureTerraform runs, for each size, every subject's apply from nothing
@@ -187,7 +190,7 @@ func (h *harness) measureTerraform(ctx context.Context) ([]terraformResult, erro
 	}
 	var results []terraformResult
 	for _, n := range h.opts.Sizes {
-		r := terraformResult{n: n, reps: h.opts.repsFor(n), apply: map[string]samples{}, plan: map[string]samples{}}
+		r := terraformResult{n: n, reps: h.opts.repsFor(n), apply: map[string]samples{}, plan: map[string]samples{}, stateBytes: map[string]int64{}}
 		for _, s := range subs {
 			r.subjects = append(r.subjects, s.name)
 		}
@@ -198,6 +201,11 @@ func (h *harness) measureTerraform(ctx context.Context) ([]terraformResult, erro
 				if err != nil {
 					return nil, err
 				}
+				st, err := os.Stat(filepath.Join(h.work, "terraform", slug(s.name), "terraform.tfstate"))
+				if err != nil {
+					return nil, err
+				}
+				r.stateBytes[s.name] = st.Size()
 				r.apply[s.name] = append(r.apply[s.name], apply)
 				r.plan[s.name] = append(r.plan[s.name], plan)
 				h.logf("terraform: N=%d rep %d/%d %-28s apply %6.2fs (cpu %6.2fs)  plan %6.2fs (cpu %6.2fs)",

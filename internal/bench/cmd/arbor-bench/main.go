@@ -22,7 +22,7 @@ func main() {
 	sizes := flag.String("sizes", "100,1000", "numbers of resources Terraform applies and plans, comma-separated")
 	// Five repetitions of N=1000 would take make bench well past 15
 	// minutes on a 2-core machine: three give a median all the same.
-	reps := flag.String("reps", "100=5,1000=3", "repetitions per size, as size=count pairs; other sizes use -default-reps")
+	reps := flag.String("reps", "100=5,1000=5", "repetitions per size, as size=count pairs; other sizes use -default-reps")
 	flag.IntVar(&opts.DefaultReps, "default-reps", 3, "repetitions of sizes -reps does not list")
 	flag.StringVar(&opts.Work, "work", ".bench", "scratch directory, emptied first")
 	flag.StringVar(&opts.Out, "out", "BENCHMARKS.md", "report to write")
