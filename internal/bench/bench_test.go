@@ -114,16 +114,22 @@ func TestReportStatesEveryGoal(t *testing.T) {
 	s := func(wall float64) sample {
 		return sample{wall: time.Duration(wall * float64(time.Second)), cpu: time.Second}
 	}
-	tr := terraformResult{n: goalTerraformN, reps: 1, apply: map[string]samples{}, plan: map[string]samples{}}
+	tr := terraformResult{n: goalTerraformN, reps: 1, apply: map[string]samples{}, plan: map[string]samples{}, stateBytes: map[string]int64{}}
+	small := terraformResult{n: 100, reps: 1, apply: map[string]samples{}, plan: map[string]samples{}, stateBytes: map[string]int64{}}
 	for i, sub := range subjects() {
 		tr.subjects = append(tr.subjects, sub.name)
 		tr.apply[sub.name] = samples{s(10 + float64(i))}
 		tr.plan[sub.name] = samples{s(2 + float64(i))}
+		tr.stateBytes[sub.name] = int64(229_000 + 1000*i)
+		small.subjects = append(small.subjects, sub.name)
+		small.apply[sub.name] = samples{s(0.5)}
+		small.plan[sub.name] = samples{s(0.3)}
+		small.stateBytes[sub.name] = int64(22_900 + 100*i)
 	}
 	run := loadRun{Result: load.Result{Requests: 100, PerSecond: 12000, P50: time.Millisecond, P99: 3 * time.Millisecond}}
 	r := report{
 		machine:    machine{CPU: "test CPU", Cores: 2, Start: time.Now()},
-		terraform:  []terraformResult{tr},
+		terraform:  []terraformResult{small, tr},
 		throughput: throughputResult{concurrency: 16, duration: time.Second, reads: []loadRun{run}, writes: []loadRun{run}},
 		documents:  documentResult{objects: 10000, bytes: 1 << 20, runs: []documentRun{{importWall: 500 * time.Millisecond, exportWall: 100 * time.Millisecond}}},
 		startup: startupResult{runs: 1, binaries: []string{noopProvider, "terraform-provider-arbor"}, samples: map[string][]startupSample{
@@ -140,6 +146,9 @@ func TestReportStatesEveryGoal(t *testing.T) {
 		"| provider start-up to schema served ≤ 100ms | 42.0 ms (0.42× the budget) | met |",
 		"| export + import of 10,000 objects ≤ 1s | 600.0 ms (0.60× the budget) | met |",
 		"| mix remote |",
+		// subjects() puts arbor_permission embedded fourth: 229,000 + 3,000 bytes.
+		" | 232 B (1.01×) |",
+		"in this run the no-op provider's apply of 1000 took 22 times its apply of 100",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the report lacks %q:\n%s", want, md)

@@ -129,7 +129,7 @@ func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n i
 // does (provider.TuneProcess), so that Arbor's profiles show the binary
 // Terraform runs, and returns what puts the process back as it was.
 func tunedAsArbor() func() {
-	vars := []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER", "GOGC"}
+	vars := []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"}
 	saved := map[string]*string{}
 	for _, v := range vars {
 		if value, ok := os.LookupEnv(v); ok {

@@ -176,7 +176,7 @@ func (r report) terraformSection(p func(string, ...any)) {
 		"with a CLI configuration of the harness's own (`dev_overrides` to the binaries it built), never the user's. The subjects:")
 	p("")
 	p("- `terraform_data`: Terraform's built-in resource; no plugin, no I/O.")
-	p("- no-op provider: `internal/bench/noopprovider`, terraform-plugin-framework, one resource (`key`, `name`) that does no I/O: the floor every plugin provider pays. It keeps the framework's defaults, logging included; Arbor switches off the log lines Terraform would discard (no `TF_LOG`, see `main.go`), a saving open to any provider.")
+	p("- no-op provider: `internal/bench/noopprovider`, terraform-plugin-framework, one resource (`key`, `name`) that does no I/O: the floor every plugin provider pays. It keeps the framework's defaults, logging included; Arbor switches off the log lines Terraform would discard (no `TF_LOG`; see `provider.TuneProcess`), a saving open to any provider.")
 	p("- no-op, arbor_permission schema: the same provider's second resource, with `arbor_permission`'s schema and plan-time behaviour (computed `id` and `environment`, defaulted `description`, the same validators) and no I/O. It tells how much of Arbor's extra cost is its schema's, paid in Terraform and the framework, and how much is Arbor's own code and backend.")
 	p("- `arbor_permission` embedded: no `endpoint`; the provider runs the backend in-process on a SQLite file in the working directory.")
 	p("- `arbor_permission` remote: a `terraform-provider-arbor serve` process on 127.0.0.1 (port chosen by the OS), reached with an environment API key.")
@@ -185,9 +185,16 @@ func (r report) terraformSection(p func(string, ...any)) {
 	p("Each configuration is one `for_each` over a map of N keys. CPU is user + system time of Terraform and the provider plugins it ran, plus, in remote mode, the server's. " +
 		"*State per resource* is the size of the state file after apply, divided by N (× the no-op provider's).")
 	p("")
+	growth := ""
+	small, okSmall := r.terraformAt(100)
+	large, okLarge := r.terraformAt(1000)
+	if okSmall && okLarge {
+		growth = fmt.Sprintf(" (in this run the no-op provider's apply of 1000 took %.0f times its apply of 100)",
+			float64(median(large.apply[noopProvider].wall()))/float64(median(small.apply[noopProvider].wall())))
+	}
 	p("Why apply grows faster than N, and why the bytes in state matter: with local state, Terraform rewrites the whole state file " +
 		"(and fsyncs it) each time it finishes a resource, so an apply of N resources encodes and writes N snapshots of up to N resources each. " +
-		"At N = 1000 that work outweighs everything a provider does, and it is proportional to what each resource keeps in state: " +
+		"That work grows as N²" + growth + ", and in proportion to what each resource keeps in state: " +
 		"its attributes' names and values as JSON, and private data (Arbor's object version, for `If-Match`). " +
 		"`arbor_permission` keeps `id` and `environment` (DESIGN's schema) on top of the no-op's `key` and `name`; " +
 		"that, more than the work of its provider, is what the *schema* ratio below measures.")
@@ -225,7 +232,7 @@ func (r report) terraformSection(p func(string, ...any)) {
 		}
 		p("")
 	}
-	p("Times are medians with the fastest and slowest repetition in parentheses. `make bench` runs fewer repetitions of the largest size, to stay within about 15 minutes on a 2-core machine.")
+	p("Times are medians with the fastest and slowest repetition in parentheses.")
 	p("")
 }
 
