@@ -79,7 +79,7 @@ func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n i
 		return err
 	}
 	defer stop()
-	tfDir := filepath.Join(h.work, "terraform", slug(s.name))
+	tfDir := h.subjectDir(s)
 	if err := os.RemoveAll(tfDir); err != nil {
 		return err
 	}

@@ -201,7 +201,7 @@ func (h *harness) measureTerraform(ctx context.Context) ([]terraformResult, erro
 				if err != nil {
 					return nil, err
 				}
-				st, err := os.Stat(filepath.Join(h.work, "terraform", slug(s.name), "terraform.tfstate"))
+				st, err := os.Stat(filepath.Join(h.subjectDir(s), "terraform.tfstate"))
 				if err != nil {
 					return nil, err
 				}
@@ -217,10 +217,15 @@ func (h *harness) measureTerraform(ctx context.Context) ([]terraformResult, erro
 	return results, nil
 }
 
+// subjectDir is the working directory of s's Terraform runs.
+func (h *harness) subjectDir(s subject) string {
+	return filepath.Join(h.work, "terraform", slug(s.name))
+}
+
 // runSubject applies n resources of s to a new working directory (and a new
 // database), then runs a refresh plan, which must find nothing to change.
 func (h *harness) runSubject(ctx context.Context, s subject, n int) (apply, plan sample, err error) {
-	dir := filepath.Join(h.work, "terraform", slug(s.name))
+	dir := h.subjectDir(s)
 	if err := os.RemoveAll(dir); err != nil {
 		return apply, plan, err
 	}
