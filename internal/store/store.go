@@ -1,7 +1,8 @@
 // Package store persists Arbor's state. Store is the interface the backend
-// uses; the sqlite package implements it, and storetest holds the test-suite
-// every implementation must pass. Nothing outside the implementations knows
-// which database is underneath.
+// uses; the sqlite and postgres packages implement it, database opens
+// either from one --database value, and storetest holds the test-suite
+// every implementation must pass. Nothing outside this tree knows which
+// database is underneath.
 package store
 
 import (
@@ -61,6 +62,13 @@ type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	// Close releases the store's resources.
 	Close() error
+}
+
+// Backuper is a store that can write a consistent copy of itself to a
+// file; a store whose database is backed up by other means explains them
+// in Backup's error.
+type Backuper interface {
+	Backup(ctx context.Context, path string) error
 }
 
 // Object is a keyed object as stored: its envelope and its JSON body.
@@ -178,4 +186,11 @@ type Tx interface {
 	PutIdempotencyRecord(r IdempotencyRecord) error
 	// ExpireIdempotencyRecords removes records created before t.
 	ExpireIdempotencyRecords(before time.Time) error
+
+	// EncryptionKeyCheck returns the value the backend sealed with its
+	// encryption key when the database was first used (ErrNotFound
+	// before), so that a process holding another key is refused before it
+	// seals anything.
+	EncryptionKeyCheck() ([]byte, error)
+	PutEncryptionKeyCheck(value []byte) error
 }

@@ -138,4 +138,11 @@ CREATE TABLE idempotency (
 ) WITHOUT ROWID;
 CREATE INDEX idempotency_created ON idempotency (created_at);
 `,
+	// 2: the encryption key's check value (store.Tx.EncryptionKeyCheck).
+	`
+CREATE TABLE encryption_key_check (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	value BLOB NOT NULL
+);
+`,
 }

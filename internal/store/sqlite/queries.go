@@ -60,6 +60,8 @@ const (
 	sqlIdempotencyRecord        = `SELECT fingerprint, status, body, created_at FROM idempotency WHERE principal = ? AND key = ?`
 	sqlPutIdempotencyRecord     = `INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlExpireIdempotencyRecords = `DELETE FROM idempotency WHERE created_at < ?`
+	sqlEncryptionKeyCheck       = `SELECT value FROM encryption_key_check WHERE id = 1`
+	sqlPutEncryptionKeyCheck    = `INSERT INTO encryption_key_check (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value`
 
 	// Each write but the first of a group-committed batch runs in this
 	// savepoint (see commit.go).
@@ -111,6 +113,8 @@ var statements = []string{
 	sqlIdempotencyRecord,
 	sqlPutIdempotencyRecord,
 	sqlExpireIdempotencyRecords,
+	sqlEncryptionKeyCheck,
+	sqlPutEncryptionKeyCheck,
 	sqlSavepoint,
 	sqlRollbackToSavepoint,
 	sqlReleaseSavepoint,

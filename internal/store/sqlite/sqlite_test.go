@@ -10,14 +10,18 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/store/storetest"
 )
 
-func open(t *testing.T) store.Store {
+func open(t *testing.T) (store.Store, func() store.Store) {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "arbor.db"))
-	if err != nil {
-		t.Fatal(err)
+	path := filepath.Join(t.TempDir(), "arbor.db")
+	reopen := func() store.Store {
+		s, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
 	}
-	t.Cleanup(func() { s.Close() })
-	return s
+	return reopen(), reopen
 }
 
 func TestStoreSuite(t *testing.T) {

@@ -501,3 +501,16 @@ func (t *tx) ExpireIdempotencyRecords(before time.Time) error {
 	_, err := t.exec(sqlExpireIdempotencyRecords, micros(before))
 	return err
 }
+
+// Encryption key check
+
+func (t *tx) EncryptionKeyCheck() ([]byte, error) {
+	var v []byte
+	err := t.queryRow(sqlEncryptionKeyCheck).Scan(&v)
+	return v, noRows(err)
+}
+
+func (t *tx) PutEncryptionKeyCheck(value []byte) error {
+	_, err := t.exec(sqlPutEncryptionKeyCheck, value)
+	return err
+}

@@ -1,6 +1,7 @@
 // Package storetest is the test-suite every store.Store implementation must
 // pass. An implementation's own test calls Run with a function that opens a
-// fresh, empty store.
+// fresh, empty store and can open more handles on the same database, as
+// further processes (backend replicas) would.
 package storetest
 
 import (
@@ -15,8 +16,10 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
 
-// Opener opens a fresh, empty store for one test.
-type Opener func(t *testing.T) store.Store
+// Opener opens a fresh, empty store for one test. Each call of reopen opens
+// another handle on the same database, as a second process would; handles
+// are closed when the test ends.
+type Opener func(t *testing.T) (s store.Store, reopen func() store.Store)
 
 // Run runs the whole suite against stores made by open.
 func Run(t *testing.T, open Opener) {
@@ -39,11 +42,27 @@ func Run(t *testing.T, open Opener) {
 		"ConcurrentUpdatesSerialise":   testConcurrentUpdates,
 		"ReadsSeeCommittedWritesOnly":  testReadIsolation,
 		"AccountObjectsAcrossEnvirons": testAccountObjects,
+		"EncryptionKeyCheck":           testEncryptionKeyCheck,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			fn(t, open(t))
+			s, _ := open(t)
+			fn(t, s)
+		})
+	}
+	// These race two handles on one database, as two replicas would.
+	acrossHandles := map[string]func(*testing.T, [2]store.Store){
+		"ConcurrentUpdatesAcrossHandles":    testConcurrentUpdatesAcrossHandles,
+		"ConcurrentCreatesOfOneKey":         testConcurrentCreates,
+		"ConcurrentHoldersOfOneUniqueValue": testConcurrentUniqueHolders,
+		"AuditIDsFollowCommitOrder":         testAuditCommitOrder,
+	}
+	for name, fn := range acrossHandles {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s, reopen := open(t)
+			fn(t, [2]store.Store{s, reopen()})
 		})
 	}
 }
@@ -569,6 +588,191 @@ func testAccountObjects(t *testing.T, s store.Store) {
 		equal(t, "assignments across environments", len(by), 2)
 		one, _ := tx.Referrers(store.Ref{Kind: "identity", Key: "ada"}, 1)
 		equal(t, "limit", len(one), 1)
+		return err
+	})
+}
+
+func testEncryptionKeyCheck(t *testing.T, s store.Store) {
+	view(t, s, func(tx store.Tx) error {
+		_, err := tx.EncryptionKeyCheck()
+		equal(t, "no check value on a new database", errors.Is(err, store.ErrNotFound), true)
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error { return tx.PutEncryptionKeyCheck([]byte("sealed-check")) })
+	view(t, s, func(tx store.Tx) error {
+		v, err := tx.EncryptionKeyCheck()
+		equal(t, "check value", string(v), "sealed-check")
+		return err
+	})
+}
+
+// race runs fn(i, handle) for i in [0, n) at once, alternating handles,
+// and returns each one's error.
+func race(handles [2]store.Store, n int, fn func(i int, s store.Store) error) []error {
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = fn(i, handles[i%2])
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
+func testConcurrentUpdatesAcrossHandles(t *testing.T, handles [2]store.Store) {
+	update(t, handles[0], func(tx store.Tx) error { return tx.PutObject(obj("development", "counter", "c", 0), nil, nil) })
+	const writers, rounds = 8, 10
+	errs := race(handles, writers, func(_ int, s store.Store) error {
+		for range rounds {
+			err := s.Update(context.Background(), func(tx store.Tx) error {
+				o, err := tx.Object("development", "counter", "c")
+				if err != nil {
+					return err
+				}
+				o.Version++
+				return tx.PutObject(o, nil, nil)
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	view(t, handles[1], func(tx store.Tx) error {
+		o, err := tx.Object("development", "counter", "c")
+		equal(t, "no lost update across handles", o.Version, int64(writers*rounds))
+		return err
+	})
+}
+
+// testConcurrentCreates races creates of one key that check first that it
+// does not exist, as If-None-Match: * does: exactly one may succeed.
+func testConcurrentCreates(t *testing.T, handles [2]store.Store) {
+	const rounds, writers = 10, 6
+	for round := range rounds {
+		key := fmt.Sprintf("p%d", round)
+		errs := race(handles, writers, func(i int, s store.Store) error {
+			return s.Update(context.Background(), func(tx store.Tx) error {
+				_, err := tx.Object("development", "permission", key)
+				if err == nil {
+					return store.ErrExists
+				}
+				if !errors.Is(err, store.ErrNotFound) {
+					return err
+				}
+				o := obj("development", "permission", key, 1)
+				o.Body = []byte(fmt.Sprintf(`{"writer":%d}`, i))
+				return tx.PutObject(o, nil, nil)
+			})
+		})
+		created := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				created++
+			case !errors.Is(err, store.ErrExists):
+				t.Fatalf("round %d: a racing create failed with %v, want ErrExists", round, err)
+			}
+		}
+		equal(t, fmt.Sprintf("round %d: creates that succeeded", round), created, 1)
+		view(t, handles[1], func(tx store.Tx) error {
+			o, err := tx.Object("development", "permission", key)
+			equal(t, "version", o.Version, int64(1))
+			return err
+		})
+	}
+}
+
+// testConcurrentUniqueHolders races objects of different keys claiming one
+// unique value: exactly one holds it, the others are told who does.
+func testConcurrentUniqueHolders(t *testing.T, handles [2]store.Store) {
+	const rounds, writers = 10, 6
+	for round := range rounds {
+		email := fmt.Sprintf("ada%d@example.com", round)
+		errs := race(handles, writers, func(i int, s store.Store) error {
+			return s.Update(context.Background(), func(tx store.Tx) error {
+				return tx.PutObject(obj("", "identity", fmt.Sprintf("r%d-w%d", round, i), 1), nil, []store.Unique{{Name: "email", Value: email}})
+			})
+		})
+		var holders []string
+		for i, err := range errs {
+			var ue *store.UniqueError
+			switch {
+			case err == nil:
+				holders = append(holders, fmt.Sprintf("r%d-w%d", round, i))
+			case !errors.As(err, &ue):
+				t.Fatalf("round %d: a racing holder failed with %v, want a UniqueError", round, err)
+			}
+		}
+		equal(t, fmt.Sprintf("round %d: holders", round), len(holders), 1)
+		for _, err := range errs {
+			var ue *store.UniqueError
+			if errors.As(err, &ue) {
+				equal(t, "holder named", ue.Holder, holders[0])
+			}
+		}
+	}
+}
+
+// testAuditCommitOrder appends audit entries from both handles while a
+// reader pages the log: every snapshot must hold exactly the ids 1..n. An
+// id handed out before commit (a sequence) could become visible after a
+// higher one, and a reader paging by id would skip it for good.
+func testAuditCommitOrder(t *testing.T, handles [2]store.Store) {
+	const writers, rounds = 6, 15
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(readErr)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			err := handles[1].View(context.Background(), func(tx store.Tx) error {
+				entries, err := tx.Audit(store.AuditQuery{})
+				if err != nil {
+					return err
+				}
+				for i, e := range entries {
+					if want := int64(len(entries) - i); e.ID != want {
+						return fmt.Errorf("a reader saw %d entries with id %d at position %d: an entry committed after it has a lower id", len(entries), e.ID, i)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				readErr <- err
+				return
+			}
+		}
+	}()
+	errs := race(handles, writers, func(i int, s store.Store) error {
+		for r := range rounds {
+			err := s.Update(context.Background(), func(tx store.Tx) error {
+				return tx.AppendAudit(domain.AuditEntry{At: now, Actor: fmt.Sprintf("writer:%d", i), Action: "create", Environment: "development", Kind: "permission", Key: fmt.Sprint(r), Version: 1})
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	close(stop)
+	if err := errors.Join(append(errs, <-readErr)...); err != nil {
+		t.Fatal(err)
+	}
+	view(t, handles[0], func(tx store.Tx) error {
+		entries, err := tx.Audit(store.AuditQuery{})
+		equal(t, "entries", len(entries), writers*rounds)
 		return err
 	})
 }

@@ -1,0 +1,159 @@
+package postgres
+
+// migrations are applied in order at open, all pending ones in one
+// transaction under an advisory lock, and recorded in schema_migrations.
+// Never edit a released migration: append.
+//
+// Text that is compared or ordered (keys, slugs, ids, cursors) is COLLATE
+// "C": byte order, as in SQLite, whatever locale the database was created
+// with, so pages and sort orders are the same on both stores.
+var migrations = []string{
+	// 1: the spine, the same tables as SQLite's first migration.
+	`
+CREATE TABLE environments (
+	slug TEXT COLLATE "C" PRIMARY KEY,
+	name TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	obfuscate_customer_data BOOLEAN NOT NULL DEFAULT false,
+	builtin BOOLEAN NOT NULL DEFAULT false,
+	-- rank orders environments; production holds the largest value and a new
+	-- environment takes the next rank below it, so the order never changes.
+	rank BIGINT NOT NULL UNIQUE,
+	version BIGINT NOT NULL,
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL
+);
+INSERT INTO environments (slug, name, builtin, rank, version, created_at, updated_at) VALUES
+	('development', 'Development', true, 0, 1, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT),
+	('production', 'Production', true, 9223372036854775807, 1, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT);
+
+CREATE TABLE settings (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	production_write_access BOOLEAN NOT NULL DEFAULT false,
+	version BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL
+);
+INSERT INTO settings (id, production_write_access, version, updated_at)
+	VALUES (1, false, 1, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT);
+
+CREATE TABLE tokens (
+	id TEXT COLLATE "C" PRIMARY KEY,
+	name TEXT NOT NULL,
+	role TEXT NOT NULL,
+	prefix TEXT NOT NULL,
+	hash BYTEA NOT NULL,
+	version BIGINT NOT NULL,
+	created_at BIGINT NOT NULL
+);
+
+CREATE TABLE api_keys (
+	id TEXT COLLATE "C" PRIMARY KEY,
+	environment TEXT COLLATE "C" NOT NULL REFERENCES environments (slug) ON DELETE CASCADE,
+	name TEXT NOT NULL,
+	scope TEXT NOT NULL,
+	prefix TEXT NOT NULL,
+	hash BYTEA NOT NULL,
+	version BIGINT NOT NULL,
+	created_at BIGINT NOT NULL
+);
+CREATE INDEX api_keys_environment ON api_keys (environment, id);
+
+-- Keyed objects of every kind; account-level objects have environment ''.
+CREATE TABLE objects (
+	environment TEXT COLLATE "C" NOT NULL,
+	kind TEXT COLLATE "C" NOT NULL,
+	key TEXT COLLATE "C" NOT NULL,
+	version BIGINT NOT NULL,
+	body BYTEA NOT NULL,
+	created_at BIGINT NOT NULL,
+	updated_at BIGINT NOT NULL,
+	PRIMARY KEY (environment, kind, key)
+);
+
+-- refs are the joins between objects; the foreign key on the target is the
+-- backstop behind the backend's own check, which names the referrers.
+CREATE TABLE refs (
+	environment TEXT COLLATE "C" NOT NULL,
+	kind TEXT COLLATE "C" NOT NULL,
+	key TEXT COLLATE "C" NOT NULL,
+	target_environment TEXT COLLATE "C" NOT NULL,
+	target_kind TEXT COLLATE "C" NOT NULL,
+	target_key TEXT COLLATE "C" NOT NULL,
+	PRIMARY KEY (environment, kind, key, target_environment, target_kind, target_key),
+	FOREIGN KEY (environment, kind, key) REFERENCES objects (environment, kind, key) ON DELETE CASCADE,
+	FOREIGN KEY (target_environment, target_kind, target_key) REFERENCES objects (environment, kind, key)
+);
+CREATE INDEX refs_target ON refs (target_environment, target_kind, target_key, environment, kind, key);
+
+CREATE TABLE uniques (
+	environment TEXT COLLATE "C" NOT NULL,
+	kind TEXT COLLATE "C" NOT NULL,
+	name TEXT COLLATE "C" NOT NULL,
+	value TEXT COLLATE "C" NOT NULL,
+	key TEXT COLLATE "C" NOT NULL,
+	PRIMARY KEY (environment, kind, name, value),
+	FOREIGN KEY (environment, kind, key) REFERENCES objects (environment, kind, key) ON DELETE CASCADE
+);
+CREATE INDEX uniques_owner ON uniques (environment, kind, key);
+
+CREATE TABLE secrets (
+	environment TEXT COLLATE "C" NOT NULL,
+	kind TEXT COLLATE "C" NOT NULL,
+	key TEXT COLLATE "C" NOT NULL,
+	name TEXT COLLATE "C" NOT NULL,
+	value BYTEA NOT NULL,
+	PRIMARY KEY (environment, kind, key, name),
+	FOREIGN KEY (environment, kind, key) REFERENCES objects (environment, kind, key) ON DELETE CASCADE
+);
+
+CREATE TABLE history (
+	environment TEXT COLLATE "C" NOT NULL,
+	kind TEXT COLLATE "C" NOT NULL,
+	key TEXT COLLATE "C" NOT NULL,
+	version BIGINT NOT NULL,
+	body BYTEA NOT NULL,
+	created_at BIGINT NOT NULL,
+	PRIMARY KEY (environment, kind, key, version),
+	FOREIGN KEY (environment, kind, key) REFERENCES objects (environment, kind, key) ON DELETE CASCADE
+);
+
+-- Audit ids come from audit_sequence, a counter row updated in the writing
+-- transaction, not from a sequence: a sequence hands out ids before commit,
+-- so an entry could become visible after one with a higher id and a reader
+-- paging by id would skip it. The row lock makes ids follow commit order.
+CREATE TABLE audit_sequence (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	last_id BIGINT NOT NULL
+);
+INSERT INTO audit_sequence (id, last_id) VALUES (1, 0);
+CREATE TABLE audit (
+	id BIGINT PRIMARY KEY,
+	at BIGINT NOT NULL,
+	actor TEXT NOT NULL,
+	action TEXT NOT NULL,
+	environment TEXT COLLATE "C" NOT NULL,
+	kind TEXT NOT NULL,
+	key TEXT NOT NULL,
+	version BIGINT NOT NULL,
+	detail BYTEA
+);
+CREATE INDEX audit_environment ON audit (environment, id);
+
+CREATE TABLE idempotency (
+	principal TEXT COLLATE "C" NOT NULL,
+	key TEXT COLLATE "C" NOT NULL,
+	fingerprint BYTEA NOT NULL,
+	status INTEGER NOT NULL,
+	body BYTEA NOT NULL,
+	created_at BIGINT NOT NULL,
+	PRIMARY KEY (principal, key)
+);
+CREATE INDEX idempotency_created ON idempotency (created_at);
+
+-- The encryption key's check value (see store.Tx.EncryptionKeyCheck).
+CREATE TABLE encryption_key_check (
+	id INTEGER PRIMARY KEY CHECK (id = 1),
+	value BYTEA NOT NULL
+);
+`,
+}

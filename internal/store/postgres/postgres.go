@@ -1,0 +1,168 @@
+// Package postgres implements store.Store on PostgreSQL through pgx, for a
+// backend run as several replicas on one database.
+//
+// Writes are serialised across every replica by one transaction-scoped
+// advisory lock, taken first in each write transaction (see Update for
+// why). Reads run in read-only REPEATABLE READ transactions: a snapshot,
+// as SQLite's readers see, that never waits for a writer.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// Advisory lock keys: one for the writes, one for migrations. They are
+// arbitrary constants ("arbor wr", "arbor mg" in ASCII) that no other
+// application of the database is expected to use.
+const (
+	writeLockKey     int64 = 0x6172626f72207772
+	migrationLockKey int64 = 0x6172626f72206d67
+)
+
+// Store is a PostgreSQL-backed store.Store.
+type Store struct {
+	pool     *pgxpool.Pool
+	location string
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open connects to the database at the URL (postgres:// or postgresql://,
+// with libpq's parameters) and applies any pending migrations.
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		// pgx's parse errors quote the URL, password included.
+		return nil, errors.New("the database URL is not a valid PostgreSQL connection URL (postgres://user:password@host:port/database?sslmode=…)")
+	}
+	s := &Store{location: redact(databaseURL)}
+	s.pool, err = pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s: %w", s.location, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.pool.Close()
+		return nil, fmt.Errorf("opening database %s: %w", s.location, err)
+	}
+	return s, nil
+}
+
+// redact is the URL with its password hidden, fit for logs.
+func redact(databaseURL string) string {
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return "(unparsable PostgreSQL URL)"
+	}
+	return u.Redacted()
+}
+
+// Location is the database's URL without its password.
+func (s *Store) Location() string { return s.location }
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	s.pool.Close()
+	return nil
+}
+
+// View runs fn in a read-only transaction on one snapshot.
+func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
+	pgTx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	// A read transaction has nothing to commit: ending it either way
+	// releases its snapshot.
+	defer pgTx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a read transaction has nothing to undo
+	return fn(&tx{ctx: ctx, tx: pgTx})
+}
+
+// Update runs fn as one write transaction, committed only if fn returns
+// nil.
+//
+// It first takes a transaction-scoped advisory lock that every write of
+// every replica takes, so writes run one at a time, each seeing all the
+// writes committed before it: exactly the serial order SQLite gives. The
+// backend's checks read beyond what they write (the environment below for
+// the promotion rule, account-level identities and settings, environment
+// ranks, unique values, the idempotency record), so a lock per environment
+// would have to know each write's read set, and SERIALIZABLE would abort
+// and re-run whole requests under contention, each callback having to be
+// safe to run twice. The lock costs concurrency only between writes, which
+// are short; reads never take it. fn therefore runs exactly once.
+func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	pgTx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	defer pgTx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit this only says the transaction is done
+	if _, err := pgTx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLockKey); err != nil {
+		return fmt.Errorf("waiting for the write lock: %w", err)
+	}
+	if err := fn(&tx{ctx: ctx, tx: pgTx, writable: true}); err != nil {
+		return err
+	}
+	if err := pgTx.Commit(ctx); err != nil {
+		return fmt.Errorf("committing transaction: %w", err)
+	}
+	return nil
+}
+
+// migrate applies the pending migrations in one transaction. The advisory
+// lock makes replicas that start at once wait for the first to finish, then
+// find nothing left to do.
+func (s *Store) migrate(ctx context.Context) error {
+	t, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer t.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // undoes an unfinished migration
+	if _, err := t.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockKey); err != nil {
+		return fmt.Errorf("waiting for the migration lock: %w", err)
+	}
+	if _, err := t.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("creating schema_migrations: %w", err)
+	}
+	var newest int
+	if err := t.QueryRow(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&newest); err != nil {
+		return err
+	}
+	if newest > len(migrations) {
+		return fmt.Errorf("the database has schema version %d, newer than this binary knows (%d); use a newer terraform-provider-arbor", newest, len(migrations))
+	}
+	for i := newest; i < len(migrations); i++ {
+		version := i + 1
+		if _, err := t.Exec(ctx, migrations[i]); err != nil {
+			return fmt.Errorf("applying migration %d: %w", version, err)
+		}
+		if _, err := t.Exec(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, version, time.Now().UnixMicro()); err != nil {
+			return err
+		}
+	}
+	return t.Commit(ctx)
+}
+
+// Backup refuses: a PostgreSQL database is backed up with the server's own
+// tools, which copy a consistent snapshot while the replicas keep writing.
+func (s *Store) Backup(context.Context, string) error {
+	return errors.New("a PostgreSQL database is backed up with pg_dump, not by Arbor: " +
+		"pg_dump --format=custom --file=arbor.dump '<database URL>' takes one consistent snapshot while every replica keeps serving, " +
+		"and pg_restore brings it back; the server's own backups (base backups, WAL archiving) also cover point-in-time recovery. " +
+		"Keep ARBOR_ENCRYPTION_KEY with the dump: without it the sealed secrets cannot be read")
+}
+
+// isUniqueViolation reports a unique or primary-key constraint violation.
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}

@@ -1,0 +1,79 @@
+package postgres_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/postgres"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+func openURL(t *testing.T, url string) *postgres.Store {
+	t.Helper()
+	s, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func open(t *testing.T) (store.Store, func() store.Store) {
+	t.Helper()
+	url := pgtest.NewDatabase(t)
+	return openURL(t, url), func() store.Store { return openURL(t, url) }
+}
+
+func TestStoreSuite(t *testing.T) {
+	storetest.Run(t, open)
+}
+
+// Replicas starting at once on a new database apply each migration once.
+func TestConcurrentOpenMigratesOnce(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	for i := range errs {
+		wg.Go(func() {
+			s, err := postgres.Open(context.Background(), url)
+			if err == nil {
+				s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := openURL(t, url)
+	err := s.View(context.Background(), func(tx store.Tx) error {
+		envs, err := tx.Environments()
+		if len(envs) != 2 {
+			t.Errorf("environments after concurrent opens: %v", envs)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenHidesThePassword(t *testing.T) {
+	_, err := postgres.Open(context.Background(), "postgres://arbor:s3cret@127.0.0.1:1/arbor?connect_timeout=1")
+	if err == nil {
+		t.Fatal("opening an unreachable database succeeded")
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("the error shows the password: %v", err)
+	}
+}

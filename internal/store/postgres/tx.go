@@ -1,0 +1,488 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// tx is one transaction. pgx caches each statement's preparation per
+// connection, so the SQL below is parsed and planned once per connection.
+type tx struct {
+	ctx      context.Context
+	tx       pgx.Tx
+	writable bool
+}
+
+var _ store.Tx = (*tx)(nil)
+
+var errReadOnly = errors.New("write attempted in a read-only transaction")
+
+func (t *tx) exec(query string, args ...any) (pgconn.CommandTag, error) {
+	if !t.writable {
+		return pgconn.CommandTag{}, errReadOnly
+	}
+	return t.tx.Exec(t.ctx, query, args...)
+}
+
+func (t *tx) query(query string, args ...any) (pgx.Rows, error) {
+	return t.tx.Query(t.ctx, query, args...)
+}
+
+func (t *tx) queryRow(query string, args ...any) pgx.Row {
+	return t.tx.QueryRow(t.ctx, query, args...)
+}
+
+// mustAffect turns "no row changed" into store.ErrNotFound.
+func mustAffect(tag pgconn.CommandTag, err error) error {
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+func noRows(err error) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	return err
+}
+
+// existsOnConflict maps a unique violation of an insert to store.ErrExists,
+// as SQLite's store answers for a row that is already there.
+func existsOnConflict(err error) error {
+	if isUniqueViolation(err) {
+		return fmt.Errorf("%w: %v", store.ErrExists, err)
+	}
+	return err
+}
+
+// limitOrAll is a LIMIT argument: NULL means no limit.
+func limitOrAll(limit int) any {
+	if limit <= 0 {
+		return nil
+	}
+	return limit
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// collect reads every row with scan.
+func collect[T any](rows pgx.Rows, err error, scan func(pgx.Rows) (T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Environments
+
+const environmentColumns = `slug, name, description, obfuscate_customer_data, builtin, version, created_at, updated_at`
+
+func scanEnvironment(sc pgx.Row, position *int) (domain.Environment, error) {
+	var e domain.Environment
+	var created, updated int64
+	dest := []any{&e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version, &created, &updated}
+	if position != nil {
+		dest = append(dest, position)
+	}
+	err := sc.Scan(dest...)
+	e.CreatedAt, e.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return e, err
+}
+
+func (t *tx) Environments() ([]domain.Environment, error) {
+	rows, err := t.query(`SELECT ` + environmentColumns + ` FROM environments ORDER BY rank`)
+	envs, err := collect(rows, err, func(r pgx.Rows) (domain.Environment, error) { return scanEnvironment(r, nil) })
+	for i := range envs {
+		envs[i].Position = i + 1
+	}
+	return envs, err
+}
+
+func (t *tx) Environment(slug string) (domain.Environment, error) {
+	var position int
+	e, err := scanEnvironment(t.queryRow(`SELECT `+environmentColumns+`, (SELECT count(*) FROM environments AS below WHERE below.rank <= e.rank)
+		FROM environments AS e WHERE slug = $1`, slug), &position)
+	e.Position = position
+	return e, noRows(err)
+}
+
+func (t *tx) InsertEnvironment(e domain.Environment) error {
+	var exists bool
+	if err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM environments WHERE slug = $1)`, e.Slug).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return store.ErrExists
+	}
+	_, err := t.exec(`INSERT INTO environments (`+environmentColumns+`, rank)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`,
+		e.Slug, e.Name, e.Description, e.ObfuscateCustomerData, e.Builtin, e.Version, micros(e.CreatedAt), micros(e.UpdatedAt))
+	return existsOnConflict(err)
+}
+
+func (t *tx) UpdateEnvironment(e domain.Environment) error {
+	return mustAffect(t.exec(`UPDATE environments SET name = $1, description = $2, obfuscate_customer_data = $3, version = $4, updated_at = $5 WHERE slug = $6`,
+		e.Name, e.Description, e.ObfuscateCustomerData, e.Version, micros(e.UpdatedAt), e.Slug))
+}
+
+func (t *tx) DeleteEnvironment(slug string) error {
+	// Objects go first: their refs, uniques, secrets and history cascade.
+	// Refs between objects of the environment are removed before the
+	// objects, since the foreign key on a ref's target does not cascade.
+	if _, err := t.exec(`DELETE FROM refs WHERE environment = $1`, slug); err != nil {
+		return err
+	}
+	if _, err := t.exec(`DELETE FROM objects WHERE environment = $1`, slug); err != nil {
+		return err
+	}
+	return mustAffect(t.exec(`DELETE FROM environments WHERE slug = $1`, slug))
+}
+
+// Settings
+
+func (t *tx) Settings() (domain.Settings, error) {
+	var s domain.Settings
+	var updated int64
+	err := t.queryRow(`SELECT production_write_access, version, updated_at FROM settings WHERE id = 1`).Scan(&s.ProductionWriteAccess, &s.Version, &updated)
+	s.UpdatedAt = fromMicros(updated)
+	return s, noRows(err)
+}
+
+func (t *tx) PutSettings(s domain.Settings) error {
+	return mustAffect(t.exec(`UPDATE settings SET production_write_access = $1, version = $2, updated_at = $3 WHERE id = 1`,
+		s.ProductionWriteAccess, s.Version, micros(s.UpdatedAt)))
+}
+
+// Account tokens
+
+func (t *tx) InsertToken(tok domain.Token, hash []byte) error {
+	_, err := t.exec(`INSERT INTO tokens (id, name, role, prefix, hash, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		tok.ID, tok.Name, tok.Role, tok.Prefix, hash, tok.Version, micros(tok.CreatedAt))
+	return existsOnConflict(err)
+}
+
+func scanToken(sc pgx.Row, hash *[]byte) (domain.Token, error) {
+	var tok domain.Token
+	var created int64
+	dest := []any{&tok.ID, &tok.Name, &tok.Role, &tok.Prefix, &tok.Version, &created}
+	if hash != nil {
+		dest = append(dest, hash)
+	}
+	err := sc.Scan(dest...)
+	tok.CreatedAt = fromMicros(created)
+	return tok, err
+}
+
+func (t *tx) Token(id string) (domain.Token, []byte, error) {
+	var hash []byte
+	tok, err := scanToken(t.queryRow(`SELECT id, name, role, prefix, version, created_at, hash FROM tokens WHERE id = $1`, id), &hash)
+	return tok, hash, noRows(err)
+}
+
+func (t *tx) Tokens(after string, limit int) ([]domain.Token, error) {
+	rows, err := t.query(`SELECT id, name, role, prefix, version, created_at FROM tokens WHERE id > $1 ORDER BY id LIMIT $2`, after, limitOrAll(limit))
+	return collect(rows, err, func(r pgx.Rows) (domain.Token, error) { return scanToken(r, nil) })
+}
+
+func (t *tx) DeleteToken(id string) error {
+	return mustAffect(t.exec(`DELETE FROM tokens WHERE id = $1`, id))
+}
+
+func (t *tx) CountTokens() (int, error) {
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM tokens`).Scan(&n)
+	return n, err
+}
+
+// API keys
+
+func (t *tx) InsertAPIKey(k domain.APIKey, hash []byte) error {
+	_, err := t.exec(`INSERT INTO api_keys (id, environment, name, scope, prefix, hash, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		k.ID, k.Environment, k.Name, k.Scope, k.Prefix, hash, k.Version, micros(k.CreatedAt))
+	return existsOnConflict(err)
+}
+
+func scanAPIKey(sc pgx.Row, hash *[]byte) (domain.APIKey, error) {
+	var k domain.APIKey
+	var created int64
+	dest := []any{&k.ID, &k.Environment, &k.Name, &k.Scope, &k.Prefix, &k.Version, &created}
+	if hash != nil {
+		dest = append(dest, hash)
+	}
+	err := sc.Scan(dest...)
+	k.CreatedAt = fromMicros(created)
+	return k, err
+}
+
+func (t *tx) APIKey(id string) (domain.APIKey, []byte, error) {
+	var hash []byte
+	k, err := scanAPIKey(t.queryRow(`SELECT id, environment, name, scope, prefix, version, created_at, hash FROM api_keys WHERE id = $1`, id), &hash)
+	return k, hash, noRows(err)
+}
+
+func (t *tx) APIKeys(env, after string, limit int) ([]domain.APIKey, error) {
+	rows, err := t.query(`SELECT id, environment, name, scope, prefix, version, created_at FROM api_keys WHERE environment = $1 AND id > $2 ORDER BY id LIMIT $3`,
+		env, after, limitOrAll(limit))
+	return collect(rows, err, func(r pgx.Rows) (domain.APIKey, error) { return scanAPIKey(r, nil) })
+}
+
+func (t *tx) UpdateAPIKey(k domain.APIKey) error {
+	return mustAffect(t.exec(`UPDATE api_keys SET name = $1, scope = $2, version = $3 WHERE id = $4`, k.Name, k.Scope, k.Version, k.ID))
+}
+
+func (t *tx) DeleteAPIKey(id string) error {
+	return mustAffect(t.exec(`DELETE FROM api_keys WHERE id = $1`, id))
+}
+
+// Objects
+
+func scanObject(sc pgx.Row) (store.Object, error) {
+	var o store.Object
+	var created, updated int64
+	err := sc.Scan(&o.Environment, &o.Kind, &o.Key, &o.Version, &o.Body, &created, &updated)
+	o.CreatedAt, o.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return o, err
+}
+
+func scanObjectRow(r pgx.Rows) (store.Object, error) { return scanObject(r) }
+
+func (t *tx) Object(env, kind, key string) (store.Object, error) {
+	o, err := scanObject(t.queryRow(`SELECT environment, kind, key, version, body, created_at, updated_at FROM objects
+		WHERE environment = $1 AND kind = $2 AND key = $3`, env, kind, key))
+	return o, noRows(err)
+}
+
+func (t *tx) Objects(q store.Query) ([]store.Object, error) {
+	if q.ReferencesTo == nil {
+		rows, err := t.query(`SELECT environment, kind, key, version, body, created_at, updated_at FROM objects
+			WHERE environment = $1 AND kind = $2 AND key > $3 ORDER BY key LIMIT $4`,
+			q.Environment, q.Kind, q.After, limitOrAll(q.Limit))
+		return collect(rows, err, scanObjectRow)
+	}
+	to := q.ReferencesTo
+	rows, err := t.query(`SELECT o.environment, o.kind, o.key, o.version, o.body, o.created_at, o.updated_at
+		FROM refs r JOIN objects o ON o.environment = r.environment AND o.kind = r.kind AND o.key = r.key
+		WHERE r.target_environment = $1 AND r.target_kind = $2 AND r.target_key = $3
+		  AND r.environment = $4 AND r.kind = $5 AND r.key > $6
+		ORDER BY r.key LIMIT $7`,
+		to.Environment, to.Kind, to.Key, q.Environment, q.Kind, q.After, limitOrAll(q.Limit))
+	return collect(rows, err, scanObjectRow)
+}
+
+func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique) error {
+	if !t.writable {
+		return errReadOnly
+	}
+	for _, r := range refs {
+		var exists bool
+		if err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM objects WHERE environment = $1 AND kind = $2 AND key = $3)`,
+			r.Environment, r.Kind, r.Key).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return &store.DanglingError{To: r}
+		}
+	}
+	for _, u := range uniques {
+		var holder string
+		err := t.queryRow(`SELECT key FROM uniques WHERE environment = $1 AND kind = $2 AND name = $3 AND value = $4`,
+			o.Environment, o.Kind, u.Name, u.Value).Scan(&holder)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+		case err != nil:
+			return err
+		case holder != o.Key:
+			return &store.UniqueError{Name: u.Name, Value: u.Value, Holder: holder}
+		}
+	}
+	if _, err := t.exec(`INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (environment, kind, key) DO UPDATE SET version = excluded.version, body = excluded.body, updated_at = excluded.updated_at`,
+		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt)); err != nil {
+		return err
+	}
+	if _, err := t.exec(`DELETE FROM refs WHERE environment = $1 AND kind = $2 AND key = $3`, o.Environment, o.Kind, o.Key); err != nil {
+		return err
+	}
+	for _, r := range refs {
+		if _, err := t.exec(`INSERT INTO refs (environment, kind, key, target_environment, target_kind, target_key) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT DO NOTHING`, o.Environment, o.Kind, o.Key, r.Environment, r.Kind, r.Key); err != nil {
+			return err
+		}
+	}
+	if _, err := t.exec(`DELETE FROM uniques WHERE environment = $1 AND kind = $2 AND key = $3`, o.Environment, o.Kind, o.Key); err != nil {
+		return err
+	}
+	for _, u := range uniques {
+		if _, err := t.exec(`INSERT INTO uniques (environment, kind, name, value, key) VALUES ($1, $2, $3, $4, $5)`,
+			o.Environment, o.Kind, u.Name, u.Value, o.Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) DeleteObject(env, kind, key string) error {
+	if !t.writable {
+		return errReadOnly
+	}
+	by, err := t.Referrers(store.Ref{Environment: env, Kind: kind, Key: key}, 0)
+	if err != nil {
+		return err
+	}
+	if len(by) > 0 {
+		return &store.ReferencedError{By: by}
+	}
+	return mustAffect(t.exec(`DELETE FROM objects WHERE environment = $1 AND kind = $2 AND key = $3`, env, kind, key))
+}
+
+func (t *tx) Referrers(to store.Ref, limit int) ([]store.Ref, error) {
+	rows, err := t.query(`SELECT environment, kind, key FROM refs WHERE target_environment = $1 AND target_kind = $2 AND target_key = $3
+		ORDER BY environment, kind, key LIMIT $4`, to.Environment, to.Kind, to.Key, limitOrAll(limit))
+	return collect(rows, err, func(r pgx.Rows) (store.Ref, error) {
+		var ref store.Ref
+		err := r.Scan(&ref.Environment, &ref.Kind, &ref.Key)
+		return ref, err
+	})
+}
+
+func (t *tx) CountObjects(env, kind string) (int, error) {
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM objects WHERE environment = $1 AND kind = $2`, env, kind).Scan(&n)
+	return n, err
+}
+
+// Secrets
+
+func (t *tx) PutSecret(o store.Ref, name string, value []byte) error {
+	_, err := t.exec(`INSERT INTO secrets (environment, kind, key, name, value) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (environment, kind, key, name) DO UPDATE SET value = excluded.value`, o.Environment, o.Kind, o.Key, name, value)
+	return err
+}
+
+func (t *tx) Secret(o store.Ref, name string) ([]byte, error) {
+	var v []byte
+	err := t.queryRow(`SELECT value FROM secrets WHERE environment = $1 AND kind = $2 AND key = $3 AND name = $4`,
+		o.Environment, o.Kind, o.Key, name).Scan(&v)
+	return v, noRows(err)
+}
+
+// History
+
+func (t *tx) AppendHistory(o store.Object) error {
+	_, err := t.exec(`INSERT INTO history (environment, kind, key, version, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.UpdatedAt))
+	return existsOnConflict(err)
+}
+
+func (t *tx) History(o store.Ref, before int64, limit int) ([]store.Object, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	rows, err := t.query(`SELECT environment, kind, key, version, body, created_at, created_at FROM history
+		WHERE environment = $1 AND kind = $2 AND key = $3 AND version < $4 ORDER BY version DESC LIMIT $5`,
+		o.Environment, o.Kind, o.Key, before, limitOrAll(limit))
+	return collect(rows, err, scanObjectRow)
+}
+
+// Audit
+
+func (t *tx) AppendAudit(e domain.AuditEntry) error {
+	var detail []byte
+	if len(e.Detail) > 0 {
+		detail = e.Detail
+	}
+	// The id is taken from the counter row in this transaction (see
+	// audit_sequence in the migrations): ids follow commit order.
+	_, err := t.exec(`WITH next AS (UPDATE audit_sequence SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id)
+		INSERT INTO audit (id, at, actor, action, environment, kind, key, version, detail)
+		SELECT last_id, $1, $2, $3, $4, $5, $6, $7, $8 FROM next`,
+		micros(e.At), e.Actor, e.Action, e.Environment, e.Kind, e.Key, e.Version, detail)
+	return err
+}
+
+func (t *tx) Audit(q store.AuditQuery) ([]domain.AuditEntry, error) {
+	before := q.Before
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	const columns = `SELECT id, at, actor, action, environment, kind, key, version, detail FROM audit`
+	var rows pgx.Rows
+	var err error
+	if q.Environment == "" {
+		rows, err = t.query(columns+` WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, limitOrAll(q.Limit))
+	} else {
+		rows, err = t.query(columns+` WHERE environment = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, q.Environment, before, limitOrAll(q.Limit))
+	}
+	return collect(rows, err, func(r pgx.Rows) (domain.AuditEntry, error) {
+		var e domain.AuditEntry
+		var at int64
+		var detail []byte
+		err := r.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Environment, &e.Kind, &e.Key, &e.Version, &detail)
+		e.At = fromMicros(at)
+		if len(detail) > 0 {
+			e.Detail = detail
+		}
+		return e, err
+	})
+}
+
+// Idempotency
+
+func (t *tx) IdempotencyRecord(principal, key string) (store.IdempotencyRecord, error) {
+	r := store.IdempotencyRecord{Principal: principal, Key: key}
+	var created int64
+	err := t.queryRow(`SELECT fingerprint, status, body, created_at FROM idempotency WHERE principal = $1 AND key = $2`, principal, key).
+		Scan(&r.Fingerprint, &r.Status, &r.Body, &created)
+	r.CreatedAt = fromMicros(created)
+	return r, noRows(err)
+}
+
+func (t *tx) PutIdempotencyRecord(r store.IdempotencyRecord) error {
+	_, err := t.exec(`INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		r.Principal, r.Key, r.Fingerprint, r.Status, r.Body, micros(r.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("recording idempotent response: %w", existsOnConflict(err))
+	}
+	return nil
+}
+
+func (t *tx) ExpireIdempotencyRecords(before time.Time) error {
+	_, err := t.exec(`DELETE FROM idempotency WHERE created_at < $1`, micros(before))
+	return err
+}
+
+// Encryption key check
+
+func (t *tx) EncryptionKeyCheck() ([]byte, error) {
+	var v []byte
+	err := t.queryRow(`SELECT value FROM encryption_key_check WHERE id = 1`).Scan(&v)
+	return v, noRows(err)
+}
+
+func (t *tx) PutEncryptionKeyCheck(value []byte) error {
+	_, err := t.exec(`INSERT INTO encryption_key_check (id, value) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET value = excluded.value`, value)
+	return err
+}
