@@ -24,7 +24,8 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/provider"
-	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 )
 
 // ProviderFactories serve the provider in the test process.
@@ -37,7 +38,7 @@ type Backend struct {
 	URL string
 	// Token is an owner token.
 	Token  string
-	Store  *sqlite.Store
+	Store  store.Store
 	Server *backend.Server
 	// Client acts with the owner token, to arrange and check state out of
 	// band.
@@ -50,11 +51,11 @@ func NewBackend(t testing.TB) *Backend {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "arbor.db"))
+	st, err := database.Open(ctx, filepath.Join(dir, "arbor.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, err := backend.LoadSealer(st.Path())
+	sealer, err := backend.OpenSealer(ctx, st, st.KeyFile)
 	if err != nil {
 		t.Fatal(err)
 	}

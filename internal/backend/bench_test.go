@@ -13,7 +13,7 @@ import (
 
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/cpubench"
-	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 )
 
 // benchPermissions is how many permissions the GET benchmarks choose from.
@@ -47,12 +47,12 @@ func (a benchAPI) serve(method, path, body string, headers ...string) *httptest.
 
 func newBenchAPI(b *testing.B) benchAPI {
 	b.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "arbor.db"))
+	st, err := database.Open(context.Background(), filepath.Join(b.TempDir(), "arbor.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	sealer, err := backend.LoadSealer(st.Path())
+	sealer, err := backend.OpenSealer(context.Background(), st, st.KeyFile)
 	if err != nil {
 		b.Fatal(err)
 	}

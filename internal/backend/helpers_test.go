@@ -1,29 +1,92 @@
 package backend_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
-	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
 )
+
+// storeEnv says which store this process runs the tests on. Unset, the
+// tests run on SQLite and then, in a child process of the same test binary
+// with storeEnv=postgres, on PostgreSQL: every API test proves its point on
+// both stores without a copy of it.
+const storeEnv = "ARBOR_TEST_BACKEND_STORE"
+
+func onPostgres() bool { return os.Getenv(storeEnv) == "postgres" }
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code == 0 && !onPostgres() {
+		code = runOnPostgres()
+	}
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+// runOnPostgres runs this test binary again, with the same flags, on
+// PostgreSQL, and returns its exit code.
+func runOnPostgres() int {
+	fmt.Println("=== the same backend tests on PostgreSQL")
+	cmd := exec.Command(os.Args[0], os.Args[1:]...)
+	// A database shared by replicas has no key file: its key comes from
+	// the environment.
+	cmd.Env = append(os.Environ(), storeEnv+"=postgres", backend.KeyEnv+"="+testEncryptionKey)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		if exit, ok := err.(*exec.ExitError); ok {
+			return exit.ExitCode()
+		}
+		fmt.Fprintf(os.Stderr, "running the backend tests on PostgreSQL: %v\n", err)
+		return 1
+	}
+	return 0
+}
 
 // api is a backend under test with its owner token.
 type api struct {
 	t     *testing.T
 	srv   *backend.Server
-	store *sqlite.Store
-	url   string
-	owner string
+	store *database.Database
+	// database names the database: a file path, or a PostgreSQL URL.
+	database string
+	url      string
+	owner    string
 }
+
+// openDatabase opens a fresh database on the store this process tests, and
+// returns it with its name (a file path or a URL).
+func openDatabase(t testing.TB) (*database.Database, string) {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "arbor.db")
+	if onPostgres() {
+		name = pgtest.NewDatabase(t)
+	}
+	st, err := database.Open(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, name
+}
+
+// testEncryptionKey is the key the tests on PostgreSQL run with.
+const testEncryptionKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
 func newAPI(t *testing.T, opts ...func(*backend.Config)) *api {
 	t.Helper()
@@ -34,12 +97,20 @@ func newAPI(t *testing.T, opts ...func(*backend.Config)) *api {
 // when empty).
 func startAPI(t *testing.T, bootstrap string, opts ...func(*backend.Config)) *api {
 	t.Helper()
-	dir := t.TempDir()
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "arbor.db"))
+	st, name := openDatabase(t)
+	a := serveAPI(t, st, name, opts...)
+	owner, _, err := a.srv.BootstrapOwnerToken(context.Background(), bootstrap)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, err := backend.LoadSealer(st.Path())
+	a.owner = owner
+	return a
+}
+
+// serveAPI serves a backend on the open database st named name.
+func serveAPI(t *testing.T, st *database.Database, name string, opts ...func(*backend.Config)) *api {
+	t.Helper()
+	sealer, err := backend.OpenSealer(context.Background(), st, st.KeyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,26 +122,78 @@ func startAPI(t *testing.T, bootstrap string, opts ...func(*backend.Config)) *ap
 	if err != nil {
 		t.Fatal(err)
 	}
-	owner, _, err := srv.BootstrapOwnerToken(context.Background(), bootstrap)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() { ts.Close(); st.Close() })
-	return &api{t: t, srv: srv, store: st, url: ts.URL, owner: owner}
+	t.Cleanup(ts.Close)
+	return &api{t: t, srv: srv, store: st, database: name, url: ts.URL}
 }
 
-// databaseBytes is the raw content of the database files, to prove what is
-// not stored in clear.
+// replica starts another backend on a's database, as a second replica (or
+// a second process on a SQLite file) would be; a's owner token works on it.
+func (a *api) replica() *api {
+	a.t.Helper()
+	st, err := database.Open(context.Background(), a.database)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.t.Cleanup(func() { st.Close() })
+	r := serveAPI(a.t, st, a.database)
+	r.owner = a.owner
+	return r
+}
+
+// databaseBytes is the raw content of the database, to prove what is not
+// stored in clear: the SQLite files, or every value of every PostgreSQL
+// table.
 func (a *api) databaseBytes() []byte {
 	a.t.Helper()
 	var all []byte
-	for _, suffix := range []string{"", "-wal"} {
-		b, err := os.ReadFile(a.store.Path() + suffix)
-		if err != nil && !os.IsNotExist(err) {
+	if onPostgres() {
+		all = a.postgresBytes()
+	} else {
+		for _, suffix := range []string{"", "-wal"} {
+			b, err := os.ReadFile(a.store.Location + suffix)
+			if err != nil && !os.IsNotExist(err) {
+				a.t.Fatal(err)
+			}
+			all = append(all, b...)
+		}
+	}
+	// A reading that finds nothing would prove nothing.
+	if !bytes.Contains(all, []byte(domain.Production)) {
+		a.t.Fatalf("the database's content read holds no environment: %d bytes", len(all))
+	}
+	return all
+}
+
+func (a *api) postgresBytes() []byte {
+	a.t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, a.database)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = current_schema()`)
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	var all []byte
+	for _, table := range tables {
+		rows, err := conn.Query(ctx, `SELECT * FROM `+table)
+		if err != nil {
 			a.t.Fatal(err)
 		}
-		all = append(all, b...)
+		for rows.Next() {
+			// Raw values: bytea as its bytes, not hex-escaped text.
+			for _, v := range rows.RawValues() {
+				all = append(all, v...)
+				all = append(all, '\n')
+			}
+		}
+		if err := rows.Err(); err != nil {
+			a.t.Fatal(err)
+		}
 	}
 	return all
 }
@@ -98,13 +221,22 @@ func (r response) code() string {
 // do sends a request with the given credential; headers come in pairs.
 func (a *api) do(token, method, path, body string, headers ...string) response {
 	a.t.Helper()
+	r, err := a.send(token, method, path, body, headers...)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return r
+}
+
+// send is do for goroutines other than the test's: it returns its error.
+func (a *api) send(token, method, path, body string, headers ...string) (response, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, a.url+path, rd)
 	if err != nil {
-		a.t.Fatal(err)
+		return response{}, err
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -117,11 +249,11 @@ func (a *api) do(token, method, path, body string, headers ...string) response {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		a.t.Fatal(err)
+		return response{}, err
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, header: resp.Header, body: b}
+	b, err := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, header: resp.Header, body: b}, err
 }
 
 // expect fails the test unless the response has the given status.

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
 
 // Sealer encrypts the secrets the backend must read back in clear (webhook
@@ -58,42 +61,116 @@ func (s *Sealer) Open(sealed []byte, context string) ([]byte, error) {
 // base64), for servers whose key is kept in a secret manager.
 const KeyEnv = "ARBOR_ENCRYPTION_KEY"
 
-// LoadSealer returns the Sealer for the database at dbPath: the key from
-// ARBOR_ENCRYPTION_KEY when set, else from the file <dbPath>.key, created
-// with mode 0600 on first use. Back the key file up with the database:
-// without it, webhook signing secrets cannot be read.
-func LoadSealer(dbPath string) (*Sealer, error) {
+// OpenSealer returns the Sealer for the database st: the key from
+// ARBOR_ENCRYPTION_KEY when set, else from keyFile, created with mode 0600
+// on first use. An empty keyFile means the key must come from the
+// environment: a database shared by replicas needs the one key they all
+// hold. Back the key file up with the database: without it, webhook signing
+// secrets cannot be read.
+//
+// The first key to use a database leaves a check value sealed with it in
+// the database; a key that cannot open that value is refused here, before
+// it seals anything that no other process could read.
+func OpenSealer(ctx context.Context, st store.Store, keyFile string) (*Sealer, error) {
+	key, source, err := loadKey(keyFile)
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewSealer(key)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", source, err)
+	}
+	if err := s.checkKey(ctx, st, source); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// keyCheckContext and keyCheckPlaintext make the check value; nothing else
+// is sealed in this context.
+const (
+	keyCheckContext   = "encryption-key-check"
+	keyCheckPlaintext = "arbor encryption key check"
+)
+
+// checkKey opens the database's check value with the key, or stores one
+// made with it when the database has none yet.
+func (s *Sealer) checkKey(ctx context.Context, st store.Store, source string) error {
+	opens := func(sealed []byte) error {
+		if plain, err := s.Open(sealed, keyCheckContext); err != nil || string(plain) != keyCheckPlaintext {
+			return fmt.Errorf("the encryption key from %s is not the key this database's secrets were sealed with, so this process refuses to start; "+
+				"give it the key the database was first used with (the one the other replicas or the earlier runs use), "+
+				"or the secrets already stored could not be read and new ones would be unreadable to them", source)
+		}
+		return nil
+	}
+	var sealed []byte
+	err := st.View(ctx, func(tx store.Tx) error {
+		var err error
+		sealed, err = tx.EncryptionKeyCheck()
+		return err
+	})
+	switch {
+	case err == nil:
+		return opens(sealed)
+	case !errors.Is(err, store.ErrNotFound):
+		return fmt.Errorf("reading the encryption key check value: %w", err)
+	}
+	// Another process may store its check value first: the one that is
+	// stored is the one checked.
+	err = st.Update(ctx, func(tx store.Tx) error {
+		existing, err := tx.EncryptionKeyCheck()
+		if err == nil {
+			return opens(existing)
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return tx.PutEncryptionKeyCheck(s.Seal([]byte(keyCheckPlaintext), keyCheckContext))
+	})
+	if err != nil {
+		return fmt.Errorf("checking the encryption key: %w", err)
+	}
+	return nil
+}
+
+// loadKey reads the key from ARBOR_ENCRYPTION_KEY or keyFile and says where
+// it came from.
+func loadKey(keyFile string) ([]byte, string, error) {
 	if v := strings.TrimSpace(os.Getenv(KeyEnv)); v != "" {
 		key, err := base64.StdEncoding.DecodeString(v)
 		if err != nil {
-			return nil, fmt.Errorf("%s is not base64: %w", KeyEnv, err)
+			return nil, "", fmt.Errorf("%s is not base64: %w", KeyEnv, err)
 		}
-		return NewSealer(key)
+		return key, KeyEnv, nil
 	}
-	path := dbPath + ".key"
-	encoded, err := os.ReadFile(path)
+	if keyFile == "" {
+		return nil, "", fmt.Errorf("%s is not set: this database is shared by replicas, which must all use the same encryption key; "+
+			"generate one once (openssl rand -base64 32), keep it in your secret manager and give it to every replica", KeyEnv)
+	}
+	encoded, err := os.ReadFile(keyFile)
 	if errors.Is(err, os.ErrNotExist) {
 		key := make([]byte, 32)
 		if _, err := rand.Read(key); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		encoded = []byte(base64.StdEncoding.EncodeToString(key) + "\n")
-		if err := createExclusive(path, encoded); errors.Is(err, os.ErrExist) {
+		if err := createExclusive(keyFile, encoded); errors.Is(err, os.ErrExist) {
 			// Another process created it first: use theirs.
-			if encoded, err = os.ReadFile(path); err != nil {
-				return nil, err
+			if encoded, err = os.ReadFile(keyFile); err != nil {
+				return nil, "", err
 			}
 		} else if err != nil {
-			return nil, fmt.Errorf("creating encryption key file: %w", err)
+			return nil, "", fmt.Errorf("creating encryption key file: %w", err)
 		}
 	} else if err != nil {
-		return nil, fmt.Errorf("reading encryption key file: %w", err)
+		return nil, "", fmt.Errorf("reading encryption key file: %w", err)
 	}
 	key, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(encoded)))
 	if err != nil {
-		return nil, fmt.Errorf("encryption key file %s is not base64: %w", path, err)
+		return nil, "", fmt.Errorf("encryption key file %s is not base64: %w", keyFile, err)
 	}
-	return NewSealer(key)
+	return key, "the key file " + keyFile, nil
 }
 
 // createExclusive writes a file that appears complete or not at all: the

@@ -23,7 +23,7 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/noopprovider"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/provider"
-	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 	"github.com/arborhq/terraform-provider-arbor/internal/version"
 )
 
@@ -194,12 +194,12 @@ func (h *harness) profileBackend(ctx context.Context, dir string) error {
 	if err := os.MkdirAll(dbDir, 0o755); err != nil {
 		return err
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(dbDir, "arbor.db"))
+	st, err := database.Open(ctx, filepath.Join(dbDir, "arbor.db"))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sealer, err := backend.LoadSealer(st.Path())
+	sealer, err := backend.OpenSealer(ctx, st, st.KeyFile)
 	if err != nil {
 		return err
 	}

@@ -11,13 +11,13 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
-	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 )
 
 func init() {
 	register("token", "create, list or revoke account tokens (token create|list|revoke)", tokenCommand)
 	register("key", "create, list or revoke environment API keys (key create|list|revoke)", keyCommand)
-	register("backup", "copy a database file consistently, even while a server uses it", backupCommand)
+	register("backup", "copy a SQLite database file consistently, even while a server uses it (PostgreSQL: pg_dump)", backupCommand)
 }
 
 // target is where an operator verb acts: a running server, or a database
@@ -30,7 +30,7 @@ func targetFlags(fs *flag.FlagSet) target {
 	return target{
 		endpoint: fs.String("endpoint", os.Getenv("ARBOR_ENDPOINT"), "URL of a running backend (ARBOR_ENDPOINT); unset: act on --database directly"),
 		token:    fs.String("token", os.Getenv("ARBOR_API_KEY"), "account token for --endpoint (ARBOR_API_KEY)"),
-		database: fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "database file, when no --endpoint (ARBOR_DATABASE)"),
+		database: fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "database file or postgres:// URL, when no --endpoint (ARBOR_DATABASE)"),
 	}
 }
 
@@ -40,14 +40,11 @@ func (t target) connect(ctx context.Context) (*client.Client, func(), error) {
 		c, err := client.New(client.Config{Endpoint: *t.endpoint, Token: *t.token, UserAgent: "terraform-provider-arbor-cli"})
 		return c, func() {}, err
 	}
-	if _, err := os.Stat(*t.database); err != nil {
-		return nil, nil, fmt.Errorf("database %s: %w (pass --database, or --endpoint for a server)", *t.database, err)
-	}
-	st, err := sqlite.Open(ctx, *t.database)
+	st, err := database.OpenExisting(ctx, *t.database)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%w (pass --database, or --endpoint for a server)", err)
 	}
-	sealer, err := backend.LoadSealer(st.Path())
+	sealer, err := backend.OpenSealer(ctx, st, st.KeyFile)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
@@ -155,7 +152,7 @@ func keyCommand(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func backupCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("backup", stderr)
-	database := fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "database file to copy (ARBOR_DATABASE)")
+	databaseFlag := fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "database file to copy (ARBOR_DATABASE); a PostgreSQL database is backed up with pg_dump")
 	out := fs.String("out", "", "file to write; must not exist")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -164,14 +161,14 @@ func backupCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, "backup needs --out")
 		return errUsage
 	}
-	st, err := sqlite.Open(ctx, *database)
+	st, err := database.OpenExisting(ctx, *databaseFlag)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if err := st.Backup(ctx, *out); err != nil {
-		return err
+		return fmt.Errorf("backing up %s: %w", st.Location, err)
 	}
-	fmt.Fprintf(stdout, "Wrote %s. Keep %s.key (the encryption key of webhook secrets) with it, unless ARBOR_ENCRYPTION_KEY supplies the key.\n", *out, st.Path())
+	fmt.Fprintf(stdout, "Wrote %s. Keep %s (the encryption key of webhook secrets) with it, unless ARBOR_ENCRYPTION_KEY supplies the key.\n", *out, st.KeyFile)
 	return nil
 }

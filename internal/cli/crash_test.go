@@ -140,7 +140,7 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 	if verdict, err := st.IntegrityCheck(ctx); err != nil || verdict != "ok" {
 		t.Fatalf("integrity_check: %q %v", verdict, err)
 	}
-	sealer, err := backend.LoadSealer(db)
+	sealer, err := backend.OpenSealer(ctx, st, st.Path()+".key")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,17 +14,17 @@ import (
 	"time"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
-	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 )
 
 func init() {
-	register("serve", "run the Arbor backend (HTTP JSON API on SQLite)", serve)
+	register("serve", "run the Arbor backend (HTTP JSON API on a SQLite file or PostgreSQL)", serve)
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	listen := fs.String("listen", envOr("ARBOR_LISTEN", "127.0.0.1:8710"), "address to listen on (ARBOR_LISTEN)")
-	database := fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "SQLite database file, created if missing (ARBOR_DATABASE)")
+	databaseFlag := fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "SQLite database file, created if missing, or postgres://user:password@host/db URL shared by replicas, which then need ARBOR_ENCRYPTION_KEY (ARBOR_DATABASE)")
 	rateLimit := fs.Float64("rate-limit", 0, "requests per second allowed per credential, answered 429 beyond; 0 disables")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parse(fs, args); err != nil {
@@ -39,12 +39,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	st, err := sqlite.Open(ctx, *database)
+	st, err := database.Open(ctx, *databaseFlag)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	sealer, err := backend.LoadSealer(st.Path())
+	sealer, err := backend.OpenSealer(ctx, st, st.KeyFile)
 	if err != nil {
 		return err
 	}
@@ -70,8 +70,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
 	}
-	log.Info("arbor backend listening", "address", ln.Addr().String(), "database", st.Path())
-	fmt.Fprintf(stdout, "Arbor backend listening on http://%s (database %s)\n", ln.Addr(), st.Path())
+	log.Info("arbor backend listening", "address", ln.Addr().String(), "database", st.Location)
+	fmt.Fprintf(stdout, "Arbor backend listening on http://%s (database %s)\n", ln.Addr(), st.Location)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()

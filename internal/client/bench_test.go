@@ -10,7 +10,7 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/cpubench"
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
-	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 )
 
 // embeddedPermissions is the permission collection of an embedded backend,
@@ -18,12 +18,12 @@ import (
 // over the backend's in-process transport.
 func embeddedPermissions(b *testing.B) client.Collection[domain.Permission] {
 	b.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "arbor.db"))
+	st, err := database.Open(context.Background(), filepath.Join(b.TempDir(), "arbor.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
-	sealer, err := backend.LoadSealer(st.Path())
+	sealer, err := backend.OpenSealer(context.Background(), st, st.KeyFile)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,39 +2,37 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
 	"sync"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
-	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 )
 
 // embeddedBackends holds the in-process backends of this process, one per
-// database file. Terraform may configure the provider several times in one
+// database. Terraform may configure the provider several times in one
 // process (and tests do so constantly); the database is opened once.
 var embeddedBackends = struct {
 	sync.Mutex
 	byPath map[string]*backend.Server
 }{byPath: map[string]*backend.Server{}}
 
-// openEmbedded returns the in-process backend on the SQLite file at path,
-// creating the database on first use.
-func openEmbedded(ctx context.Context, path string) (*backend.Server, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, fmt.Errorf("resolving database path %q: %w", path, err)
-	}
-	embeddedBackends.Lock()
-	defer embeddedBackends.Unlock()
-	if srv, ok := embeddedBackends.byPath[abs]; ok {
-		return srv, nil
-	}
-	st, err := sqlite.Open(ctx, abs)
+// openEmbedded returns the in-process backend on the database named by
+// value (a SQLite file by default), creating the database on first use.
+func openEmbedded(ctx context.Context, value string) (*backend.Server, error) {
+	name, err := database.Canonical(value)
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := backend.LoadSealer(abs)
+	embeddedBackends.Lock()
+	defer embeddedBackends.Unlock()
+	if srv, ok := embeddedBackends.byPath[name]; ok {
+		return srv, nil
+	}
+	st, err := database.Open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := backend.OpenSealer(ctx, st, st.KeyFile)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -44,6 +42,6 @@ func openEmbedded(ctx context.Context, path string) (*backend.Server, error) {
 		st.Close()
 		return nil, err
 	}
-	embeddedBackends.byPath[abs] = srv
+	embeddedBackends.byPath[name] = srv
 	return srv, nil
 }

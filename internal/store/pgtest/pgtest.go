@@ -81,8 +81,10 @@ func Stop() {
 	server = nil
 }
 
-// NewDatabase creates an empty database for this test and returns its URL;
-// it is dropped when the test ends.
+// NewDatabase creates an empty database for this test and returns its URL.
+// On a server given by ARBOR_TEST_POSTGRES_URL it is dropped when the test
+// ends; a throwaway cluster keeps it until the cluster goes, as dropping
+// costs a checkpoint.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
 	startOnce.Do(func() { server, unavailable = start() })
@@ -97,11 +99,18 @@ func NewDatabase(t testing.TB) string {
 	if err := server.exec(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("creating test database: %v", err)
 	}
+	if server.dir != "" {
+		return databaseURL(name)
+	}
 	t.Cleanup(func() {
 		if err := server.exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
 			t.Errorf("dropping test database %s: %v", name, err)
 		}
 	})
+	return databaseURL(name)
+}
+
+func databaseURL(name string) string {
 	u := *server.url
 	u.Path = "/" + name
 	return u.String()
