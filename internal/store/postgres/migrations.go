@@ -6,14 +6,18 @@ package postgres
 //
 // Text that is compared or ordered (keys, slugs, ids, cursors) is COLLATE
 // "C": byte order, as in SQLite, whatever locale the database was created
-// with, so pages and sort orders are the same on both stores.
+// with, so pages and sort orders are the same on both stores. Free text
+// that a writer chooses (names, descriptions, the audit's actor, which
+// holds a credential's name) is BYTEA: PostgreSQL's TEXT cannot hold a NUL
+// character, which is valid UTF-8 that SQLite stores and Arbor must not
+// refuse on one store only, nor rewrite.
 var migrations = []string{
 	// 1: the spine, the same tables as SQLite's first migration.
 	`
 CREATE TABLE environments (
 	slug TEXT COLLATE "C" PRIMARY KEY,
-	name TEXT NOT NULL,
-	description TEXT NOT NULL DEFAULT '',
+	name BYTEA NOT NULL,
+	description BYTEA NOT NULL DEFAULT '',
 	obfuscate_customer_data BOOLEAN NOT NULL DEFAULT false,
 	builtin BOOLEAN NOT NULL DEFAULT false,
 	-- rank orders environments; production holds the largest value and a new
@@ -24,8 +28,8 @@ CREATE TABLE environments (
 	updated_at BIGINT NOT NULL
 );
 INSERT INTO environments (slug, name, builtin, rank, version, created_at, updated_at) VALUES
-	('development', 'Development', true, 0, 1, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT),
-	('production', 'Production', true, 9223372036854775807, 1, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT);
+	('development', 'Development'::BYTEA, true, 0, 1, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT),
+	('production', 'Production'::BYTEA, true, 9223372036854775807, 1, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT, (extract(epoch FROM clock_timestamp()) * 1000000)::BIGINT);
 
 CREATE TABLE settings (
 	id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -38,7 +42,7 @@ INSERT INTO settings (id, production_write_access, version, updated_at)
 
 CREATE TABLE tokens (
 	id TEXT COLLATE "C" PRIMARY KEY,
-	name TEXT NOT NULL,
+	name BYTEA NOT NULL,
 	role TEXT NOT NULL,
 	prefix TEXT NOT NULL,
 	hash BYTEA NOT NULL,
@@ -49,7 +53,7 @@ CREATE TABLE tokens (
 CREATE TABLE api_keys (
 	id TEXT COLLATE "C" PRIMARY KEY,
 	environment TEXT COLLATE "C" NOT NULL REFERENCES environments (slug) ON DELETE CASCADE,
-	name TEXT NOT NULL,
+	name BYTEA NOT NULL,
 	scope TEXT NOT NULL,
 	prefix TEXT NOT NULL,
 	hash BYTEA NOT NULL,
@@ -129,7 +133,7 @@ INSERT INTO audit_sequence (id, last_id) VALUES (1, 0);
 CREATE TABLE audit (
 	id BIGINT PRIMARY KEY,
 	at BIGINT NOT NULL,
-	actor TEXT NOT NULL,
+	actor BYTEA NOT NULL,
 	action TEXT NOT NULL,
 	environment TEXT COLLATE "C" NOT NULL,
 	kind TEXT NOT NULL,

@@ -102,12 +102,14 @@ const environmentColumns = `slug, name, description, obfuscate_customer_data, bu
 
 func scanEnvironment(sc pgx.Row, position *int) (domain.Environment, error) {
 	var e domain.Environment
+	var name, description []byte
 	var created, updated int64
-	dest := []any{&e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version, &created, &updated}
+	dest := []any{&e.Slug, &name, &description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version, &created, &updated}
 	if position != nil {
 		dest = append(dest, position)
 	}
 	err := sc.Scan(dest...)
+	e.Name, e.Description = string(name), string(description)
 	e.CreatedAt, e.UpdatedAt = fromMicros(created), fromMicros(updated)
 	return e, err
 }
@@ -139,13 +141,13 @@ func (t *tx) InsertEnvironment(e domain.Environment) error {
 	}
 	_, err := t.exec(`INSERT INTO environments (`+environmentColumns+`, rank)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`,
-		e.Slug, e.Name, e.Description, e.ObfuscateCustomerData, e.Builtin, e.Version, micros(e.CreatedAt), micros(e.UpdatedAt))
+		e.Slug, []byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, e.Builtin, e.Version, micros(e.CreatedAt), micros(e.UpdatedAt))
 	return existsOnConflict(err)
 }
 
 func (t *tx) UpdateEnvironment(e domain.Environment) error {
 	return mustAffect(t.exec(`UPDATE environments SET name = $1, description = $2, obfuscate_customer_data = $3, version = $4, updated_at = $5 WHERE slug = $6`,
-		e.Name, e.Description, e.ObfuscateCustomerData, e.Version, micros(e.UpdatedAt), e.Slug))
+		[]byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, e.Version, micros(e.UpdatedAt), e.Slug))
 }
 
 func (t *tx) DeleteEnvironment(slug string) error {
@@ -180,18 +182,20 @@ func (t *tx) PutSettings(s domain.Settings) error {
 
 func (t *tx) InsertToken(tok domain.Token, hash []byte) error {
 	_, err := t.exec(`INSERT INTO tokens (id, name, role, prefix, hash, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		tok.ID, tok.Name, tok.Role, tok.Prefix, hash, tok.Version, micros(tok.CreatedAt))
+		tok.ID, []byte(tok.Name), tok.Role, tok.Prefix, hash, tok.Version, micros(tok.CreatedAt))
 	return existsOnConflict(err)
 }
 
 func scanToken(sc pgx.Row, hash *[]byte) (domain.Token, error) {
 	var tok domain.Token
+	var name []byte
 	var created int64
-	dest := []any{&tok.ID, &tok.Name, &tok.Role, &tok.Prefix, &tok.Version, &created}
+	dest := []any{&tok.ID, &name, &tok.Role, &tok.Prefix, &tok.Version, &created}
 	if hash != nil {
 		dest = append(dest, hash)
 	}
 	err := sc.Scan(dest...)
+	tok.Name = string(name)
 	tok.CreatedAt = fromMicros(created)
 	return tok, err
 }
@@ -221,18 +225,20 @@ func (t *tx) CountTokens() (int, error) {
 
 func (t *tx) InsertAPIKey(k domain.APIKey, hash []byte) error {
 	_, err := t.exec(`INSERT INTO api_keys (id, environment, name, scope, prefix, hash, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		k.ID, k.Environment, k.Name, k.Scope, k.Prefix, hash, k.Version, micros(k.CreatedAt))
+		k.ID, k.Environment, []byte(k.Name), k.Scope, k.Prefix, hash, k.Version, micros(k.CreatedAt))
 	return existsOnConflict(err)
 }
 
 func scanAPIKey(sc pgx.Row, hash *[]byte) (domain.APIKey, error) {
 	var k domain.APIKey
+	var name []byte
 	var created int64
-	dest := []any{&k.ID, &k.Environment, &k.Name, &k.Scope, &k.Prefix, &k.Version, &created}
+	dest := []any{&k.ID, &k.Environment, &name, &k.Scope, &k.Prefix, &k.Version, &created}
 	if hash != nil {
 		dest = append(dest, hash)
 	}
 	err := sc.Scan(dest...)
+	k.Name = string(name)
 	k.CreatedAt = fromMicros(created)
 	return k, err
 }
@@ -250,7 +256,7 @@ func (t *tx) APIKeys(env, after string, limit int) ([]domain.APIKey, error) {
 }
 
 func (t *tx) UpdateAPIKey(k domain.APIKey) error {
-	return mustAffect(t.exec(`UPDATE api_keys SET name = $1, scope = $2, version = $3 WHERE id = $4`, k.Name, k.Scope, k.Version, k.ID))
+	return mustAffect(t.exec(`UPDATE api_keys SET name = $1, scope = $2, version = $3 WHERE id = $4`, []byte(k.Name), k.Scope, k.Version, k.ID))
 }
 
 func (t *tx) DeleteAPIKey(id string) error {
@@ -419,7 +425,7 @@ func (t *tx) AppendAudit(e domain.AuditEntry) error {
 	_, err := t.exec(`WITH next AS (UPDATE audit_sequence SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id)
 		INSERT INTO audit (id, at, actor, action, environment, kind, key, version, detail)
 		SELECT last_id, $1, $2, $3, $4, $5, $6, $7, $8 FROM next`,
-		micros(e.At), e.Actor, e.Action, e.Environment, e.Kind, e.Key, e.Version, detail)
+		micros(e.At), []byte(e.Actor), e.Action, e.Environment, e.Kind, e.Key, e.Version, detail)
 	return err
 }
 
@@ -439,8 +445,9 @@ func (t *tx) Audit(q store.AuditQuery) ([]domain.AuditEntry, error) {
 	return collect(rows, err, func(r pgx.Rows) (domain.AuditEntry, error) {
 		var e domain.AuditEntry
 		var at int64
-		var detail []byte
-		err := r.Scan(&e.ID, &at, &e.Actor, &e.Action, &e.Environment, &e.Kind, &e.Key, &e.Version, &detail)
+		var actor, detail []byte
+		err := r.Scan(&e.ID, &at, &actor, &e.Action, &e.Environment, &e.Kind, &e.Key, &e.Version, &detail)
+		e.Actor = string(actor)
 		e.At = fromMicros(at)
 		if len(detail) > 0 {
 			e.Detail = detail

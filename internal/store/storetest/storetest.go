@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		"ReadsSeeCommittedWritesOnly":  testReadIsolation,
 		"AccountObjectsAcrossEnvirons": testAccountObjects,
 		"EncryptionKeyCheck":           testEncryptionKeyCheck,
+		"FreeTextStoredAsWritten":      testFreeText,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -774,5 +775,55 @@ func testAuditCommitOrder(t *testing.T, handles [2]store.Store) {
 		entries, err := tx.Audit(store.AuditQuery{})
 		equal(t, "entries", len(entries), writers*rounds)
 		return err
+	})
+}
+
+// awkward is valid UTF-8 that a database might refuse or rewrite: a NUL, a
+// quote, a backslash, a character outside the BMP, a combining accent.
+const awkward = "a\x00b'\\c😀e\u0301"
+
+// testFreeText writes awkward text into every field a writer chooses and
+// reads it back byte for byte.
+func testFreeText(t *testing.T, s store.Store) {
+	update(t, s, func(tx store.Tx) error {
+		e := env("qa")
+		e.Name, e.Description = awkward, awkward
+		if err := tx.InsertEnvironment(e); err != nil {
+			return err
+		}
+		if err := tx.InsertToken(domain.Token{ID: "t", Name: awkward, Role: domain.RoleViewer, Prefix: "arbt_t", Version: 1, CreatedAt: now}, []byte("h")); err != nil {
+			return err
+		}
+		if err := tx.InsertAPIKey(domain.APIKey{ID: "k", Environment: "qa", Name: awkward, Scope: domain.ScopeReadOnly, Prefix: "arbk_k", Version: 1, CreatedAt: now}, []byte("h")); err != nil {
+			return err
+		}
+		o := obj("qa", "permission", "p", 1)
+		o.Body = []byte(`{"name":"` + "a\\u0000b" + `"}`)
+		if err := tx.PutObject(o, nil, nil); err != nil {
+			return err
+		}
+		return tx.AppendAudit(domain.AuditEntry{At: now, Actor: awkward, Action: "create", Environment: "qa", Kind: "permission", Key: "p", Version: 1})
+	})
+	update(t, s, func(tx store.Tx) error {
+		e, err := tx.Environment("qa")
+		if err != nil {
+			return err
+		}
+		e.Description = awkward + awkward
+		return tx.UpdateEnvironment(e)
+	})
+	view(t, s, func(tx store.Tx) error {
+		e, err := tx.Environment("qa")
+		equal(t, "environment name", e.Name, awkward)
+		equal(t, "environment description", e.Description, awkward+awkward)
+		tok, _, err2 := tx.Token("t")
+		equal(t, "token name", tok.Name, awkward)
+		k, _, err3 := tx.APIKey("k")
+		equal(t, "API key name", k.Name, awkward)
+		o, err4 := tx.Object("qa", "permission", "p")
+		equal(t, "body", string(o.Body), `{"name":"`+"a\\u0000b"+`"}`)
+		audit, err5 := tx.Audit(store.AuditQuery{Environment: "qa"})
+		equal(t, "audit actor", len(audit) == 1 && audit[0].Actor == awkward, true)
+		return errors.Join(err, err2, err3, err4, err5)
 	})
 }
