@@ -35,7 +35,9 @@ type Database struct {
 // value and applies any pending migrations.
 func Open(ctx context.Context, value string) (*Database, error) {
 	if isURL(value) {
-		st, err := postgres.Open(ctx, value)
+		// pgx knows the schemes in lower case only.
+		scheme, rest, _ := strings.Cut(value, "://")
+		st, err := postgres.Open(ctx, strings.ToLower(scheme)+"://"+rest)
 		if err != nil {
 			return nil, err
 		}
@@ -43,6 +45,10 @@ func Open(ctx context.Context, value string) (*Database, error) {
 	}
 	if value == "" {
 		return nil, errors.New("no database given: pass a SQLite file path or a postgres:// URL (--database, ARBOR_DATABASE)")
+	}
+	// Another scheme is a mistake, not a file to create.
+	if scheme, _, found := strings.Cut(value, "://"); found && !strings.ContainsAny(scheme, `/\.`) {
+		return nil, fmt.Errorf("database URL scheme %q is not supported: use a postgres:// or postgresql:// URL, or a SQLite file path", scheme)
 	}
 	st, err := sqlite.Open(ctx, value)
 	if err != nil {

@@ -166,7 +166,12 @@ func startCluster() (*cluster, error) {
 			os.RemoveAll(dir)
 			return nil, err
 		}
-		c.runAs = []string{"runuser", "-u", "postgres", "--"}
+		runuser, err := findRunuser()
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		c.runAs = []string{runuser, "-u", "postgres", "--"}
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := c.run(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
@@ -234,15 +239,25 @@ func postgresUser() (int, int, error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("running as root, PostgreSQL must run as the postgres user, which does not exist: %w", err)
 	}
-	if _, err := exec.LookPath("runuser"); err != nil {
-		return 0, 0, errors.New("running as root, runuser is needed to start PostgreSQL as the postgres user")
-	}
 	uid, err := strconv.Atoi(u.Uid)
 	if err != nil {
 		return 0, 0, err
 	}
 	gid, err := strconv.Atoi(u.Gid)
 	return uid, gid, err
+}
+
+// findRunuser finds runuser, which lives in sbin, often not on a test's PATH.
+func findRunuser() (string, error) {
+	if p, err := exec.LookPath("runuser"); err == nil {
+		return p, nil
+	}
+	for _, p := range []string{"/usr/sbin/runuser", "/sbin/runuser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("running as root, runuser is needed to start PostgreSQL as the postgres user, and it is not on PATH or in /usr/sbin, /sbin")
 }
 
 func freePort() (int, error) {
