@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -169,6 +170,24 @@ func backupCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err := st.Backup(ctx, *out); err != nil {
 		return fmt.Errorf("backing up %s: %w", st.Location, err)
 	}
-	fmt.Fprintf(stdout, "Wrote %s. Keep %s (the encryption key of webhook secrets) with it, unless ARBOR_ENCRYPTION_KEY supplies the key.\n", *out, st.KeyFile)
+	if os.Getenv(backend.KeyEnv) != "" {
+		fmt.Fprintf(stdout, "Wrote %s. Its secrets are sealed with the key in %s: restore it with that key.\n", *out, backend.KeyEnv)
+		return nil
+	}
+	// The database holds a check value sealed with its key, and refuses
+	// any other: a copy is of use only with its key file.
+	key, err := os.ReadFile(st.KeyFile)
+	if err != nil {
+		return fmt.Errorf("reading the encryption key file to copy beside the backup: %w", err)
+	}
+	f, err := os.OpenFile(*out+".key", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("writing the backup's key file: %w", err)
+	}
+	_, werr := f.Write(key)
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
+		return fmt.Errorf("writing the backup's key file: %w", err)
+	}
+	fmt.Fprintf(stdout, "Wrote %s and its encryption key %s.key (it opens the webhook secrets: store it as carefully as the database).\n", *out, *out)
 	return nil
 }
