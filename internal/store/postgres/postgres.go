@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,10 +31,18 @@ const (
 	migrationLockKey int64 = 0x6172626f72206d67
 )
 
+// queuedWrites is how many of this process's writes may hold a connection
+// at once: one holding the write lock, one waiting at it to follow without
+// delay. The others wait in the process, not on a connection, so however
+// many writes queue the pool keeps connections for reads.
+const queuedWrites = 2
+
 // Store is a PostgreSQL-backed store.Store.
 type Store struct {
 	pool     *pgxpool.Pool
 	location string
+	// writeSlots holds a token per write holding a connection.
+	writeSlots chan struct{}
 }
 
 var _ store.Store = (*Store)(nil)
@@ -45,7 +55,15 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		// pgx's parse errors quote the URL, password included.
 		return nil, errors.New("the database URL is not a valid PostgreSQL connection URL (postgres://user:password@host:port/database?sslmode=…)")
 	}
-	s := &Store{location: redact(databaseURL)}
+	if !strings.Contains(databaseURL, "pool_max_conns") {
+		// Reads run in parallel; pgx's default (4 on this size of machine) would
+		// make them queue behind one another first.
+		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
+	}
+	if cfg.MaxConns <= queuedWrites {
+		return nil, fmt.Errorf("pool_max_conns must be more than %d: writes hold up to %d connections and reads need their own", queuedWrites, queuedWrites)
+	}
+	s := &Store{location: redact(databaseURL), writeSlots: make(chan struct{}, queuedWrites)}
 	s.pool, err = pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s: %w", s.location, err)
@@ -101,6 +119,12 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 // safe to run twice. The lock costs concurrency only between writes, which
 // are short; reads never take it. fn therefore runs exactly once.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	select {
+	case s.writeSlots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.writeSlots }()
 	pgTx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)

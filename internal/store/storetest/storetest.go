@@ -24,26 +24,27 @@ type Opener func(t *testing.T) (s store.Store, reopen func() store.Store)
 // Run runs the whole suite against stores made by open.
 func Run(t *testing.T, open Opener) {
 	tests := map[string]func(*testing.T, store.Store){
-		"BuiltinEnvironments":          testBuiltinEnvironments,
-		"EnvironmentOrder":             testEnvironmentOrder,
-		"EnvironmentDeleteCascades":    testEnvironmentDeleteCascades,
-		"Settings":                     testSettings,
-		"Tokens":                       testTokens,
-		"APIKeys":                      testAPIKeys,
-		"ObjectsPutGetList":            testObjectsPutGetList,
-		"ObjectsPagination":            testObjectsPagination,
-		"ObjectReferences":             testObjectReferences,
-		"ObjectUniques":                testObjectUniques,
-		"SecretsAndHistory":            testSecretsAndHistory,
-		"Audit":                        testAudit,
-		"Idempotency":                  testIdempotency,
-		"UpdateRollsBackOnError":       testUpdateRollsBack,
-		"ViewIsReadOnly":               testViewIsReadOnly,
-		"ConcurrentUpdatesSerialise":   testConcurrentUpdates,
-		"ReadsSeeCommittedWritesOnly":  testReadIsolation,
-		"AccountObjectsAcrossEnvirons": testAccountObjects,
-		"EncryptionKeyCheck":           testEncryptionKeyCheck,
-		"FreeTextStoredAsWritten":      testFreeText,
+		"BuiltinEnvironments":           testBuiltinEnvironments,
+		"EnvironmentOrder":              testEnvironmentOrder,
+		"EnvironmentDeleteCascades":     testEnvironmentDeleteCascades,
+		"Settings":                      testSettings,
+		"Tokens":                        testTokens,
+		"APIKeys":                       testAPIKeys,
+		"ObjectsPutGetList":             testObjectsPutGetList,
+		"ObjectsPagination":             testObjectsPagination,
+		"ObjectReferences":              testObjectReferences,
+		"ObjectUniques":                 testObjectUniques,
+		"SecretsAndHistory":             testSecretsAndHistory,
+		"Audit":                         testAudit,
+		"Idempotency":                   testIdempotency,
+		"UpdateRollsBackOnError":        testUpdateRollsBack,
+		"ViewIsReadOnly":                testViewIsReadOnly,
+		"ConcurrentUpdatesSerialise":    testConcurrentUpdates,
+		"ReadsSeeCommittedWritesOnly":   testReadIsolation,
+		"AccountObjectsAcrossEnvirons":  testAccountObjects,
+		"EncryptionKeyCheck":            testEncryptionKeyCheck,
+		"FreeTextStoredAsWritten":       testFreeText,
+		"ReadsDoNotWaitForQueuedWrites": testReadsBesideQueuedWrites,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -826,4 +827,50 @@ func testFreeText(t *testing.T, s store.Store) {
 		equal(t, "audit actor", len(audit) == 1 && audit[0].Actor == awkward, true)
 		return errors.Join(err, err2, err3, err4, err5)
 	})
+}
+
+// testReadsBesideQueuedWrites queues many writes behind one that holds the
+// store's writes up: a read must still answer at once, not wait for a
+// connection the queued writes hold.
+func testReadsBesideQueuedWrites(t *testing.T, s store.Store) {
+	holding, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	wg.Go(func() {
+		errs <- s.Update(context.Background(), func(tx store.Tx) error {
+			close(holding)
+			<-release
+			return tx.PutObject(obj("development", "permission", "first", 1), nil, nil)
+		})
+	})
+	<-holding
+	for i := range 48 {
+		wg.Go(func() {
+			errs <- s.Update(context.Background(), func(tx store.Tx) error {
+				return tx.PutObject(obj("development", "permission", fmt.Sprintf("queued-%d", i), 1), nil, nil)
+			})
+		})
+	}
+	// Let the queued writes take whatever they take before the reads.
+	time.Sleep(200 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for range 4 {
+		err := s.View(ctx, func(tx store.Tx) error {
+			_, err := tx.Environment("production")
+			return err
+		})
+		if err != nil {
+			close(release)
+			t.Fatalf("a read while writes queue: %v", err)
+		}
+	}
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
