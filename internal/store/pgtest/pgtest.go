@@ -151,11 +151,15 @@ func startCluster() (*cluster, error) {
 		return nil, err
 	}
 	c := &cluster{pgCtl: filepath.Join(bin, "pg_ctl"), runAs: []string{"env"}}
-	dir, err := os.MkdirTemp("", "arbor-pgtest-")
+	dir, err := os.MkdirTemp("", clusterDirPattern)
 	if err != nil {
 		return nil, err
 	}
 	c.dir = dir
+	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	if os.Geteuid() == 0 {
 		uid, gid, err := postgresUser()
 		if err != nil {
@@ -173,6 +177,7 @@ func startCluster() (*cluster, error) {
 		}
 		c.runAs = []string{runuser, "-u", "postgres", "--"}
 	}
+	c.stopAbandoned()
 	data := filepath.Join(dir, "data")
 	if out, err := c.run(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
 		os.RemoveAll(dir)
@@ -203,6 +208,35 @@ func startCluster() (*cluster, error) {
 			return nil, fmt.Errorf("pg_ctl start failed: %v\n%s\n%s", err, out, serverLog)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// clusterDirPattern names the directories of the clusters tests start;
+// ownerFile in each holds the pid of the test process that started it.
+const (
+	clusterDirPattern = "arbor-pgtest-"
+	ownerFile         = "owner.pid"
+)
+
+// stopAbandoned stops the clusters of test processes that ended without
+// stopping them (killed, or timed out), so that they do not pile up on a
+// machine that runs the tests again and again.
+func (c *cluster) stopAbandoned() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), clusterDirPattern+"*"))
+	for _, dir := range dirs {
+		if dir == c.dir {
+			continue
+		}
+		owner, err := os.ReadFile(filepath.Join(dir, ownerFile))
+		if err != nil {
+			continue
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(owner)))
+		if err != nil || syscall.Kill(pid, 0) != syscall.ESRCH {
+			continue
+		}
+		c.run(c.pgCtl, "stop", "-s", "-m", "immediate", "-D", filepath.Join(dir, "data")) //nolint:errcheck // a cluster that is not running needs no stopping
+		os.RemoveAll(dir)
 	}
 }
 
