@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -216,5 +217,39 @@ func TestOpenSealerRefusesAnotherKey(t *testing.T) {
 	_, err = backend.OpenSealer(ctx, st, "")
 	if err == nil || !strings.Contains(err.Error(), backend.KeyEnv+" is not set") {
 		t.Fatalf("no key for a shared database: %v, want a refusal naming %s", err, backend.KeyEnv)
+	}
+}
+
+// A database from before check values holds sealed secrets but no check
+// value: the first key to open it must open those secrets.
+func TestOpenSealerChecksSecretsSealedBeforeCheckValues(t *testing.T) {
+	st, name := openDatabase(t)
+	ctx := context.Background()
+	first, err := backend.NewSealer([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// NewSealer, unlike OpenSealer, leaves no check value.
+	srv, err := backend.New(backend.Config{Store: st, Sealer: first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, _, err := srv.BootstrapOwnerToken(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &api{t: t, srv: srv, store: st, database: name, owner: owner}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	old.url = ts.URL
+	old.expect(old.do(owner, "PUT", "/v1/environments/development/webhooks/deploys", `{"url":"https://hooks.example.com/a","events":["workflow.updated"],"enabled":true}`), 201)
+
+	t.Setenv(backend.KeyEnv, "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=")
+	if _, err := backend.OpenSealer(ctx, st, st.KeyFile); err == nil || !strings.Contains(err.Error(), "is not the key this database's secrets were sealed with") {
+		t.Fatalf("a key that does not open the stored webhook secret: %v, want a refusal", err)
+	}
+	t.Setenv(backend.KeyEnv, "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+	if _, err := backend.OpenSealer(ctx, st, st.KeyFile); err != nil {
+		t.Fatalf("the key the secrets were sealed with: %v", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
 
@@ -96,11 +97,12 @@ const (
 // checkKey opens the database's check value with the key, or stores one
 // made with it when the database has none yet.
 func (s *Sealer) checkKey(ctx context.Context, st store.Store, source string) error {
+	wrongKey := fmt.Errorf("the encryption key from %s is not the key this database's secrets were sealed with, so this process refuses to start; "+
+		"give it the key the database was first used with (the one the other replicas or the earlier runs use), "+
+		"or the secrets already stored could not be read and new ones would be unreadable to them", source)
 	opens := func(sealed []byte) error {
 		if plain, err := s.Open(sealed, keyCheckContext); err != nil || string(plain) != keyCheckPlaintext {
-			return fmt.Errorf("the encryption key from %s is not the key this database's secrets were sealed with, so this process refuses to start; "+
-				"give it the key the database was first used with (the one the other replicas or the earlier runs use), "+
-				"or the secrets already stored could not be read and new ones would be unreadable to them", source)
+			return wrongKey
 		}
 		return nil
 	}
@@ -126,12 +128,45 @@ func (s *Sealer) checkKey(ctx context.Context, st store.Store, source string) er
 		if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
+		// A database from before check values may hold secrets already:
+		// the key must open them.
+		if sealed, ref, found, err := anySealedSecret(tx); err != nil {
+			return err
+		} else if found {
+			if _, err := s.Open(sealed, sealContext(ref, secretSigningSecret)); err != nil {
+				return wrongKey
+			}
+		}
 		return tx.PutEncryptionKeyCheck(s.Seal([]byte(keyCheckPlaintext), keyCheckContext))
 	})
 	if err != nil {
 		return fmt.Errorf("checking the encryption key: %w", err)
 	}
 	return nil
+}
+
+// anySealedSecret finds one webhook signing secret, the secrets sealed with
+// the key that live as long as their objects.
+func anySealedSecret(tx store.Tx) ([]byte, store.Ref, bool, error) {
+	envs, err := tx.Environments()
+	if err != nil {
+		return nil, store.Ref{}, false, err
+	}
+	for _, env := range envs {
+		hooks, err := tx.Objects(store.Query{Environment: env.Slug, Kind: domain.KindWebhook.Name, Limit: 1})
+		if err != nil {
+			return nil, store.Ref{}, false, err
+		}
+		for _, hook := range hooks {
+			ref := objectRef(domain.KindWebhook, env.Slug, hook.Key)
+			sealed, err := tx.Secret(ref, secretSigningSecret)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			return sealed, ref, err == nil, err
+		}
+	}
+	return nil, store.Ref{}, false, nil
 }
 
 // loadKey reads the key from ARBOR_ENCRYPTION_KEY or keyFile and says where
