@@ -60,6 +60,13 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		// make them queue behind one another first.
 		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
+	if _, set := cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"]; !set {
+		// A replica that stops between two statements of a write (paused,
+		// cut off) would hold the write lock of every replica; the server
+		// ends such a transaction, releasing the lock, after this long.
+		// Arbor's transactions never wait on anything but the database.
+		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60s"
+	}
 	if cfg.MaxConns <= queuedWrites {
 		return nil, fmt.Errorf("pool_max_conns must be more than %d: writes hold up to %d connections and reads need their own", queuedWrites, queuedWrites)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
@@ -75,5 +76,37 @@ func TestOpenHidesThePassword(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "s3cret") {
 		t.Fatalf("the error shows the password: %v", err)
+	}
+}
+
+// A replica stalled inside a write does not hold every replica's writes
+// for ever: the server ends its idle transaction, releasing the write lock.
+func TestAStalledWriteReleasesTheWriteLock(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	stalled := openURL(t, url+"&idle_in_transaction_session_timeout=500ms")
+	other := openURL(t, url)
+	ctx := context.Background()
+	inWrite := make(chan struct{})
+	stalledErr := make(chan error, 1)
+	go func() {
+		stalledErr <- stalled.Update(ctx, func(tx store.Tx) error {
+			close(inWrite)
+			time.Sleep(2 * time.Second)
+			return tx.PutObject(store.Object{Environment: "development", Kind: "permission", Key: "stalled", Version: 1, Body: []byte(`{}`)}, nil, nil)
+		})
+	}()
+	<-inWrite
+	start := time.Now()
+	err := other.Update(ctx, func(tx store.Tx) error {
+		return tx.PutObject(store.Object{Environment: "development", Kind: "permission", Key: "other", Version: 1, Body: []byte(`{}`)}, nil, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited > 1800*time.Millisecond {
+		t.Errorf("the other write waited %v for the stalled one", waited)
+	}
+	if err := <-stalledErr; err == nil {
+		t.Error("the stalled write committed after the server ended its transaction")
 	}
 }
