@@ -174,6 +174,9 @@ func (a *api) postgresBytes() []byte {
 	}
 	defer conn.Close(ctx)
 	rows, err := conn.Query(ctx, `SELECT quote_ident(table_name) FROM information_schema.tables WHERE table_schema = current_schema()`)
+	if err != nil {
+		a.t.Fatal(err)
+	}
 	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		a.t.Fatal(err)

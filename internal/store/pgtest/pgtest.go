@@ -53,11 +53,10 @@ var (
 // cluster is the server the databases are created on; dir is set when this
 // process started it.
 type cluster struct {
-	url    *url.URL
-	dir    string
-	runAs  []string
-	pgCtl  string
-	logTxt string
+	url   *url.URL
+	dir   string
+	runAs []string
+	pgCtl string
 }
 
 // Main runs a package's tests and then stops the cluster they started, if
@@ -183,7 +182,7 @@ func startCluster() (*cluster, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb failed: %v\n%s", err, out)
 	}
-	c.logTxt = filepath.Join(dir, "server.log")
+	logFile := filepath.Join(dir, "server.log")
 	// A port the OS says is free may be taken by someone else before the
 	// server binds it: try a few.
 	for attempt := 0; ; attempt++ {
@@ -197,13 +196,13 @@ func startCluster() (*cluster, error) {
 			"-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
 			"-c max_connections=300", "-c shared_buffers=32MB",
 		}, " ")
-		out, err := c.run(c.pgCtl, "start", "-s", "-w", "-t", "60", "-D", data, "-l", c.logTxt, "-o", opts)
+		out, err := c.run(c.pgCtl, "start", "-s", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", opts)
 		if err == nil {
 			c.url = &url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Path: "/postgres", RawQuery: "sslmode=disable"}
 			return c, nil
 		}
 		if attempt == 2 {
-			serverLog, _ := os.ReadFile(c.logTxt)
+			serverLog, _ := os.ReadFile(logFile)
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("pg_ctl start failed: %v\n%s\n%s", err, out, serverLog)
 		}
@@ -300,5 +299,9 @@ func freePort() (int, error) {
 		return 0, err
 	}
 	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+	addr, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		return 0, fmt.Errorf("listening on 127.0.0.1 gave a %T address", ln.Addr())
+	}
+	return addr.Port, nil
 }
