@@ -23,7 +23,7 @@ func init() {
 // target is where an operator verb acts: a running server, or a database
 // file opened in-process with owner rights.
 type target struct {
-	endpoint, token, database *string
+	endpoint, token, database, caFile *string
 }
 
 func targetFlags(fs *flag.FlagSet) target {
@@ -31,13 +31,14 @@ func targetFlags(fs *flag.FlagSet) target {
 		endpoint: fs.String("endpoint", os.Getenv("ARBOR_ENDPOINT"), "URL of a running backend (ARBOR_ENDPOINT); unset: act on --database directly"),
 		token:    fs.String("token", os.Getenv("ARBOR_API_KEY"), "account token for --endpoint (ARBOR_API_KEY)"),
 		database: fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "database file, when no --endpoint (ARBOR_DATABASE)"),
+		caFile:   fs.String("ca-file", os.Getenv("ARBOR_CA_FILE"), "PEM bundle of the CA that signed --endpoint's HTTPS certificate, trusted instead of the system's (ARBOR_CA_FILE)"),
 	}
 }
 
 // connect returns a client for the target and a function releasing it.
 func (t target) connect(ctx context.Context) (*client.Client, func(), error) {
 	if *t.endpoint != "" {
-		c, err := client.New(client.Config{Endpoint: *t.endpoint, Token: *t.token, UserAgent: "terraform-provider-arbor-cli"})
+		c, err := t.remoteClient()
 		return c, func() {}, err
 	}
 	if _, err := os.Stat(*t.database); err != nil {
