@@ -25,7 +25,9 @@ const unmatchedRoute = "unmatched"
 // their own rather than the global default, so the many servers of one
 // process (tests, embedded backends) never collide.
 type metrics struct {
-	registry          *prometheus.Registry
+	registry *prometheus.Registry
+	// exposition serves the registry in the format the scraper asks for.
+	exposition        http.Handler
 	requests          *prometheus.CounterVec
 	requestDuration   *prometheus.HistogramVec
 	txDuration        *prometheus.HistogramVec
@@ -66,12 +68,8 @@ func newMetrics() *metrics {
 	}
 	m.registry.MustRegister(m.requests, m.requestDuration, m.txDuration, m.txRetries, m.promotionRefusals, m.idempotentReplays,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.exposition = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 	return m
-}
-
-// handler serves the metrics in the Prometheus exposition format.
-func (m *metrics) handler() http.Handler {
-	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 }
 
 // countPromotionRefusal counts err when it is the promotion rule's refusal.
@@ -178,7 +176,7 @@ func (s instrumentedStore) observe(mode string, run func(count func()) error) er
 
 // MetricsHandler serves the metrics without a credential, for a listener
 // of its own (serve --metrics-listen) that only the scraper reaches.
-func (s *Server) MetricsHandler() http.Handler { return s.metrics.handler() }
+func (s *Server) MetricsHandler() http.Handler { return s.metrics.exposition }
 
 // registerMetricsRoute serves the metrics on the API itself, to owner and
 // admin tokens: they describe the whole account's traffic.
@@ -186,6 +184,7 @@ func (s *Server) registerMetricsRoute() {
 	metricsOp := op(http.MethodGet, "/metrics", "metrics", "Prometheus metrics", "account")
 	metricsOp.Description = "Request counts and latency by route and status, store transaction times and retries, promotion refusals and idempotent replays, in the Prometheus text format. " +
 		"Owner or admin tokens only; `serve --metrics-listen` serves them without a credential on a separate address instead."
+	metricsOp.Errors = []int{http.StatusUnauthorized, http.StatusForbidden}
 	metricsOp.Responses = map[string]*huma.Response{
 		"200": {Description: "The metrics.", Content: map[string]*huma.MediaType{"text/plain": {Schema: &huma.Schema{Type: huma.TypeString}}}},
 	}
@@ -196,7 +195,7 @@ func (s *Server) registerMetricsRoute() {
 		}
 		return &huma.StreamResponse{Body: func(hctx huma.Context) {
 			r, w := humago.Unwrap(hctx)
-			s.metrics.handler().ServeHTTP(w, r)
+			s.metrics.exposition.ServeHTTP(w, r)
 		}}, nil
 	})
 }
