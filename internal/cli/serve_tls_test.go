@@ -132,3 +132,13 @@ func TestServeRefusesAHalfTLSConfiguration(t *testing.T) {
 		t.Errorf("serve opened the database before checking its TLS flags: %v", err)
 	}
 }
+
+func TestServeHelpSaysTheRateLimitIsPerReplica(t *testing.T) {
+	binary = acctest.ProviderBinary(t)
+	out, _ := exec.Command(binary, "serve", "--help").CombinedOutput()
+	for _, want := range []string{"by this replica", "each replica counts on its own", "-tls-cert", "-tls-key", "-metrics-listen"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("serve --help does not say %q:\n%s", want, out)
+		}
+	}
+}
