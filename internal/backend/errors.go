@@ -25,8 +25,8 @@ var statusOf = map[domain.Code]int{
 	domain.CodePreconditionFailed: http.StatusPreconditionFailed,
 	domain.CodeTooLarge:           http.StatusRequestEntityTooLarge,
 	domain.CodeRateLimited:        http.StatusTooManyRequests,
-	domain.CodeUnavailable:        http.StatusServiceUnavailable,
 	domain.CodeInternal:           http.StatusInternalServerError,
+	domain.CodeUnavailable:        http.StatusServiceUnavailable,
 }
 
 // domainError lets apiError embed domain.Error without a field named Error.

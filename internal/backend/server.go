@@ -60,6 +60,9 @@ type Server struct {
 	handler   http.Handler
 	limiter   *rateLimiter
 	metrics   *metrics
+
+	// metricsOnAPI is false when a listener of their own serves /metrics.
+	metricsOnAPI bool
 }
 
 // New builds a Server and its routes.
@@ -72,6 +75,8 @@ func New(cfg Config) (*Server, error) {
 		log:       cfg.Logger,
 		now:       cfg.Now,
 		bodyLimit: cfg.BodyLimit,
+
+		metricsOnAPI: !cfg.MetricsOnSeparateListener,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -92,9 +97,6 @@ func New(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
 	s.registerRoutes()
-	if !cfg.MetricsOnSeparateListener {
-		s.registerMetricsRoute()
-	}
 	s.handler = s.metrics.instrument(mux, s.recoverPanics(s.authenticate(mux)))
 	return s, nil
 }
@@ -174,6 +176,9 @@ func op(method, path, id, summary, tag string) *huma.Operation {
 // registerRoutes wires every route. Each group lives beside its handlers.
 func (s *Server) registerRoutes() {
 	s.registerHealthRoutes()
+	if s.metricsOnAPI {
+		s.registerMetricsRoute()
+	}
 	s.registerAccountRoutes()
 	s.registerEnvironmentRoutes()
 	s.registerCredentialRoutes()

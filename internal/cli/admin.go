@@ -29,9 +29,9 @@ type target struct {
 func targetFlags(fs *flag.FlagSet) target {
 	return target{
 		endpoint: fs.String("endpoint", os.Getenv("ARBOR_ENDPOINT"), "URL of a running backend (ARBOR_ENDPOINT); unset: act on --database directly"),
+		caFile:   fs.String("ca-file", os.Getenv("ARBOR_CA_FILE"), "PEM bundle of the CA that signed --endpoint's HTTPS certificate, trusted instead of the system's (ARBOR_CA_FILE)"),
 		token:    fs.String("token", os.Getenv("ARBOR_API_KEY"), "account token for --endpoint (ARBOR_API_KEY)"),
 		database: fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "database file, when no --endpoint (ARBOR_DATABASE)"),
-		caFile:   fs.String("ca-file", os.Getenv("ARBOR_CA_FILE"), "PEM bundle of the CA that signed --endpoint's HTTPS certificate, trusted instead of the system's (ARBOR_CA_FILE)"),
 	}
 }
 

@@ -22,8 +22,8 @@ const (
 	CodePreconditionFailed Code = "precondition_failed"
 	CodeTooLarge           Code = "request_too_large"
 	CodeRateLimited        Code = "rate_limited"
-	CodeUnavailable        Code = "unavailable"
 	CodeInternal           Code = "internal"
+	CodeUnavailable        Code = "unavailable"
 )
 
 // FieldError names one problem with one field of a request. Field is the
