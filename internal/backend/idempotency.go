@@ -47,7 +47,7 @@ func idempotent[O any](w *write, key string, fp []byte, create func() (*O, error
 		if err != nil {
 			return nil, err
 		}
-		w.s.metrics.idempotentReplays.Inc()
+		countReplay(w.tx)
 		out := new(O)
 		return out, json.Unmarshal(body, out)
 	case err != nil && !errors.Is(err, store.ErrNotFound):

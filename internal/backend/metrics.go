@@ -148,30 +148,53 @@ type instrumentedStore struct {
 }
 
 func (s instrumentedStore) View(ctx context.Context, fn func(store.Tx) error) error {
-	return s.observe("read", func(count func()) error {
-		return s.Store.View(ctx, func(tx store.Tx) error { count(); return fn(tx) })
-	})
+	runs := 0
+	start := time.Now()
+	err := s.Store.View(ctx, func(tx store.Tx) error { runs++; return fn(tx) })
+	s.m.observeTransaction("read", start, runs, err)
+	return err
 }
 
 func (s instrumentedStore) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return s.observe("write", func(count func()) error {
-		return s.Store.Update(ctx, func(tx store.Tx) error { count(); return fn(tx) })
+	runs := 0
+	var last *observedTx
+	start := time.Now()
+	err := s.Store.Update(ctx, func(tx store.Tx) error {
+		runs++
+		last = &observedTx{Tx: tx}
+		return fn(last)
 	})
+	s.m.observeTransaction("write", start, runs, err)
+	if err == nil && last != nil {
+		s.m.idempotentReplays.Add(float64(last.replays))
+	}
+	return err
 }
 
-func (s instrumentedStore) observe(mode string, run func(count func()) error) error {
-	runs := 0
-	start := time.Now()
-	err := run(func() { runs++ })
+func (m *metrics) observeTransaction(mode string, start time.Time, runs int, err error) {
 	result := "ok"
 	if err != nil {
 		result = "error"
 	}
-	s.m.txDuration.WithLabelValues(mode, result).Observe(time.Since(start).Seconds())
+	m.txDuration.WithLabelValues(mode, result).Observe(time.Since(start).Seconds())
 	if runs > 1 {
-		s.m.txRetries.WithLabelValues(mode).Add(float64(runs - 1))
+		m.txRetries.WithLabelValues(mode).Add(float64(runs - 1))
 	}
-	return err
+}
+
+// observedTx is one run of a write transaction's function, with what it
+// saw. Its counts are added once the store commits its last run: a run the
+// store discards and repeats must not count twice.
+type observedTx struct {
+	store.Tx
+	replays int
+}
+
+// countReplay counts an idempotent replay made in tx.
+func countReplay(tx store.Tx) {
+	if o, ok := tx.(*observedTx); ok {
+		o.replays++
+	}
 }
 
 // MetricsHandler serves the metrics without a credential, for a listener

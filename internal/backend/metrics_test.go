@@ -204,12 +204,18 @@ func (s conflictingStore) Update(ctx context.Context, fn func(store.Tx) error) e
 func TestMetricsCountStoreRetries(t *testing.T) {
 	t.Parallel()
 	a := newAPI(t, func(c *backend.Config) { c.Store = conflictingStore{Store: c.Store} })
-	// The bootstrap token was one write; these are two more.
+	// The bootstrap token was one write; these are four more.
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/p1", `{"name":"P1"}`), 201)
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/p2", `{"name":"P2"}`), 201)
+	a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA"}`, "Idempotency-Key", "k1"), 201)
+	a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA"}`, "Idempotency-Key", "k1"), 201)
 	_, families := scrape(t, a.url+"/metrics", a.owner)
-	if got := sample(families, "arbor_store_transaction_retries_total", map[string]string{"mode": "write"}); got != 3 {
-		t.Errorf("%v write retries counted, want 3", got)
+	if got := sample(families, "arbor_store_transaction_retries_total", map[string]string{"mode": "write"}); got != 5 {
+		t.Errorf("%v write retries counted, want 5", got)
+	}
+	// The replay ran twice, once in the transaction the store discarded.
+	if got := sample(families, "arbor_idempotent_replays_total", nil); got != 1 {
+		t.Errorf("%v idempotent replays counted, want 1", got)
 	}
 }
 
