@@ -55,7 +55,7 @@ func newMetrics() *metrics {
 		}, []string{"mode", "result"}),
 		txRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "arbor_store_transaction_retries_total",
-			Help: "Times the store ran a transaction's function again (after a serialization conflict), by mode.",
+			Help: "Times the store ran a transaction's function again (after a transient conflict), by mode.",
 		}, []string{"mode"}),
 		promotionRefusals: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "arbor_promotion_refusals_total",
@@ -72,7 +72,7 @@ func newMetrics() *metrics {
 	return m
 }
 
-// countPromotionRefusal counts err when it is the promotion rule's refusal.
+// countPromotionRefusal counts de when it is the promotion rule's refusal.
 func (m *metrics) countPromotionRefusal(de *domain.Error) {
 	if de.Code == domain.CodePromotionRefused {
 		m.promotionRefusals.Inc()
@@ -84,13 +84,13 @@ func (m *metrics) countPromotionRefusal(de *domain.Error) {
 // because the handlers in between pass copies of the request along.
 func (m *metrics) instrument(mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		route := routeOf(mux, r)
+		route, method := routeOf(mux, r), methodLabel(r.Method)
 		rec := &statusRecorder{ResponseWriter: w}
 		start := time.Now()
 		defer func() {
 			// A panic re-raised to abort the response still counts.
-			m.requestDuration.WithLabelValues(r.Method, route).Observe(time.Since(start).Seconds())
-			m.requests.WithLabelValues(r.Method, route, strconv.Itoa(rec.statusOr200())).Inc()
+			m.requestDuration.WithLabelValues(method, route).Observe(time.Since(start).Seconds())
+			m.requests.WithLabelValues(method, route, strconv.Itoa(rec.statusOr200())).Inc()
 		}()
 		next.ServeHTTP(rec, r)
 	})
@@ -106,6 +106,16 @@ func routeOf(mux *http.ServeMux, r *http.Request) string {
 		return path
 	}
 	return pattern
+}
+
+// methodLabel is the request's method when it is a standard one: a client
+// sending made-up methods must not add label values either.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return method
+	}
+	return "other"
 }
 
 // statusRecorder remembers the status a handler answers.

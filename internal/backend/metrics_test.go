@@ -128,6 +128,7 @@ func TestMetricsCountRequestsRefusalsReplaysAndTransactions(t *testing.T) {
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/invoice-7f3a", permission), 201)
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/invoice-7f3a", permission), 200)
 	a.expect(a.do(a.owner, "GET", "/v1/no-such-route/9b2e", ""), 404)
+	a.do(a.owner, "BREW9b2e", "/v1/whoami", "")
 	a.putWorkflow(a.owner, "development", "welcome", workflowBody("v1"), 201)
 	a.putWorkflow(a.owner, "production", "welcome", workflowBody("v1"), 409)
 	a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA"}`, "Idempotency-Key", "k1"), 201)
@@ -147,6 +148,7 @@ func TestMetricsCountRequestsRefusalsReplaysAndTransactions(t *testing.T) {
 		{"arbor_http_request_duration_seconds", map[string]string{"method": "PUT", "route": permissionRoute}, 2},
 		{"arbor_http_requests_total", map[string]string{"method": "GET", "route": "unmatched", "code": "404"}, 1},
 		{"arbor_http_requests_total", map[string]string{"method": "PUT", "route": "/v1/environments/{env}/workflows/{key}", "code": "409"}, 1},
+		{"arbor_http_requests_total", map[string]string{"method": "other"}, 1},
 		{"arbor_promotion_refusals_total", nil, 1},
 		{"arbor_idempotent_replays_total", nil, 1},
 	} {
