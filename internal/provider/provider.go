@@ -6,6 +6,8 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -226,8 +228,11 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if endpoint != "" {
 		who, err := data.client.Whoami(ctx)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot authenticate to the Arbor backend",
-				fmt.Sprintf("Asking %s who the api_key belongs to failed: %s", endpoint, err))
+			detail := fmt.Sprintf("Asking %s who the api_key belongs to failed: %s", endpoint, err)
+			if errors.As(err, new(x509.UnknownAuthorityError)) {
+				detail += "\n\nThe backend's certificate is signed by a certificate authority this machine does not trust. If it is your organisation's own CA, set ca_file (or ARBOR_CA_FILE) to its PEM bundle."
+			}
+			resp.Diagnostics.AddError("Cannot authenticate to the Arbor backend", detail)
 			return
 		}
 		if who.Kind == domain.PrincipalAPIKey {

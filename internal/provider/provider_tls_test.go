@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -36,7 +37,7 @@ func TestAccProvider_caFile(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      permissionOver(b.ProviderConfig(), key),
-				ExpectError: acctest.ErrorLike("certificate signed by unknown authority"),
+				ExpectError: regexp.MustCompile(acctest.ErrorLike("certificate signed by unknown authority").String() + `[\s\S]*` + acctest.ErrorLike("set ca_file (or ARBOR_CA_FILE) to its PEM bundle").String()),
 			},
 			{
 				Config:      permissionOver(b.ProviderConfigWithCA(notPEM), key),
