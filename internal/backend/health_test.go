@@ -18,8 +18,8 @@ type faultyStore struct {
 	fail, hang atomic.Bool
 }
 
-// dbError is what a driver might say; /readyz must not repeat it.
-var dbError = errors.New("dial tcp db.internal:5432: connection refused (user arbor)")
+// errDatabaseDown is what a driver might say; /readyz must not repeat it.
+var errDatabaseDown = errors.New("dial tcp db.internal:5432: connection refused (user arbor)")
 
 func (s *faultyStore) View(ctx context.Context, fn func(store.Tx) error) error {
 	switch {
@@ -27,7 +27,7 @@ func (s *faultyStore) View(ctx context.Context, fn func(store.Tx) error) error {
 		<-ctx.Done()
 		return ctx.Err()
 	case s.fail.Load():
-		return dbError
+		return errDatabaseDown
 	}
 	return s.Store.View(ctx, fn)
 }
