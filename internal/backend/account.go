@@ -11,12 +11,6 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
 
-type healthOutput struct {
-	Body struct {
-		Status string `json:"status" example:"ok" doc:"ok when the backend and its store answer."`
-	}
-}
-
 type whoamiOutput struct {
 	Body domain.Whoami
 }
@@ -41,19 +35,6 @@ type auditOutput struct {
 }
 
 func (s *Server) registerAccountRoutes() {
-	health := op(http.MethodGet, "/healthz", "health", "Health check", "account")
-	health.Security = []map[string][]string{}
-	health.Description = "Answers 200 when the backend and its store answer. Needs no credential."
-	huma.Register(s.api, *health, func(ctx context.Context, _ *struct{}) (*healthOutput, error) {
-		if err := s.store.View(ctx, func(tx store.Tx) error { _, err := tx.Settings(); return err }); err != nil {
-			s.log.ErrorContext(ctx, "health check failed", "error", err)
-			return nil, newAPIError(domain.Errorf(domain.CodeInternal, "the store does not answer"))
-		}
-		out := &healthOutput{}
-		out.Body.Status = "ok"
-		return out, nil
-	})
-
 	huma.Register(s.api, *op(http.MethodGet, "/v1/whoami", "whoami", "Describe the request's credential", "account"),
 		func(ctx context.Context, _ *struct{}) (*whoamiOutput, error) {
 			p := principalFrom(ctx)

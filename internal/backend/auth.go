@@ -26,7 +26,7 @@ func principalFrom(ctx context.Context) domain.Principal {
 
 // public paths need no credential.
 func public(path string) bool {
-	return path == "/healthz" || strings.HasPrefix(path, "/v1/openapi")
+	return path == "/healthz" || path == "/readyz" || strings.HasPrefix(path, "/v1/openapi")
 }
 
 // authenticate resolves the request's credential into a Principal, or

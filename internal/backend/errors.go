@@ -26,6 +26,7 @@ var statusOf = map[domain.Code]int{
 	domain.CodeTooLarge:           http.StatusRequestEntityTooLarge,
 	domain.CodeRateLimited:        http.StatusTooManyRequests,
 	domain.CodeInternal:           http.StatusInternalServerError,
+	domain.CodeUnavailable:        http.StatusServiceUnavailable,
 }
 
 // domainError lets apiError embed domain.Error without a field named Error.
@@ -66,6 +67,8 @@ func codeOf(status int) domain.Code {
 		return domain.CodeTooLarge
 	case http.StatusTooManyRequests:
 		return domain.CodeRateLimited
+	case http.StatusServiceUnavailable:
+		return domain.CodeUnavailable
 	}
 	return domain.CodeInternal
 }
@@ -137,6 +140,7 @@ func (s *Server) fail(ctx context.Context, err error) error {
 	var de *domain.Error
 	switch {
 	case errors.As(err, &de):
+		s.metrics.countPromotionRefusal(de)
 		ae := newAPIError(de)
 		if de.Code == domain.CodeRateLimited {
 			return huma.ErrorWithHeaders(ae, http.Header{"Retry-After": {"1"}})

@@ -47,6 +47,7 @@ func idempotent[O any](w *write, key string, fp []byte, create func() (*O, error
 		if err != nil {
 			return nil, err
 		}
+		countReplay(w.tx)
 		out := new(O)
 		return out, json.Unmarshal(body, out)
 	case err != nil && !errors.Is(err, store.ErrNotFound):

@@ -44,6 +44,9 @@ type Config struct {
 	RateLimit float64
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// MetricsOnSeparateListener leaves /metrics off the API: the caller
+	// serves MetricsHandler on an address of its own.
+	MetricsOnSeparateListener bool
 }
 
 // Server is the management API.
@@ -56,16 +59,24 @@ type Server struct {
 	api       huma.API
 	handler   http.Handler
 	limiter   *rateLimiter
+	metrics   *metrics
+
+	// metricsOnAPI is false when a listener of their own serves /metrics.
+	metricsOnAPI bool
 }
 
 // New builds a Server and its routes.
 func New(cfg Config) (*Server, error) {
+	m := newMetrics()
 	s := &Server{
-		store:     cfg.Store,
+		store:     instrumentedStore{Store: cfg.Store, m: m},
+		metrics:   m,
 		sealer:    cfg.Sealer,
 		log:       cfg.Logger,
 		now:       cfg.Now,
 		bodyLimit: cfg.BodyLimit,
+
+		metricsOnAPI: !cfg.MetricsOnSeparateListener,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -86,7 +97,7 @@ func New(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
 	s.registerRoutes()
-	s.handler = s.recoverPanics(s.authenticate(mux))
+	s.handler = s.metrics.instrument(mux, s.recoverPanics(s.authenticate(mux)))
 	return s, nil
 }
 
@@ -164,6 +175,10 @@ func op(method, path, id, summary, tag string) *huma.Operation {
 
 // registerRoutes wires every route. Each group lives beside its handlers.
 func (s *Server) registerRoutes() {
+	s.registerHealthRoutes()
+	if s.metricsOnAPI {
+		s.registerMetricsRoute()
+	}
 	s.registerAccountRoutes()
 	s.registerEnvironmentRoutes()
 	s.registerCredentialRoutes()

@@ -24,12 +24,13 @@ func init() {
 // target is where an operator verb acts: a running server, or a database
 // file opened in-process with owner rights.
 type target struct {
-	endpoint, token, database *string
+	endpoint, token, database, caFile *string
 }
 
 func targetFlags(fs *flag.FlagSet) target {
 	return target{
 		endpoint: fs.String("endpoint", os.Getenv("ARBOR_ENDPOINT"), "URL of a running backend (ARBOR_ENDPOINT); unset: act on --database directly"),
+		caFile:   fs.String("ca-file", os.Getenv("ARBOR_CA_FILE"), "PEM bundle of the CA that signed --endpoint's HTTPS certificate, trusted instead of the system's (ARBOR_CA_FILE)"),
 		token:    fs.String("token", os.Getenv("ARBOR_API_KEY"), "account token for --endpoint (ARBOR_API_KEY)"),
 		database: fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "database file or postgres:// URL, when no --endpoint (ARBOR_DATABASE)"),
 	}
@@ -38,7 +39,7 @@ func targetFlags(fs *flag.FlagSet) target {
 // connect returns a client for the target and a function releasing it.
 func (t target) connect(ctx context.Context) (*client.Client, func(), error) {
 	if *t.endpoint != "" {
-		c, err := client.New(client.Config{Endpoint: *t.endpoint, Token: *t.token, UserAgent: "terraform-provider-arbor-cli"})
+		c, err := t.remoteClient()
 		return c, func() {}, err
 	}
 	st, err := database.OpenExisting(ctx, *t.database)

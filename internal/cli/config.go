@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -109,4 +110,17 @@ func promoteCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	return printJSON(stdout, res)
+}
+
+// remoteClient is a client of --endpoint that trusts --ca-file when given.
+func (t target) remoteClient() (*client.Client, error) {
+	cfg := client.Config{Endpoint: *t.endpoint, Token: *t.token, UserAgent: "terraform-provider-arbor-cli"}
+	if *t.caFile != "" {
+		roots, err := client.LoadCAFile(*t.caFile)
+		if err != nil {
+			return nil, fmt.Errorf("--ca-file: %w", err)
+		}
+		cfg.RootCAs = roots
+	}
+	return client.New(cfg)
 }

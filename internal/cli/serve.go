@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	stdlog "log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -25,9 +27,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	listen := fs.String("listen", envOr("ARBOR_LISTEN", "127.0.0.1:8710"), "address to listen on (ARBOR_LISTEN)")
 	databaseFlag := fs.String("database", envOr("ARBOR_DATABASE", "arbor.db"), "SQLite database file, created if missing, or postgres://user:password@host/db URL shared by replicas, which then need ARBOR_ENCRYPTION_KEY (ARBOR_DATABASE)")
-	rateLimit := fs.Float64("rate-limit", 0, "requests per second allowed per credential, answered 429 beyond; 0 disables")
+	rateLimit := fs.Float64("rate-limit", 0, "requests per second allowed per credential by this replica, answered 429 beyond; each replica counts on its own, "+
+		"so N replicas behind a load balancer allow up to N times this; 0 disables")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	tlsCert := fs.String("tls-cert", os.Getenv("ARBOR_TLS_CERT"), "PEM certificate (with its chain) to serve HTTPS with, TLS 1.2 or later; needs --tls-key (ARBOR_TLS_CERT)")
+	tlsKey := fs.String("tls-key", os.Getenv("ARBOR_TLS_KEY"), "PEM private key of --tls-cert (ARBOR_TLS_KEY)")
+	metricsListen := fs.String("metrics-listen", os.Getenv("ARBOR_METRICS_LISTEN"), "address serving GET /metrics without a credential (over HTTPS with --tls-cert); "+
+		"unset: /metrics is on --listen, for owner and admin tokens only (ARBOR_METRICS_LISTEN)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *logFormat != "text" && *logFormat != "json" {
+		return fmt.Errorf("--log-format %q: use text or json", *logFormat)
+	}
+	// Checked before the database is opened: a misconfigured replica
+	// should fail at once, not after migrating.
+	tlsConfig, err := serverTLS(*tlsCert, *tlsKey)
+	if err != nil {
 		return err
 	}
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
@@ -48,7 +64,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv, err := backend.New(backend.Config{Store: st, Sealer: sealer, Logger: log, RateLimit: *rateLimit})
+	srv, err := backend.New(backend.Config{Store: st, Sealer: sealer, Logger: log, RateLimit: *rateLimit, MetricsOnSeparateListener: *metricsListen != ""})
 	if err != nil {
 		return err
 	}
@@ -60,31 +76,83 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "Created the first owner token. It is shown only this once; keep it somewhere safe:\n\n  %s\n\n", secret)
 	}
 
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
 		return err
 	}
-	httpSrv := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(handler, slog.LevelWarn),
+	errorLog := slog.NewLogLogger(handler, slog.LevelWarn)
+	listeners := []net.Listener{ln}
+	servers := []*http.Server{newHTTPServer(srv.Handler(), tlsConfig, errorLog)}
+	if *metricsListen != "" {
+		metricsLn, err := net.Listen("tcp", *metricsListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listening for metrics: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		listeners = append(listeners, metricsLn)
+		servers = append(servers, newHTTPServer(mux, tlsConfig, errorLog))
 	}
-	log.Info("arbor backend listening", "address", ln.Addr().String(), "database", st.Location)
-	fmt.Fprintf(stdout, "Arbor backend listening on http://%s (database %s)\n", ln.Addr(), st.Location)
+	log.Info("arbor backend listening", "address", ln.Addr().String(), "tls", tlsConfig != nil, "database", st.Location)
+	fmt.Fprintf(stdout, "Arbor backend listening on %s://%s (database %s)\n", scheme, ln.Addr(), st.Location)
+	if *metricsListen != "" {
+		log.Info("metrics listening", "address", listeners[1].Addr().String())
+		fmt.Fprintf(stdout, "Metrics on %s://%s/metrics\n", scheme, listeners[1].Addr())
+	}
 
-	errc := make(chan error, 1)
-	go func() { errc <- httpSrv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	errc := make(chan error, len(servers))
+	for i, httpSrv := range servers {
+		go func() {
+			if tlsConfig != nil {
+				errc <- httpSrv.ServeTLS(listeners[i], "", "")
+				return
+			}
+			errc <- httpSrv.Serve(listeners[i])
+		}()
 	}
-	log.Info("shutting down")
+	var serveErr error
+	select {
+	case serveErr = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down")
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	for _, httpSrv := range servers {
+		if err := httpSrv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) && serveErr == nil {
+			serveErr = err
+		}
 	}
-	return nil
+	return serveErr
+}
+
+// newHTTPServer serves handler with the timeouts every listener needs.
+func newHTTPServer(handler http.Handler, tlsConfig *tls.Config, errorLog *stdlog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		TLSConfig:         tlsConfig,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          errorLog,
+	}
+}
+
+// serverTLS loads the HTTPS certificate, or returns nil to serve HTTP.
+func serverTLS(certFile, keyFile string) (*tls.Config, error) {
+	if (certFile == "") != (keyFile == "") {
+		return nil, errors.New("--tls-cert and --tls-key (ARBOR_TLS_CERT, ARBOR_TLS_KEY) go together: pass both to serve HTTPS, or neither to serve HTTP")
+	}
+	if certFile == "" {
+		return nil, nil
+	}
+	cert, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("loading the TLS certificate %s and key %s: %w", certFile, keyFile, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -53,6 +54,9 @@ type Config struct {
 	RetryWaitMax time.Duration
 	// UserAgent names the caller.
 	UserAgent string
+	// RootCAs, when set, are the only certificate authorities an HTTPS
+	// endpoint's certificate may chain to (see LoadCAFile).
+	RootCAs *x509.CertPool
 }
 
 // Client is an Arbor API client. It is safe for concurrent use.
@@ -86,6 +90,9 @@ func New(cfg Config) (*Client, error) {
 	if transport == nil {
 		pooled := cleanhttp.DefaultPooledTransport()
 		pooled.MaxIdleConnsPerHost = cfg.MaxConcurrency
+		if cfg.RootCAs != nil {
+			pooled.TLSClientConfig = tlsConfig(cfg.RootCAs)
+		}
 		transport = pooled
 	}
 	rc := &retryablehttp.Client{

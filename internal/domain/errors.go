@@ -23,6 +23,7 @@ const (
 	CodeTooLarge           Code = "request_too_large"
 	CodeRateLimited        Code = "rate_limited"
 	CodeInternal           Code = "internal"
+	CodeUnavailable        Code = "unavailable"
 )
 
 // FieldError names one problem with one field of a request. Field is the
@@ -35,7 +36,7 @@ type FieldError struct {
 // Error is the one error shape of the API, also used inside the backend so a
 // rule's refusal travels unchanged from the domain to the client.
 type Error struct {
-	Code    Code         `json:"code" doc:"Machine-readable error class." enum:"validation_failed,unauthorized,forbidden,not_found,conflict,promotion_refused,precondition_failed,request_too_large,rate_limited,internal"`
+	Code    Code         `json:"code" doc:"Machine-readable error class." enum:"validation_failed,unauthorized,forbidden,not_found,conflict,promotion_refused,precondition_failed,request_too_large,rate_limited,unavailable,internal"`
 	Message string       `json:"message" doc:"Human-readable explanation, naming what to do next where there is something to do."`
 	Details []FieldError `json:"details,omitempty" doc:"Per-field problems, for validation errors."`
 }

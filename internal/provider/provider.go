@@ -6,6 +6,8 @@ package provider
 
 import (
 	"context"
+	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -50,6 +52,7 @@ type providerModel struct {
 	MaxConcurrency types.Int64  `tfsdk:"max_concurrency"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	MaxRetryWait   types.String `tfsdk:"max_retry_wait"`
+	CAFile         types.String `tfsdk:"ca_file"`
 }
 
 // Environment variables read when the matching argument is not set.
@@ -61,6 +64,7 @@ const (
 	envMaxConcurrency = "ARBOR_MAX_CONCURRENCY"
 	envMaxRetries     = "ARBOR_MAX_RETRIES"
 	envMaxRetryWait   = "ARBOR_MAX_RETRY_WAIT"
+	envCAFile         = "ARBOR_CA_FILE"
 	defaultDatabase   = "arbor.db"
 )
 
@@ -109,6 +113,10 @@ func (p *arborProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Optional:            true,
 				Validators:          []validator.String{durationValidator},
 			},
+			"ca_file": schema.StringAttribute{
+				MarkdownDescription: "PEM file of the certificate authorities that the `endpoint`'s HTTPS certificate chains to, trusted instead of the system's; for a backend whose certificate a private CA signed. Ignored without `endpoint`. Environment variable: `ARBOR_CA_FILE`.",
+				Optional:            true,
+			},
 		},
 	}
 }
@@ -139,7 +147,7 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	}
 	for name, v := range map[string]interface{ IsUnknown() bool }{
 		"endpoint": cfg.Endpoint, "api_key": cfg.APIKey, "database": cfg.Database, "environment": cfg.Environment,
-		"max_concurrency": cfg.MaxConcurrency, "max_retries": cfg.MaxRetries, "max_retry_wait": cfg.MaxRetryWait,
+		"max_concurrency": cfg.MaxConcurrency, "max_retries": cfg.MaxRetries, "max_retry_wait": cfg.MaxRetryWait, "ca_file": cfg.CAFile,
 	} {
 		if v.IsUnknown() {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration",
@@ -205,6 +213,12 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 				"With endpoint set, the provider needs api_key (or ARBOR_API_KEY): an account token or an environment API key.")
 			return
 		}
+		if caFile := stringSetting(cfg.CAFile, envCAFile); caFile != "" {
+			if ccfg.RootCAs, err = client.LoadCAFile(caFile); err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root("ca_file"), "Cannot load the CA file", err.Error()+". Set ca_file (or ARBOR_CA_FILE) to the PEM bundle of the CA that signed the backend's certificate.")
+				return
+			}
+		}
 	}
 	data.client, err = client.New(ccfg)
 	if err != nil {
@@ -214,8 +228,11 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	if endpoint != "" {
 		who, err := data.client.Whoami(ctx)
 		if err != nil {
-			resp.Diagnostics.AddError("Cannot authenticate to the Arbor backend",
-				fmt.Sprintf("Asking %s who the api_key belongs to failed: %s", endpoint, err))
+			detail := fmt.Sprintf("Asking %s who the api_key belongs to failed: %s", endpoint, err)
+			if errors.As(err, new(x509.UnknownAuthorityError)) {
+				detail += "\n\nThe backend's certificate is signed by a certificate authority this machine does not trust. If it is your organisation's own CA, set ca_file (or ARBOR_CA_FILE) to its PEM bundle."
+			}
+			resp.Diagnostics.AddError("Cannot authenticate to the Arbor backend", detail)
 			return
 		}
 		if who.Kind == domain.PrincipalAPIKey {
