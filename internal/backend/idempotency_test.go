@@ -35,9 +35,11 @@ func replayCases() []replayCase {
 			create: func(a *api, token, key string) response {
 				return a.do(token, "PUT", dev+"oauth-clients/dashboard", oauth, "If-None-Match", "*", "Idempotency-Key", key)
 			},
-			secret:  "client_secret",
-			remove:  func(a *api, _ response) { a.expect(a.do(a.owner, "DELETE", dev+"oauth-clients/dashboard", ""), 204) },
-			change:  func(a *api, _ response) { a.expect(a.do(a.owner, "PUT", dev+"oauth-clients/dashboard", `{"name":"Renamed"}`), 200) },
+			secret: "client_secret",
+			remove: func(a *api, _ response) { a.expect(a.do(a.owner, "DELETE", dev+"oauth-clients/dashboard", ""), 204) },
+			change: func(a *api, _ response) {
+				a.expect(a.do(a.owner, "PUT", dev+"oauth-clients/dashboard", `{"name":"Renamed"}`), 200)
+			},
 			changed: 412,
 		},
 		{
@@ -72,9 +74,11 @@ func replayCases() []replayCase {
 			create: func(a *api, token, key string) response {
 				return a.do(token, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"development"}`, "Idempotency-Key", key)
 			},
-			secret:  "copy",
-			remove:  func(a *api, _ response) { a.expect(a.do(a.owner, "DELETE", "/v1/environments/qa?force=true", ""), 204) },
-			change:  func(a *api, _ response) { a.expect(a.do(a.owner, "PUT", "/v1/environments/qa", `{"name":"Quality"}`), 200) },
+			secret: "copy",
+			remove: func(a *api, _ response) { a.expect(a.do(a.owner, "DELETE", "/v1/environments/qa?force=true", ""), 204) },
+			change: func(a *api, _ response) {
+				a.expect(a.do(a.owner, "PUT", "/v1/environments/qa", `{"name":"Quality"}`), 200)
+			},
 			changed: 409,
 		},
 	}
