@@ -42,13 +42,33 @@ func (c *planClaims) claim(id, what string, attr path.Path, diags *diag.Diagnost
 }
 
 // claimInEnvironment claims the object of kind with key in the planned
-// environment, once both are known. noun describes the key in messages.
-func claimInEnvironment(ctx context.Context, data *providerData, resp *resource.ModifyPlanResponse, kind domain.Kind, noun string, key types.String, attr path.Path) {
+// environment, once both are known. noun describes the key in messages;
+// identifying are the attributes whose change replaces the resource.
+func claimInEnvironment(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind domain.Kind, noun string, key types.String, attr path.Path, identifying ...path.Path) {
 	var env types.String
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
-	if env.IsUnknown() || env.IsNull() || key.IsUnknown() || key.IsNull() {
+	if env.IsUnknown() || env.IsNull() || key.IsUnknown() || key.IsNull() || replacing(ctx, req, resp, append(identifying, path.Root("environment"))...) {
 		return
 	}
 	what := fmt.Sprintf("%s %q in environment %s", noun, key.ValueString(), env.ValueString())
 	data.claims.claim(kind.Name+"\x00"+env.ValueString()+"/"+key.ValueString(), what, attr, &resp.Diagnostics)
+}
+
+// replacing reports whether this call plans the replacement of an existing
+// resource (one of the identifying attributes changes): Terraform then
+// plans the new object in a second call, without prior state, and that
+// call claims it.
+func replacing(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, identifying ...path.Path) bool {
+	if req.State.Raw.IsNull() {
+		return false
+	}
+	for _, attr := range identifying {
+		var prior, planned types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, attr, &prior)...)
+		resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, attr, &planned)...)
+		if !prior.Equal(planned) {
+			return true
+		}
+	}
+	return false
 }

@@ -115,7 +115,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	// resources of one name would be answered with one credential.
 	var name types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
-	claimInEnvironment(ctx, r.data, resp, apiKeyNames, "the API key named", name, path.Root("name"))
+	claimInEnvironment(ctx, r.data, req, resp, apiKeyNames, "the API key named", name, path.Root("name"))
 }
 
 // apiKeyNames are the names of API keys, among plan claims.
