@@ -67,7 +67,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"environment": environmentAttribute("API key"),
 			"name": schema.StringAttribute{
-				MarkdownDescription: "What the key is for.",
+				MarkdownDescription: "What the key is for; unique among the environment's keys (a second key of the name is refused). The name is what recognises the key when an interrupted apply runs again.",
 				Required:            true,
 				Validators:          nameValidators(),
 			},
