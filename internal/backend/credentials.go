@@ -354,8 +354,9 @@ func apiKeyUnchanged(w *write) func(first *domain.APIKey) (bool, error) {
 // nameFree refuses a key name another key of the environment (than self)
 // holds: the name is what recognises a key, so that a create retried after
 // its answer was lost finds the key it made rather than making a second
-// live credential. Writes are serialized by the store, so the check holds
-// until the transaction commits.
+// live credential. The SQLite store runs writes one at a time, so the
+// check holds until the transaction commits; a store running writes
+// concurrently needs a unique index on (environment, name) as well.
 func nameFree(tx store.Tx, env, name, self string) error {
 	keys, err := tx.APIKeys(env, "", 0)
 	if err != nil {
