@@ -60,3 +60,31 @@ resource "arbor_identity" "b" {
 		})
 	}
 }
+
+// A second API key of a name added in a later run, while the first key's
+// create is still within the backend's replay window, is refused at plan
+// time too: applied, it would be answered with the first key's secret.
+func TestAccDuplicateObjects_addedLater(t *testing.T) {
+	b := acctest.NewBackend(t)
+	first := `
+resource "arbor_api_key" "a" {
+  name  = "ci"
+  scope = "read_write"
+}`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             b.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: b.ProviderConfig() + first},
+			{
+				Config: b.ProviderConfig() + first + `
+resource "arbor_api_key" "b" {
+  name  = "ci"
+  scope = "read_write"
+}`,
+				ExpectError: regexp.MustCompile(`(?s)Two resources manage the same object.*API key named\s+"ci"`),
+			},
+		},
+	})
+}
