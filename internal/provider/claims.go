@@ -9,8 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
 // planClaims are the objects that the resources planned through one
@@ -41,17 +39,18 @@ func (c *planClaims) claim(id, what string, attr path.Path, diags *diag.Diagnost
 	c.ids[id] = true
 }
 
-// claimInEnvironment claims the object of kind with key in the planned
-// environment, once both are known. noun describes the key in messages;
-// identifying are the attributes whose change replaces the resource.
-func claimInEnvironment(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind domain.Kind, noun string, key types.String, attr path.Path, identifying ...path.Path) {
+// claimInEnvironment claims the object of kind (a domain.Kind's name, or
+// apiKeyNames) with key in the planned environment, once both are known.
+// noun describes the key in messages; identifying are the attributes whose
+// change replaces the resource.
+func claimInEnvironment(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, kind, noun string, key types.String, attr path.Path, identifying ...path.Path) {
 	var env types.String
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
 	if env.IsUnknown() || env.IsNull() || key.IsUnknown() || key.IsNull() || replacing(ctx, req, resp, append(identifying, path.Root("environment"))...) {
 		return
 	}
 	what := fmt.Sprintf("%s %q in environment %s", noun, key.ValueString(), env.ValueString())
-	data.claims.claim(kind.Name+"\x00"+env.ValueString()+"/"+key.ValueString(), what, attr, &resp.Diagnostics)
+	data.claims.claim(kind+"\x00"+env.ValueString()+"/"+key.ValueString(), what, attr, &resp.Diagnostics)
 }
 
 // replacing reports whether this call plans the replacement of an existing

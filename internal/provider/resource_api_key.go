@@ -118,8 +118,8 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	claimInEnvironment(ctx, r.data, req, resp, apiKeyNames, "the API key named", name, path.Root("name"))
 }
 
-// apiKeyNames are the names of API keys, among plan claims.
-var apiKeyNames = domain.Kind{Name: "api_key_name"}
+// apiKeyNames is the kind of claims on API key names.
+const apiKeyNames = "api_key_name"
 
 func flattenAPIKey(k domain.APIKey, m *apiKeyModel) {
 	m.ID = types.StringValue(k.Environment + "/" + k.ID)

@@ -104,7 +104,7 @@ func (r *roleAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		return types.StringValue(env + "/" + plan.key())
 	}) && known {
-		claimInEnvironment(ctx, r.data, req, resp, domain.KindRoleAssignment, "role assignment", types.StringValue(plan.key()), path.Root("identity_key"),
+		claimInEnvironment(ctx, r.data, req, resp, domain.KindRoleAssignment.Name, domain.KindRoleAssignment.Noun, types.StringValue(plan.key()), path.Root("identity_key"),
 			path.Root("identity_key"), path.Root("role_key"), path.Root("node_key"))
 	}
 }
