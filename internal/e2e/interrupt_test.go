@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -143,8 +144,8 @@ func (b *backendProcess) kill() {
 }
 
 // applyUntil starts terraform apply and calls interrupt once created
-// resources have been reported complete; it returns apply's exit code and
-// how many creations it reported.
+// resources have been reported complete; it returns apply's exit code (-1
+// when a signal ended it) and how many creations it reported.
 func applyUntil(t *testing.T, w *acctest.Workspace, env []string, created int, interrupt func(cmd *exec.Cmd)) (int, int) {
 	t.Helper()
 	cmd := w.Command("apply", "-auto-approve")
@@ -172,7 +173,8 @@ func applyUntil(t *testing.T, w *acctest.Workspace, env []string, created int, i
 	}
 	_, _ = io.Copy(io.Discard, out)
 	err = cmd.Wait()
-	if exit, ok := err.(*exec.ExitError); ok {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
 		return exit.ExitCode(), complete
 	}
 	if err != nil {
