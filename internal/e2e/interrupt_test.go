@@ -184,10 +184,13 @@ func applyUntil(t *testing.T, w *acctest.Workspace, env []string, created int, i
 }
 
 // stateResources are the instances in a workspace's state, by type, each
-// its attributes.
+// its attributes; none when there is no state yet.
 func stateResources(t *testing.T, w *acctest.Workspace) map[string][]map[string]any {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(w.Dir, "terraform.tfstate"))
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(raw) == 0) {
+		return nil
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,6 +217,35 @@ func stateResources(t *testing.T, w *acctest.Workspace) map[string][]map[string]
 // outcome is what one interrupted trial left once apply ran again.
 type outcome struct {
 	duplicates, orphans, missing int
+}
+
+// notInState counts the objects on the server that the state lacks: what
+// the interrupted apply created without recording it.
+func notInState(t *testing.T, b *backendProcess, w *acctest.Workspace) int {
+	t.Helper()
+	ctx := context.Background()
+	c, err := client.New(client.Config{Endpoint: b.url(), Token: "owner"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onServer := 0
+	for _, kind := range []domain.Kind{domain.KindPermission, domain.KindRole, domain.KindOAuthClient, domain.KindWebhook} {
+		objs, err := client.Objects[map[string]any](c, kind).List(ctx, "development", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		onServer += len(objs)
+	}
+	keys, err := c.APIKeys(ctx, "development")
+	if err != nil {
+		t.Fatal(err)
+	}
+	onServer += len(keys)
+	inState := 0
+	for _, instances := range stateResources(t, w) {
+		inState += len(instances)
+	}
+	return onServer - inState
 }
 
 // checkConverged checks that the server holds exactly the configured
@@ -337,6 +369,7 @@ func runInterruptTrials(t *testing.T, trials []interruptTrial, interrupt func(b 
 			start := time.Now()
 			first, complete := applyUntil(t, w, trial.env, trial.after, func(cmd *exec.Cmd) { interrupt(b, cmd) })
 			interrupted := time.Since(start)
+			lost := notInState(t, b, w)
 			out, code := w.Terraform("apply", "-auto-approve")
 			if code != 0 {
 				t.Fatalf("apply after the interruption failed:\n%s", out)
@@ -344,8 +377,8 @@ func runInterruptTrials(t *testing.T, trials []interruptTrial, interrupt func(b 
 			again := time.Since(start) - interrupted
 			w.PlanEmpty()
 			o := checkConverged(t, b, w)
-			figures = append(figures, fmt.Sprintf("%s: first apply exit %d after %d of %d creations (%s); apply again converged %v (%s); duplicates %d, orphans %d, missing %d; total %s",
-				trial.name, first, complete, interruptedResources, interrupted.Round(100*time.Millisecond), !t.Failed(), again.Round(100*time.Millisecond),
+			figures = append(figures, fmt.Sprintf("%s: first apply exit %d after %d of %d creations (%s), %d objects created but not in state; apply again converged %v (%s); duplicates %d, orphans %d, missing %d; total %s",
+				trial.name, first, complete, interruptedResources, interrupted.Round(100*time.Millisecond), lost, !t.Failed(), again.Round(100*time.Millisecond),
 				o.duplicates, o.orphans, o.missing, time.Since(start).Round(100*time.Millisecond)))
 		})
 	}
