@@ -106,7 +106,7 @@ func (b *Backend) CreateEnvironment(t testing.TB, slug string) {
 // APIKey creates an environment API key out of band and returns its secret.
 func (b *Backend) APIKey(t testing.TB, env string, scope domain.Scope) string {
 	t.Helper()
-	k, err := b.Client.CreateAPIKey(context.Background(), env, domain.APIKeyInput{Name: "test", Scope: scope})
+	k, err := b.Client.CreateAPIKey(context.Background(), env, domain.APIKeyInput{Name: RandomKey("test"), Scope: scope})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,14 +89,20 @@ func (w *Workspace) Write(name, content string) {
 	}
 }
 
+// Command is terraform with args, ready to run in the workspace, for a
+// test that watches or signals the process.
+func (w *Workspace) Command(args ...string) *exec.Cmd {
+	cmd := exec.Command("terraform", append(args, "-no-color")...)
+	cmd.Dir = w.Dir
+	cmd.Env = append(os.Environ(), w.env...)
+	return cmd
+}
+
 // Terraform runs terraform in the workspace and returns its combined
 // output and exit code.
 func (w *Workspace) Terraform(args ...string) (string, int) {
 	w.t.Helper()
-	cmd := exec.Command("terraform", append(args, "-no-color")...)
-	cmd.Dir = w.Dir
-	cmd.Env = append(os.Environ(), w.env...)
-	out, err := cmd.CombinedOutput()
+	out, err := w.Command(args...).CombinedOutput()
 	var exit *exec.ExitError
 	switch {
 	case err == nil:

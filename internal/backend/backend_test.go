@@ -206,9 +206,10 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	// The same key for another request is refused.
 	a.expect(a.do(a.owner, "POST", "/v1/environments/development/api-keys", `{"name":"other","scope":"read_write"}`, "Idempotency-Key", "retry-1"), 409)
-	// Keys are per credential.
+	// Keys are per credential: another one's request runs as new, and
+	// meets the name the first key holds.
 	admin := a.token(domain.RoleAdmin)
-	a.expect(a.do(admin, "POST", "/v1/environments/development/api-keys", `{"name":"ci","scope":"read_write"}`, "Idempotency-Key", "retry-1"), 201)
+	a.expect(a.do(admin, "POST", "/v1/environments/development/api-keys", `{"name":"ci","scope":"read_write"}`, "Idempotency-Key", "retry-1"), 409)
 	// Environments too.
 	a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA"}`, "Idempotency-Key", "env-1"), 201)
 	a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA"}`, "Idempotency-Key", "env-1"), 201)

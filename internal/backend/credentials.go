@@ -3,6 +3,7 @@ package backend
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -87,7 +88,7 @@ func (s *Server) registerTokenRoutes() {
 		var tok *domain.Token
 		err := s.update(ctx, "", act, func(w *write) error {
 			var err error
-			tok, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/tokens", in.Body), func() (*domain.Token, error) {
+			tok, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/tokens", in.Body), tokenUnchanged(w), func() (*domain.Token, error) {
 				id, secret := domain.NewSecret(domain.TokenPrefix)
 				t := domain.Token{ID: id, Name: in.Body.Name, Role: in.Body.Role, Prefix: domain.SecretPrefix(secret), Version: 1, CreatedAt: w.now}
 				if err := w.tx.InsertToken(t, domain.HashSecret(secret)); err != nil {
@@ -194,7 +195,7 @@ func (s *Server) registerAPIKeyRoutes() {
 	const tag = "api-keys"
 	base := "/v1/environments/{env}/api-keys"
 	create := op(http.MethodPost, base, "create_api_key", "Create an environment API key", tag)
-	create.Description = "The secret is in this response only; it is stored hashed. The key reaches only this environment. Owner or admin tokens only."
+	create.Description = "The secret is in this response only; it is stored hashed. The key reaches only this environment; its name is unique in it (a second key of the same name is refused with 409). Owner or admin tokens only."
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(s.api, *create, func(ctx context.Context, in *createAPIKeyInput) (*apiKeyOutput, error) {
 		if err := in.Body.Validate().Err(); err != nil {
@@ -203,7 +204,10 @@ func (s *Server) registerAPIKeyRoutes() {
 		var key *domain.APIKey
 		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
 			var err error
-			key, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/environments/"+in.Env+"/api-keys", in.Body), func() (*domain.APIKey, error) {
+			key, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/environments/"+in.Env+"/api-keys", in.Body), apiKeyUnchanged(w), func() (*domain.APIKey, error) {
+				if err := nameFree(w.tx, w.env.Slug, in.Body.Name, ""); err != nil {
+					return nil, err
+				}
 				id, secret := domain.NewSecret(domain.APIKeyPrefix)
 				k := domain.APIKey{ID: id, Environment: w.env.Slug, Name: in.Body.Name, Scope: in.Body.Scope, Prefix: domain.SecretPrefix(secret), Version: 1, CreatedAt: w.now}
 				if err := w.tx.InsertAPIKey(k, domain.HashSecret(secret)); err != nil {
@@ -283,6 +287,9 @@ func (s *Server) registerAPIKeyRoutes() {
 			if err := in.check("API key", in.ID, true, key.Version); err != nil {
 				return err
 			}
+			if err := nameFree(w.tx, w.env.Slug, in.Body.Name, key.ID); err != nil {
+				return err
+			}
 			key.Name, key.Scope = in.Body.Name, in.Body.Scope
 			key.Version++
 			if err := w.tx.UpdateAPIKey(key); err != nil {
@@ -318,4 +325,49 @@ func (s *Server) registerAPIKeyRoutes() {
 		}
 		return nil, nil
 	})
+}
+
+// tokenUnchanged is the replay condition of token creations: the token is
+// still there, unchanged.
+func tokenUnchanged(w *write) func(first *domain.Token) (bool, error) {
+	return func(first *domain.Token) (bool, error) {
+		tok, _, err := w.tx.Token(first.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil && tok.Version == first.Version, err
+	}
+}
+
+// apiKeyUnchanged is the replay condition of API key creations: the key is
+// still there, unchanged, so a revoked key is never handed out again.
+func apiKeyUnchanged(w *write) func(first *domain.APIKey) (bool, error) {
+	return func(first *domain.APIKey) (bool, error) {
+		k, _, err := w.tx.APIKey(first.ID)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil && k.Environment == first.Environment && k.Version == first.Version, err
+	}
+}
+
+// nameFree refuses a key name another key of the environment (than self)
+// holds: the name is what recognises a key, so that a create retried after
+// its answer was lost finds the key it made rather than making a second
+// live credential. The SQLite store runs writes one at a time, so the
+// check holds until the transaction commits; a store running writes
+// concurrently needs a unique index on (environment, name) as well.
+func nameFree(tx store.Tx, env, name, self string) error {
+	keys, err := tx.APIKeys(env, "", 0)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if k.Name == name && k.ID != self {
+			msg := fmt.Sprintf("already used by API key %s", k.ID)
+			return &domain.Error{Code: domain.CodeConflict, Message: fmt.Sprintf("API key name %q is %s in environment %s; names are unique per environment: choose another name, or import that key", name, msg, env),
+				Details: []domain.FieldError{{Field: "name", Message: msg}}}
+		}
+	}
+	return nil
 }

@@ -81,7 +81,7 @@ func (s *Server) registerEnvironmentRoutes() {
 		var env *domain.CreatedEnvironment
 		err := s.update(ctx, "", domain.ActAdminister, func(w *write) error {
 			var err error
-			env, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/environments", in.Body), func() (*domain.CreatedEnvironment, error) {
+			env, err = idempotent(w, in.IdempotencyKey, fingerprint(http.MethodPost, "/v1/environments", in.Body), environmentUnchanged(w), func() (*domain.CreatedEnvironment, error) {
 				return s.createEnvironment(w, in.Body)
 			})
 			return err

@@ -275,10 +275,11 @@ func (a *api) token(role domain.OperatorRole) string {
 	return r.json()["secret"].(string)
 }
 
-// key creates an API key of env and returns its secret.
+// key creates an API key of env and returns its secret. Key names are
+// unique per environment, so each gets its own.
 func (a *api) key(env string, scope domain.Scope) string {
 	a.t.Helper()
-	r := a.expect(a.do(a.owner, "POST", "/v1/environments/"+env+"/api-keys", `{"name":"test","scope":"`+string(scope)+`"}`), 201)
+	r := a.expect(a.do(a.owner, "POST", "/v1/environments/"+env+"/api-keys", `{"name":"test-`+domain.RandomString(5)+`","scope":"`+string(scope)+`"}`), 201)
 	return r.json()["secret"].(string)
 }
 

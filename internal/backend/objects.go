@@ -257,7 +257,8 @@ type written[T any] struct {
 
 // putObject writes one object. With an Idempotency-Key, a retry of a write
 // that was committed (its answer lost on the way) replays that answer,
-// secrets shown once included, instead of failing its preconditions.
+// secrets shown once included, instead of failing its preconditions, while
+// the object is still exactly as that write left it.
 func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], envSlug, key string, obj *T, cond Conditions, idempotencyKey string) (*T, bool, error) {
 	po := PT(obj)
 	if bodyKey := po.ObjectKey(); bodyKey != "" && bodyKey != key {
@@ -279,7 +280,7 @@ func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 	var res *written[T]
 	err := s.update(ctx, envSlug, act, func(w *write) error {
 		var err error
-		res, err = idempotent(w, idempotencyKey, fp, func() (*written[T], error) {
+		res, err = idempotent(w, idempotencyKey, fp, objectUnchanged[T, PT](w, r, key), func() (*written[T], error) {
 			created, err := putInTx[T, PT](w, r, key, obj, cond)
 			return &written[T]{Object: obj, Created: created}, err
 		})

@@ -104,10 +104,11 @@ func (c *Client) Environment(ctx context.Context, slug string) (domain.Environme
 }
 
 // CreateEnvironment creates an environment just below production; with
-// copy_from, the answer says what was copied, new secrets included.
+// copy_from, the answer says what was copied, new secrets included. A
+// repeat of a create whose answer was lost answers it again (createKey).
 func (c *Client) CreateEnvironment(ctx context.Context, in domain.NewEnvironmentInput) (domain.CreatedEnvironment, error) {
 	var out domain.CreatedEnvironment
-	return out, c.do(ctx, http.MethodPost, "/v1/environments", nil, idempotent(), in, &out)
+	return out, c.create(ctx, http.MethodPost, "/v1/environments", nil, in, &out)
 }
 
 // UpdateEnvironment changes an environment's mutable fields.
@@ -148,10 +149,12 @@ func (c *Client) DeleteToken(ctx context.Context, id string) error {
 	return c.do(ctx, http.MethodDelete, "/v1/tokens/"+url.PathEscape(id), nil, nil, nil, nil)
 }
 
-// CreateAPIKey creates an environment API key; the secret is in the result only.
+// CreateAPIKey creates an environment API key; the secret is in the result
+// only. Its name is unique in the environment, which is what lets a repeat
+// of a create whose answer was lost answer the same key again (createKey).
 func (c *Client) CreateAPIKey(ctx context.Context, env string, in domain.APIKeyInput) (domain.APIKey, error) {
 	var out domain.APIKey
-	return out, c.do(ctx, http.MethodPost, envPath(env)+"/api-keys", nil, idempotent(), in, &out)
+	return out, c.create(ctx, http.MethodPost, envPath(env)+"/api-keys", nil, in, &out)
 }
 
 // APIKeys lists an environment's API keys.
@@ -290,10 +293,17 @@ func (o Collection[T]) Get(ctx context.Context, env, key string) (*T, error) {
 }
 
 // Put creates or replaces one object. Its Idempotency-Key makes a retry of
-// a write that was committed, but whose answer was lost, replay that answer.
+// a write that was committed, but whose answer was lost, replay that
+// answer. A create (CreateOnly) derives its key from what it creates, so
+// that a later run repeating it is answered too (createKey); an update's
+// key serves this call's retries only, because a later run reads the
+// object again and plans from what it finds.
 func (o Collection[T]) Put(ctx context.Context, env, key string, obj *T, cond Cond) (*T, error) {
 	out := new(T)
 	h := cond.header()
+	if cond.CreateOnly {
+		return out, o.c.create(ctx, http.MethodPut, o.path(env, key), h, obj, out)
+	}
 	h.Set("Idempotency-Key", newIdempotencyKey())
 	return out, o.c.do(ctx, http.MethodPut, o.path(env, key), nil, h, obj, out)
 }

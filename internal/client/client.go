@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -26,10 +28,12 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-// Defaults of Config.
+// Defaults of Config. The retries ride out a backend restart or a short
+// network cut: waits double from RetryWaitMin, so seven retries span about
+// 32 seconds before a request fails.
 const (
 	DefaultMaxConcurrency = 16
-	DefaultMaxRetries     = 5
+	DefaultMaxRetries     = 7
 	DefaultRetryWaitMin   = 250 * time.Millisecond
 	DefaultRetryWaitMax   = 30 * time.Second
 )
@@ -66,6 +70,11 @@ type Client struct {
 	http      *retryablehttp.Client
 	slots     chan struct{}
 	userAgent string
+	// creates counts the creates this client sent per derived key.
+	creates struct {
+		sync.Mutex
+		sent map[string]int
+	}
 }
 
 // New builds a Client.
@@ -152,11 +161,59 @@ func (c Cond) header() http.Header {
 	return h
 }
 
-// newIdempotencyKey makes the key that lets a POST be retried safely.
+// newIdempotencyKey makes the key that lets a write be retried safely by
+// this client's own retries.
 func newIdempotencyKey() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// createKey is the Idempotency-Key of a create, derived from what it
+// creates: the method, the path (environment, kind and key), the
+// create-only precondition and the body. The same create sent again by a
+// later process, after the first one's answer was lost with the process
+// (Terraform killed) or with the backend (restarted after the retries ran
+// out), carries the same key, and the backend answers it with what the
+// first made, secrets shown once included, while that is unchanged. The
+// backend keeps keys per credential.
+//
+// Within one client a second create of the same thing is another
+// resource's, never a retry (retries reuse their request's key): it gets a
+// key of its own, so the backend runs it and refuses it honestly rather
+// than answering both with one object or credential.
+func (c *Client) createKey(method, path string, header http.Header, in any) (string, error) {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "arbor create\n%s %s\nIf-None-Match: %s\n", method, path, header.Get("If-None-Match"))
+	h.Write(body)
+	key := "create-" + hex.EncodeToString(h.Sum(nil))
+	c.creates.Lock()
+	defer c.creates.Unlock()
+	if c.creates.sent == nil {
+		c.creates.sent = map[string]int{}
+	}
+	c.creates.sent[key]++
+	if n := c.creates.sent[key]; n > 1 {
+		key += "-" + strconv.Itoa(n)
+	}
+	return key, nil
+}
+
+// create sends a create with its derived Idempotency-Key.
+func (c *Client) create(ctx context.Context, method, path string, header http.Header, in, out any) error {
+	if header == nil {
+		header = http.Header{}
+	}
+	key, err := c.createKey(method, path, header, in)
+	if err != nil {
+		return err
+	}
+	header.Set("Idempotency-Key", key)
+	return c.do(ctx, method, path, nil, header, in, out)
 }
 
 // do sends one request and decodes the answer into out (when non-nil).

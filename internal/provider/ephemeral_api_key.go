@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -69,7 +70,7 @@ func (e *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 				Validators: []validator.String{slugValidator},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "What the key is for; shown in the environment's key listing and audit log while the key exists.",
+				MarkdownDescription: "What the key is for. The environment's key listing shows it, while the key exists, followed by a mark of the run that opened it (`ci (ephemeral k7dq2m4a)`): API key names are unique per environment, and each run's key is its own.",
 				Required:            true,
 				Validators:          nameValidators(),
 			},
@@ -127,7 +128,7 @@ func (e *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	if !checkReachable(e.data, env, &resp.Diagnostics) {
 		return
 	}
-	key, err := e.data.client.CreateAPIKey(ctx, env, domain.APIKeyInput{Name: m.Name.ValueString(), Scope: domain.Scope(m.Scope.ValueString())})
+	key, err := e.data.client.CreateAPIKey(ctx, env, domain.APIKeyInput{Name: openedKeyName(m.Name.ValueString()), Scope: domain.Scope(m.Scope.ValueString())})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error creating ephemeral API key %q in environment %s", m.Name.ValueString(), env), err, path.Empty())
 		return
@@ -163,6 +164,19 @@ func (e *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 		return
 	}
 	tflog.Debug(ctx, "closed ephemeral API key", map[string]any{"environment": key.Environment, "key_id": key.KeyID, "already_gone": err != nil})
+}
+
+// openedKeyName is the name of the key one Open makes: the configured name
+// and a mark of its own. Key names are unique per environment, and each
+// Open (in plan, in apply, in concurrent runs) makes a key that its own
+// Close revokes; under the configured name alone a second Open would be
+// refused, or answered with a key another run is about to revoke.
+func openedKeyName(name string) string {
+	mark := " (ephemeral " + domain.RandomString(5) + ")"
+	if keep := domain.MaxNameLength - utf8.RuneCountInString(mark); utf8.RuneCountInString(name) > keep {
+		name = string([]rune(name)[:keep])
+	}
+	return name + mark
 }
 
 func setOpenedKey(ctx context.Context, p privateStateWriter, key openedKey) diag.Diagnostics {

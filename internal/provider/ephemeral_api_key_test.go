@@ -151,7 +151,7 @@ func (p *keyProbe) sawWorkingKeys(env, name string, scope domain.Scope) resource
 			if r.err != nil {
 				return fmt.Errorf("while the run used key %s: %w", r.key.ID, r.err)
 			}
-			if r.key.Environment != env || r.key.Name != name || r.key.Scope != scope {
+			if r.key.Environment != env || !isOpenedKeyName(r.key.Name, name) || r.key.Scope != scope {
 				return fmt.Errorf("open key is %+v, want name %q, scope %s in %s", r.key, name, scope, env)
 			}
 			if r.who.Kind != domain.PrincipalAPIKey || r.who.ID != r.key.ID || r.who.Environment != env || r.who.Scope != scope {
@@ -160,6 +160,12 @@ func (p *keyProbe) sawWorkingKeys(env, name string, scope domain.Scope) resource
 		}
 		return nil
 	}
+}
+
+// isOpenedKeyName reports whether a key's name is that of a key opened
+// with the configured name.
+func isOpenedKeyName(keyName, configured string) bool {
+	return regexp.MustCompile(`^` + regexp.QuoteMeta(configured) + ` \(ephemeral [a-z2-7]{8}\)$`).MatchString(keyName)
 }
 
 // noKeyNamed checks that no key named name is left in env: every key the
@@ -171,7 +177,7 @@ func noKeyNamed(b *acctest.Backend, env, name string) resource.TestCheckFunc {
 			return err
 		}
 		for _, k := range keys {
-			if k.Name == name {
+			if isOpenedKeyName(k.Name, name) {
 				return fmt.Errorf("key %s (%q) still exists in %s after the run", k.ID, name, env)
 			}
 		}
@@ -337,5 +343,34 @@ func TestAccEphemeralAPIKey_validation(t *testing.T) {
 				ExpectError: regexp.MustCompile(`Invalid environment slug`),
 			},
 		},
+	})
+}
+
+// An ephemeral key named like a managed key of its environment opens
+// beside it: each Open's key has a name of its own.
+func TestAccEphemeralAPIKey_besideAManagedKeyOfTheSameName(t *testing.T) {
+	b := acctest.NewBackend(t)
+	probe := newKeyProbe(b)
+	name := acctest.RandomKey("deploy")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		TerraformVersionChecks:   ephemeralVersionChecks,
+		ProtoV6ProviderFactories: probe.factories(),
+		CheckDestroy:             noKeyNamed(b, "development", name),
+		Steps: []resource.TestStep{{
+			Config: ephemeralAPIKeyConfig(b.ProviderConfig(), fmt.Sprintf(`
+  name  = %q
+  scope = "read_only"`, name)) + fmt.Sprintf(`
+resource "arbor_api_key" "managed" {
+  name  = %q
+  scope = "read_only"
+}
+`, name),
+			Check: resource.ComposeAggregateTestCheckFunc(
+				probe.sawWorkingKeys("development", name, domain.ScopeReadOnly),
+				noKeyNamed(b, "development", name),
+				resource.TestCheckResourceAttr("arbor_api_key.managed", "name", name),
+			),
+		}},
 	})
 }

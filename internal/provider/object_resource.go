@@ -190,6 +190,9 @@ func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resou
 		}
 		return types.StringValue(env + "/" + key.ValueString())
 	})
+	if ok {
+		claimInEnvironment(ctx, r.data, req, resp, r.spec.kind.Name, r.spec.kind.Noun, key, path.Root("key"), path.Root("key"))
+	}
 	if ok && r.spec.modifyPlan != nil {
 		r.spec.modifyPlan(ctx, r.data, req, resp)
 	}

@@ -129,6 +129,8 @@ type providerData struct {
 	// boundEnvironment is set when the credential is an environment API
 	// key: the only environment the provider can reach.
 	boundEnvironment string
+	// claims are the objects this configuration's resources manage.
+	claims planClaims
 }
 
 // stringSetting is the argument's value, else its environment variable's.

@@ -67,7 +67,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"environment": environmentAttribute("API key"),
 			"name": schema.StringAttribute{
-				MarkdownDescription: "What the key is for.",
+				MarkdownDescription: "What the key is for; unique among the environment's keys (a second key of the name is refused). The name is what recognises the key when an interrupted apply runs again.",
 				Required:            true,
 				Validators:          nameValidators(),
 			},
@@ -103,13 +103,23 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if !req.State.Raw.IsNull() {
 		resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
 	}
-	resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
+	if !resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
 		if prior.Environment.ValueString() == env && !prior.ID.IsNull() {
 			return prior.ID
 		}
 		return types.StringUnknown()
-	})
+	}) {
+		return
+	}
+	// The name is what recognises a key (unique per environment), so two
+	// resources of one name would be answered with one credential.
+	var name types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("name"), &name)...)
+	claimInEnvironment(ctx, r.data, req, resp, apiKeyNames, "the API key named", name, path.Root("name"))
 }
+
+// apiKeyNames is the kind of claims on API key names.
+const apiKeyNames = "api_key_name"
 
 func flattenAPIKey(k domain.APIKey, m *apiKeyModel) {
 	m.ID = types.StringValue(k.Environment + "/" + k.ID)

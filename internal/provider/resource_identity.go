@@ -94,6 +94,9 @@ func (r *identityResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	var key types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("key"), &key)...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), key)...)
+	if !key.IsUnknown() && !replacing(ctx, req, resp, path.Root("key")) {
+		r.data.claims.claim(domain.KindIdentity.Name+"\x00"+key.ValueString(), fmt.Sprintf("identity %q", key.ValueString()), path.Root("key"), &resp.Diagnostics)
+	}
 }
 
 func expandIdentity(m *identityModel) *domain.Identity {

@@ -94,14 +94,19 @@ func (r *roleAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
+	known := true
+	if resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
 		for _, k := range []types.String{plan.IdentityKey, plan.RoleKey, plan.NodeKey} {
-			if k.IsUnknown() {
-				return types.StringUnknown()
-			}
+			known = known && !k.IsUnknown()
+		}
+		if !known {
+			return types.StringUnknown()
 		}
 		return types.StringValue(env + "/" + plan.key())
-	})
+	}) && known {
+		claimInEnvironment(ctx, r.data, req, resp, domain.KindRoleAssignment.Name, domain.KindRoleAssignment.Noun, types.StringValue(plan.key()), path.Root("identity_key"),
+			path.Root("identity_key"), path.Root("role_key"), path.Root("node_key"))
+	}
 }
 
 // describe names an assignment for messages.

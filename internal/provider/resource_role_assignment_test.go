@@ -128,7 +128,7 @@ resource "arbor_role_assignment" "again" {
   depends_on   = [arbor_role_assignment.test]
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Error assigning role "editor" of identity "ada" at node "emea".*already exists`),
+				ExpectError: regexp.MustCompile(`(?s)Two resources manage the same object.*role assignment\s+"ada/editor/emea"`),
 			},
 		},
 	})

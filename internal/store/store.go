@@ -183,6 +183,9 @@ type Tx interface {
 	Audit(q AuditQuery) ([]domain.AuditEntry, error)
 
 	IdempotencyRecord(principal, key string) (IdempotencyRecord, error)
+	// PutIdempotencyRecord records r, replacing the principal's record of
+	// the same key: a request replayed no more runs as new and is
+	// remembered anew.
 	PutIdempotencyRecord(r IdempotencyRecord) error
 	// ExpireIdempotencyRecords removes records created before t.
 	ExpireIdempotencyRecords(before time.Time) error

@@ -468,7 +468,7 @@ func (t *tx) IdempotencyRecord(principal, key string) (store.IdempotencyRecord, 
 }
 
 func (t *tx) PutIdempotencyRecord(r store.IdempotencyRecord) error {
-	_, err := t.exec(`INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+	_, err := t.exec(`INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (principal, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, created_at = excluded.created_at`,
 		r.Principal, r.Key, r.Fingerprint, r.Status, r.Body, micros(r.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("recording idempotent response: %w", existsOnConflict(err))

@@ -464,6 +464,15 @@ func testIdempotency(t *testing.T, s store.Store) {
 		equal(t, "scoped to principal", errors.Is(err2, store.ErrNotFound), true)
 		return err
 	})
+	anew := rec
+	anew.Body, anew.CreatedAt = []byte("sealed again"), now.Add(time.Millisecond)
+	update(t, s, func(tx store.Tx) error { return tx.PutIdempotencyRecord(anew) })
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.IdempotencyRecord("token:a", "k")
+		equal(t, "replaced body", string(got.Body), "sealed again")
+		equal(t, "replaced time", got.CreatedAt.Equal(anew.CreatedAt), true)
+		return err
+	})
 	update(t, s, func(tx store.Tx) error { return tx.ExpireIdempotencyRecords(now.Add(time.Second)) })
 	view(t, s, func(tx store.Tx) error {
 		_, err := tx.IdempotencyRecord("token:a", "k")
