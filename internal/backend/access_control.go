@@ -211,6 +211,8 @@ func (s *Server) registerRoleAssignmentRoutes() {
 	put.Description = "Gives the identity the role at the node (201); all three must exist. The triple is the assignment's key, so it is never assigned twice: " +
 		"with If-None-Match: * an existing assignment is a 412, without it the write succeeds (200) and changes nothing but the version. The body is optional."
 	put.MaxBodyBytes = s.bodyLimit
+	createsOrReplaces(put)
+	writeBody[domain.RoleAssignment](s, put, false)
 	huma.Register(s.api, *put, func(ctx context.Context, in *putRoleAssignmentInput) (*objectOutput[domain.RoleAssignment], error) {
 		body := &domain.RoleAssignment{}
 		if in.Body != nil {
