@@ -219,7 +219,9 @@ func (s *Server) registerRoleAssignmentRoutes() {
 			if err := samePath(in.RoleAssignmentParams, in.Body); err != nil {
 				return nil, s.fail(ctx, err)
 			}
+			// A body may repeat some of the path's keys and leave out the rest.
 			body = in.Body
+			body.SetObjectKey(in.key())
 		}
 		return putOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), body, in.Conditions, in.IdempotencyKey)
 	})
