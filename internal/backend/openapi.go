@@ -35,43 +35,63 @@ func createsOrReplaces(op *huma.Operation) {
 	op.Metadata[metaCreates] = true
 }
 
-// writeBody makes op's request body the writable part of T: its
-// properties without the read-only ones (which the server sets), and with
-// the properties the path carries optional (a body may repeat them, and
-// they must then equal the path). The server validates bodies against this
-// same schema, so what the document refuses the server refuses. required
-// says whether a body must be sent at all.
+// writeBody documents op's request body as the writable part of T: its
+// properties without the read-only ones (which the server sets), with the
+// properties the path carries optional (a body may repeat them, and they
+// must then equal the path). That is what a generated client sends.
+//
+// The server validates bodies against the same schema plus T's read-only
+// properties, accepted and ignored: an object read and written back (the
+// read-modify-write of a client that keeps what it read) is not refused
+// for carrying its version. required says whether a body must be sent.
 func writeBody[T any](s *Server, op *huma.Operation, required bool) {
 	registry := s.api.OpenAPI().Components.Schemas
 	ref := registry.Schema(reflect.TypeFor[T](), true, "")
 	full := registry.SchemaFromRef(ref.Ref)
-	name := strings.TrimPrefix(ref.Ref, schemaPrefix) + "Input"
+	typeName := strings.TrimPrefix(ref.Ref, schemaPrefix)
+	fromPath := pathParams(op.Path)
+
+	documented := &huma.Schema{Type: "object", AdditionalProperties: false, Properties: map[string]*huma.Schema{}}
+	accepted := &huma.Schema{Type: "object", AdditionalProperties: false, Properties: map[string]*huma.Schema{}}
+	var ignored []string
+	for prop, ps := range full.Properties {
+		accepted.Properties[prop] = ps
+		if ps.ReadOnly {
+			ignored = append(ignored, prop)
+			continue
+		}
+		documented.Properties[prop] = ps
+	}
+	for _, prop := range full.Required {
+		if documented.Properties[prop] != nil && !slices.Contains(fromPath, prop) {
+			documented.Required = append(documented.Required, prop)
+		}
+	}
+	accepted.Required = documented.Required
+	documented.Description = "The writable fields of " + typeName + "."
+	if len(ignored) > 0 {
+		slices.Sort(ignored)
+		documented.Description += " The server sets " + strings.Join(ignored, ", ") +
+			": a body that carries them, such as an object read back, is accepted and they are ignored."
+	}
+	name := typeName + "Input"
 	if registry.Map()[name] == nil {
-		fromPath := pathParams(op.Path)
-		in := &huma.Schema{
-			Type:                 "object",
-			Description:          full.Description,
-			AdditionalProperties: false,
-			Properties:           map[string]*huma.Schema{},
-		}
-		for prop, ps := range full.Properties {
-			if !ps.ReadOnly {
-				in.Properties[prop] = ps
-			}
-		}
-		for _, prop := range full.Required {
-			if in.Properties[prop] != nil && !slices.Contains(fromPath, prop) {
-				in.Required = append(in.Required, prop)
-			}
-		}
-		in.PrecomputeMessages()
-		registry.Map()[name] = in
+		documented.PrecomputeMessages()
+		registry.Map()[name] = documented
 	}
 	op.RequestBody = &huma.RequestBody{
 		Required: required,
-		Content:  map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{Ref: schemaPrefix + name}}},
+		Content:  map[string]*huma.MediaType{"application/json": {Schema: accepted}},
 	}
+	if op.Metadata == nil {
+		op.Metadata = map[string]any{}
+	}
+	op.Metadata[metaDocumentedBody] = &huma.Schema{Ref: schemaPrefix + name}
 }
+
+// metaDocumentedBody holds the schema an operation's request body is
+// documented with, when it differs from the one the server validates.
+const metaDocumentedBody = "arbor:documented-body"
 
 const schemaPrefix = "#/components/schemas/"
 
@@ -102,6 +122,9 @@ func (s *Server) describeResponses() {
 				continue
 			}
 			delete(op.Responses, "default")
+			if body, ok := op.Metadata[metaDocumentedBody].(*huma.Schema); ok {
+				op.RequestBody.Content["application/json"].Schema = body
+			}
 			if created, ok := op.Metadata[metaCreates].(bool); ok && created {
 				ok := op.Responses["200"]
 				op.Responses["201"] = &huma.Response{Description: "Created.", Headers: ok.Headers, Content: ok.Content}

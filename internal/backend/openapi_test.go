@@ -62,3 +62,47 @@ func TestRoleAssignmentBodyMayRepeatSomeKeys(t *testing.T) {
 	a.expect(a.do(a.owner, "PUT", path, `{"role_key":"editor","node_key":"emea"}`), 200)
 	a.expectDetail(a.expect(a.do(a.owner, "PUT", path, `{"node_key":"apac"}`), 400), "node_key", "differs")
 }
+
+// An object read back is accepted as the body of its next write, the
+// fields the server sets ignored: for every kind of keyed object.
+func TestObjectReadBackIsAWritableBody(t *testing.T) {
+	a := newAPI(t)
+	dev := "/v1/environments/development/"
+	a.expect(a.do(a.owner, "PUT", "/v1/identities/ada", `{"email":"ada@example.com","name":"Ada"}`), 201)
+	a.expect(a.do(a.owner, "PUT", dev+"roles/editor", `{"name":"Editor"}`), 201)
+	a.expect(a.do(a.owner, "PUT", dev+"hierarchy-nodes/emea", `{"name":"EMEA"}`), 201)
+	paths := map[string]string{
+		domain.KindPermission.Collection:     dev + "permissions/docs.read",
+		domain.KindRole.Collection:           dev + "roles/editor",
+		domain.KindHierarchyNode.Collection:  dev + "hierarchy-nodes/emea",
+		domain.KindRoleAssignment.Collection: dev + "role-assignments/ada/editor/emea",
+		domain.KindOAuthClient.Collection:    dev + "oauth-clients/dashboard",
+		domain.KindWebhook.Collection:        dev + "webhooks/audit",
+		domain.KindTenant.Collection:         dev + "tenants/acme",
+		domain.KindWorkflow.Collection:       dev + "workflows/welcome",
+		domain.KindIdentity.Collection:       "/v1/identities/ada",
+	}
+	bodies := map[string]string{
+		domain.KindPermission.Collection:     `{"name":"Read"}`,
+		domain.KindRoleAssignment.Collection: `{}`,
+		domain.KindOAuthClient.Collection:    `{"name":"Dashboard"}`,
+		domain.KindWebhook.Collection:        `{"url":"https://hooks.example.com/arbor","events":["role.updated"]}`,
+		domain.KindTenant.Collection:         `{"name":"Acme","properties":{"tier":"gold"}}`,
+		domain.KindWorkflow.Collection:       `{"name":"Welcome","steps":[{"ref":"wait","delay":{"duration":"1h"}}]}`,
+	}
+	for _, k := range domain.Kinds {
+		path, ok := paths[k.Collection]
+		if !ok {
+			t.Errorf("kind %s: add an object of it to this test", k.Name)
+			continue
+		}
+		if body, ok := bodies[k.Collection]; ok {
+			a.expect(a.do(a.owner, "PUT", path, body), 201)
+		}
+		read := a.expect(a.do(a.owner, "GET", path, ""), 200)
+		written := a.expect(a.do(a.owner, "PUT", path, string(read.body), "If-Match", read.header.Get("ETag")), 200)
+		if got, want := written.json()["version"], read.json()["version"].(float64)+1; got != want {
+			t.Errorf("%s: version %v after writing back version %v", k.Name, got, read.json()["version"])
+		}
+	}
+}
