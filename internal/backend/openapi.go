@@ -135,6 +135,54 @@ func (s *Server) describeResponses() {
 			}
 		}
 	}
+	readOnlyOnlyInRequests(oapi)
+}
+
+// readOnlyOnlyInRequests keeps readOnly where a request body can reach the
+// schema and drops it from the schemas only responses use (tokens, API
+// keys, environments, settings): there it tells a client nothing, and
+// generators such as oapi-codegen turn a required read-only field into an
+// optional pointer, so that a token's id would read as maybe absent.
+func readOnlyOnlyInRequests(oapi *huma.OpenAPI) {
+	schemas := oapi.Components.Schemas.Map()
+	inRequests := map[string]bool{}
+	var visit func(s *huma.Schema)
+	visit = func(s *huma.Schema) {
+		if s == nil {
+			return
+		}
+		if name, ok := strings.CutPrefix(s.Ref, schemaPrefix); ok {
+			if !inRequests[name] {
+				inRequests[name] = true
+				visit(schemas[name])
+			}
+			return
+		}
+		visit(s.Items)
+		if extra, ok := s.AdditionalProperties.(*huma.Schema); ok {
+			visit(extra)
+		}
+		for _, sub := range slices.Concat(slices.Collect(maps.Values(s.Properties)), s.OneOf, s.AnyOf, s.AllOf) {
+			visit(sub)
+		}
+	}
+	for _, item := range oapi.Paths {
+		for _, op := range []*huma.Operation{item.Put, item.Post} {
+			if op != nil && op.RequestBody != nil {
+				for _, mt := range op.RequestBody.Content {
+					visit(mt.Schema)
+				}
+			}
+		}
+	}
+	for name, s := range schemas {
+		if inRequests[name] {
+			continue
+		}
+		for _, prop := range s.Properties {
+			prop.ReadOnly = false
+		}
+	}
 }
 
 // conditionsSchema documents the default of conditions.match. It is not a

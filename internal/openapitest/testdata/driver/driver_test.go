@@ -236,11 +236,11 @@ func TestDriveEveryRoute(t *testing.T) {
 	}
 	keys, err := c.ListApiKeysWithResponse(ctx, dev, &ListApiKeysParams{})
 	expect(t, "list API keys", 200, keys, err)
-	gotKey, err := c.GetApiKeyWithResponse(ctx, dev, *key.JSON201.Id)
+	gotKey, err := c.GetApiKeyWithResponse(ctx, dev, key.JSON201.Id)
 	expect(t, "get API key", 200, gotKey, err)
-	updatedKey, err := c.UpdateApiKeyWithResponse(ctx, dev, *key.JSON201.Id, &UpdateApiKeyParams{IfMatch: etag(t, "get API key", gotKey.HTTPResponse)}, APIKeyInput{Name: "ci", Scope: APIKeyInputScopeReadWrite})
+	updatedKey, err := c.UpdateApiKeyWithResponse(ctx, dev, key.JSON201.Id, &UpdateApiKeyParams{IfMatch: etag(t, "get API key", gotKey.HTTPResponse)}, APIKeyInput{Name: "ci", Scope: APIKeyInputScopeReadWrite})
 	expect(t, "update API key", 200, updatedKey, err)
-	deletedKey, err := c.DeleteApiKeyWithResponse(ctx, dev, *key.JSON201.Id, &DeleteApiKeyParams{IfMatch: etag(t, "update API key", updatedKey.HTTPResponse)})
+	deletedKey, err := c.DeleteApiKeyWithResponse(ctx, dev, key.JSON201.Id, &DeleteApiKeyParams{IfMatch: etag(t, "update API key", updatedKey.HTTPResponse)})
 	expect(t, "delete API key", 204, deletedKey, err)
 
 	tok, err := c.CreateTokenWithResponse(ctx, &CreateTokenParams{IdempotencyKey: ptr("token-1")}, TokenInput{Name: "auditor", Role: TokenInputRoleViewer})
@@ -249,11 +249,11 @@ func TestDriveEveryRoute(t *testing.T) {
 	}
 	toks, err := c.ListTokensWithResponse(ctx, &ListTokensParams{})
 	expect(t, "list tokens", 200, toks, err)
-	gotTok, err := c.GetTokenWithResponse(ctx, *tok.JSON201.Id)
+	gotTok, err := c.GetTokenWithResponse(ctx, tok.JSON201.Id)
 	expect(t, "get token", 200, gotTok, err)
-	staleTok, err := c.DeleteTokenWithResponse(ctx, *tok.JSON201.Id, &DeleteTokenParams{IfMatch: ptr(`"99"`)})
+	staleTok, err := c.DeleteTokenWithResponse(ctx, tok.JSON201.Id, &DeleteTokenParams{IfMatch: ptr(`"99"`)})
 	expect(t, "delete token with a stale version", 412, staleTok, err)
-	deletedTok, err := c.DeleteTokenWithResponse(ctx, *tok.JSON201.Id, &DeleteTokenParams{IfMatch: etag(t, "get token", gotTok.HTTPResponse)})
+	deletedTok, err := c.DeleteTokenWithResponse(ctx, tok.JSON201.Id, &DeleteTokenParams{IfMatch: etag(t, "get token", gotTok.HTTPResponse)})
 	expect(t, "delete token", 204, deletedTok, err)
 
 	audit, err := c.ListAuditWithResponse(ctx, &ListAuditParams{Environment: ptr(dev)})
