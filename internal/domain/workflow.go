@@ -97,7 +97,7 @@ type Workflow struct {
 // Conditions gate a workflow or a step.
 type Conditions struct {
 	Match string      `json:"match,omitempty" enum:"all,any" doc:"all: every rule must hold; any: one is enough. Default all."`
-	Rules []Condition `json:"rules" doc:"At least one rule."`
+	Rules []Condition `json:"rules" minItems:"1" nullable:"false" doc:"At least one rule."`
 }
 
 // Condition compares a variable of the trigger's scope with an argument.

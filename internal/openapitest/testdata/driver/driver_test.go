@@ -199,7 +199,7 @@ func TestDriveEveryRoute(t *testing.T) {
 		t.Errorf("created workflow: active %v, trigger_frequency %v; want the documented defaults", born.Active, born.TriggerFrequency)
 	}
 	wf, err = c.PutWorkflowWithResponse(ctx, dev, "welcome", &PutWorkflowParams{IfMatch: etag(t, "create workflow", wf.HTTPResponse)}, WorkflowInput{Name: "Welcome", Steps: steps, Active: ptr(false),
-		Conditions: &Conditions{Rules: &[]Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}})
+		Conditions: &Conditions{Rules: []Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}})
 	expect(t, "deactivate workflow", 200, wf, err)
 	gotWorkflow, err := c.GetWorkflowWithResponse(ctx, dev, "welcome")
 	expect(t, "get workflow", 200, gotWorkflow, err)
