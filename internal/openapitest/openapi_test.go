@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,6 +34,9 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/sqlite"
 )
+
+// proseDefault finds a default stated in a description: "Default true."
+var proseDefault = regexp.MustCompile(`\bDefault (\S+)\.(\s|$)`)
 
 // invalidHeader marks a request the driver sends knowing it is invalid:
 // the document must refuse it too, and the server must answer 4xx.
@@ -258,6 +262,9 @@ func TestServedDocumentIsTheTruth(t *testing.T) {
 				if p.Value.In == "path" {
 					inPath = append(inPath, p.Value.Name)
 				}
+				if ps := p.Value.Schema.Value; ps.Type.Is(openapi3.TypeString) && len(ps.Enum) == 2 && slices.Contains(ps.Enum, any("true")) && slices.Contains(ps.Enum, any("false")) {
+					t.Errorf("%s: parameter %s is a boolean documented as a string enum", what, p.Value.Name)
+				}
 			}
 			if op.RequestBody == nil {
 				continue
@@ -286,6 +293,19 @@ func TestServedDocumentIsTheTruth(t *testing.T) {
 			}
 			if method == http.MethodPut && slices.Contains(inPath, "key") && op.Responses.Status(http.StatusCreated) == nil {
 				t.Errorf("%s: creates by PUT but does not document 201", what)
+			}
+		}
+	}
+	// A default told in prose is a default in the schema, so generators
+	// and validators know it too.
+	for name, schema := range doc.Components.Schemas {
+		for prop, ps := range schema.Value.Properties {
+			m := proseDefault.FindStringSubmatch(ps.Value.Description)
+			if m == nil {
+				continue
+			}
+			if ps.Value.Default == nil || fmt.Sprint(ps.Value.Default) != m[1] {
+				t.Errorf("%s.%s: the description says Default %s, the schema's default is %v", name, prop, m[1], ps.Value.Default)
 			}
 		}
 	}
