@@ -177,6 +177,9 @@ func TestDriveEveryRoute(t *testing.T) {
 	if details := expect(t, "webhook without events", 400, noEvents, err).JSON400.Details; details == nil || (*details)[0].Field != "events" {
 		t.Errorf("400: %+v", noEvents.JSON400)
 	}
+	// A nil slice is sent as null, which the document and the server refuse alike.
+	nullEvents, err := c.PutWebhookWithResponse(ctx, dev, "audit", &PutWebhookParams{}, WebhookInput{Url: "https://hooks.example.com/arbor"}, invalid)
+	expect(t, "webhook with null events", 400, nullEvents, err)
 	gotHook, err := c.GetWebhookWithResponse(ctx, dev, "audit")
 	expect(t, "get webhook", 200, gotHook, err)
 	hooks, err := c.ListWebhooksWithResponse(ctx, dev, &ListWebhooksParams{})
