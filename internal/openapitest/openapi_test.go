@@ -26,6 +26,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+
 	// The generated client imports the oapi-codegen runtime; importing it
 	// here keeps it in go.mod and go.sum, so the client builds offline and
 	// in a fresh clone.
@@ -135,6 +136,7 @@ func servedDocument(t *testing.T, h http.Handler) []byte {
 // is removed afterwards; .gitignore keeps a leftover out of git.
 func clientPackage(t *testing.T, spec []byte) string {
 	t.Helper()
+	//nolint:usetesting // t.TempDir is outside the module, where the client could not use its pinned dependencies.
 	dir, err := os.MkdirTemp("testdata", "client-")
 	if err != nil {
 		t.Fatal(err)
