@@ -211,13 +211,17 @@ func (s *Server) registerRoleAssignmentRoutes() {
 	put.Description = "Gives the identity the role at the node (201); all three must exist. The triple is the assignment's key, so it is never assigned twice: " +
 		"with If-None-Match: * an existing assignment is a 412, without it the write succeeds (200) and changes nothing but the version. The body is optional."
 	put.MaxBodyBytes = s.bodyLimit
+	createsOrReplaces(put)
+	writeBody[domain.RoleAssignment](s, put, false)
 	huma.Register(s.api, *put, func(ctx context.Context, in *putRoleAssignmentInput) (*objectOutput[domain.RoleAssignment], error) {
 		body := &domain.RoleAssignment{}
 		if in.Body != nil {
 			if err := samePath(in.RoleAssignmentParams, in.Body); err != nil {
 				return nil, s.fail(ctx, err)
 			}
+			// A body may repeat some of the path's keys and leave out the rest.
 			body = in.Body
+			body.SetObjectKey(in.key())
 		}
 		return putOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), body, in.Conditions, in.IdempotencyKey)
 	})

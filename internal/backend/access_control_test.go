@@ -373,8 +373,11 @@ func TestWebhookSigningSecret(t *testing.T) {
 	if strings.Contains(string(r.body), "short sec") {
 		t.Errorf("the refusal repeats the secret: %s", r.body)
 	}
-	a.expectDetail(a.expect(a.do(a.owner, "PUT", path, `{"url":"ftp://x","events":[],"enabled":true}`), 400), "url", "http")
-	a.expectDetail(a.expect(a.do(a.owner, "PUT", path, `{"url":"https://x.example","events":[],"enabled":true}`), 400), "events", "at least one")
+	a.expectDetail(a.expect(a.do(a.owner, "PUT", path, `{"url":"ftp://x","events":["role.updated"],"enabled":true}`), 400), "url", "http")
+	// The document says events holds at least one event; the schema refuses
+	// an empty or null list before the domain sees it.
+	a.expectDetail(a.expect(a.do(a.owner, "PUT", path, `{"url":"https://x.example","events":[],"enabled":true}`), 400), "events", "1")
+	a.expectDetail(a.expect(a.do(a.owner, "PUT", path, `{"url":"https://x.example","events":null,"enabled":true}`), 400), "events")
 	raw := string(a.databaseBytes())
 	for _, s := range []string{generated, generated[len(domain.SigningSecretPrefix):], supplied} {
 		if strings.Contains(raw, s) {

@@ -58,6 +58,7 @@ func (s *Server) registerAccountRoutes() {
 
 	put := op(http.MethodPut, "/v1/settings", "put_settings", "Replace account settings", "account")
 	put.Description = "Owner or admin tokens only."
+	writeBody[domain.Settings](s, put, true)
 	huma.Register(s.api, *put, func(ctx context.Context, in *putSettingsInput) (*settingsOutput, error) {
 		var st domain.Settings
 		err := s.update(ctx, "", domain.ActAdminister, func(w *write) error {

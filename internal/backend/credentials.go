@@ -14,6 +14,7 @@ import (
 
 type tokenOutput struct {
 	Status int
+	ETag   string `header:"ETag" doc:"The token's version as an entity tag."`
 	Body   domain.Token
 }
 
@@ -28,6 +29,11 @@ type createTokenInput struct {
 
 type tokenParam struct {
 	ID string `path:"id" doc:"Token id."`
+}
+
+type deleteTokenInput struct {
+	ID string `path:"id" doc:"Token id."`
+	Conditions
 }
 
 type apiKeyOutput struct {
@@ -102,7 +108,7 @@ func (s *Server) registerTokenRoutes() {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		return &tokenOutput{Status: http.StatusCreated, Body: *tok}, nil
+		return &tokenOutput{Status: http.StatusCreated, ETag: etag(tok.Version), Body: *tok}, nil
 	})
 
 	huma.Register(s.api, *op(http.MethodGet, "/v1/tokens", "list_tokens", "List account tokens", tag),
@@ -143,19 +149,22 @@ func (s *Server) registerTokenRoutes() {
 			if err != nil {
 				return nil, s.fail(ctx, err)
 			}
-			return &tokenOutput{Status: http.StatusOK, Body: tok}, nil
+			return &tokenOutput{Status: http.StatusOK, ETag: etag(tok.Version), Body: tok}, nil
 		})
 
 	del := op(http.MethodDelete, "/v1/tokens/{id}", "delete_token", "Revoke an account token", tag)
 	del.Description = "The token stops working at once. The last owner token cannot be revoked."
 	del.DefaultStatus = http.StatusNoContent
-	huma.Register(s.api, *del, func(ctx context.Context, in *tokenParam) (*struct{}, error) {
+	huma.Register(s.api, *del, func(ctx context.Context, in *deleteTokenInput) (*struct{}, error) {
 		err := s.update(ctx, "", domain.ActAdminister, func(w *write) error {
 			tok, _, err := w.tx.Token(in.ID)
 			if errors.Is(err, store.ErrNotFound) {
 				return domain.NotFound("token", in.ID)
 			}
 			if err != nil {
+				return err
+			}
+			if err := in.check("token", in.ID, true, tok.Version); err != nil {
 				return err
 			}
 			if tok.Role == domain.RoleOwner {

@@ -608,7 +608,7 @@ func registerEnvObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 			return getOutput[T, PT](ctx, s, r, in.Env, in.Key)
 		})
 
-	huma.Register(s.api, *s.putOperation(base, id, k.Noun, tag), func(ctx context.Context, in *putInput[T]) (*objectOutput[T], error) {
+	huma.Register(s.api, *putOperation[T](s, base, id, k.Noun, tag), func(ctx context.Context, in *putInput[T]) (*objectOutput[T], error) {
 		return putOutput[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
 	})
 
@@ -668,7 +668,7 @@ func registerAccountObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 			return getOutput[T, PT](ctx, s, r, "", in.Key)
 		})
 
-	huma.Register(s.api, *s.putOperation(base, id, k.Noun, tag), func(ctx context.Context, in *accountPutInput[T]) (*objectOutput[T], error) {
+	huma.Register(s.api, *putOperation[T](s, base, id, k.Noun, tag), func(ctx context.Context, in *accountPutInput[T]) (*objectOutput[T], error) {
 		return putOutput[T, PT](ctx, s, r, "", in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
 	})
 
@@ -697,10 +697,12 @@ func registerList[T any, PT domain.ObjectPtr[T], L any, PL interface {
 	})
 }
 
-func (s *Server) putOperation(base, id, noun, tag string) *huma.Operation {
+func putOperation[T any](s *Server, base, id, noun, tag string) *huma.Operation {
 	put := op(http.MethodPut, base+"/{key}", "put_"+singular(id), "Create or replace "+article(noun), tag)
 	put.Description = "Creates the object (201) or replaces it (200). Send If-None-Match: * to only create, If-Match: <version> to only replace that version."
 	put.MaxBodyBytes = s.bodyLimit
+	createsOrReplaces(put)
+	writeBody[T](s, put, true)
 	return put
 }
 

@@ -125,6 +125,8 @@ func apiConfig() huma.Config {
 				},
 			},
 			Security: []map[string][]string{{"bearer": {}}},
+			// Relative: the API is wherever the document is served from.
+			Servers: []*huma.Server{{URL: "/", Description: "The server this document is served by."}},
 		},
 		OpenAPIPath:   "/v1/openapi",
 		Formats:       huma.DefaultFormats,
@@ -184,4 +186,5 @@ func (s *Server) registerRoutes() {
 	s.registerCredentialRoutes()
 	s.registerObjectRoutes()
 	s.registerConfigRoutes()
+	s.describeResponses()
 }

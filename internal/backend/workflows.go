@@ -101,8 +101,8 @@ func promotionOf(tx store.Tx, env, key string) (domain.Promotion, error) {
 
 type listWorkflowsInput struct {
 	ListParams
-	Category string `query:"category" doc:"Only workflows in this category."`
-	Active   string `query:"active" enum:"true,false" doc:"Only active (true) or inactive (false) workflows."`
+	Category string       `query:"category" doc:"Only workflows in this category."`
+	Active   optionalBool `query:"active" doc:"Only active (true) or inactive (false) workflows; all when left out."`
 }
 
 type promotionOutput struct {
@@ -122,14 +122,14 @@ func (s *Server) registerWorkflowRoutes() {
 	const tag = "workflows"
 	registerEnvObjects[domain.Workflow, *domain.Workflow, listWorkflowsInput](s, workflowRules, tag,
 		func(in *listWorkflowsInput) listFilter[domain.Workflow] {
-			if in.Category == "" && in.Active == "" {
+			if in.Category == "" && !in.Active.Set {
 				return listFilter[domain.Workflow]{}
 			}
 			return listFilter[domain.Workflow]{keep: func(wf *domain.Workflow) bool {
 				if in.Category != "" && !slices.Contains(wf.Categories, in.Category) {
 					return false
 				}
-				return in.Active == "" || strconv.FormatBool(wf.IsActive()) == in.Active
+				return !in.Active.Set || wf.IsActive() == in.Active.Value
 			}}
 		}, routeOptions{})
 

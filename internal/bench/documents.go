@@ -44,7 +44,7 @@ func configDocument(n int) domain.ConfigDocument {
 	}
 	for i := range hooks {
 		d.Webhooks = append(d.Webhooks, domain.Webhook{Key: fmt.Sprintf("hook-%05d", i), URL: fmt.Sprintf("https://hooks.example.com/%d", i),
-			Events: []string{"role.created", "role.updated"}, Enabled: true})
+			Events: []string{"role.created", "role.updated"}, Enabled: new(true)})
 	}
 	for i := range workflows {
 		d.Workflows = append(d.Workflows, domain.Workflow{Key: fmt.Sprintf("workflow-%05d", i), Name: fmt.Sprintf("Workflow %d", i),

@@ -22,12 +22,12 @@ const ConfigFormatVersion = 1
 type ConfigDocument struct {
 	FormatVersion     int             `json:"format_version" doc:"Version of the document format (1)."`
 	SourceEnvironment string          `json:"source_environment" doc:"Environment the document was exported from."`
-	Permissions       []Permission    `json:"permissions" doc:"In key order."`
-	Roles             []Role          `json:"roles" doc:"In key order, each with its permission keys."`
-	HierarchyNodes    []HierarchyNode `json:"hierarchy_nodes" doc:"In key order."`
-	OAuthClients      []OAuthClient   `json:"oauth_clients" doc:"Configurations only: no client ids, no secrets."`
-	Webhooks          []Webhook       `json:"webhooks" doc:"Configurations only: no signing secrets."`
-	Workflows         []Workflow      `json:"workflows" doc:"Content only: no active flag, sha or origin."`
+	Permissions       []Permission    `json:"permissions" nullable:"false" doc:"In key order."`
+	Roles             []Role          `json:"roles" nullable:"false" doc:"In key order, each with its permission keys."`
+	HierarchyNodes    []HierarchyNode `json:"hierarchy_nodes" nullable:"false" doc:"In key order."`
+	OAuthClients      []OAuthClient   `json:"oauth_clients" nullable:"false" doc:"Configurations only: no client ids, no secrets."`
+	Webhooks          []Webhook       `json:"webhooks" nullable:"false" doc:"Configurations only: no signing secrets."`
+	Workflows         []Workflow      `json:"workflows" nullable:"false" doc:"Content only: no active flag, sha or origin."`
 }
 
 // ConfigSections names the document's sections, in document order, with

@@ -70,7 +70,9 @@ type CreatedEnvironment struct {
 
 // Settings are the account-wide settings.
 type Settings struct {
-	ProductionWriteAccess bool      `json:"production_write_access" doc:"Allow workflows to be created and edited directly in production; enables the production_member role."`
-	Version               int64     `json:"version" readOnly:"true"`
-	UpdatedAt             time.Time `json:"updated_at" readOnly:"true"`
+	ProductionWriteAccess bool `json:"production_write_access" doc:"Allow workflows to be created and edited directly in production; enables the production_member role."`
+	// Server-set, and left out when zero, so a writer's Settings value
+	// sends only what it may write.
+	Version   int64     `json:"version,omitempty" readOnly:"true" doc:"Incremented on every write; send it in If-Match to update exactly this version."`
+	UpdatedAt time.Time `json:"updated_at,omitzero" readOnly:"true"`
 }

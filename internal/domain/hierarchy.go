@@ -9,7 +9,7 @@ import (
 // HierarchyNode is one node of an environment's organisation hierarchy: a
 // forest whose roots have no parent. Moving a node moves its subtree.
 type HierarchyNode struct {
-	Key       string `json:"key" readOnly:"true" doc:"Identifier within the environment; taken from the path on writes." example:"emea"`
+	Key       string `json:"key" doc:"Identifier within the environment; taken from the path on writes, so a body may leave it out or repeat it." example:"emea"`
 	Name      string `json:"name" doc:"Display name." example:"EMEA"`
 	ParentKey string `json:"parent_key,omitempty" doc:"Key of the parent node; absent or empty for a root. Changing it moves the node with its whole subtree; a node cannot move under itself or its descendants." example:"global"`
 	Meta

@@ -8,7 +8,7 @@ const MaxEmailLength = 254
 // Identity is a person or service, shared by every environment of the
 // account. Roles are given to identities per environment.
 type Identity struct {
-	Key   string `json:"key" readOnly:"true" doc:"Identifier within the account; taken from the path on writes." example:"ada"`
+	Key   string `json:"key" doc:"Identifier within the account; taken from the path on writes, so a body may leave it out or repeat it." example:"ada"`
 	Email string `json:"email" doc:"Email address, unique across the account (compared case-insensitively)." example:"ada@example.com"`
 	Name  string `json:"name" doc:"Display name." example:"Ada Lovelace"`
 	Meta

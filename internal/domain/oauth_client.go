@@ -10,7 +10,7 @@ const (
 // environment. The backend generates its client_id once and its secret at
 // creation; the secret is stored hashed and shown only in that response.
 type OAuthClient struct {
-	Key          string   `json:"key" readOnly:"true" doc:"Identifier within the environment; taken from the path on writes." example:"dashboard"`
+	Key          string   `json:"key" doc:"Identifier within the environment; taken from the path on writes, so a body may leave it out or repeat it." example:"dashboard"`
 	Name         string   `json:"name" doc:"Display name." example:"Customer dashboard"`
 	RedirectURIs []string `json:"redirect_uris" required:"false" doc:"Where users may be sent back after signing in: absolute https URLs, or http for localhost. The whole set, replaced by every write; stored deduplicated and sorted." example:"[\"https://app.example.com/callback\"]"`
 	Scopes       []string `json:"scopes" required:"false" doc:"Scopes the client may request. The whole set, replaced by every write; stored deduplicated and sorted." example:"[\"openid\"]"`

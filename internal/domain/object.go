@@ -62,7 +62,7 @@ type Object interface {
 
 // Page is one page of a listing.
 type Page[T any] struct {
-	Items      []T    `json:"items" doc:"Objects of this page, in key order."`
+	Items      []T    `json:"items" nullable:"false" doc:"Objects of this page, in key order."`
 	NextCursor string `json:"next_cursor,omitempty" doc:"Pass as cursor to fetch the next page; absent on the last page."`
 }
 

@@ -2,7 +2,7 @@ package domain
 
 // Permission is a named capability that roles grant.
 type Permission struct {
-	Key         string `json:"key" readOnly:"true" doc:"Identifier within the environment; taken from the path on writes." example:"documents.read"`
+	Key         string `json:"key" doc:"Identifier within the environment; taken from the path on writes, so a body may leave it out or repeat it." example:"documents.read"`
 	Name        string `json:"name" doc:"Display name." example:"Read documents"`
 	Description string `json:"description,omitempty" doc:"Free-text description."`
 	Meta

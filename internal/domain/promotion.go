@@ -21,7 +21,7 @@ type Promotion struct {
 	Key         string `json:"key" doc:"Workflow key."`
 	Environment string `json:"environment" doc:"Environment written."`
 	// Order is every environment, first (development) to last (production).
-	Order                 []string `json:"order" doc:"The promotion order, development first, production last."`
+	Order                 []string `json:"order" nullable:"false" doc:"The promotion order, development first, production last."`
 	ProductionWriteAccess bool     `json:"production_write_access" doc:"The account setting."`
 	// Current is the workflow in Environment, nil when absent.
 	Current *WorkflowHead `json:"current,omitempty" doc:"The workflow in this environment, absent when it has none."`

@@ -3,7 +3,7 @@ package domain
 // Role is a named set of permissions. Identities hold roles at hierarchy
 // nodes through role assignments.
 type Role struct {
-	Key         string `json:"key" readOnly:"true" doc:"Identifier within the environment; taken from the path on writes." example:"editor"`
+	Key         string `json:"key" doc:"Identifier within the environment; taken from the path on writes, so a body may leave it out or repeat it." example:"editor"`
 	Name        string `json:"name" doc:"Display name." example:"Editor"`
 	Description string `json:"description,omitempty" doc:"Free-text description."`
 	// Permissions are the role–permission joins, owned whole by the role.

@@ -7,9 +7,9 @@ import "strings"
 // triple is assigned twice. Assignments are operational state, never copied
 // between environments.
 type RoleAssignment struct {
-	IdentityKey string `json:"identity_key" readOnly:"true" doc:"Key of the identity (account-level) that holds the role; taken from the path." example:"ada"`
-	RoleKey     string `json:"role_key" readOnly:"true" doc:"Key of the role held; taken from the path." example:"editor"`
-	NodeKey     string `json:"node_key" readOnly:"true" doc:"Key of the hierarchy node the role is held at; taken from the path." example:"emea"`
+	IdentityKey string `json:"identity_key" doc:"Key of the identity (account-level) that holds the role; taken from the path, so a body may leave it out or repeat it." example:"ada"`
+	RoleKey     string `json:"role_key" doc:"Key of the role held; taken from the path, so a body may leave it out or repeat it." example:"editor"`
+	NodeKey     string `json:"node_key" doc:"Key of the hierarchy node the role is held at; taken from the path, so a body may leave it out or repeat it." example:"emea"`
 	Meta
 }
 

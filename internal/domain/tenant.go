@@ -41,7 +41,7 @@ func (o JSONObject) isObject() bool {
 // Tenant is a segment of a customer's users (an account, an organisation).
 // Tenants are data: they are never promoted or copied between environments.
 type Tenant struct {
-	Key           string         `json:"key" readOnly:"true" doc:"The tenant's id in the customer's own system; taken from the path on writes."`
+	Key           string         `json:"key" doc:"The tenant's id in the customer's own system; taken from the path on writes, so a body may leave it out or repeat it."`
 	Name          string         `json:"name,omitempty" doc:"Display name."`
 	Properties    JSONObject     `json:"properties,omitempty" doc:"Custom properties: any JSON object. Redacted for viewer tokens in environments that obfuscate customer data."`
 	Branding      *Branding      `json:"branding,omitempty" doc:"Branding overrides applied to messages sent for this tenant."`

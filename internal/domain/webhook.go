@@ -18,10 +18,12 @@ const (
 // signed with a secret the backend generates at creation, or one the writer
 // supplies; it is stored sealed and never returned by reads.
 type Webhook struct {
-	Key     string   `json:"key" readOnly:"true" doc:"Identifier within the environment; taken from the path on writes." example:"audit-sink"`
-	URL     string   `json:"url" doc:"Absolute http or https URL deliveries are posted to." example:"https://hooks.example.com/arbor"`
-	Events  []string `json:"events" doc:"Events delivered to the URL: the whole set, replaced by every write; stored deduplicated and sorted." example:"[\"role.updated\"]"`
-	Enabled bool     `json:"enabled" doc:"Whether events are delivered."`
+	Key    string   `json:"key" doc:"Identifier within the environment; taken from the path on writes, so a body may leave it out or repeat it." example:"audit-sink"`
+	URL    string   `json:"url" doc:"Absolute http or https URL deliveries are posted to." example:"https://hooks.example.com/arbor"`
+	Events []string `json:"events" minItems:"1" nullable:"false" doc:"Events delivered to the URL: the whole set, replaced by every write; stored deduplicated and sorted." example:"[\"role.updated\"]"`
+	// Enabled is a pointer so that a write leaving it out gets the default
+	// rather than false; every stored webhook holds it explicitly.
+	Enabled *bool `json:"enabled" required:"false" nullable:"false" default:"true" doc:"Whether events are delivered. Default true."`
 	// SigningSecret travels in both directions but is never stored in the
 	// object's body.
 	SigningSecret string `json:"signing_secret,omitempty" doc:"In a write: replaces the signing secret (16–255 printable characters). In a response: present only in the one that creates the webhook, and only when the backend generated the secret. Reads never return it."`
@@ -32,8 +34,18 @@ func (h *Webhook) ObjectKey() string     { return h.Key }
 func (h *Webhook) SetObjectKey(k string) { h.Key = k }
 func (h *Webhook) References() []Ref     { return nil }
 
-// Normalize stores the event set in one canonical form.
-func (h *Webhook) Normalize() { h.Events = SortedSet(h.Events) }
+// Normalize stores the event set in one canonical form and the default of
+// enabled explicitly.
+func (h *Webhook) Normalize() {
+	h.Events = SortedSet(h.Events)
+	if h.Enabled == nil {
+		enabled := true
+		h.Enabled = &enabled
+	}
+}
+
+// IsEnabled reports whether events are delivered (the default when unset).
+func (h *Webhook) IsEnabled() bool { return h.Enabled == nil || *h.Enabled }
 
 // Validate checks the webhook's fields.
 func (h *Webhook) Validate() Problems {

@@ -80,15 +80,15 @@ func ParseDuration(s string) (time.Duration, error) {
 // Workflow is a notification journey: ordered steps run when it is
 // triggered. Its content (everything but active) is versioned by its sha.
 type Workflow struct {
-	Key               string      `json:"key" readOnly:"true" doc:"Identifier: 3–255 lowercase letters, digits, _ and -; taken from the path on writes."`
+	Key               string      `json:"key" doc:"Identifier: 3–255 lowercase letters, digits, _ and -; taken from the path on writes, so a body may leave it out or repeat it."`
 	Name              string      `json:"name" doc:"Display name."`
 	Description       string      `json:"description,omitempty" doc:"At most 280 characters."`
 	Categories        []string    `json:"categories,omitempty" doc:"Categories recipients can set preferences for."`
-	TriggerFrequency  string      `json:"trigger_frequency,omitempty" enum:"every_trigger,once_per_recipient,once_per_recipient_per_tenant" doc:"How often one recipient is notified. Default every_trigger."`
+	TriggerFrequency  string      `json:"trigger_frequency,omitempty" enum:"every_trigger,once_per_recipient,once_per_recipient_per_tenant" default:"every_trigger" doc:"How often one recipient is notified. Default every_trigger."`
 	TriggerDataSchema JSONObject  `json:"trigger_data_schema,omitempty" doc:"JSON schema of the data a trigger carries."`
 	Conditions        *Conditions `json:"conditions,omitempty" doc:"Conditions under which a trigger runs the workflow."`
 	Steps             []Step      `json:"steps,omitempty" doc:"Ordered steps."`
-	Active            *bool       `json:"active,omitempty" doc:"Whether triggers run the workflow in this environment. Default true. Per environment: never promoted, never part of the sha."`
+	Active            *bool       `json:"active,omitempty" default:"true" doc:"Whether triggers run the workflow in this environment. Default true. Per environment: never promoted, never part of the sha."`
 	SHA               string      `json:"sha,omitempty" readOnly:"true" doc:"Hash of the content (all but active); equal content has equal sha in every environment."`
 	OriginEnvironment string      `json:"origin_environment,omitempty" readOnly:"true" doc:"Environment the workflow was created in: the only one where its content can be edited."`
 	Meta
@@ -97,7 +97,7 @@ type Workflow struct {
 // Conditions gate a workflow or a step.
 type Conditions struct {
 	Match string      `json:"match,omitempty" enum:"all,any" doc:"all: every rule must hold; any: one is enough. Default all."`
-	Rules []Condition `json:"rules" doc:"At least one rule."`
+	Rules []Condition `json:"rules" minItems:"1" nullable:"false" doc:"At least one rule."`
 }
 
 // Condition compares a variable of the trigger's scope with an argument.

@@ -29,7 +29,7 @@ func newWebhookDataSource() datasource.DataSource {
 			flatten: func(_ context.Context, h *domain.Webhook, m *webhookDataModel) diag.Diagnostics {
 				m.URL = types.StringValue(h.URL)
 				m.Events = stringSet(h.Events)
-				m.Enabled = types.BoolValue(h.Enabled)
+				m.Enabled = types.BoolValue(h.IsEnabled())
 				return nil
 			},
 		},

@@ -97,7 +97,7 @@ func newWebhookResource() resource.Resource {
 		},
 		expand: func(ctx context.Context, m *webhookModel) (*domain.Webhook, diag.Diagnostics) {
 			events, diags := setStrings(ctx, m.Events)
-			return &domain.Webhook{URL: m.URL.ValueString(), Events: events, Enabled: m.Enabled.ValueBool()}, diags
+			return &domain.Webhook{URL: m.URL.ValueString(), Events: events, Enabled: new(m.Enabled.ValueBool())}, diags
 		},
 		expandWriteOnly: func(ctx context.Context, config tfsdk.Config, prior *webhookModel, h *domain.Webhook) diag.Diagnostics {
 			secret, version, diags := writeOnlySecret(ctx, config)
@@ -112,7 +112,7 @@ func newWebhookResource() resource.Resource {
 		flatten: func(_ context.Context, h *domain.Webhook, m *webhookModel) diag.Diagnostics {
 			m.URL = types.StringValue(h.URL)
 			m.Events = stringSet(h.Events)
-			m.Enabled = types.BoolValue(h.Enabled)
+			m.Enabled = types.BoolValue(h.IsEnabled())
 			m.SigningSecretWO = types.StringNull()
 			switch {
 			case h.SigningSecret != "":
