@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -38,6 +39,23 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error, at path.Pat
 			continue
 		}
 		diags.AddAttributeError(p, summary, fieldMessage(d.Field, d.Message))
+	}
+}
+
+// addDomainError reports a domain rule's refusal given at plan time: each
+// field problem at its attribute, like the backend's answer would be.
+func addDomainError(diags *diag.Diagnostics, summary string, err error) {
+	var de *domain.Error
+	if !errors.As(err, &de) || len(de.Details) == 0 {
+		diags.AddError(summary, err.Error())
+		return
+	}
+	for _, d := range de.Details {
+		if at, ok := attributePath(d.Field); ok {
+			diags.AddAttributeError(at, summary, fieldMessage(d.Field, d.Message))
+			continue
+		}
+		diags.AddError(summary, fmt.Sprintf("%s: %s", de.Message, fieldMessage(d.Field, d.Message)))
 	}
 }
 

@@ -121,6 +121,8 @@ type providerData struct {
 	// boundEnvironment is set when the credential is an environment API
 	// key: the only environment the provider can reach.
 	boundEnvironment string
+	// plan is what the current plan creates or changes so far.
+	plan *planRecord
 }
 
 // stringSetting is the argument's value, else its environment variable's.
@@ -175,7 +177,7 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 
-	data := &providerData{}
+	data := &providerData{plan: newPlanRecord()}
 	endpoint := stringSetting(cfg.Endpoint, envEndpoint)
 	if endpoint == "" && stringSetting(cfg.APIKey, envAPIKey) != "" {
 		// A credential without a server is a mistake: running the embedded

@@ -94,6 +94,9 @@ func (r *identityResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	var key types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("key"), &key)...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), key)...)
+	if !key.IsUnknown() {
+		r.data.plan.planObject(domain.KindIdentity, "", key.ValueString())
+	}
 }
 
 func expandIdentity(m *identityModel) *domain.Identity {

@@ -94,7 +94,7 @@ func (r *roleAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
+	ok := resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
 		for _, k := range []types.String{plan.IdentityKey, plan.RoleKey, plan.NodeKey} {
 			if k.IsUnknown() {
 				return types.StringUnknown()
@@ -102,6 +102,14 @@ func (r *roleAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		}
 		return types.StringValue(env + "/" + plan.key())
 	})
+	if !ok {
+		return
+	}
+	var env types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
+	refs := (&domain.RoleAssignment{IdentityKey: plan.IdentityKey.ValueString(), RoleKey: plan.RoleKey.ValueString(), NodeKey: plan.NodeKey.ValueString()}).References()
+	known := func(field string) bool { return knownAlong(req.Plan.Raw, path.Root(field)) }
+	r.data.checkReferences(ctx, env.ValueString(), refs, known, &resp.Diagnostics)
 }
 
 // describe names an assignment for messages.
