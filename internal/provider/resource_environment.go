@@ -71,7 +71,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name.",
+				MarkdownDescription: nameDoc,
 				Required:            true,
 				Validators:          nameValidators(),
 			},

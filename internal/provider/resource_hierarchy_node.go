@@ -42,7 +42,7 @@ func hierarchyNodeSpec() *objectSpec[hierarchyNodeModel, domain.HierarchyNode] {
 		keyDoc: "Identifier of the node within its environment, such as `emea`.",
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name.",
+				MarkdownDescription: nameDoc,
 				Required:            true,
 				Validators:          nameValidators(),
 			},

@@ -65,7 +65,7 @@ func (r *identityResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators:          []validator.String{emailValidator},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name.",
+				MarkdownDescription: nameDoc,
 				Required:            true,
 				Validators:          nameValidators(),
 			},

@@ -119,7 +119,12 @@ func conditionsAttribute(doc string) schema.SingleNestedAttribute {
 		MarkdownDescription: doc,
 		Optional:            true,
 		Attributes: map[string]schema.Attribute{
-			"match": optionalString("`all` (every rule must hold; the default) or `any`."),
+			"match": schema.StringAttribute{
+				MarkdownDescription: "`all` (every rule must hold) or `any`. Default `all`, as the API stores it.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(domain.ConditionMatches[0]),
+			},
 			"rules": schema.ListNestedAttribute{
 				MarkdownDescription: "At least one rule.",
 				Required:            true,
@@ -222,10 +227,10 @@ func workflowSpec() *objectSpec[workflowModel, domain.Workflow] {
 		keyValidators:      []validator.String{},
 		validateWithDomain: true,
 		attributes: map[string]schema.Attribute{
-			"name":        schema.StringAttribute{MarkdownDescription: "Display name.", Required: true},
+			"name":        schema.StringAttribute{MarkdownDescription: nameDoc, Required: true},
 			"description": workflowDescriptionAttribute(),
 			"categories": schema.SetAttribute{
-				MarkdownDescription: "Categories recipients can set preferences for. Default: none.",
+				MarkdownDescription: "Categories recipients can set preferences for, each a key (" + domain.KeyRule + "). Default: none.",
 				Optional:            true,
 				Computed:            true,
 				ElementType:         types.StringType,
@@ -238,9 +243,10 @@ func workflowSpec() *objectSpec[workflowModel, domain.Workflow] {
 				Default:             stringdefault.StaticString("every_trigger"),
 			},
 			"trigger_data_schema": schema.StringAttribute{
-				MarkdownDescription: "JSON schema of the data a trigger carries, usually written with `jsonencode`.",
+				MarkdownDescription: "JSON schema of the data a trigger carries: a JSON object, usually written with `jsonencode`. Omit it for none (`jsonencode(null)` is refused).",
 				Optional:            true,
 				CustomType:          jsontypes.NormalizedType{},
+				Validators:          []validator.String{jsonNullValidator},
 			},
 			"conditions": conditionsAttribute("Conditions under which a trigger runs the workflow."),
 			"steps": schema.ListNestedAttribute{
