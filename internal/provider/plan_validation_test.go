@@ -62,6 +62,25 @@ resource "arbor_workflow" "welcome" {
 				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
 		},
+		resource.TestStep{
+			// Written through the API without match, as another client
+			// would: read back as the default, so nothing to change.
+			PreConfig: func() {
+				b.PutObjectNow(t, "workflow", "development", "welcome", map[string]any{
+					"name":       "Welcome",
+					"conditions": map[string]any{"rules": []any{map[string]any{"variable": "recipient.plan", "operator": "equal_to", "argument": "pro"}}},
+					"steps": []any{map[string]any{
+						"ref":        "email",
+						"conditions": map[string]any{"rules": []any{map[string]any{"variable": "recipient.email", "operator": "not_empty"}}},
+						"channel":    map[string]any{"type": "email", "key": "postmark", "subject": "Hi", "body": "Welcome"},
+					}},
+				})
+			},
+			Config: workflow(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+		},
 	)
 }
 

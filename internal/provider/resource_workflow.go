@@ -489,7 +489,13 @@ func flattenConditions(c *domain.Conditions) *conditionsModel {
 	if c == nil {
 		return nil
 	}
-	out := &conditionsModel{Match: stringOrNull(c.Match), Rules: make([]conditionRuleModel, len(c.Rules))}
+	// The API stores a match left out as "", which means all: the
+	// schema's default.
+	match := c.Match
+	if match == "" {
+		match = domain.ConditionMatches[0]
+	}
+	out := &conditionsModel{Match: types.StringValue(match), Rules: make([]conditionRuleModel, len(c.Rules))}
 	for i, r := range c.Rules {
 		out.Rules[i] = conditionRuleModel{Variable: types.StringValue(r.Variable), Operator: types.StringValue(r.Operator), Argument: stringOrNull(r.Argument)}
 	}
