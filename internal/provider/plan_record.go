@@ -49,19 +49,16 @@ type planRecord struct {
 	environments map[string]bool
 }
 
+// plannedEnvironment is an environment this plan creates; copyFrom is ""
+// when it copies nothing or copy_from is known only at apply.
 type plannedEnvironment struct {
 	slug, copyFrom string
-	// copyFromUnknown is true when copy_from is known only at apply.
-	copyFromUnknown bool
 }
 
-// objectAddress names one keyed object; the kind is its stored name, or
-// "environment".
+// objectAddress names one keyed object by its kind's stored name.
 type objectAddress struct {
 	kind, environment, key string
 }
-
-const environmentKind = "environment"
 
 func newPlanRecord() *planRecord {
 	return &planRecord{
@@ -174,8 +171,9 @@ func (r *planRecord) plannedWorkflowOrigin(key string) string {
 }
 
 // objectExists reports whether an object exists on the backend or is
-// planned by this plan. Unexpected errors are reported and count as
-// existing, so a failed lookup never refuses a plan.
+// planned by this plan. A failed lookup is reported as such and counts as
+// existing: the plan fails on the error, never on a missing object it could
+// not look for.
 func (d *providerData) objectExists(ctx context.Context, kind domain.Kind, env, key string, diags *diag.Diagnostics) bool {
 	r := d.plan
 	at := addressOf(kind, env, key)
@@ -231,7 +229,7 @@ func (d *providerData) checkEnvironmentExists(ctx context.Context, env string, d
 	if d.environmentExists(ctx, env, diags) {
 		return !diags.HasError()
 	}
-	diags.AddAttributeError(path.Root("environment"), "Environment not found",
+	diags.AddAttributeError(path.Root("environment"), fmt.Sprintf("Error planning in environment %s", env),
 		domain.NotFound("environment", env).Message+". "+
 			"Create it first (an arbor_environment of this configuration counts when this resource refers to it, as environment = arbor_environment.<name>.slug, so that Terraform plans and creates it first), "+
 			"or use an environment that exists: with environment = terraform.workspace, select the workspace of an existing environment (terraform workspace select <environment>).")
@@ -250,7 +248,7 @@ func (d *providerData) checkReferences(ctx context.Context, env string, refs []d
 		if d.objectExists(ctx, ref.Kind, env, ref.Key, diags) {
 			continue
 		}
-		diags.AddAttributeError(path.Root(ref.Field), "Reference to a missing "+ref.Kind.Noun,
+		diags.AddAttributeError(path.Root(ref.Field), fmt.Sprintf("Error planning a reference to %s %q", ref.Kind.Noun, ref.Key),
 			ref.Field+" "+ref.Missing(env)+". Create it first: an object of this configuration counts when this resource refers to it "+
 				"(such as arbor_"+ref.Kind.Name+".<name>.key), so that Terraform plans and creates it first.")
 	}

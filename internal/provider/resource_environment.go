@@ -148,7 +148,7 @@ func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.Modif
 		resp.Diagnostics.AddAttributeError(path.Root("slug"), summary, domain.EnvironmentExists(slug).Message+".")
 		return
 	}
-	created := plannedEnvironment{slug: slug, copyFrom: plan.CopyFrom.ValueString(), copyFromUnknown: plan.CopyFrom.IsUnknown()}
+	created := plannedEnvironment{slug: slug, copyFrom: plan.CopyFrom.ValueString()}
 	if created.copyFrom != "" && !r.data.environmentExists(ctx, created.copyFrom, &resp.Diagnostics) {
 		resp.Diagnostics.AddAttributeError(path.Root("copy_from"), summary,
 			fmt.Sprintf("copy_from %s. Name an environment that exists, or one this configuration creates, referred to as arbor_environment.<name>.slug so that Terraform creates it first.",

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -12,10 +13,12 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/provider"
 )
 
-// Every string argument of every resource, generated from the provider's
-// schema, refuses at plan (ValidateResourceConfig) a value longer than any
-// the backend stores, at that attribute: no limit of the API is left to
-// the apply. Each argument is tried alone, the rest null.
+// Every string argument of every resource, nested ones included,
+// generated from the provider's schema, refuses at plan
+// (ValidateResourceConfig) a value longer than any the backend stores:
+// no limit of the API is left to the apply. Each argument is tried alone,
+// the rest null (a list holds one element), and the error must name the
+// top-level attribute that holds it.
 func TestSchema_everyStringArgumentHasItsLimitAtPlan(t *testing.T) {
 	ctx := context.Background()
 	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
@@ -26,22 +29,16 @@ func TestSchema_everyStringArgumentHasItsLimitAtPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tooLong := strings.Repeat("x", 5000)
+	tooLong := tftypes.NewValue(tftypes.String, strings.Repeat("x", 5000))
+	checked := map[string]bool{}
 	for typeName, schema := range schemas.ResourceSchemas {
 		objectType, ok := schema.ValueType().(tftypes.Object)
 		if !ok {
 			t.Fatalf("%s: schema type %T", typeName, schema.ValueType())
 		}
-		for _, attr := range schema.Block.Attributes {
-			if attr.Type == nil || !attr.Type.Is(tftypes.String) || (!attr.Required && !attr.Optional) {
-				continue
-			}
-			values := map[string]tftypes.Value{}
-			for name, typ := range objectType.AttributeTypes {
-				values[name] = tftypes.NewValue(typ, nil)
-			}
-			values[attr.Name] = tftypes.NewValue(tftypes.String, tooLong)
-			config, err := tfprotov6.NewDynamicValue(objectType, tftypes.NewValue(objectType, values))
+		for _, arg := range stringArguments(schema.Block.Attributes, nil) {
+			checked[typeName+"."+strings.Join(arg, ".")] = true
+			config, err := tfprotov6.NewDynamicValue(objectType, valueWith(objectType, arg, tooLong))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -49,17 +46,64 @@ func TestSchema_everyStringArgumentHasItsLimitAtPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !refusedAt(resp.Diagnostics, attr.Name) {
-				t.Errorf("%s.%s accepts %d characters at plan; the backend refuses them at apply", typeName, attr.Name, len(tooLong))
+			if !refusedUnder(resp.Diagnostics, arg[0]) {
+				t.Errorf("%s.%s accepts 5000 characters at plan; the backend refuses them at apply", typeName, strings.Join(arg, "."))
 			}
 		}
 	}
+	// The walk reaches into nested attributes: a step's channel body.
+	if !checked["arbor_workflow.steps.channel.body"] || !checked["arbor_tenant.branding.primary_color"] {
+		t.Fatalf("the schema walk missed nested arguments; it found %d", len(checked))
+	}
+	t.Logf("%d string arguments checked", len(checked))
 }
 
-func refusedAt(diags []*tfprotov6.Diagnostic, attribute string) bool {
-	want := tftypes.NewAttributePath().WithAttributeName(attribute)
+// stringArguments lists the paths (attribute names) of the configurable
+// string attributes, through nested attributes.
+func stringArguments(attrs []*tfprotov6.SchemaAttribute, prefix []string) [][]string {
+	var out [][]string
+	for _, a := range attrs {
+		at := append(append([]string{}, prefix...), a.Name)
+		switch {
+		case !a.Required && !a.Optional:
+		case a.NestedType != nil:
+			out = append(out, stringArguments(a.NestedType.Attributes, at)...)
+		case a.Type.Is(tftypes.String):
+			out = append(out, at)
+		}
+	}
+	return out
+}
+
+// valueWith is a value of typ that is null everywhere but at path, where
+// it is v; lists and sets on the way hold one element.
+func valueWith(typ tftypes.Type, path []string, v tftypes.Value) tftypes.Value {
+	if len(path) == 0 {
+		return v
+	}
+	switch t := typ.(type) {
+	case tftypes.Object:
+		values := map[string]tftypes.Value{}
+		for name, at := range t.AttributeTypes {
+			values[name] = tftypes.NewValue(at, nil)
+		}
+		values[path[0]] = valueWith(t.AttributeTypes[path[0]], path[1:], v)
+		return tftypes.NewValue(t, values)
+	case tftypes.List:
+		return tftypes.NewValue(t, []tftypes.Value{valueWith(t.ElementType, path, v)})
+	case tftypes.Set:
+		return tftypes.NewValue(t, []tftypes.Value{valueWith(t.ElementType, path, v)})
+	}
+	panic(fmt.Sprintf("no attribute %v in %s", path, typ))
+}
+
+// refusedUnder reports an error at the top-level attribute or inside it.
+func refusedUnder(diags []*tfprotov6.Diagnostic, attribute string) bool {
 	for _, d := range diags {
-		if d.Severity == tfprotov6.DiagnosticSeverityError && d.Attribute != nil && d.Attribute.Equal(want) {
+		if d.Severity != tfprotov6.DiagnosticSeverityError || d.Attribute == nil || len(d.Attribute.Steps()) == 0 {
+			continue
+		}
+		if d.Attribute.Steps()[0] == tftypes.AttributeName(attribute) {
 			return true
 		}
 	}
