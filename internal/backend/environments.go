@@ -167,11 +167,7 @@ func (s *Server) createEnvironment(w *write, in domain.NewEnvironmentInput) (*do
 		Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
 	if err := w.tx.InsertEnvironment(env); err != nil {
 		if errors.Is(err, store.ErrExists) {
-			hint := "import it to manage it"
-			if in.Slug == domain.Development || in.Slug == domain.Production {
-				hint = "it is built in: read it with the arbor_environment data source or adopt it with terraform import"
-			}
-			return nil, domain.Errorf(domain.CodeConflict, "environment %s already exists; %s", in.Slug, hint)
+			return nil, domain.EnvironmentExists(in.Slug)
 		}
 		return nil, err
 	}

@@ -212,11 +212,7 @@ func checkRefs(tx store.Tx, env string, refs []domain.Ref) ([]store.Ref, error) 
 		_, err := tx.Object(sr.Environment, sr.Kind, sr.Key)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			where := ""
-			if !r.Kind.Account {
-				where = " in environment " + env
-			}
-			probs.Add(r.Field, "%s %q does not exist%s", r.Kind.Noun, r.Key, where)
+			probs.Add(r.Field, "%s", r.Missing(env))
 		case err != nil:
 			return nil, err
 		}

@@ -61,6 +61,15 @@ func (in NewEnvironmentInput) Validate() Problems {
 	return p
 }
 
+// EnvironmentExists refuses the creation of an environment that exists.
+func EnvironmentExists(slug string) *Error {
+	hint := "import it to manage it"
+	if slug == Development || slug == Production {
+		hint = "it is built in: read it with the arbor_environment data source or adopt it with terraform import"
+	}
+	return Errorf(CodeConflict, "environment %s already exists; %s", slug, hint)
+}
+
 // CreatedEnvironment answers an environment's creation: the environment,
 // and what copy_from copied into it.
 type CreatedEnvironment struct {
@@ -76,3 +85,11 @@ type Settings struct {
 	Version   int64     `json:"version,omitempty" readOnly:"true" doc:"Incremented on every write; send it in If-Match to update exactly this version."`
 	UpdatedAt time.Time `json:"updated_at,omitzero" readOnly:"true"`
 }
+
+// InitialSettingsVersion is the version of settings never written: a new
+// store starts them at it.
+const InitialSettingsVersion = 1
+
+// Written reports whether the settings were written since the store was
+// created.
+func (s Settings) Written() bool { return s.Version > InitialSettingsVersion }

@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Kind describes one collection of keyed objects.
 type Kind struct {
@@ -45,6 +48,16 @@ type Ref struct {
 	Key  string
 	// Field is the attribute holding the reference, for messages.
 	Field string
+}
+
+// Missing is the refusal of a reference to an object that does not exist,
+// written from environment env.
+func (r Ref) Missing(env string) string {
+	where := ""
+	if !r.Kind.Account {
+		where = " in environment " + env
+	}
+	return fmt.Sprintf("%s %q does not exist%s", r.Kind.Noun, r.Key, where)
 }
 
 // Object is implemented by every keyed object type.

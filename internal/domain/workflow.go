@@ -170,13 +170,14 @@ func (w *Workflow) Validate() Problems {
 	}
 	checkText(&p, "name", w.Name, MaxNameLength, true)
 	checkText(&p, "description", w.Description, MaxWorkflowDescription, false)
+	// Categories are a set: a bad member is named by its value.
 	seen := map[string]bool{}
-	for i, c := range w.Categories {
+	for _, c := range w.Categories {
 		if msg := CheckKey(c); msg != "" {
-			p.Add(fmt.Sprintf("categories[%d]", i), "%s", msg)
+			p.Add("categories", "%q %s", c, msg)
 		}
 		if seen[c] {
-			p.Add(fmt.Sprintf("categories[%d]", i), "%q is listed twice", c)
+			p.Add("categories", "%q is listed twice", c)
 		}
 		seen[c] = true
 	}

@@ -36,7 +36,7 @@ func TestWorkflowValidate(t *testing.T) {
 		"long description":     {func(w *Workflow) { w.Description = strings.Repeat("x", 281) }, "description"},
 		"frequency":            {func(w *Workflow) { w.TriggerFrequency = "hourly" }, "trigger_frequency"},
 		"schema not an object": {func(w *Workflow) { w.TriggerDataSchema = JSONObject(`[1]`) }, "trigger_data_schema"},
-		"duplicate category":   {func(w *Workflow) { w.Categories = []string{"a", "a"} }, "categories[1]"},
+		"duplicate category":   {func(w *Workflow) { w.Categories = []string{"a", "a"} }, "categories"},
 		"duplicate ref":        {func(w *Workflow) { w.Steps[1].Ref = "wait" }, "steps[1].ref"},
 		"two kinds":            {func(w *Workflow) { w.Steps[0].Batch = &BatchStep{Window: "1m"} }, "steps[0]"},
 		"no kind":              {func(w *Workflow) { w.Steps[0].Delay = nil }, "steps[0]"},

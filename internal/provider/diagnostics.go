@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -37,7 +38,24 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error, at path.Pat
 			diags.AddError(summary, fmt.Sprintf("%s: %s", apiErr.API.Message, fieldMessage(d.Field, d.Message)))
 			continue
 		}
-		diags.AddAttributeError(p, summary, fieldMessage(d.Field, d.Message))
+		diags.AddAttributeError(locatable(p), summary, fieldMessage(d.Field, d.Message))
+	}
+}
+
+// addDomainError reports a domain rule's refusal given at plan time: each
+// field problem at its attribute, like the backend's answer would be.
+func addDomainError(diags *diag.Diagnostics, summary string, err error) {
+	var de *domain.Error
+	if !errors.As(err, &de) || len(de.Details) == 0 {
+		diags.AddError(summary, err.Error())
+		return
+	}
+	for _, d := range de.Details {
+		if at, ok := attributePath(d.Field); ok {
+			diags.AddAttributeError(locatable(at), summary, fieldMessage(d.Field, d.Message))
+			continue
+		}
+		diags.AddError(summary, fmt.Sprintf("%s: %s", de.Message, fieldMessage(d.Field, d.Message)))
 	}
 }
 
@@ -61,8 +79,32 @@ func addDomainProblems(_ context.Context, diags *diag.Diagnostics, config tftype
 		if !knownAlong(config, at) {
 			continue
 		}
-		diags.AddAttributeError(at, "Invalid "+p.Field, fieldMessage(p.Field, p.Message))
+		diags.AddAttributeError(locatable(at), "Invalid "+p.Field, fieldMessage(p.Field, p.Message))
 	}
+}
+
+// locatable shortens p to the part Terraform can find in the
+// configuration: the top-level attribute and the list element it holds.
+// Terraform locates a diagnostic inside nested blocks but not inside the
+// object values of nested attributes, so a longer path such as
+// branding.primary_color would point at the whole resource instead of at
+// the branding attribute; the message still names the whole path.
+func locatable(p path.Path) path.Path {
+	steps := p.Steps()
+	if len(steps) == 0 {
+		return p
+	}
+	name, ok := steps[0].(path.PathStepAttributeName)
+	if !ok {
+		return p
+	}
+	out := path.Root(string(name))
+	if len(steps) > 1 {
+		if i, ok := steps[1].(path.PathStepElementKeyInt); ok {
+			out = out.AtListIndex(int(i))
+		}
+	}
+	return out
 }
 
 // knownAlong reports whether the value at p, and every value on the way to

@@ -145,7 +145,7 @@ func resolveEnvironment(ctx context.Context, data *providerData, req resource.Mo
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
 		return false
 	}
-	if !checkReachable(data, env.ValueString(), &resp.Diagnostics) {
+	if !checkReachable(data, env.ValueString(), &resp.Diagnostics) || !data.checkEnvironmentExists(ctx, env.ValueString(), &resp.Diagnostics) {
 		return false
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("environment"), env)...)
@@ -190,12 +190,73 @@ func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resou
 		}
 		return types.StringValue(env + "/" + key.ValueString())
 	})
-	if ok {
-		claimInEnvironment(ctx, r.data, req, resp, r.spec.kind.Name, r.spec.kind.Noun, key, path.Root("key"), path.Root("key"))
+	if !ok {
+		return
 	}
-	if ok && r.spec.modifyPlan != nil {
+	claimInEnvironment(ctx, r.data, req, resp, r.spec.kind.Name, r.spec.kind.Noun, key, path.Root("key"), path.Root("key"))
+	var env types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
+	if !key.IsUnknown() {
+		r.data.plan.planObject(r.spec.kind, env.ValueString(), key.ValueString())
+	}
+	if req.State.Raw.IsNull() && !key.IsUnknown() {
+		r.checkNotCopied(ctx, env.ValueString(), key.ValueString(), resp)
+	}
+	r.checkReferences(ctx, env.ValueString(), req, resp)
+	if r.spec.modifyPlan != nil && !resp.Diagnostics.HasError() {
 		r.spec.modifyPlan(ctx, r.data, req, resp)
 	}
+}
+
+// checkNotCopied refuses, at plan time, to create an object in an
+// environment this plan creates with copy_from when the copy carries an
+// object of the same key: the create would find it existing, and Arbor
+// never takes an object over silently.
+func (r *objectResource[M, PM, T, PT]) checkNotCopied(ctx context.Context, env, key string, resp *resource.ModifyPlanResponse) {
+	created, ok := r.data.plan.plannedEnvironment(env)
+	if !ok || created.copyFrom == "" || !copiedKind(r.spec.kind) {
+		return
+	}
+	copied := r.data.objectExists(ctx, r.spec.kind, created.copyFrom, key, &resp.Diagnostics)
+	if copied && r.spec.kind == domain.KindWorkflow {
+		// Workflows born in production are left out of a copy.
+		head, known := workflowIn(ctx, r.data, created.copyFrom, key, &resp.Diagnostics)
+		copied = known && head != nil && head.OriginEnvironment != domain.Production
+	}
+	if !copied || resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("key"), fmt.Sprintf("Error planning %s %q in environment %s", r.spec.kind.Noun, key, env),
+		fmt.Sprintf("Environment %s is created by this plan with copy_from = %q, which copies %s %q into it, so creating it here would find it already there, and Arbor never takes over an existing object silently. "+
+			"Leave it to the copy (remove this resource, or import it after the apply to manage it here), or create %s without copy_from.",
+			env, created.copyFrom, r.spec.kind.Noun, key, env))
+}
+
+// copiedKind reports whether copy_from copies objects of kind: those of
+// the configuration document.
+func copiedKind(kind domain.Kind) bool {
+	for _, s := range domain.ConfigSections {
+		if s.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// checkReferences refuses, at plan time, the planned object's references
+// to objects that neither exist nor are created by this plan.
+func (r *objectResource[M, PM, T, PT]) checkReferences(ctx context.Context, env string, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var m M
+	if diags := req.Plan.Get(ctx, &m); diags.HasError() {
+		// A whole nested value is unknown: the backend judges it at apply.
+		return
+	}
+	obj, diags := r.spec.expand(ctx, &m)
+	if diags.HasError() {
+		return
+	}
+	known := func(field string) bool { return knownAlong(req.Plan.Raw, path.Root(field)) }
+	r.data.checkReferences(ctx, env, PT(obj).References(), known, &resp.Diagnostics)
 }
 
 func (r *objectResource[M, PM, T, PT]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -131,6 +131,8 @@ type providerData struct {
 	boundEnvironment string
 	// claims are the objects this configuration's resources manage.
 	claims planClaims
+	// plan is what the current plan creates or changes so far.
+	plan *planRecord
 }
 
 // stringSetting is the argument's value, else its environment variable's.
@@ -185,7 +187,7 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		return
 	}
 
-	data := &providerData{}
+	data := &providerData{plan: newPlanRecord()}
 	endpoint := stringSetting(cfg.Endpoint, envEndpoint)
 	if endpoint == "" && stringSetting(cfg.APIKey, envAPIKey) != "" {
 		// A credential without a server is a mistake: running the embedded

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -19,6 +20,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*accountSettingsResource)(nil)
 	_ resource.ResourceWithImportState = (*accountSettingsResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*accountSettingsResource)(nil)
 )
 
 // accountSettingsID is the id of the one settings object of an account.
@@ -42,7 +44,9 @@ func (r *accountSettingsResource) Metadata(_ context.Context, req resource.Metad
 func (r *accountSettingsResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The account's settings. There is one per account: declare this resource once, usually in the " +
-			"production workspace. Destroying it resets the settings to their defaults. Owner or admin tokens only.",
+			"root that manages the account's environments. Creating it where the settings have already been written (by another " +
+			"configuration, or by a destroy that reset them) is refused: import it instead (`terraform import arbor_account_settings.<name> account`). " +
+			"Destroying it resets the settings to their defaults. Owner or admin tokens only.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Always `account`.",
@@ -64,6 +68,37 @@ func (r *accountSettingsResource) Schema(_ context.Context, _ resource.SchemaReq
 
 func (r *accountSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan records production write access turned on for the checks of
+// the workflows planned after it, and refuses to create the resource over
+// settings that another configuration already wrote: two roots would undo
+// each other's settings on every apply.
+func (r *accountSettingsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan accountSettingsModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		r.data.plan.planProductionWriteAccess(plan.ProductionWriteAccess.ValueBool())
+		return
+	}
+	st, err := r.data.client.Settings(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error reading account settings", err, path.Empty())
+		return
+	}
+	if st.Written() {
+		resp.Diagnostics.AddError("Account settings are already managed",
+			fmt.Sprintf("The account's settings were last written at %s (version %d), so another configuration may manage them, and two would undo each other on every apply. "+
+				"Import them to manage them here (terraform import arbor_account_settings.<name> account, or an import block with id = \"account\"), "+
+				"or remove this resource and leave them to the configuration that manages them.", st.UpdatedAt.Format(time.RFC3339), st.Version))
+		return
+	}
+	r.data.plan.planProductionWriteAccess(plan.ProductionWriteAccess.ValueBool())
 }
 
 func (r *accountSettingsResource) write(ctx context.Context, m *accountSettingsModel, version int64, private privateStateWriter) error {

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -25,6 +26,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*environmentResource)(nil)
 	_ resource.ResourceWithImportState = (*environmentResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*environmentResource)(nil)
 )
 
 type environmentResource struct {
@@ -69,7 +71,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name.",
+				MarkdownDescription: nameDoc,
 				Required:            true,
 				Validators:          nameValidators(),
 			},
@@ -118,6 +120,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"builtin": schema.BoolAttribute{
 				MarkdownDescription: "True for development and production.",
 				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 		},
 	}
@@ -125,6 +128,34 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 
 func (r *environmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses, at plan time, the creation of a built-in environment
+// and a copy_from that names no environment, with the backend's messages,
+// and records the environments this plan creates for the checks of the
+// objects planned in them.
+func (r *environmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan environmentModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() || plan.Slug.IsUnknown() {
+		return
+	}
+	slug := plan.Slug.ValueString()
+	summary := fmt.Sprintf("Error planning environment %s", slug)
+	if slug == domain.Development || slug == domain.Production {
+		resp.Diagnostics.AddAttributeError(path.Root("slug"), summary, domain.EnvironmentExists(slug).Message+".")
+		return
+	}
+	created := plannedEnvironment{slug: slug, copyFrom: plan.CopyFrom.ValueString()}
+	if created.copyFrom != "" && !r.data.environmentExists(ctx, created.copyFrom, &resp.Diagnostics) {
+		resp.Diagnostics.AddAttributeError(path.Root("copy_from"), summary,
+			fmt.Sprintf("copy_from %s. Name an environment that exists, or one this configuration creates, referred to as arbor_environment.<name>.slug so that Terraform creates it first.",
+				domain.NotFound("environment", created.copyFrom).Message))
+		return
+	}
+	r.data.plan.planEnvironment(created)
 }
 
 func flattenEnvironment(e domain.Environment, m *environmentModel) {

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -40,7 +42,7 @@ func hierarchyNodeSpec() *objectSpec[hierarchyNodeModel, domain.HierarchyNode] {
 		keyDoc: "Identifier of the node within its environment, such as `emea`.",
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name.",
+				MarkdownDescription: nameDoc,
 				Required:            true,
 				Validators:          nameValidators(),
 			},
@@ -51,6 +53,7 @@ func hierarchyNodeSpec() *objectSpec[hierarchyNodeModel, domain.HierarchyNode] {
 				Validators: []validator.String{keyValidator},
 			},
 		},
+		modifyPlan: planHierarchyMove,
 		expand: func(_ context.Context, m *hierarchyNodeModel) (*domain.HierarchyNode, diag.Diagnostics) {
 			return &domain.HierarchyNode{Name: m.Name.ValueString(), ParentKey: m.ParentKey.ValueString()}, nil
 		},
@@ -62,5 +65,44 @@ func hierarchyNodeSpec() *objectSpec[hierarchyNodeModel, domain.HierarchyNode] {
 			}
 			return nil
 		},
+	}
+}
+
+// planHierarchyMove refuses, at plan time, a parent that would close a
+// cycle, with the backend's rule: the walk up from the new parent follows
+// the parents this plan gives, then the backend's.
+func planHierarchyMove(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	var plan hierarchyNodeModel
+	if resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Key.IsUnknown() || plan.ParentKey.IsUnknown() {
+		return
+	}
+	env, node, parent := plan.Environment.ValueString(), plan.Key.ValueString(), plan.ParentKey.ValueString()
+	if parent == node {
+		// Refused by the node's own validation.
+		return
+	}
+	data.plan.planParent(env, node, parent)
+	if parent == "" {
+		return
+	}
+	nodes := client.Objects[domain.HierarchyNode](data.client, domain.KindHierarchyNode)
+	err := domain.CheckHierarchyMove(node, parent, func(key string) (string, error) {
+		if p, ok := data.plan.plannedParent(env, key); ok {
+			return p, nil
+		}
+		n, err := nodes.Get(ctx, env, key)
+		if client.IsNotFound(err) {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return n.ParentKey, nil
+	})
+	if err != nil {
+		addDomainError(&resp.Diagnostics, fmt.Sprintf("Error planning hierarchy node %q in environment %s", node, env), err)
 	}
 }

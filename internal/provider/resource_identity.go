@@ -65,7 +65,7 @@ func (r *identityResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators:          []validator.String{emailValidator},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name.",
+				MarkdownDescription: nameDoc,
 				Required:            true,
 				Validators:          nameValidators(),
 			},
@@ -94,6 +94,9 @@ func (r *identityResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	var key types.String
 	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("key"), &key)...)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), key)...)
+	if !key.IsUnknown() {
+		r.data.plan.planObject(domain.KindIdentity, "", key.ValueString())
+	}
 	if !key.IsUnknown() && !replacing(ctx, req, resp, path.Root("key")) {
 		r.data.claims.claim(domain.KindIdentity.Name+"\x00"+key.ValueString(), fmt.Sprintf("identity %q", key.ValueString()), path.Root("key"), &resp.Diagnostics)
 	}

@@ -54,7 +54,7 @@ func newOAuthClientResource() resource.Resource {
 		keyDoc: "Identifier of the client within its environment, such as `dashboard`.",
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name.",
+				MarkdownDescription: nameDoc,
 				Required:            true,
 				Validators:          nameValidators(),
 			},

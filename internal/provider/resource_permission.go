@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -37,7 +38,7 @@ func permissionSpec() *objectSpec[permissionModel, domain.Permission] {
 		keyDoc:      "Identifier of the permission within its environment, such as `documents.read`.",
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name.",
+				MarkdownDescription: nameDoc,
 				Required:            true,
 				Validators:          nameValidators(),
 			},
@@ -54,15 +55,19 @@ func permissionSpec() *objectSpec[permissionModel, domain.Permission] {
 	}
 }
 
+// nameDoc documents the limits of a display name, which the API counts in
+// characters.
+var nameDoc = fmt.Sprintf("Display name, 1–%d characters.", domain.MaxNameLength)
+
 func nameValidators() []validator.String {
-	return []validator.String{stringvalidator.LengthBetween(1, domain.MaxNameLength)}
+	return []validator.String{stringvalidator.UTF8LengthBetween(1, domain.MaxNameLength)}
 }
 
 // descriptionAttribute is the optional free-text description most objects
 // carry; the API stores "" for none, mirrored here as the default.
 func descriptionAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
-		MarkdownDescription: "Free-text description. Default `\"\"`.",
+		MarkdownDescription: fmt.Sprintf("Free-text description, at most %d characters. Default `\"\"`.", domain.MaxDescriptionLength),
 		Optional:            true,
 		Computed:            true,
 		Default:             stringdefault.StaticString(""),

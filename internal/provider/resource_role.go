@@ -41,7 +41,7 @@ func roleSpec() *objectSpec[roleModel, domain.Role] {
 		keyDoc: "Identifier of the role within its environment, such as `editor`.",
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name.",
+				MarkdownDescription: nameDoc,
 				Required:            true,
 				Validators:          nameValidators(),
 			},

@@ -95,7 +95,7 @@ func (r *roleAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 		return
 	}
 	known := true
-	if resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
+	ok := resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
 		for _, k := range []types.String{plan.IdentityKey, plan.RoleKey, plan.NodeKey} {
 			known = known && !k.IsUnknown()
 		}
@@ -103,10 +103,19 @@ func (r *roleAssignmentResource) ModifyPlan(ctx context.Context, req resource.Mo
 			return types.StringUnknown()
 		}
 		return types.StringValue(env + "/" + plan.key())
-	}) && known {
+	})
+	if !ok {
+		return
+	}
+	if known {
 		claimInEnvironment(ctx, r.data, req, resp, domain.KindRoleAssignment.Name, domain.KindRoleAssignment.Noun, types.StringValue(plan.key()), path.Root("identity_key"),
 			path.Root("identity_key"), path.Root("role_key"), path.Root("node_key"))
 	}
+	var env types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
+	refs := (&domain.RoleAssignment{IdentityKey: plan.IdentityKey.ValueString(), RoleKey: plan.RoleKey.ValueString(), NodeKey: plan.NodeKey.ValueString()}).References()
+	isKnown := func(field string) bool { return knownAlong(req.Plan.Raw, path.Root(field)) }
+	r.data.checkReferences(ctx, env.ValueString(), refs, isKnown, &resp.Diagnostics)
 }
 
 // describe names an assignment for messages.

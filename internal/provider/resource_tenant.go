@@ -67,15 +67,17 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 		validateWithDomain: true,
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name. Default `\"\"`.",
+				MarkdownDescription: fmt.Sprintf("Display name, at most %d characters. Default `\"\"`.", domain.MaxNameLength),
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(domain.MaxNameLength)},
 			},
 			"properties": schema.StringAttribute{
 				MarkdownDescription: "Custom properties: a JSON object, usually written with `jsonencode`. Compared semantically, so formatting and key order never show as changes.",
 				Optional:            true,
 				CustomType:          jsontypes.NormalizedType{},
+				Validators:          []validator.String{jsonNullValidator},
 			},
 			"branding": schema.SingleNestedAttribute{
 				MarkdownDescription: "Branding overrides applied to messages sent for this tenant.",

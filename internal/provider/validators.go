@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -31,6 +33,16 @@ var (
 	signingSecretValidator = secretCheckValidator{checkValidator{"Invalid signing secret", "must be 16–255 printable characters without spaces", domain.CheckSigningSecret}}
 )
 
+// jsonNullValidator refuses JSON null, which the API reads as "none":
+// Terraform would then find null where the configuration says "null".
+// Other values that are not objects are the domain validation's.
+var jsonNullValidator = checkValidator{"Invalid JSON object", "must be a JSON object; omit the attribute for none", func(s string) string {
+	if strings.TrimSpace(s) == "null" {
+		return "must be a JSON object, not null; omit the attribute for none"
+	}
+	return ""
+}}
+
 func checkDuration(s string) string {
 	if d, err := time.ParseDuration(s); err != nil || d <= 0 {
 		return "must be a positive Go duration such as 30s"
@@ -49,8 +61,47 @@ func (v checkValidator) ValidateString(_ context.Context, req validator.StringRe
 		return
 	}
 	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("%s %s; got %q.", req.Path, msg, req.ConfigValue.ValueString()))
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, problemAt(req.Path, msg, req.ConfigValue.ValueString(), true))
 	}
+}
+
+// problemAt words a problem with the value at p as the API does: a member
+// of a set is named by its value (`redirect_uris "/callback" must be…`),
+// anything else by its path (`steps[2].ref must be…; got "x"`). A secret
+// (quote false) is never repeated.
+func problemAt(p path.Path, msg, value string, quote bool) string {
+	if last, _ := p.Steps().LastStep(); last != nil {
+		if _, member := last.(path.PathStepElementKeyValue); member {
+			if !quote {
+				return fmt.Sprintf("%s: a member %s.", fieldName(p), msg)
+			}
+			return fmt.Sprintf("%s %q %s.", fieldName(p), value, msg)
+		}
+	}
+	if !quote {
+		return fmt.Sprintf("%s %s.", fieldName(p), msg)
+	}
+	return fmt.Sprintf("%s %s; got %q.", fieldName(p), msg, value)
+}
+
+// fieldName is the API's name of the attribute at p: "steps[2].ref",
+// "headers[\"Accept\"]"; a set member is named by its set.
+func fieldName(p path.Path) string {
+	var b strings.Builder
+	for _, step := range p.Steps() {
+		switch s := step.(type) {
+		case path.PathStepAttributeName:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(s))
+		case path.PathStepElementKeyInt:
+			fmt.Fprintf(&b, "[%d]", int64(s))
+		case path.PathStepElementKeyString:
+			fmt.Fprintf(&b, "[%q]", string(s))
+		}
+	}
+	return b.String()
 }
 
 // secretCheckValidator is a checkValidator for secrets: its messages do not
@@ -62,6 +113,6 @@ func (v secretCheckValidator) ValidateString(_ context.Context, req validator.St
 		return
 	}
 	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, v.summary, fmt.Sprintf("%s %s.", req.Path, msg))
+		resp.Diagnostics.AddAttributeError(req.Path, v.summary, problemAt(req.Path, msg, "", false))
 	}
 }
