@@ -444,11 +444,14 @@ func (s *Server) registerConfigRoutes() {
 		}
 		var res *domain.ImportResult
 		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
-			doc, err := s.exportFrom(w, in.Body.From, "from")
+			doc, leftOut, err := s.exportFrom(w, in.Body.From, "from")
 			if err != nil {
 				return err
 			}
 			res, err = s.importConfig(w, doc, ImportOptions{PruneAssignments: in.Body.PruneAssignments})
+			if err == nil {
+				res.LeftOut = leftOut
+			}
 			return err
 		})
 		if err != nil {
@@ -459,10 +462,37 @@ func (s *Server) registerConfigRoutes() {
 }
 
 // exportFrom exports another environment inside w's transaction, for a
-// promotion or a clone; field names the request field that named it.
-func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocument, error) {
+// promotion or a clone into w's environment; field names the request field
+// that named it. What stays in the source (workflows born in production)
+// is left out of the document and listed.
+func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocument, []domain.LeftOut, error) {
 	if _, err := s.access(w.tx, w.p, source, domain.ActRead); err != nil {
-		return nil, (&domain.Problems{{Field: field, Message: fmt.Sprintf("environment %q not found", source)}}).Err()
+		return nil, nil, (&domain.Problems{{Field: field, Message: fmt.Sprintf("environment %q not found", source)}}).Err()
 	}
-	return exportConfig(w.tx, source)
+	return exportFor(w.tx, source, w.env.Slug)
+}
+
+// exportFor exports source's configuration as a document for target.
+// Workflows born in production are edited only there: a document for
+// another environment leaves them out, and says so.
+func exportFor(tx store.Tx, source, target string) (*domain.ConfigDocument, []domain.LeftOut, error) {
+	doc, err := exportConfig(tx, source)
+	if err != nil || target == domain.Production {
+		return doc, nil, err
+	}
+	workflows, err := listAll[domain.Workflow](tx, domain.KindWorkflow, source)
+	if err != nil {
+		return nil, nil, err
+	}
+	stays := map[string]bool{}
+	var leftOut []domain.LeftOut
+	for _, wf := range workflows {
+		if wf.OriginEnvironment == domain.Production {
+			stays[wf.Key] = true
+			leftOut = append(leftOut, domain.LeftOut{Kind: domain.KindWorkflow.Name, Key: wf.Key,
+				Reason: fmt.Sprintf("created in production, where it stays: production-born workflows are edited only there and never copied to %s", target)})
+		}
+	}
+	doc.Workflows = slices.DeleteFunc(doc.Workflows, func(wf domain.Workflow) bool { return stays[wf.Key] })
+	return doc, leftOut, nil
 }

@@ -86,7 +86,7 @@ func New(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
 	s.registerRoutes()
-	s.handler = s.recoverPanics(s.authenticate(mux))
+	s.handler = s.recoverPanics(s.refuseMalformed(mux, s.authenticate(mux)))
 	return s, nil
 }
 
