@@ -193,3 +193,16 @@ func TestEveryBodyRouteNeedsABody(t *testing.T) {
 		t.Errorf("empty bodies changed the state:\n%s", after)
 	}
 }
+
+// TestFieldNamesAreExact: encoding/json matches member names
+// case-insensitively; the API does not, on huma's routes or in
+// configuration documents.
+func TestFieldNamesAreExact(t *testing.T) {
+	a := newAPI(t)
+	r := a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/p1", `{"NAME":"P"}`), 400)
+	a.expectDetail(r, "name", "required")
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/workflows/w1", `{"name":"W","steps":[{"ref":"a","ChAnnel":{"type":"email","key":"k","subject":"s","body":"b"}}]}`), 400)
+	doc := `{"format_version":1,"source_environment":"development","permissions":[{"key":"p1","Name":"P"}],"roles":[],"hierarchy_nodes":[],"oauth_clients":[],"webhooks":[],"workflows":[]}`
+	a.expectDetail(a.importDoc("development", doc, 400), "permissions[0].Name", "case-sensitive")
+	a.expect(a.do(a.owner, "GET", "/v1/environments/development/permissions/p1", ""), 404)
+}

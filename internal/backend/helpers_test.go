@@ -18,21 +18,21 @@ import (
 
 // api is a backend under test with its owner token.
 type api struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *backend.Server
 	store *sqlite.Store
 	url   string
 	owner string
 }
 
-func newAPI(t *testing.T, opts ...func(*backend.Config)) *api {
+func newAPI(t testing.TB, opts ...func(*backend.Config)) *api {
 	t.Helper()
 	return startAPI(t, "", opts...)
 }
 
 // startAPI starts a backend whose first owner token is bootstrap (random
 // when empty).
-func startAPI(t *testing.T, bootstrap string, opts ...func(*backend.Config)) *api {
+func startAPI(t testing.TB, bootstrap string, opts ...func(*backend.Config)) *api {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "arbor.db"))

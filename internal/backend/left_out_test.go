@@ -48,3 +48,26 @@ func TestProductionBornWorkflowsStayInProduction(t *testing.T) {
 	}
 	a.expect(a.do(a.owner, "GET", "/v1/environments/production/workflows/wf-prod", ""), 200)
 }
+
+// TestExportForAnotherEnvironment: an export of production for another
+// environment leaves production-born workflows out, names them, and
+// imports there; an export for production itself keeps them.
+func TestExportForAnotherEnvironment(t *testing.T) {
+	a := newAPI(t)
+	a.environment("staging")
+	a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
+	a.putWorkflow(a.owner, "production", "wf-prod", workflowBody("prod"), 201)
+	r := a.expect(a.do(a.owner, "GET", "/v1/environments/production/config?for=staging", ""), 200)
+	if got := r.header.Get("X-Arbor-Left-Out"); got != "workflow/wf-prod" {
+		t.Errorf("X-Arbor-Left-Out %q", got)
+	}
+	if strings.Contains(string(r.body), "wf-prod") {
+		t.Errorf("the export for staging carries wf-prod:\n%s", r.body)
+	}
+	a.importDoc("staging", string(r.body), 200)
+	own := a.expect(a.do(a.owner, "GET", "/v1/environments/production/config", ""), 200)
+	if !strings.Contains(string(own.body), "wf-prod") || own.header.Get("X-Arbor-Left-Out") != "" {
+		t.Errorf("production's own export: %s %s", own.header.Get("X-Arbor-Left-Out"), own.body)
+	}
+	a.expectDetail(a.expect(a.do(a.owner, "GET", "/v1/environments/production/config?for=Not_A_Slug", ""), 400), "for", "must be")
+}

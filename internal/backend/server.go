@@ -22,6 +22,9 @@ import (
 
 func init() {
 	huma.NewError = newHumaError
+	// Field names are exact: encoding/json would read "NAME" as "name",
+	// storing under one name what was sent under another.
+	huma.ValidateStrictCasing = true
 }
 
 // Default request body limits. Configuration documents are larger.

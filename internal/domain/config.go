@@ -157,7 +157,7 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 	if dec.More() {
 		return nil, (&Problems{{Message: "the document must be a single JSON object"}}).Err()
 	}
-	var p Problems
+	p := exactFieldNames(b, &d)
 	if d.SourceEnvironment == "" {
 		p.Add("source_environment", "is required: the slug of the environment the document was exported from")
 	}
@@ -180,6 +180,70 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 		return nil, err
 	}
 	return &d, nil
+}
+
+// exactFieldNames reports the members of document b that encoding/json
+// matched to a field case-insensitively ("NAME" read as "name"): field
+// names are exact, so what is sent under one name is never stored under
+// another. It compares the members sent with those d encodes to.
+func exactFieldNames(b []byte, d *ConfigDocument) Problems {
+	var sent, decoded any
+	if json.Unmarshal(b, &sent) != nil {
+		return nil
+	}
+	encoded, err := json.Marshal(d)
+	if err != nil || json.Unmarshal(encoded, &decoded) != nil {
+		return nil
+	}
+	var p Problems
+	compareFieldNames(&p, "", sent, decoded)
+	return p
+}
+
+func compareFieldNames(p *Problems, at string, sent, decoded any) {
+	switch s := sent.(type) {
+	case map[string]any:
+		m, _ := decoded.(map[string]any)
+		for name, value := range s {
+			field := name
+			if at != "" {
+				field = at + "." + name
+			}
+			got, ok := m[name]
+			if !ok {
+				if !isZeroJSON(value) {
+					p.Add(field, "is not a field: field names are case-sensitive and written as the export writes them")
+				}
+				continue
+			}
+			compareFieldNames(p, field, value, got)
+		}
+	case []any:
+		l, _ := decoded.([]any)
+		for i := range min(len(s), len(l)) {
+			compareFieldNames(p, fmt.Sprintf("%s[%d]", at, i), s[i], l[i])
+		}
+	}
+}
+
+// isZeroJSON reports a value that decodes to its field's zero value, which
+// encoding omits.
+func isZeroJSON(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case bool:
+		return !v
+	case float64:
+		return v == 0
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
 }
 
 // jsonValueNoun names what encoding/json says it found ("number",
