@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -19,9 +18,9 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-// Every request passes through refuseMalformed before routing, so that what
-// Go's ServeMux and encoding/json would quietly repair is refused instead,
-// once for every route: a path ServeMux would clean (answering with a
+// Every request passes through exactPaths and strictBodies before routing,
+// so that what Go's ServeMux and encoding/json would quietly repair is
+// refused instead, once for every route: a path ServeMux would clean (answering with a
 // redirect to another object), a body encoding/json would decode with
 // U+FFFD in place of the bytes sent, a body in a format the API does not
 // speak.
@@ -56,19 +55,29 @@ func (s *Server) bodyLimits() map[string]int64 {
 	return limits
 }
 
-// refuseMalformed refuses, before any handler runs, requests whose path is
-// not exact and bodies that are not strictly what they claim to be.
-func (s *Server) refuseMalformed(mux *http.ServeMux, next http.Handler) http.Handler {
-	limits := s.bodyLimits()
+// exactPaths refuses, before anything else reads the request, a path
+// that is not exact.
+func exactPaths(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if fe := checkPath(r.URL); fe != nil {
 			writeError(w, &domain.Error{Code: domain.CodeValidation, Message: "invalid request path: " + fe.Message, Details: []domain.FieldError{*fe}})
 			return
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// strictBodies reads the body of every route that takes one, within the
+// route's limit, and refuses it unless it is JSON whose strings are
+// exactly what was sent. It runs after authentication, so that only a
+// known client makes the server read a body.
+func (s *Server) strictBodies(mux *http.ServeMux) http.Handler {
+	limits := s.bodyLimits()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, pattern := mux.Handler(r)
 		limit, takesBody := limits[pattern]
 		if !takesBody || r.Body == nil || r.Body == http.NoBody {
-			next.ServeHTTP(w, r)
+			mux.ServeHTTP(w, r)
 			return
 		}
 		// A failure only means the connection has no deadline to set
@@ -91,7 +100,7 @@ func (s *Server) refuseMalformed(mux *http.ServeMux, next http.Handler) http.Han
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
-		next.ServeHTTP(w, r)
+		mux.ServeHTTP(w, r)
 	})
 }
 
@@ -177,6 +186,10 @@ func checkContentType(values []string) string {
 func CheckJSONStrings(b []byte) *domain.FieldError {
 	sc := jsonScanner{b: b}
 	sc.value()
+	if sc.skipSpace(); sc.i < len(sc.b) {
+		// More than one value: the decoder refuses it; check it all.
+		sc.syntax = true
+	}
 	if sc.problem != nil {
 		return sc.problem
 	}
@@ -230,8 +243,20 @@ func hex4(b []byte, at int) (rune, bool) {
 	if at+4 > len(b) {
 		return 0, false
 	}
-	n, err := strconv.ParseUint(string(b[at:at+4]), 16, 32)
-	return rune(n), err == nil
+	var r rune
+	for _, c := range b[at : at+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 // jsonScanner walks a JSON text, keeping the path to the value it is in,

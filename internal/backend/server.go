@@ -89,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
 	s.registerRoutes()
-	s.handler = s.recoverPanics(s.refuseMalformed(mux, s.authenticate(mux)))
+	s.handler = s.recoverPanics(exactPaths(s.authenticate(s.strictBodies(mux))))
 	return s, nil
 }
 
