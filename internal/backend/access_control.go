@@ -161,8 +161,9 @@ type putRoleAssignmentInput struct {
 	RoleAssignmentParams
 	Conditions
 	IdempotencyHeader
-	// The body is optional: the path says everything.
-	Body *domain.RoleAssignment
+	// The path says everything, but a body is still required ({} will
+	// do), as on every other PUT: an empty one is a client's mistake.
+	Body domain.RoleAssignment
 }
 
 type deleteRoleAssignmentInput struct {
@@ -209,21 +210,17 @@ func (s *Server) registerRoleAssignmentRoutes() {
 
 	put := op(http.MethodPut, item, "put_role_assignment", "Create a role assignment", tag)
 	put.Description = "Gives the identity the role at the node (201); all three must exist. The triple is the assignment's key, so it is never assigned twice: " +
-		"with If-None-Match: * an existing assignment is a 412, without it the write succeeds (200) and changes nothing but the version. The body is optional."
+		"with If-None-Match: * an existing assignment is a 412, without it the write succeeds (200) and changes nothing but the version. The body may be {}; keys it repeats must match the path."
 	put.MaxBodyBytes = s.bodyLimit
 	createsOrReplaces(put)
-	writeBody[domain.RoleAssignment](s, put, false)
+	writeBody[domain.RoleAssignment](s, put, true)
 	huma.Register(s.api, *put, func(ctx context.Context, in *putRoleAssignmentInput) (*objectOutput[domain.RoleAssignment], error) {
-		body := &domain.RoleAssignment{}
-		if in.Body != nil {
-			if err := samePath(in.RoleAssignmentParams, in.Body); err != nil {
-				return nil, s.fail(ctx, err)
-			}
-			// A body may repeat some of the path's keys and leave out the rest.
-			body = in.Body
-			body.SetObjectKey(in.key())
+		if err := samePath(in.RoleAssignmentParams, &in.Body); err != nil {
+			return nil, s.fail(ctx, err)
 		}
-		return putOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), body, in.Conditions, in.IdempotencyKey)
+		// A body may repeat some of the path's keys and leave out the rest.
+		in.Body.SetObjectKey(in.key())
+		return putOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), &in.Body, in.Conditions, in.IdempotencyKey)
 	})
 
 	del := op(http.MethodDelete, item, "delete_role_assignment", "Delete a role assignment", tag)

@@ -142,8 +142,8 @@ func TestHierarchyRules(t *testing.T) {
 	// A node with children or assignments is deleted only with cascade.
 	a.expect(a.do(a.owner, "PUT", "/v1/identities/ada", `{"email":"ada@example.com","name":"Ada"}`), 201)
 	a.expect(a.do(a.owner, "PUT", dev+"roles/viewer", `{"name":"Viewer"}`), 201)
-	a.expect(a.do(a.owner, "PUT", dev+"role-assignments/ada/viewer/france", ""), 201)
-	a.expect(a.do(a.owner, "PUT", dev+"role-assignments/ada/viewer/apac", ""), 201)
+	a.expect(a.do(a.owner, "PUT", dev+"role-assignments/ada/viewer/france", `{}`), 201)
+	a.expect(a.do(a.owner, "PUT", dev+"role-assignments/ada/viewer/apac", `{}`), 201)
 	r := a.expect(a.do(a.owner, "DELETE", dev+"hierarchy-nodes/apac", ""), 409)
 	for _, want := range []string{`hierarchy node \"emea\"`, `role assignment \"ada/viewer/apac\"`, "cascade=true"} {
 		if !strings.Contains(string(r.body), want) {
@@ -219,27 +219,27 @@ func TestRoleAssignments(t *testing.T) {
 		a.expect(a.do(a.owner, "PUT", base+"hierarchy-nodes/emea", `{"name":"EMEA"}`), 201)
 	}
 	path := dev + "role-assignments/ada/editor/emea"
-	got := a.expect(a.do(a.owner, "PUT", path, "", "If-None-Match", "*"), 201).json()
+	got := a.expect(a.do(a.owner, "PUT", path, `{}`, "If-None-Match", "*"), 201).json()
 	if got["identity_key"] != "ada" || got["role_key"] != "editor" || got["node_key"] != "emea" || got["environment"] != "development" {
 		t.Errorf("created assignment: %v", got)
 	}
 	// The triple is unique: it is the assignment's key.
-	a.expect(a.do(a.owner, "PUT", path, "", "If-None-Match", "*"), 412)
+	a.expect(a.do(a.owner, "PUT", path, `{}`, "If-None-Match", "*"), 412)
 	a.expect(a.do(a.owner, "PUT", path, `{"identity_key":"ada","role_key":"editor","node_key":"emea"}`), 200)
 	a.expectDetail(a.expect(a.do(a.owner, "PUT", path, `{"role_key":"viewer"}`), 400), "role_key", `"viewer" differs`)
 	if n := len(keysOf(a.expect(a.do(a.owner, "GET", dev+"role-assignments", ""), 200))); n != 1 {
 		t.Errorf("%d assignments, want 1", n)
 	}
 	// All three must exist; each missing one is named under its field.
-	r := a.expect(a.do(a.owner, "PUT", dev+"role-assignments/nobody/owner/mars", ""), 400)
+	r := a.expect(a.do(a.owner, "PUT", dev+"role-assignments/nobody/owner/mars", `{}`), 400)
 	a.expectDetail(r, "identity_key", `identity "nobody" does not exist`)
 	a.expectDetail(r, "role_key", `role "owner" does not exist in environment development`)
 	a.expectDetail(r, "node_key", `hierarchy node "mars" does not exist in environment development`)
-	a.expectDetail(a.expect(a.do(a.owner, "PUT", dev+"role-assignments/ada/editor/bad%20key", ""), 400), "node_key", "must be")
+	a.expectDetail(a.expect(a.do(a.owner, "PUT", dev+"role-assignments/ada/editor/bad%20key", `{}`), 400), "node_key", "must be")
 
-	a.expect(a.do(a.owner, "PUT", dev+"role-assignments/ada/viewer/emea", ""), 201)
-	a.expect(a.do(a.owner, "PUT", dev+"role-assignments/grace/viewer/emea", ""), 201)
-	a.expect(a.do(a.owner, "PUT", "/v1/environments/staging/role-assignments/ada/editor/emea", ""), 201)
+	a.expect(a.do(a.owner, "PUT", dev+"role-assignments/ada/viewer/emea", `{}`), 201)
+	a.expect(a.do(a.owner, "PUT", dev+"role-assignments/grace/viewer/emea", `{}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/staging/role-assignments/ada/editor/emea", `{}`), 201)
 	for query, want := range map[string][]string{
 		"":                                  {"ada/editor/emea", "ada/viewer/emea", "grace/viewer/emea"},
 		"?identity_key=ada":                 {"ada/editor/emea", "ada/viewer/emea"},

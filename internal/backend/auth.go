@@ -39,6 +39,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		ctx := r.Context()
 		if _, ok := ctx.Value(principalKey{}).(domain.Principal); !ok {
+			credentials := r.Header.Values("Authorization")
+			if len(credentials) > 1 {
+				// Proxies and servers disagree on which of several wins;
+				// none is chosen here.
+				writeError(w, &domain.Error{Code: domain.CodeValidation, Message: "the request has more than one Authorization header; send exactly one",
+					Details: []domain.FieldError{{Field: "Authorization", Message: "must appear once"}}})
+				return
+			}
 			p, err := s.resolve(ctx, r.Header.Get("Authorization"))
 			if err != nil {
 				var de *domain.Error
@@ -70,8 +78,9 @@ var errUnauthorized = domain.Errorf(domain.CodeUnauthorized, "missing or invalid
 
 // resolve checks a bearer credential against the stored hashes.
 func (s *Server) resolve(ctx context.Context, header string) (domain.Principal, error) {
-	secret, ok := strings.CutPrefix(header, "Bearer ")
-	if !ok {
+	// The scheme is case-insensitive (RFC 9110, section 11.1).
+	scheme, secret, _ := strings.Cut(strings.TrimSpace(header), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
 		return domain.Principal{}, errUnauthorized
 	}
 	secret = strings.TrimSpace(secret)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"reflect"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -350,7 +351,13 @@ type exportOutput struct {
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition" doc:"attachment; filename=\"<env>-config-YYYY-MM-DD.json\""`
 	ExportedAt         string `header:"X-Arbor-Exported-At" doc:"When the export was taken (RFC 3339); kept out of the document so equal configurations export equal bytes."`
+	LeftOut            string `header:"X-Arbor-Left-Out" doc:"With for: the objects left out of the document, as kind/key separated by commas (workflow/wf-prod); absent when none."`
 	Body               []byte
+}
+
+type exportInput struct {
+	EnvParam
+	For string `query:"for" doc:"Slug of the environment the document is for. Workflows born in production stay there: an export of production for another environment leaves them out and names them in X-Arbor-Left-Out. Without it the document is for this environment itself."`
 }
 
 type importInput struct {
@@ -387,13 +394,27 @@ func (s *Server) registerConfigRoutes() {
 	export := op(http.MethodGet, base, "export_config", "Export an environment's configuration", tag)
 	export.Description = "The configuration document: permissions, roles and their permissions, hierarchy, OAuth client and webhook configurations, and workflow content, in a canonical form (two exports of the same configuration are byte-identical). Never identities, role assignments, API keys, tenants or secrets."
 	export.Responses = map[string]*huma.Response{"200": {Description: "The document.", Content: map[string]*huma.MediaType{"application/json": {Schema: docSchema}}}}
-	huma.Register(s.api, *export, func(ctx context.Context, in *EnvParam) (*exportOutput, error) {
-		var body []byte
-		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
-			doc, err := exportConfig(tx, env.Slug)
-			if err == nil {
-				body, err = doc.Encode()
+	huma.Register(s.api, *export, func(ctx context.Context, in *exportInput) (*exportOutput, error) {
+		if in.For != "" {
+			if msg := domain.CheckSlug(in.For); msg != "" {
+				return nil, s.fail(ctx, (&domain.Problems{{Field: "for", Message: msg}}).Err())
 			}
+		}
+		var body []byte
+		var leftOut []string
+		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+			target := in.For
+			if target == "" {
+				target = env.Slug
+			}
+			doc, left, err := exportFor(tx, env.Slug, target)
+			if err != nil {
+				return err
+			}
+			for _, lo := range left {
+				leftOut = append(leftOut, lo.Kind+"/"+lo.Key)
+			}
+			body, err = doc.Encode()
 			return err
 		})
 		if err != nil {
@@ -404,6 +425,7 @@ func (s *Server) registerConfigRoutes() {
 			ContentType:        "application/json",
 			ContentDisposition: fmt.Sprintf("attachment; filename=%q", ExportFileName(in.Env, now)),
 			ExportedAt:         now.UTC().Format(time.RFC3339),
+			LeftOut:            strings.Join(leftOut, ", "),
 			Body:               body,
 		}, nil
 	})
@@ -444,11 +466,14 @@ func (s *Server) registerConfigRoutes() {
 		}
 		var res *domain.ImportResult
 		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
-			doc, err := s.exportFrom(w, in.Body.From, "from")
+			doc, leftOut, err := s.exportFrom(w, in.Body.From, "from")
 			if err != nil {
 				return err
 			}
 			res, err = s.importConfig(w, doc, ImportOptions{PruneAssignments: in.Body.PruneAssignments})
+			if err == nil {
+				res.LeftOut = leftOut
+			}
 			return err
 		})
 		if err != nil {
@@ -459,10 +484,37 @@ func (s *Server) registerConfigRoutes() {
 }
 
 // exportFrom exports another environment inside w's transaction, for a
-// promotion or a clone; field names the request field that named it.
-func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocument, error) {
+// promotion or a clone into w's environment; field names the request field
+// that named it. What stays in the source (workflows born in production)
+// is left out of the document and listed.
+func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocument, []domain.LeftOut, error) {
 	if _, err := s.access(w.tx, w.p, source, domain.ActRead); err != nil {
-		return nil, (&domain.Problems{{Field: field, Message: fmt.Sprintf("environment %q not found", source)}}).Err()
+		return nil, nil, (&domain.Problems{{Field: field, Message: fmt.Sprintf("environment %q not found", source)}}).Err()
 	}
-	return exportConfig(w.tx, source)
+	return exportFor(w.tx, source, w.env.Slug)
+}
+
+// exportFor exports source's configuration as a document for target.
+// Workflows born in production are edited only there: a document for
+// another environment leaves them out, and says so.
+func exportFor(tx store.Tx, source, target string) (*domain.ConfigDocument, []domain.LeftOut, error) {
+	doc, err := exportConfig(tx, source)
+	if err != nil || target == domain.Production {
+		return doc, nil, err
+	}
+	workflows, err := listAll[domain.Workflow](tx, domain.KindWorkflow, source)
+	if err != nil {
+		return nil, nil, err
+	}
+	stays := map[string]bool{}
+	var leftOut []domain.LeftOut
+	for _, wf := range workflows {
+		if wf.OriginEnvironment == domain.Production {
+			stays[wf.Key] = true
+			leftOut = append(leftOut, domain.LeftOut{Kind: domain.KindWorkflow.Name, Key: wf.Key,
+				Reason: fmt.Sprintf("created in production, where it stays: production-born workflows are edited only there and never copied to %s", target)})
+		}
+	}
+	doc.Workflows = slices.DeleteFunc(doc.Workflows, func(wf domain.Workflow) bool { return stays[wf.Key] })
+	return doc, leftOut, nil
 }

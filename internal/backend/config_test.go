@@ -167,7 +167,7 @@ func TestImportLeavesOperationalStateAlone(t *testing.T) {
 	if err := json.Unmarshal([]byte(a.export("development")), &doc); err != nil {
 		t.Fatal(err)
 	}
-	doc.Permissions, doc.Roles, doc.HierarchyNodes, doc.OAuthClients, doc.Webhooks = nil, nil, nil, nil, nil
+	doc.Permissions, doc.Roles, doc.HierarchyNodes, doc.OAuthClients, doc.Webhooks = []domain.Permission{}, []domain.Role{}, []domain.HierarchyNode{}, []domain.OAuthClient{}, []domain.Webhook{}
 	b, _ := json.Marshal(doc)
 	empty := string(b)
 	// The editor role and the emea node still have an assignment.
@@ -176,7 +176,7 @@ func TestImportLeavesOperationalStateAlone(t *testing.T) {
 		t.Errorf("refusal: %s", r.body)
 	}
 	// Removing a development-born workflow from staging waits for development.
-	doc.Workflows = nil
+	doc.Workflows = []domain.Workflow{}
 	b, _ = json.Marshal(doc)
 	if r := a.importDoc("staging", string(b), 409, "prune_assignments=true"); !strings.Contains(string(r.body), `welcome\" still exists in development`) {
 		t.Errorf("workflow removal: %s", r.body)

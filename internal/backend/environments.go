@@ -181,13 +181,14 @@ func (s *Server) createEnvironment(w *write, in domain.NewEnvironmentInput) (*do
 	}
 	out := &domain.CreatedEnvironment{Environment: created}
 	if in.CopyFrom != "" {
-		doc, err := s.exportFrom(w, in.CopyFrom, "copy_from")
+		doc, leftOut, err := s.exportFrom(w, in.CopyFrom, "copy_from")
 		if err != nil {
 			return nil, err
 		}
 		if out.Copy, err = s.importConfig(w, doc, ImportOptions{}); err != nil {
 			return nil, err
 		}
+		out.Copy.LeftOut = leftOut
 	}
 	return out, nil
 }

@@ -24,6 +24,7 @@ var statusOf = map[domain.Code]int{
 	domain.CodePromotionRefused:   http.StatusConflict,
 	domain.CodePreconditionFailed: http.StatusPreconditionFailed,
 	domain.CodeTooLarge:           http.StatusRequestEntityTooLarge,
+	domain.CodeUnsupportedMedia:   http.StatusUnsupportedMediaType,
 	domain.CodeRateLimited:        http.StatusTooManyRequests,
 	domain.CodeInternal:           http.StatusInternalServerError,
 	domain.CodeUnavailable:        http.StatusServiceUnavailable,
@@ -65,6 +66,8 @@ func codeOf(status int) domain.Code {
 		return domain.CodePreconditionFailed
 	case http.StatusRequestEntityTooLarge:
 		return domain.CodeTooLarge
+	case http.StatusUnsupportedMediaType:
+		return domain.CodeUnsupportedMedia
 	case http.StatusTooManyRequests:
 		return domain.CodeRateLimited
 	case http.StatusServiceUnavailable:
@@ -81,7 +84,10 @@ func newHumaError(status int, msg string, errs ...error) huma.StatusError {
 		status = http.StatusBadRequest
 	}
 	de := &domain.Error{Code: codeOf(status), Message: msg}
-	if de.Code == domain.CodeValidation {
+	switch {
+	case msg == "request body is required":
+		de.Message = "a request body is required: send a JSON object ({} when every field is optional)"
+	case de.Code == domain.CodeValidation:
 		de.Message = "invalid request"
 	}
 	if de.Code == domain.CodeInternal {
@@ -96,6 +102,9 @@ func newHumaError(status int, msg string, errs ...error) huma.StatusError {
 			field, message := fieldOf(d.Location), d.Message
 			if m := requiredProperty.FindStringSubmatch(message); m != nil {
 				field, message = joinField(field, m[1]), "is required"
+			}
+			if f, m, ok := decodeProblem(message); ok {
+				field, message = joinField(field, f), m
 			}
 			de.Details = append(de.Details, domain.FieldError{Field: field, Message: message})
 			continue
@@ -112,6 +121,52 @@ func newHumaError(status int, msg string, errs ...error) huma.StatusError {
 
 // requiredProperty matches huma's message for a missing required field.
 var requiredProperty = regexp.MustCompile(`^expected required property (\S+) to be present$`)
+
+// goTypeMismatch matches encoding/json's type errors, which speak of Go
+// types: "json: cannot unmarshal number into Go struct field
+// Permission.name of type string".
+var goTypeMismatch = regexp.MustCompile(`^json: cannot unmarshal (\w+)(?: \S+)? into Go (?:struct field (\S+)|value) of type (\S+)$`)
+
+// decodeProblem rewrites encoding/json's messages in the API's words:
+// the field as the request names it and the JSON type it must have.
+func decodeProblem(message string) (field, rewritten string, ok bool) {
+	if m := goTypeMismatch.FindStringSubmatch(message); m != nil {
+		if _, path, found := strings.Cut(m[2], "."); found {
+			field = path
+		}
+		found := m[1]
+		if found == "bool" {
+			found = "boolean"
+		}
+		return field, fmt.Sprintf("must be %s, not %s", jsonTypeNamed(m[3]), article(found)), true
+	}
+	if rest, found := strings.CutPrefix(message, "json: "); found {
+		return "", "is not valid JSON: " + rest, true
+	}
+	if strings.HasPrefix(message, "invalid character") || strings.HasPrefix(message, "unexpected end of JSON") {
+		return "", "is not valid JSON: " + message, true
+	}
+	return "", "", false
+}
+
+// jsonTypeNamed is the JSON type of a Go type as encoding/json prints it.
+func jsonTypeNamed(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "struct"):
+		return "an object"
+	case goType == "string":
+		return "a string"
+	case goType == "bool":
+		return "a boolean"
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "an integer"
+	case strings.HasPrefix(goType, "float"):
+		return "a number"
+	}
+	return "of the type the OpenAPI document gives it"
+}
 
 func joinField(parent, child string) string {
 	if parent == "" {

@@ -60,7 +60,7 @@ func runOnPostgres() int {
 
 // api is a backend under test with its owner token.
 type api struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *backend.Server
 	store *database.Database
 	// database names the database: a file path, or a PostgreSQL URL.
@@ -88,14 +88,14 @@ func openDatabase(t testing.TB) (*database.Database, string) {
 // testEncryptionKey is the key the tests on PostgreSQL run with.
 const testEncryptionKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 
-func newAPI(t *testing.T, opts ...func(*backend.Config)) *api {
+func newAPI(t testing.TB, opts ...func(*backend.Config)) *api {
 	t.Helper()
 	return startAPI(t, "", opts...)
 }
 
 // startAPI starts a backend whose first owner token is bootstrap (random
 // when empty).
-func startAPI(t *testing.T, bootstrap string, opts ...func(*backend.Config)) *api {
+func startAPI(t testing.TB, bootstrap string, opts ...func(*backend.Config)) *api {
 	t.Helper()
 	st, name := openDatabase(t)
 	a := serveAPI(t, st, name, opts...)
@@ -108,7 +108,7 @@ func startAPI(t *testing.T, bootstrap string, opts ...func(*backend.Config)) *ap
 }
 
 // serveAPI serves a backend on the open database st named name.
-func serveAPI(t *testing.T, st *database.Database, name string, opts ...func(*backend.Config)) *api {
+func serveAPI(t testing.TB, st *database.Database, name string, opts ...func(*backend.Config)) *api {
 	t.Helper()
 	sealer, err := backend.OpenSealer(context.Background(), st, st.KeyFile)
 	if err != nil {

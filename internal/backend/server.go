@@ -22,6 +22,9 @@ import (
 
 func init() {
 	huma.NewError = newHumaError
+	// Field names are exact: encoding/json would read "NAME" as "name",
+	// storing under one name what was sent under another.
+	huma.ValidateStrictCasing = true
 }
 
 // Default request body limits. Configuration documents are larger.
@@ -97,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
 	s.registerRoutes()
-	s.handler = s.metrics.instrument(mux, s.recoverPanics(s.authenticate(mux)))
+	s.handler = s.metrics.instrument(mux, s.recoverPanics(exactPaths(s.authenticate(s.strictBodies(mux)))))
 	return s, nil
 }
 

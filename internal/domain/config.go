@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -125,7 +128,9 @@ func emptyIfNil[T any](s *[]T) {
 }
 
 // DecodeConfigDocument parses a document strictly: unknown fields are
-// errors, so a typo never silently drops configuration.
+// errors, so a typo never silently drops configuration, and every section
+// must be present, so a forgotten one is never read as "delete everything
+// of that kind" (an empty list says "none").
 func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -136,18 +141,150 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 		var syntaxErr *json.SyntaxError
 		switch {
 		case errors.As(err, &typeErr):
-			p.Add(typeErr.Field, "must be a JSON %s", typeErr.Type.Kind())
+			p.Add(typeErr.Field, "must be %s, not %s", JSONTypeOf(typeErr.Type), jsonValueNoun(typeErr.Value))
 		case errors.As(err, &syntaxErr):
-			p.Add("", "the document is not valid JSON (at byte %d): %s", syntaxErr.Offset, syntaxErr.Error())
+			p.Add("", "the document is not valid JSON (at byte %d): %s", syntaxErr.Offset, strings.TrimPrefix(syntaxErr.Error(), "json: "))
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+			p.Add(name, "is not a field of a configuration document or of its objects; check its spelling")
+		case errors.Is(err, io.EOF):
+			p.Add("", "the document is empty: send a JSON object with format_version, source_environment and every section")
 		default:
-			p.Add("", "the document cannot be read: %s", err.Error())
+			p.Add("", "the document cannot be read: %s", strings.TrimPrefix(err.Error(), "json: "))
 		}
 		return nil, p.Err()
 	}
 	if dec.More() {
 		return nil, (&Problems{{Message: "the document must be a single JSON object"}}).Err()
 	}
+	p := exactFieldNames(b, &d)
+	if d.SourceEnvironment == "" {
+		p.Add("source_environment", "is required: the slug of the environment the document was exported from")
+	}
+	for _, section := range []struct {
+		name    string
+		missing bool
+	}{
+		{"permissions", d.Permissions == nil},
+		{"roles", d.Roles == nil},
+		{"hierarchy_nodes", d.HierarchyNodes == nil},
+		{"oauth_clients", d.OAuthClients == nil},
+		{"webhooks", d.Webhooks == nil},
+		{"workflows", d.Workflows == nil},
+	} {
+		if section.missing {
+			p.Add(section.name, "is required (an empty list [] says there are none); a missing or null section is never read as \"remove them all\"")
+		}
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
+	}
 	return &d, nil
+}
+
+// exactFieldNames reports the members of document b that encoding/json
+// matched to a field case-insensitively ("NAME" read as "name"): field
+// names are exact, so what is sent under one name is never stored under
+// another. It compares the members sent with those d encodes to.
+func exactFieldNames(b []byte, d *ConfigDocument) Problems {
+	var sent, decoded any
+	if json.Unmarshal(b, &sent) != nil {
+		return nil
+	}
+	encoded, err := json.Marshal(d)
+	if err != nil || json.Unmarshal(encoded, &decoded) != nil {
+		return nil
+	}
+	var p Problems
+	compareFieldNames(&p, "", sent, decoded)
+	return p
+}
+
+func compareFieldNames(p *Problems, at string, sent, decoded any) {
+	switch s := sent.(type) {
+	case map[string]any:
+		m, _ := decoded.(map[string]any)
+		for name, value := range s {
+			field := name
+			if at != "" {
+				field = at + "." + name
+			}
+			got, ok := m[name]
+			if !ok {
+				if !isZeroJSON(value) {
+					p.Add(field, "is not a field: field names are case-sensitive and written as the export writes them")
+				}
+				continue
+			}
+			compareFieldNames(p, field, value, got)
+		}
+	case []any:
+		l, _ := decoded.([]any)
+		for i := range min(len(s), len(l)) {
+			compareFieldNames(p, fmt.Sprintf("%s[%d]", at, i), s[i], l[i])
+		}
+	}
+}
+
+// isZeroJSON reports a value that decodes to its field's zero value, which
+// encoding omits.
+func isZeroJSON(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case bool:
+		return !v
+	case float64:
+		return v == 0
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
+}
+
+// jsonValueNoun names what encoding/json says it found ("number",
+// "number 1.5", "bool") as the API says it.
+func jsonValueNoun(found string) string {
+	kind, _, _ := strings.Cut(found, " ")
+	switch kind {
+	case "bool":
+		return "a boolean"
+	case "array", "object":
+		return "an " + kind
+	case "number", "string":
+		return "a " + kind
+	}
+	return found
+}
+
+// JSONTypeOf names the JSON type a Go type is decoded from, in the API's
+// words: "a string", "an integer", "an array", "an object".
+func JSONTypeOf(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a boolean (true or false)"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 && t.Name() != "" {
+			// json.RawMessage-like types hold a JSON value of their own.
+			return "an object"
+		}
+		return "an array"
+	}
+	return "an object"
 }
 
 // Validate checks the whole document on its own, reporting every problem

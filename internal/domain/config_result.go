@@ -11,10 +11,19 @@ type ImportResult struct {
 	Unchanged         map[string]int `json:"unchanged" doc:"Objects already as the document says, per section."`
 	// KeptWorkflows are workflows created in the target itself, which a
 	// document from another environment never removes.
-	KeptWorkflows            []string                          `json:"kept_workflows,omitempty" doc:"Workflows created in the target environment itself, kept although a document from another environment lacks them."`
+	KeptWorkflows []string `json:"kept_workflows,omitempty" doc:"Workflows created in the target environment itself, kept although a document from another environment lacks them."`
+	// LeftOut are the source's objects a promotion or clone did not copy.
+	LeftOut                  []LeftOut                         `json:"left_out,omitempty" doc:"Objects of the source environment the copy left out, each with why: workflows born in production stay in production."`
 	PrunedRoleAssignments    int                               `json:"pruned_role_assignments" doc:"Role assignments removed with their roles or nodes (only with prune_assignments)."`
 	NewOAuthClientSecrets    map[string]OAuthClientCredentials `json:"new_oauth_client_secrets,omitempty" doc:"Credentials of OAuth clients created by this import, shown only here."`
 	NewWebhookSigningSecrets map[string]string                 `json:"new_webhook_signing_secrets,omitempty" doc:"Signing secrets of webhooks created by this import, shown only here."`
+}
+
+// LeftOut names an object a copy between environments did not carry.
+type LeftOut struct {
+	Kind   string `json:"kind" doc:"The object's kind, as in the audit log (workflow)." example:"workflow"`
+	Key    string `json:"key" doc:"The object's key."`
+	Reason string `json:"reason" doc:"Why it was left out."`
 }
 
 // OAuthClientCredentials are a new OAuth client's id and secret.

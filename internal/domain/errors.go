@@ -21,6 +21,7 @@ const (
 	CodePromotionRefused   Code = "promotion_refused"
 	CodePreconditionFailed Code = "precondition_failed"
 	CodeTooLarge           Code = "request_too_large"
+	CodeUnsupportedMedia   Code = "unsupported_media_type"
 	CodeRateLimited        Code = "rate_limited"
 	CodeInternal           Code = "internal"
 	CodeUnavailable        Code = "unavailable"
@@ -36,7 +37,7 @@ type FieldError struct {
 // Error is the one error shape of the API, also used inside the backend so a
 // rule's refusal travels unchanged from the domain to the client.
 type Error struct {
-	Code    Code         `json:"code" doc:"Machine-readable error class." enum:"validation_failed,unauthorized,forbidden,not_found,conflict,promotion_refused,precondition_failed,request_too_large,rate_limited,unavailable,internal"`
+	Code    Code         `json:"code" doc:"Machine-readable error class." enum:"validation_failed,unauthorized,forbidden,not_found,conflict,promotion_refused,precondition_failed,request_too_large,unsupported_media_type,rate_limited,unavailable,internal"`
 	Message string       `json:"message" doc:"Human-readable explanation, naming what to do next where there is something to do."`
 	Details []FieldError `json:"details,omitempty" doc:"Per-field problems, for validation errors."`
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -108,7 +109,15 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// checkText validates a free-text field's length in characters.
+// TextRule says which characters names and descriptions may hold, for
+// documentation. Free JSON values (tenant properties, templates, trigger
+// data) may hold any character JSON can carry.
+const TextRule = "valid UTF-8 without control characters (U+0000–U+001F, U+007F–U+009F) other than tab, line feed and carriage return"
+
+// checkText validates a free-text field (a name, a description): its
+// length in characters, and no control characters but tab and line
+// breaks: a NUL or an escape sequence in a name is a mistake or an attack
+// on whoever displays it, never a name.
 func checkText(p *Problems, field, value string, maxLength int, required bool) {
 	n := utf8.RuneCountInString(value)
 	switch {
@@ -118,7 +127,16 @@ func checkText(p *Problems, field, value string, maxLength int, required bool) {
 		p.Add(field, "must be at most %d characters (got %d)", maxLength, n)
 	case !utf8.ValidString(value):
 		p.Add(field, "must be valid UTF-8")
+	default:
+		if i := strings.IndexFunc(value, isForbiddenControl); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(value[i:])
+			p.Add(field, "must not contain the control character U+%04X (at byte %d): text is %s", r, i, TextRule)
+		}
 	}
+}
+
+func isForbiddenControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
 }
 
 // checkKeyField validates a key-shaped field.

@@ -229,8 +229,10 @@ func TestDriveEveryRoute(t *testing.T) {
 
 	// A re-import of the backend's own export is a valid request, and a
 	// promotion copies it.
-	export, err := c.ExportConfigWithResponse(ctx, dev)
+	export, err := c.ExportConfigWithResponse(ctx, dev, &ExportConfigParams{})
 	expect(t, "export configuration", 200, export, err)
+	forStaging, err := c.ExportConfigWithResponse(ctx, dev, &ExportConfigParams{For: ptr("staging")})
+	expect(t, "export configuration for staging", 200, forStaging, err)
 	imported, err := c.ImportConfigWithResponse(ctx, dev, &ImportConfigParams{}, *export.JSON200)
 	expect(t, "re-import the export", 200, imported, err)
 	promoted, err := c.PromoteConfigWithResponse(ctx, "staging", PromoteRequest{From: dev})
