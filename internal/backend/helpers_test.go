@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -32,7 +33,10 @@ func onPostgres() bool { return os.Getenv(storeEnv) == "postgres" }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if code == 0 && !onPostgres() {
+	// A fuzzing run (make fuzz) explores inputs, not stores: the seed
+	// corpora already run on both stores in every plain go test.
+	fuzzing := flag.Lookup("test.fuzz") != nil && flag.Lookup("test.fuzz").Value.String() != ""
+	if code == 0 && !onPostgres() && !fuzzing {
 		code = runOnPostgres()
 	}
 	pgtest.Stop()
