@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -117,11 +116,12 @@ func RandomKey(prefix string) string {
 	return prefix + "-" + strings.ToLower(acctest.RandString(8))
 }
 
-// PreCheck skips acceptance tests where Terraform cannot run.
+// PreCheck skips acceptance tests where no Terraform or OpenTofu can run,
+// and sets terraform-plugin-testing up for the one found (DetectCLI).
 func PreCheck(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform is not on PATH; install it (go install github.com/hashicorp/terraform@v1.5.7) to run acceptance tests")
+	if _, err := DetectCLI(); err != nil {
+		t.Skip(err)
 	}
 }
 

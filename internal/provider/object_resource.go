@@ -241,6 +241,7 @@ func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.
 		return
 	}
 	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(r.recordIdentity(ctx, &plan, resp.Identity)...)
 }
 
 // record copies an object the backend returned into the model, and the
@@ -253,6 +254,15 @@ func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M,
 	diags.Append(setVersion(ctx, private, PT(out).GetMeta().Version)...)
 	diags.Append(state.Set(ctx, m)...)
 	return diags
+}
+
+func (r *objectResource[M, PM, T, PT]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	objectIdentity.identitySchema(resp)
+}
+
+func (r *objectResource[M, PM, T, PT]) recordIdentity(ctx context.Context, m *M, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	b := PM(m).base()
+	return objectIdentity.set(ctx, identity, b.Environment.ValueString(), b.Key.ValueString())
 }
 
 func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -274,6 +284,7 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 		return
 	}
 	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(r.recordIdentity(ctx, &state, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -304,6 +315,7 @@ func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.
 		return
 	}
 	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(r.recordIdentity(ctx, &plan, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -323,10 +335,15 @@ func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.
 }
 
 func (r *objectResource[M, PM, T, PT]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, ok := splitImportID(req.ID, 1, r.data)
+	id, diags := objectIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	parts, ok := splitImportID(id, 1, r.data)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Expected <environment>/<key> or <key> (in the provider's environment), got %q.", req.ID))
+			fmt.Sprintf("Expected <environment>/<key> or <key> (in the provider's environment), got %q.", id))
 		return
 	}
 	env, key := parts[0], parts[1]

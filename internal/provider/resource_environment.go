@@ -123,6 +123,13 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+// environmentResourceIdentity is an environment's slug, its import id.
+var environmentResourceIdentity = resourceIdentity{{name: "slug", doc: "Slug of the environment."}}
+
+func (r *environmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	environmentResourceIdentity.identitySchema(resp)
+}
+
 func (r *environmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
@@ -160,6 +167,7 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 	plan.CopiedClientSecrets, plan.CopiedSigningSecrets = copiedSecrets(env.Copy)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(environmentResourceIdentity.set(ctx, resp.Identity, env.Slug)...)
 }
 
 // copiedSecrets are the new secrets of the objects copy_from created; null
@@ -200,6 +208,7 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(environmentResourceIdentity.set(ctx, resp.Identity, env.Slug)...)
 }
 
 func (r *environmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -218,6 +227,7 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 	flattenEnvironment(env, &plan)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(environmentResourceIdentity.set(ctx, resp.Identity, env.Slug)...)
 }
 
 func (r *environmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -240,11 +250,16 @@ func (r *environmentResource) Delete(ctx context.Context, req resource.DeleteReq
 }
 
 func (r *environmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if msg := domain.CheckSlug(req.ID); msg != "" {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Expected an environment slug, which %s; got %q.", msg, req.ID))
+	id, diags := environmentResourceIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	if msg := domain.CheckSlug(id); msg != "" {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Expected an environment slug, which %s; got %q.", msg, id))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force_destroy"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copied_oauth_client_secrets"), types.MapNull(types.StringType))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copied_webhook_signing_secrets"), types.MapNull(types.StringType))...)
