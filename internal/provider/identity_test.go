@@ -37,11 +37,17 @@ func environmentKey(key string) map[string]knownvalue.Check {
 // (TestResourceIdentity_everyResource holds it to that).
 var identityCases = map[string]identityCase{
 	"arbor_environment": {
-		config:   func(key string) string { return fmt.Sprintf("resource \"arbor_environment\" \"test\" {\n  slug = %q\n  name = \"QA\"\n}\n", key) },
-		identity: func(key string) map[string]knownvalue.Check { return map[string]knownvalue.Check{"slug": knownvalue.StringExact(key)} },
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_environment\" \"test\" {\n  slug = %q\n  name = \"QA\"\n}\n", key)
+		},
+		identity: func(key string) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{"slug": knownvalue.StringExact(key)}
+		},
 	},
 	"arbor_account_settings": {
-		config: func(string) string { return "resource \"arbor_account_settings\" \"test\" {\n  production_write_access = true\n}\n" },
+		config: func(string) string {
+			return "resource \"arbor_account_settings\" \"test\" {\n  production_write_access = true\n}\n"
+		},
 		identity: func(string) map[string]knownvalue.Check {
 			return map[string]knownvalue.Check{"id": knownvalue.StringExact("account")}
 		},
@@ -59,18 +65,26 @@ var identityCases = map[string]identityCase{
 		config: func(key string) string {
 			return fmt.Sprintf("resource \"arbor_identity\" \"test\" {\n  key   = %q\n  email = \"%s@example.com\"\n  name  = \"Ada\"\n}\n", key, key)
 		},
-		identity: func(key string) map[string]knownvalue.Check { return map[string]knownvalue.Check{"key": knownvalue.StringExact(key)} },
+		identity: func(key string) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{"key": knownvalue.StringExact(key)}
+		},
 	},
 	"arbor_permission": {
-		config:   func(key string) string { return fmt.Sprintf("resource \"arbor_permission\" \"test\" {\n  key  = %q\n  name = \"Read\"\n}\n", key) },
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_permission\" \"test\" {\n  key  = %q\n  name = \"Read\"\n}\n", key)
+		},
 		identity: environmentKey,
 	},
 	"arbor_role": {
-		config:   func(key string) string { return fmt.Sprintf("resource \"arbor_role\" \"test\" {\n  key  = %q\n  name = \"Editor\"\n}\n", key) },
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_role\" \"test\" {\n  key  = %q\n  name = \"Editor\"\n}\n", key)
+		},
 		identity: environmentKey,
 	},
 	"arbor_hierarchy_node": {
-		config:   func(key string) string { return fmt.Sprintf("resource \"arbor_hierarchy_node\" \"test\" {\n  key  = %q\n  name = \"EMEA\"\n}\n", key) },
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_hierarchy_node\" \"test\" {\n  key  = %q\n  name = \"EMEA\"\n}\n", key)
+		},
 		identity: environmentKey,
 	},
 	"arbor_role_assignment": {
@@ -121,11 +135,15 @@ resource "arbor_role_assignment" "test" {
 		identity: environmentKey,
 	},
 	"arbor_tenant": {
-		config:   func(key string) string { return fmt.Sprintf("resource \"arbor_tenant\" \"test\" {\n  key  = %q\n  name = \"Acme\"\n}\n", key) },
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_tenant\" \"test\" {\n  key  = %q\n  name = \"Acme\"\n}\n", key)
+		},
 		identity: environmentKey,
 	},
 	"arbor_workflow": {
-		config:   func(key string) string { return fmt.Sprintf("resource \"arbor_workflow\" \"test\" {\n  key  = %q\n  name = \"Welcome\"\n}\n", key) },
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_workflow\" \"test\" {\n  key  = %q\n  name = \"Welcome\"\n}\n", key)
+		},
 		identity: environmentKey,
 	},
 }
