@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
@@ -328,23 +327,5 @@ func (b *Backend) DeleteObjectNow(t testing.TB, kind, env, key string) {
 	}
 	if err := client.Objects[struct{}](b.Client, k).Delete(context.Background(), env, key, client.Cond{}); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// SkipBecause is a Terraform version check that says, when it skips a test,
-// why the test needs that version.
-func SkipBecause(check tfversion.TerraformVersionCheck, reason string) tfversion.TerraformVersionCheck {
-	return reasonedCheck{check: check, reason: reason}
-}
-
-type reasonedCheck struct {
-	check  tfversion.TerraformVersionCheck
-	reason string
-}
-
-func (c reasonedCheck) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	c.check.CheckTerraformVersion(ctx, req, resp)
-	if resp.Skip != "" {
-		resp.Skip += ": " + c.reason
 	}
 }

@@ -153,17 +153,39 @@ type Feature struct {
 	Name      string
 	Terraform cliVersion
 	OpenTofu  cliVersion
+	// usedBy matches configuration that uses the feature.
+	usedBy *regexp.Regexp
 }
 
 var (
 	// FeatureEphemeral: ephemeral resources and ephemeral variables.
-	FeatureEphemeral = Feature{ID: "ephemeral", Name: "ephemeral resources", Terraform: mustVersion("1.10.0"), OpenTofu: mustVersion("1.11.0")}
+	FeatureEphemeral = Feature{
+		ID: "ephemeral", Name: "ephemeral resources", Terraform: mustVersion("1.10.0"), OpenTofu: mustVersion("1.11.0"),
+		usedBy: regexp.MustCompile(`(?m)^\s*ephemeral(\s+"|\s*=\s*true)`),
+	}
 	// FeatureWriteOnly: write-only arguments (`*_wo`), which also need
 	// ephemeral variables to be useful.
-	FeatureWriteOnly = Feature{ID: "write_only", Name: "write-only arguments", Terraform: mustVersion("1.11.0"), OpenTofu: mustVersion("1.11.0")}
+	FeatureWriteOnly = Feature{
+		ID: "write_only", Name: "write-only arguments", Terraform: mustVersion("1.11.0"), OpenTofu: mustVersion("1.11.0"),
+		usedBy: regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`),
+	}
 	// FeatureIdentity: resource identity and `import { identity = {…} }`.
-	FeatureIdentity = Feature{ID: "identity", Name: "resource identity", Terraform: mustVersion("1.12.0"), OpenTofu: mustVersion("1.12.0")}
+	FeatureIdentity = Feature{
+		ID: "identity", Name: "resource identity", Terraform: mustVersion("1.12.0"), OpenTofu: mustVersion("1.12.0"),
+		usedBy: regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`),
+	}
 )
+
+// FeaturesIn returns the features a configuration uses.
+func FeaturesIn(config string) []Feature {
+	var used []Feature
+	for _, f := range Features {
+		if f.usedBy.MatchString(config) {
+			used = append(used, f)
+		}
+	}
+	return used
+}
 
 // Features are every Feature, for tests of the gates themselves.
 var Features = []Feature{FeatureEphemeral, FeatureWriteOnly, FeatureIdentity}
