@@ -86,6 +86,14 @@ func detectCLI() (CLI, error) {
 				setenv[k] = v
 			}
 		}
+		// OpenTofu warns of a missing CLI configuration file on stdout,
+		// where terraform-plugin-testing reads the version; a missing file
+		// configures what an empty one does.
+		if rc := os.Getenv("TF_CLI_CONFIG_FILE"); rc != "" {
+			if _, err := os.Stat(rc); errors.Is(err, os.ErrNotExist) {
+				setenv["TF_CLI_CONFIG_FILE"] = os.DevNull
+			}
+		}
 	}
 	for k, v := range setenv {
 		if err := os.Setenv(k, v); err != nil {
