@@ -1,6 +1,8 @@
 package acctest
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -100,5 +102,44 @@ func TestUnsupported(t *testing.T) {
 	}
 	if _, err := Unsupported(cliOf(t, "Terraform v1.13.3"), Features...); err != nil {
 		t.Errorf("Terraform 1.13.3 has every feature, got %v", err)
+	}
+}
+
+// fakeCLI is an executable that prints versionOutput for `version`.
+func fakeCLI(t *testing.T, versionOutput string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cli")
+	script := "#!/bin/sh\nprintf '%s' '" + versionOutput + "'\n"
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// With OpenTofu, terraform-plugin-testing is told an address OpenTofu
+// accepts for the provider; with Terraform its defaults stay.
+func TestDetectCLI_providerAddress(t *testing.T) {
+	for _, c := range []struct{ version, host, namespace string }{
+		{"OpenTofu v1.12.6\n", "registry.opentofu.org", "hashicorp"},
+		{"Terraform v1.13.3\n", "", ""},
+	} {
+		for _, k := range []string{"TF_ACC_PROVIDER_HOST", "TF_ACC_PROVIDER_NAMESPACE", "TF_CLI_CONFIG_FILE"} {
+			t.Setenv(k, "")
+		}
+		path := fakeCLI(t, c.version)
+		t.Setenv("TF_ACC_TERRAFORM_PATH", path)
+		cli, err := detectCLI()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cli.Path != path || os.Getenv("TF_ACC_TERRAFORM_PATH") != path {
+			t.Errorf("%s: path %s, TF_ACC_TERRAFORM_PATH %s; want %s", cli, cli.Path, os.Getenv("TF_ACC_TERRAFORM_PATH"), path)
+		}
+		if got := os.Getenv("TF_ACC_PROVIDER_HOST"); got != c.host {
+			t.Errorf("%s: TF_ACC_PROVIDER_HOST %q, want %q", cli, got, c.host)
+		}
+		if got := os.Getenv("TF_ACC_PROVIDER_NAMESPACE"); got != c.namespace {
+			t.Errorf("%s: TF_ACC_PROVIDER_NAMESPACE %q, want %q", cli, got, c.namespace)
+		}
 	}
 }
