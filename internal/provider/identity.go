@@ -94,6 +94,15 @@ func (ri resourceIdentity) set(ctx context.Context, identity *tfsdk.ResourceIden
 	return diags
 }
 
+// removeResource removes from state the resource whose object a Read found
+// gone, recording the identity (values, in the order of ri) it had: the
+// framework wants an identity after every Read, and Terraform before 1.12
+// passes none in to keep.
+func (ri resourceIdentity) removeResource(ctx context.Context, resp *resource.ReadResponse, values ...string) {
+	resp.State.RemoveResource(ctx)
+	resp.Diagnostics.Append(ri.set(ctx, resp.Identity, values...)...)
+}
+
 // importID is the id of an import: the id given to terraform import or an
 // import block's id, or the one the attributes of an import block's
 // identity spell. An optional attribute left out is left out of the id too,

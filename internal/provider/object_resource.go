@@ -276,7 +276,7 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 	out, err := r.objects().Get(ctx, env, key)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "object no longer exists; removing it from state so it is planned for creation", map[string]any{"kind": r.spec.kind.Name, "environment": env, "key": key})
-		resp.State.RemoveResource(ctx)
+		objectIdentity.removeResource(ctx, resp, env, key)
 		return
 	}
 	if err != nil {

@@ -161,7 +161,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	key, err := r.data.client.APIKey(ctx, env, id)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "API key no longer exists; removing it from state", map[string]any{"environment": env, "key_id": id})
-		resp.State.RemoveResource(ctx)
+		apiKeyIdentity.removeResource(ctx, resp, env, id)
 		return
 	}
 	if err != nil {

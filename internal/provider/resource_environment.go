@@ -195,7 +195,7 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 	env, err := r.data.client.Environment(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "environment no longer exists; removing it from state", map[string]any{"slug": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		environmentResourceIdentity.removeResource(ctx, resp, state.ID.ValueString())
 		return
 	}
 	if err != nil {

@@ -148,7 +148,7 @@ func (r *identityResource) Read(ctx context.Context, req resource.ReadRequest, r
 	out, err := r.identities().Get(ctx, "", key)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "identity no longer exists; removing it from state so it is planned for creation", map[string]any{"key": key})
-		resp.State.RemoveResource(ctx)
+		identityResourceIdentity.removeResource(ctx, resp, key)
 		return
 	}
 	if err != nil {

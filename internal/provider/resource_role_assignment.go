@@ -163,7 +163,7 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	out, err := r.assignments().Get(ctx, env, state.key())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "role assignment no longer exists; removing it from state so it is planned for creation", map[string]any{"environment": env, "assignment": state.key()})
-		resp.State.RemoveResource(ctx)
+		roleAssignmentIdentity.removeResource(ctx, resp, env, state.IdentityKey.ValueString(), state.RoleKey.ValueString(), state.NodeKey.ValueString())
 		return
 	}
 	if err != nil {
