@@ -13,8 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// Every resource has an identity; TestResourceIdentity_everyResource checks
-// the list below against the provider's resources.
+// Every resource has an identity (TestResourceIdentity_everyResource checks
+// each resource the provider serves, so a new one cannot be left out).
 var (
 	_ resource.ResourceWithIdentity = (*environmentResource)(nil)
 	_ resource.ResourceWithIdentity = (*accountSettingsResource)(nil)
