@@ -34,6 +34,10 @@ cp -R "$src/." "$scratch"
 chmod -R u+w "$scratch"
 cd "$scratch"
 
+# Go 1.24 renamed the tlskyber setting (Terraform 1.11 pins it) to tlsmlkem,
+# and refuses the old name.
+sed -i 's/^godebug tlskyber=/godebug tlsmlkem=/' go.mod
+
 # replace <module path> => ./<dir> whose <dir> the module zip left out.
 missing=$(sed -n 's|^replace \([^ ]*\) => \(\./[^ ]*\)$|\1 \2|p' go.mod | while read -r path dir; do
 	[ -d "$dir" ] || echo "$path"
