@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
@@ -118,11 +116,12 @@ func RandomKey(prefix string) string {
 	return prefix + "-" + strings.ToLower(acctest.RandString(8))
 }
 
-// PreCheck skips acceptance tests where Terraform cannot run.
+// PreCheck skips acceptance tests where no Terraform or OpenTofu can run,
+// and sets terraform-plugin-testing up for the one found (DetectCLI).
 func PreCheck(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform is not on PATH; install it (go install github.com/hashicorp/terraform@v1.5.7) to run acceptance tests")
+	if _, err := DetectCLI(); err != nil {
+		t.Skip(err)
 	}
 }
 
@@ -329,23 +328,5 @@ func (b *Backend) DeleteObjectNow(t testing.TB, kind, env, key string) {
 	}
 	if err := client.Objects[struct{}](b.Client, k).Delete(context.Background(), env, key, client.Cond{}); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// SkipBecause is a Terraform version check that says, when it skips a test,
-// why the test needs that version.
-func SkipBecause(check tfversion.TerraformVersionCheck, reason string) tfversion.TerraformVersionCheck {
-	return reasonedCheck{check: check, reason: reason}
-}
-
-type reasonedCheck struct {
-	check  tfversion.TerraformVersionCheck
-	reason string
-}
-
-func (c reasonedCheck) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
-	c.check.CheckTerraformVersion(ctx, req, resp)
-	if resp.Skip != "" {
-		resp.Skip += ": " + c.reason
 	}
 }

@@ -48,22 +48,25 @@ func RemoveProviderBinary() {
 
 // Workspace is a Terraform working directory that uses the provider built
 // from this checkout through a dev_overrides CLI configuration, as one
-// workspace of a GitOps pipeline would. Terraform runs as a real process.
+// workspace of a GitOps pipeline would. The CLI (DetectCLI: Terraform or
+// OpenTofu) runs as a real process.
 type Workspace struct {
 	t   testing.TB
+	CLI CLI
 	Dir string
 	env []string
 }
 
 // NewWorkspace makes a workspace in dir (created if missing). It skips the
-// test where Terraform cannot run.
+// test where no CLI can run.
 func NewWorkspace(t testing.TB, dir string) *Workspace {
 	t.Helper()
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Skip("terraform is not on PATH; install it (go install github.com/hashicorp/terraform@v1.5.7)")
-	}
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run Terraform")
+	}
+	cli, err := DetectCLI()
+	if err != nil {
+		t.Skip(err)
 	}
 	binary := ProviderBinary(t)
 	rc := filepath.Join(t.TempDir(), "dev.tfrc")
@@ -74,7 +77,7 @@ func NewWorkspace(t testing.TB, dir string) *Workspace {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return &Workspace{t: t, Dir: dir, env: []string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0"}}
+	return &Workspace{t: t, CLI: cli, Dir: dir, env: []string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1", "TF_INPUT=0"}}
 }
 
 // Write writes a file of the workspace.
@@ -89,17 +92,17 @@ func (w *Workspace) Write(name, content string) {
 	}
 }
 
-// Command is terraform with args, ready to run in the workspace, for a
-// test that watches or signals the process.
+// Command is the CLI with args, ready to run in the workspace, for a test
+// that watches or signals the process.
 func (w *Workspace) Command(args ...string) *exec.Cmd {
-	cmd := exec.Command("terraform", append(args, "-no-color")...)
+	cmd := exec.Command(w.CLI.Path, append(args, "-no-color")...)
 	cmd.Dir = w.Dir
 	cmd.Env = append(os.Environ(), w.env...)
 	return cmd
 }
 
-// Terraform runs terraform in the workspace and returns its combined
-// output and exit code.
+// Terraform runs the CLI in the workspace and returns its combined output
+// and exit code.
 func (w *Workspace) Terraform(args ...string) (string, int) {
 	w.t.Helper()
 	out, err := w.Command(args...).CombinedOutput()

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -47,6 +48,7 @@ func TestExamplesValidate(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := acctest.NewWorkspace(t, filepath.Join(copyRoot, rel))
+			dropUnsupported(t, w)
 			if !declaresProvider(t, w.Dir) {
 				// Snippets leave the provider's source to the page around them.
 				w.Write("versions_test.tf", "terraform {\n  required_providers {\n    arbor = { source = \"arborhq/arbor\" }\n  }\n}\n")
@@ -56,6 +58,39 @@ func TestExamplesValidate(t *testing.T) {
 				t.Fatalf("terraform validate:\n%s", out)
 			}
 		})
+	}
+}
+
+// dropUnsupported removes from the workspace the files that use a feature
+// its CLI lacks (ephemeral resources on Terraform 1.5, an import block by
+// identity before 1.12), and skips the test, saying why, when no file is
+// left to validate.
+func dropUnsupported(t *testing.T, w *acctest.Workspace) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(w.Dir, "*.tf"))
+	var dropped []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reasons, err := acctest.Unsupported(w.CLI, acctest.FeaturesIn(string(b))...)
+		if err != nil {
+			t.Fatalf("%s: %v", filepath.Base(f), err)
+		}
+		if len(reasons) == 0 {
+			continue
+		}
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+		dropped = append(dropped, fmt.Sprintf("%s not validated: %s", filepath.Base(f), strings.Join(reasons, "; ")))
+	}
+	if len(dropped) == len(files) && len(files) > 0 {
+		t.Skip(strings.Join(dropped, "\n"))
+	}
+	for _, d := range dropped {
+		t.Log(d)
 	}
 }
 

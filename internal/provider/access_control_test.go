@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
 )
@@ -101,7 +100,7 @@ func TestAccAccessControl_everyArgumentPlansEmpty(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             b.CheckDestroy,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   acctest.Requires(acctest.FeatureWriteOnly),
 		Steps: []resource.TestStep{
 			{
 				Config: b.ProviderConfig() + everyArgument,

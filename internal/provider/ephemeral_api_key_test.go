@@ -15,16 +15,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-var ephemeralVersionChecks = []tfversion.TerraformVersionCheck{
-	acctest.SkipBecause(tfversion.SkipBelow(tfversion.Version1_10_0), "ephemeral resources need Terraform 1.10 or later"),
-}
+var ephemeralVersionChecks = acctest.Requires(acctest.FeatureEphemeral)
 
 var keySecretPattern = regexp.MustCompile(`^arbk_[a-z2-7]{8}_[a-z2-7]{32}$`)
 

@@ -305,6 +305,7 @@ func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.
 		return
 	}
 	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(r.recordIdentity(ctx, &plan, resp.Identity)...)
 }
 
 // record copies an object the backend returned into the model, and the
@@ -319,6 +320,15 @@ func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M,
 	return diags
 }
 
+func (r *objectResource[M, PM, T, PT]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	objectIdentity.identitySchema(resp)
+}
+
+func (r *objectResource[M, PM, T, PT]) recordIdentity(ctx context.Context, m *M, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	b := PM(m).base()
+	return objectIdentity.set(ctx, identity, b.Environment.ValueString(), b.Key.ValueString())
+}
+
 func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state M
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -330,7 +340,7 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 	out, err := r.objects().Get(ctx, env, key)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "object no longer exists; removing it from state so it is planned for creation", map[string]any{"kind": r.spec.kind.Name, "environment": env, "key": key})
-		resp.State.RemoveResource(ctx)
+		objectIdentity.removeResource(ctx, resp, env, key)
 		return
 	}
 	if err != nil {
@@ -338,6 +348,7 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 		return
 	}
 	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(r.recordIdentity(ctx, &state, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -368,6 +379,7 @@ func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.
 		return
 	}
 	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
+	resp.Diagnostics.Append(r.recordIdentity(ctx, &plan, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -387,10 +399,15 @@ func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.
 }
 
 func (r *objectResource[M, PM, T, PT]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, ok := splitImportID(req.ID, 1, r.data)
+	id, diags := objectIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	parts, ok := splitImportID(id, 1, r.data)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Expected <environment>/<key> or <key> (in the provider's environment), got %q.", req.ID))
+			fmt.Sprintf("Expected <environment>/<key> or <key> (in the provider's environment), got %q.", id))
 		return
 	}
 	env, key := parts[0], parts[1]

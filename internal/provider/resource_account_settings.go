@@ -66,6 +66,15 @@ func (r *accountSettingsResource) Schema(_ context.Context, _ resource.SchemaReq
 	}
 }
 
+// accountSettingsIdentity is the settings' fixed id: there is one object
+// per account, and naming it in an import block says which resource adopts
+// it.
+var accountSettingsIdentity = resourceIdentity{{name: "id", doc: "Always `" + accountSettingsID + "`."}}
+
+func (r *accountSettingsResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	accountSettingsIdentity.identitySchema(resp)
+}
+
 func (r *accountSettingsResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
@@ -126,6 +135,7 @@ func (r *accountSettingsResource) Create(ctx context.Context, req resource.Creat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(accountSettingsIdentity.set(ctx, resp.Identity, accountSettingsID)...)
 }
 
 func (r *accountSettingsResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -137,6 +147,7 @@ func (r *accountSettingsResource) Read(ctx context.Context, req resource.ReadReq
 	m := accountSettingsModel{ID: types.StringValue(accountSettingsID), ProductionWriteAccess: types.BoolValue(st.ProductionWriteAccess)}
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, st.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(accountSettingsIdentity.set(ctx, resp.Identity, accountSettingsID)...)
 }
 
 func (r *accountSettingsResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -152,6 +163,7 @@ func (r *accountSettingsResource) Update(ctx context.Context, req resource.Updat
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(accountSettingsIdentity.set(ctx, resp.Identity, accountSettingsID)...)
 }
 
 func (r *accountSettingsResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -162,8 +174,13 @@ func (r *accountSettingsResource) Delete(ctx context.Context, req resource.Delet
 }
 
 func (r *accountSettingsResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID != accountSettingsID {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("The account settings import as %q, got %q.", accountSettingsID, req.ID))
+	id, diags := accountSettingsIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if id != accountSettingsID {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("The account settings import as %q, got %q.", accountSettingsID, id))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), accountSettingsID)...)

@@ -91,6 +91,18 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
+// apiKeyIdentity names a key by its environment and key_id, the import
+// id's parts. (The key's name is not unique; its id attribute is the two
+// joined.)
+var apiKeyIdentity = resourceIdentity{
+	environmentIdentity,
+	{name: "key_id", doc: "The key's identifier, its `key_id`."},
+}
+
+func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	apiKeyIdentity.identitySchema(resp)
+}
+
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
@@ -146,6 +158,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	plan.Secret = types.StringValue(key.Secret)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, key.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, key.Environment, key.ID)...)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -158,7 +171,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	key, err := r.data.client.APIKey(ctx, env, id)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "API key no longer exists; removing it from state", map[string]any{"environment": env, "key_id": id})
-		resp.State.RemoveResource(ctx)
+		apiKeyIdentity.removeResource(ctx, resp, env, id)
 		return
 	}
 	if err != nil {
@@ -168,6 +181,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	flattenAPIKey(key, &state)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, key.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, key.Environment, key.ID)...)
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -187,6 +201,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	flattenAPIKey(key, &plan)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, key.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, key.Environment, key.ID)...)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -204,9 +219,14 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, ok := splitImportID(req.ID, 1, r.data)
+	id, diags := apiKeyIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	parts, ok := splitImportID(id, 1, r.data)
 	if !ok {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Expected <environment>/<key_id> or <key_id>, got %q.", req.ID))
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Expected <environment>/<key_id> or <key_id>, got %q.", id))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("environment"), parts[0])...)

@@ -126,6 +126,13 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 	}
 }
 
+// environmentResourceIdentity is an environment's slug, its import id.
+var environmentResourceIdentity = resourceIdentity{{name: "slug", doc: "Slug of the environment."}}
+
+func (r *environmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	environmentResourceIdentity.identitySchema(resp)
+}
+
 func (r *environmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
@@ -191,6 +198,7 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 	plan.CopiedClientSecrets, plan.CopiedSigningSecrets = copiedSecrets(env.Copy)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(environmentResourceIdentity.set(ctx, resp.Identity, env.Slug)...)
 }
 
 // copiedSecrets are the new secrets of the objects copy_from created; null
@@ -218,7 +226,7 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 	env, err := r.data.client.Environment(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "environment no longer exists; removing it from state", map[string]any{"slug": state.ID.ValueString()})
-		resp.State.RemoveResource(ctx)
+		environmentResourceIdentity.removeResource(ctx, resp, state.ID.ValueString())
 		return
 	}
 	if err != nil {
@@ -231,6 +239,7 @@ func (r *environmentResource) Read(ctx context.Context, req resource.ReadRequest
 	}
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(environmentResourceIdentity.set(ctx, resp.Identity, env.Slug)...)
 }
 
 func (r *environmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -249,6 +258,7 @@ func (r *environmentResource) Update(ctx context.Context, req resource.UpdateReq
 	flattenEnvironment(env, &plan)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(environmentResourceIdentity.set(ctx, resp.Identity, env.Slug)...)
 }
 
 func (r *environmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -271,11 +281,16 @@ func (r *environmentResource) Delete(ctx context.Context, req resource.DeleteReq
 }
 
 func (r *environmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if msg := domain.CheckSlug(req.ID); msg != "" {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Expected an environment slug, which %s; got %q.", msg, req.ID))
+	id, diags := environmentResourceIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	if msg := domain.CheckSlug(id); msg != "" {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Expected an environment slug, which %s; got %q.", msg, id))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("force_destroy"), false)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copied_oauth_client_secrets"), types.MapNull(types.StringType))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("copied_webhook_signing_secrets"), types.MapNull(types.StringType))...)

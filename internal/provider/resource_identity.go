@@ -73,6 +73,13 @@ func (r *identityResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 	}
 }
 
+// identityResourceIdentity is an identity's key, its import id.
+var identityResourceIdentity = resourceIdentity{{name: "key", doc: "Key of the identity within the account."}}
+
+func (r *identityResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	identityResourceIdentity.identitySchema(resp)
+}
+
 func (r *identityResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
@@ -134,6 +141,7 @@ func (r *identityResource) Create(ctx context.Context, req resource.CreateReques
 	flattenIdentity(out, &plan)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, out.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(identityResourceIdentity.set(ctx, resp.Identity, out.Key)...)
 }
 
 func (r *identityResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -146,7 +154,7 @@ func (r *identityResource) Read(ctx context.Context, req resource.ReadRequest, r
 	out, err := r.identities().Get(ctx, "", key)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "identity no longer exists; removing it from state so it is planned for creation", map[string]any{"key": key})
-		resp.State.RemoveResource(ctx)
+		identityResourceIdentity.removeResource(ctx, resp, key)
 		return
 	}
 	if err != nil {
@@ -156,6 +164,7 @@ func (r *identityResource) Read(ctx context.Context, req resource.ReadRequest, r
 	flattenIdentity(out, &state)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, out.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(identityResourceIdentity.set(ctx, resp.Identity, out.Key)...)
 }
 
 func (r *identityResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -175,6 +184,7 @@ func (r *identityResource) Update(ctx context.Context, req resource.UpdateReques
 	flattenIdentity(out, &plan)
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, out.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(identityResourceIdentity.set(ctx, resp.Identity, out.Key)...)
 }
 
 func (r *identityResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -192,10 +202,15 @@ func (r *identityResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *identityResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if msg := domain.CheckKey(req.ID); msg != "" {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Expected the identity's key: %q %s.", req.ID, msg))
+	id, diags := identityResourceIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	if msg := domain.CheckKey(id); msg != "" {
+		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("Expected the identity's key: %q %s.", id, msg))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -75,6 +77,22 @@ func (r *roleAssignmentResource) Schema(_ context.Context, _ resource.SchemaRequ
 			"node_key":     replacedKey("Key of the hierarchy node (`arbor_hierarchy_node`) the role is given at, in the assignment's environment."),
 		},
 	}
+}
+
+// roleAssignmentIdentity is an assignment's four parts, the import id's order.
+var roleAssignmentIdentity = resourceIdentity{
+	environmentIdentity,
+	{name: "identity_key", doc: "Key of the identity given the role."},
+	{name: "role_key", doc: "Key of the role given."},
+	{name: "node_key", doc: "Key of the hierarchy node the role is given at."},
+}
+
+func (r *roleAssignmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	roleAssignmentIdentity.identitySchema(resp)
+}
+
+func (m *roleAssignmentModel) recordIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	return roleAssignmentIdentity.set(ctx, identity, m.Environment.ValueString(), m.IdentityKey.ValueString(), m.RoleKey.ValueString(), m.NodeKey.ValueString())
 }
 
 func (r *roleAssignmentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -146,6 +164,7 @@ func (r *roleAssignmentResource) Create(ctx context.Context, req resource.Create
 	plan.ID = types.StringValue(env + "/" + plan.key())
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, out.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.recordIdentity(ctx, resp.Identity)...)
 }
 
 func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -158,7 +177,7 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	out, err := r.assignments().Get(ctx, env, state.key())
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "role assignment no longer exists; removing it from state so it is planned for creation", map[string]any{"environment": env, "assignment": state.key()})
-		resp.State.RemoveResource(ctx)
+		roleAssignmentIdentity.removeResource(ctx, resp, env, state.IdentityKey.ValueString(), state.RoleKey.ValueString(), state.NodeKey.ValueString())
 		return
 	}
 	if err != nil {
@@ -171,6 +190,7 @@ func (r *roleAssignmentResource) Read(ctx context.Context, req resource.ReadRequ
 	state.ID = types.StringValue(env + "/" + state.key())
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, out.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(state.recordIdentity(ctx, resp.Identity)...)
 }
 
 // Update is never planned: every argument replaces the assignment.
@@ -178,6 +198,7 @@ func (r *roleAssignmentResource) Update(ctx context.Context, req resource.Update
 	var plan roleAssignmentModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(plan.recordIdentity(ctx, resp.Identity)...)
 }
 
 func (r *roleAssignmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -195,7 +216,12 @@ func (r *roleAssignmentResource) Delete(ctx context.Context, req resource.Delete
 }
 
 func (r *roleAssignmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, ok := splitImportID(req.ID, 3, r.data)
+	id, diags := roleAssignmentIdentity.importID(ctx, req)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	parts, ok := splitImportID(id, 3, r.data)
 	if ok {
 		for _, k := range parts[1:] {
 			ok = ok && domain.CheckKey(k) == ""
@@ -203,7 +229,7 @@ func (r *roleAssignmentResource) ImportState(ctx context.Context, req resource.I
 	}
 	if !ok {
 		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Expected <environment>/<identity_key>/<role_key>/<node_key> or <identity_key>/<role_key>/<node_key> (in the provider's environment), got %q.", req.ID))
+			fmt.Sprintf("Expected <environment>/<identity_key>/<role_key>/<node_key> or <identity_key>/<role_key>/<node_key> (in the provider's environment), got %q.", id))
 		return
 	}
 	for i, name := range []string{"environment", "identity_key", "role_key", "node_key"} {

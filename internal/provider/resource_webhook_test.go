@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
 )
@@ -113,7 +112,7 @@ resource "arbor_webhook" "test" {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             b.CheckDestroy,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   acctest.Requires(acctest.FeatureWriteOnly),
 		Steps: []resource.TestStep{
 			{
 				Config:            config("first-secret-0123456789", 1, url),
@@ -158,7 +157,7 @@ func TestAccWebhook_writeOnlySecretReplacesGenerated(t *testing.T) {
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             b.CheckDestroy,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   acctest.Requires(acctest.FeatureWriteOnly),
 		Steps: []resource.TestStep{
 			{
 				Config: webhookConfig(b, "hook", "https://hooks.example.com", true, "role.updated"),
@@ -191,7 +190,7 @@ func TestAccWebhook_validatedAtPlan(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		TerraformVersionChecks:   acctest.Requires(acctest.FeatureWriteOnly),
 		Steps: []resource.TestStep{
 			{
 				Config:      webhookConfig(b, "hook", "ftp://hooks.example.com", true, "role.updated"),

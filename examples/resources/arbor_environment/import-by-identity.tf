@@ -1,0 +1,6 @@
+import {
+  to = arbor_environment.staging
+  identity = {
+    slug = "staging"
+  }
+}

@@ -1,0 +1,6 @@
+import {
+  to = arbor_identity.ada
+  identity = {
+    key = "ada"
+  }
+}

@@ -1,0 +1,136 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// Every resource has an identity (TestResourceIdentity_everyResource checks
+// each resource the provider serves, so a new one cannot be left out).
+var (
+	_ resource.ResourceWithIdentity = (*environmentResource)(nil)
+	_ resource.ResourceWithIdentity = (*accountSettingsResource)(nil)
+	_ resource.ResourceWithIdentity = (*apiKeyResource)(nil)
+	_ resource.ResourceWithIdentity = (*identityResource)(nil)
+	_ resource.ResourceWithIdentity = (*permissionResource)(nil)
+	_ resource.ResourceWithIdentity = (*roleResource)(nil)
+	_ resource.ResourceWithIdentity = (*hierarchyNodeResource)(nil)
+	_ resource.ResourceWithIdentity = (*roleAssignmentResource)(nil)
+	_ resource.ResourceWithIdentity = (*oauthClientResource)(nil)
+	_ resource.ResourceWithIdentity = (*webhookResource)(nil)
+	_ resource.ResourceWithIdentity = (*tenantResource)(nil)
+	_ resource.ResourceWithIdentity = (*workflowResource)(nil)
+)
+
+// resourceIdentity is the identity of a resource type (Terraform 1.12 and
+// later): the attributes that name one object, in the order its import id
+// lists them. Every resource records its identity on create, read, update
+// and import, so `import { identity = {…} }` finds the object without an id
+// string, and imports by identity and by id go through one parser.
+type resourceIdentity []identityAttribute
+
+type identityAttribute struct {
+	name string
+	doc  string
+	// optional attributes may be left out of an import block; only the
+	// first may be, as an import id may leave out its first part.
+	optional bool
+}
+
+// environmentIdentity is the first attribute of every environment-scoped
+// resource's identity.
+var environmentIdentity = identityAttribute{
+	name:     "environment",
+	doc:      "Environment of the object. Optional in an import block, where it defaults to the provider's `environment`.",
+	optional: true,
+}
+
+// objectIdentity is the identity of the environment-scoped keyed objects.
+var objectIdentity = resourceIdentity{
+	environmentIdentity,
+	{name: "key", doc: "Key of the object within its environment."},
+}
+
+func (ri resourceIdentity) schema() identityschema.Schema {
+	attrs := make(map[string]identityschema.Attribute, len(ri))
+	for _, a := range ri {
+		attrs[a.name] = identityschema.StringAttribute{
+			Description:       a.doc,
+			RequiredForImport: !a.optional,
+			OptionalForImport: a.optional,
+		}
+	}
+	return identityschema.Schema{Attributes: attrs}
+}
+
+func (ri resourceIdentity) identitySchema(resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = ri.schema()
+}
+
+// set records the identity of the object whose attributes are values, in
+// the order of ri. identity is nil where the resource has no identity in
+// this call, and then nothing is recorded.
+func (ri resourceIdentity) set(ctx context.Context, identity *tfsdk.ResourceIdentity, values ...string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if identity == nil {
+		return diags
+	}
+	if len(values) != len(ri) {
+		diags.AddError("Error recording the resource identity",
+			fmt.Sprintf("%d values for the %d identity attributes; this is a bug in the provider.", len(values), len(ri)))
+		return diags
+	}
+	for i, a := range ri {
+		diags.Append(identity.SetAttribute(ctx, path.Root(a.name), values[i])...)
+	}
+	return diags
+}
+
+// removeResource removes from state the resource whose object a Read found
+// gone, recording the identity (values, in the order of ri) it had: the
+// framework wants an identity after every Read, and Terraform before 1.12
+// passes none in to keep.
+func (ri resourceIdentity) removeResource(ctx context.Context, resp *resource.ReadResponse, values ...string) {
+	resp.State.RemoveResource(ctx)
+	resp.Diagnostics.Append(ri.set(ctx, resp.Identity, values...)...)
+}
+
+// importID is the id of an import: the id given to terraform import or an
+// import block's id, or the one the attributes of an import block's
+// identity spell. An optional attribute left out is left out of the id too,
+// as a user would leave it out of an id string.
+func (ri resourceIdentity) importID(ctx context.Context, req resource.ImportStateRequest) (string, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if req.ID != "" || req.Identity == nil {
+		return req.ID, diags
+	}
+	parts := make([]string, 0, len(ri))
+	for _, a := range ri {
+		var v types.String
+		diags.Append(req.Identity.GetAttribute(ctx, path.Root(a.name), &v)...)
+		if diags.HasError() {
+			return "", diags
+		}
+		if v.IsNull() || v.IsUnknown() {
+			if a.optional {
+				continue
+			}
+			diags.AddError("Invalid import identity", fmt.Sprintf("The identity needs %s; set it in the import block's identity.", a.name))
+			return "", diags
+		}
+		if strings.Contains(v.ValueString(), "/") || v.ValueString() == "" {
+			diags.AddError("Invalid import identity", fmt.Sprintf("%s %q is not a valid %s: it is empty or contains \"/\".", a.name, v.ValueString(), a.name))
+			return "", diags
+		}
+		parts = append(parts, v.ValueString())
+	}
+	return strings.Join(parts, "/"), diags
+}
