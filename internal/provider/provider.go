@@ -26,6 +26,7 @@ import (
 
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	storedatabase "github.com/arborhq/terraform-provider-arbor/internal/store/database"
 )
 
 var (
@@ -89,7 +90,7 @@ func (p *arborProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp
 				Sensitive:           true,
 			},
 			"database": schema.StringAttribute{
-				MarkdownDescription: "SQLite file of the embedded backend, relative to the working directory; created on first use. Ignored with `endpoint`. Default `arbor.db`. Environment variable: `ARBOR_DATABASE`.",
+				MarkdownDescription: "Database of the embedded backend: a SQLite file, relative to the working directory and created on first use, or a `postgres://` URL (then `ARBOR_ENCRYPTION_KEY` must be set). Ignored with `endpoint`. Default `arbor.db`. Environment variable: `ARBOR_DATABASE`.",
 				Optional:            true,
 			},
 			"environment": schema.StringAttribute{
@@ -208,7 +209,7 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		}
 		ccfg.Endpoint = "http://embedded.arbor.invalid"
 		ccfg.Transport = srv.Transport()
-		tflog.Info(ctx, "using the embedded Arbor backend", map[string]any{"database": database})
+		tflog.Info(ctx, "using the embedded Arbor backend", map[string]any{"database": storedatabase.Redacted(database)})
 	} else {
 		ccfg.Endpoint = endpoint
 		ccfg.Token = stringSetting(cfg.APIKey, envAPIKey)

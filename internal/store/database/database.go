@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,4 +96,17 @@ func (d *Database) Backup(ctx context.Context, path string) error {
 func isURL(value string) bool {
 	lower := strings.ToLower(value)
 	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://")
+}
+
+// Redacted is value fit for a log or a message: a URL's password hidden,
+// a file path as it is.
+func Redacted(value string) string {
+	if !isURL(value) {
+		return value
+	}
+	u, err := url.Parse(value)
+	if err != nil {
+		return "(unparsable PostgreSQL URL)"
+	}
+	return u.Redacted()
 }

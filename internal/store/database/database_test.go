@@ -86,3 +86,15 @@ func TestRefusedValues(t *testing.T) {
 		t.Errorf("OpenExisting created %s", missing)
 	}
 }
+
+func TestRedactedHidesOnlyAURLsPassword(t *testing.T) {
+	for value, want := range map[string]string{
+		"postgres://arbor:s3cret@db:5432/arbor?sslmode=require": "postgres://arbor:xxxxx@db:5432/arbor?sslmode=require",
+		"POSTGRESQL://arbor:s3cret@db/arbor":                    "postgresql://arbor:xxxxx@db/arbor",
+		"/var/lib/arbor/arbor.db":                               "/var/lib/arbor/arbor.db",
+	} {
+		if got := database.Redacted(value); got != want {
+			t.Errorf("Redacted(%q) = %q, want %q", value, got, want)
+		}
+	}
+}
