@@ -207,7 +207,7 @@ func (a *api) checkPut(t *testing.T, target, pattern string, body []byte) {
 			continue
 		}
 		got, ok := stored[field]
-		if !ok && isEmptyJSON(value) {
+		if !ok && domain.IsZeroJSON(value) {
 			continue
 		}
 		if !sameJSON(value, got) {
@@ -241,24 +241,6 @@ func schemaProperty(a *api, s *huma.Schema, name string) *huma.Schema {
 	return p
 }
 
-func isEmptyJSON(v any) bool {
-	switch v := v.(type) {
-	case nil:
-		return true
-	case string:
-		return v == ""
-	case bool:
-		return !v
-	case float64:
-		return v == 0
-	case []any:
-		return len(v) == 0
-	case map[string]any:
-		return len(v) == 0
-	}
-	return false
-}
-
 // sameJSON compares a sent value with its stored form: objects by the
 // members sent (the server adds defaults), lists of strings as the sets
 // the API keeps them as, the rest exactly.
@@ -271,7 +253,7 @@ func sameJSON(sent, stored any) bool {
 		}
 		for k, v := range s {
 			got, present := m[k]
-			if !present && isEmptyJSON(v) {
+			if !present && domain.IsZeroJSON(v) {
 				continue
 			}
 			if !sameJSON(v, got) {

@@ -211,7 +211,7 @@ func compareFieldNames(p *Problems, at string, sent, decoded any) {
 			}
 			got, ok := m[name]
 			if !ok {
-				if !isZeroJSON(value) {
+				if !IsZeroJSON(value) {
 					p.Add(field, "is not a field: field names are case-sensitive and written as the export writes them")
 				}
 				continue
@@ -226,9 +226,9 @@ func compareFieldNames(p *Problems, at string, sent, decoded any) {
 	}
 }
 
-// isZeroJSON reports a value that decodes to its field's zero value, which
-// encoding omits.
-func isZeroJSON(v any) bool {
+// IsZeroJSON reports a decoded JSON value that is its Go field's zero
+// value, which encoding omits (so a round trip drops it).
+func IsZeroJSON(v any) bool {
 	switch v := v.(type) {
 	case nil:
 		return true
