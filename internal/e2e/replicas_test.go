@@ -228,6 +228,8 @@ resource "arbor_oauth_client" "c" {
 `, replicaPermissions, rev, replicaRoles, replicaAPIKeys, replicaClients) + welcomeWorkflow(subject)
 }
 
+// welcomeWorkflow is the workflow promoted from development to
+// production; subject is the content that changes between versions.
 func welcomeWorkflow(subject string) string {
 	return fmt.Sprintf(`
 resource "arbor_workflow" "welcome" {
@@ -239,7 +241,7 @@ resource "arbor_workflow" "welcome" {
 }
 
 // observerRoot is a second root on development: three permissions, the
-// first named first.
+// first of them named first, so that the test can rename it.
 func observerRoot(first string) string {
 	return fmt.Sprintf(`
 resource "arbor_permission" "o" {
@@ -250,13 +252,14 @@ resource "arbor_permission" "o" {
 `, first)
 }
 
-// stagingRoot is staging's own objects, plus the welcome workflow once it
-// is promoted (subject not empty).
+// The shape of staging's root.
 const (
 	stagingPermissions = 15
 	stagingAPIKeys     = 3
 )
 
+// stagingRoot is staging's own objects, plus the welcome workflow once it
+// is promoted (subject not empty).
 func stagingRoot(subject string) string {
 	root := fmt.Sprintf(`
 resource "arbor_permission" "s" {
@@ -285,27 +288,27 @@ const (
 	killedResources   = killedPermissions + killedAPIKeys + killedClients
 )
 
-const killedRoot = `
+var killedRoot = fmt.Sprintf(`
 resource "arbor_permission" "b" {
-  for_each = toset([for i in range(60) : format("bulk.%02d", i)])
+  for_each = toset([for i in range(%d) : format("bulk.%%02d", i)])
   key      = each.key
   name     = "Bulk ${each.key}"
 }
 
 resource "arbor_api_key" "b" {
-  for_each = toset([for i in range(8) : format("bulk-%d", i)])
+  for_each = toset([for i in range(%d) : format("bulk-%%d", i)])
   name     = each.key
   scope    = "read_only"
 }
 
 resource "arbor_oauth_client" "b" {
-  for_each      = toset([for i in range(2) : format("bulk-app-%d", i)])
+  for_each      = toset([for i in range(%d) : format("bulk-app-%%d", i)])
   key           = each.key
   name          = "Bulk ${each.key}"
   redirect_uris = ["https://${each.key}.example.com/callback"]
   scopes        = ["openid"]
 }
-`
+`, killedPermissions, killedAPIKeys, killedClients)
 
 // countByKey lists a kind of object in env through r and counts each key.
 func countByKey(t *testing.T, r *replica, kind domain.Kind, env string) map[string]int {
@@ -551,8 +554,10 @@ func TestReplicasEndToEnd(t *testing.T) {
 	killStart := time.Now()
 	firstExit, complete := applyUntil(t, killed.Workspace, []string{"ARBOR_MAX_RETRIES=0"}, killedResources/3, func(*exec.Cmd) {
 		link.cut.Store(true)
-		// Let the creates in flight reach A and commit.
-		time.Sleep(500 * time.Millisecond)
+		// Kill A once it has committed creates whose answers were lost.
+		for deadline := time.Now().Add(30 * time.Second); link.dropped.Load() < 3 && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
 		a.kill()
 	})
 	if firstExit == 0 || complete >= killedResources {
@@ -634,6 +639,8 @@ func TestReplicasEndToEnd(t *testing.T) {
 type answerCutter struct {
 	url string
 	cut atomic.Bool
+	// dropped counts the answers lost since the cut.
+	dropped atomic.Int64
 }
 
 func newAnswerCutter(t *testing.T, target string) *answerCutter {
@@ -653,6 +660,7 @@ func newAnswerCutter(t *testing.T, target string) *answerCutter {
 			return
 		}
 		proxy.ServeHTTP(httptest.NewRecorder(), r)
+		c.dropped.Add(1)
 		conn, _, err := http.NewResponseController(w).Hijack()
 		if err == nil {
 			conn.Close()
