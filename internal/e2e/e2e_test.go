@@ -8,10 +8,12 @@ import (
 	"testing"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	// pgtest.Main stops the PostgreSQL cluster the replica tests started.
+	code := pgtest.Main(m)
 	acctest.RemoveProviderBinary()
 	os.Exit(code)
 }
