@@ -64,6 +64,10 @@ var sections = []struct {
 		r.throughput, err = h.measureThroughput(ctx)
 		return err
 	}},
+	{"postgres", func(h *harness, ctx context.Context, r *report) (err error) {
+		r.postgres, err = h.measurePostgres(ctx)
+		return err
+	}},
 	{"documents", func(h *harness, ctx context.Context, r *report) (err error) {
 		r.documents, err = h.measureDocuments(ctx)
 		return err

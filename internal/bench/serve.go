@@ -33,16 +33,38 @@ type serveProcess struct {
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
-// startServe starts serve on a new database and makes its API key.
-func startServe(ctx context.Context, binary, database string) (*serveProcess, error) {
+// startServe starts serve on a new database (a SQLite file, or a
+// postgres:// URL with ARBOR_ENCRYPTION_KEY among env) and makes its API
+// key.
+func startServe(ctx context.Context, binary, database string, env ...string) (*serveProcess, error) {
 	// Not shaped like a generated token, so the server takes it for the
 	// bootstrap token it is.
 	owner := "bench-owner-" + domain.RandomString(20)
-	if err := os.MkdirAll(filepath.Dir(database), 0o755); err != nil {
+	if !strings.Contains(database, "://") {
+		if err := os.MkdirAll(filepath.Dir(database), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	p, err := startReplica(ctx, binary, database, append(env, "ARBOR_BOOTSTRAP_TOKEN="+owner)...)
+	if err != nil {
 		return nil, err
 	}
+	p.owner = owner
+	var key domain.APIKey
+	if err := p.call(ctx, owner, http.MethodPost, "/v1/environments/development/api-keys",
+		domain.APIKeyInput{Name: "bench", Scope: domain.ScopeReadWrite}, &key); err != nil {
+		_ = p.stop() // the error that matters is the one returned
+		return nil, fmt.Errorf("creating the benchmark's API key: %w", err)
+	}
+	p.apiKey = key.Secret
+	return p, nil
+}
+
+// startReplica starts serve on a database that may already be in use by
+// other replicas; it has no credential of its own (see startServe).
+func startReplica(ctx context.Context, binary, database string, env ...string) (*serveProcess, error) {
 	cmd := exec.CommandContext(ctx, binary, "serve", "--listen", "127.0.0.1:0", "--database", database)
-	cmd.Env = append(cleanEnv(), "ARBOR_BOOTSTRAP_TOKEN="+owner)
+	cmd.Env = append(cleanEnv(), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -52,7 +74,7 @@ func startServe(ctx context.Context, binary, database string) (*serveProcess, er
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &serveProcess{cmd: cmd, owner: owner}
+	p := &serveProcess{cmd: cmd}
 	lines := bufio.NewScanner(stdout)
 	for lines.Scan() {
 		if m := listening.FindStringSubmatch(lines.Text()); m != nil {
@@ -66,13 +88,6 @@ func startServe(ctx context.Context, binary, database string) (*serveProcess, er
 		return nil, fmt.Errorf("serve exited before listening: %s", stderr.String())
 	}
 	go io.Copy(io.Discard, stdout) //nolint:errcheck // drains the pipe until the process ends
-	var key domain.APIKey
-	if err := p.call(ctx, owner, http.MethodPost, "/v1/environments/development/api-keys",
-		domain.APIKeyInput{Name: "bench", Scope: domain.ScopeReadWrite}, &key); err != nil {
-		_ = p.stop() // the error that matters is the one returned
-		return nil, fmt.Errorf("creating the benchmark's API key: %w", err)
-	}
-	p.apiKey = key.Secret
 	return p, nil
 }
 
