@@ -57,8 +57,12 @@ func startPGCluster(ctx context.Context) (*pgCluster, error) {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("running as root, PostgreSQL must run as the postgres user, which does not exist: %w", err)
 		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
+		uid, errUID := strconv.Atoi(u.Uid)
+		gid, errGID := strconv.Atoi(u.Gid)
+		if err := errors.Join(errUID, errGID); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("the postgres user's ids: %w", err)
+		}
 		if err := os.Chown(dir, uid, gid); err != nil {
 			os.RemoveAll(dir)
 			return nil, err

@@ -132,7 +132,7 @@ func (r report) goals(p func(string, ...any)) {
 		for _, runs := range pg.byReplicas {
 			writes := medianFloat(collect(runs.writes, func(x loadRun) float64 { return x.PerSecond }))
 			ratio := pg.writesToPgbench(runs.replicas)
-			p("| backend writes on PostgreSQL, %s, ≥ %.1f× pgbench's simple-update TPS at %d clients | %.2f× (%s/s; pgbench %s TPS) | %s |",
+			p("| backend writes on PostgreSQL, %s, ≥ %.1f× pgbench's simple-update TPS at %d clients | %.2f× (medians: %s/s; pgbench %s TPS) | %s |",
 				replicaWord(runs.replicas), goalWritesToPgbench, pg.concurrency, ratio, thousands(writes), thousands(tps), verdict(ratio >= goalWritesToPgbench))
 		}
 		if runs, ok := pg.replicas(goalPostgresReplicas); ok {
@@ -325,8 +325,18 @@ func (r report) postgresSection(p func(string, ...any)) {
 		"with %d clients for the same time. %d runs, each of pgbench then Arbor's loads, back to back; *× pgbench* is the median of each run's ratio to that run's pgbench.",
 		strings.Join(pgClusterSettings, ", "), slices.Max(replicaCounts), pg.concurrency, pg.duration, pg.concurrency, len(pg.pgbench))
 	p("")
-	p("| load | requests/s | × pgbench | p50 | p99 | serve CPU per request | PostgreSQL CPU per request | client CPU per request |")
-	p("|---|---:|---:|---:|---:|---:|---:|---:|")
+	p("| load | requests/s | × pgbench | p50 | p99 | serve CPU per request | PostgreSQL CPU per request | client CPU per request | CPU ceiling |")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	ceiling := func(cpu ...time.Duration) string {
+		var total time.Duration
+		for _, c := range cpu {
+			total += c
+		}
+		if total <= 0 {
+			return "–"
+		}
+		return thousands(float64(r.machine.Cores)*float64(time.Second)/float64(total)) + "/s"
+	}
 	tps := medianFloat(collect(pg.pgbench, func(x pgbenchRun) float64 { return x.tps }))
 	perTx := func(x pgbenchRun, cpu time.Duration) time.Duration {
 		if x.tps <= 0 {
@@ -334,10 +344,11 @@ func (r report) postgresSection(p func(string, ...any)) {
 		}
 		return time.Duration(float64(cpu) / (x.tps * pg.duration.Seconds()))
 	}
-	p("| pgbench -N, %d clients (transactions/s; latency average) | %s | 1.00× | – | %s average | – | %s | %s |", pg.concurrency, thousands(tps),
+	floorDatabase := median(collect(pg.pgbench, func(x pgbenchRun) time.Duration { return perTx(x, x.databaseCPU) }))
+	floorClient := median(collect(pg.pgbench, func(x pgbenchRun) time.Duration { return perTx(x, x.clientCPU) }))
+	p("| pgbench -N, %d clients (transactions/s; latency average) | %s | 1.00× | – | %s average | – | %s | %s | %s |", pg.concurrency, thousands(tps),
 		ms(median(collect(pg.pgbench, func(x pgbenchRun) time.Duration { return x.latencyAverage }))),
-		micros(median(collect(pg.pgbench, func(x pgbenchRun) time.Duration { return perTx(x, x.databaseCPU) }))),
-		micros(median(collect(pg.pgbench, func(x pgbenchRun) time.Duration { return perTx(x, x.clientCPU) }))))
+		micros(floorDatabase), micros(floorClient), ceiling(floorDatabase, floorClient))
 	for _, runs := range pg.byReplicas {
 		for _, l := range []struct {
 			name string
@@ -349,19 +360,21 @@ func (r report) postgresSection(p func(string, ...any)) {
 					ratios = append(ratios, x.PerSecond/pg.pgbench[i].tps)
 				}
 			}
-			p("| %s, %s | %s | %.2f× | %s | %s | %s | %s | %s |", l.name, replicaWord(runs.replicas),
+			server := median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.serverCPU) }))
+			database := median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.databaseCPU) }))
+			generator := median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.generatorCPU) }))
+			p("| %s, %s | %s | %.2f× | %s | %s | %s | %s | %s | %s |", l.name, replicaWord(runs.replicas),
 				thousands(medianFloat(collect(l.runs, func(x loadRun) float64 { return x.PerSecond }))), medianFloat(ratios),
 				ms(median(collect(l.runs, func(x loadRun) time.Duration { return x.P50 }))),
 				ms(median(collect(l.runs, func(x loadRun) time.Duration { return x.P99 }))),
-				micros(median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.serverCPU) }))),
-				micros(median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.databaseCPU) }))),
-				micros(median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.generatorCPU) }))))
+				micros(server), micros(database), micros(generator), ceiling(server, database, generator))
 		}
 	}
 	p("")
-	p("*Serve CPU* is every replica's; *PostgreSQL CPU* is the cluster's processes' (its backends, WAL writer and checkpointer); *client CPU* is the load generator's, or pgbench's. "+
+	p("*Serve CPU* is every replica's; *PostgreSQL CPU* is the cluster's processes' (its backends, WAL writer and checkpointer); *client CPU* is the load generator's, or pgbench's; "+
+		"*CPU ceiling* is the rate at which the three together would use all %d cores. "+
 		"Every Arbor write takes one advisory lock shared by all replicas (`internal/store/postgres`) and holds it until its commit is on disk, "+
-		"so Arbor's writes are one after another whatever the number of replicas or workers, while pgbench's %d clients commit side by side and share their WAL flushes.", pg.concurrency)
+		"so Arbor's writes are one after another whatever the number of replicas or workers, while pgbench's %d clients commit side by side and share their WAL flushes.", r.machine.Cores, pg.concurrency)
 	p("")
 	p("Runs, in order (per second):")
 	p("")
