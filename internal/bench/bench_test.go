@@ -171,6 +171,28 @@ func TestProcessCPU(t *testing.T) {
 	}
 }
 
+// TestReapedChildrenCPU: the CPU of a child that has ended is counted in
+// its parent's, as pgbench's backends, gone at the end of its run, are in
+// the postmaster's.
+func TestReapedChildrenCPU(t *testing.T) {
+	cmd := exec.CommandContext(context.Background(), "sh", "-c", "(i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done); sleep 5")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if stat, _ := readStat(cmd.Process.Pid); stat.reapedChildrenCPU > 0 {
+			if stat.parent != os.Getpid() {
+				t.Errorf("parent %d, want this process, %d", stat.parent, os.Getpid())
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Error("no CPU time of the ended busy child read from its parent's /proc stat")
+}
+
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {

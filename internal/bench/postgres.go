@@ -135,9 +135,9 @@ func (c *pgCluster) stop() error {
 }
 
 // cpu is the CPU time of the postmaster and the processes it forked (the
-// backends serving connections, the WAL writer, the checkpointer) so far.
-// A backend that ended since the last call takes its time with it; the
-// loads keep their connections open, so that loses next to nothing.
+// backends serving connections, the WAL writer, the checkpointer) so far:
+// the postmaster's own, that of the children it has reaped (pgbench's
+// backends end with its run), and that of those still running.
 func (c *pgCluster) cpu() time.Duration {
 	pidFile, err := os.ReadFile(filepath.Join(c.data(), "postmaster.pid"))
 	if err != nil {
@@ -148,36 +148,22 @@ func (c *pgCluster) cpu() time.Duration {
 	if err != nil {
 		return 0
 	}
-	total := processCPU(postmaster)
+	stat, ok := readStat(postmaster)
+	if !ok {
+		return 0
+	}
+	total := stat.cpu + stat.reapedChildrenCPU
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		if parentPID(pid) == postmaster {
-			total += processCPU(pid)
+		if child, ok := readStat(pid); ok && child.parent == postmaster {
+			total += child.cpu
 		}
 	}
 	return total
-}
-
-// parentPID reads a process's parent from /proc/<pid>/stat (0 if unknown).
-func parentPID(pid int) int {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return 0
-	}
-	_, rest, ok := strings.Cut(string(b), ") ")
-	if !ok {
-		return 0
-	}
-	f := strings.Fields(rest)
-	if len(f) < 2 {
-		return 0
-	}
-	ppid, _ := strconv.Atoi(f[1])
-	return ppid
 }
 
 func pgServerBinaries() (string, error) {

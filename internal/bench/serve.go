@@ -148,23 +148,40 @@ const clockTicks = 100
 // processCPU reads a running process's user and system time from
 // /proc/<pid>/stat (0 where /proc is not available).
 func processCPU(pid int) time.Duration {
+	stat, _ := readStat(pid)
+	return stat.cpu
+}
+
+// procStat is what the harness reads of /proc/<pid>/stat.
+type procStat struct {
+	parent int
+	// cpu is the process's user and system time; reapedChildrenCPU that
+	// of the children it has waited for.
+	cpu, reapedChildrenCPU time.Duration
+}
+
+func readStat(pid int) (procStat, bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return 0
+		return procStat{}, false
 	}
 	// The command name, in parentheses, may hold spaces: count fields
-	// after it. utime and stime are fields 14 and 15 of the line.
+	// after it. ppid is field 4 of the line; utime, stime, cutime and
+	// cstime fields 14 to 17.
 	_, rest, ok := strings.Cut(string(b), ") ")
 	if !ok {
-		return 0
+		return procStat{}, false
 	}
 	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
+	if len(f) < 15 {
+		return procStat{}, false
 	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * time.Second / clockTicks
+	ticks := func(field string) time.Duration {
+		n, _ := strconv.ParseInt(field, 10, 64)
+		return time.Duration(n) * time.Second / clockTicks
+	}
+	parent, _ := strconv.Atoi(f[1])
+	return procStat{parent: parent, cpu: ticks(f[11]) + ticks(f[12]), reapedChildrenCPU: ticks(f[13]) + ticks(f[14])}, true
 }
 
 // selfCPU is the CPU time this process has used so far.
