@@ -30,6 +30,8 @@ import (
 // fsync, synchronous_commit and full_page_writes on, so that a commit is
 // answered once it is on disk, as SQLite's runs (synchronous=FULL) are.
 // pgbench and Arbor run on the same cluster, so they share these settings.
+// pgtest's own cluster cannot serve here: it is handed out to tests only
+// (through a testing.TB) and runs with fsync off.
 type pgCluster struct {
 	dir, bin string
 	runAs    []string
