@@ -2,7 +2,8 @@
 // measures Terraform apply and refresh plan with the Arbor provider side by
 // side with two floors, Terraform's built-in terraform_data and a no-op
 // plugin provider; the backend's throughput and latency under concurrent
-// load; and the provider's start-up. It writes every figure and ratio to
+// load, on SQLite and on PostgreSQL with one and two replicas, the latter
+// beside pgbench on the same cluster; and the provider's start-up. It writes every figure and ratio to
 // BENCHMARKS.md.
 //
 // Absolute figures depend on the machine and on whatever else it is doing;
@@ -62,6 +63,10 @@ var sections = []struct {
 	}},
 	{"throughput", func(h *harness, ctx context.Context, r *report) (err error) {
 		r.throughput, err = h.measureThroughput(ctx)
+		return err
+	}},
+	{"postgres", func(h *harness, ctx context.Context, r *report) (err error) {
+		r.postgres, err = h.measurePostgres(ctx)
 		return err
 	}},
 	{"documents", func(h *harness, ctx context.Context, r *report) (err error) {

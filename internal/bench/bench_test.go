@@ -171,9 +171,113 @@ func TestProcessCPU(t *testing.T) {
 	}
 }
 
+// TestReapedChildrenCPU: the CPU of a child that has ended is counted in
+// its parent's, as pgbench's backends, gone at the end of its run, are in
+// the postmaster's.
+func TestReapedChildrenCPU(t *testing.T) {
+	cmd := exec.CommandContext(context.Background(), "sh", "-c", "(i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done); sleep 5")
+	if err := cmd.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if stat, _ := readStat(cmd.Process.Pid); stat.reapedChildrenCPU > 0 {
+			if stat.parent != os.Getpid() {
+				t.Errorf("parent %d, want this process, %d", stat.parent, os.Getpid())
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Error("no CPU time of the ended busy child read from its parent's /proc stat")
+}
+
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReportStatesThePostgresGoals: the goals table holds the writes
+// against pgbench with each number of replicas, as paired ratios, and the
+// reads with two replicas; the section holds every load.
+func TestReportStatesThePostgresGoals(t *testing.T) {
+	run := func(perSecond float64) loadRun {
+		return loadRun{Result: load.Result{Requests: 1000, PerSecond: perSecond, P50: time.Millisecond, P99: 4 * time.Millisecond},
+			serverCPU: 100 * time.Millisecond, databaseCPU: 50 * time.Millisecond, generatorCPU: 20 * time.Millisecond}
+	}
+	// Run 2 was on a busier machine: pgbench and Arbor both slowed, the
+	// ratio held at 0.4.
+	r := report{
+		machine: machine{CPU: "test CPU", Cores: 2, Start: time.Now()},
+		postgres: postgresResult{concurrency: 16, duration: time.Second,
+			pgbench: []pgbenchRun{{tps: 1000, latencyAverage: 16 * time.Millisecond}, {tps: 500, latencyAverage: 32 * time.Millisecond}, {tps: 1000, latencyAverage: 16 * time.Millisecond}},
+			byReplicas: []replicaRuns{
+				{replicas: 1, reads: []loadRun{run(6000), run(3000), run(6000)}, writes: []loadRun{run(400), run(200), run(400)}},
+				{replicas: 2, reads: []loadRun{run(11000), run(5000), run(12000)}, writes: []loadRun{run(600), run(300), run(600)}},
+			}},
+	}
+	md := r.markdown()
+	for _, want := range []string{
+		"| backend writes on PostgreSQL, 1 replica, ≥ 0.5× pgbench's simple-update TPS at 16 clients | 0.40× (medians: 400/s; pgbench 1,000 TPS) | **not met** |",
+		"| backend writes on PostgreSQL, 2 replicas, ≥ 0.5× pgbench's simple-update TPS at 16 clients | 0.60× (medians: 600/s; pgbench 1,000 TPS) | met |",
+		"| backend reads on PostgreSQL, 2 replicas, ≥ 10,000/s | 11,000/s (1.10× the goal) | met |",
+		"| pgbench -N, 16 clients (transactions/s; latency average) | 1,000 | 1.00× | – | 16.0 ms average |",
+		"| reads: GET a permission, 2 replicas | 11,000 | 11.00× | 1.0 ms | 4.0 ms | 100.0 µs | 50.0 µs | 20.0 µs | 11,765/s |",
+		"| writes: PUT a new permission, 1 replica | 400 | 0.40× |",
+		"- writes, 2 replicas: 600, 300, 600",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "## Backend throughput and latency") {
+		t.Error("a run without the SQLite throughput section reports one")
+	}
+}
+
+func TestParsePgbench(t *testing.T) {
+	out := `pgbench (17.2 (Debian 17.2-1))
+transaction type: <builtin: simple update>
+scaling factor: 1
+number of clients: 16
+number of threads: 2
+duration: 5 s
+number of transactions actually processed: 6170
+latency average = 12.964 ms
+initial connection time = 21.350 ms
+tps = 1234.181360 (without initial connection time)
+`
+	got, err := parsePgbench(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.tps < 1234.18 || got.tps > 1234.19 || got.latencyAverage != 12964*time.Microsecond {
+		t.Errorf("parsed %+v", got)
+	}
+	if _, err := parsePgbench("pgbench: error: connection to server failed\n"); err == nil {
+		t.Error("output without a tps line parsed")
+	}
+}
+
+// TestLoadSpreadsWorkersOverReplicas: with two replicas, the workers are
+// shared out evenly, each keeping to one.
+func TestLoadSpreadsWorkersOverReplicas(t *testing.T) {
+	target := loadTarget{urls: []string{"http://a", "http://b"}, token: "k"}
+	for _, cfg := range []load.Config{target.readLoad(4, time.Second), target.writeLoad(0, 4, time.Second)} {
+		hosts := map[string]int{}
+		for worker := range 4 {
+			first, _ := cfg.Request(worker, 0)
+			later, _ := cfg.Request(worker, 7)
+			if first.URL.Host != later.URL.Host {
+				t.Errorf("worker %d moved from %s to %s", worker, first.URL.Host, later.URL.Host)
+			}
+			hosts[first.URL.Host]++
+		}
+		if hosts["a"] != 2 || hosts["b"] != 2 {
+			t.Errorf("workers per replica: %v", hosts)
+		}
 	}
 }

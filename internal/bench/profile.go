@@ -224,7 +224,7 @@ func (h *harness) profileBackend(ctx context.Context, dir string) error {
 		domain.APIKeyInput{Name: "bench", Scope: domain.ScopeReadWrite}, &key); err != nil {
 		return err
 	}
-	t := loadTarget{url: sp.url, token: key.Secret}
+	t := loadTarget{urls: []string{sp.url}, token: key.Secret}
 	if err := t.seed(ctx); err != nil {
 		return err
 	}

@@ -18,12 +18,22 @@ const (
 	goalDocuments      = time.Second
 )
 
+// Goals of issue 11 on PostgreSQL: writes against pgbench's simple-update
+// TPS at the same client count on the same cluster, reads with two
+// replicas.
+const (
+	goalWritesToPgbench   = 0.5
+	goalPostgresReplicas  = 2
+	goalPostgresReadsPerS = 10000
+)
+
 // report is everything one run measured.
 type report struct {
 	machine    machine
 	opts       Options
 	terraform  []terraformResult
 	throughput throughputResult
+	postgres   postgresResult
 	documents  documentResult
 	startup    startupResult
 	goBench    []goBenchmark
@@ -55,12 +65,13 @@ func (r report) markdown() string {
 	r.goals(p)
 	r.terraformSection(p)
 	r.throughputSection(p)
+	r.postgresSection(p)
 	r.documentsSection(p)
 	r.startupSection(p)
 	r.goBenchSection(p)
 	p("## Reproduce")
 	p("")
-	p("- `make bench` runs all of the above and rewrites this file (10 to 15 minutes on this machine, depending on its load). `-only` measures some sections alone, `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
+	p("- `make bench` runs all of the above and rewrites this file (10 to 15 minutes on this machine, depending on its load). `-only` measures some sections alone (`-only postgres`: the backend on PostgreSQL and its pgbench floor), `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
 	p("- `make bench-profile` writes CPU profiles of the provider during apply and refresh plan (served in-process, Terraform attached to it) and of the backend under the read and the write load, to `.bench/profiles`; read them with `go tool pprof -top`.")
 	p("- `go test -run '^$' -bench . -benchmem %s` runs the Go benchmarks alone.", strings.Join(goBenchPackages, " "))
 	return b.String()
@@ -115,6 +126,20 @@ func (r report) goals(p func(string, ...any)) {
 		writes := medianFloat(collect(r.throughput.writes, func(x loadRun) float64 { return x.PerSecond }))
 		p("| backend reads ≥ %s/s | %s/s (%.2f× the goal) | %s |", thousands(goalReadsPerSecond), thousands(reads), reads/goalReadsPerSecond, verdict(reads >= goalReadsPerSecond))
 		p("| backend writes ≥ %s/s | %s/s (%.2f× the goal) | %s |", thousands(goalWritesPerSec), thousands(writes), writes/goalWritesPerSec, verdict(writes >= goalWritesPerSec))
+	}
+	if pg := r.postgres; len(pg.pgbench) > 0 {
+		tps := medianFloat(collect(pg.pgbench, func(x pgbenchRun) float64 { return x.tps }))
+		for _, runs := range pg.byReplicas {
+			writes := medianFloat(collect(runs.writes, func(x loadRun) float64 { return x.PerSecond }))
+			ratio := pg.writesToPgbench(runs.replicas)
+			p("| backend writes on PostgreSQL, %s, ≥ %.1f× pgbench's simple-update TPS at %d clients | %.2f× (medians: %s/s; pgbench %s TPS) | %s |",
+				replicaWord(runs.replicas), goalWritesToPgbench, pg.concurrency, ratio, thousands(writes), thousands(tps), verdict(ratio >= goalWritesToPgbench))
+		}
+		if runs, ok := pg.replicas(goalPostgresReplicas); ok {
+			reads := medianFloat(collect(runs.reads, func(x loadRun) float64 { return x.PerSecond }))
+			p("| backend reads on PostgreSQL, %s, ≥ %s/s | %s/s (%.2f× the goal) | %s |", replicaWord(goalPostgresReplicas),
+				thousands(goalPostgresReadsPerS), thousands(reads), reads/goalPostgresReadsPerS, verdict(reads >= goalPostgresReadsPerS))
+		}
 	}
 	if r.startup.runs > 0 {
 		start := median(collect(r.startup.samples["terraform-provider-arbor"], startupSample.total))
@@ -275,6 +300,89 @@ func (r report) throughputSection(p func(string, ...any)) {
 	p("")
 	p("- reads: %s", strings.Join(collect(t.reads, func(x loadRun) string { return thousands(x.PerSecond) }), ", "))
 	p("- writes: %s", strings.Join(collect(t.writes, func(x loadRun) string { return thousands(x.PerSecond) }), ", "))
+	p("")
+}
+
+func replicaWord(n int) string {
+	if n == 1 {
+		return "1 replica"
+	}
+	return fmt.Sprintf("%d replicas", n)
+}
+
+func (r report) postgresSection(p func(string, ...any)) {
+	pg := r.postgres
+	if len(pg.pgbench) == 0 {
+		return
+	}
+	p("## Backend on PostgreSQL, against pgbench")
+	p("")
+	p("A throwaway PostgreSQL cluster started by the harness as the tests start theirs (`initdb`, `pg_ctl`, 127.0.0.1, trust authentication), "+
+		"with `%s`: a commit is answered once it is on disk, as on SQLite above. On it, in one database, %d `serve` processes sharing one `ARBOR_ENCRYPTION_KEY`; "+
+		"the same loads as above (%d workers, %v per run, closed loop, an environment API key), against the first replica alone and against every replica, "+
+		"the workers shared out among them, each keeping to one. "+
+		"The floor, in another database of the same cluster: `pgbench -N` (simple update: one `UPDATE` of an account, a `SELECT` of it and an `INSERT` into the history, in one transaction, after `pgbench -i -s 1`) "+
+		"with %d clients for the same time. %d runs, each of pgbench then Arbor's loads, back to back; *× pgbench* is the median of each run's ratio to that run's pgbench.",
+		strings.Join(pgClusterSettings, ", "), slices.Max(replicaCounts), pg.concurrency, pg.duration, pg.concurrency, len(pg.pgbench))
+	p("")
+	p("| load | requests/s | × pgbench | p50 | p99 | serve CPU per request | PostgreSQL CPU per request | client CPU per request | CPU ceiling |")
+	p("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	ceiling := func(cpu ...time.Duration) string {
+		var total time.Duration
+		for _, c := range cpu {
+			total += c
+		}
+		if total <= 0 {
+			return "–"
+		}
+		return thousands(float64(r.machine.Cores)*float64(time.Second)/float64(total)) + "/s"
+	}
+	tps := medianFloat(collect(pg.pgbench, func(x pgbenchRun) float64 { return x.tps }))
+	perTx := func(x pgbenchRun, cpu time.Duration) time.Duration {
+		if x.tps <= 0 {
+			return 0
+		}
+		return time.Duration(float64(cpu) / (x.tps * pg.duration.Seconds()))
+	}
+	floorDatabase := median(collect(pg.pgbench, func(x pgbenchRun) time.Duration { return perTx(x, x.databaseCPU) }))
+	floorClient := median(collect(pg.pgbench, func(x pgbenchRun) time.Duration { return perTx(x, x.clientCPU) }))
+	p("| pgbench -N, %d clients (transactions/s; latency average) | %s | 1.00× | – | %s average | – | %s | %s | %s |", pg.concurrency, thousands(tps),
+		ms(median(collect(pg.pgbench, func(x pgbenchRun) time.Duration { return x.latencyAverage }))),
+		micros(floorDatabase), micros(floorClient), ceiling(floorDatabase, floorClient))
+	for _, runs := range pg.byReplicas {
+		for _, l := range []struct {
+			name string
+			runs []loadRun
+		}{{"reads: GET a permission", runs.reads}, {"writes: PUT a new permission", runs.writes}} {
+			var ratios []float64
+			for i, x := range l.runs {
+				if i < len(pg.pgbench) && pg.pgbench[i].tps > 0 {
+					ratios = append(ratios, x.PerSecond/pg.pgbench[i].tps)
+				}
+			}
+			server := median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.serverCPU) }))
+			database := median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.databaseCPU) }))
+			generator := median(collect(l.runs, func(x loadRun) time.Duration { return x.perRequest(x.generatorCPU) }))
+			p("| %s, %s | %s | %.2f× | %s | %s | %s | %s | %s | %s |", l.name, replicaWord(runs.replicas),
+				thousands(medianFloat(collect(l.runs, func(x loadRun) float64 { return x.PerSecond }))), medianFloat(ratios),
+				ms(median(collect(l.runs, func(x loadRun) time.Duration { return x.P50 }))),
+				ms(median(collect(l.runs, func(x loadRun) time.Duration { return x.P99 }))),
+				micros(server), micros(database), micros(generator), ceiling(server, database, generator))
+		}
+	}
+	p("")
+	p("*Serve CPU* is every replica's; *PostgreSQL CPU* is the cluster's processes' (its backends, WAL writer and checkpointer); *client CPU* is the load generator's, or pgbench's; "+
+		"*CPU ceiling* is the rate at which the three together would use all %d cores. "+
+		"Every Arbor write takes one advisory lock shared by all replicas (`internal/store/postgres`) and holds it until its commit is on disk, "+
+		"so Arbor's writes are one after another whatever the number of replicas or workers, while pgbench's %d clients commit side by side and share their WAL flushes.", r.machine.Cores, pg.concurrency)
+	p("")
+	p("Runs, in order (per second):")
+	p("")
+	p("- pgbench -N: %s", strings.Join(collect(pg.pgbench, func(x pgbenchRun) string { return thousands(x.tps) }), ", "))
+	for _, runs := range pg.byReplicas {
+		p("- reads, %s: %s", replicaWord(runs.replicas), strings.Join(collect(runs.reads, func(x loadRun) string { return thousands(x.PerSecond) }), ", "))
+		p("- writes, %s: %s", replicaWord(runs.replicas), strings.Join(collect(runs.writes, func(x loadRun) string { return thousands(x.PerSecond) }), ", "))
+	}
 	p("")
 }
 

@@ -33,16 +33,38 @@ type serveProcess struct {
 
 var listening = regexp.MustCompile(`listening on (http://\S+)`)
 
-// startServe starts serve on a new database and makes its API key.
-func startServe(ctx context.Context, binary, database string) (*serveProcess, error) {
+// startServe starts serve on a new database (a SQLite file, or a
+// postgres:// URL with ARBOR_ENCRYPTION_KEY among env) and makes its API
+// key.
+func startServe(ctx context.Context, binary, database string, env ...string) (*serveProcess, error) {
 	// Not shaped like a generated token, so the server takes it for the
 	// bootstrap token it is.
 	owner := "bench-owner-" + domain.RandomString(20)
-	if err := os.MkdirAll(filepath.Dir(database), 0o755); err != nil {
+	if !strings.Contains(database, "://") {
+		if err := os.MkdirAll(filepath.Dir(database), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	p, err := startReplica(ctx, binary, database, append(env, "ARBOR_BOOTSTRAP_TOKEN="+owner)...)
+	if err != nil {
 		return nil, err
 	}
+	p.owner = owner
+	var key domain.APIKey
+	if err := p.call(ctx, owner, http.MethodPost, "/v1/environments/development/api-keys",
+		domain.APIKeyInput{Name: "bench", Scope: domain.ScopeReadWrite}, &key); err != nil {
+		_ = p.stop() // the error that matters is the one returned
+		return nil, fmt.Errorf("creating the benchmark's API key: %w", err)
+	}
+	p.apiKey = key.Secret
+	return p, nil
+}
+
+// startReplica starts serve on a database that may already be in use by
+// other replicas; it has no credential of its own (see startServe).
+func startReplica(ctx context.Context, binary, database string, env ...string) (*serveProcess, error) {
 	cmd := exec.CommandContext(ctx, binary, "serve", "--listen", "127.0.0.1:0", "--database", database)
-	cmd.Env = append(cleanEnv(), "ARBOR_BOOTSTRAP_TOKEN="+owner)
+	cmd.Env = append(cleanEnv(), env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
@@ -52,7 +74,7 @@ func startServe(ctx context.Context, binary, database string) (*serveProcess, er
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	p := &serveProcess{cmd: cmd, owner: owner}
+	p := &serveProcess{cmd: cmd}
 	lines := bufio.NewScanner(stdout)
 	for lines.Scan() {
 		if m := listening.FindStringSubmatch(lines.Text()); m != nil {
@@ -66,13 +88,6 @@ func startServe(ctx context.Context, binary, database string) (*serveProcess, er
 		return nil, fmt.Errorf("serve exited before listening: %s", stderr.String())
 	}
 	go io.Copy(io.Discard, stdout) //nolint:errcheck // drains the pipe until the process ends
-	var key domain.APIKey
-	if err := p.call(ctx, owner, http.MethodPost, "/v1/environments/development/api-keys",
-		domain.APIKeyInput{Name: "bench", Scope: domain.ScopeReadWrite}, &key); err != nil {
-		_ = p.stop() // the error that matters is the one returned
-		return nil, fmt.Errorf("creating the benchmark's API key: %w", err)
-	}
-	p.apiKey = key.Secret
 	return p, nil
 }
 
@@ -133,23 +148,40 @@ const clockTicks = 100
 // processCPU reads a running process's user and system time from
 // /proc/<pid>/stat (0 where /proc is not available).
 func processCPU(pid int) time.Duration {
+	stat, _ := readStat(pid)
+	return stat.cpu
+}
+
+// procStat is what the harness reads of /proc/<pid>/stat.
+type procStat struct {
+	parent int
+	// cpu is the process's user and system time; reapedChildrenCPU that
+	// of the children it has waited for.
+	cpu, reapedChildrenCPU time.Duration
+}
+
+func readStat(pid int) (procStat, bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return 0
+		return procStat{}, false
 	}
 	// The command name, in parentheses, may hold spaces: count fields
-	// after it. utime and stime are fields 14 and 15 of the line.
+	// after it. ppid is field 4 of the line; utime, stime, cutime and
+	// cstime fields 14 to 17.
 	_, rest, ok := strings.Cut(string(b), ") ")
 	if !ok {
-		return 0
+		return procStat{}, false
 	}
 	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return 0
+	if len(f) < 15 {
+		return procStat{}, false
 	}
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * time.Second / clockTicks
+	ticks := func(field string) time.Duration {
+		n, _ := strconv.ParseInt(field, 10, 64)
+		return time.Duration(n) * time.Second / clockTicks
+	}
+	parent, _ := strconv.Atoi(f[1])
+	return procStat{parent: parent, cpu: ticks(f[11]) + ticks(f[12]), reapedChildrenCPU: ticks(f[13]) + ticks(f[14])}, true
 }
 
 // selfCPU is the CPU time this process has used so far.

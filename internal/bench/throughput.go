@@ -19,10 +19,16 @@ func permissionPath(key string) string {
 	return "/v1/environments/development/permissions/" + key
 }
 
-// loadTarget is the API a load runs against.
+// loadTarget is the API a load runs against: one or more replicas of
+// one backend, which the workers share out, each staying on one replica
+// (its keep-alive connection), as a load balancer's connections would.
 type loadTarget struct {
-	url, token string
+	urls  []string
+	token string
 }
+
+// url is the base URL worker sends to.
+func (t loadTarget) url(worker int) string { return t.urls[worker%len(t.urls)] }
 
 // readLoad GETs seeded permissions, each worker walking them in its own
 // order.
@@ -30,7 +36,7 @@ func (t loadTarget) readLoad(concurrency int, d time.Duration) load.Config {
 	return load.Config{
 		Concurrency: concurrency, Duration: d,
 		Request: func(worker, i int) (*http.Request, error) {
-			req, err := http.NewRequest(http.MethodGet, t.url+permissionPath(fmt.Sprintf("seed-%04d", (worker*7919+i*31)%seeded)), nil)
+			req, err := http.NewRequest(http.MethodGet, t.url(worker)+permissionPath(fmt.Sprintf("seed-%04d", (worker*7919+i*31)%seeded)), nil)
 			if err == nil {
 				req.Header.Set("Authorization", "Bearer "+t.token)
 			}
@@ -47,7 +53,7 @@ func (t loadTarget) writeLoad(run, concurrency int, d time.Duration) load.Config
 	return load.Config{
 		Concurrency: concurrency, Duration: d,
 		Request: func(worker, i int) (*http.Request, error) {
-			req, err := http.NewRequest(http.MethodPut, t.url+permissionPath(fmt.Sprintf("load-%d-%d-%d", run, worker, i)), bytes.NewReader(body))
+			req, err := http.NewRequest(http.MethodPut, t.url(worker)+permissionPath(fmt.Sprintf("load-%d-%d-%d", run, worker, i)), bytes.NewReader(body))
 			if err == nil {
 				req.Header.Set("Authorization", "Bearer "+t.token)
 				req.Header.Set("Content-Type", "application/json")
@@ -71,7 +77,7 @@ func (t loadTarget) seed(ctx context.Context) error {
 		wg.Go(func() {
 			for i := range keys {
 				body := fmt.Sprintf(`{"name":"Seeded permission %d"}`, i)
-				req, err := http.NewRequestWithContext(ctx, http.MethodPut, t.url+permissionPath(fmt.Sprintf("seed-%04d", i)), bytes.NewReader([]byte(body)))
+				req, err := http.NewRequestWithContext(ctx, http.MethodPut, t.url(i)+permissionPath(fmt.Sprintf("seed-%04d", i)), bytes.NewReader([]byte(body)))
 				if err != nil {
 					errs <- err
 					continue
@@ -99,11 +105,34 @@ func (t loadTarget) seed(ctx context.Context) error {
 	return <-errs
 }
 
-// loadRun is one load run, with the CPU time the server and the load
+// loadRun is one load run, with the CPU time the servers (every replica),
+// the database server where it is a process of its own, and the load
 // generator (this process) used during it.
 type loadRun struct {
 	load.Result
-	serverCPU, generatorCPU time.Duration
+	serverCPU, databaseCPU, generatorCPU time.Duration
+}
+
+// measureLoad runs cfg, timing the CPU of servers and of the database
+// server (databaseCPU, nil for SQLite: it is in the servers' processes).
+// A run with failed requests is an error: it measured something else.
+func measureLoad(ctx context.Context, cfg load.Config, servers []*serveProcess, databaseCPU func() time.Duration) (loadRun, error) {
+	serversCPU := func() (total time.Duration) {
+		for _, s := range servers {
+			total += s.cpu()
+		}
+		return total
+	}
+	if databaseCPU == nil {
+		databaseCPU = func() time.Duration { return 0 }
+	}
+	server, database, generator := serversCPU(), databaseCPU(), selfCPU()
+	res := load.Run(ctx, cfg)
+	run := loadRun{Result: res, serverCPU: serversCPU() - server, databaseCPU: databaseCPU() - database, generatorCPU: selfCPU() - generator}
+	if res.Failures > 0 {
+		return run, fmt.Errorf("%d of %d requests failed; the first: %s", res.Failures, res.Requests, res.FirstFailure)
+	}
+	return run, nil
 }
 
 // perRequest divides a run's CPU time among its requests.
@@ -130,19 +159,11 @@ func (h *harness) measureThroughput(ctx context.Context) (throughputResult, erro
 		return r, err
 	}
 	defer func() { _ = srv.stop() }() // a failed stop does not change what was measured
-	t := loadTarget{url: srv.url, token: srv.apiKey}
+	t := loadTarget{urls: []string{srv.url}, token: srv.apiKey}
 	if err := t.seed(ctx); err != nil {
 		return r, err
 	}
-	measure := func(cfg load.Config) (loadRun, error) {
-		server, generator := srv.cpu(), selfCPU()
-		res := load.Run(ctx, cfg)
-		run := loadRun{Result: res, serverCPU: srv.cpu() - server, generatorCPU: selfCPU() - generator}
-		if res.Failures > 0 {
-			return run, fmt.Errorf("%d of %d requests failed; the first: %s", res.Failures, res.Requests, res.FirstFailure)
-		}
-		return run, nil
-	}
+	measure := func(cfg load.Config) (loadRun, error) { return measureLoad(ctx, cfg, []*serveProcess{srv}, nil) }
 	for i := range h.opts.LoadRuns {
 		read, err := measure(t.readLoad(r.concurrency, r.duration))
 		if err != nil {

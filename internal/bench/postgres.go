@@ -1,0 +1,394 @@
+package bench
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// pgCluster is a throwaway PostgreSQL cluster the harness started, the way
+// internal/store/pgtest starts one for the tests (initdb and pg_ctl, as the
+// postgres user when run as root, 127.0.0.1 on a port the OS chose, trust
+// authentication), except that it keeps PostgreSQL's durability defaults:
+// fsync, synchronous_commit and full_page_writes on, so that a commit is
+// answered once it is on disk, as SQLite's runs (synchronous=FULL) are.
+// pgbench and Arbor run on the same cluster, so they share these settings.
+// pgtest's own cluster cannot serve here: it is handed out to tests only
+// (through a testing.TB) and runs with fsync off.
+type pgCluster struct {
+	dir, bin string
+	runAs    []string
+	port     int
+}
+
+// pgClusterSettings are the server options of the cluster, shown in the
+// report.
+var pgClusterSettings = []string{"fsync=on", "synchronous_commit=on", "full_page_writes=on", "max_connections=300"}
+
+func startPGCluster(ctx context.Context) (*pgCluster, error) {
+	bin, err := pgServerBinaries()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "arbor-bench-pg-")
+	if err != nil {
+		return nil, err
+	}
+	c := &pgCluster{dir: dir, bin: bin, runAs: []string{"env"}}
+	if os.Geteuid() == 0 {
+		// PostgreSQL refuses to run as root.
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("running as root, PostgreSQL must run as the postgres user, which does not exist: %w", err)
+		}
+		uid, errUID := strconv.Atoi(u.Uid)
+		gid, errGID := strconv.Atoi(u.Gid)
+		if err := errors.Join(errUID, errGID); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("the postgres user's ids: %w", err)
+		}
+		if err := os.Chown(dir, uid, gid); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		runuser, err := exec.LookPath("runuser")
+		if err != nil {
+			runuser = "/usr/sbin/runuser"
+		}
+		c.runAs = []string{runuser, "-u", "postgres", "--"}
+	}
+	if out, err := c.run(ctx, filepath.Join(bin, "initdb"), "-D", c.data(), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	c.port = ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	opts := []string{"-c listen_addresses=127.0.0.1", "-p " + strconv.Itoa(c.port), "-k " + dir}
+	for _, s := range pgClusterSettings {
+		opts = append(opts, "-c "+s)
+	}
+	if out, err := c.run(ctx, filepath.Join(bin, "pg_ctl"), "start", "-s", "-w", "-t", "60", "-D", c.data(), "-l", filepath.Join(dir, "server.log"), "-o", strings.Join(opts, " ")); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
+	}
+	return c, nil
+}
+
+func (c *pgCluster) data() string { return filepath.Join(c.dir, "data") }
+
+// url is the URL of one of the cluster's databases.
+func (c *pgCluster) url(database string) string {
+	u := url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)), Path: "/" + database, RawQuery: "sslmode=disable"}
+	return u.String()
+}
+
+func (c *pgCluster) createDatabase(ctx context.Context, name string) error {
+	conn, err := pgx.Connect(ctx, c.url("postgres"))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
+	return err
+}
+
+// run runs a server binary as the cluster's owner, in a process group of
+// its own, so that a ^C reaches the harness, which stops the cluster, and
+// not the server mid-run.
+func (c *pgCluster) run(ctx context.Context, name string, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, c.runAs[0], append(c.runAs[1:], append([]string{name}, args...)...)...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	return cmd.CombinedOutput()
+}
+
+// stop stops the cluster and removes its files. It does not use the run's
+// context, which may be what ended.
+func (c *pgCluster) stop() error {
+	out, err := c.run(context.Background(), filepath.Join(c.bin, "pg_ctl"), "stop", "-s", "-m", "fast", "-D", c.data())
+	os.RemoveAll(c.dir)
+	if err != nil {
+		return fmt.Errorf("pg_ctl stop: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// cpu is the CPU time of the postmaster and the processes it forked (the
+// backends serving connections, the WAL writer, the checkpointer) so far:
+// the postmaster's own, that of the children it has reaped (pgbench's
+// backends end with its run), and that of those still running.
+func (c *pgCluster) cpu() time.Duration {
+	pidFile, err := os.ReadFile(filepath.Join(c.data(), "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	first, _, _ := strings.Cut(string(pidFile), "\n")
+	postmaster, err := strconv.Atoi(strings.TrimSpace(first))
+	if err != nil {
+		return 0
+	}
+	stat, ok := readStat(postmaster)
+	if !ok {
+		return 0
+	}
+	total := stat.cpu + stat.reapedChildrenCPU
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if child, ok := readStat(pid); ok && child.parent == postmaster {
+			total += child.cpu
+		}
+	}
+	return total
+}
+
+func pgServerBinaries() (string, error) {
+	if p, err := exec.LookPath("pg_ctl"); err == nil {
+		if resolved, err := filepath.EvalSymlinks(p); err == nil {
+			p = resolved
+		}
+		if _, err := os.Stat(filepath.Join(filepath.Dir(p), "initdb")); err == nil {
+			return filepath.Dir(p), nil
+		}
+	}
+	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
+	if len(matches) > 0 {
+		return filepath.Dir(matches[len(matches)-1]), nil
+	}
+	return "", errors.New("no PostgreSQL server binaries (initdb, pg_ctl) on PATH or under /usr/lib/postgresql/*/bin: install them to measure the backend on PostgreSQL, or leave the postgres section out (-only)")
+}
+
+// pgbenchBinary is pgbench on PATH, else the one beside the server.
+func (c *pgCluster) pgbenchBinary() (string, error) {
+	if p, err := exec.LookPath("pgbench"); err == nil {
+		return p, nil
+	}
+	p := filepath.Join(c.bin, "pgbench")
+	if _, err := os.Stat(p); err != nil {
+		return "", errors.New("pgbench is not on PATH nor beside the PostgreSQL server binaries: it is the floor the PostgreSQL figures are compared with")
+	}
+	return p, nil
+}
+
+// pgbenchRun is one timed pgbench run.
+type pgbenchRun struct {
+	tps            float64
+	latencyAverage time.Duration
+	// databaseCPU and clientCPU are the CPU time of the cluster and of
+	// pgbench during the run.
+	databaseCPU, clientCPU time.Duration
+}
+
+var (
+	pgbenchTPS     = regexp.MustCompile(`(?m)^tps = ([0-9.]+) \(without initial connection time\)`)
+	pgbenchLatency = regexp.MustCompile(`(?m)^latency average = ([0-9.]+) ms`)
+)
+
+// parsePgbench reads the TPS and the average latency from pgbench's
+// summary.
+func parsePgbench(out string) (pgbenchRun, error) {
+	var r pgbenchRun
+	m := pgbenchTPS.FindStringSubmatch(out)
+	if m == nil {
+		return r, fmt.Errorf("no tps line in pgbench's output:\n%s", out)
+	}
+	r.tps, _ = strconv.ParseFloat(m[1], 64)
+	if m := pgbenchLatency.FindStringSubmatch(out); m != nil {
+		ms, _ := strconv.ParseFloat(m[1], 64)
+		r.latencyAverage = time.Duration(ms * float64(time.Millisecond))
+	}
+	return r, nil
+}
+
+// pgbenchDatabase is the database of the cluster pgbench works in, apart
+// from Arbor's.
+const pgbenchDatabase = "pgbench"
+
+// initPgbench creates pgbench's tables (scale 1: 100,000 accounts, more
+// than enough rows for the clients to seldom update the same one).
+func (c *pgCluster) initPgbench(ctx context.Context, pgbench string) error {
+	if err := c.createDatabase(ctx, pgbenchDatabase); err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, pgbench, "-i", "-q", "-s", "1", c.url(pgbenchDatabase))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("pgbench -i: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// runPgbench runs pgbench's simple-update script (-N: one UPDATE of an
+// account, one SELECT of it, one INSERT into the history, in one
+// transaction) with clients connections for d. Its threads (-j) are as many
+// as the cores, as the load generator's goroutines may use.
+func (c *pgCluster) runPgbench(ctx context.Context, pgbench string, clients, threads int, d time.Duration) (pgbenchRun, error) {
+	cmd := exec.CommandContext(ctx, pgbench, "-N", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, threads)),
+		"-T", strconv.Itoa(max(1, int(d.Round(time.Second).Seconds()))), c.url(pgbenchDatabase))
+	database := c.cpu()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return pgbenchRun{}, fmt.Errorf("pgbench -N: %v\n%s", err, out)
+	}
+	r, err := parsePgbench(string(out))
+	r.databaseCPU = c.cpu() - database
+	r.clientCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return r, err
+}
+
+// newEncryptionKey is a random ARBOR_ENCRYPTION_KEY, which replicas of one
+// PostgreSQL database must share.
+func newEncryptionKey() string {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key) // crypto/rand.Read does not fail
+	return base64.StdEncoding.EncodeToString(key)
+}
+
+// postgresResult holds the runs on PostgreSQL: pgbench's, and Arbor's with
+// each number of replicas, run i of each made back to back.
+type postgresResult struct {
+	concurrency int
+	duration    time.Duration
+	pgbench     []pgbenchRun
+	byReplicas  []replicaRuns
+}
+
+// replicaRuns are the loads against a number of replicas.
+type replicaRuns struct {
+	replicas      int
+	reads, writes []loadRun
+}
+
+// replicaCounts are the numbers of serve processes measured on one
+// database.
+var replicaCounts = []int{1, 2}
+
+// measurePostgres starts a throwaway cluster and, on it, two serve
+// replicas of one database; then, opts.LoadRuns times: pgbench's
+// simple-update run, and the read and write loads against one replica and
+// against both.
+func (h *harness) measurePostgres(ctx context.Context) (r postgresResult, err error) {
+	r = postgresResult{concurrency: h.opts.LoadConcurrency, duration: h.opts.LoadDuration}
+	cluster, err := startPGCluster(ctx)
+	if err != nil {
+		return r, err
+	}
+	defer func() {
+		if stopErr := cluster.stop(); err == nil {
+			err = stopErr
+		}
+	}()
+	pgbench, err := cluster.pgbenchBinary()
+	if err != nil {
+		return r, err
+	}
+	if err := cluster.initPgbench(ctx, pgbench); err != nil {
+		return r, err
+	}
+	if err := cluster.createDatabase(ctx, "arbor"); err != nil {
+		return r, err
+	}
+	keyEnv := "ARBOR_ENCRYPTION_KEY=" + newEncryptionKey()
+	first, err := startServe(ctx, h.arborBinary, cluster.url("arbor"), keyEnv)
+	if err != nil {
+		return r, err
+	}
+	servers := []*serveProcess{first}
+	defer func() {
+		for _, s := range servers {
+			_ = s.stop() // a failed stop does not change what was measured
+		}
+	}()
+	for len(servers) < slices.Max(replicaCounts) {
+		s, err := startReplica(ctx, h.arborBinary, cluster.url("arbor"), keyEnv)
+		if err != nil {
+			return r, err
+		}
+		servers = append(servers, s)
+	}
+	all := loadTarget{token: first.apiKey}
+	for _, s := range servers {
+		all.urls = append(all.urls, s.url)
+	}
+	if err := all.seed(ctx); err != nil {
+		return r, err
+	}
+	for _, n := range replicaCounts {
+		r.byReplicas = append(r.byReplicas, replicaRuns{replicas: n})
+	}
+	for i := range h.opts.LoadRuns {
+		floor, err := cluster.runPgbench(ctx, pgbench, r.concurrency, runtime.NumCPU(), r.duration)
+		if err != nil {
+			return r, err
+		}
+		r.pgbench = append(r.pgbench, floor)
+		line := fmt.Sprintf("postgres: run %d/%d pgbench -N %.0f TPS", i+1, h.opts.LoadRuns, floor.tps)
+		for j, n := range replicaCounts {
+			t := loadTarget{urls: all.urls[:n], token: all.token}
+			read, err := measureLoad(ctx, t.readLoad(r.concurrency, r.duration), servers, cluster.cpu)
+			if err != nil {
+				return r, fmt.Errorf("read load, %d replicas: %w", n, err)
+			}
+			write, err := measureLoad(ctx, t.writeLoad(i*len(replicaCounts)+j, r.concurrency, r.duration), servers, cluster.cpu)
+			if err != nil {
+				return r, fmt.Errorf("write load, %d replicas: %w", n, err)
+			}
+			runs := &r.byReplicas[j]
+			runs.reads, runs.writes = append(runs.reads, read), append(runs.writes, write)
+			line += fmt.Sprintf("; %s: reads %.0f/s (p99 %v), writes %.0f/s (p99 %v)", replicaWord(n),
+				read.PerSecond, read.P99.Round(time.Microsecond), write.PerSecond, write.P99.Round(time.Microsecond))
+		}
+		h.logf("%s", line)
+	}
+	return r, nil
+}
+
+// writesToPgbench is the median over runs of Arbor's writes/s with n
+// replicas divided by pgbench's TPS of the same run.
+func (r postgresResult) writesToPgbench(n int) float64 {
+	runs, ok := r.replicas(n)
+	if !ok {
+		return 0
+	}
+	var ratios []float64
+	for i, w := range runs.writes {
+		if i < len(r.pgbench) && r.pgbench[i].tps > 0 {
+			ratios = append(ratios, w.PerSecond/r.pgbench[i].tps)
+		}
+	}
+	return medianFloat(ratios)
+}
+
+func (r postgresResult) replicas(n int) (replicaRuns, bool) {
+	for _, runs := range r.byReplicas {
+		if runs.replicas == n {
+			return runs, true
+		}
+	}
+	return replicaRuns{}, false
+}
