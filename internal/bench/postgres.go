@@ -6,36 +6,30 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/store/pgcluster"
 )
 
-// pgCluster is a throwaway PostgreSQL cluster the harness started, the way
-// internal/store/pgtest starts one for the tests (initdb and pg_ctl, as the
-// postgres user when run as root, 127.0.0.1 on a port the OS chose, trust
-// authentication), except that it keeps PostgreSQL's durability defaults:
-// fsync, synchronous_commit and full_page_writes on, so that a commit is
-// answered once it is on disk, as SQLite's runs (synchronous=FULL) are.
-// pgbench and Arbor run on the same cluster, so they share these settings.
-// pgtest's own cluster cannot serve here: it is handed out to tests only
-// (through a testing.TB) and runs with fsync off.
+// pgCluster is a throwaway PostgreSQL cluster the harness started, as
+// pgtest starts one for the tests, except that it keeps PostgreSQL's
+// durability defaults: fsync, synchronous_commit and full_page_writes on,
+// so that a commit is answered once it is on disk, as SQLite's runs
+// (synchronous=FULL) are. pgbench and Arbor run on the same cluster, so
+// they share these settings. pgtest's own cluster cannot serve here: it is
+// handed out to tests only (through a testing.TB) and runs with fsync off.
 type pgCluster struct {
-	dir, bin string
-	runAs    []string
-	port     int
+	*pgcluster.Cluster
 }
 
 // pgClusterSettings are the server options of the cluster, shown in the
@@ -43,71 +37,15 @@ type pgCluster struct {
 var pgClusterSettings = []string{"fsync=on", "synchronous_commit=on", "full_page_writes=on", "max_connections=300"}
 
 func startPGCluster(ctx context.Context) (*pgCluster, error) {
-	bin, err := pgServerBinaries()
+	c, err := pgcluster.Start(ctx, pgcluster.Options{DirPattern: "arbor-bench-pg-", Settings: pgClusterSettings})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: install the PostgreSQL server binaries to measure the backend on PostgreSQL, or leave the postgres section out (-only)", err)
 	}
-	dir, err := os.MkdirTemp("", "arbor-bench-pg-")
-	if err != nil {
-		return nil, err
-	}
-	c := &pgCluster{dir: dir, bin: bin, runAs: []string{"env"}}
-	if os.Geteuid() == 0 {
-		// PostgreSQL refuses to run as root.
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("running as root, PostgreSQL must run as the postgres user, which does not exist: %w", err)
-		}
-		uid, errUID := strconv.Atoi(u.Uid)
-		gid, errGID := strconv.Atoi(u.Gid)
-		if err := errors.Join(errUID, errGID); err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("the postgres user's ids: %w", err)
-		}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		runuser, err := exec.LookPath("runuser")
-		if err != nil {
-			runuser = "/usr/sbin/runuser"
-		}
-		c.runAs = []string{runuser, "-u", "postgres", "--"}
-	}
-	if out, err := c.run(ctx, filepath.Join(bin, "initdb"), "-D", c.data(), "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("initdb: %v\n%s", err, out)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	c.port = ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	opts := []string{"-c listen_addresses=127.0.0.1", "-p " + strconv.Itoa(c.port), "-k " + dir}
-	for _, s := range pgClusterSettings {
-		opts = append(opts, "-c "+s)
-	}
-	if out, err := c.run(ctx, filepath.Join(bin, "pg_ctl"), "start", "-s", "-w", "-t", "60", "-D", c.data(), "-l", filepath.Join(dir, "server.log"), "-o", strings.Join(opts, " ")); err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
-	}
-	return c, nil
-}
-
-func (c *pgCluster) data() string { return filepath.Join(c.dir, "data") }
-
-// url is the URL of one of the cluster's databases.
-func (c *pgCluster) url(database string) string {
-	u := url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(c.port)), Path: "/" + database, RawQuery: "sslmode=disable"}
-	return u.String()
+	return &pgCluster{c}, nil
 }
 
 func (c *pgCluster) createDatabase(ctx context.Context, name string) error {
-	conn, err := pgx.Connect(ctx, c.url("postgres"))
+	conn, err := pgx.Connect(ctx, c.URL("postgres"))
 	if err != nil {
 		return err
 	}
@@ -116,32 +54,12 @@ func (c *pgCluster) createDatabase(ctx context.Context, name string) error {
 	return err
 }
 
-// run runs a server binary as the cluster's owner, in a process group of
-// its own, so that a ^C reaches the harness, which stops the cluster, and
-// not the server mid-run.
-func (c *pgCluster) run(ctx context.Context, name string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, c.runAs[0], append(c.runAs[1:], append([]string{name}, args...)...)...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	return cmd.CombinedOutput()
-}
-
-// stop stops the cluster and removes its files. It does not use the run's
-// context, which may be what ended.
-func (c *pgCluster) stop() error {
-	out, err := c.run(context.Background(), filepath.Join(c.bin, "pg_ctl"), "stop", "-s", "-m", "fast", "-D", c.data())
-	os.RemoveAll(c.dir)
-	if err != nil {
-		return fmt.Errorf("pg_ctl stop: %v\n%s", err, out)
-	}
-	return nil
-}
-
 // cpu is the CPU time of the postmaster and the processes it forked (the
 // backends serving connections, the WAL writer, the checkpointer) so far:
 // the postmaster's own, that of the children it has reaped (pgbench's
 // backends end with its run), and that of those still running.
 func (c *pgCluster) cpu() time.Duration {
-	pidFile, err := os.ReadFile(filepath.Join(c.data(), "postmaster.pid"))
+	pidFile, err := os.ReadFile(filepath.Join(c.DataDir(), "postmaster.pid"))
 	if err != nil {
 		return 0
 	}
@@ -168,28 +86,12 @@ func (c *pgCluster) cpu() time.Duration {
 	return total
 }
 
-func pgServerBinaries() (string, error) {
-	if p, err := exec.LookPath("pg_ctl"); err == nil {
-		if resolved, err := filepath.EvalSymlinks(p); err == nil {
-			p = resolved
-		}
-		if _, err := os.Stat(filepath.Join(filepath.Dir(p), "initdb")); err == nil {
-			return filepath.Dir(p), nil
-		}
-	}
-	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
-	if len(matches) > 0 {
-		return filepath.Dir(matches[len(matches)-1]), nil
-	}
-	return "", errors.New("no PostgreSQL server binaries (initdb, pg_ctl) on PATH or under /usr/lib/postgresql/*/bin: install them to measure the backend on PostgreSQL, or leave the postgres section out (-only)")
-}
-
 // pgbenchBinary is pgbench on PATH, else the one beside the server.
 func (c *pgCluster) pgbenchBinary() (string, error) {
 	if p, err := exec.LookPath("pgbench"); err == nil {
 		return p, nil
 	}
-	p := filepath.Join(c.bin, "pgbench")
+	p := filepath.Join(c.Bin, "pgbench")
 	if _, err := os.Stat(p); err != nil {
 		return "", errors.New("pgbench is not on PATH nor beside the PostgreSQL server binaries: it is the floor the PostgreSQL figures are compared with")
 	}
@@ -236,7 +138,7 @@ func (c *pgCluster) initPgbench(ctx context.Context, pgbench string) error {
 	if err := c.createDatabase(ctx, pgbenchDatabase); err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, pgbench, "-i", "-q", "-s", "1", c.url(pgbenchDatabase))
+	cmd := exec.CommandContext(ctx, pgbench, "-i", "-q", "-s", "1", c.URL(pgbenchDatabase))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("pgbench -i: %v\n%s", err, out)
 	}
@@ -249,7 +151,7 @@ func (c *pgCluster) initPgbench(ctx context.Context, pgbench string) error {
 // as the cores, as the load generator's goroutines may use.
 func (c *pgCluster) runPgbench(ctx context.Context, pgbench string, clients, threads int, d time.Duration) (pgbenchRun, error) {
 	cmd := exec.CommandContext(ctx, pgbench, "-N", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, threads)),
-		"-T", strconv.Itoa(max(1, int(d.Round(time.Second).Seconds()))), c.url(pgbenchDatabase))
+		"-T", strconv.Itoa(max(1, int(d.Round(time.Second).Seconds()))), c.URL(pgbenchDatabase))
 	database := c.cpu()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -299,7 +201,7 @@ func (h *harness) measurePostgres(ctx context.Context) (r postgresResult, err er
 		return r, err
 	}
 	defer func() {
-		if stopErr := cluster.stop(); err == nil {
+		if stopErr := cluster.Stop("fast"); err == nil {
 			err = stopErr
 		}
 	}()
@@ -314,7 +216,7 @@ func (h *harness) measurePostgres(ctx context.Context) (r postgresResult, err er
 		return r, err
 	}
 	keyEnv := "ARBOR_ENCRYPTION_KEY=" + newEncryptionKey()
-	first, err := startServe(ctx, h.arborBinary, cluster.url("arbor"), keyEnv)
+	first, err := startServe(ctx, h.arborBinary, cluster.URL("arbor"), keyEnv)
 	if err != nil {
 		return r, err
 	}
@@ -325,7 +227,7 @@ func (h *harness) measurePostgres(ctx context.Context) (r postgresResult, err er
 		}
 	}()
 	for len(servers) < slices.Max(replicaCounts) {
-		s, err := startReplica(ctx, h.arborBinary, cluster.url("arbor"), keyEnv)
+		s, err := startReplica(ctx, h.arborBinary, cluster.URL("arbor"), keyEnv)
 		if err != nil {
 			return r, err
 		}

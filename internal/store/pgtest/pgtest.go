@@ -15,13 +15,9 @@ package pgtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
-	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,9 +25,10 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/store/pgcluster"
 )
 
 // URLEnv names a server to use instead of a throwaway cluster: a URL whose
@@ -50,13 +47,11 @@ var (
 	databases   atomic.Int64
 )
 
-// cluster is the server the databases are created on; dir is set when this
-// process started it.
+// cluster is the server the databases are created on; local is set when
+// this process started it.
 type cluster struct {
 	url   *url.URL
-	dir   string
-	runAs []string
-	pgCtl string
+	local *pgcluster.Cluster
 }
 
 // Main runs a package's tests and then stops the cluster they started, if
@@ -69,14 +64,12 @@ func Main(m *testing.M) int {
 
 // Stop stops the cluster this process started and removes its files.
 func Stop() {
-	if server == nil || server.dir == "" {
+	if server == nil || server.local == nil {
 		return
 	}
-	cmd := exec.Command(server.runAs[0], append(server.runAs[1:], server.pgCtl, "stop", "-s", "-m", "immediate", "-D", filepath.Join(server.dir, "data"))...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "pgtest: stopping the test cluster: %v\n%s", err, out)
+	if err := server.local.Stop("immediate"); err != nil {
+		fmt.Fprintf(os.Stderr, "pgtest: stopping the test cluster: %v\n", err)
 	}
-	os.RemoveAll(server.dir)
 	server = nil
 }
 
@@ -98,7 +91,7 @@ func NewDatabase(t testing.TB) string {
 	if err := server.exec(ctx, "CREATE DATABASE "+name); err != nil {
 		t.Fatalf("creating test database: %v", err)
 	}
-	if server.dir != "" {
+	if server.local != nil {
 		return databaseURL(name)
 	}
 	t.Cleanup(func() {
@@ -141,73 +134,28 @@ func start() (*cluster, error) {
 	return startCluster()
 }
 
-// startCluster initialises and starts a cluster in a new temporary
-// directory. PostgreSQL refuses to run as root, so as root the binaries run
-// as the postgres user.
+// startCluster starts a throwaway cluster with fsync off: what it holds
+// is thrown away.
 func startCluster() (*cluster, error) {
-	bin, err := serverBinaries()
+	local, err := pgcluster.Start(context.Background(), pgcluster.Options{
+		DirPattern: clusterDirPattern,
+		Settings:   []string{"fsync=off", "synchronous_commit=off", "full_page_writes=off", "max_connections=300", "shared_buffers=32MB"},
+	})
 	if err != nil {
 		return nil, err
 	}
-	c := &cluster{pgCtl: filepath.Join(bin, "pg_ctl"), runAs: []string{"env"}}
-	dir, err := os.MkdirTemp("", clusterDirPattern)
+	// A cluster whose directory has no owner file yet is never taken for
+	// an abandoned one, so writing it after the start is safe.
+	if err := os.WriteFile(filepath.Join(local.Dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		local.Stop("immediate") //nolint:errcheck // the write's error is the one to report
+		return nil, err
+	}
+	stopAbandoned(local)
+	u, err := url.Parse(local.URL("postgres"))
 	if err != nil {
 		return nil, err
 	}
-	c.dir = dir
-	if err := os.WriteFile(filepath.Join(dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
-	if os.Geteuid() == 0 {
-		uid, gid, err := postgresUser()
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		runuser, err := findRunuser()
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		c.runAs = []string{runuser, "-u", "postgres", "--"}
-	}
-	c.stopAbandoned()
-	data := filepath.Join(dir, "data")
-	if out, err := c.run(filepath.Join(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("initdb failed: %v\n%s", err, out)
-	}
-	logFile := filepath.Join(dir, "server.log")
-	// A port the OS says is free may be taken by someone else before the
-	// server binds it: try a few.
-	for attempt := 0; ; attempt++ {
-		port, err := freePort()
-		if err != nil {
-			os.RemoveAll(dir)
-			return nil, err
-		}
-		opts := strings.Join([]string{
-			"-c listen_addresses=127.0.0.1", "-p " + strconv.Itoa(port), "-k " + dir,
-			"-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
-			"-c max_connections=300", "-c shared_buffers=32MB",
-		}, " ")
-		out, err := c.run(c.pgCtl, "start", "-s", "-w", "-t", "60", "-D", data, "-l", logFile, "-o", opts)
-		if err == nil {
-			c.url = &url.URL{Scheme: "postgres", User: url.User("postgres"), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Path: "/postgres", RawQuery: "sslmode=disable"}
-			return c, nil
-		}
-		if attempt == 2 {
-			serverLog, _ := os.ReadFile(logFile)
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("pg_ctl start failed: %v\n%s\n%s", err, out, serverLog)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return &cluster{url: u, local: local}, nil
 }
 
 // clusterDirPattern names the directories of the clusters tests start;
@@ -220,10 +168,10 @@ const (
 // stopAbandoned stops the clusters of test processes that ended without
 // stopping them (killed, or timed out), so that they do not pile up on a
 // machine that runs the tests again and again.
-func (c *cluster) stopAbandoned() {
+func stopAbandoned(own *pgcluster.Cluster) {
 	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), clusterDirPattern+"*"))
 	for _, dir := range dirs {
-		if dir == c.dir {
+		if dir == own.Dir {
 			continue
 		}
 		owner, err := os.ReadFile(filepath.Join(dir, ownerFile))
@@ -234,74 +182,7 @@ func (c *cluster) stopAbandoned() {
 		if err != nil || syscall.Kill(pid, 0) != syscall.ESRCH {
 			continue
 		}
-		c.run(c.pgCtl, "stop", "-s", "-m", "immediate", "-D", filepath.Join(dir, "data")) //nolint:errcheck // a cluster that is not running needs no stopping
+		own.StopDataDir(filepath.Join(dir, "data"), "immediate") //nolint:errcheck // a cluster that is not running needs no stopping
 		os.RemoveAll(dir)
 	}
-}
-
-func (c *cluster) run(name string, args ...string) ([]byte, error) {
-	cmd := exec.Command(c.runAs[0], append(c.runAs[1:], append([]string{name}, args...)...)...)
-	// The server must outlive no test process: put it in its own process
-	// group so a ^C to go test reaches the test, which stops it, and not
-	// the server mid-test.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	return cmd.CombinedOutput()
-}
-
-// serverBinaries finds the directory holding initdb and pg_ctl.
-func serverBinaries() (string, error) {
-	if p, err := exec.LookPath("pg_ctl"); err == nil {
-		if resolved, err := filepath.EvalSymlinks(p); err == nil {
-			p = resolved
-		}
-		dir := filepath.Dir(p)
-		if _, err := os.Stat(filepath.Join(dir, "initdb")); err == nil {
-			return dir, nil
-		}
-	}
-	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_ctl")
-	if len(matches) > 0 {
-		// The newest version sorts last.
-		return filepath.Dir(matches[len(matches)-1]), nil
-	}
-	return "", errors.New("no PostgreSQL server binaries (initdb, pg_ctl) on PATH or under /usr/lib/postgresql/*/bin")
-}
-
-func postgresUser() (int, int, error) {
-	u, err := user.Lookup("postgres")
-	if err != nil {
-		return 0, 0, fmt.Errorf("running as root, PostgreSQL must run as the postgres user, which does not exist: %w", err)
-	}
-	uid, err := strconv.Atoi(u.Uid)
-	if err != nil {
-		return 0, 0, err
-	}
-	gid, err := strconv.Atoi(u.Gid)
-	return uid, gid, err
-}
-
-// findRunuser finds runuser, which lives in sbin, often not on a test's PATH.
-func findRunuser() (string, error) {
-	if p, err := exec.LookPath("runuser"); err == nil {
-		return p, nil
-	}
-	for _, p := range []string{"/usr/sbin/runuser", "/sbin/runuser"} {
-		if _, err := os.Stat(p); err == nil {
-			return p, nil
-		}
-	}
-	return "", errors.New("running as root, runuser is needed to start PostgreSQL as the postgres user, and it is not on PATH or in /usr/sbin, /sbin")
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	addr, ok := ln.Addr().(*net.TCPAddr)
-	if !ok {
-		return 0, fmt.Errorf("listening on 127.0.0.1 gave a %T address", ln.Addr())
-	}
-	return addr.Port, nil
 }
