@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"time"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -76,7 +75,7 @@ func idempotent[O any](w *write, key string, fp []byte, unchanged func(first *O)
 		return nil, err
 	}
 	sealed := w.s.sealer.Seal(mustJSON(out), "idempotency:"+principal+":"+key)
-	if err := w.tx.PutIdempotencyRecord(store.IdempotencyRecord{Principal: principal, Key: key, Fingerprint: fp, Status: http.StatusCreated, Body: sealed, CreatedAt: w.now}); err != nil {
+	if err := w.tx.PutIdempotencyRecord(store.IdempotencyRecord{Principal: principal, Key: key, Fingerprint: fp, Body: sealed, CreatedAt: w.now}); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -112,7 +112,6 @@ type IdempotencyRecord struct {
 	Principal   string
 	Key         string
 	Fingerprint []byte
-	Status      int
 	// Body is sealed by the backend: it may hold a secret shown once.
 	Body      []byte
 	CreatedAt time.Time

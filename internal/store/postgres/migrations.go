@@ -160,4 +160,7 @@ CREATE TABLE encryption_key_check (
 	value BYTEA NOT NULL
 );
 `,
+	// 2: an idempotency record keeps no HTTP status: the backend answers a
+	// replay from the body alone.
+	`ALTER TABLE idempotency DROP COLUMN status;`,
 }

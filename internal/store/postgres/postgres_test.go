@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/postgres"
@@ -108,5 +110,25 @@ func TestAStalledWriteReleasesTheWriteLock(t *testing.T) {
 	}
 	if err := <-stalledErr; err == nil {
 		t.Error("the stalled write committed after the server ended its transaction")
+	}
+}
+
+// An idempotency record is the store's, not HTTP's: its table keeps no
+// status column once migrated.
+func TestIdempotencyRecordsKeepNoHTTPStatus(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	openURL(t, url)
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var columns int
+	err = conn.QueryRow(context.Background(), `SELECT count(*) FROM information_schema.columns WHERE table_name = 'idempotency' AND column_name = 'status'`).Scan(&columns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if columns != 0 {
+		t.Error("the idempotency table still has a status column")
 	}
 }

@@ -461,15 +461,15 @@ func (t *tx) Audit(q store.AuditQuery) ([]domain.AuditEntry, error) {
 func (t *tx) IdempotencyRecord(principal, key string) (store.IdempotencyRecord, error) {
 	r := store.IdempotencyRecord{Principal: principal, Key: key}
 	var created int64
-	err := t.queryRow(`SELECT fingerprint, status, body, created_at FROM idempotency WHERE principal = $1 AND key = $2`, principal, key).
-		Scan(&r.Fingerprint, &r.Status, &r.Body, &created)
+	err := t.queryRow(`SELECT fingerprint, body, created_at FROM idempotency WHERE principal = $1 AND key = $2`, principal, key).
+		Scan(&r.Fingerprint, &r.Body, &created)
 	r.CreatedAt = fromMicros(created)
 	return r, noRows(err)
 }
 
 func (t *tx) PutIdempotencyRecord(r store.IdempotencyRecord) error {
-	_, err := t.exec(`INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (principal, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, created_at = excluded.created_at`,
-		r.Principal, r.Key, r.Fingerprint, r.Status, r.Body, micros(r.CreatedAt))
+	_, err := t.exec(`INSERT INTO idempotency (principal, key, fingerprint, body, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal, key) DO UPDATE SET fingerprint = excluded.fingerprint, body = excluded.body, created_at = excluded.created_at`,
+		r.Principal, r.Key, r.Fingerprint, r.Body, micros(r.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("recording idempotent response: %w", existsOnConflict(err))
 	}

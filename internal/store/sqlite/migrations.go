@@ -145,4 +145,7 @@ CREATE TABLE encryption_key_check (
 	value BLOB NOT NULL
 );
 `,
+	// 3: an idempotency record keeps no HTTP status: the backend answers a
+	// replay from the body alone.
+	`ALTER TABLE idempotency DROP COLUMN status;`,
 }

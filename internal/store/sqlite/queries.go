@@ -57,8 +57,8 @@ const (
 	sqlAppendAudit              = `INSERT INTO audit (at, actor, action, environment, kind, key, version, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlAudit                    = auditColumns + ` WHERE id < ? ORDER BY id DESC LIMIT ?`
 	sqlAuditOfEnvironment       = auditColumns + ` WHERE environment = ? AND id < ? ORDER BY id DESC LIMIT ?`
-	sqlIdempotencyRecord        = `SELECT fingerprint, status, body, created_at FROM idempotency WHERE principal = ? AND key = ?`
-	sqlPutIdempotencyRecord     = `INSERT INTO idempotency (principal, key, fingerprint, status, body, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (principal, key) DO UPDATE SET fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, created_at = excluded.created_at`
+	sqlIdempotencyRecord        = `SELECT fingerprint, body, created_at FROM idempotency WHERE principal = ? AND key = ?`
+	sqlPutIdempotencyRecord     = `INSERT INTO idempotency (principal, key, fingerprint, body, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (principal, key) DO UPDATE SET fingerprint = excluded.fingerprint, body = excluded.body, created_at = excluded.created_at`
 	sqlExpireIdempotencyRecords = `DELETE FROM idempotency WHERE created_at < ?`
 	sqlEncryptionKeyCheck       = `SELECT value FROM encryption_key_check WHERE id = 1`
 	sqlPutEncryptionKeyCheck    = `INSERT INTO encryption_key_check (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value`

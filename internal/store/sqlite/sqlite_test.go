@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
@@ -83,5 +84,28 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 		if s := <-stores; s != nil {
 			defer s.Close()
 		}
+	}
+}
+
+// An idempotency record is the store's, not HTTP's: its table keeps no
+// status column once migrated.
+func TestIdempotencyRecordsKeepNoHTTPStatus(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "arbor.db")
+	s, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var columns int
+	if err := db.QueryRow(`SELECT count(*) FROM pragma_table_info('idempotency') WHERE name = 'status'`).Scan(&columns); err != nil {
+		t.Fatal(err)
+	}
+	if columns != 0 {
+		t.Error("the idempotency table still has a status column")
 	}
 }

@@ -483,14 +483,14 @@ func (t *tx) IdempotencyRecord(principal, key string) (store.IdempotencyRecord, 
 	r := store.IdempotencyRecord{Principal: principal, Key: key}
 	var created int64
 	err := t.queryRow(sqlIdempotencyRecord, principal, key).
-		Scan(&r.Fingerprint, &r.Status, &r.Body, &created)
+		Scan(&r.Fingerprint, &r.Body, &created)
 	r.CreatedAt = fromMicros(created)
 	return r, noRows(err)
 }
 
 func (t *tx) PutIdempotencyRecord(r store.IdempotencyRecord) error {
 	_, err := t.exec(sqlPutIdempotencyRecord,
-		r.Principal, r.Key, r.Fingerprint, r.Status, r.Body, micros(r.CreatedAt))
+		r.Principal, r.Key, r.Fingerprint, r.Body, micros(r.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("recording idempotent response: %w", err)
 	}

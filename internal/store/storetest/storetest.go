@@ -454,11 +454,11 @@ func testAudit(t *testing.T, s store.Store) {
 }
 
 func testIdempotency(t *testing.T, s store.Store) {
-	rec := store.IdempotencyRecord{Principal: "token:a", Key: "k", Fingerprint: []byte("fp"), Status: 201, Body: []byte("sealed"), CreatedAt: now}
+	rec := store.IdempotencyRecord{Principal: "token:a", Key: "k", Fingerprint: []byte("fp"), Body: []byte("sealed"), CreatedAt: now}
 	update(t, s, func(tx store.Tx) error { return tx.PutIdempotencyRecord(rec) })
 	view(t, s, func(tx store.Tx) error {
 		got, err := tx.IdempotencyRecord("token:a", "k")
-		equal(t, "status", got.Status, 201)
+		equal(t, "fingerprint", string(got.Fingerprint), "fp")
 		equal(t, "body", string(got.Body), "sealed")
 		_, err2 := tx.IdempotencyRecord("token:b", "k")
 		equal(t, "scoped to principal", errors.Is(err2, store.ErrNotFound), true)
