@@ -3,8 +3,11 @@
 //
 // Writes are serialised across every replica by one transaction-scoped
 // advisory lock, taken first in each write transaction (see Update for
-// why). Reads run in read-only REPEATABLE READ transactions: a snapshot,
-// as SQLite's readers see, that never waits for a writer.
+// why); the writes of one process that queue share a transaction (see
+// commit.go), and a transaction's statements travel in as few round trips
+// as their answers allow (see session.go). Reads run in read-only
+// REPEATABLE READ transactions: a snapshot, as SQLite's readers see, that
+// never waits for a writer.
 package postgres
 
 import (
@@ -16,7 +19,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -31,18 +33,14 @@ const (
 	migrationLockKey int64 = 0x6172626f72206d67
 )
 
-// queuedWrites is how many of this process's writes may hold a connection
-// at once: one holding the write lock, one waiting at it to follow without
-// delay. The others wait in the process, not on a connection, so however
-// many writes queue the pool keeps connections for reads.
-const queuedWrites = 2
-
 // Store is a PostgreSQL-backed store.Store.
 type Store struct {
 	pool     *pgxpool.Pool
 	location string
-	// writeSlots holds a token per write holding a connection.
-	writeSlots chan struct{}
+	// writes runs the write transactions: one at a time, on one
+	// connection, so however many writes queue the pool keeps connections
+	// for reads.
+	writes *committer
 }
 
 var _ store.Store = (*Store)(nil)
@@ -67,10 +65,11 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		// Arbor's transactions never wait on anything but the database.
 		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60s"
 	}
-	if cfg.MaxConns <= queuedWrites {
-		return nil, fmt.Errorf("pool_max_conns must be more than %d: writes hold up to %d connections and reads need their own", queuedWrites, queuedWrites)
+	if cfg.MaxConns < 2 {
+		return nil, errors.New("pool_max_conns must be at least 2: the writes hold one connection and reads need their own")
 	}
-	s := &Store{location: redact(databaseURL), writeSlots: make(chan struct{}, queuedWrites)}
+	s := &Store{location: redact(databaseURL)}
+	s.writes = &committer{s: s, maxWrites: maxBatchWrites, maxAge: maxBatchAge}
 	s.pool, err = pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s: %w", s.location, err)
@@ -100,22 +99,31 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// View runs fn in a read-only transaction on one snapshot.
+// View runs fn in a read-only transaction on one snapshot. Its BEGIN is
+// sent with fn's first statement, and a fn that reads nothing costs no
+// round trip.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
-	pgTx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("beginning transaction: %w", err)
 	}
-	// A read transaction has nothing to commit: ending it either way
-	// releases its snapshot.
-	defer pgTx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // a read transaction has nothing to undo
-	return fn(&tx{ctx: ctx, tx: pgTx})
+	defer conn.Release()
+	session := &session{conn: conn, write: 0}
+	session.queue = append(session.queue, queued{sql: `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`, write: batchStatement})
+	err = fn(&tx{ctx: ctx, s: session})
+	if conn.Conn().PgConn().TxStatus() != 'I' {
+		// A read transaction has nothing to commit: ending it either way
+		// releases its snapshot. A connection left in a transaction is
+		// closed by the pool rather than reused.
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `ROLLBACK`)
+	}
+	return err
 }
 
 // Update runs fn as one write transaction, committed only if fn returns
 // nil.
 //
-// It first takes a transaction-scoped advisory lock that every write of
+// Every write takes a transaction-scoped advisory lock that every write of
 // every replica takes, so writes run one at a time, each seeing all the
 // writes committed before it: exactly the serial order SQLite gives. The
 // backend's checks read beyond what they write (the environment below for
@@ -124,29 +132,11 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 // would have to know each write's read set, and SERIALIZABLE would abort
 // and re-run whole requests under contention, each callback having to be
 // safe to run twice. The lock costs concurrency only between writes, which
-// are short; reads never take it. fn therefore runs exactly once.
+// are short, and group commit (commit.go) shares one lock and one WAL flush
+// among the writes that queue; reads never take it. fn therefore runs
+// exactly once.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	select {
-	case s.writeSlots <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	defer func() { <-s.writeSlots }()
-	pgTx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("beginning transaction: %w", err)
-	}
-	defer pgTx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // after Commit this only says the transaction is done
-	if _, err := pgTx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, writeLockKey); err != nil {
-		return fmt.Errorf("waiting for the write lock: %w", err)
-	}
-	if err := fn(&tx{ctx: ctx, tx: pgTx, writable: true}); err != nil {
-		return err
-	}
-	if err := pgTx.Commit(ctx); err != nil {
-		return fmt.Errorf("committing transaction: %w", err)
-	}
-	return nil
+	return s.writes.update(ctx, fn)
 }
 
 // migrate applies the pending migrations in one transaction. The advisory

@@ -92,6 +92,10 @@ func TestAStalledWriteReleasesTheWriteLock(t *testing.T) {
 	stalledErr := make(chan error, 1)
 	go func() {
 		stalledErr <- stalled.Update(ctx, func(tx store.Tx) error {
+			// The write lock is taken with a write's first statement.
+			if _, err := tx.Environment("development"); err != nil {
+				return err
+			}
 			close(inWrite)
 			time.Sleep(2 * time.Second)
 			return tx.PutObject(store.Object{Environment: "development", Kind: "permission", Key: "stalled", Version: 1, Body: []byte(`{}`)}, nil, nil)

@@ -17,7 +17,7 @@ import (
 // connection, so the SQL below is parsed and planned once per connection.
 type tx struct {
 	ctx      context.Context
-	tx       pgx.Tx
+	s        *session
 	writable bool
 }
 
@@ -25,19 +25,32 @@ var _ store.Tx = (*tx)(nil)
 
 var errReadOnly = errors.New("write attempted in a read-only transaction")
 
+// exec runs a write whose answer the caller reads (rows affected, a
+// conflict to report).
 func (t *tx) exec(query string, args ...any) (pgconn.CommandTag, error) {
 	if !t.writable {
 		return pgconn.CommandTag{}, errReadOnly
 	}
-	return t.tx.Exec(t.ctx, query, args...)
+	return t.s.exec(t.ctx, query, args...)
+}
+
+// later queues a write whose only outcome besides success is an error that
+// fails the transaction: it is sent with the next statement waited for.
+func (t *tx) later(query string, args ...any) error {
+	if !t.writable {
+		return errReadOnly
+	}
+	t.s.later(query, args...)
+	return nil
 }
 
 func (t *tx) query(query string, args ...any) (pgx.Rows, error) {
-	return t.tx.Query(t.ctx, query, args...)
+	return t.s.query(t.ctx, query, args...)
 }
 
 func (t *tx) queryRow(query string, args ...any) pgx.Row {
-	return t.tx.QueryRow(t.ctx, query, args...)
+	rows, err := t.query(query, args...)
+	return row{rows: rows, err: err}
 }
 
 // mustAffect turns "no row changed" into store.ErrNotFound.
@@ -324,28 +337,20 @@ func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique)
 			return &store.UniqueError{Name: u.Name, Value: u.Value, Holder: holder}
 		}
 	}
-	if _, err := t.exec(`INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+	// The checks above make every statement below succeed; they are
+	// queued. The object's old refs and uniques go in one statement.
+	t.s.later(`INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (environment, kind, key) DO UPDATE SET version = excluded.version, body = excluded.body, updated_at = excluded.updated_at`,
-		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt)); err != nil {
-		return err
-	}
-	if _, err := t.exec(`DELETE FROM refs WHERE environment = $1 AND kind = $2 AND key = $3`, o.Environment, o.Kind, o.Key); err != nil {
-		return err
-	}
+		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt))
+	t.s.later(`WITH old_refs AS (DELETE FROM refs WHERE environment = $1 AND kind = $2 AND key = $3)
+		DELETE FROM uniques WHERE environment = $1 AND kind = $2 AND key = $3`, o.Environment, o.Kind, o.Key)
 	for _, r := range refs {
-		if _, err := t.exec(`INSERT INTO refs (environment, kind, key, target_environment, target_kind, target_key) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT DO NOTHING`, o.Environment, o.Kind, o.Key, r.Environment, r.Kind, r.Key); err != nil {
-			return err
-		}
-	}
-	if _, err := t.exec(`DELETE FROM uniques WHERE environment = $1 AND kind = $2 AND key = $3`, o.Environment, o.Kind, o.Key); err != nil {
-		return err
+		t.s.later(`INSERT INTO refs (environment, kind, key, target_environment, target_kind, target_key) VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT DO NOTHING`, o.Environment, o.Kind, o.Key, r.Environment, r.Kind, r.Key)
 	}
 	for _, u := range uniques {
-		if _, err := t.exec(`INSERT INTO uniques (environment, kind, name, value, key) VALUES ($1, $2, $3, $4, $5)`,
-			o.Environment, o.Kind, u.Name, u.Value, o.Key); err != nil {
-			return err
-		}
+		t.s.later(`INSERT INTO uniques (environment, kind, name, value, key) VALUES ($1, $2, $3, $4, $5)`,
+			o.Environment, o.Kind, u.Name, u.Value, o.Key)
 	}
 	return nil
 }
@@ -383,9 +388,8 @@ func (t *tx) CountObjects(env, kind string) (int, error) {
 // Secrets
 
 func (t *tx) PutSecret(o store.Ref, name string, value []byte) error {
-	_, err := t.exec(`INSERT INTO secrets (environment, kind, key, name, value) VALUES ($1, $2, $3, $4, $5)
+	return t.later(`INSERT INTO secrets (environment, kind, key, name, value) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (environment, kind, key, name) DO UPDATE SET value = excluded.value`, o.Environment, o.Kind, o.Key, name, value)
-	return err
 }
 
 func (t *tx) Secret(o store.Ref, name string) ([]byte, error) {
@@ -422,11 +426,10 @@ func (t *tx) AppendAudit(e domain.AuditEntry) error {
 	}
 	// The id is taken from the counter row in this transaction (see
 	// audit_sequence in the migrations): ids follow commit order.
-	_, err := t.exec(`WITH next AS (UPDATE audit_sequence SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id)
+	return t.later(`WITH next AS (UPDATE audit_sequence SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id)
 		INSERT INTO audit (id, at, actor, action, environment, kind, key, version, detail)
 		SELECT last_id, $1, $2, $3, $4, $5, $6, $7, $8 FROM next`,
 		micros(e.At), []byte(e.Actor), e.Action, e.Environment, e.Kind, e.Key, e.Version, detail)
-	return err
 }
 
 func (t *tx) Audit(q store.AuditQuery) ([]domain.AuditEntry, error) {
@@ -468,17 +471,12 @@ func (t *tx) IdempotencyRecord(principal, key string) (store.IdempotencyRecord, 
 }
 
 func (t *tx) PutIdempotencyRecord(r store.IdempotencyRecord) error {
-	_, err := t.exec(`INSERT INTO idempotency (principal, key, fingerprint, body, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal, key) DO UPDATE SET fingerprint = excluded.fingerprint, body = excluded.body, created_at = excluded.created_at`,
+	return t.later(`INSERT INTO idempotency (principal, key, fingerprint, body, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (principal, key) DO UPDATE SET fingerprint = excluded.fingerprint, body = excluded.body, created_at = excluded.created_at`,
 		r.Principal, r.Key, r.Fingerprint, r.Body, micros(r.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("recording idempotent response: %w", existsOnConflict(err))
-	}
-	return nil
 }
 
 func (t *tx) ExpireIdempotencyRecords(before time.Time) error {
-	_, err := t.exec(`DELETE FROM idempotency WHERE created_at < $1`, micros(before))
-	return err
+	return t.later(`DELETE FROM idempotency WHERE created_at < $1`, micros(before))
 }
 
 // Encryption key check

@@ -1,0 +1,194 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Pipelining.
+//
+// Each statement that waits for its answer costs a round trip to the
+// server, and a write's round trips are made while it holds the write lock
+// (see Update). Most of a write's statements are inserts and deletes whose
+// answer nothing reads before the commit: their only possible outcome
+// besides success is an error that ends the transaction anyway. Those are
+// queued (later) and sent with the next statement that needs an answer, or
+// with the COMMIT, in one pgx batch: one round trip for all of them. Every
+// statement still runs in order, so a read sees every write queued before
+// it. A read transaction's BEGIN travels the same way, with its first
+// query.
+
+// queued is a statement sent with the next one that is waited for.
+type queued struct {
+	sql  string
+	args []any
+	// write is the number in its batch of the write that queued it (see
+	// committer); batchStatement for the batch's own BEGIN and lock.
+	write int
+}
+
+const batchStatement = -1
+
+// session is one connection and the statements queued on it.
+type session struct {
+	conn  *pgxpool.Conn
+	queue []queued
+	// write is the number of the write running on the session, and
+	// savepoint what it must send before its first write statement: once
+	// one of its statements has reached the server, a write after the
+	// first of its batch can fail without failing the others only by
+	// rolling back to its savepoint. savepointSet records that it was set.
+	write         int
+	needSavepoint bool
+	savepointSet  bool
+	// broken is the error of a statement of another write, or of the
+	// transaction's BEGIN, found while sending: the transaction is lost.
+	broken error
+}
+
+const (
+	sqlSavepoint           = `SAVEPOINT write`
+	sqlRollbackToSavepoint = `ROLLBACK TO SAVEPOINT write`
+	sqlReleaseSavepoint    = `RELEASE SAVEPOINT write`
+)
+
+// later queues a statement of the running write.
+func (s *session) later(sql string, args ...any) {
+	s.queue = append(s.queue, queued{sql: sql, args: args, write: s.write})
+}
+
+// dropQueuedOfWrite forgets the running write's queued statements, which
+// follow every other queued one.
+func (s *session) dropQueuedOfWrite() {
+	i := len(s.queue)
+	for i > 0 && s.queue[i-1].write == s.write {
+		i--
+	}
+	s.queue = s.queue[:i]
+}
+
+// sendQueue sends the queued statements and last in one round trip and
+// returns the batch's results positioned at last's. isWrite says last is a
+// statement of the running write that changes data.
+func (s *session) sendQueue(ctx context.Context, last string, lastArgs []any, isWrite bool) (pgx.BatchResults, error) {
+	b := &pgx.Batch{}
+	owners := make([]int, 0, len(s.queue)+2)
+	savepointAt := -1
+	addSavepoint := func() {
+		if s.needSavepoint && !s.savepointSet && savepointAt < 0 {
+			savepointAt = len(owners)
+			b.Queue(sqlSavepoint)
+			owners = append(owners, s.write)
+		}
+	}
+	for _, q := range s.queue {
+		if q.write == s.write {
+			addSavepoint()
+		}
+		b.Queue(q.sql, q.args...)
+		owners = append(owners, q.write)
+	}
+	if isWrite {
+		addSavepoint()
+	}
+	s.queue = s.queue[:0]
+	b.Queue(last, lastArgs...)
+	results := s.conn.SendBatch(ctx, b)
+	for i, owner := range owners {
+		_, err := results.Exec()
+		if err == nil {
+			if i == savepointAt {
+				s.savepointSet = true
+			}
+			continue
+		}
+		results.Close()
+		if owner != s.write {
+			s.broken = fmt.Errorf("the transaction failed before this statement: %w", err)
+			return nil, s.broken
+		}
+		return nil, err
+	}
+	return results, nil
+}
+
+// exec runs a statement of the running write now, with the queued ones
+// before it.
+func (s *session) exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if len(s.queue) == 0 && (!s.needSavepoint || s.savepointSet) {
+		return s.conn.Exec(ctx, sql, args...)
+	}
+	results, err := s.sendQueue(ctx, sql, args, true)
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := results.Exec()
+	return tag, errors.Join(err, results.Close())
+}
+
+// query runs a read now, with the queued statements before it.
+func (s *session) query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if len(s.queue) == 0 {
+		return s.conn.Query(ctx, sql, args...)
+	}
+	results, err := s.sendQueue(ctx, sql, args, false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := results.Query()
+	if err != nil {
+		results.Close()
+		return nil, err
+	}
+	return &batchRows{Rows: rows, results: results}, nil
+}
+
+// batchRows are the rows of a batch's last statement; closing them ends
+// the batch.
+type batchRows struct {
+	pgx.Rows
+	results pgx.BatchResults
+}
+
+func (r *batchRows) Close() {
+	r.Rows.Close()
+	// Nothing follows the rows in the batch: their own Err carries the
+	// outcome of the statement.
+	_ = r.results.Close()
+}
+
+// row is the first row of a query, as pgx.Conn.QueryRow gives it.
+type row struct {
+	rows pgx.Rows
+	err  error
+}
+
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	r.rows.Close()
+	return r.rows.Err()
+}
+
+// failed reports whether the server holds the session's transaction as
+// failed: a statement of it failed, and only a ROLLBACK (to a savepoint, or
+// of all) lets it continue.
+func (s *session) failed() bool {
+	return s.conn.Conn().PgConn().TxStatus() == 'E'
+}
