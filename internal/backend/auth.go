@@ -92,7 +92,7 @@ func (s *Server) resolve(ctx context.Context, header string) (domain.Principal, 
 		prefix, id = domain.TokenPrefix, bootstrapTokenID
 	}
 	var p domain.Principal
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.Lookup(ctx, func(tx store.Tx) error {
 		switch prefix {
 		case domain.TokenPrefix:
 			tok, hash, err := tx.Token(id)

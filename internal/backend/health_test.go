@@ -32,6 +32,10 @@ func (s *faultyStore) View(ctx context.Context, fn func(store.Tx) error) error {
 	return s.Store.View(ctx, fn)
 }
 
+func (s *faultyStore) Lookup(ctx context.Context, fn func(store.Tx) error) error {
+	return s.View(ctx, fn)
+}
+
 func newFaultyAPI(t *testing.T) (*api, *faultyStore) {
 	t.Helper()
 	var faulty *faultyStore

@@ -57,6 +57,10 @@ func (e *DanglingError) Error() string {
 type Store interface {
 	// View runs fn in a read-only transaction.
 	View(ctx context.Context, fn func(Tx) error) error
+	// Lookup runs fn, which makes a single read, on the latest committed
+	// state: one statement sees one snapshot by itself, so a store may
+	// spare the transaction View begins (and refuse a second read).
+	Lookup(ctx context.Context, fn func(Tx) error) error
 	// Update runs fn in a read-write transaction, committed only if fn
 	// returns nil. Every write the backend makes goes through Update.
 	Update(ctx context.Context, fn func(Tx) error) error

@@ -120,6 +120,18 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	return err
 }
 
+// Lookup runs fn's single read outside a transaction: the BEGIN and
+// ROLLBACK a View sends around it would be two of its three statements and
+// round trips.
+func (s *Store) Lookup(ctx context.Context, fn func(store.Tx) error) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquiring a connection: %w", err)
+	}
+	defer conn.Release()
+	return fn(&tx{ctx: ctx, s: &session{conn: conn}, lookup: true})
+}
+
 // Update runs fn as one write transaction, committed only if fn returns
 // nil.
 //

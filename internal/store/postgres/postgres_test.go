@@ -136,3 +136,19 @@ func TestIdempotencyRecordsKeepNoHTTPStatus(t *testing.T) {
 		t.Error("the idempotency table still has a status column")
 	}
 }
+
+// A lookup runs outside a transaction, so its reads would not share a
+// snapshot: a second one is refused rather than served from another.
+func TestLookupRefusesASecondRead(t *testing.T) {
+	s, _ := open(t)
+	err := s.Lookup(context.Background(), func(tx store.Tx) error {
+		if _, err := tx.Environment("development"); err != nil {
+			return err
+		}
+		_, err := tx.Environment("production")
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "second read") {
+		t.Fatalf("a lookup's second read gave %v, want it refused", err)
+	}
+}

@@ -19,6 +19,9 @@ type tx struct {
 	ctx      context.Context
 	s        *session
 	writable bool
+	// lookup allows one read (Store.Lookup); reads counts them.
+	lookup bool
+	reads  int
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -44,7 +47,14 @@ func (t *tx) later(query string, args ...any) error {
 	return nil
 }
 
+var errSecondLookupRead = errors.New("a lookup made a second read: reads that must agree with each other run in View")
+
 func (t *tx) query(query string, args ...any) (pgx.Rows, error) {
+	if t.lookup {
+		if t.reads++; t.reads > 1 {
+			return nil, errSecondLookupRead
+		}
+	}
 	return t.s.query(t.ctx, query, args...)
 }
 

@@ -131,6 +131,12 @@ func (s *Store) Close() error {
 	return errors.Join(s.reader.Close(), s.writer.Close())
 }
 
+// Lookup runs fn as View does: a SQLite read transaction costs no round
+// trip to spare.
+func (s *Store) Lookup(ctx context.Context, fn func(store.Tx) error) error {
+	return s.View(ctx, fn)
+}
+
 // View runs fn in a read transaction on a snapshot of the database.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	if err := ctx.Err(); err != nil {

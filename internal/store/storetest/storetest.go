@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		"Idempotency":                   testIdempotency,
 		"UpdateRollsBackOnError":        testUpdateRollsBack,
 		"ViewIsReadOnly":                testViewIsReadOnly,
+		"LookupReadsCommittedState":     testLookup,
 		"ConcurrentUpdatesSerialise":    testConcurrentUpdates,
 		"ReadsSeeCommittedWritesOnly":   testReadIsolation,
 		"AccountObjectsAcrossEnvirons":  testAccountObjects,
@@ -508,6 +509,24 @@ func testViewIsReadOnly(t *testing.T, s store.Store) {
 	})
 	if err == nil {
 		t.Fatal("a write inside View succeeded")
+	}
+}
+
+func testLookup(t *testing.T, s store.Store) {
+	update(t, s, func(tx store.Tx) error { return tx.PutObject(obj("development", "permission", "p", 1), nil, nil) })
+	err := s.Lookup(context.Background(), func(tx store.Tx) error {
+		o, err := tx.Object("development", "permission", "p")
+		equal(t, "version looked up", o.Version, int64(1))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Lookup(context.Background(), func(tx store.Tx) error {
+		return tx.PutObject(obj("development", "permission", "q", 1), nil, nil)
+	})
+	if err == nil {
+		t.Fatal("a write inside Lookup succeeded")
 	}
 }
 
