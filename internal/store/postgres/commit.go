@@ -162,6 +162,8 @@ func (c *committer) run(ctx context.Context, b *batch, fn func(store.Tx) error) 
 		}
 		return nil, nil
 	}
+	// What the write read may be what it wrote.
+	s.environments = nil
 	switch {
 	case s.savepointSet:
 		if _, rbErr := s.conn.Exec(context.Background(), sqlRollbackToSavepoint+`; `+sqlReleaseSavepoint); rbErr != nil {

@@ -295,3 +295,55 @@ func TestConcurrentWritesAreAllOrNothing(t *testing.T) {
 		}
 	}
 }
+
+// The environments a batch remembers are the ones its writes left: a
+// change by an earlier write is seen, an undone one is not.
+func TestBatchRemembersEnvironmentsAsItsWritesLeaveThem(t *testing.T) {
+	s := openStore(t)
+	refused := errors.New("refused")
+	rename := func(name string, version int64) func(store.Tx) error {
+		return func(tx store.Tx) error {
+			env, err := tx.Environment(domain.Development)
+			if err != nil {
+				return err
+			}
+			env.Name, env.Version = name, version
+			return tx.UpdateEnvironment(env)
+		}
+	}
+	expect := func(name string) func(store.Tx) error {
+		return func(tx store.Tx) error {
+			env, err := tx.Environment(domain.Development)
+			if err == nil && env.Name != name {
+				err = fmt.Errorf("read environment named %q, want %q", env.Name, name)
+			}
+			return err
+		}
+	}
+	errs := batchOf(t, s,
+		expect("Development"),
+		rename("Renamed", 2),
+		expect("Renamed"),
+		func(tx store.Tx) error {
+			if err := rename("Undone", 3)(tx); err != nil {
+				return err
+			}
+			if err := expect("Undone")(tx); err != nil {
+				return err
+			}
+			return refused
+		},
+		expect("Renamed"),
+	)
+	for i, err := range errs {
+		switch {
+		case i == 3 && !errors.Is(err, refused):
+			t.Errorf("write %d: %v, want it refused", i, err)
+		case i != 3 && err != nil:
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	if err := s.View(context.Background(), expect("Renamed")); err != nil {
+		t.Error(err)
+	}
+}

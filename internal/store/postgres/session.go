@@ -8,6 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
 // Pipelining.
@@ -46,6 +48,9 @@ type session struct {
 	write         int
 	needSavepoint bool
 	savepointSet  bool
+	// environments are the environments a write batch has read (see
+	// tx.Environment).
+	environments map[string]domain.Environment
 	// broken is the error of a statement of another write, or of the
 	// transaction's BEGIN, found while sending: the transaction is lost.
 	broken error

@@ -146,15 +146,28 @@ func (t *tx) Environments() ([]domain.Environment, error) {
 	return envs, err
 }
 
+// Environment is read by nearly every write, for the environment it
+// writes in. A write batch remembers what it read: it holds the write lock,
+// so only its own writes, which forget it, can change an environment.
 func (t *tx) Environment(slug string) (domain.Environment, error) {
+	if e, ok := t.s.environments[slug]; ok {
+		return e, nil
+	}
 	var position int
 	e, err := scanEnvironment(t.queryRow(`SELECT `+environmentColumns+`, (SELECT count(*) FROM environments AS below WHERE below.rank <= e.rank)
 		FROM environments AS e WHERE slug = $1`, slug), &position)
 	e.Position = position
+	if err == nil && t.writable {
+		if t.s.environments == nil {
+			t.s.environments = map[string]domain.Environment{}
+		}
+		t.s.environments[slug] = e
+	}
 	return e, noRows(err)
 }
 
 func (t *tx) InsertEnvironment(e domain.Environment) error {
+	t.s.environments = nil
 	var exists bool
 	if err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM environments WHERE slug = $1)`, e.Slug).Scan(&exists); err != nil {
 		return err
@@ -169,11 +182,13 @@ func (t *tx) InsertEnvironment(e domain.Environment) error {
 }
 
 func (t *tx) UpdateEnvironment(e domain.Environment) error {
+	t.s.environments = nil
 	return mustAffect(t.exec(`UPDATE environments SET name = $1, description = $2, obfuscate_customer_data = $3, version = $4, updated_at = $5 WHERE slug = $6`,
 		[]byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, e.Version, micros(e.UpdatedAt), e.Slug))
 }
 
 func (t *tx) DeleteEnvironment(slug string) error {
+	t.s.environments = nil
 	// Objects go first: their refs, uniques, secrets and history cascade.
 	// Refs between objects of the environment are removed before the
 	// objects, since the foreign key on a ref's target does not cascade.
@@ -348,12 +363,13 @@ func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique)
 		}
 	}
 	// The checks above make every statement below succeed; they are
-	// queued. The object's old refs and uniques go in one statement.
-	t.s.later(`INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+	// queued. The object's old refs and uniques go in the statement that
+	// writes it.
+	t.s.later(`WITH old_refs AS (DELETE FROM refs WHERE environment = $1 AND kind = $2 AND key = $3),
+			old_uniques AS (DELETE FROM uniques WHERE environment = $1 AND kind = $2 AND key = $3)
+		INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (environment, kind, key) DO UPDATE SET version = excluded.version, body = excluded.body, updated_at = excluded.updated_at`,
 		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt))
-	t.s.later(`WITH old_refs AS (DELETE FROM refs WHERE environment = $1 AND kind = $2 AND key = $3)
-		DELETE FROM uniques WHERE environment = $1 AND kind = $2 AND key = $3`, o.Environment, o.Kind, o.Key)
 	for _, r := range refs {
 		t.s.later(`INSERT INTO refs (environment, kind, key, target_environment, target_kind, target_key) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT DO NOTHING`, o.Environment, o.Kind, o.Key, r.Environment, r.Kind, r.Key)
