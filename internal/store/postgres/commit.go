@@ -83,36 +83,52 @@ func (c *committer) update(ctx context.Context, fn func(store.Tx) error) error {
 	defer func() {
 		if v := recover(); v != nil {
 			if locked {
-				c.finish(b, fmt.Errorf("write transaction rolled back: another write in it panicked: %v", v))
+				c.open = nil
 				c.mu.Unlock()
+				finish(b, fmt.Errorf("write transaction rolled back: another write in it panicked: %v", v))
 			}
 			panic(v)
 		}
 	}()
 	first := b.writes == 0
 	err, broken := c.run(ctx, b, fn)
+	// ending is set when this write closes b, and cause to fail its writes.
+	var ending *batch
+	var cause error
 	switch {
 	case broken != nil:
-		c.finish(b, fmt.Errorf("write transaction rolled back: %w", broken))
+		ending, cause = b, fmt.Errorf("write transaction rolled back: %w", broken)
 		if err == nil {
 			err = broken
 		}
 	case err != nil && first:
 		// Nothing else is in the batch: roll the whole transaction back.
-		c.finish(b, err)
+		ending, cause = b, err
 	case err == nil:
 		b.writes++
 		if c.waiting.Load() == 0 || b.writes >= c.maxWrites || time.Since(b.started) >= c.maxAge {
-			c.finish(b, nil)
+			ending = b
 		}
 		// Otherwise the batch stays open for the write waiting behind
 		// this one, which will close it (or leave it to the next).
 	case c.waiting.Load() == 0:
 		// This write was undone; commit the ones before it.
-		c.finish(b, nil)
+		ending = b
+	}
+	if ending != nil {
+		c.open = nil
 	}
 	locked = false
 	c.mu.Unlock()
+	if ending != nil {
+		// Outside c.mu: the next batch begins on another connection while
+		// this one's COMMIT waits for its WAL flush, and its lock request
+		// is granted the moment this commit is visible.
+		if cause == nil {
+			c.commits.Add(1)
+		}
+		finish(ending, cause)
+	}
 	if err != nil {
 		return err
 	}
@@ -179,17 +195,15 @@ func (c *committer) run(ctx context.Context, b *batch, fn func(store.Tx) error) 
 	return err, nil
 }
 
-// finish ends b: with cause nil it commits, else it rolls back and every
-// write kept in b fails with cause. c.mu is held.
-func (c *committer) finish(b *batch, cause error) {
-	c.open = nil
+// finish ends b, which no write can join any more: with cause nil it
+// commits, else it rolls back and every write kept in b fails with cause.
+func finish(b *batch, cause error) {
 	s := b.session
 	ctx := context.Background()
 	if cause == nil {
 		if err := commit(ctx, s); err != nil {
 			b.err = fmt.Errorf("committing transaction: %w", err)
 		}
-		c.commits.Add(1)
 	} else {
 		b.err = cause
 	}

@@ -38,8 +38,8 @@ type Store struct {
 	pool     *pgxpool.Pool
 	location string
 	// writes runs the write transactions: one at a time, on one
-	// connection, so however many writes queue the pool keeps connections
-	// for reads.
+	// connection (two while a batch commits beside the next), so however
+	// many writes queue the pool keeps connections for reads.
 	writes *committer
 }
 
@@ -65,8 +65,8 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		// Arbor's transactions never wait on anything but the database.
 		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60s"
 	}
-	if cfg.MaxConns < 2 {
-		return nil, errors.New("pool_max_conns must be at least 2: the writes hold one connection and reads need their own")
+	if cfg.MaxConns < 3 {
+		return nil, errors.New("pool_max_conns must be at least 3: the writes hold up to two connections (a batch committing, the next one) and reads need their own")
 	}
 	s := &Store{location: redact(databaseURL)}
 	s.writes = &committer{s: s, maxWrites: maxBatchWrites, maxAge: maxBatchAge}
