@@ -51,18 +51,6 @@ func (d *objectDataSource[M, PM, T, PT]) Configure(_ context.Context, req dataso
 	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
-// dataSourceEnvironment resolves the environment a data source reads from.
-func dataSourceEnvironment(data *providerData, configured types.String) (string, error) {
-	env := data.environment
-	if !configured.IsNull() && configured.ValueString() != "" {
-		env = configured.ValueString()
-	}
-	if data.boundEnvironment != "" && env != data.boundEnvironment {
-		return "", fmt.Errorf("the provider's api_key is a key of environment %q; it cannot read environment %q", data.boundEnvironment, env)
-	}
-	return env, nil
-}
-
 func (d *objectDataSource[M, PM, T, PT]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m M
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)

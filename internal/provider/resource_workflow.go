@@ -106,14 +106,6 @@ func newWorkflowResource() resource.Resource {
 	return &workflowResource{spec: workflowSpec()}
 }
 
-func optionalString(doc string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: doc, Optional: true, Validators: nonEmpty()}
-}
-
-func requiredString(doc string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: doc, Required: true}
-}
-
 func conditionsAttribute(doc string) schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: doc,
@@ -136,17 +128,6 @@ func conditionsAttribute(doc string) schema.SingleNestedAttribute {
 			},
 		},
 	}
-}
-
-func joinDoc(values []string) string {
-	s := ""
-	for i, v := range values {
-		if i > 0 {
-			s += "`, `"
-		}
-		s += v
-	}
-	return s
 }
 
 var stepAttributes = map[string]schema.Attribute{
