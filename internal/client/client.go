@@ -262,7 +262,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.retryingFor(ctx).Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
