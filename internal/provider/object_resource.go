@@ -40,9 +40,11 @@ type objectSpec[M, T any] struct {
 	kind        domain.Kind
 	description string
 	keyDoc      string
-	// keyValidators replace the default key validation.
-	keyValidators []validator.String
-	attributes    map[string]schema.Attribute
+	// keyCheckedByDomain says the kind's key follows its own rule, which
+	// the kind's Validate checks (set validateWithDomain too): the schema
+	// and import then leave the key to it instead of the default key rule.
+	keyCheckedByDomain bool
+	attributes         map[string]schema.Attribute
 	// expand builds the API object from a plan.
 	expand func(ctx context.Context, m *M) (*T, diag.Diagnostics)
 	// flatten copies an API object into a model.
@@ -83,8 +85,8 @@ func (r *objectResource[M, PM, T, PT]) Metadata(_ context.Context, req resource.
 }
 
 func (r *objectResource[M, PM, T, PT]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keyValidators := r.spec.keyValidators
-	if keyValidators == nil {
+	var keyValidators []validator.String
+	if !r.spec.keyCheckedByDomain {
 		keyValidators = []validator.String{keyValidator}
 	}
 	attrs := map[string]schema.Attribute{
@@ -349,7 +351,7 @@ func (r *objectResource[M, PM, T, PT]) ImportState(ctx context.Context, req reso
 		return
 	}
 	env, key := parts[0], parts[1]
-	if msg := domain.CheckKey(key); msg != "" && r.spec.keyValidators == nil {
+	if msg := domain.CheckKey(key); msg != "" && !r.spec.keyCheckedByDomain {
 		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("key %q %s.", key, msg))
 		return
 	}

@@ -57,7 +57,7 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 			"branding overrides and default preferences. Tenants are data, not configuration: they are never promoted " +
 			"or copied between environments. Viewer tokens see `properties` redacted in environments with `obfuscate_customer_data`.",
 		keyDoc:             "The tenant's id in your own system (" + domain.KeyRule + ").",
-		keyValidators:      []validator.String{},
+		keyCheckedByDomain: true,
 		validateWithDomain: true,
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{

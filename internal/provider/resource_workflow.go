@@ -205,7 +205,7 @@ func workflowSpec() *objectSpec[workflowModel, domain.Workflow] {
 			"environment, or edit a workflow outside its origin, fails at plan time naming the environment to apply first. " +
 			"`active` is per environment and can change anywhere.",
 		keyDoc:             "Identifier: " + domain.WorkflowKeyRule + ".",
-		keyValidators:      []validator.String{},
+		keyCheckedByDomain: true,
 		validateWithDomain: true,
 		attributes: map[string]schema.Attribute{
 			"name":        schema.StringAttribute{MarkdownDescription: nameDoc, Required: true},
