@@ -3,7 +3,6 @@ package backend
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -49,22 +48,16 @@ func checkRefs(tx store.Tx, env string, refs []domain.Ref) ([]store.Ref, error) 
 
 // describeRefs names referring objects for messages: `role "editor"`.
 func describeRefs(refs []store.Ref, env string) string {
-	const shown = 10
-	parts := make([]string, 0, min(len(refs), shown))
+	named := make([]string, len(refs))
 	for i, r := range refs {
-		if i == shown {
-			parts = append(parts, fmt.Sprintf("and %d more", len(refs)-shown))
-			break
-		}
 		noun := r.Kind
 		if k, ok := domain.KindNamed(r.Kind); ok {
 			noun = k.Noun
 		}
-		s := fmt.Sprintf("%s %q", noun, r.Key)
+		named[i] = fmt.Sprintf("%s %q", noun, r.Key)
 		if r.Environment != env && r.Environment != "" {
-			s += " in " + r.Environment
+			named[i] += " in " + r.Environment
 		}
-		parts = append(parts, s)
 	}
-	return strings.Join(parts, ", ")
+	return domain.ListShort(named)
 }
