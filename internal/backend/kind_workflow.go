@@ -19,15 +19,7 @@ import (
 var workflowRules = &rules[domain.Workflow]{
 	kind: domain.KindWorkflow,
 	check: func(w *write, old, wf *domain.Workflow) error {
-		// Defaults are stored explicitly, so every reader sees the same
-		// object whatever the writer left out.
-		if wf.Active == nil {
-			active := true
-			wf.Active = &active
-		}
-		if wf.TriggerFrequency == "" {
-			wf.TriggerFrequency = domain.TriggerFrequencies[0]
-		}
+		wf.ApplyDefaults()
 		wf.SHA = domain.WorkflowSHA(wf)
 		p, err := promotionOf(w.tx, w.env.Slug, wf.Key)
 		if err != nil {
