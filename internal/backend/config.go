@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
 	"reflect"
 	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -279,15 +279,9 @@ type importOutput struct {
 	Body *domain.ImportResult
 }
 
-// PromoteRequest asks to copy another environment's configuration.
-type PromoteRequest struct {
-	From             string `json:"from" doc:"Slug of the environment whose configuration is copied."`
-	PruneAssignments bool   `json:"prune_assignments,omitempty" doc:"Remove the role assignments of roles and hierarchy nodes the promotion removes, instead of refusing it."`
-}
-
 type promoteInput struct {
 	EnvParam
-	Body PromoteRequest
+	Body api.PromoteRequest
 }
 
 // ExportFileName is the file name an export is saved under.
@@ -297,10 +291,9 @@ func ExportFileName(env string, at time.Time) string {
 
 func (s *Server) registerConfigRoutes() {
 	const tag = "configuration"
-	base := "/v1/environments/{env}/config"
 	docSchema := s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[domain.ConfigDocument](), true, "ConfigDocument")
 
-	export := op(http.MethodGet, base, "export_config", "Export an environment's configuration", tag)
+	export := op(api.ExportConfig.Method, api.ExportConfig.Path, "export_config", "Export an environment's configuration", tag)
 	export.Description = "The configuration document: permissions, roles and their permissions, hierarchy, OAuth client and webhook configurations, and workflow content, in a canonical form (two exports of the same configuration are byte-identical). Never identities, role assignments, API keys, tenants or secrets."
 	export.Responses = map[string]*huma.Response{"200": {Description: "The document.", Content: map[string]*huma.MediaType{"application/json": {Schema: docSchema}}}}
 	huma.Register(s.api, *export, func(ctx context.Context, in *exportInput) (*exportOutput, error) {
@@ -339,7 +332,7 @@ func (s *Server) registerConfigRoutes() {
 		}, nil
 	})
 
-	imp := op(http.MethodPut, base, "import_config", "Import a configuration document (replace)", tag)
+	imp := op(api.ImportConfig.Method, api.ImportConfig.Path, "import_config", "Import a configuration document (replace)", tag)
 	imp.Description = "Replaces the environment's configuration with the document: what it lacks is removed. The whole document is validated first and every problem reported in one answer; then it is applied in one transaction, so a failure leaves the environment exactly as it was. " +
 		"Identities, role assignments, API keys and tenants are never touched; objects new to the environment get fresh secrets, shown once in the answer; existing ones keep theirs. Owner or admin tokens only."
 	imp.MaxBodyBytes = DefaultDocumentLimit
@@ -362,9 +355,9 @@ func (s *Server) registerConfigRoutes() {
 		}
 		return &importOutput{Body: res}, nil
 	})
-	s.api.OpenAPI().Paths[base].Put.RequestBody.Content["application/json"].Schema = docSchema
+	s.api.OpenAPI().Paths[api.ImportConfig.Path].Put.RequestBody.Content["application/json"].Schema = docSchema
 
-	promote := op(http.MethodPost, "/v1/environments/{env}/promote", "promote_config", "Promote another environment's configuration", tag)
+	promote := op(api.Promote.Method, api.Promote.Path, "promote_config", "Promote another environment's configuration", tag)
 	promote.Description = "Export of the from environment and import into this one, in one transaction, with the import's replace semantics. Owner or admin tokens only."
 	huma.Register(s.api, *promote, func(ctx context.Context, in *promoteInput) (*importOutput, error) {
 		if msg := domain.CheckSlug(in.Body.From); msg != "" || in.Body.From == in.Env {

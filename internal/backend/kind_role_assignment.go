@@ -6,6 +6,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -65,18 +66,17 @@ func filterRoleAssignments(in *listRoleAssignmentsInput) listFilter[domain.RoleA
 func (s *Server) registerRoleAssignmentRoutes() {
 	const tag = "role-assignments"
 	r := roleAssignmentRules
-	base := "/v1/environments/{env}/role-assignments"
-	item := base + "/{identity_key}/{role_key}/{node_key}"
+	routes := api.ObjectRoutes(domain.KindRoleAssignment)
 
 	registerList[domain.RoleAssignment, *domain.RoleAssignment, listRoleAssignmentsInput](s, r,
-		op(http.MethodGet, base, "list_role_assignments", "List role assignments", tag), filterRoleAssignments)
+		op(routes.List.Method, routes.List.Path, "list_role_assignments", "List role assignments", tag), filterRoleAssignments)
 
-	huma.Register(s.api, *op(http.MethodGet, item, "get_role_assignment", "Get a role assignment", tag),
+	huma.Register(s.api, *op(routes.Get.Method, routes.Get.Path, "get_role_assignment", "Get a role assignment", tag),
 		func(ctx context.Context, in *RoleAssignmentParams) (*objectOutput[domain.RoleAssignment], error) {
 			return getOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key())
 		})
 
-	put := op(http.MethodPut, item, "put_role_assignment", "Create a role assignment", tag)
+	put := op(routes.Put.Method, routes.Put.Path, "put_role_assignment", "Create a role assignment", tag)
 	put.Description = "Gives the identity the role at the node (201); all three must exist. The triple is the assignment's key, so it is never assigned twice: " +
 		"with If-None-Match: * an existing assignment is a 412, without it the write succeeds (200) and changes nothing but the version. The body may be {}; keys it repeats must match the path."
 	put.MaxBodyBytes = s.bodyLimit
@@ -91,7 +91,7 @@ func (s *Server) registerRoleAssignmentRoutes() {
 		return putOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), &in.Body, in.Conditions, in.IdempotencyKey)
 	})
 
-	del := op(http.MethodDelete, item, "delete_role_assignment", "Delete a role assignment", tag)
+	del := op(routes.Delete.Method, routes.Delete.Path, "delete_role_assignment", "Delete a role assignment", tag)
 	del.DefaultStatus = http.StatusNoContent
 	huma.Register(s.api, *del, func(ctx context.Context, in *deleteRoleAssignmentInput) (*struct{}, error) {
 		return nil, s.failIf(ctx, deleteObject[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), in.Conditions, false))

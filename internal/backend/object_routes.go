@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -82,21 +83,21 @@ func registerEnvObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 	listInput
 }](s *Server, r *rules[T], tag string, filter func(*L) listFilter[T], opts routeOptions) {
 	k := r.kind
-	base := "/v1/environments/{env}/" + k.Collection
+	routes := api.ObjectRoutes(k)
 	id := strings.ReplaceAll(k.Collection, "-", "_")
 
-	registerList[T, PT, L, PL](s, r, op(http.MethodGet, base, "list_"+id, "List "+k.Collection, tag), filter)
+	registerList[T, PT, L, PL](s, r, op(routes.List.Method, routes.List.Path, "list_"+id, "List "+k.Collection, tag), filter)
 
-	huma.Register(s.api, *op(http.MethodGet, base+"/{key}", "get_"+singular(id), "Get "+article(k.Noun), tag),
+	huma.Register(s.api, *op(routes.Get.Method, routes.Get.Path, "get_"+singular(id), "Get "+article(k.Noun), tag),
 		func(ctx context.Context, in *ObjectParams) (*objectOutput[T], error) {
 			return getOutput[T, PT](ctx, s, r, in.Env, in.Key)
 		})
 
-	huma.Register(s.api, *putOperation[T](s, base, id, k.Noun, tag), func(ctx context.Context, in *putInput[T]) (*objectOutput[T], error) {
+	huma.Register(s.api, *putOperation[T](s, routes.Put, id, k.Noun, tag), func(ctx context.Context, in *putInput[T]) (*objectOutput[T], error) {
 		return putOutput[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
 	})
 
-	del := op(http.MethodDelete, base+"/{key}", "delete_"+singular(id), "Delete "+article(k.Noun), tag)
+	del := op(routes.Delete.Method, routes.Delete.Path, "delete_"+singular(id), "Delete "+article(k.Noun), tag)
 	del.DefaultStatus = http.StatusNoContent
 	if opts.cascade == "" {
 		huma.Register(s.api, *del, func(ctx context.Context, in *deleteInput) (*struct{}, error) {
@@ -142,21 +143,21 @@ func registerAccountObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 	listInput
 }](s *Server, r *rules[T], tag string, filter func(*L) listFilter[T]) {
 	k := r.kind
-	base := "/v1/" + k.Collection
+	routes := api.ObjectRoutes(k)
 	id := strings.ReplaceAll(k.Collection, "-", "_")
 
-	registerList[T, PT, L, PL](s, r, op(http.MethodGet, base, "list_"+id, "List "+k.Collection, tag), filter)
+	registerList[T, PT, L, PL](s, r, op(routes.List.Method, routes.List.Path, "list_"+id, "List "+k.Collection, tag), filter)
 
-	huma.Register(s.api, *op(http.MethodGet, base+"/{key}", "get_"+singular(id), "Get "+article(k.Noun), tag),
+	huma.Register(s.api, *op(routes.Get.Method, routes.Get.Path, "get_"+singular(id), "Get "+article(k.Noun), tag),
 		func(ctx context.Context, in *AccountKey) (*objectOutput[T], error) {
 			return getOutput[T, PT](ctx, s, r, "", in.Key)
 		})
 
-	huma.Register(s.api, *putOperation[T](s, base, id, k.Noun, tag), func(ctx context.Context, in *accountPutInput[T]) (*objectOutput[T], error) {
+	huma.Register(s.api, *putOperation[T](s, routes.Put, id, k.Noun, tag), func(ctx context.Context, in *accountPutInput[T]) (*objectOutput[T], error) {
 		return putOutput[T, PT](ctx, s, r, "", in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
 	})
 
-	del := op(http.MethodDelete, base+"/{key}", "delete_"+singular(id), "Delete "+article(k.Noun), tag)
+	del := op(routes.Delete.Method, routes.Delete.Path, "delete_"+singular(id), "Delete "+article(k.Noun), tag)
 	del.DefaultStatus = http.StatusNoContent
 	huma.Register(s.api, *del, func(ctx context.Context, in *accountDeleteInput) (*struct{}, error) {
 		return nil, s.failIf(ctx, deleteObject[T, PT](ctx, s, r, "", in.Key, in.Conditions, false))
@@ -181,8 +182,8 @@ func registerList[T any, PT domain.ObjectPtr[T], L any, PL interface {
 	})
 }
 
-func putOperation[T any](s *Server, base, id, noun, tag string) *huma.Operation {
-	put := op(http.MethodPut, base+"/{key}", "put_"+singular(id), "Create or replace "+article(noun), tag)
+func putOperation[T any](s *Server, route api.Route, id, noun, tag string) *huma.Operation {
+	put := op(route.Method, route.Path, "put_"+singular(id), "Create or replace "+article(noun), tag)
 	put.Description = "Creates the object (201) or replaces it (200). Send If-None-Match: * to only create, If-Match: <version> to only replace that version."
 	put.MaxBodyBytes = s.bodyLimit
 	createsOrReplaces(put)
