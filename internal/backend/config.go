@@ -242,6 +242,11 @@ func (s *Server) planImport(w *write, current, doc *domain.ConfigDocument, opts 
 		if _, err := p.CheckWrite(domain.WorkflowSHA(&doc.Workflows[i])); err != nil {
 			refusals.Add(fmt.Sprintf("workflows[%d]", i), "%s", err.Error())
 		}
+		channels, err := channelProblems(w.tx, env, &doc.Workflows[i])
+		if err != nil {
+			return nil, err
+		}
+		refusals.Merge(fmt.Sprintf("workflows[%d]", i), channels)
 	}
 	for _, wf := range current.Workflows {
 		if inDoc[wf.Key] {

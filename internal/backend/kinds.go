@@ -18,4 +18,7 @@ func (s *Server) registerObjectRoutes() {
 	registerEnvObjects[domain.Webhook, *domain.Webhook, listWebhooksInput](s, webhookRules, "webhooks", nil, routeOptions{})
 	registerEnvObjects[domain.Tenant, *domain.Tenant, listTenantsInput](s, tenantRules, "tenants", nil, routeOptions{})
 	s.registerWorkflowRoutes()
+	s.registerChannelRoutes()
+	s.registerVariableRoutes()
+	s.registerBrandingRoutes()
 }

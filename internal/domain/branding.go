@@ -61,3 +61,14 @@ func EffectiveBranding(environment, tenant *Branding) Branding {
 	}
 	return out
 }
+
+// KindBranding is the kind of environment branding: one object per
+// environment, stored under BrandingKey.
+var KindBranding = Kind{Name: "branding", Noun: "branding", Collection: "branding"}
+
+// BrandingKey is the key environment branding is stored and audited under.
+const BrandingKey = "branding"
+
+func (b *EnvironmentBranding) ObjectKey() string   { return BrandingKey }
+func (b *EnvironmentBranding) SetObjectKey(string) {}
+func (b *EnvironmentBranding) References() []Ref   { return nil }

@@ -72,17 +72,17 @@ func CheckChannelUses(env string, uses []ChannelUse, channelType ChannelTypeOf) 
 		got, exists := channelType(u.Key)
 		switch {
 		case !exists:
-			p.Add(u.Field, "channel %q does not exist in environment %s: create %s channel %q there first (arbor_channel); channels are each environment's own and never promoted", u.Key, env, article(u.Type), u.Key)
+			p.Add(u.Field, "channel %q does not exist in environment %s: create %s channel %q there first (arbor_channel); channels are each environment's own and never promoted", u.Key, env, Article(u.Type), u.Key)
 		case got != u.Type:
-			p.Add(u.Field, "channel %q in environment %s is %s channel, not %s: name %s channel, or create one in %s", u.Key, env, article(got), u.Type, article(u.Type), env)
+			p.Add(u.Field, "channel %q in environment %s is %s channel, not %s: name %s channel, or create one in %s", u.Key, env, Article(got), u.Type, Article(u.Type), env)
 		}
 	}
 	return p
 }
 
-// article prefixes a channel type with its indefinite article, as it is
+// Article prefixes a channel type with its indefinite article, as it is
 // read aloud ("an sms").
-func article(word string) string {
+func Article(word string) string {
 	if word != "" && strings.ContainsRune("aeious", rune(word[0])) {
 		return "an " + word
 	}
