@@ -38,6 +38,9 @@ var Routes = []string{
 	"GET /v1/environments/{env}/config",
 	"PUT /v1/environments/{env}/config",
 	"POST /v1/environments/{env}/promote",
+	"GET /v1/environments/{env}/branding",
+	"PUT /v1/environments/{env}/branding",
+	"DELETE /v1/environments/{env}/branding",
 }
 
 // CollectionRoutes are the route templates of a kind's collection.

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -63,14 +64,24 @@ func (c *Channel) Validate() Problems {
 		}
 		checkText(&p, "settings."+k, c.Settings[k], MaxChannelSettingLength, false)
 	}
-	switch {
-	case len(c.Credentials) == 0:
-	case len(c.Credentials) > MaxChannelCredentialSize:
-		p.Add("credentials", "must be at most %d bytes of JSON", MaxChannelCredentialSize)
-	case !c.Credentials.isObject():
-		p.Add("credentials", "must be a JSON object")
+	if len(c.Credentials) > 0 {
+		if msg := CheckChannelCredentials(c.Credentials); msg != "" {
+			p.Add("credentials", "%s", msg)
+		}
 	}
 	return p
+}
+
+// CheckChannelCredentials returns a message when raw cannot be a channel's
+// credentials. The message never repeats them.
+func CheckChannelCredentials(raw []byte) string {
+	switch {
+	case len(raw) > MaxChannelCredentialSize:
+		return fmt.Sprintf("must be at most %d bytes of JSON", MaxChannelCredentialSize)
+	case !JSONObject(raw).isObject():
+		return "must be a JSON object"
+	}
+	return ""
 }
 
 // ServiceRule describes a channel's service name, for documentation.

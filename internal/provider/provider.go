@@ -287,6 +287,9 @@ func (p *arborProvider) Resources(context.Context) []func() resource.Resource {
 		newAccountSettingsResource,
 		newTenantResource,
 		newWorkflowResource,
+		newChannelResource,
+		newVariableResource,
+		newBrandingResource,
 	}
 }
 
@@ -308,6 +311,9 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newTenantsDataSource,
 		newWorkflowDataSource,
 		newWorkflowsDataSource,
+		newChannelDataSource,
+		newVariableDataSource,
+		newBrandingDataSource,
 	}
 }
 
