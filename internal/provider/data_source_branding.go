@@ -64,4 +64,3 @@ func (d *brandingDataSource) Read(ctx context.Context, req datasource.ReadReques
 	m.set(env, out.Branding)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
-
