@@ -7,6 +7,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -61,9 +62,7 @@ func brandingResponse(status int, b *domain.EnvironmentBranding) *brandingOutput
 
 func (s *Server) registerBrandingRoutes() {
 	const tag = "branding"
-	base := "/v1/environments/{env}/branding"
-
-	get := op(http.MethodGet, base, "get_branding", "Get an environment's branding", tag)
+	get := op(api.GetBranding.Method, api.GetBranding.Path, "get_branding", "Get an environment's branding", tag)
 	get.Description = "The environment's default branding, which each tenant's branding overrides field by field. An environment whose branding has never been written answers empty branding at version 0."
 	huma.Register(s.api, *get, func(ctx context.Context, in *EnvParam) (*brandingOutput, error) {
 		var out *domain.EnvironmentBranding
@@ -81,7 +80,7 @@ func (s *Server) registerBrandingRoutes() {
 		return brandingResponse(http.StatusOK, out), nil
 	})
 
-	put := op(http.MethodPut, base, "put_branding", "Write an environment's branding", tag)
+	put := op(api.PutBranding.Method, api.PutBranding.Path, "put_branding", "Write an environment's branding", tag)
 	put.Description = "Replaces the environment's branding (200); the first write creates it (201). Send If-None-Match: * to write it only while it has never been written, If-Match: <version> to replace exactly that version."
 	put.MaxBodyBytes = s.bodyLimit
 	createsOrReplaces(put)
@@ -114,7 +113,7 @@ func (s *Server) registerBrandingRoutes() {
 		return brandingResponse(status, b), nil
 	})
 
-	del := op(http.MethodDelete, base, "delete_branding", "Reset an environment's branding", tag)
+	del := op(api.DeleteBranding.Method, api.DeleteBranding.Path, "delete_branding", "Reset an environment's branding", tag)
 	del.Description = "Resets the environment's branding to empty, as never written. Branding never written is not found (404)."
 	del.DefaultStatus = http.StatusNoContent
 	huma.Register(s.api, *del, func(ctx context.Context, in *deleteBrandingInput) (*struct{}, error) {

@@ -20,22 +20,15 @@ type channelDataModel struct {
 	Settings types.Map    `tfsdk:"settings"`
 }
 
-var _ datasource.DataSourceWithConfigure = (*objectDataSource[channelDataModel, *channelDataModel, domain.Channel, *domain.Channel])(nil)
-
 func newChannelDataSource() datasource.DataSource {
-	return &objectDataSource[channelDataModel, *channelDataModel, domain.Channel, *domain.Channel]{
-		spec: &objectSpec[channelDataModel, domain.Channel]{
-			kind: domain.KindChannel,
-			flatten: func(ctx context.Context, c *domain.Channel, m *channelDataModel) diag.Diagnostics {
-				m.Name = types.StringValue(c.Name)
-				m.Type = types.StringValue(c.Type)
-				m.Service = types.StringValue(c.Service)
-				var diags diag.Diagnostics
-				m.Settings, diags = stringMapValue(ctx, c.Settings)
-				return diags
-			},
-		},
-		description: "Reads one delivery channel of an environment. Its credentials are never readable.",
-		attributes:  computedAttributes(channelAttributes()),
-	}
+	return secretFreeDataSource(domain.KindChannel, "Reads one delivery channel of an environment. Its credentials are never readable.",
+		computedAttributes(channelAttributes()),
+		func(ctx context.Context, c *domain.Channel, m *channelDataModel) diag.Diagnostics {
+			m.Name = types.StringValue(c.Name)
+			m.Type = types.StringValue(c.Type)
+			m.Service = types.StringValue(c.Service)
+			var diags diag.Diagnostics
+			m.Settings, diags = stringMapValue(ctx, c.Settings)
+			return diags
+		})
 }

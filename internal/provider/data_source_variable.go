@@ -20,24 +20,18 @@ type variableDataModel struct {
 	Sensitive   types.Bool   `tfsdk:"sensitive"`
 }
 
-var _ datasource.DataSourceWithConfigure = (*objectDataSource[variableDataModel, *variableDataModel, domain.Variable, *domain.Variable])(nil)
-
 func newVariableDataSource() datasource.DataSource {
-	return &objectDataSource[variableDataModel, *variableDataModel, domain.Variable, *domain.Variable]{
-		spec: &objectSpec[variableDataModel, domain.Variable]{
-			kind: domain.KindVariable,
-			flatten: func(_ context.Context, v *domain.Variable, m *variableDataModel) diag.Diagnostics {
-				m.Value = stringOrNull(v.Value)
-				m.Description = types.StringValue(v.Description)
-				m.Sensitive = types.BoolValue(v.Sensitive)
-				return nil
-			},
-		},
-		description: "Reads one variable of an environment, the value its templates read as `vars.<key>`. The value of a sensitive variable is never readable: `value` is null.",
-		attributes: map[string]schema.Attribute{
+	return secretFreeDataSource(domain.KindVariable,
+		"Reads one variable of an environment, the value its templates read as `vars.<key>`. The value of a sensitive variable is never readable: `value` is null.",
+		map[string]schema.Attribute{
 			"value":       schema.StringAttribute{MarkdownDescription: "The value; null for a sensitive variable.", Computed: true},
 			"description": schema.StringAttribute{MarkdownDescription: "What the value is for.", Computed: true},
 			"sensitive":   schema.BoolAttribute{MarkdownDescription: "Whether the value is a secret, never returned.", Computed: true},
 		},
-	}
+		func(_ context.Context, v *domain.Variable, m *variableDataModel) diag.Diagnostics {
+			m.Value = stringOrNull(v.Value)
+			m.Description = types.StringValue(v.Description)
+			m.Sensitive = types.BoolValue(v.Sensitive)
+			return nil
+		})
 }

@@ -67,19 +67,8 @@ data "arbor_branding" "production" {
 
 // Reset outside Terraform, the branding is planned for creation again.
 func TestAccBranding_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{{
-			Config:             brandingConfig(b, "#0A7CFF", "https://cdn.example.com/dev.png"),
-			Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_branding.test"), b.Delete("arbor_branding.test")),
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_branding.test", plancheck.ResourceActionCreate)},
-			},
-		}},
+	testDisappears(t, "arbor_branding.test", func(b *acctest.Backend) string {
+		return brandingConfig(b, "#0A7CFF", "https://cdn.example.com/dev.png")
 	})
 }
 

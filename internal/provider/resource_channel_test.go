@@ -78,20 +78,15 @@ data "arbor_channel" "test" {
 }
 
 func TestAccChannel_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		TerraformVersionChecks:   acctest.Requires(acctest.FeatureWriteOnly),
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{{
-			Config:             channelConfig(b, acctest.RandomKey("gone"), "Postmark", "pm-token", 1),
-			Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_channel.test"), b.Delete("arbor_channel.test")),
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_channel.test", plancheck.ResourceActionCreate)},
-			},
-		}},
+	testDisappears(t, "arbor_channel.test", func(b *acctest.Backend) string {
+		return b.ProviderConfig() + `
+resource "arbor_channel" "test" {
+  key     = "gone"
+  name    = "Postmark"
+  type    = "email"
+  service = "postmark"
+}
+`
 	})
 }
 

@@ -40,7 +40,6 @@ var (
 	variableValueWO        = path.Root("value_wo")
 	variableValueWOVersion = path.Root("value_wo_version")
 	variableSensitive      = path.Root("sensitive")
-	variableKeyValidator   = checkValidator{"Invalid variable key", "must be " + domain.VariableKeyRule, domain.CheckVariableKey}
 )
 
 func newVariableResource() resource.Resource { return &variableResource{spec: variableSpec()} }
@@ -53,7 +52,7 @@ func variableSpec() *objectSpec[variableModel, domain.Variable] {
 			"A plain variable takes `value`; a `sensitive` one takes the write-only `value_wo` with `value_wo_version` (Terraform 1.11 or later), " +
 			"is stored encrypted, and is never returned, exported or kept in state, so drift in its value cannot be seen.",
 		keyDoc:             "Identifier of the variable within its environment; templates read it as `vars.<key>` (" + domain.VariableKeyRule + ").",
-		keyValidators:      []validator.String{variableKeyValidator},
+		keyCheckedByDomain: true,
 		validateWithDomain: true,
 		attributes: map[string]schema.Attribute{
 			"value": schema.StringAttribute{

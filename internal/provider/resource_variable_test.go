@@ -123,19 +123,8 @@ resource "arbor_variable" "test" {
 }
 
 func TestAccVariable_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{{
-			Config:             variableConfig(b, "https://dev.example.com", ""),
-			Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_variable.test"), b.Delete("arbor_variable.test")),
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_variable.test", plancheck.ResourceActionCreate)},
-			},
-		}},
+	testDisappears(t, "arbor_variable.test", func(b *acctest.Backend) string {
+		return variableConfig(b, "https://dev.example.com", "")
 	})
 }
 
