@@ -69,6 +69,9 @@ var (
 	ExportConfig      = Route{http.MethodGet, "/v1/environments/{env}/config"}
 	ImportConfig      = Route{http.MethodPut, "/v1/environments/{env}/config"}
 	Promote           = Route{http.MethodPost, "/v1/environments/{env}/promote"}
+	GetBranding       = Route{http.MethodGet, "/v1/environments/{env}/branding"}
+	PutBranding       = Route{http.MethodPut, "/v1/environments/{env}/branding"}
+	DeleteBranding    = Route{http.MethodDelete, "/v1/environments/{env}/branding"}
 )
 
 // Routes lists the routes above.
@@ -78,6 +81,7 @@ var Routes = []Route{
 	CreateToken, ListTokens, GetToken, DeleteToken,
 	CreateAPIKey, ListAPIKeys, GetAPIKey, PutAPIKey, DeleteAPIKey,
 	WorkflowPromotion, WorkflowVersions, ExportConfig, ImportConfig, Promote,
+	GetBranding, PutBranding, DeleteBranding,
 }
 
 // KindRoutes are the routes of one kind of keyed object.

@@ -64,6 +64,9 @@ func TestClientCallsOnlyTheRoutesOfPackageAPI(t *testing.T) {
 		func() error { _, _, err := c.ExportConfig(ctx, env); return err },
 		func() error { _, err := c.ImportConfig(ctx, env, []byte("{}"), true); return err },
 		func() error { _, err := c.Promote(ctx, env, "staging", true); return err },
+		func() error { _, err := c.Branding(ctx, env); return err },
+		func() error { _, err := c.PutBranding(ctx, env, domain.Branding{}, client.Cond{}); return err },
+		func() error { return c.DeleteBranding(ctx, env, client.Cond{}) },
 	}
 	for _, kind := range domain.Kinds {
 		objects := client.Objects[map[string]any](c, kind)

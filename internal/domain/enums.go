@@ -6,15 +6,16 @@ package domain
 // OpenAPI document, the backend's checks and the provider's validators
 // name the same values.
 var Enums = map[string][]string{
-	"codes":               Names(Codes),
-	"operator_roles":      Names(OperatorRoles),
-	"scopes":              Names(Scopes),
-	"principal_kinds":     Names(PrincipalKinds),
-	"trigger_frequencies": TriggerFrequencies,
-	"condition_matches":   ConditionMatches,
-	"condition_operators": ConditionOperators,
-	"channel_types":       ChannelTypes,
-	"fetch_methods":       FetchMethods,
+	"codes":                  Names(Codes),
+	"operator_roles":         Names(OperatorRoles),
+	"scopes":                 Names(Scopes),
+	"principal_kinds":        Names(PrincipalKinds),
+	"trigger_frequencies":    TriggerFrequencies,
+	"condition_matches":      ConditionMatches,
+	"condition_operators":    ConditionOperators,
+	"channel_types":          ChannelTypes,
+	"delivery_channel_types": DeliveryChannelTypes,
+	"fetch_methods":          FetchMethods,
 }
 
 // Names turns a list of typed names into strings.

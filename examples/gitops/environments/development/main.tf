@@ -15,6 +15,10 @@ provider "arbor" {
 
 module "notifications" {
   source = "../../modules/notifications"
+
+  # This environment's own: never promoted.
+  email_service = "mailtrap"
+  app_url       = "https://dev.app.example.com"
 }
 
 output "workflow_shas" {

@@ -15,6 +15,10 @@ provider "arbor" {
 
 module "notifications" {
   source = "../../modules/notifications"
+
+  # This environment's own: never promoted.
+  email_service = "postmark"
+  app_url       = "https://staging.app.example.com"
 }
 
 output "workflow_shas" {

@@ -5,3 +5,8 @@ output "workflow_shas" {
     (arbor_workflow.new_comment.key) = arbor_workflow.new_comment.sha
   }
 }
+
+output "internal_qa_branding" {
+  description = "The branding of the internal QA tenant's messages: the environment's, with the tenant's overrides."
+  value       = arbor_tenant.internal_qa.effective_branding
+}
