@@ -21,6 +21,7 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/load"
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/noopprovider"
+	"github.com/arborhq/terraform-provider-arbor/internal/bench/noopschema"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/provider"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
@@ -36,26 +37,24 @@ import (
 // then lives across commands, so per-process start-up is not in these
 // profiles; make bench measures it.
 func Profile(ctx context.Context, opts Options, dir string, n int) error {
-	work, err := filepath.Abs(opts.Work)
+	h, err := newHarness(opts)
 	if err != nil {
 		return err
 	}
-	h := &harness{opts: opts, work: work, binDir: filepath.Join(work, "bin")}
-	h.arborBinary = filepath.Join(h.binDir, "terraform-provider-arbor")
-	h.noopBinary = filepath.Join(h.binDir, "terraform-provider-noop")
-	h.cliConfig = filepath.Join(work, "terraformrc")
 	if err := h.prepare(ctx); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, s := range subjects() {
+	for _, s := range subjects(opts.LinkDelay) {
 		var p fwprovider.Provider
 		var address string
 		switch {
-		case s.name == noopProvider || s.name == noopSchema:
+		case s.name == noopProvider:
 			p, address = noopprovider.New(), noopprovider.Address
+		case s.backend == noBackend && s.workload != nil:
+			p, address = noopschema.New(), noopschema.Address
 		case s.backend == embedded:
 			p, address = provider.New(version.Version)(), "registry.terraform.io/arborhq/arbor"
 		default:
@@ -71,7 +70,7 @@ func Profile(ctx context.Context, opts Options, dir string, n int) error {
 // profileSubject serves p in this process and profiles Terraform's apply
 // and refresh plan of n resources of s against it.
 func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n int, address string, p fwprovider.Provider) error {
-	if address != noopprovider.Address {
+	if address != noopprovider.Address && address != noopschema.Address {
 		defer tunedAsArbor()()
 	}
 	reattach, stop, err := serveInProcess(ctx, address, p)
@@ -113,7 +112,7 @@ func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n i
 		before := selfCPU()
 		err := profileTo(file, func() error {
 			var err error
-			took, err = h.terraform(ctx, tfDir, env, nil, c.args...)
+			took, err = h.terraform(ctx, tfDir, env, nil, false, c.args...)
 			return err
 		})
 		if err != nil {

@@ -13,6 +13,10 @@ type sample struct {
 	// started and waited for (Terraform's provider plugins), plus that of
 	// the backend it talked to when the backend ran in a process of its own.
 	cpu time.Duration
+	// terraformPeak and providerPeak are the peak resident sets, in bytes,
+	// of Terraform and of the largest of its provider plugins, when the
+	// run was watched (runOptions.watchMemory); else 0.
+	terraformPeak, providerPeak int64
 }
 
 // samples are the repetitions of one measurement.
