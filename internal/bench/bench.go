@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -44,6 +45,10 @@ type Options struct {
 	// MemorySizes are the numbers of resources whose peak memory is
 	// measured in apply, plan and destroy.
 	MemorySizes []int
+	// Subjects, when set, limits the Terraform and memory sections to the
+	// subjects whose names it matches; ratios to subjects left out read
+	// NaN, and their goals are left out.
+	Subjects *regexp.Regexp
 	// LoadConcurrency, LoadDuration and LoadRuns shape the backend load.
 	LoadConcurrency int
 	LoadDuration    time.Duration

@@ -155,7 +155,7 @@ var memoryPhases = []struct {
 // maximum, not an average, and moves little with the machine's load, so
 // one run of each is enough.
 func (h *harness) measureMemory(ctx context.Context) ([]memoryResult, error) {
-	subs := memorySubjects(subjects(h.opts.LinkDelay))
+	subs := memorySubjects(h.subjects())
 	var results []memoryResult
 	for _, n := range h.opts.MemorySizes {
 		r := memoryResult{n: n, subjects: subs, runs: map[string]subjectRun{}}

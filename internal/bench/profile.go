@@ -47,7 +47,7 @@ func Profile(ctx context.Context, opts Options, dir string, n int) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, s := range subjects(opts.LinkDelay) {
+	for _, s := range h.subjects() {
 		var p fwprovider.Provider
 		var address string
 		switch {

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"math"
 )
 
 // Goals of issue 7: Arbor's apply and refresh plan against the plain
@@ -79,6 +80,9 @@ func (r report) terraformGoals(p func(string, ...any)) {
 			for _, ph := range tr.phases() {
 				wall := pairedRatio(ph.samples[s.name].wall(), ph.samples[noopProvider].wall())
 				cpu := pairedRatio(ph.samples[s.name].cpu(), ph.samples[noopProvider].cpu())
+				if math.IsNaN(wall) {
+					continue
+				}
 				p("| %s of %d `%s` ≤ %.1f× the no-op provider | %.2f× (CPU %.2f×) | %s |", ph.name, tr.n, s.name, goalTerraformRatio, wall, cpu, verdict(wall <= goalTerraformRatio))
 			}
 		}
@@ -89,6 +93,9 @@ func (r report) terraformGoals(p func(string, ...any)) {
 			loopback := s.workload.over(remote, 0)
 			wall := pairedRatio(tr.plan[s.name].wall(), tr.plan[loopback].wall())
 			cpu := pairedRatio(tr.plan[s.name].cpu(), tr.plan[loopback].cpu())
+			if math.IsNaN(wall) {
+				continue
+			}
 			p("| refresh plan of %d `%s` ≤ %.1f× %s (`%s`) | %.2f× (CPU %.2f×) | %s |", tr.n, s.name, goalLinkRatio, "the same plan on loopback", loopback, wall, cpu, verdict(wall <= goalLinkRatio))
 		}
 		for _, s := range tr.arborSubjects() {
@@ -99,6 +106,9 @@ func (r report) terraformGoals(p func(string, ...any)) {
 			for _, ph := range tr.phases() {
 				wall := pairedRatio(ph.samples[s.name].wall(), ph.samples[floor].wall())
 				cpu := pairedRatio(ph.samples[s.name].cpu(), ph.samples[floor].cpu())
+				if math.IsNaN(wall) {
+					continue
+				}
 				p("| %s of %d `%s` ≤ %.2f× the no-op provider of its schema | %.2f× (CPU %.2f×) | %s |", ph.name, tr.n, s.name, goalSchemaRatio, wall, cpu, verdict(wall <= goalSchemaRatio))
 			}
 		}
@@ -109,6 +119,9 @@ func (r report) terraformGoals(p func(string, ...any)) {
 				continue
 			}
 			floor := s.workload.schemaFloor()
+			if _, ok := m.runs[floor]; !ok {
+				continue
+			}
 			for _, ph := range memoryPhases {
 				peak, floorPeak := ph.of(m.runs[s.name]).providerPeak, ph.of(m.runs[floor]).providerPeak
 				ratio := float64(peak) / float64(max(floorPeak, 1))
@@ -224,7 +237,7 @@ func (r report) memorySection(p func(string, ...any)) {
 			for _, ph := range memoryPhases {
 				peak := ph.of(run).providerPeak
 				vsSchema := "–"
-				if s.workload != nil {
+				if s.workload != nil && m.runs[s.workload.schemaFloor()].apply.providerPeak > 0 {
 					vsSchema = fmt.Sprintf("%.2f×", float64(peak)/float64(max(ph.of(m.runs[s.workload.schemaFloor()]).providerPeak, 1)))
 				}
 				row += fmt.Sprintf(" | %s | %.2f× | %s", mib(peak), float64(peak)/float64(max(ph.of(m.runs[noopProvider]).providerPeak, 1)), vsSchema)

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math"
 	"slices"
 	"time"
 )
@@ -65,7 +66,8 @@ func medianFloat(xs []float64) float64 {
 
 // pairedRatio is the median, over repetitions, of subject/baseline measured
 // in the same repetition: each repetition runs every subject back to back,
-// so a ratio compares runs made under the same machine load.
+// so a ratio compares runs made under the same machine load. It is NaN
+// when either was not measured (see Options.Subjects).
 func pairedRatio(subject, baseline []time.Duration) float64 {
 	n := min(len(subject), len(baseline))
 	ratios := make([]float64, 0, n)
@@ -73,6 +75,9 @@ func pairedRatio(subject, baseline []time.Duration) float64 {
 		if baseline[i] > 0 {
 			ratios = append(ratios, float64(subject[i])/float64(baseline[i]))
 		}
+	}
+	if len(ratios) == 0 {
+		return math.NaN()
 	}
 	return medianFloat(ratios)
 }

@@ -185,6 +185,17 @@ func subjects(linkDelay time.Duration) []subject {
 	return all
 }
 
+// subjects are those the run measures.
+func (h *harness) subjects() []subject {
+	var out []subject
+	for _, s := range subjects(h.opts.LinkDelay) {
+		if h.opts.Subjects == nil || h.opts.Subjects.MatchString(s.name) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // forEach is n resources of one type, named item, one instance per key of
 // a local map, as a module managing many objects is usually written.
 func forEach(resourceType string, n int, body string) string {
@@ -216,7 +227,7 @@ type terraformResult struct {
 // back to back (starting with a different one each time), so that paired
 // ratios compare runs made under the same conditions.
 func (h *harness) measureTerraform(ctx context.Context) ([]terraformResult, error) {
-	subs := subjects(h.opts.LinkDelay)
+	subs := h.subjects()
 	h.logf("terraform: warming up (one small untimed run of each subject)")
 	for _, s := range subs {
 		if _, err := h.runSubject(ctx, s, 10, runOptions{}); err != nil {
