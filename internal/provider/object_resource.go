@@ -337,7 +337,11 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 	}
 	b := PM(&state).base()
 	env, key := b.Environment.ValueString(), b.Key.ValueString()
-	out, err := r.objects().Get(ctx, env, key)
+	read := r.objects().Get
+	if refreshing(ctx, req.Private, &resp.Diagnostics) {
+		read = r.objects().Refresh
+	}
+	out, err := read(ctx, env, key)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "object no longer exists; removing it from state so it is planned for creation", map[string]any{"kind": r.spec.kind.Name, "environment": env, "key": key})
 		objectIdentity.removeResource(ctx, resp, env, key)
@@ -461,6 +465,17 @@ type privateStateWriter interface {
 
 func setVersion(ctx context.Context, p privateStateWriter, version int64) diag.Diagnostics {
 	return p.SetKey(ctx, versionKey, []byte(strconv.FormatInt(version, 10)))
+}
+
+// refreshing reports whether a Read refreshes state that a create, update
+// or earlier read wrote, which recorded the object's version in private
+// state: such a read may be answered from the plan's listing of its kind
+// (client.Collection.Refresh). The read that follows an import finds no
+// version and goes to the backend.
+func refreshing(ctx context.Context, p privateState, diags *diag.Diagnostics) bool {
+	version, d := getVersion(ctx, p)
+	diags.Append(d...)
+	return version > 0
 }
 
 // getVersion returns the version last read, or 0 when unknown (state
