@@ -57,6 +57,11 @@ type objectSpec[M, T any] struct {
 	modifyPlan func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
 	// planDestroy checks, at plan time, the destroy of an object.
 	planDestroy func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
+	// presentedPerReader is set for kinds the backend presents according
+	// to who reads them and the environment's settings (tenants'
+	// properties, redacted for viewers under obfuscate_customer_data): one
+	// version may read otherwise, so its state is always recorded again.
+	presentedPerReader bool
 	// validateWithDomain checks configurations at plan time with the
 	// object's own Validate, so the errors are the backend's, word for
 	// word, attached to the attributes at fault.
@@ -316,6 +321,7 @@ func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M,
 	b := PM(m).base()
 	b.ID = types.StringValue(b.Environment.ValueString() + "/" + b.Key.ValueString())
 	diags.Append(setVersion(ctx, private, PT(out).GetMeta().Version)...)
+	diags.Append(setRecordedBy(ctx, private, r.data)...)
 	diags.Append(state.Set(ctx, m)...)
 	return diags
 }
@@ -330,15 +336,19 @@ func (r *objectResource[M, PM, T, PT]) recordIdentity(ctx context.Context, m *M,
 }
 
 func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The environment and key alone, not the whole state: an object
+	// unchanged since it was recorded needs nothing else.
+	var envValue, keyValue types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("environment"), &envValue)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("key"), &keyValue)...)
+	env, key := envValue.ValueString(), keyValue.ValueString()
+	recorded, diags := recordedRead(ctx, req.Private, r.data)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	b := PM(&state).base()
-	env, key := b.Environment.ValueString(), b.Key.ValueString()
 	read := r.objects().Get
-	if refreshing(ctx, req.Private, &resp.Diagnostics) {
+	if recorded.version > 0 {
 		read = r.objects().Refresh
 	}
 	out, err := read(ctx, env, key)
@@ -349,6 +359,16 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error reading %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
+		return
+	}
+	if !r.spec.presentedPerReader && recorded.unchanged(PT(out).GetMeta().Version) {
+		// The state is what recording this version would write again.
+		resp.Diagnostics.Append(objectIdentity.set(ctx, resp.Identity, env, key)...)
+		return
+	}
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State)...)
@@ -465,17 +485,6 @@ type privateStateWriter interface {
 
 func setVersion(ctx context.Context, p privateStateWriter, version int64) diag.Diagnostics {
 	return p.SetKey(ctx, versionKey, []byte(strconv.FormatInt(version, 10)))
-}
-
-// refreshing reports whether a Read refreshes state that a create, update
-// or earlier read wrote, which recorded the object's version in private
-// state: such a read may be answered from the plan's listing of its kind
-// (client.Collection.Refresh). The read that follows an import finds no
-// version and goes to the backend.
-func refreshing(ctx context.Context, p privateState, diags *diag.Diagnostics) bool {
-	version, d := getVersion(ctx, p)
-	diags.Append(d...)
-	return version > 0
 }
 
 // getVersion returns the version last read, or 0 when unknown (state

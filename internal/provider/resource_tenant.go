@@ -65,6 +65,7 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 		keyDoc:             "The tenant's id in your own system (" + domain.KeyRule + ").",
 		keyValidators:      []validator.String{},
 		validateWithDomain: true,
+		presentedPerReader: true,
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Display name, at most %d characters. Default `\"\"`.", domain.MaxNameLength),
