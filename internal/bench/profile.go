@@ -23,6 +23,7 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/noopprovider"
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/noopschema"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/process"
 	"github.com/arborhq/terraform-provider-arbor/internal/provider"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 	"github.com/arborhq/terraform-provider-arbor/internal/version"
@@ -70,7 +71,8 @@ func Profile(ctx context.Context, opts Options, dir string, n int) error {
 // profileSubject serves p in this process and profiles Terraform's apply
 // and refresh plan of n resources of s against it.
 func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n int, address string, p fwprovider.Provider) error {
-	if address != noopprovider.Address && address != noopschema.Address {
+	// The no-op provider keeps the framework's defaults; noopschema is tuned as Arbor.
+	if address != noopprovider.Address {
 		defer tunedAsArbor()()
 	}
 	reattach, stop, err := serveInProcess(ctx, address, p)
@@ -125,7 +127,7 @@ func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n i
 }
 
 // tunedAsArbor sets this process up as terraform-provider-arbor's main
-// does (provider.TuneProcess), so that Arbor's profiles show the binary
+// does (process.Tune), so that Arbor's profiles show the binary
 // Terraform runs, and returns what puts the process back as it was.
 func tunedAsArbor() func() {
 	vars := []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"}
@@ -139,7 +141,7 @@ func tunedAsArbor() func() {
 	}
 	gc := runtimedebug.SetGCPercent(100)
 	runtimedebug.SetGCPercent(gc)
-	provider.TuneProcess(false)
+	process.Tune(false)
 	return func() {
 		for v, value := range saved {
 			if value == nil {

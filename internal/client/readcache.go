@@ -3,12 +3,10 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"net/http"
-	"net/url"
-	"strconv"
 	"sync"
 	"time"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -122,26 +120,19 @@ func (c *listingCache) usable(l *listing) bool {
 // make reads the listing's pages and closes ready.
 func (c *listingCache) make(ctx context.Context, client *Client, collection string, l *listing) {
 	defer close(l.ready)
-	objects := map[string]json.RawMessage{}
-	q := url.Values{"limit": {strconv.Itoa(pageSize)}}
-	for len(objects) < maxListed {
-		var page domain.Page[json.RawMessage]
-		if err := client.do(ctx, http.MethodGet, collection, q, nil, nil, &page); err != nil {
-			l.failed = true
-			return
+	items, err := collect[json.RawMessage](ctx, client, collection, nil, maxListed)
+	if err != nil {
+		l.failed = true
+		return
+	}
+	objects := make(map[string]json.RawMessage, len(items))
+	for _, raw := range items {
+		var keyed struct {
+			Key string `json:"key"`
 		}
-		for _, raw := range page.Items {
-			var keyed struct {
-				Key string `json:"key"`
-			}
-			if json.Unmarshal(raw, &keyed) == nil && keyed.Key != "" {
-				objects[keyed.Key] = raw
-			}
+		if json.Unmarshal(raw, &keyed) == nil && keyed.Key != "" {
+			objects[keyed.Key] = raw
 		}
-		if page.NextCursor == "" {
-			break
-		}
-		q.Set("cursor", page.NextCursor)
 	}
 	l.objects, l.madeAt = objects, time.Now()
 }
@@ -156,7 +147,7 @@ func listable(kind domain.Kind) bool { return kind != domain.KindRoleAssignment 
 // apply wrote; a read that must see the backend now is Get.
 func (o Collection[T]) Refresh(ctx context.Context, env, key string) (*T, error) {
 	if listable(o.kind) {
-		if raw, found := o.c.listings.lookup(ctx, o.c, o.path(env, ""), key); found {
+		if raw, found := o.c.listings.lookup(ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), key); found {
 			out := new(T)
 			if err := json.Unmarshal(raw, out); err == nil {
 				return out, nil
@@ -171,7 +162,7 @@ func (o Collection[T]) Refresh(ctx context.Context, env, key string) (*T, error)
 // plan-time checks that only need to know it is there.
 func (o Collection[T]) Listed(ctx context.Context, env, key string) (bool, error) {
 	if listable(o.kind) {
-		if _, found := o.c.listings.lookup(ctx, o.c, o.path(env, ""), key); found {
+		if _, found := o.c.listings.lookup(ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), key); found {
 			return true, nil
 		}
 	}
