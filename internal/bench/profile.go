@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	runtimedebug "runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -139,8 +138,6 @@ func tunedAsArbor() func() {
 			saved[v] = nil
 		}
 	}
-	gc := runtimedebug.SetGCPercent(100)
-	runtimedebug.SetGCPercent(gc)
 	process.Tune(false)
 	return func() {
 		for v, value := range saved {
@@ -150,7 +147,6 @@ func tunedAsArbor() func() {
 				os.Setenv(v, *value)
 			}
 		}
-		runtimedebug.SetGCPercent(gc)
 	}
 }
 
