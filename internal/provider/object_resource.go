@@ -147,7 +147,9 @@ func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resou
 	if req.State.Raw.IsNull() && !key.IsUnknown() {
 		r.checkNotCopied(ctx, env.ValueString(), key.ValueString(), resp)
 	}
-	r.checkReferences(ctx, env.ValueString(), req, resp)
+	if !planKeepsState(req, resp) {
+		r.checkReferences(ctx, env.ValueString(), req, resp)
+	}
 	if r.spec.modifyPlan != nil && !resp.Diagnostics.HasError() {
 		r.spec.modifyPlan(ctx, r.data, req, resp)
 	}

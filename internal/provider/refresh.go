@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // A refresh is the read of an object whose state a create, an update or an
@@ -25,6 +26,15 @@ import (
 //     binary) records again.
 //
 // The read after an import finds no version and goes to the backend.
+
+// planKeepsState reports whether the plan of an existing object, as
+// planned so far, leaves its state exactly as it is: the apply writes
+// nothing of it, so there is nothing for a plan-time check of a write to
+// refuse, and a refresh plan of unchanged objects need not convert their
+// nested attributes to check them.
+func planKeepsState(req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
+	return !req.State.Raw.IsNull() && resp.Plan.Raw.Equal(req.State.Raw)
+}
 
 // recordedByKey is the private state key of the build that recorded the
 // state. Kinds the backend presents per reader are always recorded again
