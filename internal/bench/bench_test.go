@@ -321,3 +321,29 @@ func TestLoadSpreadsWorkersOverReplicas(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigurationsScaleBeyondRange: Terraform's range makes at most 1024
+// values; the configurations count further, as the memory section's 3000
+// needs. terraform_data, which needs no provider, plans exactly 1100.
+func TestConfigurationsScaleBeyondRange(t *testing.T) {
+	if _, err := exec.LookPath("terraform"); err != nil {
+		t.Skip("terraform is not on PATH")
+	}
+	for _, s := range subjects(DefaultLinkDelay) {
+		if s.name != terraformData {
+			continue
+		}
+		dir := t.TempDir()
+		writeFile(t, filepath.Join(dir, "main.tf"), s.resources(1100))
+		cmd := exec.Command("terraform", "plan", "-input=false", "-no-color")
+		cmd.Dir = dir
+		cmd.Env = append(cleanEnv(), "TF_CLI_CONFIG_FILE=", "CHECKPOINT_DISABLE=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil || !strings.Contains(string(out), "Plan: 1100 to add") {
+			t.Errorf("%s of 1100: %v\n%s", s.name, err, tail(string(out), 20))
+		}
+	}
+	if got := indices(1024); got != "range(1024)" {
+		t.Errorf("indices(1024) = %s", got)
+	}
+}

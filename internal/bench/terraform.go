@@ -95,7 +95,7 @@ func mix(prefix string, n int) string {
 	roles, tenants := n/6, n/6
 	workflows := n - perms - roles - tenants
 	config := fmt.Sprintf(`locals {
-  permissions = { for i in range(%[1]d) : format("perm.%%05d", i) => "Permission ${i}" }
+  permissions = { for i in %[5]s : format("perm.%%05d", i) => "Permission ${i}" }
 }
 
 resource "arbor_permission" "mix" {
@@ -105,7 +105,7 @@ resource "arbor_permission" "mix" {
 }
 
 resource "arbor_role" "mix" {
-  for_each = { for i in range(%[2]d) : format("role-%%05d", i) => i }
+  for_each = { for i in %[6]s : format("role-%%05d", i) => i }
   key      = each.key
   name     = "Role ${each.value}"
   permissions = [
@@ -115,7 +115,7 @@ resource "arbor_role" "mix" {
 }
 
 resource "arbor_tenant" "mix" {
-  for_each   = { for i in range(%[3]d) : format("tenant-%%05d", i) => i }
+  for_each   = { for i in %[7]s : format("tenant-%%05d", i) => i }
   key        = each.key
   name       = "Tenant ${each.value}"
   properties = jsonencode({ plan = "pro", seats = each.value })
@@ -123,7 +123,7 @@ resource "arbor_tenant" "mix" {
 }
 
 resource "arbor_workflow" "mix" {
-  for_each = { for i in range(%[4]d) : format("workflow-%%05d", i) => i }
+  for_each = { for i in %[8]s : format("workflow-%%05d", i) => i }
   key      = each.key
   name     = "Workflow ${each.value}"
   steps = [
@@ -131,7 +131,7 @@ resource "arbor_workflow" "mix" {
     { ref = "email", channel = { type = "email", key = "postmark", subject = "Hello", body = "Hello {{ recipient.name }}" } },
   ]
 }
-`, perms, roles, tenants, workflows)
+`, perms, roles, tenants, workflows, indices(perms), indices(roles), indices(tenants), indices(workflows))
 	return strings.ReplaceAll(config, "arbor_", prefix+"_")
 }
 
@@ -185,6 +185,15 @@ func subjects(linkDelay time.Duration) []subject {
 	return all
 }
 
+// indices is an HCL expression of the numbers 0 to n-1. Terraform's range
+// makes at most 1024 values, so beyond that they are counted in thousands.
+func indices(n int) string {
+	if n <= 1024 {
+		return fmt.Sprintf("range(%d)", n)
+	}
+	return fmt.Sprintf("[for p in setproduct(range(%d), range(1000)) : p[0] * 1000 + p[1] if p[0] * 1000 + p[1] < %d]", (n+999)/1000, n)
+}
+
 // subjects are those the run measures.
 func (h *harness) subjects() []subject {
 	var out []subject
@@ -200,14 +209,14 @@ func (h *harness) subjects() []subject {
 // a local map, as a module managing many objects is usually written.
 func forEach(resourceType string, n int, body string) string {
 	return fmt.Sprintf(`locals {
-  item_keys = { for i in range(%[2]d) : format("item-%%05d", i) => "Item ${i}" }
+  item_keys = { for i in %[3]s : format("item-%%05d", i) => "Item ${i}" }
 }
 
 resource %[1]q "item" {
   for_each = local.item_keys
-  %[3]s
+  %[2]s
 }
-`, resourceType, n, body)
+`, resourceType, body, indices(n))
 }
 
 // terraformResult holds the samples of every subject at one size.

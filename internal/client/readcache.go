@@ -26,6 +26,8 @@ import (
 //   - A listing answers for listingMaxAge at most, then is made again.
 //   - A key the listing lacks (created since, or beyond maxListed) is read
 //     directly, so a missing object is always confirmed by a GET of it.
+//   - A listed object answers one refresh read; a second read of it goes
+//     to the backend, and its JSON is let go after the first.
 //   - Only Refresh and Listed use it, and the provider calls them only to
 //     refresh state that an earlier apply wrote (Read with an object
 //     version in private state) and for plan-time existence checks; Get,
@@ -72,8 +74,11 @@ func (c *listingCache) invalidate() {
 
 // lookup answers key from the listing of a collection, making the listing
 // first when there is none, or none still valid. found is false when the
-// caller must read the object from the backend.
-func (c *listingCache) lookup(ctx context.Context, client *Client, collection, key string) (raw json.RawMessage, found bool) {
+// caller must read the object from the backend. A read (take) consumes the
+// object's JSON: it answers one read only and is then let go, so a walk
+// holds each object's JSON until its refresh at most; the key stays listed,
+// for existence checks.
+func (c *listingCache) lookup(ctx context.Context, client *Client, collection, key string, take bool) (raw json.RawMessage, found bool) {
 	c.mu.Lock()
 	l := c.listings[collection]
 	if l != nil && !c.usable(l) {
@@ -101,6 +106,12 @@ func (c *listingCache) lookup(ctx context.Context, client *Client, collection, k
 		return nil, false
 	}
 	raw, found = l.objects[key]
+	if take {
+		if raw == nil {
+			return nil, false
+		}
+		l.objects[key] = nil
+	}
 	return raw, found
 }
 
@@ -147,7 +158,7 @@ func listable(kind domain.Kind) bool { return kind != domain.KindRoleAssignment 
 // apply wrote; a read that must see the backend now is Get.
 func (o Collection[T]) Refresh(ctx context.Context, env, key string) (*T, error) {
 	if listable(o.kind) {
-		if raw, found := o.c.listings.lookup(ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), key); found {
+		if raw, found := o.c.listings.lookup(ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), key, true); found {
 			out := new(T)
 			if err := json.Unmarshal(raw, out); err == nil {
 				return out, nil
@@ -162,7 +173,7 @@ func (o Collection[T]) Refresh(ctx context.Context, env, key string) (*T, error)
 // plan-time checks that only need to know it is there.
 func (o Collection[T]) Listed(ctx context.Context, env, key string) (bool, error) {
 	if listable(o.kind) {
-		if _, found := o.c.listings.lookup(ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), key); found {
+		if _, found := o.c.listings.lookup(ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), key, false); found {
 			return true, nil
 		}
 	}

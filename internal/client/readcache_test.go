@@ -113,7 +113,7 @@ func TestRefreshListsOnce(t *testing.T) {
 					continue
 				}
 				want, err := direct.Get(ctx, domain.Development, key)
-				if err != nil || got.Name != want.Name || got.Meta.Version != want.Meta.Version || got.Key != key {
+				if err != nil || got.Name != want.Name || got.Version != want.Version || got.Key != key {
 					t.Errorf("%s: refreshed %+v, read %+v (%v)", key, got, want, err)
 				}
 			}
@@ -210,5 +210,28 @@ func TestListingUnderWayDuringAWriteIsNotKept(t *testing.T) {
 	}
 	if !strings.Contains(fmt.Sprint(counted.counts), "PUT item") {
 		t.Errorf("the write was not sent: %v", counted.counts)
+	}
+}
+
+// TestListedObjectAnswersOneRead: the second refresh of an object in one
+// walk reads it from the backend, so it sees a change made out of band
+// after the listing; the object still counts as listed for Listed.
+func TestListedObjectAnswersOneRead(t *testing.T) {
+	c, counted, other := embeddedBackend(t)
+	putPermissions(t, other, 2, "Listed")
+	perms := client.Objects[domain.Permission](c, domain.KindPermission)
+	ctx := context.Background()
+	if got, err := perms.Refresh(ctx, domain.Development, "perm.0000"); err != nil || got.Name != "Listed" {
+		t.Fatalf("first refresh: %+v, %v", got, err)
+	}
+	putPermissions(t, other, 2, "Changed")
+	if got, err := perms.Refresh(ctx, domain.Development, "perm.0000"); err != nil || got.Name != "Changed" {
+		t.Errorf("second refresh: %+v, %v; want the backend's answer", got, err)
+	}
+	if exists, err := perms.Listed(ctx, domain.Development, "perm.0000"); !exists || err != nil {
+		t.Errorf("a refreshed object no longer counts as listed: %v, %v", exists, err)
+	}
+	if lists, items := counted.count("GET list"), counted.count("GET item"); lists != 1 || items != 1 {
+		t.Errorf("%d listings and %d reads of one object; want 1 and 1", lists, items)
 	}
 }
