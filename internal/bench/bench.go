@@ -1,10 +1,12 @@
 // Package bench is Arbor's benchmark harness (make bench). In one run it
 // measures Terraform apply and refresh plan with the Arbor provider side by
-// side with two floors, Terraform's built-in terraform_data and a no-op
-// plugin provider; the backend's throughput and latency under concurrent
-// load, on SQLite and on PostgreSQL with one and two replicas, the latter
-// beside pgbench on the same cluster; and the provider's start-up. It writes every figure and ratio to
-// BENCHMARKS.md.
+// side with three floors, Terraform's built-in terraform_data, a no-op
+// plugin provider and a no-op provider of Arbor's own schemas, on loopback
+// and over a slow link; the peak memory of the provider plugins; the
+// backend's throughput and latency under concurrent load, on SQLite and on
+// PostgreSQL with one and two replicas, the latter beside pgbench on the
+// same cluster; and the provider's start-up. It writes every figure and
+// ratio to BENCHMARKS.md.
 //
 // Absolute figures depend on the machine and on whatever else it is doing;
 // ratios are taken between runs made back to back in the same run, so they
@@ -18,6 +20,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"time"
 )
@@ -36,6 +39,16 @@ type Options struct {
 	// listed use DefaultReps.
 	Reps        map[int]int
 	DefaultReps int
+	// LinkDelay is the one-way delay of the slow link remote-mode
+	// subjects are also measured over.
+	LinkDelay time.Duration
+	// MemorySizes are the numbers of resources whose peak memory is
+	// measured in apply, plan and destroy.
+	MemorySizes []int
+	// Subjects, when set, limits the Terraform and memory sections to the
+	// subjects whose names it matches; ratios to subjects left out read
+	// NaN, and their goals are left out.
+	Subjects *regexp.Regexp
 	// LoadConcurrency, LoadDuration and LoadRuns shape the backend load.
 	LoadConcurrency int
 	LoadDuration    time.Duration
@@ -59,6 +72,10 @@ var sections = []struct {
 }{
 	{"terraform", func(h *harness, ctx context.Context, r *report) (err error) {
 		r.terraform, err = h.measureTerraform(ctx)
+		return err
+	}},
+	{"memory", func(h *harness, ctx context.Context, r *report) (err error) {
+		r.memory, err = h.measureMemory(ctx)
 		return err
 	}},
 	{"throughput", func(h *harness, ctx context.Context, r *report) (err error) {
@@ -106,24 +123,35 @@ type harness struct {
 	binDir      string
 	arborBinary string
 	noopBinary  string
-	cliConfig   string
+	// noopSchemaBinary serves Arbor's schemas without Arbor's code.
+	noopSchemaBinary string
+	cliConfig        string
 }
 
 func (h *harness) logf(format string, args ...any) {
 	fmt.Fprintf(h.opts.Log, "bench: "+format+"\n", args...)
 }
 
-// Run measures everything and writes the report.
-func Run(ctx context.Context, opts Options) error {
+// newHarness lays out a run in opts.Work.
+func newHarness(opts Options) (*harness, error) {
 	work, err := filepath.Abs(opts.Work)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	h := &harness{opts: opts, work: work, binDir: filepath.Join(work, "bin")}
 	h.arborBinary = filepath.Join(h.binDir, "terraform-provider-arbor")
 	h.noopBinary = filepath.Join(h.binDir, "terraform-provider-noop")
+	h.noopSchemaBinary = filepath.Join(h.binDir, "terraform-provider-noopschema")
 	h.cliConfig = filepath.Join(work, "terraformrc")
+	return h, nil
+}
 
+// Run measures everything and writes the report.
+func Run(ctx context.Context, opts Options) error {
+	h, err := newHarness(opts)
+	if err != nil {
+		return err
+	}
 	m := describeMachine(opts.Root)
 	h.logf("on %s (%d cores), %s, Terraform %s; load average %s", m.CPU, m.Cores, m.Go, m.Terraform, m.LoadStart)
 	if err := h.prepare(ctx); err != nil {
@@ -156,7 +184,11 @@ func (h *harness) prepare(ctx context.Context) error {
 	if err := os.MkdirAll(h.binDir, 0o755); err != nil {
 		return err
 	}
-	builds := map[string]string{h.arborBinary: ".", h.noopBinary: "./internal/bench/cmd/terraform-provider-noop"}
+	builds := map[string]string{
+		h.arborBinary:      ".",
+		h.noopBinary:       "./internal/bench/cmd/terraform-provider-noop",
+		h.noopSchemaBinary: "./internal/bench/cmd/terraform-provider-noopschema",
+	}
 	if h.opts.ArborBinary != "" {
 		delete(builds, h.arborBinary)
 		b, err := os.ReadFile(h.opts.ArborBinary)
@@ -178,6 +210,7 @@ func (h *harness) prepare(ctx context.Context) error {
   dev_overrides {
     "arborhq/arbor" = %[1]q
     "arborhq/noop"  = %[1]q
+    "arborhq/noopschema" = %[1]q
   }
   direct {}
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	runtimedebug "runtime/debug"
 	"runtime/pprof"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/load"
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/noopprovider"
+	"github.com/arborhq/terraform-provider-arbor/internal/bench/noopschema"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/process"
 	"github.com/arborhq/terraform-provider-arbor/internal/provider"
@@ -37,26 +37,24 @@ import (
 // then lives across commands, so per-process start-up is not in these
 // profiles; make bench measures it.
 func Profile(ctx context.Context, opts Options, dir string, n int) error {
-	work, err := filepath.Abs(opts.Work)
+	h, err := newHarness(opts)
 	if err != nil {
 		return err
 	}
-	h := &harness{opts: opts, work: work, binDir: filepath.Join(work, "bin")}
-	h.arborBinary = filepath.Join(h.binDir, "terraform-provider-arbor")
-	h.noopBinary = filepath.Join(h.binDir, "terraform-provider-noop")
-	h.cliConfig = filepath.Join(work, "terraformrc")
 	if err := h.prepare(ctx); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, s := range subjects() {
+	for _, s := range h.subjects() {
 		var p fwprovider.Provider
 		var address string
 		switch {
-		case s.name == noopProvider || s.name == noopSchema:
+		case s.name == noopProvider:
 			p, address = noopprovider.New(), noopprovider.Address
+		case s.backend == noBackend && s.workload != nil:
+			p, address = noopschema.New(), noopschema.Address
 		case s.backend == embedded:
 			p, address = provider.New(version.Version)(), "registry.terraform.io/arborhq/arbor"
 		default:
@@ -72,6 +70,7 @@ func Profile(ctx context.Context, opts Options, dir string, n int) error {
 // profileSubject serves p in this process and profiles Terraform's apply
 // and refresh plan of n resources of s against it.
 func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n int, address string, p fwprovider.Provider) error {
+	// The no-op provider keeps the framework's defaults; noopschema is tuned as Arbor.
 	if address != noopprovider.Address {
 		defer tunedAsArbor()()
 	}
@@ -114,7 +113,7 @@ func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n i
 		before := selfCPU()
 		err := profileTo(file, func() error {
 			var err error
-			took, err = h.terraform(ctx, tfDir, env, nil, c.args...)
+			took, err = h.terraform(ctx, tfDir, env, nil, false, c.args...)
 			return err
 		})
 		if err != nil {
@@ -139,8 +138,6 @@ func tunedAsArbor() func() {
 			saved[v] = nil
 		}
 	}
-	gc := runtimedebug.SetGCPercent(100)
-	runtimedebug.SetGCPercent(gc)
 	process.Tune(false)
 	return func() {
 		for v, value := range saved {
@@ -150,7 +147,6 @@ func tunedAsArbor() func() {
 				os.Setenv(v, *value)
 			}
 		}
-		runtimedebug.SetGCPercent(gc)
 	}
 }
 

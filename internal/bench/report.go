@@ -10,8 +10,6 @@ import (
 // Goals of issue 7. Ratios hold across machines; absolute figures are for
 // the 2-core machine the issue was written on.
 const (
-	goalTerraformRatio = 1.1
-	goalTerraformN     = 1000
 	goalReadsPerSecond = 10000
 	goalWritesPerSec   = 2000
 	goalStartup        = 100 * time.Millisecond
@@ -32,6 +30,7 @@ type report struct {
 	machine    machine
 	opts       Options
 	terraform  []terraformResult
+	memory     []memoryResult
 	throughput throughputResult
 	postgres   postgresResult
 	documents  documentResult
@@ -64,6 +63,7 @@ func (r report) markdown() string {
 	p("")
 	r.goals(p)
 	r.terraformSection(p)
+	r.memorySection(p)
 	r.throughputSection(p)
 	r.postgresSection(p)
 	r.documentsSection(p)
@@ -71,7 +71,7 @@ func (r report) markdown() string {
 	r.goBenchSection(p)
 	p("## Reproduce")
 	p("")
-	p("- `make bench` runs all of the above and rewrites this file (10 to 15 minutes on this machine, depending on its load). `-only` measures some sections alone (`-only postgres`: the backend on PostgreSQL and its pgbench floor), `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
+	p("- `make bench` runs all of the above and rewrites this file (10 to 15 minutes on this machine, depending on its load). `-only` measures some sections alone (`-only postgres`: the backend on PostgreSQL and its pgbench floor; `-only memory`: the peak memory), `-link-delay` sets the slow link's one-way delay, `-memory-sizes` the sizes whose peak memory is measured, `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
 	p("- `make bench-profile` writes CPU profiles of the provider during apply and refresh plan (served in-process, Terraform attached to it) and of the backend under the read and the write load, to `.bench/profiles`; read them with `go tool pprof -top`.")
 	p("- `go test -run '^$' -bench . -benchmem %s` runs the Go benchmarks alone.", strings.Join(goBenchPackages, " "))
 	return b.String()
@@ -112,15 +112,7 @@ func (r report) goals(p func(string, ...any)) {
 	p("")
 	p("| goal | measured | |")
 	p("|---|---|---|")
-	if tr, ok := r.terraformAt(goalTerraformN); ok {
-		for _, s := range tr.arborSubjects() {
-			for _, phase := range tr.phases() {
-				wall := pairedRatio(phase.samples[s].wall(), phase.samples[noopProvider].wall())
-				cpu := pairedRatio(phase.samples[s].cpu(), phase.samples[noopProvider].cpu())
-				p("| %s of %d `%s` ≤ %.1f× the no-op provider | %.2f× (CPU %.2f×) | %s |", phase.name, tr.n, s, goalTerraformRatio, wall, cpu, verdict(wall <= goalTerraformRatio))
-			}
-		}
-	}
+	r.terraformGoals(p)
 	if len(r.throughput.reads) > 0 {
 		reads := medianFloat(collect(r.throughput.reads, func(x loadRun) float64 { return x.PerSecond }))
 		writes := medianFloat(collect(r.throughput.writes, func(x loadRun) float64 { return x.PerSecond }))
@@ -149,115 +141,6 @@ func (r report) goals(p func(string, ...any)) {
 		both := median(collect(r.documents.runs, func(x documentRun) time.Duration { return x.importWall + x.exportWall }))
 		p("| export + import of %s objects ≤ %v | %s (%.2f× the budget) | %s |", thousands(float64(r.documents.objects)), goalDocuments, ms(both), float64(both)/float64(goalDocuments), verdict(both <= goalDocuments))
 	}
-	p("")
-}
-
-// phase is apply or refresh plan, with its samples by subject.
-type phase struct {
-	name    string
-	samples map[string]samples
-}
-
-func (tr terraformResult) phases() []phase {
-	return []phase{{"apply", tr.apply}, {"refresh plan", tr.plan}}
-}
-
-// arborSubjects are the subjects that are not floors.
-func (tr terraformResult) arborSubjects() []string {
-	var out []string
-	for _, s := range tr.subjects {
-		if s != terraformData && s != noopProvider && s != noopSchema {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func (r report) terraformAt(n int) (terraformResult, bool) {
-	for _, tr := range r.terraform {
-		if tr.n == n {
-			return tr, true
-		}
-	}
-	return terraformResult{}, false
-}
-
-func verdict(met bool) string {
-	if met {
-		return "met"
-	}
-	return "**not met**"
-}
-
-func (r report) terraformSection(p func(string, ...any)) {
-	if len(r.terraform) == 0 {
-		return
-	}
-	p("## Terraform: apply and refresh plan")
-	p("")
-	p("Every subject applies N resources to an empty working directory (and, for Arbor, a new database), " +
-		"`terraform apply -auto-approve -input=false`, then runs `terraform plan -input=false -detailed-exitcode`, " +
-		"a plan that refreshes all N and must find nothing to change. Terraform runs at its default `-parallelism` (10), " +
-		"with a CLI configuration of the harness's own (`dev_overrides` to the binaries it built), never the user's. The subjects:")
-	p("")
-	p("- `terraform_data`: Terraform's built-in resource; no plugin, no I/O.")
-	p("- no-op provider: `internal/bench/noopprovider`, terraform-plugin-framework, one resource (`key`, `name`) that does no I/O: the floor every plugin provider pays. It keeps the framework's defaults, logging included; Arbor switches off the log lines Terraform would discard (no `TF_LOG`; see `process.Tune`), a saving open to any provider.")
-	p("- no-op, arbor_permission schema: the same provider's second resource, with `arbor_permission`'s schema and plan-time behaviour (computed `id` and `environment`, defaulted `description`, the same validators) and no I/O. It tells how much of Arbor's extra cost is its schema's, paid in Terraform and the framework, and how much is Arbor's own code and backend.")
-	p("- `arbor_permission` embedded: no `endpoint`; the provider runs the backend in-process on a SQLite file in the working directory.")
-	p("- `arbor_permission` remote: a `terraform-provider-arbor serve` process on 127.0.0.1 (port chosen by the OS), reached with an environment API key.")
-	p("- mix embedded, mix remote: N objects as a configuration holds them: half permissions, a sixth each of roles granting two of them, tenants with properties and branding, and two-step workflows, whose plans also ask the backend's promotion rule.")
-	p("")
-	p("Each configuration is one `for_each` over a map of N keys. CPU is user + system time of Terraform and the provider plugins it ran, plus, in remote mode, the server's. " +
-		"*State per resource* is the size of the state file after apply, divided by N (× the no-op provider's).")
-	p("")
-	growth := ""
-	small, okSmall := r.terraformAt(100)
-	large, okLarge := r.terraformAt(1000)
-	if okSmall && okLarge {
-		growth = fmt.Sprintf(" (in this run the no-op provider's apply of 1000 took %.0f times its apply of 100)",
-			float64(median(large.apply[noopProvider].wall()))/float64(median(small.apply[noopProvider].wall())))
-	}
-	p("Why apply grows faster than N, and why the bytes in state matter: with local state, Terraform rewrites the whole state file " +
-		"(and fsyncs it) each time it finishes a resource, so an apply of N resources encodes and writes N snapshots of up to N resources each. " +
-		"That work grows as N²" + growth + ", and in proportion to what each resource keeps in state: " +
-		"its attributes' names and values as JSON, and private data (Arbor's object version, for `If-Match`). " +
-		"`arbor_permission` keeps `id` and `environment` (DESIGN's schema) on top of the no-op's `key` and `name`; " +
-		"that, more than the work of its provider, is what the *schema* ratio below measures.")
-	p("")
-	for _, tr := range r.terraform {
-		p("### N = %d (%d repetitions)", tr.n, tr.reps)
-		p("")
-		p("| subject | apply | × no-op | × terraform_data | refresh plan | × no-op | × terraform_data | apply CPU (× no-op) | plan CPU (× no-op) | state per resource |")
-		p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-		for _, s := range tr.subjects {
-			a, pl := tr.apply[s], tr.plan[s]
-			an, pn := tr.apply[noopProvider], tr.plan[noopProvider]
-			at, pt := tr.apply[terraformData], tr.plan[terraformData]
-			p("| %s | %s | %.2f× | %.2f× | %s | %.2f× | %.2f× | %s (%.2f×) | %s (%.2f×) | %d B (%.2f×) |", s,
-				secondsRange(a.wall()), pairedRatio(a.wall(), an.wall()), pairedRatio(a.wall(), at.wall()),
-				secondsRange(pl.wall()), pairedRatio(pl.wall(), pn.wall()), pairedRatio(pl.wall(), pt.wall()),
-				seconds(median(a.cpu())), pairedRatio(a.cpu(), an.cpu()),
-				seconds(median(pl.cpu())), pairedRatio(pl.cpu(), pn.cpu()),
-				tr.stateBytes[s]/int64(tr.n), float64(tr.stateBytes[s])/float64(max(tr.stateBytes[noopProvider], 1)))
-		}
-		p("")
-		p("Where Arbor's extra goes, as ratios of wall time (CPU): *schema* is the no-op provider with `arbor_permission`'s schema against the plain one; *code and backend* is Arbor against that no-op. Their product is Arbor's ratio to the no-op provider.")
-		p("")
-		p("| subject | apply: schema | apply: code and backend | plan: schema | plan: code and backend |")
-		p("|---|---:|---:|---:|---:|")
-		for _, s := range tr.arborSubjects() {
-			row := "| " + s
-			for _, ph := range tr.phases() {
-				floor, schema, arbor := ph.samples[noopProvider], ph.samples[noopSchema], ph.samples[s]
-				row += fmt.Sprintf(" | %.2f× (%.2f×) | %.2f× (%.2f×)",
-					pairedRatio(schema.wall(), floor.wall()), pairedRatio(schema.cpu(), floor.cpu()),
-					pairedRatio(arbor.wall(), schema.wall()), pairedRatio(arbor.cpu(), schema.cpu()))
-			}
-			p("%s |", row)
-		}
-		p("")
-	}
-	p("Times are medians with the fastest and slowest repetition in parentheses.")
 	p("")
 }
 

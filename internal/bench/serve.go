@@ -165,14 +165,19 @@ func readStat(pid int) (procStat, bool) {
 	if err != nil {
 		return procStat{}, false
 	}
-	// The command name, in parentheses, may hold spaces: count fields
-	// after it. ppid is field 4 of the line; utime, stime, cutime and
-	// cstime fields 14 to 17.
-	_, rest, ok := strings.Cut(string(b), ") ")
-	if !ok {
+	return parseStat(string(b))
+}
+
+// parseStat reads the fields the harness needs of a /proc/<pid>/stat line.
+func parseStat(line string) (procStat, bool) {
+	// The command name, in parentheses, may hold spaces and parentheses:
+	// count fields after its last ")". ppid is field 4 of the line; utime,
+	// stime, cutime and cstime fields 14 to 17.
+	i := strings.LastIndex(line, ") ")
+	if i < 0 {
 		return procStat{}, false
 	}
-	f := strings.Fields(rest)
+	f := strings.Fields(line[i+2:])
 	if len(f) < 15 {
 		return procStat{}, false
 	}

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"math"
 	"slices"
 	"time"
 )
@@ -13,6 +14,10 @@ type sample struct {
 	// started and waited for (Terraform's provider plugins), plus that of
 	// the backend it talked to when the backend ran in a process of its own.
 	cpu time.Duration
+	// terraformPeak and providerPeak are the peak resident sets, in bytes,
+	// of Terraform and of the largest of its provider plugins, when the
+	// run was watched (runOptions.watchMemory); else 0.
+	terraformPeak, providerPeak int64
 }
 
 // samples are the repetitions of one measurement.
@@ -61,7 +66,8 @@ func medianFloat(xs []float64) float64 {
 
 // pairedRatio is the median, over repetitions, of subject/baseline measured
 // in the same repetition: each repetition runs every subject back to back,
-// so a ratio compares runs made under the same machine load.
+// so a ratio compares runs made under the same machine load. It is NaN
+// when either was not measured (see Options.Subjects).
 func pairedRatio(subject, baseline []time.Duration) float64 {
 	n := min(len(subject), len(baseline))
 	ratios := make([]float64, 0, n)
@@ -69,6 +75,9 @@ func pairedRatio(subject, baseline []time.Duration) float64 {
 		if baseline[i] > 0 {
 			ratios = append(ratios, float64(subject[i])/float64(baseline[i]))
 		}
+	}
+	if len(ratios) == 0 {
+		return math.NaN()
 	}
 	return medianFloat(ratios)
 }

@@ -22,6 +22,9 @@ const (
 	// remote: the provider talks to a serve process on 127.0.0.1 with an
 	// environment API key.
 	remote
+	// remoteOverLink: the same, through the harness's slow link (see
+	// slowLink), as a team far from its backend.
+	remoteOverLink
 )
 
 // subject is one Terraform configuration measured at every size.
@@ -33,30 +36,52 @@ type subject struct {
 	// resources are the resource blocks of n objects.
 	resources func(n int) string
 	backend   backendMode
+	// workload is the Arbor workload the subject runs, or whose schemas
+	// it mirrors; nil for the plain floors.
+	workload *workload
 }
 
-// The two floors every ratio is taken against, and the no-op provider with
-// arbor_permission's schema, which splits the gap.
+// The two floors every ratio is taken against.
 const (
 	terraformData = "terraform_data"
 	noopProvider  = "no-op provider"
-	noopSchema    = "no-op, arbor_permission schema"
 )
 
 // workload is a set of Arbor resources applied as one configuration.
 type workload struct {
 	name string
-	// resources returns the resource blocks of n objects in all.
-	resources func(n int) string
+	// resources returns the resource blocks of n objects in all, of the
+	// provider whose resource types start with prefix (arbor, or
+	// noopschema for the same schemas without Arbor's code).
+	resources func(prefix string, n int) string
 }
 
-// arborWorkloads are measured at every size, embedded and remote, side by
-// side with terraform_data and the no-op provider. This is where a kind joins
-// the measurements when it lands: add a workload (or extend one) whose
-// resources split n among the kinds, referencing each other as users would.
-var arborWorkloads = []workload{
-	{name: "arbor_permission", resources: func(n int) string {
-		return forEach("arbor_permission", n, "key  = each.key\n  name = each.value")
+// schemaFloor names the subject that runs w's configuration on the no-op
+// provider of Arbor's schemas.
+func (w *workload) schemaFloor() string { return "no-op, " + w.name + " schema" }
+
+// over names the subject that runs w with backend mode m.
+func (w *workload) over(m backendMode, linkDelay time.Duration) string {
+	switch m {
+	case embedded:
+		return w.name + " embedded"
+	case remote:
+		return w.name + " remote"
+	case remoteOverLink:
+		return fmt.Sprintf("%s remote, %v link", w.name, 2*linkDelay)
+	}
+	return w.schemaFloor()
+}
+
+// arborWorkloads are measured at every size, embedded, remote on loopback
+// and remote over the slow link, side by side with terraform_data, the
+// no-op provider and the no-op provider of the same schemas. This is where
+// a kind joins the measurements when it lands: add a workload (or extend
+// one) whose resources split n among the kinds, referencing each other as
+// users would.
+var arborWorkloads = []*workload{
+	{name: "arbor_permission", resources: func(prefix string, n int) string {
+		return forEach(prefix+"_permission", n, "key  = each.key\n  name = each.value")
 	}},
 	{name: "mix", resources: mix},
 }
@@ -65,12 +90,12 @@ var arborWorkloads = []workload{
 // sixth each of roles granting two of them, tenants with properties and
 // branding, and workflows (whose plans also ask the backend's promotion
 // rule).
-func mix(n int) string {
+func mix(prefix string, n int) string {
 	perms := n / 2
 	roles, tenants := n/6, n/6
 	workflows := n - perms - roles - tenants
-	return fmt.Sprintf(`locals {
-  permissions = { for i in range(%[1]d) : format("perm.%%05d", i) => "Permission ${i}" }
+	config := fmt.Sprintf(`locals {
+  permissions = { for i in %[5]s : format("perm.%%05d", i) => "Permission ${i}" }
 }
 
 resource "arbor_permission" "mix" {
@@ -80,7 +105,7 @@ resource "arbor_permission" "mix" {
 }
 
 resource "arbor_role" "mix" {
-  for_each = { for i in range(%[2]d) : format("role-%%05d", i) => i }
+  for_each = { for i in %[6]s : format("role-%%05d", i) => i }
   key      = each.key
   name     = "Role ${each.value}"
   permissions = [
@@ -90,7 +115,7 @@ resource "arbor_role" "mix" {
 }
 
 resource "arbor_tenant" "mix" {
-  for_each   = { for i in range(%[3]d) : format("tenant-%%05d", i) => i }
+  for_each   = { for i in %[7]s : format("tenant-%%05d", i) => i }
   key        = each.key
   name       = "Tenant ${each.value}"
   properties = jsonencode({ plan = "pro", seats = each.value })
@@ -105,7 +130,7 @@ resource "arbor_channel" "postmark" {
 }
 
 resource "arbor_workflow" "mix" {
-  for_each = { for i in range(%[4]d) : format("workflow-%%05d", i) => i }
+  for_each = { for i in %[8]s : format("workflow-%%05d", i) => i }
   key      = each.key
   name     = "Workflow ${each.value}"
   steps = [
@@ -113,13 +138,20 @@ resource "arbor_workflow" "mix" {
     { ref = "email", channel = { type = "email", key = arbor_channel.postmark.key, subject = "Hello", body = "Hello {{ recipient.name }}" } },
   ]
 }
-`, perms, roles, tenants, workflows)
+`, perms, roles, tenants, workflows, indices(perms), indices(roles), indices(tenants), indices(workflows))
+	return strings.ReplaceAll(config, "arbor_", prefix+"_")
 }
 
 const (
 	noopHeader = `terraform {
   required_providers {
     noop = { source = "arborhq/noop" }
+  }
+}
+`
+	noopSchemaHeader = `terraform {
+  required_providers {
+    noopschema = { source = "arborhq/noopschema" }
   }
 }
 `
@@ -135,9 +167,10 @@ provider "arbor" {}
 `
 )
 
-// subjects are the floors, the no-op provider with Arbor's schema, then
-// every Arbor workload, embedded and remote.
-func subjects() []subject {
+// subjects are the floors, the no-op provider of each workload's schemas,
+// then every Arbor workload, embedded, remote and remote over a link of
+// linkDelay each way.
+func subjects(linkDelay time.Duration) []subject {
 	all := []subject{
 		{name: terraformData, resources: func(n int) string {
 			return forEach("terraform_data", n, "input = { key = each.key, name = each.value }")
@@ -145,37 +178,59 @@ func subjects() []subject {
 		{name: noopProvider, provider: noopHeader, resources: func(n int) string {
 			return forEach("noop_item", n, "key  = each.key\n  name = each.value")
 		}},
-		{name: noopSchema, provider: noopHeader, resources: func(n int) string {
-			return forEach("noop_permission", n, "key  = each.key\n  name = each.value")
-		}},
 	}
 	for _, w := range arborWorkloads {
-		all = append(all,
-			subject{name: w.name + " embedded", provider: arborHeader, resources: w.resources, backend: embedded},
-			subject{name: w.name + " remote", provider: arborHeader, resources: w.resources, backend: remote})
+		all = append(all, subject{name: w.schemaFloor(), provider: noopSchemaHeader, workload: w,
+			resources: func(n int) string { return w.resources("noopschema", n) }})
+	}
+	for _, w := range arborWorkloads {
+		arbor := func(n int) string { return w.resources("arbor", n) }
+		for _, m := range []backendMode{embedded, remote, remoteOverLink} {
+			all = append(all, subject{name: w.over(m, linkDelay), provider: arborHeader, resources: arbor, backend: m, workload: w})
+		}
 	}
 	return all
+}
+
+// indices is an HCL expression of the numbers 0 to n-1. Terraform's range
+// makes at most 1024 values, so beyond that they are counted in thousands.
+func indices(n int) string {
+	if n <= 1024 {
+		return fmt.Sprintf("range(%d)", n)
+	}
+	return fmt.Sprintf("[for p in setproduct(range(%d), range(1000)) : p[0] * 1000 + p[1] if p[0] * 1000 + p[1] < %d]", (n+999)/1000, n)
+}
+
+// subjects are those the run measures.
+func (h *harness) subjects() []subject {
+	var out []subject
+	for _, s := range subjects(h.opts.LinkDelay) {
+		if h.opts.Subjects == nil || h.opts.Subjects.MatchString(s.name) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // forEach is n resources of one type, named item, one instance per key of
 // a local map, as a module managing many objects is usually written.
 func forEach(resourceType string, n int, body string) string {
 	return fmt.Sprintf(`locals {
-  item_keys = { for i in range(%[2]d) : format("item-%%05d", i) => "Item ${i}" }
+  item_keys = { for i in %[3]s : format("item-%%05d", i) => "Item ${i}" }
 }
 
 resource %[1]q "item" {
   for_each = local.item_keys
-  %[3]s
+  %[2]s
 }
-`, resourceType, n, body)
+`, resourceType, body, indices(n))
 }
 
 // terraformResult holds the samples of every subject at one size.
 type terraformResult struct {
 	n        int
 	reps     int
-	subjects []string
+	subjects []subject
 	apply    map[string]samples
 	plan     map[string]samples
 	// stateBytes is the size of each subject's state file after its apply,
@@ -188,35 +243,28 @@ type terraformResult struct {
 // back to back (starting with a different one each time), so that paired
 // ratios compare runs made under the same conditions.
 func (h *harness) measureTerraform(ctx context.Context) ([]terraformResult, error) {
-	subs := subjects()
+	subs := h.subjects()
 	h.logf("terraform: warming up (one small untimed run of each subject)")
 	for _, s := range subs {
-		if _, _, err := h.runSubject(ctx, s, 10); err != nil {
+		if _, err := h.runSubject(ctx, s, 10, runOptions{}); err != nil {
 			return nil, err
 		}
 	}
 	var results []terraformResult
 	for _, n := range h.opts.Sizes {
-		r := terraformResult{n: n, reps: h.opts.repsFor(n), apply: map[string]samples{}, plan: map[string]samples{}, stateBytes: map[string]int64{}}
-		for _, s := range subs {
-			r.subjects = append(r.subjects, s.name)
-		}
+		r := terraformResult{n: n, reps: h.opts.repsFor(n), subjects: subs, apply: map[string]samples{}, plan: map[string]samples{}, stateBytes: map[string]int64{}}
 		for rep := range r.reps {
 			for i := range subs {
 				s := subs[(i+rep)%len(subs)]
-				apply, plan, err := h.runSubject(ctx, s, n)
+				got, err := h.runSubject(ctx, s, n, runOptions{})
 				if err != nil {
 					return nil, err
 				}
-				st, err := os.Stat(filepath.Join(h.subjectDir(s), "terraform.tfstate"))
-				if err != nil {
-					return nil, err
-				}
-				r.stateBytes[s.name] = st.Size()
-				r.apply[s.name] = append(r.apply[s.name], apply)
-				r.plan[s.name] = append(r.plan[s.name], plan)
-				h.logf("terraform: N=%d rep %d/%d %-28s apply %6.2fs (cpu %6.2fs)  plan %6.2fs (cpu %6.2fs)",
-					n, rep+1, r.reps, s.name, apply.wall.Seconds(), apply.cpu.Seconds(), plan.wall.Seconds(), plan.cpu.Seconds())
+				r.stateBytes[s.name] = got.stateBytes
+				r.apply[s.name] = append(r.apply[s.name], got.apply)
+				r.plan[s.name] = append(r.plan[s.name], got.plan)
+				h.logf("terraform: N=%d rep %d/%d %-36s apply %6.2fs (cpu %6.2fs)  plan %6.2fs (cpu %6.2fs)",
+					n, rep+1, r.reps, s.name, got.apply.wall.Seconds(), got.apply.cpu.Seconds(), got.plan.wall.Seconds(), got.plan.cpu.Seconds())
 			}
 		}
 		results = append(results, r)
@@ -229,40 +277,77 @@ func (h *harness) subjectDir(s subject) string {
 	return filepath.Join(h.work, "terraform", slug(s.name))
 }
 
+// runOptions say what a subject's run measures beyond apply and plan.
+type runOptions struct {
+	// watchMemory follows the peak resident set of Terraform and of the
+	// provider plugins it starts (see watchPeaks).
+	watchMemory bool
+	// destroy ends the run with terraform destroy.
+	destroy bool
+}
+
+// subjectRun is what one run of a subject measured.
+type subjectRun struct {
+	apply, plan, destroy sample
+	// stateBytes is the size of the state file after apply.
+	stateBytes int64
+}
+
 // runSubject applies n resources of s to a new working directory (and a new
-// database), then runs a refresh plan, which must find nothing to change.
-func (h *harness) runSubject(ctx context.Context, s subject, n int) (apply, plan sample, err error) {
+// database), then runs a refresh plan, which must find nothing to change,
+// and, when asked, destroys everything.
+func (h *harness) runSubject(ctx context.Context, s subject, n int, opts runOptions) (got subjectRun, err error) {
 	dir := h.subjectDir(s)
 	if err := os.RemoveAll(dir); err != nil {
-		return apply, plan, err
+		return got, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return apply, plan, err
+		return got, err
 	}
 	config := s.provider + "\n" + s.resources(n)
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o644); err != nil {
-		return apply, plan, err
+		return got, err
 	}
 	env := h.terraformEnv()
 	var srv *serveProcess
-	if s.backend == remote {
+	if s.backend == remote || s.backend == remoteOverLink {
 		srv, err = startServe(ctx, h.arborBinary, filepath.Join(dir, "serve.db"))
 		if err != nil {
-			return apply, plan, err
+			return got, err
 		}
 		defer func() { _ = srv.stop() }() // a failed stop does not change what was measured
-		env = append(env, "ARBOR_ENDPOINT="+srv.url, "ARBOR_API_KEY="+srv.apiKey)
+		endpoint := srv.url
+		if s.backend == remoteOverLink {
+			link, err := startSlowLink(strings.TrimPrefix(srv.url, "http://"), h.opts.LinkDelay)
+			if err != nil {
+				return got, err
+			}
+			defer func() { _ = link.close() }() // as above
+			endpoint = "http://" + link.addr()
+		}
+		env = append(env, "ARBOR_ENDPOINT="+endpoint, "ARBOR_API_KEY="+srv.apiKey)
 	}
-	apply, err = h.terraform(ctx, dir, env, srv, "apply", "-auto-approve", "-input=false", "-no-color")
+	run := func(args ...string) (sample, error) {
+		return h.terraform(ctx, dir, env, srv, opts.watchMemory, args...)
+	}
+	if got.apply, err = run("apply", "-auto-approve", "-input=false", "-no-color"); err != nil {
+		return got, fmt.Errorf("%s, N=%d: %w", s.name, n, err)
+	}
+	st, err := os.Stat(filepath.Join(dir, "terraform.tfstate"))
 	if err != nil {
-		return apply, plan, fmt.Errorf("%s, N=%d: %w", s.name, n, err)
+		return got, err
 	}
+	got.stateBytes = st.Size()
 	// -detailed-exitcode: 0 means the plan is empty, as it must be.
-	plan, err = h.terraform(ctx, dir, env, srv, "plan", "-input=false", "-no-color", "-detailed-exitcode")
-	if err != nil {
-		return apply, plan, fmt.Errorf("%s, N=%d: the refresh plan after apply is not empty or failed: %w", s.name, n, err)
+	if got.plan, err = run("plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+		return got, fmt.Errorf("%s, N=%d: the refresh plan after apply is not empty or failed: %w", s.name, n, err)
 	}
-	return apply, plan, nil
+	if opts.destroy {
+		if got.destroy, err = run("destroy", "-auto-approve", "-input=false", "-no-color"); err != nil {
+			return got, fmt.Errorf("%s, N=%d: %w", s.name, n, err)
+		}
+	}
+	return got, nil
 }
 
 // terraformEnv is the environment of every Terraform run: the harness's
@@ -274,8 +359,9 @@ func (h *harness) terraformEnv() []string {
 
 // terraform runs one Terraform command and times it. Its CPU time includes
 // the provider plugins Terraform started (it waits for them before exiting)
-// and the CPU srv used meanwhile, when there is one.
-func (h *harness) terraform(ctx context.Context, dir string, env []string, srv *serveProcess, args ...string) (sample, error) {
+// and the CPU srv used meanwhile, when there is one. With watchMemory it
+// also follows the peak memory of Terraform and its plugins.
+func (h *harness) terraform(ctx context.Context, dir string, env []string, srv *serveProcess, watchMemory bool, args ...string) (sample, error) {
 	cmd := exec.CommandContext(ctx, "terraform", args...)
 	cmd.Dir = dir
 	cmd.Env = env
@@ -286,8 +372,18 @@ func (h *harness) terraform(ctx context.Context, dir string, env []string, srv *
 		srvBefore = srv.cpu()
 	}
 	start := time.Now()
-	err := cmd.Run()
+	err := cmd.Start()
+	var peaks *peakWatch
+	if err == nil {
+		if watchMemory {
+			peaks = watchPeaks(cmd.Process.Pid, h.binDir)
+		}
+		err = cmd.Wait()
+	}
 	s := sample{wall: time.Since(start)}
+	if peaks != nil {
+		s.terraformPeak, s.providerPeak = peaks.stop()
+	}
 	if cmd.ProcessState != nil {
 		s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}

@@ -76,6 +76,8 @@ type Client struct {
 		sync.Mutex
 		sent map[string]int
 	}
+	// listings answer refresh reads (readcache.go).
+	listings listingCache
 }
 
 // New builds a Client.
@@ -219,6 +221,12 @@ func (c *Client) create(ctx context.Context, method, path string, header http.He
 
 // do sends one request and decodes the answer into out (when non-nil).
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, header http.Header, in, out any) error {
+	if method != http.MethodGet {
+		// A write may change any object: no listing made before it, or
+		// while it is under way, answers a read (readcache.go).
+		c.listings.invalidate()
+		defer c.listings.invalidate()
+	}
 	if c.token != "" {
 		// Whatever is logged under this context never shows the credential.
 		ctx = tflog.MaskAllFieldValuesStrings(tflog.MaskMessageStrings(ctx, c.token), c.token)

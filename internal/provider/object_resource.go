@@ -64,6 +64,11 @@ type objectSpec[M, T any] struct {
 	derive func(ctx context.Context, data *providerData, env string) (func(m *M), diag.Diagnostics)
 	// planDestroy checks, at plan time, the destroy of an object.
 	planDestroy func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
+	// presentedPerReader is set for kinds the backend presents according
+	// to who reads them and the environment's settings (tenants'
+	// properties, redacted for viewers under obfuscate_customer_data): one
+	// version may read otherwise, so its state is always recorded again.
+	presentedPerReader bool
 	// validateWithDomain checks configurations at plan time with the
 	// object's own Validate, so the errors are the backend's, word for
 	// word, attached to the attributes at fault.
@@ -148,7 +153,9 @@ func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resou
 	if req.State.Raw.IsNull() && !key.IsUnknown() {
 		r.checkNotCopied(ctx, env.ValueString(), key.ValueString(), resp)
 	}
-	r.checkReferences(ctx, env.ValueString(), req, resp)
+	if !planKeepsState(req, resp) {
+		r.checkReferences(ctx, env.ValueString(), req, resp)
+	}
 	if r.spec.modifyPlan != nil && !resp.Diagnostics.HasError() {
 		r.spec.modifyPlan(ctx, r.data, req, resp)
 	}
@@ -271,6 +278,7 @@ func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M,
 		}
 	}
 	diags.Append(setVersion(ctx, private, PT(out).GetMeta().Version)...)
+	diags.Append(setRecordedBy(ctx, private, r.data)...)
 	diags.Append(state.Set(ctx, m)...)
 	return diags
 }
@@ -285,14 +293,22 @@ func (r *objectResource[M, PM, T, PT]) recordIdentity(ctx context.Context, m *M,
 }
 
 func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state M
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	// The environment and key alone, not the whole state: an object
+	// unchanged since it was recorded needs nothing else.
+	var envValue, keyValue types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("environment"), &envValue)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("key"), &keyValue)...)
+	env, key := envValue.ValueString(), keyValue.ValueString()
+	recorded, diags := recordedRead(ctx, req.Private, r.data)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	b := PM(&state).base()
-	env, key := b.Environment.ValueString(), b.Key.ValueString()
-	out, err := r.objects().Get(ctx, env, key)
+	read := r.objects().Get
+	if recorded.version > 0 {
+		read = r.objects().Refresh
+	}
+	out, err := read(ctx, env, key)
 	if client.IsNotFound(err) {
 		tflog.Warn(ctx, "object no longer exists; removing it from state so it is planned for creation", map[string]any{"kind": r.spec.kind.Name, "environment": env, "key": key})
 		objectIdentity.removeResource(ctx, resp, env, key)
@@ -300,6 +316,16 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error reading %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
+		return
+	}
+	if !r.spec.presentedPerReader && recorded.unchanged(PT(out).GetMeta().Version) {
+		// The state is what recording this version would write again.
+		resp.Diagnostics.Append(objectIdentity.set(ctx, resp.Identity, env, key)...)
+		return
+	}
+	var state M
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State)...)

@@ -195,15 +195,16 @@ func (d *providerData) objectExists(ctx context.Context, kind domain.Kind, env, 
 	if cached {
 		return known
 	}
-	_, err := client.Objects[map[string]any](d.client, kind).Get(ctx, env, key)
-	if err != nil && !client.IsNotFound(err) {
+	// The plan's listing of the kind answers, when it holds the object.
+	exists, err := client.Objects[map[string]any](d.client, kind).Listed(ctx, env, key)
+	if err != nil {
 		addAPIError(diags, fmt.Sprintf("Error reading %s %q to check a reference", kind.Noun, key), err, path.Empty())
 		return true
 	}
 	r.mu.Lock()
-	r.existing[at] = err == nil
+	r.existing[at] = exists
 	r.mu.Unlock()
-	return err == nil
+	return exists
 }
 
 // environmentExists reports whether an environment exists on the backend

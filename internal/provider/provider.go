@@ -136,6 +136,8 @@ type providerData struct {
 	claims planClaims
 	// plan is what the current plan creates or changes so far.
 	plan *planRecord
+	// build names this build of the provider (refresh.go).
+	build string
 }
 
 // stringSetting is the argument's value, else its environment variable's.
@@ -256,6 +258,7 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		environment = domain.Development
 	}
 	data.environment = environment
+	data.build = buildOf(p.version, ccfg.Token)
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data

@@ -62,6 +62,7 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 		keyDoc:             "The tenant's id in your own system (" + domain.KeyRule + ").",
 		keyCheckedByDomain: true,
 		validateWithDomain: true,
+		presentedPerReader: true,
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Display name, at most %d characters. Default `\"\"`.", domain.MaxNameLength),

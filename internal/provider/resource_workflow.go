@@ -292,6 +292,15 @@ func planWorkflowPromotion(ctx context.Context, data *providerData, req resource
 		}
 		return
 	}
+	if planKeepsState(req, resp) {
+		// Nothing changes, active included: its sha and origin stay, and
+		// the rule accepts content equal to what the environment holds.
+		var sha, origin types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("sha"), &sha)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("origin_environment"), &origin)...)
+		data.plan.planWorkflow(env.ValueString(), key.ValueString(), domain.WorkflowHead{SHA: sha.ValueString(), OriginEnvironment: origin.ValueString()})
+		return
+	}
 	var plan workflowModel
 	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
 		return

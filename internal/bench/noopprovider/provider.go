@@ -2,9 +2,8 @@
 // terraform-plugin-framework provider with one resource, noop_item (key and
 // name), that does no I/O at all. The benchmark harness runs the same
 // Terraform configurations against it and against Arbor, so whatever Arbor
-// costs on top of it is Arbor's own. A second resource, noop_permission,
-// has arbor_permission's schema and no I/O, to tell how much of that is
-// the schema's.
+// costs on top of it is Arbor's own; internal/bench/noopschema serves
+// Arbor's schemas the same way, to tell how much of that is the schemas'.
 package noopprovider
 
 import (
@@ -48,7 +47,6 @@ func (p *noopProvider) Configure(context.Context, provider.ConfigureRequest, *pr
 func (p *noopProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		func() resource.Resource { return &itemResource{} },
-		func() resource.Resource { return &permissionResource{} },
 	}
 }
 

@@ -40,30 +40,3 @@ func TestItem(t *testing.T) {
 		},
 	})
 }
-
-// TestPermission checks that noop_permission plans like arbor_permission:
-// a default environment, a computed id, an empty description.
-func TestPermission(t *testing.T) {
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"noop": providerserver.NewProtocol6WithError(noopprovider.New()),
-		},
-		Steps: []resource.TestStep{
-			{Config: `resource "noop_permission" "x" {
-  key  = "documents.read"
-  name = "Read"
-}`, ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("noop_permission.x", tfjsonpath.New("id"), knownvalue.StringExact("development/documents.read")),
-				statecheck.ExpectKnownValue("noop_permission.x", tfjsonpath.New("environment"), knownvalue.StringExact("development")),
-				statecheck.ExpectKnownValue("noop_permission.x", tfjsonpath.New("description"), knownvalue.StringExact("")),
-			}},
-			{Config: `resource "noop_permission" "x" {
-  environment = "staging"
-  key         = "documents.read"
-  name        = "Read"
-}`, ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("noop_permission.x", tfjsonpath.New("id"), knownvalue.StringExact("staging/documents.read")),
-			}},
-		},
-	})
-}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,9 @@ func main() {
 	// a 2-core machine; with three, the ratios at N=1000 moved by ±0.1
 	// between runs on the same code.
 	reps := flag.String("reps", "100=5,1000=5", "repetitions per size, as size=count pairs; other sizes use -default-reps")
+	flag.DurationVar(&opts.LinkDelay, "link-delay", bench.DefaultLinkDelay, "one-way delay of the slow link remote mode is also measured over")
+	memorySizes := flag.String("memory-sizes", "1000,3000", "numbers of resources whose peak memory is measured in apply, plan and destroy")
+	subjectsPattern := flag.String("subjects", "", "measure only the Terraform subjects whose names match this regular expression (ratios to those left out read NaN)")
 	flag.IntVar(&opts.DefaultReps, "default-reps", 3, "repetitions of sizes -reps does not list")
 	flag.StringVar(&opts.Work, "work", ".bench", "scratch directory, emptied first")
 	flag.StringVar(&opts.Out, "out", "BENCHMARKS.md", "report to write")
@@ -40,6 +44,14 @@ func main() {
 	var err error
 	if opts.Sizes, err = parseInts(*sizes); err != nil {
 		fail(fmt.Errorf("-sizes: %w", err))
+	}
+	if *subjectsPattern != "" {
+		if opts.Subjects, err = regexp.Compile(*subjectsPattern); err != nil {
+			fail(fmt.Errorf("-subjects: %w", err))
+		}
+	}
+	if opts.MemorySizes, err = parseInts(*memorySizes); err != nil {
+		fail(fmt.Errorf("-memory-sizes: %w", err))
 	}
 	for _, pair := range strings.Split(*reps, ",") {
 		size, count, ok := strings.Cut(pair, "=")

@@ -1,0 +1,237 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/backend"
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
+)
+
+// countingTransport counts the requests that reach the backend by method
+// and whether they list a collection or name one object, and may run a
+// hook before passing a request on.
+type countingTransport struct {
+	next   http.RoundTripper
+	mu     sync.Mutex
+	counts map[string]int
+	// beforeList, when set, runs once before the first listing is passed on.
+	beforeList func()
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	what := r.Method + " item"
+	if r.URL.Query().Has("limit") {
+		what = r.Method + " list"
+	}
+	c.mu.Lock()
+	c.counts[what]++
+	hook := c.beforeList
+	if what == "GET list" {
+		c.beforeList = nil
+	} else {
+		hook = nil
+	}
+	c.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+	return c.next.RoundTrip(r)
+}
+
+func (c *countingTransport) count(what string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.counts[what]
+}
+
+// embeddedBackend is two clients of one embedded backend: the one under
+// test, whose requests are counted, and another, out of band.
+func embeddedBackend(t *testing.T) (*client.Client, *countingTransport, *client.Client) {
+	t.Helper()
+	st, err := database.Open(context.Background(), filepath.Join(t.TempDir(), "arbor.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	sealer, err := backend.OpenSealer(context.Background(), st, st.KeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := backend.New(backend.Config{Store: st, Sealer: sealer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := &countingTransport{next: srv.Transport(), counts: map[string]int{}}
+	c, err := client.New(client.Config{Endpoint: "http://embedded.arbor.invalid", Transport: counted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := client.New(client.Config{Endpoint: "http://embedded.arbor.invalid", Transport: srv.Transport()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, counted, other
+}
+
+func putPermissions(t *testing.T, c *client.Client, n int, name string) {
+	t.Helper()
+	perms := client.Objects[domain.Permission](c, domain.KindPermission)
+	for i := range n {
+		if _, err := perms.Put(context.Background(), domain.Development, fmt.Sprintf("perm.%04d", i), &domain.Permission{Name: name}, client.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestRefreshListsOnce: 1500 refresh reads of permissions, 10 at a time
+// as Terraform makes them, cost two pages of one listing and no read of
+// one object, and answer what a read of each object answers.
+func TestRefreshListsOnce(t *testing.T) {
+	c, counted, other := embeddedBackend(t)
+	putPermissions(t, other, 1500, "Listed")
+	perms := client.Objects[domain.Permission](c, domain.KindPermission)
+	direct := client.Objects[domain.Permission](other, domain.KindPermission)
+	ctx := context.Background()
+	keys := make(chan string)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for key := range keys {
+				got, err := perms.Refresh(ctx, domain.Development, key)
+				if err != nil {
+					t.Error(err)
+					continue
+				}
+				want, err := direct.Get(ctx, domain.Development, key)
+				if err != nil || got.Name != want.Name || got.Version != want.Version || got.Key != key {
+					t.Errorf("%s: refreshed %+v, read %+v (%v)", key, got, want, err)
+				}
+			}
+		}()
+	}
+	for i := range 1500 {
+		keys <- fmt.Sprintf("perm.%04d", i)
+	}
+	close(keys)
+	wg.Wait()
+	if lists, items := counted.count("GET list"), counted.count("GET item"); lists != 2 || items != 0 {
+		t.Errorf("1500 refresh reads made %d listing requests and %d reads of one object; want 2 and 0", lists, items)
+	}
+}
+
+// TestRefreshReadsWhatTheListingLacks: an object created out of band after
+// the listing is read directly, and so is one that does not exist, whose
+// 404 the caller sees.
+func TestRefreshReadsWhatTheListingLacks(t *testing.T) {
+	c, counted, other := embeddedBackend(t)
+	putPermissions(t, other, 3, "Before")
+	perms := client.Objects[domain.Permission](c, domain.KindPermission)
+	ctx := context.Background()
+	if _, err := perms.Refresh(ctx, domain.Development, "perm.0000"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Objects[domain.Permission](other, domain.KindPermission).Put(ctx, domain.Development, "late", &domain.Permission{Name: "Late"}, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := perms.Refresh(ctx, domain.Development, "late")
+	if err != nil || got.Name != "Late" {
+		t.Errorf("an object created after the listing: %+v, %v", got, err)
+	}
+	if _, err := perms.Refresh(ctx, domain.Development, "never"); !client.IsNotFound(err) {
+		t.Errorf("an object that does not exist: %v, want the backend's 404", err)
+	}
+	if exists, err := perms.Listed(ctx, domain.Development, "never"); exists || err != nil {
+		t.Errorf("Listed says a missing object exists: %v, %v", exists, err)
+	}
+	if exists, err := perms.Listed(ctx, domain.Development, "perm.0001"); !exists || err != nil {
+		t.Errorf("Listed says a listed object is missing: %v, %v", exists, err)
+	}
+	if items := counted.count("GET item"); items != 3 {
+		t.Errorf("%d reads of one object; want 3 (late, never twice)", items)
+	}
+}
+
+// TestRefreshAfterAWriteListsAgain: a write through the client drops the
+// listing, so a refresh after it sees the backend as the write left it,
+// other objects' out-of-band changes included.
+func TestRefreshAfterAWriteListsAgain(t *testing.T) {
+	c, counted, other := embeddedBackend(t)
+	putPermissions(t, other, 3, "Before")
+	perms := client.Objects[domain.Permission](c, domain.KindPermission)
+	ctx := context.Background()
+	if _, err := perms.Refresh(ctx, domain.Development, "perm.0000"); err != nil {
+		t.Fatal(err)
+	}
+	putPermissions(t, other, 3, "Out of band")
+	// A write of another kind drops the permissions' listing too.
+	if _, err := client.Objects[domain.Role](c, domain.KindRole).Put(ctx, domain.Development, "reader", &domain.Role{Name: "Reader"}, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := perms.Refresh(ctx, domain.Development, "perm.0001")
+	if err != nil || got.Name != "Out of band" {
+		t.Errorf("after a write: %+v, %v", got, err)
+	}
+	if lists := counted.count("GET list"); lists != 2 {
+		t.Errorf("%d listings; want 2, one before the write and one after", lists)
+	}
+}
+
+// TestListingUnderWayDuringAWriteIsNotKept: a listing that a write of the
+// same client overtakes answers nothing, even for the objects it holds.
+func TestListingUnderWayDuringAWriteIsNotKept(t *testing.T) {
+	c, counted, other := embeddedBackend(t)
+	putPermissions(t, other, 3, "Before")
+	perms := client.Objects[domain.Permission](c, domain.KindPermission)
+	ctx := context.Background()
+	counted.beforeList = func() {
+		// The listing leaves after this write has been answered, so it
+		// holds the new name; it is dropped all the same, since the
+		// client cannot tell which side of a write a listing saw.
+		if _, err := perms.Put(ctx, domain.Development, "perm.0002", &domain.Permission{Name: "Written"}, client.Cond{}); err != nil {
+			t.Error(err)
+		}
+	}
+	got, err := perms.Refresh(ctx, domain.Development, "perm.0002")
+	if err != nil || got.Name != "Written" {
+		t.Errorf("refreshed %+v, %v", got, err)
+	}
+	if items := counted.count("GET item"); items != 1 {
+		t.Errorf("%d reads of one object; want 1: the listing made during the write must not answer", items)
+	}
+	if !strings.Contains(fmt.Sprint(counted.counts), "PUT item") {
+		t.Errorf("the write was not sent: %v", counted.counts)
+	}
+}
+
+// TestListedObjectAnswersOneRead: the second refresh of an object in one
+// walk reads it from the backend, so it sees a change made out of band
+// after the listing; the object still counts as listed for Listed.
+func TestListedObjectAnswersOneRead(t *testing.T) {
+	c, counted, other := embeddedBackend(t)
+	putPermissions(t, other, 2, "Listed")
+	perms := client.Objects[domain.Permission](c, domain.KindPermission)
+	ctx := context.Background()
+	if got, err := perms.Refresh(ctx, domain.Development, "perm.0000"); err != nil || got.Name != "Listed" {
+		t.Fatalf("first refresh: %+v, %v", got, err)
+	}
+	putPermissions(t, other, 2, "Changed")
+	if got, err := perms.Refresh(ctx, domain.Development, "perm.0000"); err != nil || got.Name != "Changed" {
+		t.Errorf("second refresh: %+v, %v; want the backend's answer", got, err)
+	}
+	if exists, err := perms.Listed(ctx, domain.Development, "perm.0000"); !exists || err != nil {
+		t.Errorf("a refreshed object no longer counts as listed: %v, %v", exists, err)
+	}
+	if lists, items := counted.count("GET list"), counted.count("GET item"); lists != 1 || items != 1 {
+		t.Errorf("%d listings and %d reads of one object; want 1 and 1", lists, items)
+	}
+}
