@@ -165,3 +165,13 @@ func (ix *AccessIndex) answer(q AccessQuestion) (AccessAnswer, error) {
 	a.Allowed = len(a.GrantedBy) > 0
 	return a, nil
 }
+
+// AccessCheckBatch is many access questions in one request, for pipelines.
+type AccessCheckBatch struct {
+	Checks []AccessQuestion `json:"checks" minItems:"1" maxItems:"1000" nullable:"false" doc:"The questions, 1–1000; answered in order."`
+}
+
+// AccessCheckBatchResult answers an AccessCheckBatch.
+type AccessCheckBatchResult struct {
+	Results []AccessAnswer `json:"results" nullable:"false" doc:"One answer per question, in the order asked."`
+}
