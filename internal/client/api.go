@@ -55,7 +55,7 @@ func CollectionRoutes(kind domain.Kind) []string {
 
 // AllRoutes are the route templates the client can call.
 func AllRoutes() []string {
-	all := append([]string{}, Routes...)
+	all := append(append([]string{}, Routes...), checkRoutes...)
 	for _, k := range domain.Kinds {
 		all = append(all, CollectionRoutes(k)...)
 	}

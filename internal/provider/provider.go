@@ -308,6 +308,8 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newTenantsDataSource,
 		newWorkflowDataSource,
 		newWorkflowsDataSource,
+		newAccessCheckDataSource,
+		newWorkflowPreviewDataSource,
 	}
 }
 
