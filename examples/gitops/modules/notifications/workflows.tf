@@ -20,7 +20,7 @@ resource "arbor_workflow" "welcome" {
         type    = "email"
         key     = "postmark"
         subject = "Welcome to {{ data.organisation }}"
-        body    = "Hello {{ recipient.name }}, glad to have you."
+        body    = "<h1 style=\"color: {{ branding.primary_color }}\">{{ tenant.name }}</h1><p>Hello {{ recipient.name }}, glad to have you.</p>"
       }
     },
   ]
