@@ -114,34 +114,35 @@ func (s *Server) checkAccess(ctx context.Context, envSlug string, qs []domain.Ac
 	return answers, err
 }
 
-// accessIndexOf indexes what the questions need: the whole hierarchy (a
-// walk may go anywhere in it), the assignments of the identities asked
-// about, the roles those assign, and which of the identities and
-// permissions asked about exist.
+// accessIndexOf indexes what the questions need, and no more: each asked
+// node with its ancestors (the walk reads nothing else, so a check costs
+// the depth of its node, not the size of the hierarchy), the assignments
+// of the identities asked about, the roles those assign, and which of the
+// identities and permissions asked about exist.
 func accessIndexOf(tx store.Tx, env string, qs []domain.AccessQuestion) (*domain.AccessIndex, error) {
 	var identities, permissions []string
 	var assignments []domain.RoleAssignment
+	var nodes []domain.HierarchyNode
 	roles := map[string]*domain.Role{}
-	seenIdentity, seenPermission := map[string]bool{}, map[string]bool{}
+	seenIdentity, seenPermission, seenNode := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, q := range qs {
-		if q.IdentityKey != "" && domain.CheckKey(q.IdentityKey) == "" && !seenIdentity[q.IdentityKey] {
+		if domain.CheckKey(q.IdentityKey) == "" && !seenIdentity[q.IdentityKey] {
 			seenIdentity[q.IdentityKey] = true
 			found, err := load[domain.Identity](tx, domain.KindIdentity, env, q.IdentityKey)
 			if err != nil {
 				return nil, err
 			}
-			if found == nil {
-				continue
+			if found != nil {
+				identities = append(identities, q.IdentityKey)
+				held, err := objectsOf[domain.RoleAssignment](tx, store.Query{Environment: env, Kind: domain.KindRoleAssignment.Name,
+					ReferencesTo: &store.Ref{Kind: domain.KindIdentity.Name, Key: q.IdentityKey}})
+				if err != nil {
+					return nil, err
+				}
+				assignments = append(assignments, held...)
 			}
-			identities = append(identities, q.IdentityKey)
-			held, err := objectsOf[domain.RoleAssignment](tx, store.Query{Environment: env, Kind: domain.KindRoleAssignment.Name,
-				ReferencesTo: &store.Ref{Kind: domain.KindIdentity.Name, Key: q.IdentityKey}})
-			if err != nil {
-				return nil, err
-			}
-			assignments = append(assignments, held...)
 		}
-		if q.Permission != "" && domain.CheckKey(q.Permission) == "" && !seenPermission[q.Permission] {
+		if domain.CheckKey(q.Permission) == "" && !seenPermission[q.Permission] {
 			seenPermission[q.Permission] = true
 			found, err := load[domain.Permission](tx, domain.KindPermission, env, q.Permission)
 			if err != nil {
@@ -150,6 +151,20 @@ func accessIndexOf(tx store.Tx, env string, qs []domain.AccessQuestion) (*domain
 			if found != nil {
 				permissions = append(permissions, q.Permission)
 			}
+		}
+		// A node already read ends the climb: its ancestors are read too,
+		// and a damaged store's cycle stops here (the index reports it).
+		for at := q.NodeKey; domain.CheckKey(at) == "" && !seenNode[at]; {
+			seenNode[at] = true
+			n, err := load[domain.HierarchyNode](tx, domain.KindHierarchyNode, env, at)
+			if err != nil {
+				return nil, err
+			}
+			if n == nil {
+				break
+			}
+			nodes = append(nodes, *n)
+			at = n.ParentKey
 		}
 	}
 	for _, a := range assignments {
@@ -167,10 +182,6 @@ func accessIndexOf(tx store.Tx, env string, qs []domain.AccessQuestion) (*domain
 		if r != nil {
 			held = append(held, *r)
 		}
-	}
-	nodes, err := objectsOf[domain.HierarchyNode](tx, store.Query{Environment: env, Kind: domain.KindHierarchyNode.Name})
-	if err != nil {
-		return nil, err
 	}
 	return domain.NewAccessIndex(env, identities, permissions, nodes, held, assignments), nil
 }
