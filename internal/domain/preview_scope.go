@@ -24,9 +24,6 @@ type PreviewVariable struct {
 // data, vars and the merged branding, each a JSON-like tree.
 type previewScope map[string]any
 
-// scopeRoots are the names a condition's variable may start with.
-var scopeRoots = []string{"recipient", "tenant", "data", "vars", "branding"}
-
 // lookup follows a dotted path through the scope; a missing step yields
 // (nil, false). Array elements are reached by index: data.items.0.
 func (s previewScope) lookup(path string) (any, bool) {
