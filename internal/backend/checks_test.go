@@ -136,24 +136,25 @@ func TestAccessBatchCheckOverTheAPI(t *testing.T) {
 	a.expect(a.do(a.owner, "POST", "/v1/environments/development/access/batch-check", `{"checks":[`+many+`]}`), 400)
 }
 
-// previewFixture writes a welcome workflow (an email whose templates read
-// the recipient, tenant, data and branding, a delay, an sms only for
-// recipients with a phone) and the tenant acme.
-func (a *api) previewFixture(env string) {
+// previewFixture writes, in development, a welcome workflow (an email
+// whose templates read the recipient, tenant, data and branding, a delay,
+// an sms only for recipients with a phone) and the tenant acme.
+func (a *api) previewFixture() {
 	a.t.Helper()
-	a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/workflows/welcome", `{"name":"Welcome","categories":["onboarding"],
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/workflows/welcome", `{"name":"Welcome","categories":["onboarding"],
 		"conditions":{"rules":[{"variable":"data.plan","operator":"not_equal_to","argument":"none"}]},
 		"steps":[
 		{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Welcome to {{ tenant.name }}, {{ recipient.name }}","body":"Plan {{ tenant.properties.plan }}, colour {{ branding.primary_color }}, {{ data.plan }}"}},
 		{"ref":"wait","delay":{"duration":"1d"}},
 		{"ref":"sms","conditions":{"rules":[{"variable":"recipient.phone","operator":"not_empty"}]},"channel":{"type":"sms","key":"twilio","body":"{% if %}"}}]}`), 201)
-	a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/tenants/acme", `{"name":"Acme","properties":{"plan":"pro"},
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/tenants/acme", `{"name":"Acme","properties":{"plan":"pro"},
 		"branding":{"primary_color":"#FF0000"},"preference_set":{"channel_types":{"email":true},"categories":{},"workflows":{}}}`), 201)
 }
 
-func (a *api) preview(token, env, key, body string, want int) (domain.WorkflowPreview, response) {
+// preview previews workflow key of development.
+func (a *api) preview(token, key, body string, want int) (domain.WorkflowPreview, response) {
 	a.t.Helper()
-	r := a.expect(a.do(token, "POST", "/v1/environments/"+env+"/workflows/"+key+"/preview", body), want)
+	r := a.expect(a.do(token, "POST", "/v1/environments/development/workflows/"+key+"/preview", body), want)
 	var p domain.WorkflowPreview
 	if want == 200 {
 		if err := json.Unmarshal(r.body, &p); err != nil {
@@ -165,8 +166,8 @@ func (a *api) preview(token, env, key, body string, want int) (domain.WorkflowPr
 
 func TestWorkflowPreviewOverTheAPI(t *testing.T) {
 	a := newAPI(t)
-	a.previewFixture("development")
-	p, _ := a.preview(a.owner, "development", "welcome", `{"recipient":{"name":"Ada","phone":"+1555"},"tenant":"acme","data":{"plan":"pro"}}`, 200)
+	a.previewFixture()
+	p, _ := a.preview(a.owner, "welcome", `{"recipient":{"name":"Ada","phone":"+1555"},"tenant":"acme","data":{"plan":"pro"}}`, 200)
 	if !p.Runs || !p.TenantFound || len(p.Steps) != 3 {
 		t.Fatalf("preview %+v", p)
 	}
@@ -183,29 +184,29 @@ func TestWorkflowPreviewOverTheAPI(t *testing.T) {
 	}
 
 	// A missing tenant is an empty one; the workflow's conditions are judged.
-	p, _ = a.preview(a.owner, "development", "welcome", `{"recipient":{"name":"Ada"},"tenant":"not-yet","data":{"plan":"none"}}`, 200)
+	p, _ = a.preview(a.owner, "welcome", `{"recipient":{"name":"Ada"},"tenant":"not-yet","data":{"plan":"none"}}`, 200)
 	if p.Runs || p.TenantFound || p.Steps[0].Runs || p.Steps[0].Rendered["subject"] != "Welcome to , Ada" || !strings.Contains(p.Reason, `data.plan not_equal_to "none" does not hold`) {
 		t.Errorf("a missing tenant and a failing condition: %+v", p)
 	}
 	// The recipient's preferences override the tenant's defaults.
-	p, _ = a.preview(a.owner, "development", "welcome", `{"recipient":{"preferences":{"channel_types":{"email":false}}},"tenant":"acme"}`, 200)
+	p, _ = a.preview(a.owner, "welcome", `{"recipient":{"preferences":{"channel_types":{"email":false}}},"tenant":"acme"}`, 200)
 	if p.Steps[0].Runs || !strings.Contains(p.Steps[0].Reason, "opted out of email messages (the recipient's preference)") {
 		t.Errorf("opted out: %+v", p.Steps[0])
 	}
 
-	a.preview(a.owner, "development", "nothing", `{}`, 404)
-	a.preview(a.owner, "development", "welcome", `{"recipient":[1]}`, 400)
-	a.preview(a.owner, "development", "welcome", `{"recipient":{"preferences":{"channel_types":{"email":"no"}}}}`, 400)
-	a.preview(a.owner, "development", "we", `{}`, 400)
+	a.preview(a.owner, "nothing", `{}`, 404)
+	a.preview(a.owner, "welcome", `{"recipient":[1]}`, 400)
+	a.preview(a.owner, "welcome", `{"recipient":{"preferences":{"channel_types":{"email":"no"}}}}`, 400)
+	a.preview(a.owner, "we", `{}`, 400)
 
 	// A viewer of an environment that obfuscates customer data previews
 	// the tenant's properties redacted, as it reads them.
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/development", `{"name":"Development","obfuscate_customer_data":true}`), 200)
-	p, _ = a.preview(a.token(domain.RoleViewer), "development", "welcome", `{"tenant":"acme","data":{"plan":"pro"}}`, 200)
+	p, _ = a.preview(a.token(domain.RoleViewer), "welcome", `{"tenant":"acme","data":{"plan":"pro"}}`, 200)
 	if body := p.Steps[0].Rendered["body"]; strings.Contains(body, "pro,") || !strings.Contains(body, "[redacted]") {
 		t.Errorf("a viewer's preview shows customer data: %q", body)
 	}
-	p, _ = a.preview(a.owner, "development", "welcome", `{"tenant":"acme","data":{"plan":"pro"}}`, 200)
+	p, _ = a.preview(a.owner, "welcome", `{"tenant":"acme","data":{"plan":"pro"}}`, 200)
 	if body := p.Steps[0].Rendered["body"]; !strings.HasPrefix(body, "Plan pro,") {
 		t.Errorf("the owner's preview: %q", body)
 	}

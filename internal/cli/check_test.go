@@ -10,11 +10,11 @@ import (
 	"testing"
 )
 
-// putJSON writes one object to a running server with an account token.
-func putJSON(t *testing.T, url, token, body string) {
+// putJSON writes one object to a running server with the bootstrap token t.
+func putJSON(t *testing.T, url, body string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodPut, url, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Authorization", "Bearer t")
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -48,14 +48,14 @@ func TestCheckCommands(t *testing.T) {
 	dir := t.TempDir()
 	srv := startServe(t, filepath.Join(dir, "arbor.db"), "ARBOR_BOOTSTRAP_TOKEN=t")
 	dev := srv.url + "/v1/environments/development"
-	putJSON(t, dev+"/permissions/docs.write", "t", `{"name":"Write"}`)
-	putJSON(t, dev+"/roles/editor", "t", `{"name":"Editor","permissions":["docs.write"]}`)
-	putJSON(t, dev+"/hierarchy-nodes/org", "t", `{"name":"Org"}`)
-	putJSON(t, dev+"/hierarchy-nodes/team", "t", `{"name":"Team","parent_key":"org"}`)
-	putJSON(t, srv.url+"/v1/identities/ada", "t", `{"name":"Ada","email":"ada@example.com"}`)
-	putJSON(t, dev+"/role-assignments/ada/editor/team", "t", `{}`)
-	putJSON(t, dev+"/tenants/acme", "t", `{"name":"Acme","branding":{"primary_color":"#0A7CFF"}}`)
-	putJSON(t, dev+"/workflows/welcome", "t", `{"name":"Welcome","steps":[{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Welcome to {{ tenant.name }}","body":"{{ branding.primary_color }} for {{ recipient.name }}"}}]}`)
+	putJSON(t, dev+"/permissions/docs.write", `{"name":"Write"}`)
+	putJSON(t, dev+"/roles/editor", `{"name":"Editor","permissions":["docs.write"]}`)
+	putJSON(t, dev+"/hierarchy-nodes/org", `{"name":"Org"}`)
+	putJSON(t, dev+"/hierarchy-nodes/team", `{"name":"Team","parent_key":"org"}`)
+	putJSON(t, srv.url+"/v1/identities/ada", `{"name":"Ada","email":"ada@example.com"}`)
+	putJSON(t, dev+"/role-assignments/ada/editor/team", `{}`)
+	putJSON(t, dev+"/tenants/acme", `{"name":"Acme","branding":{"primary_color":"#0A7CFF"}}`)
+	putJSON(t, dev+"/workflows/welcome", `{"name":"Welcome","steps":[{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Welcome to {{ tenant.name }}","body":"{{ branding.primary_color }} for {{ recipient.name }}"}}]}`)
 	remote := []string{"ARBOR_ENDPOINT=" + srv.url, "ARBOR_API_KEY=t"}
 
 	out, _, code := runCode(t, dir, remote, "check", "access", "--identity", "ada", "--permission", "docs.write", "--node", "team")
@@ -90,7 +90,7 @@ func TestCheckCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"subject": "Welcome to Acme"`) || !strings.Contains(out, `"body": "#0A7CFF for Ada"`) {
 		t.Errorf("preview: exit %d, %s %s", code, out, errOut)
 	}
-	putJSON(t, dev+"/workflows/broken", "t", `{"name":"Broken","steps":[{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"{% if %}"}}]}`)
+	putJSON(t, dev+"/workflows/broken", `{"name":"Broken","steps":[{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"{% if %}"}}]}`)
 	_, errOut, code = runCode(t, dir, remote, "check", "preview", "--workflow", "broken")
 	if code != 1 || !strings.Contains(errOut, "step email: body: unterminated") {
 		t.Errorf("a template that does not render: exit %d, %s", code, errOut)

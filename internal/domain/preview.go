@@ -71,7 +71,7 @@ func PreviewWorkflow(in PreviewInput) (*WorkflowPreview, error) {
 	if in.Request.Tenant != "" {
 		checkKeyField(&probs, "tenant", in.Request.Tenant)
 	}
-	own, err := recipientPreferences(in.Request.Recipient)
+	own, err := recipientPreferences(recipient)
 	if err != nil {
 		probs.Add("recipient.preferences", "%s", err.Error())
 	}
@@ -200,14 +200,16 @@ type preferences struct {
 
 // recipientPreferences reads the recipient's own preferences, a
 // PreferenceSet under "preferences"; nil when it sets none.
-func recipientPreferences(recipient JSONObject) (*PreferenceSet, error) {
-	var holder struct {
-		Preferences json.RawMessage `json:"preferences"`
-	}
-	if json.Unmarshal(recipient, &holder) != nil || len(holder.Preferences) == 0 || string(holder.Preferences) == "null" {
+func recipientPreferences(recipient map[string]any) (*PreferenceSet, error) {
+	raw, ok := recipient["preferences"]
+	if !ok || raw == nil {
 		return nil, nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(holder.Preferences))
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var ps PreferenceSet
 	if err := dec.Decode(&ps); err != nil {

@@ -68,9 +68,12 @@ func decodeJSONTree(raw []byte) (map[string]any, error) {
 	if !ok {
 		return nil, fmt.Errorf("must be a JSON object")
 	}
-	return plainNumbers(m).(map[string]any), nil
+	plainNumbers(m)
+	return m, nil
 }
 
+// plainNumbers converts v's numbers in place; a number itself is returned
+// converted.
 func plainNumbers(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
