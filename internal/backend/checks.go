@@ -2,10 +2,10 @@ package backend
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -45,7 +45,7 @@ type previewOutput struct {
 
 func (s *Server) registerCheckRoutes() {
 	const tag = "checks"
-	check := op(http.MethodPost, "/v1/environments/{env}/access/check", "check_access", "Check whether an identity holds a permission at a node", tag)
+	check := op(api.CheckAccess.Method, api.CheckAccess.Path, "check_access", "Check whether an identity holds a permission at a node", tag)
 	check.Description = "An assignment at a node grants its role's permissions there and at every descendant. " +
 		"The answer names the granting assignments and the path from the node up to its root. " +
 		"An identity, permission or node that does not exist is refused (400), naming the field, rather than answered \"not allowed\". Nothing is changed."
@@ -58,7 +58,7 @@ func (s *Server) registerCheckRoutes() {
 		return &accessCheckOutput{Body: answers[0]}, nil
 	})
 
-	batch := op(http.MethodPost, "/v1/environments/{env}/access/batch-check", "check_access_batch", "Check many accesses at once", tag)
+	batch := op(api.CheckAccessBatch.Method, api.CheckAccessBatch.Path, "check_access_batch", "Check many accesses at once", tag)
 	batch.Description = "Answers up to 1000 access checks against one state of the environment, in order. " +
 		"Every check that names something missing is reported at once, under checks[i]. Nothing is changed."
 	batch.MaxBodyBytes = s.bodyLimit
@@ -70,7 +70,7 @@ func (s *Server) registerCheckRoutes() {
 		return &accessBatchOutput{Body: domain.AccessCheckBatchResult{Results: answers}}, nil
 	})
 
-	preview := op(http.MethodPost, "/v1/environments/{env}/workflows/{key}/preview", "preview_workflow", "Preview what a workflow would do for a recipient", tag)
+	preview := op(api.PreviewWorkflow.Method, api.PreviewWorkflow.Path, "preview_workflow", "Preview what a workflow would do for a recipient", tag)
 	preview.Description = "For each step: whether it would run and why (workflow and step conditions; the tenant's preference defaults under the recipient's own preferences), " +
 		"and each channel step's templates rendered with recipient, tenant, data, vars and branding (the tenant's over the environment's). " +
 		"A tenant that does not exist previews as an empty tenant. Sensitive variables render as " + domain.SensitiveMask + ". " +

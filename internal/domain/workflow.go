@@ -23,11 +23,20 @@ const (
 	MaxDelay               = 365 * 24 * time.Hour
 )
 
+// The defaults of a workflow's optional fields, in one place: the backend
+// stores them explicitly, the sha covers them, and the provider's schema
+// defaults to them.
+const (
+	DefaultTriggerFrequency = "every_trigger"
+	DefaultConditionMatch   = "all"
+	DefaultWorkflowActive   = true
+)
+
 var (
 	ChannelTypes       = []string{"email", "sms", "push", "chat", "in_app_feed", "http"}
-	TriggerFrequencies = []string{"every_trigger", "once_per_recipient", "once_per_recipient_per_tenant"}
+	TriggerFrequencies = []string{DefaultTriggerFrequency, "once_per_recipient", "once_per_recipient_per_tenant"}
 	ConditionOperators = []string{"equal_to", "not_equal_to", "greater_than", "greater_than_or_equal_to", "less_than", "less_than_or_equal_to", "contains", "not_contains", "empty", "not_empty"}
-	ConditionMatches   = []string{"all", "any"}
+	ConditionMatches   = []string{DefaultConditionMatch, "any"}
 	FetchMethods       = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 )
 
@@ -84,11 +93,11 @@ type Workflow struct {
 	Name              string      `json:"name" doc:"Display name."`
 	Description       string      `json:"description,omitempty" doc:"At most 280 characters."`
 	Categories        []string    `json:"categories,omitempty" doc:"Categories recipients can set preferences for."`
-	TriggerFrequency  string      `json:"trigger_frequency,omitempty" enum:"every_trigger,once_per_recipient,once_per_recipient_per_tenant" default:"every_trigger" doc:"How often one recipient is notified. Default every_trigger."`
+	TriggerFrequency  string      `json:"trigger_frequency,omitempty" values:"trigger_frequencies" doc:"How often one recipient is notified. Default every_trigger."`
 	TriggerDataSchema JSONObject  `json:"trigger_data_schema,omitempty" doc:"JSON schema of the data a trigger carries."`
 	Conditions        *Conditions `json:"conditions,omitempty" doc:"Conditions under which a trigger runs the workflow."`
 	Steps             []Step      `json:"steps,omitempty" doc:"Ordered steps."`
-	Active            *bool       `json:"active,omitempty" default:"true" doc:"Whether triggers run the workflow in this environment. Default true. Per environment: never promoted, never part of the sha."`
+	Active            *bool       `json:"active,omitempty" doc:"Whether triggers run the workflow in this environment. Default true. Per environment: never promoted, never part of the sha."`
 	SHA               string      `json:"sha,omitempty" readOnly:"true" doc:"Hash of the content (all but active); equal content has equal sha in every environment."`
 	OriginEnvironment string      `json:"origin_environment,omitempty" readOnly:"true" doc:"Environment the workflow was created in: the only one where its content can be edited."`
 	Meta
@@ -96,14 +105,14 @@ type Workflow struct {
 
 // Conditions gate a workflow or a step.
 type Conditions struct {
-	Match string      `json:"match,omitempty" enum:"all,any" doc:"all: every rule must hold; any: one is enough. Default all."`
+	Match string      `json:"match,omitempty" values:"condition_matches" doc:"all: every rule must hold; any: one is enough. Default all."`
 	Rules []Condition `json:"rules" minItems:"1" nullable:"false" doc:"At least one rule."`
 }
 
 // Condition compares a variable of the trigger's scope with an argument.
 type Condition struct {
 	Variable string `json:"variable" doc:"Path of the value to test, such as data.amount, recipient.plan or tenant.tier." example:"recipient.plan"`
-	Operator string `json:"operator" enum:"equal_to,not_equal_to,greater_than,greater_than_or_equal_to,less_than,less_than_or_equal_to,contains,not_contains,empty,not_empty"`
+	Operator string `json:"operator" values:"condition_operators"`
 	Argument string `json:"argument,omitempty" doc:"Value to compare with; absent for empty and not_empty."`
 }
 
@@ -120,7 +129,7 @@ type Step struct {
 
 // ChannelStep sends a message.
 type ChannelStep struct {
-	Type      string `json:"type" enum:"email,sms,push,chat,in_app_feed,http" doc:"Channel type."`
+	Type      string `json:"type" values:"channel_types" doc:"Channel type."`
 	Key       string `json:"key" doc:"Key of the configured channel to send through." example:"postmark"`
 	Subject   string `json:"subject,omitempty" doc:"Subject template: required for email; allowed for push and in_app_feed."`
 	Body      string `json:"body" doc:"Body template."`
@@ -149,7 +158,7 @@ type ThrottleStep struct {
 
 // FetchStep calls an HTTP endpoint and adds its answer to the run's scope.
 type FetchStep struct {
-	Method  string            `json:"method" enum:"GET,POST,PUT,PATCH,DELETE"`
+	Method  string            `json:"method" values:"fetch_methods"`
 	URL     string            `json:"url" doc:"Absolute http(s) URL."`
 	Headers map[string]string `json:"headers,omitempty"`
 	Body    string            `json:"body,omitempty" doc:"Request body template (POST, PUT, PATCH)."`
@@ -160,7 +169,24 @@ func (w *Workflow) SetObjectKey(k string) { w.Key = k }
 func (w *Workflow) References() []Ref     { return nil }
 
 // IsActive is the workflow's active flag, true unless set false.
-func (w *Workflow) IsActive() bool { return w.Active == nil || *w.Active }
+func (w *Workflow) IsActive() bool {
+	if w.Active == nil {
+		return DefaultWorkflowActive
+	}
+	return *w.Active
+}
+
+// ApplyDefaults sets the optional fields a writer left out to their
+// defaults, so that every reader sees the same stored object.
+func (w *Workflow) ApplyDefaults() {
+	if w.Active == nil {
+		active := DefaultWorkflowActive
+		w.Active = &active
+	}
+	if w.TriggerFrequency == "" {
+		w.TriggerFrequency = DefaultTriggerFrequency
+	}
+}
 
 // Validate checks the workflow, reporting every problem with its field.
 func (w *Workflow) Validate() Problems {
@@ -370,7 +396,7 @@ func WorkflowSHA(w *Workflow) string {
 		c.Categories = []string{}
 	}
 	if c.TriggerFrequency == "" {
-		c.TriggerFrequency = "every_trigger"
+		c.TriggerFrequency = DefaultTriggerFrequency
 	}
 	for i, s := range w.Steps {
 		s.Conditions = normalizeConditions(s.Conditions)
@@ -390,7 +416,7 @@ func normalizeConditions(c *Conditions) *Conditions {
 	}
 	n := *c
 	if n.Match == "" {
-		n.Match = "all"
+		n.Match = DefaultConditionMatch
 	}
 	return &n
 }

@@ -3,12 +3,12 @@ package backend
 import (
 	"context"
 	"errors"
-	"net/http"
 	"slices"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -19,15 +19,7 @@ import (
 var workflowRules = &rules[domain.Workflow]{
 	kind: domain.KindWorkflow,
 	check: func(w *write, old, wf *domain.Workflow) error {
-		// Defaults are stored explicitly, so every reader sees the same
-		// object whatever the writer left out.
-		if wf.Active == nil {
-			active := true
-			wf.Active = &active
-		}
-		if wf.TriggerFrequency == "" {
-			wf.TriggerFrequency = domain.TriggerFrequencies[0]
-		}
+		wf.ApplyDefaults()
 		wf.SHA = domain.WorkflowSHA(wf)
 		p, err := promotionOf(w.tx, w.env.Slug, wf.Key)
 		if err != nil {
@@ -133,7 +125,7 @@ func (s *Server) registerWorkflowRoutes() {
 			}}
 		}, routeOptions{})
 
-	promotion := op(http.MethodGet, "/v1/environments/{env}/workflows/{key}/promotion", "get_workflow_promotion", "Get what the promotion rule knows of a workflow", tag)
+	promotion := op(api.WorkflowPromotion.Method, api.WorkflowPromotion.Path, "get_workflow_promotion", "Get what the promotion rule knows of a workflow", tag)
 	promotion.Description = "The promotion order, the setting, and the workflow's sha in this environment and in the one directly below. " +
 		"Readable with a key of this environment, so a client can judge a write before making it, with the rule the backend applies."
 	huma.Register(s.api, *promotion, func(ctx context.Context, in *ObjectParams) (*promotionOutput, error) {
@@ -152,7 +144,7 @@ func (s *Server) registerWorkflowRoutes() {
 		return &promotionOutput{Body: p}, nil
 	})
 
-	versions := op(http.MethodGet, "/v1/environments/{env}/workflows/{key}/versions", "list_workflow_versions", "List a workflow's versions", tag)
+	versions := op(api.WorkflowVersions.Method, api.WorkflowVersions.Path, "list_workflow_versions", "List a workflow's versions", tag)
 	versions.Description = "Every write of the workflow in this environment, newest first; each version is immutable."
 	huma.Register(s.api, *versions, func(ctx context.Context, in *workflowVersionsInput) (*workflowVersionsOutput, error) {
 		before, err := in.before()
