@@ -158,6 +158,8 @@ func (b *Backend) Delete(name string) func(*terraform.State) error {
 			return b.Client.DeleteEnvironment(ctx, a["slug"], true, client.Cond{})
 		case "arbor_api_key":
 			return b.Client.DeleteAPIKey(ctx, a["environment"], a["key_id"], client.Cond{})
+		case "arbor_branding":
+			return b.Client.DeleteBranding(ctx, a["environment"], client.Cond{})
 		}
 		kind, ok := kindOf(rs.Type)
 		if !ok {
@@ -207,6 +209,10 @@ func (b *Backend) lookup(resourceType string, a map[string]string) (bool, error)
 		_, err = b.Client.Environment(ctx, a["slug"])
 	case "arbor_api_key":
 		_, err = b.Client.APIKey(ctx, a["environment"], a["key_id"])
+	case "arbor_branding":
+		// Branding always reads; it exists once written.
+		branding, err := b.Client.Branding(ctx, a["environment"])
+		return branding.Written(), err
 	default:
 		kind, ok := kindOf(resourceType)
 		if !ok {

@@ -69,6 +69,9 @@ var (
 	ExportConfig      = Route{http.MethodGet, "/v1/environments/{env}/config"}
 	ImportConfig      = Route{http.MethodPut, "/v1/environments/{env}/config"}
 	Promote           = Route{http.MethodPost, "/v1/environments/{env}/promote"}
+	GetBranding       = Route{http.MethodGet, "/v1/environments/{env}/branding"}
+	PutBranding       = Route{http.MethodPut, "/v1/environments/{env}/branding"}
+	DeleteBranding    = Route{http.MethodDelete, "/v1/environments/{env}/branding"}
 	// Checks read by POST, since a question carries a body; they change
 	// nothing, so a retry is harmless.
 	CheckAccess      = Route{http.MethodPost, "/v1/environments/{env}/access/check"}
@@ -83,6 +86,7 @@ var Routes = []Route{
 	CreateToken, ListTokens, GetToken, DeleteToken,
 	CreateAPIKey, ListAPIKeys, GetAPIKey, PutAPIKey, DeleteAPIKey,
 	WorkflowPromotion, WorkflowVersions, ExportConfig, ImportConfig, Promote,
+	GetBranding, PutBranding, DeleteBranding,
 	CheckAccess, CheckAccessBatch, PreviewWorkflow,
 }
 

@@ -203,8 +203,10 @@ func objectsOf[T any, PT domain.ObjectPtr[T]](tx store.Tx, q store.Query) ([]T, 
 	return out, nil
 }
 
-// previewInputOf reads what a preview of workflow key needs. The tenant is
-// presented as the principal may see it: a viewer of an environment that
+// previewInputOf reads what a preview of workflow key needs: the workflow,
+// the tenant, the environment's variables and branding. Sensitive values
+// are sealed apart from the stored bodies read here, so a preview never
+// holds one. The tenant is presented as the principal may see it: a viewer of an environment that
 // obfuscates customer data previews with its properties redacted.
 func previewInputOf(tx store.Tx, env domain.Environment, p domain.Principal, key string, req domain.PreviewRequest) (domain.PreviewInput, error) {
 	in := domain.PreviewInput{Request: req}
@@ -228,6 +230,16 @@ func previewInputOf(tx store.Tx, env domain.Environment, p domain.Principal, key
 			tenantRules.present(env, p, t)
 		}
 		in.Tenant = t
+	}
+	if in.Variables, err = listAll[domain.Variable](tx, domain.KindVariable, env.Slug); err != nil {
+		return in, err
+	}
+	branding, err := brandingOf(tx, env.Slug)
+	if err != nil {
+		return in, err
+	}
+	if branding != nil {
+		in.Branding = &branding.Branding
 	}
 	return in, nil
 }

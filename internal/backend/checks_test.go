@@ -136,11 +136,14 @@ func TestAccessBatchCheckOverTheAPI(t *testing.T) {
 	a.expect(a.do(a.owner, "POST", "/v1/environments/development/access/batch-check", `{"checks":[`+many+`]}`), 400)
 }
 
-// previewFixture writes, in development, a welcome workflow (an email
-// whose templates read the recipient, tenant, data and branding, a delay,
-// an sms only for recipients with a phone) and the tenant acme.
+// previewFixture writes, in development, the channels postmark and
+// twilio, a welcome workflow (an email whose templates read the recipient,
+// tenant, data and branding, a delay, an sms only for recipients with a
+// phone) and the tenant acme.
 func (a *api) previewFixture() {
 	a.t.Helper()
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/channels/postmark", `{"name":"Postmark","type":"email","service":"postmark"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/channels/twilio", `{"name":"Twilio","type":"sms","service":"twilio"}`), 201)
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/workflows/welcome", `{"name":"Welcome","categories":["onboarding"],
 		"conditions":{"rules":[{"variable":"data.plan","operator":"not_equal_to","argument":"none"}]},
 		"steps":[
@@ -209,5 +212,37 @@ func TestWorkflowPreviewOverTheAPI(t *testing.T) {
 	p, _ = a.preview(a.owner, "welcome", `{"tenant":"acme","data":{"plan":"pro"}}`, 200)
 	if body := p.Steps[0].Rendered["body"]; !strings.HasPrefix(body, "Plan pro,") {
 		t.Errorf("the owner's preview: %q", body)
+	}
+}
+
+// The environment's variables and branding reach the templates: the
+// tenant's colour over the environment's, the environment's logo where the
+// tenant has none, a plain variable's value, and a sensitive variable's
+// mask, never its value.
+func TestWorkflowPreviewReadsVariablesAndBranding(t *testing.T) {
+	a := newAPI(t)
+	const secret = "sk-live-preview-secret"
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/channels/postmark", `{"name":"Postmark","type":"email","service":"postmark"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/variables/app_url", `{"value":"https://dev.example.com"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/variables/api_token", `{"value":"`+secret+`","sensitive":true}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/branding", `{"primary_color":"#111111","logo_url":"https://cdn.example.com/logo.png"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/tenants/acme", `{"name":"Acme","branding":{"primary_color":"#FF0000"}}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/workflows/welcome", `{"name":"Welcome","steps":[
+		{"ref":"email","channel":{"type":"email","key":"postmark","subject":"{{ vars.app_url }}","body":"{{ branding.primary_color }} {{ branding.logo_url }} {{ vars.api_token }} {{ vars.api_token | size }}"}}]}`), 201)
+
+	p, r := a.preview(a.owner, "welcome", `{"tenant":"acme"}`, 200)
+	email := p.Steps[0]
+	if email.Rendered["subject"] != "https://dev.example.com" || email.Rendered["body"] != "#FF0000 https://cdn.example.com/logo.png [sensitive] 11" {
+		t.Errorf("rendered %+v", email.Rendered)
+	}
+	if p.Branding.PrimaryColor != "#FF0000" || p.Branding.LogoURL != "https://cdn.example.com/logo.png" {
+		t.Errorf("branding %+v", p.Branding)
+	}
+	if strings.Contains(string(r.body), secret) {
+		t.Errorf("the preview carries a sensitive value: %s", r.body)
+	}
+	// Without a tenant, the environment's branding alone.
+	if p, _ := a.preview(a.owner, "welcome", `{}`, 200); !strings.HasPrefix(p.Steps[0].Rendered["body"], "#111111 ") {
+		t.Errorf("without a tenant: %q", p.Steps[0].Rendered["body"])
 	}
 }

@@ -183,6 +183,7 @@ func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget 
 			return keys, err
 		},
 		Promotion: func(key string) (domain.Promotion, error) { return promotionOf(w.tx, env, key) },
+		Channels:  func(obj domain.ChannelUser) (domain.Problems, error) { return channelProblems(w.tx, env, obj) },
 	}
 }
 

@@ -11,7 +11,8 @@ import (
 )
 
 // seedConfig writes a configuration of every section, plus operational
-// state (identities, assignments, API keys, tenants), into env.
+// state (identities, assignments, API keys, tenants) and the channel its
+// workflow sends through, into env.
 func (a *api) seedConfig(env string) {
 	a.t.Helper()
 	puts := []struct{ path, body string }{
@@ -25,6 +26,7 @@ func (a *api) seedConfig(env string) {
 		{"hierarchy-nodes/emea-north", `{"name":"EMEA North","parent_key":"emea"}`},
 		{"oauth-clients/dashboard", `{"name":"Dashboard","redirect_uris":["https://app.example.com/cb","http://localhost:3000/cb"],"scopes":["openid","profile"]}`},
 		{"webhooks/audit-sink", `{"url":"https://hooks.example.com/arbor","events":["role.updated","role.created"],"enabled":true}`},
+		{"channels/postmark", postmarkChannel},
 		{"workflows/welcome", `{"name":"Welcome","categories":["onboarding"],"trigger_data_schema":{"type":"object"},"steps":[{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"<b>Welcome</b>"}}]}`},
 		{"tenants/acme", `{"name":"Acme","properties":{"plan":"pro"}}`},
 	}
@@ -86,6 +88,7 @@ func TestExportImportExportRoundTrip(t *testing.T) {
 	a, b := newAPI(t), newAPI(t)
 	a.seedConfig("development")
 	doc := a.export("development")
+	b.channels("development")
 	res := b.importDoc("development", doc, 200).json()
 	if got := b.export("development"); got != doc {
 		t.Fatalf("the round trip changed the document:\n--- before\n%s\n--- after\n%s", doc, got)
@@ -107,6 +110,7 @@ func TestImportReplaces(t *testing.T) {
 	a := newAPI(t)
 	a.seedConfig("development")
 	a.environment("staging")
+	a.channels("staging")
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/staging/permissions/old.only", `{"name":"Only in staging"}`), 201)
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/staging/permissions/documents.read", `{"name":"Stale name"}`), 201)
 	res := a.importDoc("staging", a.export("development"), 200).json()
@@ -199,6 +203,7 @@ func TestImportSecrets(t *testing.T) {
 	a, b := newAPI(t), newAPI(t)
 	a.seedConfig("development")
 	doc := a.export("development")
+	b.channels("development")
 	// New to the target: fresh secrets, returned once.
 	res := b.importDoc("development", doc, 200).json()
 	creds := res["new_oauth_client_secrets"].(map[string]any)["dashboard"].(map[string]any)
@@ -237,6 +242,7 @@ func TestPromoteAndClone(t *testing.T) {
 	a := newAPI(t)
 	a.seedConfig("development")
 	a.environment("staging")
+	a.channels("staging", "production")
 	res := a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 200).json()
 	if res["source_environment"] != "development" || res["created"].(map[string]any)["roles"] != 2.0 {
 		t.Errorf("promote: %v", res)
@@ -255,6 +261,16 @@ func TestPromoteAndClone(t *testing.T) {
 	if a.export("production") != before {
 		t.Error("a refused promotion changed production")
 	}
+	// A clone has no channels of its own, so one whose workflows send
+	// through a channel is refused, naming it, and leaves no environment...
+	r = a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"production"}`), 409)
+	a.expectDetail(r, "workflows[0].steps[0].channel.key", `channel "postmark" does not exist in environment qa`)
+	if !strings.Contains(string(r.body), "environment qa was not created") {
+		t.Errorf("the refused clone does not say qa was not created: %s", r.body)
+	}
+	a.expect(a.do(a.owner, "GET", "/v1/environments/qa", ""), 404)
+	// ...while staging, promoted the version that sends through none, is.
+	a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 200)
 	// A clone starts with the source's configuration, in one transaction.
 	env := a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"staging"}`), 201).json()
 	if env["slug"] != "qa" {

@@ -28,6 +28,9 @@ var workflowRules = &rules[domain.Workflow]{
 		if wf.OriginEnvironment, err = p.CheckWrite(wf.SHA); err != nil {
 			return err
 		}
+		if err := checkChannelUses(w, wf); err != nil {
+			return err
+		}
 		// Every write is kept as an immutable version.
 		w.afterStore(func() error {
 			stored, err := w.tx.Object(w.env.Slug, domain.KindWorkflow.Name, wf.Key)

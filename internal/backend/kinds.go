@@ -15,4 +15,7 @@ func (s *Server) registerObjectRoutes() {
 	s.registerWebhookRoutes()
 	s.registerTenantRoutes()
 	s.registerWorkflowRoutes()
+	s.registerChannelRoutes()
+	s.registerVariableRoutes()
+	s.registerBrandingRoutes()
 }

@@ -10,9 +10,10 @@ import (
 // there out, saying which; the copy is no longer refused because of them.
 func TestProductionBornWorkflowsStayInProduction(t *testing.T) {
 	a := newAPI(t)
+	a.channels("production")
 	a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
-	a.putWorkflow(a.owner, "development", "welcome", workflowBody("v1"), 201)
-	a.putWorkflow(a.owner, "production", "welcome", workflowBody("v1"), 201)
+	a.putWorkflow(a.owner, "development", "welcome", channellessWorkflow, 201)
+	a.putWorkflow(a.owner, "production", "welcome", channellessWorkflow, 201)
 	a.putWorkflow(a.owner, "production", "wf-prod", workflowBody("prod"), 201)
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/production/permissions/p1", `{"name":"P"}`), 201)
 
@@ -55,6 +56,7 @@ func TestProductionBornWorkflowsStayInProduction(t *testing.T) {
 func TestExportForAnotherEnvironment(t *testing.T) {
 	a := newAPI(t)
 	a.environment("staging")
+	a.channels("staging", "production")
 	a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
 	a.putWorkflow(a.owner, "production", "wf-prod", workflowBody("prod"), 201)
 	r := a.expect(a.do(a.owner, "GET", "/v1/environments/production/config?for=staging", ""), 200)

@@ -129,6 +129,7 @@ func TestMetricsCountRequestsRefusalsReplaysAndTransactions(t *testing.T) {
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/invoice-7f3a", permission), 200)
 	a.expect(a.do(a.owner, "GET", "/v1/no-such-route/9b2e", ""), 404)
 	a.do(a.owner, "BREW9b2e", "/v1/whoami", "")
+	a.channels("development")
 	a.putWorkflow(a.owner, "development", "welcome", workflowBody("v1"), 201)
 	a.putWorkflow(a.owner, "production", "welcome", workflowBody("v1"), 409)
 	a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA"}`, "Idempotency-Key", "k1"), 201)

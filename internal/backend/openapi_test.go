@@ -80,6 +80,8 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindWebhook.Collection:        dev + "webhooks/audit",
 		domain.KindTenant.Collection:         dev + "tenants/acme",
 		domain.KindWorkflow.Collection:       dev + "workflows/welcome",
+		domain.KindChannel.Collection:        dev + "channels/postmark",
+		domain.KindVariable.Collection:       dev + "variables/app_url",
 		domain.KindIdentity.Collection:       "/v1/identities/ada",
 	}
 	bodies := map[string]string{
@@ -89,6 +91,8 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindWebhook.Collection:        `{"url":"https://hooks.example.com/arbor","events":["role.updated"]}`,
 		domain.KindTenant.Collection:         `{"name":"Acme","properties":{"tier":"gold"}}`,
 		domain.KindWorkflow.Collection:       `{"name":"Welcome","steps":[{"ref":"wait","delay":{"duration":"1h"}}]}`,
+		domain.KindChannel.Collection:        postmarkChannel,
+		domain.KindVariable.Collection:       `{"value":"https://app.example.com","description":"Links in messages"}`,
 	}
 	for _, k := range domain.Kinds {
 		path, ok := paths[k.Collection]

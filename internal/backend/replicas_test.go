@@ -136,6 +136,7 @@ func TestPromotionRacesAChangeInDevelopment(t *testing.T) {
 	a := newAPI(t)
 	b := a.replica()
 	a.environment("staging")
+	a.channels("development", "staging")
 	a.putWorkflow(a.owner, "development", "welcome", workflowBody("v0"), 201)
 	a.putWorkflow(a.owner, "staging", "welcome", workflowBody("v0"), 201)
 	promoted, refused := 0, 0

@@ -22,6 +22,7 @@ func (a *api) putWorkflow(token, env, key, body string, want int) response {
 func TestWorkflowPromotionOverTheAPI(t *testing.T) {
 	a := newAPI(t)
 	a.environment("staging")
+	a.channels("development", "staging", "production")
 	v1, v2 := workflowBody("v1"), workflowBody("v2")
 
 	created := a.putWorkflow(a.owner, "development", "welcome", v1, 201).json()
@@ -69,6 +70,7 @@ func TestWorkflowPromotionOverTheAPI(t *testing.T) {
 
 func TestProductionWriteAccess(t *testing.T) {
 	a := newAPI(t)
+	a.channels("development", "production")
 	v1, v2 := workflowBody("v1"), workflowBody("v2")
 	pm := a.token(domain.RoleProductionMember)
 	// Off: no workflow is born in production; production_member is unusable.
@@ -105,6 +107,7 @@ func TestProductionWriteAccess(t *testing.T) {
 
 func TestWorkflowVersionsAndPromotionEndpoint(t *testing.T) {
 	a := newAPI(t)
+	a.channels("development")
 	a.putWorkflow(a.owner, "development", "welcome", workflowBody("v1"), 201)
 	second := a.putWorkflow(a.owner, "development", "welcome", workflowBody("v2"), 200).json()
 	page := a.expect(a.do(a.owner, "GET", "/v1/environments/development/workflows/welcome/versions?limit=1", ""), 200).json()

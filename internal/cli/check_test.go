@@ -55,6 +55,7 @@ func TestCheckCommands(t *testing.T) {
 	putJSON(t, srv.url+"/v1/identities/ada", `{"name":"Ada","email":"ada@example.com"}`)
 	putJSON(t, dev+"/role-assignments/ada/editor/team", `{}`)
 	putJSON(t, dev+"/tenants/acme", `{"name":"Acme","branding":{"primary_color":"#0A7CFF"}}`)
+	putJSON(t, dev+"/channels/postmark", `{"name":"Postmark","type":"email","service":"postmark"}`)
 	putJSON(t, dev+"/workflows/welcome", `{"name":"Welcome","steps":[{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Welcome to {{ tenant.name }}","body":"{{ branding.primary_color }} for {{ recipient.name }}"}}]}`)
 	remote := []string{"ARBOR_ENDPOINT=" + srv.url, "ARBOR_API_KEY=t"}
 

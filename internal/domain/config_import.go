@@ -19,6 +19,9 @@ type ImportTarget struct {
 	// Promotion gathers what the promotion rule needs about a workflow
 	// written in the target.
 	Promotion func(key string) (Promotion, error)
+	// Channels judges the channel uses of an object written in the
+	// target (CheckChannelUses against the target's channels).
+	Channels func(ChannelUser) (Problems, error)
 }
 
 // ImportPlan is what an import removes, decided before anything is written.
@@ -35,8 +38,9 @@ type ImportPlan struct {
 
 // PlanImport decides the removals of importing doc into target and checks,
 // all at once, what the target's state refuses: roles and nodes with
-// assignments (unless pruneAssignments) and workflow changes the promotion
-// rule does not allow.
+// assignments (unless pruneAssignments), workflow changes the promotion
+// rule does not allow, and workflows sending through channels the target
+// lacks.
 func PlanImport(target ImportTarget, doc *ConfigDocument, pruneAssignments bool) (*ImportPlan, error) {
 	env, current := target.Environment, target.Current
 	plan := &ImportPlan{Remove: map[string][]string{}}
@@ -96,6 +100,11 @@ func PlanImport(target ImportTarget, doc *ConfigDocument, pruneAssignments bool)
 		if _, err := p.CheckWrite(WorkflowSHA(&doc.Workflows[i])); err != nil {
 			refusals.Add(fmt.Sprintf("workflows[%d]", i), "%s", err.Error())
 		}
+		channels, err := target.Channels(&doc.Workflows[i])
+		if err != nil {
+			return nil, err
+		}
+		refusals.Merge(fmt.Sprintf("workflows[%d]", i), channels)
 	}
 	inDoc := setOf(keysOf(doc.Workflows))
 	for _, wf := range current.Workflows {

@@ -49,8 +49,10 @@ type PreviewInput struct {
 	// Tenant is nil when Request.Tenant names no tenant that exists.
 	Tenant *Tenant
 	// Branding is the environment's; nil when it has none.
-	Branding  *Branding
-	Variables []PreviewVariable
+	Branding *Branding
+	// Variables are the environment's; sensitive ones are previewed as
+	// SensitiveMask whatever their Value.
+	Variables []Variable
 }
 
 // PreviewWorkflow says, step by step, what a trigger of the workflow would
@@ -87,7 +89,7 @@ func PreviewWorkflow(in PreviewInput) (*WorkflowPreview, error) {
 	if in.Tenant != nil {
 		tenantBranding, defaults = in.Tenant.Branding, in.Tenant.PreferenceSet
 	}
-	branding := MergeBranding(in.Branding, tenantBranding)
+	branding := EffectiveBranding(in.Branding, tenantBranding)
 	vars, sensitive := variablesTree(in.Variables)
 	scope := previewScope{"recipient": recipient, "tenant": tenant, "data": data, "vars": vars, "branding": brandingTree(branding)}
 	prefs := mergePreferences(defaults, own)

@@ -13,13 +13,6 @@ import (
 // a sensitive value: its output travels to plans, test logs and state.
 const SensitiveMask = "[sensitive]"
 
-// PreviewVariable is a variable of the environment as a preview sees it.
-type PreviewVariable struct {
-	Key       string
-	Value     string
-	Sensitive bool
-}
-
 // previewScope is what conditions and templates read: recipient, tenant,
 // data, vars and the merged branding, each a JSON-like tree.
 type previewScope map[string]any
@@ -96,32 +89,6 @@ func plainNumbers(v any) any {
 	return v
 }
 
-// MergeBranding lays a tenant's branding over the environment's, field by
-// field: a field the tenant leaves empty keeps the environment's value.
-func MergeBranding(environment, tenant *Branding) Branding {
-	var out Branding
-	if environment != nil {
-		out = *environment
-	}
-	if tenant == nil {
-		return out
-	}
-	for _, f := range []struct {
-		dst *string
-		src string
-	}{
-		{&out.PrimaryColor, tenant.PrimaryColor},
-		{&out.PrimaryColorContrast, tenant.PrimaryColorContrast},
-		{&out.LogoURL, tenant.LogoURL},
-		{&out.IconURL, tenant.IconURL},
-	} {
-		if f.src != "" {
-			*f.dst = f.src
-		}
-	}
-	return out
-}
-
 func brandingTree(b Branding) map[string]any {
 	return map[string]any{
 		"primary_color":          b.PrimaryColor,
@@ -153,7 +120,9 @@ func tenantTree(key string, t *Tenant) (map[string]any, error) {
 	return tree, nil
 }
 
-func variablesTree(vars []PreviewVariable) (tree map[string]any, sensitive map[string]bool) {
+// variablesTree is vars as templates read it. A sensitive variable's
+// value is never read (its stored body holds none): it is the mask.
+func variablesTree(vars []Variable) (tree map[string]any, sensitive map[string]bool) {
 	tree = make(map[string]any, len(vars))
 	sensitive = map[string]bool{}
 	for _, v := range vars {

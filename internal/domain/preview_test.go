@@ -60,7 +60,7 @@ func TestPreviewRendersWithTenantBrandingOverTheEnvironments(t *testing.T) {
 		Request:   PreviewRequest{Recipient: JSONObject(`{"id":"ada","name":"Ada"}`), Tenant: "acme"},
 		Tenant:    acme(),
 		Branding:  environmentBranding(),
-		Variables: []PreviewVariable{{Key: "app_url", Value: "https://dev.example.com"}},
+		Variables: []Variable{{Key: "app_url", Value: "https://dev.example.com"}},
 	})
 	email := stepOf(t, p, "email")
 	if !p.Runs || !email.Runs || len(email.Errors) != 0 {
@@ -151,7 +151,7 @@ func TestPreviewConditions(t *testing.T) {
 					wf.Steps[0].Conditions = tc.conditions
 				}
 				p := preview(t, PreviewInput{Workflow: wf, Request: request, Tenant: acme(),
-					Variables: []PreviewVariable{{Key: "region", Value: "eu"}}})
+					Variables: []Variable{{Key: "region", Value: "eu"}}})
 				email := stepOf(t, p, "email")
 				reason := email.Reason
 				if at == "workflow" {
@@ -262,7 +262,7 @@ func TestPreviewNeverShowsASensitiveVariable(t *testing.T) {
 	wf.Steps[0].Channel.Body = "key {{ vars.api_token }} {{ vars.api_token | upcase }} {{ vars.api_token | size }}"
 	wf.Conditions = &Conditions{Rules: []Condition{{Variable: "vars.api_token", Operator: "not_equal_to", Argument: "anything"}}}
 	p := preview(t, PreviewInput{Workflow: wf, Request: PreviewRequest{Recipient: JSONObject(`{}`)},
-		Variables: []PreviewVariable{{Key: "api_token", Value: secret, Sensitive: true}}})
+		Variables: []Variable{{Key: "api_token", Value: secret, Sensitive: true}}})
 	body := stepOf(t, p, "email").Rendered["body"]
 	if want := "key [sensitive] [SENSITIVE] 11"; body != want {
 		t.Errorf("body %q, want %q", body, want)

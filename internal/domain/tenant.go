@@ -77,21 +77,8 @@ func (t *Tenant) Validate() Problems {
 	if len(t.Properties) > 0 && !t.Properties.isObject() {
 		p.Add("properties", "must be a JSON object")
 	}
-	if b := t.Branding; b != nil {
-		for field, v := range map[string]string{"primary_color": b.PrimaryColor, "primary_color_contrast": b.PrimaryColorContrast} {
-			if v != "" {
-				if msg := CheckHexColor(v); msg != "" {
-					p.Add("branding."+field, "%s", msg)
-				}
-			}
-		}
-		for field, v := range map[string]string{"logo_url": b.LogoURL, "icon_url": b.IconURL} {
-			if v != "" {
-				if msg := CheckHTTPURL(v); msg != "" {
-					p.Add("branding."+field, "%s", msg)
-				}
-			}
-		}
+	if t.Branding != nil {
+		p.Merge("branding", t.Branding.Validate())
 	}
 	if ps := t.PreferenceSet; ps != nil {
 		for _, k := range sortedKeys(ps.ChannelTypes) {

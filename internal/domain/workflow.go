@@ -166,7 +166,9 @@ type FetchStep struct {
 
 func (w *Workflow) ObjectKey() string     { return w.Key }
 func (w *Workflow) SetObjectKey(k string) { w.Key = k }
-func (w *Workflow) References() []Ref     { return nil }
+
+// References are the channels the workflow sends through.
+func (w *Workflow) References() []Ref { return ChannelRefs(w.ChannelUses()) }
 
 // IsActive is the workflow's active flag, true unless set false.
 func (w *Workflow) IsActive() bool {

@@ -66,9 +66,17 @@ resource "arbor_tenant" "acme" {
   branding = { primary_color = "#0A7CFF" }
 }
 
+resource "arbor_channel" "postmark" {
+  key     = "postmark"
+  name    = "Postmark"
+  type    = "email"
+  service = "postmark"
+}
+
 resource "arbor_workflow" "welcome" {
-  key  = "welcome"
-  name = "Welcome"
+  key        = "welcome"
+  name       = "Welcome"
+  depends_on = [arbor_channel.postmark]
   steps = [{
     ref     = "email"
     channel = { type = "email", key = "postmark", subject = "Welcome to {{ tenant.name }}", body = "{{ branding.primary_color }}" }

@@ -135,7 +135,22 @@ resource "arbor_tenant" "acme" {
   }
 }
 
+resource "arbor_channel" "postmark" {
+  key     = "postmark"
+  name    = "Postmark"
+  type    = "email"
+  service = "postmark"
+}
+
+resource "arbor_channel" "twilio" {
+  key     = "twilio"
+  name    = "Twilio"
+  type    = "sms"
+  service = "twilio"
+}
+
 resource "arbor_workflow" "welcome" {
+  depends_on = [arbor_channel.postmark, arbor_channel.twilio]
   key        = "welcome"
   name       = "Welcome"
   categories = ["onboarding"]

@@ -28,6 +28,9 @@ var (
 	_ resource.ResourceWithIdentity = (*webhookResource)(nil)
 	_ resource.ResourceWithIdentity = (*tenantResource)(nil)
 	_ resource.ResourceWithIdentity = (*workflowResource)(nil)
+	_ resource.ResourceWithIdentity = (*channelResource)(nil)
+	_ resource.ResourceWithIdentity = (*variableResource)(nil)
+	_ resource.ResourceWithIdentity = (*brandingResource)(nil)
 )
 
 // resourceIdentity is the identity of a resource type (Terraform 1.12 and

@@ -140,6 +140,27 @@ resource "arbor_role_assignment" "test" {
 		},
 		identity: environmentKey,
 	},
+	"arbor_channel": {
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_channel\" \"test\" {\n  key     = %q\n  name    = \"Postmark\"\n  type    = \"email\"\n  service = \"postmark\"\n}\n", key)
+		},
+		identity: environmentKey,
+	},
+	"arbor_variable": {
+		// A variable key is an identifier (templates read vars.<key>).
+		config: func(string) string {
+			return "resource \"arbor_variable\" \"test\" {\n  key   = \"app_url\"\n  value = \"https://app.example.com\"\n}\n"
+		},
+		identity: func(string) map[string]knownvalue.Check { return environmentKey("app_url") },
+	},
+	"arbor_branding": {
+		config: func(string) string {
+			return "resource \"arbor_branding\" \"test\" {\n  primary_color = \"#0A7CFF\"\n}\n"
+		},
+		identity: func(string) map[string]knownvalue.Check {
+			return map[string]knownvalue.Check{"environment": knownvalue.StringExact(domain.Development)}
+		},
+	},
 	"arbor_workflow": {
 		config: func(key string) string {
 			return fmt.Sprintf("resource \"arbor_workflow\" \"test\" {\n  key  = %q\n  name = \"Welcome\"\n}\n", key)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -196,7 +197,10 @@ func (r *objectResource[M, PM, T, PT]) checkReferences(ctx context.Context, env 
 		return
 	}
 	known := func(field string) bool { return knownAlong(req.Plan.Raw, path.Root(field)) }
-	r.data.checkReferences(ctx, env, PT(obj).References(), known, &resp.Diagnostics)
+	// Channel references are judged with their channel type, by the
+	// kind's own plan hook (checkChannelUses), as the backend does.
+	refs := slices.DeleteFunc(PT(obj).References(), func(ref domain.Ref) bool { return ref.Kind == domain.KindChannel })
+	r.data.checkReferences(ctx, env, refs, known, &resp.Diagnostics)
 }
 
 func (r *objectResource[M, PM, T, PT]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {

@@ -42,6 +42,12 @@ type planRecord struct {
 	// workflows are the planned heads of workflows; an empty SHA means
 	// content not known at plan time.
 	workflows map[objectAddress]domain.WorkflowHead
+	// channels are the channels this plan creates, and the backend's
+	// answers about others, for the channel references of workflows.
+	channels channelTypes
+	// brandings are the environment brandings this plan writes, by
+	// environment, for the effective branding of tenants.
+	brandings map[string]plannedBranding
 	// existing caches the backend's answers to "does this exist?", so a
 	// plan of thousands of objects asks once per referenced object.
 	existing map[objectAddress]bool

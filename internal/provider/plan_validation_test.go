@@ -37,6 +37,7 @@ resource "arbor_workflow" "welcome" {
 // writing the default or omitting it is the same configuration.
 func TestAccValidation_conditionsMatchDefault(t *testing.T) {
 	b := acctest.NewBackend(t)
+	b.PutChannelNow(t, "development", "postmark", "email")
 	workflow := func(match string) string {
 		return b.ProviderConfig() + `
 resource "arbor_workflow" "welcome" {

@@ -289,6 +289,9 @@ func (p *arborProvider) Resources(context.Context) []func() resource.Resource {
 		newAccountSettingsResource,
 		newTenantResource,
 		newWorkflowResource,
+		newChannelResource,
+		newVariableResource,
+		newBrandingResource,
 	}
 }
 
@@ -310,6 +313,9 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newTenantsDataSource,
 		newWorkflowDataSource,
 		newWorkflowsDataSource,
+		newChannelDataSource,
+		newVariableDataSource,
+		newBrandingDataSource,
 		newAccessCheckDataSource,
 		newWorkflowPreviewDataSource,
 	}

@@ -258,7 +258,7 @@ func workflowSpec() *objectSpec[workflowModel, domain.Workflow] {
 		},
 		expand:      expandWorkflow,
 		flatten:     flattenWorkflow,
-		modifyPlan:  planWorkflowPromotion,
+		modifyPlan:  planWorkflowWrite,
 		planDestroy: planWorkflowDeletion,
 	}
 }
@@ -326,6 +326,23 @@ func planWorkflowPromotion(ctx context.Context, data *providerData, req resource
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("origin_environment"), origin)...)
 	data.plan.planWorkflow(env.ValueString(), plan.Key.ValueString(), domain.WorkflowHead{SHA: sha, OriginEnvironment: origin})
+}
+
+// planWorkflowWrite judges a planned workflow as the backend will: by the
+// promotion rule, then by the channels its steps send through.
+func planWorkflowWrite(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	planWorkflowPromotion(ctx, data, req, resp)
+	var env types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
+	var plan workflowModel
+	if resp.Diagnostics.HasError() || env.IsUnknown() || req.Plan.Get(ctx, &plan).HasError() {
+		return
+	}
+	wf, diags := expandWorkflow(ctx, &plan)
+	if diags.HasError() {
+		return
+	}
+	data.checkChannelUses(ctx, env.ValueString(), wf, req.Plan.Raw, &resp.Diagnostics)
 }
 
 // plannedPromotion is what the promotion rule will know of workflow key in

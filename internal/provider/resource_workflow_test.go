@@ -14,9 +14,24 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-// workflowFull uses every argument of arbor_workflow and every kind of step.
+// workflowFull uses every argument of arbor_workflow and every kind of
+// step, sending through channels the same plan creates.
 func workflowFull(b *acctest.Backend, key, subject string, active bool) string {
 	return b.ProviderConfig() + fmt.Sprintf(`
+resource "arbor_channel" "postmark" {
+  key     = "postmark"
+  name    = "Postmark"
+  type    = "email"
+  service = "postmark"
+}
+
+resource "arbor_channel" "feed" {
+  key     = "feed"
+  name    = "Feed"
+  type    = "in_app_feed"
+  service = "arbor"
+}
+
 resource "arbor_workflow" "test" {
   key               = %q
   name              = "New comment"
@@ -57,14 +72,14 @@ resource "arbor_workflow" "test" {
       }
       channel = {
         type    = "email"
-        key     = "postmark"
+        key     = arbor_channel.postmark.key
         subject = %q
         body    = "{{ actor.name }} commented: {{ data.body }}"
       }
     },
     {
       ref     = "feed"
-      channel = { type = "in_app_feed", key = "feed", body = "New comment", action_url = "https://app.example.com/threads" }
+      channel = { type = "in_app_feed", key = arbor_channel.feed.key, body = "New comment", action_url = "https://app.example.com/threads" }
     },
   ]
 }

@@ -15,6 +15,9 @@ provider "arbor" {
 
 module "notifications" {
   source = "../../modules/notifications"
+
+  # The workflows send through this environment's channels.
+  depends_on = [arbor_channel.email, arbor_channel.feed]
 }
 
 output "workflow_shas" {

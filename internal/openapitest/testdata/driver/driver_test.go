@@ -227,6 +227,39 @@ func TestDriveEveryRoute(t *testing.T) {
 		t.Errorf("versions: %d, want 2", len(versions.JSON200.Items))
 	}
 
+	// Channels and sensitive variables take secrets that no answer returns.
+	channel, err := c.PutChannelWithResponse(ctx, dev, "postmark", &PutChannelParams{IfNoneMatch: createOnly}, ChannelInput{Name: "Postmark", Type: ChannelInputTypeEmail, Service: "postmark",
+		Settings: &map[string]string{"from_address": "hello@example.com"}, Credentials: &map[string]any{"server_token": "pm-driver"}})
+	if expect(t, "create channel", 201, channel, err).JSON201.Credentials != nil {
+		t.Error("the created channel answers its credentials")
+	}
+	channel, err = c.PutChannelWithResponse(ctx, dev, "postmark", &PutChannelParams{IfMatch: etag(t, "create channel", channel.HTTPResponse)}, ChannelInput{Name: "Postmark (sandbox)", Type: ChannelInputTypeEmail, Service: "postmark"})
+	expect(t, "replace channel", 200, channel, err)
+	gotChannel, err := c.GetChannelWithResponse(ctx, dev, "postmark")
+	expect(t, "get channel", 200, gotChannel, err)
+	channels, err := c.ListChannelsWithResponse(ctx, dev, &ListChannelsParams{Type: ptr(ListChannelsParamsTypeEmail)})
+	if len(expect(t, "list channels", 200, channels, err).JSON200.Items) != 1 {
+		t.Errorf("email channels: %d, want 1", len(channels.JSON200.Items))
+	}
+	variable, err := c.PutVariableWithResponse(ctx, dev, "api_token", &PutVariableParams{IfNoneMatch: createOnly}, VariableInput{Value: ptr("sk-driver"), Sensitive: ptr(true)})
+	if expect(t, "create variable", 201, variable, err).JSON201.Value != nil {
+		t.Error("the created sensitive variable answers its value")
+	}
+	variable, err = c.PutVariableWithResponse(ctx, dev, "api_token", &PutVariableParams{IfMatch: etag(t, "create variable", variable.HTTPResponse)}, VariableInput{Sensitive: ptr(true), Description: ptr("Kept sealed")})
+	expect(t, "replace variable", 200, variable, err)
+	gotVariable, err := c.GetVariableWithResponse(ctx, dev, "api_token")
+	expect(t, "get variable", 200, gotVariable, err)
+	variables, err := c.ListVariablesWithResponse(ctx, dev, &ListVariablesParams{})
+	expect(t, "list variables", 200, variables, err)
+	// Branding: one per environment, empty until first written.
+	fresh, err := c.GetBrandingWithResponse(ctx, dev)
+	if expect(t, "get branding never written", 200, fresh, err).JSON200.Version != nil {
+		t.Errorf("branding never written has version %v", *fresh.JSON200.Version)
+	}
+	branding, err := c.PutBrandingWithResponse(ctx, dev, &PutBrandingParams{IfNoneMatch: createOnly}, EnvironmentBrandingInput{PrimaryColor: ptr("#0A7CFF")})
+	expect(t, "create branding", 201, branding, err)
+	branding, err = c.PutBrandingWithResponse(ctx, dev, &PutBrandingParams{IfMatch: etag(t, "create branding", branding.HTTPResponse)}, EnvironmentBrandingInput{PrimaryColor: ptr("#0A7CFF"), LogoUrl: ptr("https://cdn.example.com/logo.png")})
+	expect(t, "replace branding", 200, branding, err)
 	// Checks read the configuration above and change nothing.
 	access, err := c.CheckAccessWithResponse(ctx, dev, AccessQuestion{IdentityKey: "ada", Permission: "docs.read", NodeKey: "emea"})
 	if got := expect(t, "check access", 200, access, err).JSON200; !got.Allowed || !slices.Equal(got.GrantedBy, []string{"development/ada/editor/emea"}) {
@@ -238,7 +271,7 @@ func TestDriveEveryRoute(t *testing.T) {
 		t.Errorf("batch access check: %+v", got)
 	}
 	preview, err := c.PreviewWorkflowWithResponse(ctx, dev, "welcome", PreviewRequest{Recipient: &map[string]any{"plan": "pro"}, Tenant: ptr("acme"), Data: &map[string]any{}})
-	if got := expect(t, "preview workflow", 200, preview, err).JSON200; !got.TenantFound || len(got.Steps) != 1 || got.Steps[0].Kind != Delay {
+	if got := expect(t, "preview workflow", 200, preview, err).JSON200; !got.TenantFound || len(got.Steps) != 1 || string(got.Steps[0].Kind) != "delay" {
 		t.Errorf("preview: %+v", got)
 	}
 
@@ -311,6 +344,15 @@ func TestDriveEveryRoute(t *testing.T) {
 		}},
 		{"workflow", func() (response, error) {
 			return c.DeleteWorkflowWithResponse(ctx, dev, "welcome", &DeleteWorkflowParams{IfMatch: etag(t, "workflow", wf.HTTPResponse)})
+		}},
+		{"channel", func() (response, error) {
+			return c.DeleteChannelWithResponse(ctx, dev, "postmark", &DeleteChannelParams{IfMatch: etag(t, "channel", channel.HTTPResponse)})
+		}},
+		{"variable", func() (response, error) {
+			return c.DeleteVariableWithResponse(ctx, dev, "api_token", &DeleteVariableParams{IfMatch: etag(t, "variable", variable.HTTPResponse)})
+		}},
+		{"branding", func() (response, error) {
+			return c.DeleteBrandingWithResponse(ctx, dev, &DeleteBrandingParams{IfMatch: etag(t, "branding", branding.HTTPResponse)})
 		}},
 		{"identity", func() (response, error) {
 			return c.DeleteIdentityWithResponse(ctx, "ada", &DeleteIdentityParams{IfMatch: etag(t, "identity", identity.HTTPResponse)})

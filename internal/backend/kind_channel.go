@@ -1,0 +1,109 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// Channels: each environment's own delivery channels, whose credentials are
+// sealed apart from the stored body and never returned.
+
+// secretChannelCredentials names the sealed credentials of a channel.
+const secretChannelCredentials = "credentials"
+
+var channelRules = &rules[domain.Channel]{
+	kind: domain.KindChannel,
+	check: func(w *write, old, c *domain.Channel) error {
+		supplied := c.Credentials
+		// Kept out of the stored body, and out of the answer.
+		c.Credentials = nil
+		ref := objectRef(domain.KindChannel, w.env.Slug, c.Key)
+		if old != nil && old.Type != c.Type {
+			users, err := w.tx.Referrers(ref, 0)
+			if err != nil {
+				return err
+			}
+			if len(users) > 0 {
+				return domain.Errorf(domain.CodeConflict, "channel %q is used by %s, which send through it as %s channel: its type cannot change to %s while they do; point them at another channel first",
+					c.Key, describeRefs(users, w.env.Slug), domain.Article(old.Type), c.Type)
+			}
+		}
+		if len(supplied) > 0 {
+			w.afterStore(func() error { return w.sealSecret(ref, secretChannelCredentials, string(supplied)) })
+		}
+		return nil
+	},
+}
+
+type listChannelsInput struct {
+	ListParams
+	Type string `query:"type" enum:"email,sms,push,chat,in_app_feed" doc:"Only channels of this type."`
+}
+
+// checkChannelUses refuses an object that sends through a channel its
+// environment lacks, or has with another type. Every kind whose objects
+// send through channels (domain.ChannelUser) calls it from its check hook,
+// so the rule holds on every write path: PUT, import, promote and clone.
+func checkChannelUses(w *write, obj domain.ChannelUser) error {
+	problems, err := channelProblems(w.tx, w.env.Slug, obj)
+	if err != nil {
+		return err
+	}
+	return problems.Err()
+}
+
+// channelProblems judges obj's channel uses against env's channels.
+func channelProblems(tx store.Tx, env string, obj domain.ChannelUser) (domain.Problems, error) {
+	var readErr error
+	problems := domain.CheckChannelUses(env, obj.ChannelUses(), func(key string) (string, bool) {
+		c, err := load[domain.Channel](tx, domain.KindChannel, env, key)
+		if err != nil {
+			readErr = errors.Join(readErr, err)
+		}
+		if c == nil {
+			return "", false
+		}
+		return c.Type, true
+	})
+	return problems, readErr
+}
+
+// registerChannelRoutes registers the routes of the kind; kinds.go lists every kind.
+func (s *Server) registerChannelRoutes() {
+	registerEnvObjects[domain.Channel, *domain.Channel, listChannelsInput](s, channelRules, "channels",
+		func(in *listChannelsInput) listFilter[domain.Channel] {
+			if in.Type == "" {
+				return listFilter[domain.Channel]{}
+			}
+			return listFilter[domain.Channel]{keep: func(c *domain.Channel) bool { return c.Type == in.Type }}
+		}, routeOptions{})
+}
+
+// ChannelCredentials returns a channel's credentials as last written, nil
+// when none were. It bypasses authorization: it is for the backend's own
+// use (delivery), never an API response.
+func (s *Server) ChannelCredentials(ctx context.Context, env, key string) (json.RawMessage, error) {
+	ref := objectRef(domain.KindChannel, env, key)
+	var credentials []byte
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		if _, err := tx.Object(ref.Environment, ref.Kind, ref.Key); errors.Is(err, store.ErrNotFound) {
+			return notFound(domain.KindChannel, env, key)
+		} else if err != nil {
+			return err
+		}
+		sealed, err := tx.Secret(ref, secretChannelCredentials)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		credentials, err = s.sealer.Open(sealed, sealContext(ref, secretChannelCredentials))
+		return err
+	})
+	return credentials, err
+}

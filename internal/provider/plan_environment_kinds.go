@@ -1,0 +1,140 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+// channelTypes are the channels a plan knows by environment and key: those
+// it creates or changes (their planned type, "" while unknown) and those
+// the backend answered for (their type, or absent).
+type channelTypes struct {
+	planned map[objectAddress]string
+	stored  map[objectAddress]*string
+}
+
+// planChannel records a channel this plan creates or keeps, for the
+// channel-reference checks of the workflows planned after it.
+func (r *planRecord) planChannel(env, key string, channelType types.String) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.channels.planned == nil {
+		r.channels.planned = map[objectAddress]string{}
+	}
+	r.channels.planned[addressOf(domain.KindChannel, env, key)] = channelType.ValueString()
+	r.objects[addressOf(domain.KindChannel, env, key)] = true
+}
+
+// channelType answers the type of channel key in env: planned by this plan
+// (known reports whether its type is known yet), or stored on the backend.
+func (d *providerData) channelType(ctx context.Context, env, key string) (channelType string, exists, known bool, err error) {
+	r := d.plan
+	at := addressOf(domain.KindChannel, env, key)
+	r.mu.Lock()
+	planned, isPlanned := r.channels.planned[at]
+	stored, cached := r.channels.stored[at]
+	r.mu.Unlock()
+	switch {
+	case isPlanned:
+		return planned, true, planned != "", nil
+	case cached && stored == nil:
+		return "", false, true, nil
+	case cached:
+		return *stored, true, true, nil
+	}
+	c, err := client.Objects[domain.Channel](d.client, domain.KindChannel).Get(ctx, env, key)
+	if err != nil && !client.IsNotFound(err) {
+		return "", false, false, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.channels.stored == nil {
+		r.channels.stored = map[objectAddress]*string{}
+	}
+	if client.IsNotFound(err) {
+		r.channels.stored[at] = nil
+		return "", false, true, nil
+	}
+	r.channels.stored[at] = &c.Type
+	return c.Type, true, true, nil
+}
+
+// checkChannelUses refuses, at plan time, an object of a kind that sends
+// through channels (a workflow, a guide) whose channel uses the
+// environment cannot serve, counting the channels this plan creates, with
+// the backend's message under the attribute that names each channel. Uses
+// whose key or channel type is not known yet are left to the apply.
+func (d *providerData) checkChannelUses(ctx context.Context, env string, obj domain.ChannelUser, config tftypes.Value, diags *diag.Diagnostics) {
+	var judged []domain.ChannelUse
+	typeOf := map[string]string{}
+	for _, use := range obj.ChannelUses() {
+		at, ok := attributePath(use.Field)
+		if !ok || !knownAlong(config, at) {
+			continue
+		}
+		channelType, exists, known, err := d.channelType(ctx, env, use.Key)
+		if err != nil {
+			addAPIError(diags, fmt.Sprintf("Error reading channel %q to check a workflow's channel", use.Key), err, path.Empty())
+			return
+		}
+		if !known {
+			continue
+		}
+		if exists {
+			typeOf[use.Key] = channelType
+		}
+		judged = append(judged, use)
+	}
+	problems := domain.CheckChannelUses(env, judged, func(key string) (string, bool) {
+		t, ok := typeOf[key]
+		return t, ok
+	})
+	addDomainProblems(ctx, diags, config, problems)
+}
+
+// plannedBranding is an environment's branding as this plan writes it;
+// known is false while a field is known only at apply.
+type plannedBranding struct {
+	branding domain.Branding
+	known    bool
+}
+
+// planBranding records the branding this plan writes to env, for the
+// effective branding of the tenants planned after it.
+func (r *planRecord) planBranding(env string, m *environmentBrandingModel) {
+	known := true
+	for _, v := range []types.String{m.PrimaryColor, m.PrimaryColorContrast, m.LogoURL, m.IconURL} {
+		known = known && !v.IsUnknown()
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.brandings == nil {
+		r.brandings = map[string]plannedBranding{}
+	}
+	r.brandings[env] = plannedBranding{branding: m.branding(), known: known}
+}
+
+// environmentBranding answers env's branding as this plan leaves it: the
+// branding it writes there, else the backend's. known is false when this
+// plan writes fields known only at apply.
+func (d *providerData) environmentBranding(ctx context.Context, env string) (b domain.Branding, known bool, err error) {
+	d.plan.mu.Lock()
+	planned, ok := d.plan.brandings[env]
+	d.plan.mu.Unlock()
+	if ok {
+		return planned.branding, planned.known, nil
+	}
+	if _, created := d.plan.plannedEnvironment(env); created {
+		return domain.Branding{}, true, nil
+	}
+	stored, err := d.client.Branding(ctx, env)
+	return stored.Branding, err == nil, err
+}
