@@ -56,6 +56,25 @@ step "1. Account: staging joins the promotion order (development → staging →
 step "2. Development: apply (workflows are born here)"
 "$pipeline" apply development 2>&1 | quiet | summary
 
+step "2a. Development: prove it before promoting (terraform test in tests/: access checks and a preview)"
+checks() { terraform -chdir="$repo/tests" test -no-color 2>&1 | quiet | grep -E '^  run "|^(Success|Failure)!|^Error: Test assertion failed' || true; }
+checks
+step "2b. A change that breaks a promise: the editor role loses documents.write"
+access="$repo/modules/notifications/access.tf"
+sed -i.orig '/arbor_permission.this\["documents.write"\].key,/d' "$access"
+diff -u "$access.orig" "$access" | tail -n +3 || true
+"$pipeline" apply development 2>&1 | quiet | grep -E '^(--- development: apply|Apply complete)' || true
+if terraform -chdir="$repo/tests" test -no-color >"$work/tests-failed.txt" 2>&1; then
+	echo "the tests passed a role that no longer grants documents.write: that is a bug" >&2
+	exit 1
+fi
+quiet <"$work/tests-failed.txt" | grep -E '^  run "|^Failure!|The editor role no longer grants' || true
+say "" "The pipeline stops here: a change that fails its tests in development is not promoted."
+mv "$access.orig" "$access"
+"$pipeline" apply development 2>&1 | quiet | grep -E '^(--- development: apply|Apply complete)' || true
+say "" "Restored and re-applied; the tests pass again:"
+checks
+
 step "3. Staging: the plan is the promotion diff"
 "$pipeline" plan staging 2>&1 | quiet | summary
 step "   ... reviewed; apply staging"

@@ -182,6 +182,11 @@ var (
 		ID: "identity", Name: "resource identity", Terraform: mustVersion("1.12.0"), OpenTofu: mustVersion("1.12.0"),
 		usedBy: regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`),
 	}
+	// FeatureTestFiles: `terraform test` and its .tftest.hcl files.
+	FeatureTestFiles = Feature{
+		ID: "test_files", Name: "terraform test files", Terraform: mustVersion("1.6.0"), OpenTofu: mustVersion("1.6.0"),
+		usedBy: regexp.MustCompile(`(?m)^\s*run\s+"`),
+	}
 )
 
 // FeaturesIn returns the features a configuration uses.
@@ -196,7 +201,7 @@ func FeaturesIn(config string) []Feature {
 }
 
 // Features are every Feature, for tests of the gates themselves.
-var Features = []Feature{FeatureEphemeral, FeatureWriteOnly, FeatureIdentity}
+var Features = []Feature{FeatureEphemeral, FeatureWriteOnly, FeatureIdentity, FeatureTestFiles}
 
 func (f Feature) since(cli CLI) cliVersion {
 	if cli.OpenTofu() {

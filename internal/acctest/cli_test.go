@@ -71,6 +71,7 @@ func TestFeaturesIn(t *testing.T) {
 		"import {\n  to       = arbor_role.editor\n  identity = { key = \"e\" }\n}\n": "identity",
 		"import {\n  to = arbor_role.editor\n  id = \"editor\"\n}\n":                  "",
 		"resource \"arbor_identity\" \"ada\" {\n  key = \"ada\"\n}\n":                 "",
+		"run \"editor_writes\" {\n  command = plan\n}\n":                              "test_files",
 	} {
 		var got []string
 		for _, f := range FeaturesIn(config) {

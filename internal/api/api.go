@@ -72,6 +72,11 @@ var (
 	GetBranding       = Route{http.MethodGet, "/v1/environments/{env}/branding"}
 	PutBranding       = Route{http.MethodPut, "/v1/environments/{env}/branding"}
 	DeleteBranding    = Route{http.MethodDelete, "/v1/environments/{env}/branding"}
+	// Checks read by POST, since a question carries a body; they change
+	// nothing, so a retry is harmless.
+	CheckAccess      = Route{http.MethodPost, "/v1/environments/{env}/access/check"}
+	CheckAccessBatch = Route{http.MethodPost, "/v1/environments/{env}/access/batch-check"}
+	PreviewWorkflow  = Route{http.MethodPost, "/v1/environments/{env}/workflows/{key}/preview"}
 )
 
 // Routes lists the routes above.
@@ -82,6 +87,7 @@ var Routes = []Route{
 	CreateAPIKey, ListAPIKeys, GetAPIKey, PutAPIKey, DeleteAPIKey,
 	WorkflowPromotion, WorkflowVersions, ExportConfig, ImportConfig, Promote,
 	GetBranding, PutBranding, DeleteBranding,
+	CheckAccess, CheckAccessBatch, PreviewWorkflow,
 }
 
 // KindRoutes are the routes of one kind of keyed object.

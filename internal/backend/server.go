@@ -189,5 +189,6 @@ func (s *Server) registerRoutes() {
 	s.registerCredentialRoutes()
 	s.registerObjectRoutes()
 	s.registerConfigRoutes()
+	s.registerCheckRoutes()
 	s.describeResponses()
 }

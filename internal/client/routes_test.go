@@ -67,6 +67,9 @@ func TestClientCallsOnlyTheRoutesOfPackageAPI(t *testing.T) {
 		func() error { _, err := c.Branding(ctx, env); return err },
 		func() error { _, err := c.PutBranding(ctx, env, domain.Branding{}, client.Cond{}); return err },
 		func() error { return c.DeleteBranding(ctx, env, client.Cond{}) },
+		func() error { _, err := c.CheckAccess(ctx, env, domain.AccessQuestion{}); return err },
+		func() error { _, err := c.CheckAccessBatch(ctx, env, nil); return err },
+		func() error { _, err := c.PreviewWorkflow(ctx, env, key, domain.PreviewRequest{}); return err },
 	}
 	for _, kind := range domain.Kinds {
 		objects := client.Objects[map[string]any](c, kind)

@@ -319,6 +319,8 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newChannelDataSource,
 		newVariableDataSource,
 		newBrandingDataSource,
+		newAccessCheckDataSource,
+		newWorkflowPreviewDataSource,
 	}
 }
 

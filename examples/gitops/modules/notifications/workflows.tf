@@ -20,7 +20,7 @@ resource "arbor_workflow" "welcome" {
         type    = "email"
         key     = arbor_channel.email.key
         subject = "Welcome to {{ data.organisation }}"
-        body    = "Hello {{ recipient.name }}, glad to have you. Start at {{ vars.app_url }}."
+        body    = "<h1 style=\"color: {{ branding.primary_color }}\">{{ tenant.name }}</h1><p>Hello {{ recipient.name }}, glad to have you. Start at {{ vars.app_url }}.</p>"
       }
     },
   ]

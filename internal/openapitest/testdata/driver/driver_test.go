@@ -260,6 +260,20 @@ func TestDriveEveryRoute(t *testing.T) {
 	expect(t, "create branding", 201, branding, err)
 	branding, err = c.PutBrandingWithResponse(ctx, dev, &PutBrandingParams{IfMatch: etag(t, "create branding", branding.HTTPResponse)}, EnvironmentBrandingInput{PrimaryColor: ptr("#0A7CFF"), LogoUrl: ptr("https://cdn.example.com/logo.png")})
 	expect(t, "replace branding", 200, branding, err)
+	// Checks read the configuration above and change nothing.
+	access, err := c.CheckAccessWithResponse(ctx, dev, AccessQuestion{IdentityKey: "ada", Permission: "docs.read", NodeKey: "emea"})
+	if got := expect(t, "check access", 200, access, err).JSON200; !got.Allowed || !slices.Equal(got.GrantedBy, []string{"development/ada/editor/emea"}) {
+		t.Errorf("access check: %+v", got)
+	}
+	batch, err := c.CheckAccessBatchWithResponse(ctx, dev, AccessCheckBatch{Checks: []AccessQuestion{
+		{IdentityKey: "ada", Permission: "docs.read", NodeKey: "emea"}, {IdentityKey: "ada", Permission: "docs.read", NodeKey: "global"}}})
+	if got := expect(t, "check access in a batch", 200, batch, err).JSON200.Results; len(got) != 2 || !got[0].Allowed || got[1].Allowed {
+		t.Errorf("batch access check: %+v", got)
+	}
+	preview, err := c.PreviewWorkflowWithResponse(ctx, dev, "welcome", PreviewRequest{Recipient: &map[string]any{"plan": "pro"}, Tenant: ptr("acme"), Data: &map[string]any{}})
+	if got := expect(t, "preview workflow", 200, preview, err).JSON200; !got.TenantFound || len(got.Steps) != 1 || string(got.Steps[0].Kind) != "delay" {
+		t.Errorf("preview: %+v", got)
+	}
 
 	// A re-import of the backend's own export is a valid request, and a
 	// promotion copies it.

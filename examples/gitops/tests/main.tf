@@ -1,0 +1,66 @@
+# What the configuration must keep doing, asked of an environment as
+# applied. Only data sources: `terraform test` here creates, changes and
+# destroys nothing, so it runs against development itself. The pipeline
+# runs it after applying development and before planning staging:
+#
+#   terraform -chdir=tests test                          # development
+#   terraform -chdir=tests test -var environment=staging
+
+terraform {
+  required_providers {
+    arbor = {
+      source = "arborhq/arbor"
+    }
+  }
+}
+
+variable "environment" {
+  description = "Environment to check."
+  type        = string
+  default     = "development"
+}
+
+variable "identity_key" {
+  description = "Identity whose access is checked: development's QA editor, an editor at engineering."
+  type        = string
+  default     = "qa-editor"
+}
+
+variable "permission" {
+  description = "Permission checked."
+  type        = string
+  default     = "documents.write"
+}
+
+variable "node_key" {
+  description = "Hierarchy node the permission is checked at."
+  type        = string
+  default     = "engineering"
+}
+
+variable "tenant_key" {
+  description = "Tenant the welcome workflow is previewed for."
+  type        = string
+  default     = "internal-qa"
+}
+
+provider "arbor" {
+  environment = var.environment
+}
+
+data "arbor_access_check" "this" {
+  identity_key = var.identity_key
+  permission   = var.permission
+  node_key     = var.node_key
+}
+
+data "arbor_workflow_preview" "welcome" {
+  workflow_key = "welcome"
+  tenant_key   = var.tenant_key
+  recipient    = jsonencode({ id = "qa-editor", name = "Quinn" })
+  data         = jsonencode({ organisation = "Acme Corp" })
+}
+
+locals {
+  welcome_email = one([for s in data.arbor_workflow_preview.welcome.steps : s if s.ref == "email"])
+}

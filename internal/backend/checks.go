@@ -1,0 +1,245 @@
+package backend
+
+import (
+	"context"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// Checks exercise an environment's configuration without changing
+// anything: whether an identity holds a permission at a node, and what a
+// workflow would do for a recipient. They read in one transaction, so an
+// answer reflects one state of the environment; nothing is stored, sent or
+// audited.
+
+type accessCheckInput struct {
+	EnvParam
+	Body domain.AccessQuestion
+}
+
+type accessCheckOutput struct {
+	Body domain.AccessAnswer
+}
+
+type accessBatchInput struct {
+	EnvParam
+	Body domain.AccessCheckBatch
+}
+
+type accessBatchOutput struct {
+	Body domain.AccessCheckBatchResult
+}
+
+type previewInput struct {
+	ObjectParams
+	Body domain.PreviewRequest
+}
+
+type previewOutput struct {
+	Body domain.WorkflowPreview
+}
+
+func (s *Server) registerCheckRoutes() {
+	const tag = "checks"
+	check := op(api.CheckAccess.Method, api.CheckAccess.Path, "check_access", "Check whether an identity holds a permission at a node", tag)
+	check.Description = "An assignment at a node grants its role's permissions there and at every descendant. " +
+		"The answer names the granting assignments and the path from the node up to its root. " +
+		"An identity, permission or node that does not exist is refused (400), naming the field, rather than answered \"not allowed\". Nothing is changed."
+	check.MaxBodyBytes = s.bodyLimit
+	huma.Register(s.api, *check, func(ctx context.Context, in *accessCheckInput) (*accessCheckOutput, error) {
+		answers, err := s.checkAccess(ctx, in.Env, []domain.AccessQuestion{in.Body}, false)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &accessCheckOutput{Body: answers[0]}, nil
+	})
+
+	batch := op(api.CheckAccessBatch.Method, api.CheckAccessBatch.Path, "check_access_batch", "Check many accesses at once", tag)
+	batch.Description = "Answers up to 1000 access checks against one state of the environment, in order. " +
+		"Every check that names something missing is reported at once, under checks[i]. Nothing is changed."
+	batch.MaxBodyBytes = s.bodyLimit
+	huma.Register(s.api, *batch, func(ctx context.Context, in *accessBatchInput) (*accessBatchOutput, error) {
+		answers, err := s.checkAccess(ctx, in.Env, in.Body.Checks, true)
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &accessBatchOutput{Body: domain.AccessCheckBatchResult{Results: answers}}, nil
+	})
+
+	preview := op(api.PreviewWorkflow.Method, api.PreviewWorkflow.Path, "preview_workflow", "Preview what a workflow would do for a recipient", tag)
+	preview.Description = "For each step: whether it would run and why (workflow and step conditions; the tenant's preference defaults under the recipient's own preferences), " +
+		"and each channel step's templates rendered with recipient, tenant, data, vars and branding (the tenant's over the environment's). " +
+		"A tenant that does not exist previews as an empty tenant. Sensitive variables render as " + domain.SensitiveMask + ". " +
+		"A template that does not render is reported on its step. Nothing is stored or sent."
+	preview.MaxBodyBytes = s.bodyLimit
+	huma.Register(s.api, *preview, func(ctx context.Context, in *previewInput) (*previewOutput, error) {
+		var out *domain.WorkflowPreview
+		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, p domain.Principal) error {
+			input, err := previewInputOf(tx, env, p, in.Key, in.Body)
+			if err != nil {
+				return err
+			}
+			out, err = domain.PreviewWorkflow(input)
+			return err
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &previewOutput{Body: *out}, nil
+	})
+}
+
+// checkAccess answers questions against one read of the environment.
+// batch says whether the questions came as a batch, so that a refusal
+// names checks[i] fields.
+func (s *Server) checkAccess(ctx context.Context, envSlug string, qs []domain.AccessQuestion, batch bool) ([]domain.AccessAnswer, error) {
+	var answers []domain.AccessAnswer
+	err := s.view(ctx, envSlug, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+		ix, err := accessIndexOf(tx, env.Slug, qs)
+		if err != nil {
+			return err
+		}
+		if batch {
+			answers, err = ix.CheckAll(qs)
+			return err
+		}
+		a, err := ix.Check(qs[0])
+		answers = []domain.AccessAnswer{a}
+		return err
+	})
+	return answers, err
+}
+
+// accessIndexOf indexes what the questions need, and no more: each asked
+// node with its ancestors (the walk reads nothing else, so a check costs
+// the depth of its node, not the size of the hierarchy), the assignments
+// of the identities asked about, the roles those assign, and which of the
+// identities and permissions asked about exist.
+func accessIndexOf(tx store.Tx, env string, qs []domain.AccessQuestion) (*domain.AccessIndex, error) {
+	var identities, permissions []string
+	var assignments []domain.RoleAssignment
+	var nodes []domain.HierarchyNode
+	roles := map[string]*domain.Role{}
+	seenIdentity, seenPermission, seenNode := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, q := range qs {
+		if domain.CheckKey(q.IdentityKey) == "" && !seenIdentity[q.IdentityKey] {
+			seenIdentity[q.IdentityKey] = true
+			found, err := load[domain.Identity](tx, domain.KindIdentity, env, q.IdentityKey)
+			if err != nil {
+				return nil, err
+			}
+			if found != nil {
+				identities = append(identities, q.IdentityKey)
+				held, err := objectsOf[domain.RoleAssignment](tx, store.Query{Environment: env, Kind: domain.KindRoleAssignment.Name,
+					ReferencesTo: &store.Ref{Kind: domain.KindIdentity.Name, Key: q.IdentityKey}})
+				if err != nil {
+					return nil, err
+				}
+				assignments = append(assignments, held...)
+			}
+		}
+		if domain.CheckKey(q.Permission) == "" && !seenPermission[q.Permission] {
+			seenPermission[q.Permission] = true
+			found, err := load[domain.Permission](tx, domain.KindPermission, env, q.Permission)
+			if err != nil {
+				return nil, err
+			}
+			if found != nil {
+				permissions = append(permissions, q.Permission)
+			}
+		}
+		// A node already read ends the climb: its ancestors are read too,
+		// and a damaged store's cycle stops here (the index reports it).
+		for at := q.NodeKey; domain.CheckKey(at) == "" && !seenNode[at]; {
+			seenNode[at] = true
+			n, err := load[domain.HierarchyNode](tx, domain.KindHierarchyNode, env, at)
+			if err != nil {
+				return nil, err
+			}
+			if n == nil {
+				break
+			}
+			nodes = append(nodes, *n)
+			at = n.ParentKey
+		}
+	}
+	for _, a := range assignments {
+		if _, done := roles[a.RoleKey]; done {
+			continue
+		}
+		r, err := load[domain.Role](tx, domain.KindRole, env, a.RoleKey)
+		if err != nil {
+			return nil, err
+		}
+		roles[a.RoleKey] = r
+	}
+	var held []domain.Role
+	for _, r := range roles {
+		if r != nil {
+			held = append(held, *r)
+		}
+	}
+	return domain.NewAccessIndex(env, identities, permissions, nodes, held, assignments), nil
+}
+
+// objectsOf reads every object a query selects.
+func objectsOf[T any, PT domain.ObjectPtr[T]](tx store.Tx, q store.Query) ([]T, error) {
+	stored, err := tx.Objects(q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(stored))
+	for _, o := range stored {
+		obj, err := decode[T, PT](o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *obj)
+	}
+	return out, nil
+}
+
+// previewInputOf reads what a preview of workflow key needs: the workflow,
+// the tenant, the environment's variables and branding. Sensitive values
+// are sealed apart from the stored bodies read here, so a preview never
+// holds one. The tenant is presented as the principal may see it: a viewer of an environment that
+// obfuscates customer data previews with its properties redacted.
+func previewInputOf(tx store.Tx, env domain.Environment, p domain.Principal, key string, req domain.PreviewRequest) (domain.PreviewInput, error) {
+	in := domain.PreviewInput{Request: req}
+	if msg := domain.CheckWorkflowKey(key); msg != "" {
+		return in, (&domain.Problems{{Field: "key", Message: msg}}).Err()
+	}
+	wf, err := load[domain.Workflow](tx, domain.KindWorkflow, env.Slug, key)
+	if err != nil {
+		return in, err
+	}
+	if wf == nil {
+		return in, notFound(domain.KindWorkflow, env.Slug, key)
+	}
+	in.Workflow = wf
+	if req.Tenant != "" && domain.CheckKey(req.Tenant) == "" {
+		t, err := load[domain.Tenant](tx, domain.KindTenant, env.Slug, req.Tenant)
+		if err != nil {
+			return in, err
+		}
+		if t != nil {
+			tenantRules.present(env, p, t)
+		}
+		in.Tenant = t
+	}
+	if in.Variables, err = listAll[domain.Variable](tx, domain.KindVariable, env.Slug); err != nil {
+		return in, err
+	}
+	branding, err := brandingOf(tx, env.Slug)
+	if err != nil {
+		return in, err
+	}
+	if branding != nil {
+		in.Branding = &branding.Branding
+	}
+	return in, nil
+}

@@ -1,0 +1,248 @@
+package backend_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+// accessFixture writes, in env, docs.read/docs.write, an editor role
+// granting both, the hierarchy org → team → squad and ada as editor at
+// team; grace is an identity with no roles.
+func (a *api) accessFixture(env string) {
+	a.t.Helper()
+	for _, p := range []string{"docs.read", "docs.write"} {
+		a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/permissions/"+p, `{"name":"`+p+`"}`), 201)
+	}
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/roles/editor", `{"name":"Editor","permissions":["docs.read","docs.write"]}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/hierarchy-nodes/org", `{"name":"Org"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/hierarchy-nodes/team", `{"name":"Team","parent_key":"org"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/hierarchy-nodes/squad", `{"name":"Squad","parent_key":"team"}`), 201)
+	for _, who := range []string{"ada", "grace"} {
+		if r := a.do(a.owner, "PUT", "/v1/identities/"+who, `{"name":"`+who+`","email":"`+who+`@example.com"}`); r.status != 201 && r.status != 200 {
+			a.t.Fatalf("identity %s: %d %s", who, r.status, r.body)
+		}
+	}
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/role-assignments/ada/editor/team", `{}`), 201)
+}
+
+type accessAnswer struct {
+	Allowed   bool     `json:"allowed"`
+	GrantedBy []string `json:"granted_by"`
+	Path      []string `json:"path"`
+}
+
+func (a *api) checkAccess(token, env, identity, permission, node string, want int) (accessAnswer, response) {
+	a.t.Helper()
+	r := a.expect(a.do(token, "POST", "/v1/environments/"+env+"/access/check",
+		fmt.Sprintf(`{"identity_key":%q,"permission":%q,"node_key":%q}`, identity, permission, node)), want)
+	var ans accessAnswer
+	if want == 200 {
+		if err := json.Unmarshal(r.body, &ans); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	return ans, r
+}
+
+func TestAccessCheckOverTheAPI(t *testing.T) {
+	a := newAPI(t)
+	a.accessFixture("development")
+	ans, _ := a.checkAccess(a.owner, "development", "ada", "docs.write", "squad", 200)
+	if !ans.Allowed || !slices.Equal(ans.GrantedBy, []string{"development/ada/editor/team"}) || !slices.Equal(ans.Path, []string{"squad", "team", "org"}) {
+		t.Errorf("at a descendant: %+v", ans)
+	}
+	if ans, _ := a.checkAccess(a.owner, "development", "ada", "docs.write", "org", 200); ans.Allowed || len(ans.GrantedBy) != 0 || ans.GrantedBy == nil {
+		t.Errorf("at the parent of the assignment: %+v (granted_by must be an empty list)", ans)
+	}
+	if ans, _ := a.checkAccess(a.owner, "development", "grace", "docs.read", "team", 200); ans.Allowed {
+		t.Errorf("an identity without roles: %+v", ans)
+	}
+
+	// What does not exist is refused, naming the field.
+	for field, q := range map[string][3]string{
+		"identity_key": {"nobody", "docs.read", "team"},
+		"permission":   {"ada", "docs.delete", "team"},
+		"node_key":     {"ada", "docs.read", "nowhere"},
+	} {
+		_, r := a.checkAccess(a.owner, "development", q[0], q[1], q[2], 400)
+		if d := r.json()["details"].([]any); d[0].(map[string]any)["field"] != field {
+			t.Errorf("%s missing: %s", field, r.body)
+		}
+	}
+	_, r := a.checkAccess(a.owner, "development", "ada", "docs read", "team", 400)
+	if !strings.Contains(string(r.body), `"permission"`) {
+		t.Errorf("a malformed key: %s", r.body)
+	}
+
+	// Another environment has its own configuration: the assignment does
+	// not reach it, and its own nodes are what exist there.
+	a.environment("staging")
+	a.checkAccess(a.owner, "staging", "ada", "docs.write", "squad", 400)
+	a.checkAccess(a.owner, "nowhere", "ada", "docs.write", "squad", 404)
+
+	// A read-only key and a viewer may check: a check changes nothing.
+	a.checkAccess(a.key("development", domain.ScopeReadOnly), "development", "ada", "docs.write", "team", 200)
+	a.checkAccess(a.token(domain.RoleViewer), "development", "ada", "docs.write", "team", 200)
+	// A key of another environment does not learn this one exists.
+	a.checkAccess(a.key("staging", domain.ScopeReadWrite), "development", "ada", "docs.write", "team", 404)
+
+	// Nothing is written: the audit log does not grow.
+	before := len(a.expect(a.do(a.owner, "GET", "/v1/audit?limit=1000", ""), 200).json()["items"].([]any))
+	a.checkAccess(a.owner, "development", "ada", "docs.write", "team", 200)
+	if after := len(a.expect(a.do(a.owner, "GET", "/v1/audit?limit=1000", ""), 200).json()["items"].([]any)); after != before {
+		t.Errorf("a check wrote %d audit entries", after-before)
+	}
+}
+
+func TestAccessBatchCheckOverTheAPI(t *testing.T) {
+	a := newAPI(t)
+	a.accessFixture("development")
+	r := a.expect(a.do(a.owner, "POST", "/v1/environments/development/access/batch-check", `{"checks":[
+		{"identity_key":"ada","permission":"docs.write","node_key":"team"},
+		{"identity_key":"ada","permission":"docs.write","node_key":"org"},
+		{"identity_key":"grace","permission":"docs.read","node_key":"squad"}]}`), 200)
+	var out struct {
+		Results []struct {
+			IdentityKey string `json:"identity_key"`
+			NodeKey     string `json:"node_key"`
+			accessAnswer
+		} `json:"results"`
+	}
+	if err := json.Unmarshal(r.body, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Results) != 3 || !out.Results[0].Allowed || out.Results[1].Allowed || out.Results[2].Allowed || out.Results[1].NodeKey != "org" || out.Results[2].IdentityKey != "grace" {
+		t.Errorf("results %+v", out.Results)
+	}
+
+	r = a.expect(a.do(a.owner, "POST", "/v1/environments/development/access/batch-check", `{"checks":[
+		{"identity_key":"ada","permission":"docs.write","node_key":"team"},
+		{"identity_key":"ada","permission":"docs.write","node_key":"nowhere"},
+		{"identity_key":"nobody","permission":"docs.write","node_key":"team"}]}`), 400)
+	var fields []string
+	for _, d := range r.json()["details"].([]any) {
+		fields = append(fields, d.(map[string]any)["field"].(string))
+	}
+	if !slices.Equal(fields, []string{"checks[1].node_key", "checks[2].identity_key"}) {
+		t.Errorf("fields %v: %s", fields, r.body)
+	}
+	a.expect(a.do(a.owner, "POST", "/v1/environments/development/access/batch-check", `{"checks":[]}`), 400)
+	many := strings.TrimSuffix(strings.Repeat(`{"identity_key":"ada","permission":"docs.write","node_key":"team"},`, domain.MaxAccessChecks+1), ",")
+	a.expect(a.do(a.owner, "POST", "/v1/environments/development/access/batch-check", `{"checks":[`+many+`]}`), 400)
+}
+
+// previewFixture writes, in development, the channels postmark and
+// twilio, a welcome workflow (an email whose templates read the recipient,
+// tenant, data and branding, a delay, an sms only for recipients with a
+// phone) and the tenant acme.
+func (a *api) previewFixture() {
+	a.t.Helper()
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/channels/postmark", `{"name":"Postmark","type":"email","service":"postmark"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/channels/twilio", `{"name":"Twilio","type":"sms","service":"twilio"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/workflows/welcome", `{"name":"Welcome","categories":["onboarding"],
+		"conditions":{"rules":[{"variable":"data.plan","operator":"not_equal_to","argument":"none"}]},
+		"steps":[
+		{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Welcome to {{ tenant.name }}, {{ recipient.name }}","body":"Plan {{ tenant.properties.plan }}, colour {{ branding.primary_color }}, {{ data.plan }}"}},
+		{"ref":"wait","delay":{"duration":"1d"}},
+		{"ref":"sms","conditions":{"rules":[{"variable":"recipient.phone","operator":"not_empty"}]},"channel":{"type":"sms","key":"twilio","body":"{% if %}"}}]}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/tenants/acme", `{"name":"Acme","properties":{"plan":"pro"},
+		"branding":{"primary_color":"#FF0000"},"preference_set":{"channel_types":{"email":true},"categories":{},"workflows":{}}}`), 201)
+}
+
+// preview previews workflow key of development.
+func (a *api) preview(token, key, body string, want int) (domain.WorkflowPreview, response) {
+	a.t.Helper()
+	r := a.expect(a.do(token, "POST", "/v1/environments/development/workflows/"+key+"/preview", body), want)
+	var p domain.WorkflowPreview
+	if want == 200 {
+		if err := json.Unmarshal(r.body, &p); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	return p, r
+}
+
+func TestWorkflowPreviewOverTheAPI(t *testing.T) {
+	a := newAPI(t)
+	a.previewFixture()
+	p, _ := a.preview(a.owner, "welcome", `{"recipient":{"name":"Ada","phone":"+1555"},"tenant":"acme","data":{"plan":"pro"}}`, 200)
+	if !p.Runs || !p.TenantFound || len(p.Steps) != 3 {
+		t.Fatalf("preview %+v", p)
+	}
+	email, wait, sms := p.Steps[0], p.Steps[1], p.Steps[2]
+	if !email.Runs || email.Rendered["subject"] != "Welcome to Acme, Ada" || email.Rendered["body"] != "Plan pro, colour #FF0000, pro" || email.ChannelKey != "postmark" {
+		t.Errorf("email %+v", email)
+	}
+	if !wait.Runs || wait.Kind != "delay" || wait.Rendered != nil {
+		t.Errorf("delay %+v", wait)
+	}
+	// A template error is the step's, not the request's.
+	if !sms.Runs || !strings.Contains(sms.Errors["body"], "unterminated") {
+		t.Errorf("sms %+v", sms)
+	}
+
+	// A missing tenant is an empty one; the workflow's conditions are judged.
+	p, _ = a.preview(a.owner, "welcome", `{"recipient":{"name":"Ada"},"tenant":"not-yet","data":{"plan":"none"}}`, 200)
+	if p.Runs || p.TenantFound || p.Steps[0].Runs || p.Steps[0].Rendered["subject"] != "Welcome to , Ada" || !strings.Contains(p.Reason, `data.plan not_equal_to "none" does not hold`) {
+		t.Errorf("a missing tenant and a failing condition: %+v", p)
+	}
+	// The recipient's preferences override the tenant's defaults.
+	p, _ = a.preview(a.owner, "welcome", `{"recipient":{"preferences":{"channel_types":{"email":false}}},"tenant":"acme"}`, 200)
+	if p.Steps[0].Runs || !strings.Contains(p.Steps[0].Reason, "opted out of email messages (the recipient's preference)") {
+		t.Errorf("opted out: %+v", p.Steps[0])
+	}
+
+	a.preview(a.owner, "nothing", `{}`, 404)
+	a.preview(a.owner, "welcome", `{"recipient":[1]}`, 400)
+	a.preview(a.owner, "welcome", `{"recipient":{"preferences":{"channel_types":{"email":"no"}}}}`, 400)
+	a.preview(a.owner, "we", `{}`, 400)
+
+	// A viewer of an environment that obfuscates customer data previews
+	// the tenant's properties redacted, as it reads them.
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development", `{"name":"Development","obfuscate_customer_data":true}`), 200)
+	p, _ = a.preview(a.token(domain.RoleViewer), "welcome", `{"tenant":"acme","data":{"plan":"pro"}}`, 200)
+	if body := p.Steps[0].Rendered["body"]; strings.Contains(body, "pro,") || !strings.Contains(body, "[redacted]") {
+		t.Errorf("a viewer's preview shows customer data: %q", body)
+	}
+	p, _ = a.preview(a.owner, "welcome", `{"tenant":"acme","data":{"plan":"pro"}}`, 200)
+	if body := p.Steps[0].Rendered["body"]; !strings.HasPrefix(body, "Plan pro,") {
+		t.Errorf("the owner's preview: %q", body)
+	}
+}
+
+// The environment's variables and branding reach the templates: the
+// tenant's colour over the environment's, the environment's logo where the
+// tenant has none, a plain variable's value, and a sensitive variable's
+// mask, never its value.
+func TestWorkflowPreviewReadsVariablesAndBranding(t *testing.T) {
+	a := newAPI(t)
+	const secret = "sk-live-preview-secret"
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/channels/postmark", `{"name":"Postmark","type":"email","service":"postmark"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/variables/app_url", `{"value":"https://dev.example.com"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/variables/api_token", `{"value":"`+secret+`","sensitive":true}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/branding", `{"primary_color":"#111111","logo_url":"https://cdn.example.com/logo.png"}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/tenants/acme", `{"name":"Acme","branding":{"primary_color":"#FF0000"}}`), 201)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/workflows/welcome", `{"name":"Welcome","steps":[
+		{"ref":"email","channel":{"type":"email","key":"postmark","subject":"{{ vars.app_url }}","body":"{{ branding.primary_color }} {{ branding.logo_url }} {{ vars.api_token }} {{ vars.api_token | size }}"}}]}`), 201)
+
+	p, r := a.preview(a.owner, "welcome", `{"tenant":"acme"}`, 200)
+	email := p.Steps[0]
+	if email.Rendered["subject"] != "https://dev.example.com" || email.Rendered["body"] != "#FF0000 https://cdn.example.com/logo.png [sensitive] 11" {
+		t.Errorf("rendered %+v", email.Rendered)
+	}
+	if p.Branding.PrimaryColor != "#FF0000" || p.Branding.LogoURL != "https://cdn.example.com/logo.png" {
+		t.Errorf("branding %+v", p.Branding)
+	}
+	if strings.Contains(string(r.body), secret) {
+		t.Errorf("the preview carries a sensitive value: %s", r.body)
+	}
+	// Without a tenant, the environment's branding alone.
+	if p, _ := a.preview(a.owner, "welcome", `{}`, 200); !strings.HasPrefix(p.Steps[0].Rendered["body"], "#111111 ") {
+		t.Errorf("without a tenant: %q", p.Steps[0].Rendered["body"])
+	}
+}

@@ -1,0 +1,266 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// PreviewRequest asks what a workflow would do for one recipient of one
+// tenant with one trigger's data. Nothing is stored or sent.
+type PreviewRequest struct {
+	Recipient JSONObject `json:"recipient,omitempty" doc:"The recipient as a trigger would name it: any JSON object (id, name, email, custom properties). Its preferences (channel_types, categories, workflows: maps of bool) override the tenant's defaults." example:"{\"id\":\"ada\",\"name\":\"Ada\"}"`
+	Tenant    string     `json:"tenant,omitempty" doc:"Key of the tenant the trigger is for. A tenant that does not exist previews as an empty tenant (a run would create it as a stub); absent for none."`
+	Data      JSONObject `json:"data,omitempty" doc:"The trigger's data: any JSON object."`
+}
+
+// WorkflowPreview is what a workflow would do for a PreviewRequest.
+type WorkflowPreview struct {
+	WorkflowKey string `json:"workflow_key" doc:"Key of the workflow previewed."`
+	Runs        bool   `json:"runs" doc:"Whether a trigger would run the workflow: it is active and its conditions hold."`
+	Reason      string `json:"reason" doc:"Why the workflow runs or not."`
+	// TenantFound tells a preview of an existing tenant from one of a
+	// stub, which a mistyped key would silently become.
+	TenantFound bool          `json:"tenant_found" doc:"Whether the tenant exists in the environment; false previews it as an empty tenant."`
+	Preferences PreferenceSet `json:"preferences" doc:"The preferences that apply: the tenant's preference_set as defaults, the recipient's own preferences over them."`
+	Branding    Branding      `json:"branding" doc:"The branding messages carry: the environment's, with the tenant's fields over it."`
+	Steps       []StepPreview `json:"steps" nullable:"false" doc:"Every step, in order."`
+}
+
+// StepPreview is what one step would do.
+type StepPreview struct {
+	Ref         string `json:"ref" doc:"The step's ref."`
+	Kind        string `json:"kind" enum:"channel,delay,batch,throttle,fetch" doc:"What the step does."`
+	Runs        bool   `json:"runs" doc:"Whether the step would run: the workflow runs, the step's conditions hold and, for a channel step, the preferences let its message through."`
+	Reason      string `json:"reason" doc:"Why the step runs or not."`
+	ChannelType string `json:"channel_type,omitempty" doc:"For a channel step, its channel type."`
+	ChannelKey  string `json:"channel_key,omitempty" doc:"For a channel step, the channel it sends through."`
+	// Rendered is filled whether or not the step runs, so a message's
+	// content can be checked on its own.
+	Rendered map[string]string `json:"rendered,omitempty" doc:"For a channel step, each template rendered (subject, body, action_url), whether or not the step runs. Sensitive variables render as [sensitive]."`
+	Errors   map[string]string `json:"errors,omitempty" doc:"Template errors by template (subject, body, action_url): a template that does not render is reported here, not rendered."`
+}
+
+// PreviewInput is everything a preview reads from the environment.
+type PreviewInput struct {
+	Workflow *Workflow
+	Request  PreviewRequest
+	// Tenant is nil when Request.Tenant names no tenant that exists.
+	Tenant *Tenant
+	// Branding is the environment's; nil when it has none.
+	Branding *Branding
+	// Variables are the environment's; sensitive ones are previewed as
+	// SensitiveMask whatever their Value.
+	Variables []Variable
+}
+
+// PreviewWorkflow says, step by step, what a trigger of the workflow would
+// do. A request that cannot be previewed (a recipient or data that is not
+// an object, preferences of the wrong shape) is a validation error naming
+// the field; a template that does not render is reported on its step.
+func PreviewWorkflow(in PreviewInput) (*WorkflowPreview, error) {
+	wf := in.Workflow
+	var probs Problems
+	recipient, err := decodeJSONTree(in.Request.Recipient)
+	if err != nil {
+		probs.Add("recipient", "%s", err.Error())
+	}
+	data, err := decodeJSONTree(in.Request.Data)
+	if err != nil {
+		probs.Add("data", "%s", err.Error())
+	}
+	if in.Request.Tenant != "" {
+		checkKeyField(&probs, "tenant", in.Request.Tenant)
+	}
+	own, err := recipientPreferences(recipient)
+	if err != nil {
+		probs.Add("recipient.preferences", "%s", err.Error())
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	tenant, err := tenantTree(in.Request.Tenant, in.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	var tenantBranding *Branding
+	var defaults *PreferenceSet
+	if in.Tenant != nil {
+		tenantBranding, defaults = in.Tenant.Branding, in.Tenant.PreferenceSet
+	}
+	branding := EffectiveBranding(in.Branding, tenantBranding)
+	vars, sensitive := variablesTree(in.Variables)
+	scope := previewScope{"recipient": recipient, "tenant": tenant, "data": data, "vars": vars, "branding": brandingTree(branding)}
+	prefs := mergePreferences(defaults, own)
+
+	out := &WorkflowPreview{WorkflowKey: wf.Key, TenantFound: in.Tenant != nil, Preferences: prefs.set, Branding: branding, Steps: make([]StepPreview, 0, len(wf.Steps))}
+	switch {
+	case !wf.IsActive():
+		out.Reason = "the workflow is inactive in this environment: triggers do not run it"
+	case wf.Conditions != nil:
+		var why string
+		out.Runs, why = wf.Conditions.evaluate(scope, sensitive)
+		out.Reason = "workflow conditions: " + why
+	default:
+		out.Runs, out.Reason = true, "the workflow is active and has no conditions"
+	}
+	for _, step := range wf.Steps {
+		out.Steps = append(out.Steps, previewStep(wf, step, out, scope, sensitive, prefs))
+	}
+	return out, nil
+}
+
+func previewStep(wf *Workflow, step Step, wp *WorkflowPreview, scope previewScope, sensitive map[string]bool, prefs preferences) StepPreview {
+	sp := StepPreview{Ref: step.Ref, Kind: step.kind()}
+	if c := step.Channel; c != nil {
+		sp.ChannelType, sp.ChannelKey = c.Type, c.Key
+		sp.Rendered, sp.Errors = renderChannel(c, scope)
+	}
+	if !wp.Runs {
+		sp.Reason = "the workflow does not run"
+		return sp
+	}
+	reasons := []string{}
+	if step.Conditions != nil {
+		holds, why := step.Conditions.evaluate(scope, sensitive)
+		if !holds {
+			sp.Reason = "step conditions: " + why
+			return sp
+		}
+		reasons = append(reasons, "step conditions: "+why)
+	}
+	if c := step.Channel; c != nil {
+		if optOut := prefs.optOut(wf, c.Type); optOut != "" {
+			sp.Reason = strings.Join(append(reasons, optOut), "; ")
+			return sp
+		}
+	}
+	sp.Runs = true
+	sp.Reason = strings.Join(append(reasons, step.whatRuns()), "; ")
+	return sp
+}
+
+func (s Step) kind() string {
+	switch {
+	case s.Channel != nil:
+		return "channel"
+	case s.Delay != nil:
+		return "delay"
+	case s.Batch != nil:
+		return "batch"
+	case s.Throttle != nil:
+		return "throttle"
+	}
+	return "fetch"
+}
+
+// whatRuns says what running the step means in a preview, where nothing
+// waits, collects or calls out.
+func (s Step) whatRuns() string {
+	switch {
+	case s.Channel != nil:
+		return fmt.Sprintf("sends its %s message through channel %q (not sent by a preview)", s.Channel.Type, s.Channel.Key)
+	case s.Delay != nil && s.Delay.Duration != "":
+		return fmt.Sprintf("waits %s (a preview does not wait)", s.Delay.Duration)
+	case s.Delay != nil:
+		return fmt.Sprintf("waits until %s (a preview does not wait)", s.Delay.UntilFieldPath)
+	case s.Batch != nil:
+		return fmt.Sprintf("collects triggers for %s (a preview previews one)", s.Batch.Window)
+	case s.Throttle != nil:
+		return fmt.Sprintf("lets %d runs through per %s (a preview has no earlier runs)", s.Throttle.Limit, s.Throttle.Window)
+	}
+	return fmt.Sprintf("fetches %s %s (not called by a preview)", s.Fetch.Method, s.Fetch.URL)
+}
+
+func renderChannel(c *ChannelStep, scope previewScope) (rendered, errs map[string]string) {
+	rendered = map[string]string{}
+	for _, t := range []struct{ name, source string }{{"subject", c.Subject}, {"body", c.Body}, {"action_url", c.ActionURL}} {
+		if t.source == "" {
+			continue
+		}
+		text, err := renderTemplate(t.source, scope)
+		if err != nil {
+			if errs == nil {
+				errs = map[string]string{}
+			}
+			errs[t.name] = err.Error()
+			continue
+		}
+		rendered[t.name] = text
+	}
+	return rendered, errs
+}
+
+// preferences is the preference set that applies, remembering which
+// values the recipient set, so a reason can say whose choice stopped a
+// message.
+type preferences struct {
+	set       PreferenceSet
+	recipient PreferenceSet
+}
+
+// recipientPreferences reads the recipient's own preferences, a
+// PreferenceSet under "preferences"; nil when it sets none.
+func recipientPreferences(recipient map[string]any) (*PreferenceSet, error) {
+	raw, ok := recipient["preferences"]
+	if !ok || raw == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var ps PreferenceSet
+	if err := dec.Decode(&ps); err != nil {
+		return nil, fmt.Errorf("must be an object of channel_types, categories and workflows, each a map of booleans (%v)", err)
+	}
+	return &ps, nil
+}
+
+func mergePreferences(defaults, own *PreferenceSet) preferences {
+	var p preferences
+	layer := func(dst *map[string]bool, src map[string]bool) {
+		for k, v := range src {
+			if *dst == nil {
+				*dst = map[string]bool{}
+			}
+			(*dst)[k] = v
+		}
+	}
+	for _, ps := range []*PreferenceSet{defaults, own} {
+		if ps != nil {
+			layer(&p.set.ChannelTypes, ps.ChannelTypes)
+			layer(&p.set.Categories, ps.Categories)
+			layer(&p.set.Workflows, ps.Workflows)
+		}
+	}
+	if own != nil {
+		p.recipient = *own
+	}
+	return p
+}
+
+// optOut says why the preferences stop a channel step's message, or "".
+func (p preferences) optOut(wf *Workflow, channelType string) string {
+	whose := func(m map[string]bool, key string) string {
+		if _, ok := m[key]; ok {
+			return "the recipient's preference"
+		}
+		return "the tenant's default"
+	}
+	if on, set := p.set.Workflows[wf.Key]; set && !on {
+		return fmt.Sprintf("opted out of workflow %q (%s)", wf.Key, whose(p.recipient.Workflows, wf.Key))
+	}
+	for _, c := range wf.Categories {
+		if on, set := p.set.Categories[c]; set && !on {
+			return fmt.Sprintf("opted out of category %q (%s)", c, whose(p.recipient.Categories, c))
+		}
+	}
+	if on, set := p.set.ChannelTypes[channelType]; set && !on {
+		return fmt.Sprintf("opted out of %s messages (%s)", channelType, whose(p.recipient.ChannelTypes, channelType))
+	}
+	return ""
+}
