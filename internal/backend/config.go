@@ -119,7 +119,7 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 	}}); err != nil {
 		return nil, err
 	}
-	if err := importSection(w, workflowRules, "workflows", current.Workflows, doc.Workflows, res, workflowImport); err != nil {
+	if err := importSection(w, workflowRules, "workflows", current.Workflows, doc.Workflows, res, versionedImport[domain.Workflow](domain.KindWorkflow)); err != nil {
 		return nil, err
 	}
 
@@ -235,11 +235,11 @@ func (s *Server) planImport(w *write, current, doc *domain.ConfigDocument, opts 
 	inDoc := map[string]bool{}
 	for i, wf := range doc.Workflows {
 		inDoc[wf.Key] = true
-		p, err := promotionOf(w.tx, env, wf.Key)
+		p, err := promotionOf(w.tx, domain.KindWorkflow, env, wf.Key)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := p.CheckWrite(domain.WorkflowSHA(&doc.Workflows[i])); err != nil {
+		if _, err := p.CheckWrite(domain.ContentSHA(&doc.Workflows[i])); err != nil {
 			refusals.Add(fmt.Sprintf("workflows[%d]", i), "%s", err.Error())
 		}
 	}
@@ -247,7 +247,7 @@ func (s *Server) planImport(w *write, current, doc *domain.ConfigDocument, opts 
 		if inDoc[wf.Key] {
 			continue
 		}
-		p, err := promotionOf(w.tx, env, wf.Key)
+		p, err := promotionOf(w.tx, domain.KindWorkflow, env, wf.Key)
 		if err != nil {
 			return nil, err
 		}
@@ -328,21 +328,6 @@ func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section
 		}
 	}
 	return nil
-}
-
-// workflowImport compares workflows by content, and keeps an existing
-// workflow's active flag, which is per environment; a new one starts active.
-var workflowImport = sectionHooks[domain.Workflow]{
-	same: func(stored, incoming *domain.Workflow) bool {
-		return domain.WorkflowSHA(stored) == domain.WorkflowSHA(incoming)
-	},
-	existing: func(w *write, wf *domain.Workflow) error {
-		stored, err := load[domain.Workflow](w.tx, domain.KindWorkflow, w.env.Slug, wf.Key)
-		if err == nil {
-			wf.Active = stored.Active
-		}
-		return err
-	},
 }
 
 // HTTP

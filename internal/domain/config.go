@@ -91,7 +91,7 @@ func (d *ConfigDocument) Canonicalize() {
 	}
 	for i := range d.Workflows {
 		w := &d.Workflows[i]
-		w.Meta, w.Active, w.SHA, w.OriginEnvironment = Meta{}, nil, "", ""
+		w.Meta, w.VersionState = Meta{}, VersionState{}
 	}
 }
 

@@ -2,8 +2,6 @@ package domain
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -88,9 +86,7 @@ type Workflow struct {
 	TriggerDataSchema JSONObject  `json:"trigger_data_schema,omitempty" doc:"JSON schema of the data a trigger carries."`
 	Conditions        *Conditions `json:"conditions,omitempty" doc:"Conditions under which a trigger runs the workflow."`
 	Steps             []Step      `json:"steps,omitempty" doc:"Ordered steps."`
-	Active            *bool       `json:"active,omitempty" default:"true" doc:"Whether triggers run the workflow in this environment. Default true. Per environment: never promoted, never part of the sha."`
-	SHA               string      `json:"sha,omitempty" readOnly:"true" doc:"Hash of the content (all but active); equal content has equal sha in every environment."`
-	OriginEnvironment string      `json:"origin_environment,omitempty" readOnly:"true" doc:"Environment the workflow was created in: the only one where its content can be edited."`
+	VersionState
 	Meta
 }
 
@@ -159,8 +155,16 @@ func (w *Workflow) ObjectKey() string     { return w.Key }
 func (w *Workflow) SetObjectKey(k string) { w.Key = k }
 func (w *Workflow) References() []Ref     { return nil }
 
-// IsActive is the workflow's active flag, true unless set false.
-func (w *Workflow) IsActive() bool { return w.Active == nil || *w.Active }
+// ChannelRefs are the channels of the workflow's channel steps.
+func (w *Workflow) ChannelRefs() []ChannelRef {
+	var refs []ChannelRef
+	for i, s := range w.Steps {
+		if s.Channel != nil {
+			refs = append(refs, ChannelRef{Field: fmt.Sprintf("steps[%d].channel.key", i), Type: s.Channel.Type, Key: s.Channel.Key})
+		}
+	}
+	return refs
+}
 
 // Validate checks the workflow, reporting every problem with its field.
 func (w *Workflow) Validate() Problems {
@@ -352,11 +356,9 @@ type workflowContent struct {
 	Steps             []Step          `json:"steps"`
 }
 
-// WorkflowSHA is the content hash of a workflow: sha-256 of its content in
-// canonical JSON (defaults applied, categories sorted, JSON re-encoded with
-// sorted keys). The backend stores it and the provider computes it at plan
-// time with this same function, so equal content has equal sha everywhere.
-func WorkflowSHA(w *Workflow) string {
+// VersionedContent is what a workflow's sha covers, canonically: defaults applied,
+// categories sorted, JSON re-encoded with sorted keys.
+func (w *Workflow) VersionedContent() any {
 	c := workflowContent{
 		Name:              w.Name,
 		Description:       w.Description,
@@ -376,12 +378,7 @@ func WorkflowSHA(w *Workflow) string {
 		s.Conditions = normalizeConditions(s.Conditions)
 		c.Steps[i] = s
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic("encoding workflow content: " + err.Error())
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return c
 }
 
 func normalizeConditions(c *Conditions) *Conditions {

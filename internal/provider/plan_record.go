@@ -41,7 +41,7 @@ type planRecord struct {
 	parents map[objectAddress]string
 	// workflows are the planned heads of workflows; an empty SHA means
 	// content not known at plan time.
-	workflows map[objectAddress]domain.WorkflowHead
+	workflows map[objectAddress]domain.VersionHead
 	// existing caches the backend's answers to "does this exist?", so a
 	// plan of thousands of objects asks once per referenced object.
 	existing map[objectAddress]bool
@@ -64,7 +64,7 @@ func newPlanRecord() *planRecord {
 	return &planRecord{
 		objects:      map[objectAddress]bool{},
 		parents:      map[objectAddress]string{},
-		workflows:    map[objectAddress]domain.WorkflowHead{},
+		workflows:    map[objectAddress]domain.VersionHead{},
 		existing:     map[objectAddress]bool{},
 		environments: map[string]bool{},
 	}
@@ -142,7 +142,7 @@ func (r *planRecord) plannedParent(env, node string) (string, bool) {
 	return p, ok
 }
 
-func (r *planRecord) planWorkflow(env, key string, head domain.WorkflowHead) {
+func (r *planRecord) planWorkflow(env, key string, head domain.VersionHead) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	head.Environment = env
@@ -150,7 +150,7 @@ func (r *planRecord) planWorkflow(env, key string, head domain.WorkflowHead) {
 	r.objects[addressOf(domain.KindWorkflow, env, key)] = true
 }
 
-func (r *planRecord) plannedWorkflow(env, key string) (domain.WorkflowHead, bool) {
+func (r *planRecord) plannedWorkflow(env, key string) (domain.VersionHead, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	h, ok := r.workflows[addressOf(domain.KindWorkflow, env, key)]

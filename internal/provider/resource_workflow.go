@@ -307,7 +307,7 @@ func planWorkflowPromotion(ctx context.Context, data *providerData, req resource
 		if !env.IsUnknown() && !key.IsUnknown() {
 			// Planned, with a content known only at apply: later
 			// checks cannot judge against it.
-			data.plan.planWorkflow(env.ValueString(), key.ValueString(), domain.WorkflowHead{})
+			data.plan.planWorkflow(env.ValueString(), key.ValueString(), domain.VersionHead{})
 		}
 		return
 	}
@@ -319,7 +319,7 @@ func planWorkflowPromotion(ctx context.Context, data *providerData, req resource
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
-	sha := domain.WorkflowSHA(wf)
+	sha := domain.ContentSHA(wf)
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("sha"), sha)...)
 
 	if !req.State.Raw.IsNull() {
@@ -329,13 +329,13 @@ func planWorkflowPromotion(ctx context.Context, data *providerData, req resource
 			// Same content: only active may change, which is allowed
 			// anywhere and keeps the origin.
 			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("origin_environment"), prior.OriginEnvironment)...)
-			data.plan.planWorkflow(env.ValueString(), plan.Key.ValueString(), domain.WorkflowHead{SHA: sha, OriginEnvironment: prior.OriginEnvironment.ValueString()})
+			data.plan.planWorkflow(env.ValueString(), plan.Key.ValueString(), domain.VersionHead{SHA: sha, OriginEnvironment: prior.OriginEnvironment.ValueString()})
 			return
 		}
 	}
 	p, ok := plannedPromotion(ctx, data, env.ValueString(), plan.Key.ValueString(), &resp.Diagnostics)
 	if !ok {
-		data.plan.planWorkflow(env.ValueString(), plan.Key.ValueString(), domain.WorkflowHead{})
+		data.plan.planWorkflow(env.ValueString(), plan.Key.ValueString(), domain.VersionHead{})
 		return
 	}
 	origin, err := p.CheckWrite(sha)
@@ -344,7 +344,7 @@ func planWorkflowPromotion(ctx context.Context, data *providerData, req resource
 		return
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("origin_environment"), origin)...)
-	data.plan.planWorkflow(env.ValueString(), plan.Key.ValueString(), domain.WorkflowHead{SHA: sha, OriginEnvironment: origin})
+	data.plan.planWorkflow(env.ValueString(), plan.Key.ValueString(), domain.VersionHead{SHA: sha, OriginEnvironment: origin})
 }
 
 // plannedPromotion is what the promotion rule will know of workflow key in
@@ -422,7 +422,7 @@ func promotionInNewEnvironment(ctx context.Context, data *providerData, created 
 
 // workflowIn is workflow key in env as the apply will find it: planned by
 // this plan, else on the backend. False when it is not known at plan time.
-func workflowIn(ctx context.Context, data *providerData, env, key string, diags *diag.Diagnostics) (*domain.WorkflowHead, bool) {
+func workflowIn(ctx context.Context, data *providerData, env, key string, diags *diag.Diagnostics) (*domain.VersionHead, bool) {
 	if h, ok := data.plan.plannedWorkflow(env, key); ok {
 		return &h, h.SHA != ""
 	}
@@ -511,7 +511,7 @@ func expandWorkflow(ctx context.Context, m *workflowModel) (*domain.Workflow, di
 		TriggerFrequency: m.TriggerFrequency.ValueString(),
 		Conditions:       expandConditions(m.Conditions),
 		Steps:            make([]domain.Step, len(m.Steps)),
-		Active:           &active,
+		VersionState:     domain.VersionState{Active: &active},
 	}
 	if m.Active.IsNull() || m.Active.IsUnknown() {
 		wf.Active = nil

@@ -1,0 +1,85 @@
+package domain
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+)
+
+// Versioned kinds are content under version control: every write is kept
+// as an immutable version, the content has a hash (sha) computed by
+// ContentSHA, each object records the environment it was created in, its
+// active flag is per environment, and the promotion rule (Promotion)
+// decides which writes and deletes each environment accepts. Workflows
+// and guides are versioned. Another versioned kind embeds VersionState,
+// implements VersionedObject and is listed in VersionedKinds; the backend
+// and the provider then give it the same rule through the same code.
+
+// VersionedKinds lists the versioned kinds.
+var VersionedKinds = []Kind{KindWorkflow, KindGuide}
+
+// VersionState is what every versioned object carries besides its
+// content. It is stored in the object's body under the same names for
+// every kind, so the promotion rule reads any kind's state the same way.
+type VersionState struct {
+	Active            *bool  `json:"active,omitempty" default:"true" doc:"Whether it is in effect in this environment (a workflow runs on its triggers, a guide is shown). Default true. Per environment: never promoted, never part of the sha."`
+	SHA               string `json:"sha,omitempty" readOnly:"true" doc:"Hash of the content (all but active); equal content has equal sha in every environment."`
+	OriginEnvironment string `json:"origin_environment,omitempty" readOnly:"true" doc:"Environment it was created in: the only one where its content can be edited."`
+}
+
+// GetVersionState gives access to the state of any object embedding it.
+func (v *VersionState) GetVersionState() *VersionState { return v }
+
+// IsActive is the active flag, true unless set false.
+func (v *VersionState) IsActive() bool { return v.Active == nil || *v.Active }
+
+// SetActiveDefault stores the default of active explicitly, so every
+// reader sees the same object whatever the writer left out.
+func (v *VersionState) SetActiveDefault() {
+	if v.Active == nil {
+		active := true
+		v.Active = &active
+	}
+}
+
+// VersionedObject is implemented by the objects of every versioned kind.
+type VersionedObject interface {
+	Object
+	GetVersionState() *VersionState
+	// VersionedContent is what the sha covers: everything but the key, the
+	// version state and the metadata, in a canonical form (defaults
+	// applied, sets sorted).
+	VersionedContent() any
+	// ChannelRefs are the channels the object delivers through, each to
+	// exist in the environment written with the type it names.
+	ChannelRefs() []ChannelRef
+}
+
+// VersionedPtr constrains a type parameter to pointers to a versioned
+// object type.
+type VersionedPtr[T any] interface {
+	*T
+	VersionedObject
+}
+
+// ChannelRef is a versioned object's use of a channel.
+type ChannelRef struct {
+	// Field is the attribute holding the channel's key, for messages.
+	Field string
+	// Type is the channel type the use needs.
+	Type string
+	Key  string
+}
+
+// ContentSHA is the content hash of a versioned object: sha-256 of its
+// VersionedContent in JSON (maps with sorted keys). The backend stores it and the
+// provider computes it at plan time with this same function, so equal
+// content has equal sha everywhere.
+func ContentSHA(o VersionedObject) string {
+	b, err := json.Marshal(o.VersionedContent())
+	if err != nil {
+		panic("encoding the content of " + o.ObjectKey() + ": " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
