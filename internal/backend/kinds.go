@@ -18,4 +18,5 @@ func (s *Server) registerObjectRoutes() {
 	registerEnvObjects[domain.Webhook, *domain.Webhook, listWebhooksInput](s, webhookRules, "webhooks", nil, routeOptions{})
 	registerEnvObjects[domain.Tenant, *domain.Tenant, listTenantsInput](s, tenantRules, "tenants", nil, routeOptions{})
 	s.registerWorkflowRoutes()
+	s.registerGuideRoutes()
 }

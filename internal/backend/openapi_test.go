@@ -80,6 +80,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindWebhook.Collection:        dev + "webhooks/audit",
 		domain.KindTenant.Collection:         dev + "tenants/acme",
 		domain.KindWorkflow.Collection:       dev + "workflows/welcome",
+		domain.KindGuide.Collection:          dev + "guides/launch",
 		domain.KindIdentity.Collection:       "/v1/identities/ada",
 	}
 	bodies := map[string]string{
@@ -89,6 +90,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindWebhook.Collection:        `{"url":"https://hooks.example.com/arbor","events":["role.updated"]}`,
 		domain.KindTenant.Collection:         `{"name":"Acme","properties":{"tier":"gold"}}`,
 		domain.KindWorkflow.Collection:       `{"name":"Welcome","steps":[{"ref":"wait","delay":{"duration":"1h"}}]}`,
+		domain.KindGuide.Collection:          `{"name":"Launch","type":"banner","channel_key":"in-app","content":{"body":"New"}}`,
 	}
 	for _, k := range domain.Kinds {
 		path, ok := paths[k.Collection]
