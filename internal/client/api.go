@@ -33,7 +33,6 @@ var Routes = []string{
 	"GET /v1/environments/{env}/api-keys/{id}",
 	"PUT /v1/environments/{env}/api-keys/{id}",
 	"DELETE /v1/environments/{env}/api-keys/{id}",
-	"GET /v1/environments/{env}/workflows/{key}/promotion",
 	"GET /v1/environments/{env}/workflows/{key}/versions",
 	"GET /v1/environments/{env}/config",
 	"PUT /v1/environments/{env}/config",
@@ -58,6 +57,9 @@ func AllRoutes() []string {
 	all := append([]string{}, Routes...)
 	for _, k := range domain.Kinds {
 		all = append(all, CollectionRoutes(k)...)
+	}
+	for _, k := range domain.VersionedKinds {
+		all = append(all, "GET /v1/environments/{env}/"+k.Collection+"/{key}/promotion")
 	}
 	return all
 }
@@ -179,11 +181,12 @@ func (c *Client) DeleteAPIKey(ctx context.Context, env, id string, cond Cond) er
 	return c.do(ctx, http.MethodDelete, envPath(env)+"/api-keys/"+url.PathEscape(id), nil, cond.header(), nil, nil)
 }
 
-// WorkflowPromotion reads what the promotion rule knows of a workflow in
-// env: enough to judge a write with domain.Promotion before making it.
-func (c *Client) WorkflowPromotion(ctx context.Context, env, key string) (domain.Promotion, error) {
+// Promotion reads what the promotion rule knows of an object of a
+// versioned kind in env: enough to judge a write with domain.Promotion
+// before making it.
+func (c *Client) Promotion(ctx context.Context, kind domain.Kind, env, key string) (domain.Promotion, error) {
 	var out domain.Promotion
-	return out, c.do(ctx, http.MethodGet, envPath(env)+"/workflows/"+url.PathEscape(key)+"/promotion", nil, nil, nil, &out)
+	return out, c.do(ctx, http.MethodGet, envPath(env)+"/"+kind.Collection+"/"+url.PathEscape(key)+"/promotion", nil, nil, nil, &out)
 }
 
 // WorkflowVersions lists every version of a workflow in env, newest first.

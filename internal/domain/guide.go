@@ -13,7 +13,7 @@ var KindGuide = Kind{Name: "guide", Noun: "guide", Collection: "guides"}
 // validation.
 const (
 	MaxGuideDescription     = 280
-	MaxGuideBody            = 10_000
+	MaxGuideBody            = 2_000
 	MaxActivationPatterns   = 100
 	MaxActivationPatternLen = 1024
 )
@@ -59,7 +59,7 @@ type Guide struct {
 // needs.
 type GuideContent struct {
 	Title      string `json:"title,omitempty" doc:"Heading, at most 255 characters."`
-	Body       string `json:"body,omitempty" doc:"Main text, a template (at most 10,000 characters)."`
+	Body       string `json:"body,omitempty" doc:"Main text, a template (at most 2,000 characters)."`
 	ButtonText string `json:"button_text,omitempty" doc:"Label of the call-to-action button; set together with button_url."`
 	ButtonURL  string `json:"button_url,omitempty" doc:"Absolute http(s) URL the button opens; set together with button_text."`
 	ImageURL   string `json:"image_url,omitempty" doc:"Absolute http(s) URL of an image."`

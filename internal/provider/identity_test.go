@@ -146,6 +146,12 @@ resource "arbor_role_assignment" "test" {
 		},
 		identity: environmentKey,
 	},
+	"arbor_guide": {
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_guide\" \"test\" {\n  key         = %q\n  name        = \"Launch\"\n  type        = \"banner\"\n  channel_key = \"in-app\"\n  content     = { body = \"New\" }\n}\n", key)
+		},
+		identity: environmentKey,
+	},
 }
 
 // Every resource the provider serves has an identity, each identity

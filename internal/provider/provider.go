@@ -287,6 +287,7 @@ func (p *arborProvider) Resources(context.Context) []func() resource.Resource {
 		newAccountSettingsResource,
 		newTenantResource,
 		newWorkflowResource,
+		newGuideResource,
 	}
 }
 
@@ -308,6 +309,8 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newTenantsDataSource,
 		newWorkflowDataSource,
 		newWorkflowsDataSource,
+		newGuideDataSource,
+		newGuidesDataSource,
 	}
 }
 
