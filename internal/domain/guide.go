@@ -69,9 +69,9 @@ func (g *Guide) ObjectKey() string     { return g.Key }
 func (g *Guide) SetObjectKey(k string) { g.Key = k }
 func (g *Guide) References() []Ref     { return nil }
 
-// ChannelRefs is the in-app channel that shows the guide.
-func (g *Guide) ChannelRefs() []ChannelRef {
-	return []ChannelRef{{Field: "channel_key", Type: GuideChannelType, Key: g.ChannelKey}}
+// ChannelUses is the in-app channel that shows the guide.
+func (g *Guide) ChannelUses() []ChannelUse {
+	return []ChannelUse{{Field: "channel_key", Type: GuideChannelType, Key: g.ChannelKey}}
 }
 
 // Normalize stores the activation patterns, a set, in one canonical form.

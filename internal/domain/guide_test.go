@@ -148,14 +148,10 @@ func TestGuideSHA(t *testing.T) {
 	}
 }
 
-// A guide's channel is an in-app channel; a workflow's are its channel
-// steps': the one accessor the channel check reads for every kind.
-func TestChannelRefs(t *testing.T) {
-	if got := validGuide().ChannelRefs(); len(got) != 1 || got[0] != (ChannelRef{Field: "channel_key", Type: "in_app_feed", Key: "in-app"}) {
-		t.Errorf("guide channel refs %+v", got)
-	}
-	got := validWorkflow().ChannelRefs()
-	if len(got) != 1 || got[0] != (ChannelRef{Field: "steps[4].channel.key", Type: "email", Key: "postmark"}) {
-		t.Errorf("workflow channel refs %+v", got)
+// A guide's channel is an in-app channel: the one accessor the channel
+// check reads for every kind that sends through channels.
+func TestGuideChannelUses(t *testing.T) {
+	if got := validGuide().ChannelUses(); len(got) != 1 || got[0] != (ChannelUse{Field: "channel_key", Type: "in_app_feed", Key: "in-app"}) {
+		t.Errorf("guide channel uses %+v", got)
 	}
 }

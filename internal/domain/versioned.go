@@ -50,9 +50,9 @@ type VersionedObject interface {
 	// version state and the metadata, in a canonical form (defaults
 	// applied, sets sorted).
 	VersionedContent() any
-	// ChannelRefs are the channels the object delivers through, each to
-	// exist in the environment written with the type it names.
-	ChannelRefs() []ChannelRef
+	// Every versioned kind delivers through channels: its channel uses
+	// are checked against the environment written.
+	ChannelUser
 }
 
 // VersionedPtr constrains a type parameter to pointers to a versioned
@@ -60,15 +60,6 @@ type VersionedObject interface {
 type VersionedPtr[T any] interface {
 	*T
 	VersionedObject
-}
-
-// ChannelRef is a versioned object's use of a channel.
-type ChannelRef struct {
-	// Field is the attribute holding the channel's key, for messages.
-	Field string
-	// Type is the channel type the use needs.
-	Type string
-	Key  string
 }
 
 // ContentSHA is the content hash of a versioned object: sha-256 of its

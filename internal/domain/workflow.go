@@ -155,17 +155,6 @@ func (w *Workflow) ObjectKey() string     { return w.Key }
 func (w *Workflow) SetObjectKey(k string) { w.Key = k }
 func (w *Workflow) References() []Ref     { return nil }
 
-// ChannelRefs are the channels of the workflow's channel steps.
-func (w *Workflow) ChannelRefs() []ChannelRef {
-	var refs []ChannelRef
-	for i, s := range w.Steps {
-		if s.Channel != nil {
-			refs = append(refs, ChannelRef{Field: fmt.Sprintf("steps[%d].channel.key", i), Type: s.Channel.Type, Key: s.Channel.Key})
-		}
-	}
-	return refs
-}
-
 // Validate checks the workflow, reporting every problem with its field.
 func (w *Workflow) Validate() Problems {
 	var p Problems
