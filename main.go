@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/cli"
+	"github.com/arborhq/terraform-provider-arbor/internal/process"
 	"github.com/arborhq/terraform-provider-arbor/internal/provider"
 	"github.com/arborhq/terraform-provider-arbor/internal/version"
 )
@@ -24,7 +25,7 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers such as delve")
 	flag.Parse()
-	provider.TuneProcess(debug)
+	process.Tune(debug)
 	err := providerserver.Serve(ctx, provider.New(version.Version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/arborhq/arbor",
 		Debug:   debug,

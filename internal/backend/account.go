@@ -2,11 +2,11 @@ package backend
 
 import (
 	"context"
-	"net/http"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -35,14 +35,14 @@ type auditOutput struct {
 }
 
 func (s *Server) registerAccountRoutes() {
-	huma.Register(s.api, *op(http.MethodGet, "/v1/whoami", "whoami", "Describe the request's credential", "account"),
+	huma.Register(s.api, *op(api.Whoami.Method, api.Whoami.Path, "whoami", "Describe the request's credential", "account"),
 		func(ctx context.Context, _ *struct{}) (*whoamiOutput, error) {
 			p := principalFrom(ctx)
 			//nolint:staticcheck // S1016: Whoami is the public view of a principal, copied field by field so the two types stay free to differ.
 			return &whoamiOutput{Body: domain.Whoami{Kind: p.Kind, ID: p.ID, Name: p.Name, Role: p.Role, Environment: p.Environment, Scope: p.Scope}}, nil
 		})
 
-	huma.Register(s.api, *op(http.MethodGet, "/v1/settings", "get_settings", "Get account settings", "account"),
+	huma.Register(s.api, *op(api.GetSettings.Method, api.GetSettings.Path, "get_settings", "Get account settings", "account"),
 		func(ctx context.Context, _ *struct{}) (*settingsOutput, error) {
 			var st domain.Settings
 			err := s.view(ctx, "", func(tx store.Tx, _ domain.Environment, _ domain.Principal) error {
@@ -56,7 +56,7 @@ func (s *Server) registerAccountRoutes() {
 			return &settingsOutput{ETag: etag(st.Version), Body: st}, nil
 		})
 
-	put := op(http.MethodPut, "/v1/settings", "put_settings", "Replace account settings", "account")
+	put := op(api.PutSettings.Method, api.PutSettings.Path, "put_settings", "Replace account settings", "account")
 	put.Description = "Owner or admin tokens only."
 	writeBody[domain.Settings](s, put, true)
 	huma.Register(s.api, *put, func(ctx context.Context, in *putSettingsInput) (*settingsOutput, error) {
@@ -81,7 +81,7 @@ func (s *Server) registerAccountRoutes() {
 		return &settingsOutput{ETag: etag(st.Version), Body: st}, nil
 	})
 
-	audit := op(http.MethodGet, "/v1/audit", "list_audit", "List the audit log", "account")
+	audit := op(api.ListAudit.Method, api.ListAudit.Path, "list_audit", "List the audit log", "account")
 	audit.Description = "Every write, newest first. Owner or admin tokens only."
 	huma.Register(s.api, *audit, func(ctx context.Context, in *auditInput) (*auditOutput, error) {
 		before, err := in.before()

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	arborapi "github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
-	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -441,8 +441,8 @@ func TestClientRoutesAreDocumented(t *testing.T) {
 			}
 		}
 	}
-	for _, r := range client.AllRoutes() {
-		if !documented[r] {
+	for _, r := range arborapi.All() {
+		if !documented[r.String()] {
 			t.Errorf("the client calls %s, which the OpenAPI document does not describe", r)
 		}
 	}

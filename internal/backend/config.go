@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
 	"reflect"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -56,11 +55,22 @@ func exportConfig(tx store.Tx, env string) (*domain.ConfigDocument, error) {
 	if d.Webhooks, err = listAll[domain.Webhook](tx, domain.KindWebhook, env); err != nil {
 		return nil, err
 	}
-	if d.Workflows, err = listAll[domain.Workflow](tx, domain.KindWorkflow, env); err != nil {
+	if err := readVersioned(tx, env, d); err != nil {
 		return nil, err
 	}
 	d.Canonicalize()
 	return d, nil
+}
+
+// readVersioned reads env's objects of every versioned kind into d's
+// sections, as stored (version state included).
+func readVersioned(tx store.Tx, env string, d *domain.ConfigDocument) error {
+	var err error
+	if d.Workflows, err = listAll[domain.Workflow](tx, domain.KindWorkflow, env); err != nil {
+		return err
+	}
+	d.Guides, err = listAll[domain.Guide](tx, domain.KindGuide, env)
+	return err
 }
 
 // ImportOptions tune an import.
@@ -86,7 +96,7 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 	}
 	// The document's source may be another environment, or none.
 	source := doc.SourceEnvironment
-	plan, err := s.planImport(w, current, doc, opts)
+	plan, err := domain.PlanImport(importTarget(w, current), doc, opts.PruneAssignments)
 	if err != nil {
 		return nil, err
 	}
@@ -122,10 +132,13 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 	if err := importSection(w, workflowRules, "workflows", current.Workflows, doc.Workflows, res, versionedImport[domain.Workflow](domain.KindWorkflow)); err != nil {
 		return nil, err
 	}
+	if err := importSection(w, guideRules, "guides", current.Guides, doc.Guides, res, versionedImport[domain.Guide](domain.KindGuide)); err != nil {
+		return nil, err
+	}
 
 	// Removals, dependents first.
-	for _, a := range plan.prune {
-		if err := w.tx.DeleteObject(a.Environment, a.Kind, a.Key); err != nil {
+	for _, key := range plan.Prune {
+		if err := w.tx.DeleteObject(env, domain.KindRoleAssignment.Name, key); err != nil {
 			return nil, err
 		}
 		res.PrunedRoleAssignments++
@@ -135,18 +148,19 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 		keys    []string
 		delete  func(key string) error
 	}{
-		{"roles", plan.remove["roles"], func(k string) error { return deleteInTx[domain.Role](w, roleRules, k, Conditions{}, false) }},
-		{"hierarchy_nodes", plan.remove["hierarchy_nodes"], func(k string) error {
+		{"roles", plan.Remove["roles"], func(k string) error { return deleteInTx[domain.Role](w, roleRules, k, Conditions{}, false) }},
+		{"hierarchy_nodes", plan.Remove["hierarchy_nodes"], func(k string) error {
 			return deleteInTx[domain.HierarchyNode](w, hierarchyNodeRules, k, Conditions{}, false)
 		}},
-		{"oauth_clients", plan.remove["oauth_clients"], func(k string) error {
+		{"oauth_clients", plan.Remove["oauth_clients"], func(k string) error {
 			return deleteInTx[domain.OAuthClient](w, oauthClientRules, k, Conditions{}, false)
 		}},
-		{"webhooks", plan.remove["webhooks"], func(k string) error { return deleteInTx[domain.Webhook](w, webhookRules, k, Conditions{}, false) }},
-		{"workflows", plan.remove["workflows"], func(k string) error {
+		{"webhooks", plan.Remove["webhooks"], func(k string) error { return deleteInTx[domain.Webhook](w, webhookRules, k, Conditions{}, false) }},
+		{"workflows", plan.Remove["workflows"], func(k string) error {
 			return deleteInTx[domain.Workflow](w, workflowRules, k, Conditions{}, false)
 		}},
-		{"permissions", plan.remove["permissions"], func(k string) error {
+		{"guides", plan.Remove["guides"], func(k string) error { return deleteInTx[domain.Guide](w, guideRules, k, Conditions{}, false) }},
+		{"permissions", plan.Remove["permissions"], func(k string) error {
 			return deleteInTx[domain.Permission](w, permissionRules, k, Conditions{}, false)
 		}},
 	}
@@ -158,7 +172,7 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 			res.Deleted[step.section]++
 		}
 	}
-	res.KeptWorkflows = plan.kept
+	res.KeptWorkflows, res.KeptGuides = plan.Kept["workflows"], plan.Kept["guides"]
 	w.quiet = false
 	return res, w.audit("import", "configuration", env, 0, map[string]any{
 		"source_environment": source, "created": res.Created, "updated": res.Updated, "deleted": res.Deleted,
@@ -166,115 +180,25 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 	})
 }
 
-// importPlan is what an import removes, decided before anything is written.
-type importPlan struct {
-	remove map[string][]string
-	prune  []store.Ref
-	kept   []string
-}
-
-// planImport decides the removals and checks, all at once, what the
-// target's state refuses: roles and nodes with assignments (unless pruned)
-// and workflow changes the promotion rule does not allow.
-func (s *Server) planImport(w *write, current, doc *domain.ConfigDocument, opts ImportOptions) (*importPlan, error) {
+// importTarget answers the import rules' questions about w's environment
+// inside w's transaction.
+func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget {
 	env := w.env.Slug
-	plan := &importPlan{remove: map[string][]string{}}
-	missing := func(section string, have []string, want []string) {
-		keep := map[string]bool{}
-		for _, k := range want {
-			keep[k] = true
-		}
-		for _, k := range have {
-			if !keep[k] {
-				plan.remove[section] = append(plan.remove[section], k)
-			}
-		}
-	}
-	missing("permissions", keysOf(current.Permissions, func(p domain.Permission) string { return p.Key }), keysOf(doc.Permissions, func(p domain.Permission) string { return p.Key }))
-	missing("roles", keysOf(current.Roles, func(r domain.Role) string { return r.Key }), keysOf(doc.Roles, func(r domain.Role) string { return r.Key }))
-	missing("oauth_clients", keysOf(current.OAuthClients, func(c domain.OAuthClient) string { return c.Key }), keysOf(doc.OAuthClients, func(c domain.OAuthClient) string { return c.Key }))
-	missing("webhooks", keysOf(current.Webhooks, func(h domain.Webhook) string { return h.Key }), keysOf(doc.Webhooks, func(h domain.Webhook) string { return h.Key }))
-	// Nodes go children first: the reverse of parents-first order.
-	parentsFirst := (&domain.ConfigDocument{HierarchyNodes: current.HierarchyNodes}).NodesParentsFirst()
-	slices.Reverse(parentsFirst)
-	missing("hierarchy_nodes", keysOf(parentsFirst, func(n domain.HierarchyNode) string { return n.Key }), keysOf(doc.HierarchyNodes, func(n domain.HierarchyNode) string { return n.Key }))
-
-	var refusals domain.Problems
-	for _, section := range []struct {
-		name string
-		kind domain.Kind
-	}{{"roles", domain.KindRole}, {"hierarchy_nodes", domain.KindHierarchyNode}} {
-		for _, key := range plan.remove[section.name] {
-			by, err := w.tx.Referrers(store.Ref{Environment: env, Kind: section.kind.Name, Key: key}, 0)
-			if err != nil {
-				return nil, err
-			}
-			var assignments []store.Ref
-			for _, r := range by {
-				if r.Kind == domain.KindRoleAssignment.Name {
-					assignments = append(assignments, r)
+	return domain.ImportTarget{
+		Environment: env,
+		Current:     current,
+		Assignments: func(r domain.Ref) ([]string, error) {
+			by, err := w.tx.Referrers(store.Ref{Environment: env, Kind: r.Kind.Name, Key: r.Key}, 0)
+			var keys []string
+			for _, ref := range by {
+				if ref.Kind == domain.KindRoleAssignment.Name {
+					keys = append(keys, ref.Key)
 				}
 			}
-			switch {
-			case len(assignments) == 0:
-			case opts.PruneAssignments:
-				for _, a := range assignments {
-					// An assignment of a removed role at a removed node is
-					// found twice.
-					if !slices.Contains(plan.prune, a) {
-						plan.prune = append(plan.prune, a)
-					}
-				}
-			default:
-				refusals.Add(section.name, "%s %q would be removed but still has %s; assign them elsewhere first, or import with prune_assignments=true to remove them",
-					section.kind.Noun, key, describeRefs(assignments, env))
-			}
-		}
+			return keys, err
+		},
+		Promotion: func(kind domain.Kind, key string) (domain.Promotion, error) { return promotionOf(w.tx, kind, env, key) },
 	}
-
-	inDoc := map[string]bool{}
-	for i, wf := range doc.Workflows {
-		inDoc[wf.Key] = true
-		p, err := promotionOf(w.tx, domain.KindWorkflow, env, wf.Key)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := p.CheckWrite(domain.ContentSHA(&doc.Workflows[i])); err != nil {
-			refusals.Add(fmt.Sprintf("workflows[%d]", i), "%s", err.Error())
-		}
-	}
-	for _, wf := range current.Workflows {
-		if inDoc[wf.Key] {
-			continue
-		}
-		p, err := promotionOf(w.tx, domain.KindWorkflow, env, wf.Key)
-		if err != nil {
-			return nil, err
-		}
-		if p.Current != nil && p.Current.OriginEnvironment == env && doc.SourceEnvironment != env {
-			// Created here, unknown to the document's source: not the
-			// document's to remove.
-			plan.kept = append(plan.kept, wf.Key)
-			continue
-		}
-		if err := p.CheckDelete(); err != nil {
-			refusals.Add("workflows", "%s", err.Error())
-			continue
-		}
-		plan.remove["workflows"] = append(plan.remove["workflows"], wf.Key)
-	}
-	if len(refusals) > 0 {
-		return nil, &domain.Error{Code: domain.CodeConflict, Message: fmt.Sprintf("the import into %s is refused; nothing was changed", env), Details: refusals}
-	}
-	return plan, nil
-}
-
-func keysOf[T any](items []T, key func(T) string) []string {
-	out := make([]string, len(items))
-	for i, it := range items {
-		out[i] = key(it)
-	}
-	return out
 }
 
 // sectionHooks tune the import of one section.
@@ -336,13 +260,13 @@ type exportOutput struct {
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition" doc:"attachment; filename=\"<env>-config-YYYY-MM-DD.json\""`
 	ExportedAt         string `header:"X-Arbor-Exported-At" doc:"When the export was taken (RFC 3339); kept out of the document so equal configurations export equal bytes."`
-	LeftOut            string `header:"X-Arbor-Left-Out" doc:"With for: the objects left out of the document, as kind/key separated by commas (workflow/wf-prod); absent when none."`
+	LeftOut            string `header:"X-Arbor-Left-Out" doc:"With for: the objects left out of the document, as kind/key separated by commas (workflow/wf-prod, guide/g-prod); absent when none."`
 	Body               []byte
 }
 
 type exportInput struct {
 	EnvParam
-	For string `query:"for" doc:"Slug of the environment the document is for. Workflows born in production stay there: an export of production for another environment leaves them out and names them in X-Arbor-Left-Out. Without it the document is for this environment itself."`
+	For string `query:"for" doc:"Slug of the environment the document is for. Workflows and guides born in production stay there: an export of production for another environment leaves them out and names them in X-Arbor-Left-Out. Without it the document is for this environment itself."`
 }
 
 type importInput struct {
@@ -355,15 +279,9 @@ type importOutput struct {
 	Body *domain.ImportResult
 }
 
-// PromoteRequest asks to copy another environment's configuration.
-type PromoteRequest struct {
-	From             string `json:"from" doc:"Slug of the environment whose configuration is copied."`
-	PruneAssignments bool   `json:"prune_assignments,omitempty" doc:"Remove the role assignments of roles and hierarchy nodes the promotion removes, instead of refusing it."`
-}
-
 type promoteInput struct {
 	EnvParam
-	Body PromoteRequest
+	Body api.PromoteRequest
 }
 
 // ExportFileName is the file name an export is saved under.
@@ -373,11 +291,10 @@ func ExportFileName(env string, at time.Time) string {
 
 func (s *Server) registerConfigRoutes() {
 	const tag = "configuration"
-	base := "/v1/environments/{env}/config"
 	docSchema := s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[domain.ConfigDocument](), true, "ConfigDocument")
 
-	export := op(http.MethodGet, base, "export_config", "Export an environment's configuration", tag)
-	export.Description = "The configuration document: permissions, roles and their permissions, hierarchy, OAuth client and webhook configurations, and workflow content, in a canonical form (two exports of the same configuration are byte-identical). Never identities, role assignments, API keys, tenants or secrets."
+	export := op(api.ExportConfig.Method, api.ExportConfig.Path, "export_config", "Export an environment's configuration", tag)
+	export.Description = "The configuration document: permissions, roles and their permissions, hierarchy, OAuth client and webhook configurations, and the content of workflows and guides, in a canonical form (two exports of the same configuration are byte-identical). Never identities, role assignments, API keys, tenants or secrets."
 	export.Responses = map[string]*huma.Response{"200": {Description: "The document.", Content: map[string]*huma.MediaType{"application/json": {Schema: docSchema}}}}
 	huma.Register(s.api, *export, func(ctx context.Context, in *exportInput) (*exportOutput, error) {
 		if in.For != "" {
@@ -415,7 +332,7 @@ func (s *Server) registerConfigRoutes() {
 		}, nil
 	})
 
-	imp := op(http.MethodPut, base, "import_config", "Import a configuration document (replace)", tag)
+	imp := op(api.ImportConfig.Method, api.ImportConfig.Path, "import_config", "Import a configuration document (replace)", tag)
 	imp.Description = "Replaces the environment's configuration with the document: what it lacks is removed. The whole document is validated first and every problem reported in one answer; then it is applied in one transaction, so a failure leaves the environment exactly as it was. " +
 		"Identities, role assignments, API keys and tenants are never touched; objects new to the environment get fresh secrets, shown once in the answer; existing ones keep theirs. Owner or admin tokens only."
 	imp.MaxBodyBytes = DefaultDocumentLimit
@@ -438,9 +355,9 @@ func (s *Server) registerConfigRoutes() {
 		}
 		return &importOutput{Body: res}, nil
 	})
-	s.api.OpenAPI().Paths[base].Put.RequestBody.Content["application/json"].Schema = docSchema
+	s.api.OpenAPI().Paths[api.ImportConfig.Path].Put.RequestBody.Content["application/json"].Schema = docSchema
 
-	promote := op(http.MethodPost, "/v1/environments/{env}/promote", "promote_config", "Promote another environment's configuration", tag)
+	promote := op(api.Promote.Method, api.Promote.Path, "promote_config", "Promote another environment's configuration", tag)
 	promote.Description = "Export of the from environment and import into this one, in one transaction, with the import's replace semantics. Owner or admin tokens only."
 	huma.Register(s.api, *promote, func(ctx context.Context, in *promoteInput) (*importOutput, error) {
 		if msg := domain.CheckSlug(in.Body.From); msg != "" || in.Body.From == in.Env {
@@ -470,8 +387,8 @@ func (s *Server) registerConfigRoutes() {
 
 // exportFrom exports another environment inside w's transaction, for a
 // promotion or a clone into w's environment; field names the request field
-// that named it. What stays in the source (workflows born in production)
-// is left out of the document and listed.
+// that named it. What stays in the source (workflows and guides born in
+// production) is left out of the document and listed.
 func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocument, []domain.LeftOut, error) {
 	if _, err := s.access(w.tx, w.p, source, domain.ActRead); err != nil {
 		return nil, nil, (&domain.Problems{{Field: field, Message: fmt.Sprintf("environment %q not found", source)}}).Err()
@@ -480,26 +397,16 @@ func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocum
 }
 
 // exportFor exports source's configuration as a document for target.
-// Workflows born in production are edited only there: a document for
-// another environment leaves them out, and says so.
+// Workflows and guides born in production are edited only there: a
+// document for another environment leaves them out, and says so.
 func exportFor(tx store.Tx, source, target string) (*domain.ConfigDocument, []domain.LeftOut, error) {
 	doc, err := exportConfig(tx, source)
 	if err != nil || target == domain.Production {
 		return doc, nil, err
 	}
-	workflows, err := listAll[domain.Workflow](tx, domain.KindWorkflow, source)
-	if err != nil {
+	stored := &domain.ConfigDocument{}
+	if err := readVersioned(tx, source, stored); err != nil {
 		return nil, nil, err
 	}
-	stays := map[string]bool{}
-	var leftOut []domain.LeftOut
-	for _, wf := range workflows {
-		if wf.OriginEnvironment == domain.Production {
-			stays[wf.Key] = true
-			leftOut = append(leftOut, domain.LeftOut{Kind: domain.KindWorkflow.Name, Key: wf.Key,
-				Reason: fmt.Sprintf("created in production, where it stays: production-born workflows are edited only there and never copied to %s", target)})
-		}
-	}
-	doc.Workflows = slices.DeleteFunc(doc.Workflows, func(wf domain.Workflow) bool { return stays[wf.Key] })
-	return doc, leftOut, nil
+	return doc, domain.LeaveOutProductionBorn(doc, stored, target), nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -80,7 +81,7 @@ func (s *Server) registerCredentialRoutes() {
 
 func (s *Server) registerTokenRoutes() {
 	const tag = "tokens"
-	create := op(http.MethodPost, "/v1/tokens", "create_token", "Create an account token", tag)
+	create := op(api.CreateToken.Method, api.CreateToken.Path, "create_token", "Create an account token", tag)
 	create.Description = "The secret is in this response only; it is stored hashed. Owner or admin tokens only; only owners create owner tokens."
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(s.api, *create, func(ctx context.Context, in *createTokenInput) (*tokenOutput, error) {
@@ -111,7 +112,7 @@ func (s *Server) registerTokenRoutes() {
 		return &tokenOutput{Status: http.StatusCreated, ETag: etag(tok.Version), Body: *tok}, nil
 	})
 
-	huma.Register(s.api, *op(http.MethodGet, "/v1/tokens", "list_tokens", "List account tokens", tag),
+	huma.Register(s.api, *op(api.ListTokens.Method, api.ListTokens.Path, "list_tokens", "List account tokens", tag),
 		func(ctx context.Context, in *PageParams) (*tokensOutput, error) {
 			after, err := in.after()
 			if err != nil {
@@ -132,7 +133,7 @@ func (s *Server) registerTokenRoutes() {
 			return out, nil
 		})
 
-	huma.Register(s.api, *op(http.MethodGet, "/v1/tokens/{id}", "get_token", "Get an account token", tag),
+	huma.Register(s.api, *op(api.GetToken.Method, api.GetToken.Path, "get_token", "Get an account token", tag),
 		func(ctx context.Context, in *tokenParam) (*tokenOutput, error) {
 			var tok domain.Token
 			err := s.store.View(ctx, func(tx store.Tx) error {
@@ -152,7 +153,7 @@ func (s *Server) registerTokenRoutes() {
 			return &tokenOutput{Status: http.StatusOK, ETag: etag(tok.Version), Body: tok}, nil
 		})
 
-	del := op(http.MethodDelete, "/v1/tokens/{id}", "delete_token", "Revoke an account token", tag)
+	del := op(api.DeleteToken.Method, api.DeleteToken.Path, "delete_token", "Revoke an account token", tag)
 	del.Description = "The token stops working at once. The last owner token cannot be revoked."
 	del.DefaultStatus = http.StatusNoContent
 	huma.Register(s.api, *del, func(ctx context.Context, in *deleteTokenInput) (*struct{}, error) {
@@ -202,8 +203,7 @@ func countOwners(tx store.Tx) (int, error) {
 
 func (s *Server) registerAPIKeyRoutes() {
 	const tag = "api-keys"
-	base := "/v1/environments/{env}/api-keys"
-	create := op(http.MethodPost, base, "create_api_key", "Create an environment API key", tag)
+	create := op(api.CreateAPIKey.Method, api.CreateAPIKey.Path, "create_api_key", "Create an environment API key", tag)
 	create.Description = "The secret is in this response only; it is stored hashed. The key reaches only this environment; its name is unique in it (a second key of the same name is refused with 409). Owner or admin tokens only."
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(s.api, *create, func(ctx context.Context, in *createAPIKeyInput) (*apiKeyOutput, error) {
@@ -233,7 +233,7 @@ func (s *Server) registerAPIKeyRoutes() {
 		return &apiKeyOutput{Status: http.StatusCreated, ETag: etag(key.Version), Body: *key}, nil
 	})
 
-	huma.Register(s.api, *op(http.MethodGet, base, "list_api_keys", "List an environment's API keys", tag),
+	huma.Register(s.api, *op(api.ListAPIKeys.Method, api.ListAPIKeys.Path, "list_api_keys", "List an environment's API keys", tag),
 		func(ctx context.Context, in *listKeysInput) (*apiKeysOutput, error) {
 			after, err := in.after()
 			if err != nil {
@@ -265,7 +265,7 @@ func (s *Server) registerAPIKeyRoutes() {
 		return k, err
 	}
 
-	huma.Register(s.api, *op(http.MethodGet, base+"/{id}", "get_api_key", "Get an environment API key", tag),
+	huma.Register(s.api, *op(api.GetAPIKey.Method, api.GetAPIKey.Path, "get_api_key", "Get an environment API key", tag),
 		func(ctx context.Context, in *APIKeyParams) (*apiKeyOutput, error) {
 			var key domain.APIKey
 			err := s.store.View(ctx, func(tx store.Tx) error {
@@ -282,7 +282,7 @@ func (s *Server) registerAPIKeyRoutes() {
 			return &apiKeyOutput{Status: http.StatusOK, ETag: etag(key.Version), Body: key}, nil
 		})
 
-	put := op(http.MethodPut, base+"/{id}", "update_api_key", "Rename or re-scope an API key", tag)
+	put := op(api.PutAPIKey.Method, api.PutAPIKey.Path, "update_api_key", "Rename or re-scope an API key", tag)
 	huma.Register(s.api, *put, func(ctx context.Context, in *putAPIKeyInput) (*apiKeyOutput, error) {
 		if err := in.Body.Validate().Err(); err != nil {
 			return nil, s.fail(ctx, err)
@@ -312,7 +312,7 @@ func (s *Server) registerAPIKeyRoutes() {
 		return &apiKeyOutput{Status: http.StatusOK, ETag: etag(key.Version), Body: key}, nil
 	})
 
-	del := op(http.MethodDelete, base+"/{id}", "delete_api_key", "Revoke an API key", tag)
+	del := op(api.DeleteAPIKey.Method, api.DeleteAPIKey.Path, "delete_api_key", "Revoke an API key", tag)
 	del.Description = "The key stops working at once."
 	del.DefaultStatus = http.StatusNoContent
 	huma.Register(s.api, *del, func(ctx context.Context, in *deleteAPIKeyInput) (*struct{}, error) {

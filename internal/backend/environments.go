@@ -9,6 +9,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -48,7 +49,7 @@ type deleteEnvironmentInput struct {
 
 func (s *Server) registerEnvironmentRoutes() {
 	const tag = "environments"
-	list := op(http.MethodGet, "/v1/environments", "list_environments", "List environments in promotion order", tag)
+	list := op(api.ListEnvironments.Method, api.ListEnvironments.Path, "list_environments", "List environments in promotion order", tag)
 	list.Description = "Every environment the credential can see, from development (first) to production (last). An API key sees only its own environment."
 	huma.Register(s.api, *list, func(ctx context.Context, _ *struct{}) (*environmentsOutput, error) {
 		out := &environmentsOutput{Body: domain.Page[domain.Environment]{Items: []domain.Environment{}}}
@@ -71,7 +72,7 @@ func (s *Server) registerEnvironmentRoutes() {
 		return out, nil
 	})
 
-	create := op(http.MethodPost, "/v1/environments", "create_environment", "Create an environment", tag)
+	create := op(api.CreateEnvironment.Method, api.CreateEnvironment.Path, "create_environment", "Create an environment", tag)
 	create.Description = "The new environment is inserted just below production; the order of environments never changes afterwards. With copy_from it starts with a copy of that environment's configuration, in the same transaction. Owner or admin tokens only."
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(s.api, *create, func(ctx context.Context, in *createEnvironmentInput) (*createdEnvironmentOutput, error) {
@@ -92,7 +93,7 @@ func (s *Server) registerEnvironmentRoutes() {
 		return &createdEnvironmentOutput{Status: http.StatusCreated, ETag: etag(env.Version), Body: *env}, nil
 	})
 
-	huma.Register(s.api, *op(http.MethodGet, "/v1/environments/{env}", "get_environment", "Get an environment", tag),
+	huma.Register(s.api, *op(api.GetEnvironment.Method, api.GetEnvironment.Path, "get_environment", "Get an environment", tag),
 		func(ctx context.Context, in *EnvParam) (*environmentOutput, error) {
 			var env domain.Environment
 			err := s.view(ctx, in.Env, func(_ store.Tx, e domain.Environment, _ domain.Principal) error {
@@ -105,7 +106,7 @@ func (s *Server) registerEnvironmentRoutes() {
 			return &environmentOutput{Status: http.StatusOK, ETag: etag(env.Version), Body: env}, nil
 		})
 
-	put := op(http.MethodPut, "/v1/environments/{env}", "update_environment", "Update an environment", tag)
+	put := op(api.PutEnvironment.Method, api.PutEnvironment.Path, "update_environment", "Update an environment", tag)
 	put.Description = "Changes the name, description and data obfuscation of an environment; the slug never changes. Owner or admin tokens only."
 	huma.Register(s.api, *put, func(ctx context.Context, in *putEnvironmentInput) (*environmentOutput, error) {
 		if err := in.Body.Validate().Err(); err != nil {
@@ -131,7 +132,7 @@ func (s *Server) registerEnvironmentRoutes() {
 		return &environmentOutput{Status: http.StatusOK, ETag: etag(env.Version), Body: env}, nil
 	})
 
-	del := op(http.MethodDelete, "/v1/environments/{env}", "delete_environment", "Delete an environment", tag)
+	del := op(api.DeleteEnvironment.Method, api.DeleteEnvironment.Path, "delete_environment", "Delete an environment", tag)
 	del.Description = "Development and production cannot be deleted. An environment that still holds objects is deleted only with force=true. " +
 		"Deleting an environment removes it from the promotion order: the environment above it then takes its changes from the one below. Owner or admin tokens only."
 	del.DefaultStatus = http.StatusNoContent

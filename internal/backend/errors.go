@@ -216,3 +216,11 @@ func writeError(w http.ResponseWriter, de *domain.Error) {
 	w.WriteHeader(statusOf[de.Code])
 	fmt.Fprintf(w, "%s\n", mustJSON(de))
 }
+
+// failIf is fail for handlers whose only result is an error.
+func (s *Server) failIf(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	return s.fail(ctx, err)
+}

@@ -1,22 +1,19 @@
 package backend
 
-import "github.com/arborhq/terraform-provider-arbor/internal/domain"
-
-var permissionRules = &rules[domain.Permission]{kind: domain.KindPermission}
-
-type listPermissionsInput struct {
-	ListParams
-}
-
+// registerObjectRoutes is the route table of the keyed kinds. Each kind
+// lives in its own kind_<name>.go: its rules (validation, references,
+// uniques, hooks), its listing's query parameters and its register
+// function, which this table calls in the order the API document lists
+// them.
 func (s *Server) registerObjectRoutes() {
-	registerEnvObjects[domain.Permission, *domain.Permission, listPermissionsInput](s, permissionRules, "permissions", nil, routeOptions{})
-	registerEnvObjects[domain.Role, *domain.Role, listRolesInput](s, roleRules, "roles", filterRoles, routeOptions{})
-	registerEnvObjects[domain.HierarchyNode, *domain.HierarchyNode, listHierarchyNodesInput](s, hierarchyNodeRules, "hierarchy-nodes", filterHierarchyNodes, routeOptions{cascade: cascadeDoc})
-	registerAccountObjects[domain.Identity, *domain.Identity, listIdentitiesInput](s, identityRules, "identities", filterIdentities)
+	s.registerPermissionRoutes()
+	s.registerRoleRoutes()
+	s.registerHierarchyNodeRoutes()
+	s.registerIdentityRoutes()
 	s.registerRoleAssignmentRoutes()
-	registerEnvObjects[domain.OAuthClient, *domain.OAuthClient, listOAuthClientsInput](s, oauthClientRules, "oauth-clients", nil, routeOptions{})
-	registerEnvObjects[domain.Webhook, *domain.Webhook, listWebhooksInput](s, webhookRules, "webhooks", nil, routeOptions{})
-	registerEnvObjects[domain.Tenant, *domain.Tenant, listTenantsInput](s, tenantRules, "tenants", nil, routeOptions{})
+	s.registerOAuthClientRoutes()
+	s.registerWebhookRoutes()
+	s.registerTenantRoutes()
 	s.registerWorkflowRoutes()
 	s.registerGuideRoutes()
 }

@@ -114,7 +114,7 @@ func (s *Server) describeResponses() {
 	errRef := registry.Schema(reflect.TypeFor[domain.Error](), true, errorSchemaName)
 	// huma's own error type is replaced by Arbor's shape everywhere.
 	delete(registry.Map(), "ApiError")
-	conditionsSchema(registry)
+	documentNames(registry)
 
 	for _, item := range oapi.Paths {
 		for _, op := range []*huma.Operation{item.Get, item.Put, item.Post, item.Delete} {
@@ -191,15 +191,6 @@ func readOnlyOnlyInRequests(oapi *huma.OpenAPI) {
 			prop.ReadOnly = false
 		}
 	}
-}
-
-// conditionsSchema documents the default of conditions.match. It is not a
-// field tag: huma would write the default into every decoded body, and the
-// stored conditions keep what was written (the sha treats an absent match
-// as all, so both forms are one content).
-func conditionsSchema(registry huma.Registry) {
-	ref := registry.Schema(reflect.TypeFor[domain.Conditions](), true, "")
-	registry.SchemaFromRef(ref.Ref).Properties["match"].Default = domain.ConditionMatches[0]
 }
 
 // errorStatuses are the error statuses op can answer, from what it

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -21,19 +21,19 @@ import (
 // result.
 
 // versionedRules are the rules of a versioned kind, with check as its own
-// part (nil for none).
+// part (nil for none), run after the kind's defaults are applied.
 func versionedRules[T any, PT domain.VersionedPtr[T]](kind domain.Kind, check func(w *write, old, obj *T) error) *rules[T] {
 	return &rules[T]{
 		kind: kind,
 		check: func(w *write, old, obj *T) error {
+			vo := PT(obj)
+			vo.ApplyDefaults()
 			if check != nil {
 				if err := check(w, old, obj); err != nil {
 					return err
 				}
 			}
-			vo := PT(obj)
 			state := vo.GetVersionState()
-			state.SetActiveDefault()
 			state.SHA = domain.ContentSHA(vo)
 			p, err := promotionOf(w.tx, kind, w.env.Slug, vo.ObjectKey())
 			if err != nil {
@@ -110,10 +110,10 @@ type versionsOutput[T any] struct {
 // registerVersionedRoutes registers what a versioned kind has beside its
 // object routes: its promotion state and its versions.
 func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind domain.Kind, tag string) {
-	base := "/v1/environments/{env}/" + kind.Collection + "/{key}"
+	routes := api.VersionedRoutesOf(kind)
 	id := singular(kind.Collection)
 
-	promotion := op(http.MethodGet, base+"/promotion", "get_"+id+"_promotion", "Get what the promotion rule knows of "+article(kind.Noun), tag)
+	promotion := op(routes.Promotion.Method, routes.Promotion.Path, "get_"+id+"_promotion", "Get what the promotion rule knows of "+article(kind.Noun), tag)
 	promotion.Description = "The promotion order, the setting, and the " + kind.Noun + "'s sha in this environment and in the one directly below. " +
 		"Readable with a key of this environment, so a client can judge a write before making it, with the rule the backend applies."
 	huma.Register(s.api, *promotion, func(ctx context.Context, in *ObjectParams) (*promotionOutput, error) {
@@ -133,7 +133,7 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 		return &promotionOutput{Body: p}, nil
 	})
 
-	versions := op(http.MethodGet, base+"/versions", "list_"+id+"_versions", "List "+article(kind.Noun)+"'s versions", tag)
+	versions := op(routes.Versions.Method, routes.Versions.Path, "list_"+id+"_versions", "List "+article(kind.Noun)+"'s versions", tag)
 	versions.Description = "Every write of the " + kind.Noun + " in this environment, newest first; each version is immutable."
 	huma.Register(s.api, *versions, func(ctx context.Context, in *versionsInput) (*versionsOutput[T], error) {
 		before, err := in.before()

@@ -22,6 +22,7 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/load"
 	"github.com/arborhq/terraform-provider-arbor/internal/bench/noopprovider"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/process"
 	"github.com/arborhq/terraform-provider-arbor/internal/provider"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 	"github.com/arborhq/terraform-provider-arbor/internal/version"
@@ -126,7 +127,7 @@ func (h *harness) profileSubject(ctx context.Context, dir string, s subject, n i
 }
 
 // tunedAsArbor sets this process up as terraform-provider-arbor's main
-// does (provider.TuneProcess), so that Arbor's profiles show the binary
+// does (process.Tune), so that Arbor's profiles show the binary
 // Terraform runs, and returns what puts the process back as it was.
 func tunedAsArbor() func() {
 	vars := []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"}
@@ -140,7 +141,7 @@ func tunedAsArbor() func() {
 	}
 	gc := runtimedebug.SetGCPercent(100)
 	runtimedebug.SetGCPercent(gc)
-	provider.TuneProcess(false)
+	process.Tune(false)
 	return func() {
 		for v, value := range saved {
 			if value == nil {

@@ -201,7 +201,7 @@ func (r report) terraformSection(p func(string, ...any)) {
 		"with a CLI configuration of the harness's own (`dev_overrides` to the binaries it built), never the user's. The subjects:")
 	p("")
 	p("- `terraform_data`: Terraform's built-in resource; no plugin, no I/O.")
-	p("- no-op provider: `internal/bench/noopprovider`, terraform-plugin-framework, one resource (`key`, `name`) that does no I/O: the floor every plugin provider pays. It keeps the framework's defaults, logging included; Arbor switches off the log lines Terraform would discard (no `TF_LOG`; see `provider.TuneProcess`), a saving open to any provider.")
+	p("- no-op provider: `internal/bench/noopprovider`, terraform-plugin-framework, one resource (`key`, `name`) that does no I/O: the floor every plugin provider pays. It keeps the framework's defaults, logging included; Arbor switches off the log lines Terraform would discard (no `TF_LOG`; see `process.Tune`), a saving open to any provider.")
 	p("- no-op, arbor_permission schema: the same provider's second resource, with `arbor_permission`'s schema and plan-time behaviour (computed `id` and `environment`, defaulted `description`, the same validators) and no I/O. It tells how much of Arbor's extra cost is its schema's, paid in Terraform and the framework, and how much is Arbor's own code and backend.")
 	p("- `arbor_permission` embedded: no `endpoint`; the provider runs the backend in-process on a SQLite file in the working directory.")
 	p("- `arbor_permission` remote: a `terraform-provider-arbor serve` process on 127.0.0.1 (port chosen by the OS), reached with an environment API key.")

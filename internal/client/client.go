@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -153,10 +154,10 @@ type Cond struct {
 func (c Cond) header() http.Header {
 	h := http.Header{}
 	if c.Version > 0 {
-		h.Set("If-Match", strconv.Quote(strconv.FormatInt(c.Version, 10)))
+		h.Set(api.HeaderIfMatch, strconv.Quote(strconv.FormatInt(c.Version, 10)))
 	}
 	if c.CreateOnly {
-		h.Set("If-None-Match", "*")
+		h.Set(api.HeaderIfNoneMatch, "*")
 	}
 	return h
 }
@@ -188,7 +189,7 @@ func (c *Client) createKey(method, path string, header http.Header, in any) (str
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "arbor create\n%s %s\nIf-None-Match: %s\n", method, path, header.Get("If-None-Match"))
+	fmt.Fprintf(h, "arbor create\n%s %s\nIf-None-Match: %s\n", method, path, header.Get(api.HeaderIfNoneMatch))
 	h.Write(body)
 	key := "create-" + hex.EncodeToString(h.Sum(nil))
 	c.creates.Lock()
@@ -212,7 +213,7 @@ func (c *Client) create(ctx context.Context, method, path string, header http.He
 	if err != nil {
 		return err
 	}
-	header.Set("Idempotency-Key", key)
+	header.Set(api.HeaderIdempotencyKey, key)
 	return c.do(ctx, method, path, nil, header, in, out)
 }
 
@@ -262,7 +263,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	resp, err := c.http.Do(req)
+	resp, err := c.retryingFor(ctx).Do(req)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
@@ -307,7 +308,7 @@ func logRequest(_ retryablehttp.Logger, req *http.Request, attempt int) {
 
 func logResponse(_ retryablehttp.Logger, resp *http.Response) {
 	fields := map[string]any{"method": resp.Request.Method, "path": resp.Request.URL.Path, "status": resp.StatusCode}
-	if ra := resp.Header.Get("Retry-After"); ra != "" {
+	if ra := resp.Header.Get(api.HeaderRetryAfter); ra != "" {
 		fields["retry_after"] = ra
 	}
 	tflog.Debug(resp.Request.Context(), "arbor API response", fields)

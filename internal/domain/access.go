@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // OperatorRole is an account token's role: what an operator of the
 // backend may do. (Roles that grant permissions are Role objects.)
@@ -35,8 +38,11 @@ const (
 	ScopeReadOnly  Scope = "read_only"
 )
 
+// Scopes lists every API key scope.
+var Scopes = []Scope{ScopeReadWrite, ScopeReadOnly}
+
 // Valid reports whether s is a known scope.
-func (s Scope) Valid() bool { return s == ScopeReadWrite || s == ScopeReadOnly }
+func (s Scope) Valid() bool { return slices.Contains(Scopes, s) }
 
 // PrincipalKind says what kind of credential authenticated a request.
 type PrincipalKind string
@@ -48,6 +54,9 @@ const (
 	// owner rights and never travels over a network.
 	PrincipalEmbedded PrincipalKind = "embedded"
 )
+
+// PrincipalKinds lists every kind of principal.
+var PrincipalKinds = []PrincipalKind{PrincipalAccountToken, PrincipalAPIKey, PrincipalEmbedded}
 
 // Principal is who is making a request.
 type Principal struct {

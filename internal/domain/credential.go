@@ -60,7 +60,7 @@ func SecretMatches(secret string, hash []byte) bool {
 type Token struct {
 	ID        string       `json:"id" readOnly:"true" doc:"Identifier, also the public part of the secret."`
 	Name      string       `json:"name" doc:"What the token is for."`
-	Role      OperatorRole `json:"role" enum:"owner,admin,member,production_member,viewer" doc:"Operator role."`
+	Role      OperatorRole `json:"role" values:"operator_roles" doc:"Operator role."`
 	Prefix    string       `json:"prefix" readOnly:"true" doc:"The first characters of the secret, to recognise it."`
 	Secret    string       `json:"secret,omitempty" readOnly:"true" doc:"The token itself. Returned only by the request that creates it."`
 	CreatedAt time.Time    `json:"created_at" readOnly:"true"`
@@ -70,7 +70,7 @@ type Token struct {
 // TokenInput is the body of a token creation.
 type TokenInput struct {
 	Name string       `json:"name" doc:"What the token is for."`
-	Role OperatorRole `json:"role" enum:"owner,admin,member,production_member,viewer" doc:"Operator role."`
+	Role OperatorRole `json:"role" values:"operator_roles" doc:"Operator role."`
 }
 
 // Validate checks a token creation.
@@ -78,7 +78,7 @@ func (in TokenInput) Validate() Problems {
 	var p Problems
 	checkText(&p, "name", in.Name, MaxNameLength, true)
 	if !in.Role.Valid() {
-		p.Add("role", "must be one of owner, admin, member, production_member, viewer")
+		p.Add("role", "must be one of %s", strings.Join(Names(OperatorRoles), ", "))
 	}
 	return p
 }
@@ -88,7 +88,7 @@ type APIKey struct {
 	ID          string    `json:"id" readOnly:"true" doc:"Identifier, also the public part of the secret."`
 	Environment string    `json:"environment" readOnly:"true" doc:"The only environment the key reaches."`
 	Name        string    `json:"name" doc:"What the key is for."`
-	Scope       Scope     `json:"scope" enum:"read_write,read_only" doc:"read_write writes configuration and data of the environment; read_only only reads."`
+	Scope       Scope     `json:"scope" values:"scopes" doc:"read_write writes configuration and data of the environment; read_only only reads."`
 	Prefix      string    `json:"prefix" readOnly:"true" doc:"The first characters of the secret, to recognise it."`
 	Secret      string    `json:"secret,omitempty" readOnly:"true" doc:"The key itself. Returned only by the request that creates it."`
 	CreatedAt   time.Time `json:"created_at" readOnly:"true"`
@@ -98,7 +98,7 @@ type APIKey struct {
 // APIKeyInput is the writable part of an API key.
 type APIKeyInput struct {
 	Name  string `json:"name" doc:"What the key is for."`
-	Scope Scope  `json:"scope" enum:"read_write,read_only" doc:"read_write or read_only."`
+	Scope Scope  `json:"scope" values:"scopes" doc:"read_write or read_only."`
 }
 
 // Validate checks an API key write.
@@ -106,7 +106,7 @@ func (in APIKeyInput) Validate() Problems {
 	var p Problems
 	checkText(&p, "name", in.Name, MaxNameLength, true)
 	if !in.Scope.Valid() {
-		p.Add("scope", "must be read_write or read_only")
+		p.Add("scope", "must be %s", strings.Join(Names(Scopes), " or "))
 	}
 	return p
 }
@@ -124,7 +124,7 @@ func SecretPrefix(secret string) string {
 
 // Whoami describes the credential of a request.
 type Whoami struct {
-	Kind        PrincipalKind `json:"kind" enum:"account_token,api_key,embedded" doc:"What kind of credential this is."`
+	Kind        PrincipalKind `json:"kind" values:"principal_kinds" doc:"What kind of credential this is."`
 	ID          string        `json:"id,omitempty" doc:"The credential's id."`
 	Name        string        `json:"name,omitempty" doc:"The credential's name."`
 	Role        OperatorRole  `json:"role,omitempty" doc:"Operator role, for account tokens."`

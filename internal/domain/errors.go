@@ -27,6 +27,10 @@ const (
 	CodeUnavailable        Code = "unavailable"
 )
 
+// Codes lists every error code.
+var Codes = []Code{CodeValidation, CodeUnauthorized, CodeForbidden, CodeNotFound, CodeConflict, CodePromotionRefused,
+	CodePreconditionFailed, CodeTooLarge, CodeUnsupportedMedia, CodeRateLimited, CodeInternal, CodeUnavailable}
+
 // FieldError names one problem with one field of a request. Field is the
 // attribute path as users write it: "branding.primary_color", "steps[2].ref".
 type FieldError struct {
@@ -37,7 +41,7 @@ type FieldError struct {
 // Error is the one error shape of the API, also used inside the backend so a
 // rule's refusal travels unchanged from the domain to the client.
 type Error struct {
-	Code    Code         `json:"code" doc:"Machine-readable error class." enum:"validation_failed,unauthorized,forbidden,not_found,conflict,promotion_refused,precondition_failed,request_too_large,unsupported_media_type,rate_limited,unavailable,internal"`
+	Code    Code         `json:"code" doc:"Machine-readable error class." values:"codes"`
 	Message string       `json:"message" doc:"Human-readable explanation, naming what to do next where there is something to do."`
 	Details []FieldError `json:"details,omitempty" doc:"Per-field problems, for validation errors."`
 }

@@ -18,6 +18,9 @@ const (
 	MaxActivationPatternLen = 1024
 )
 
+// DefaultGuidePriority is a guide's priority when it sets none.
+const DefaultGuidePriority = 0
+
 // GuideChannelType is the channel type that shows guides.
 const GuideChannelType = "in_app_feed"
 
@@ -45,7 +48,7 @@ type Guide struct {
 	Key                   string       `json:"key" doc:"Identifier: 3–255 lowercase letters, digits, _ and -; taken from the path on writes, so a body may leave it out or repeat it."`
 	Name                  string       `json:"name" doc:"Display name."`
 	Description           string       `json:"description,omitempty" doc:"At most 280 characters."`
-	Type                  string       `json:"type" enum:"announcement,banner,modal,card,paywall" doc:"What the guide looks like; it decides the content fields required: a banner needs a body; an announcement, a modal and a card a title and a body; a paywall a title, a body and a button."`
+	Type                  string       `json:"type" values:"guide_types" doc:"What the guide looks like; it decides the content fields required: a banner needs a body; an announcement, a modal and a card a title and a body; a paywall a title, a body and a button."`
 	ChannelKey            string       `json:"channel_key" doc:"Key of the in-app channel (type in_app_feed) that shows the guide." example:"in-app"`
 	Content               GuideContent `json:"content" doc:"What the guide shows."`
 	ActivationURLPatterns []string     `json:"activation_url_patterns,omitempty" doc:"Pages the guide may show on, as URL path patterns: * is one path segment, a last ** the rest of the path. None: every page. A set, stored deduplicated and sorted." example:"[\"/dashboard\",\"/projects/*/settings\"]"`
@@ -72,6 +75,13 @@ func (g *Guide) References() []Ref     { return nil }
 // ChannelUses is the in-app channel that shows the guide.
 func (g *Guide) ChannelUses() []ChannelUse {
 	return []ChannelUse{{Field: "channel_key", Type: GuideChannelType, Key: g.ChannelKey}}
+}
+
+// ApplyDefaults stores active's default and the activation patterns in
+// their canonical form.
+func (g *Guide) ApplyDefaults() {
+	g.SetActiveDefault()
+	g.Normalize()
 }
 
 // Normalize stores the activation patterns, a set, in one canonical form.

@@ -18,11 +18,16 @@ import (
 // VersionedKinds lists the versioned kinds.
 var VersionedKinds = []Kind{KindWorkflow, KindGuide}
 
+// DefaultActive is the default of every versioned object's active flag:
+// the backend stores it explicitly and the provider's schema defaults to
+// it.
+const DefaultActive = true
+
 // VersionState is what every versioned object carries besides its
 // content. It is stored in the object's body under the same names for
 // every kind, so the promotion rule reads any kind's state the same way.
 type VersionState struct {
-	Active            *bool  `json:"active,omitempty" default:"true" doc:"Whether it is in effect in this environment (a workflow runs on its triggers, a guide is shown). Default true. Per environment: never promoted, never part of the sha."`
+	Active            *bool  `json:"active,omitempty" doc:"Whether it is in effect in this environment (a workflow runs on its triggers, a guide is shown). Default true. Per environment: never promoted, never part of the sha."`
 	SHA               string `json:"sha,omitempty" readOnly:"true" doc:"Hash of the content (all but active); equal content has equal sha in every environment."`
 	OriginEnvironment string `json:"origin_environment,omitempty" readOnly:"true" doc:"Environment it was created in: the only one where its content can be edited."`
 }
@@ -31,13 +36,18 @@ type VersionState struct {
 func (v *VersionState) GetVersionState() *VersionState { return v }
 
 // IsActive is the active flag, true unless set false.
-func (v *VersionState) IsActive() bool { return v.Active == nil || *v.Active }
+func (v *VersionState) IsActive() bool {
+	if v.Active == nil {
+		return DefaultActive
+	}
+	return *v.Active
+}
 
 // SetActiveDefault stores the default of active explicitly, so every
 // reader sees the same object whatever the writer left out.
 func (v *VersionState) SetActiveDefault() {
 	if v.Active == nil {
-		active := true
+		active := DefaultActive
 		v.Active = &active
 	}
 }
@@ -46,6 +56,10 @@ func (v *VersionState) SetActiveDefault() {
 type VersionedObject interface {
 	Object
 	GetVersionState() *VersionState
+	// ApplyDefaults sets the optional fields a writer left out, active
+	// included, to their defaults, so every reader sees the same stored
+	// object.
+	ApplyDefaults()
 	// VersionedContent is what the sha covers: everything but the key, the
 	// version state and the metadata, in a canonical form (defaults
 	// applied, sets sorted).

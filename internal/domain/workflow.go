@@ -21,11 +21,19 @@ const (
 	MaxDelay               = 365 * 24 * time.Hour
 )
 
+// The defaults of a workflow's optional fields, in one place: the backend
+// stores them explicitly, the sha covers them, and the provider's schema
+// defaults to them.
+const (
+	DefaultTriggerFrequency = "every_trigger"
+	DefaultConditionMatch   = "all"
+)
+
 var (
 	ChannelTypes       = []string{"email", "sms", "push", "chat", "in_app_feed", "http"}
-	TriggerFrequencies = []string{"every_trigger", "once_per_recipient", "once_per_recipient_per_tenant"}
+	TriggerFrequencies = []string{DefaultTriggerFrequency, "once_per_recipient", "once_per_recipient_per_tenant"}
 	ConditionOperators = []string{"equal_to", "not_equal_to", "greater_than", "greater_than_or_equal_to", "less_than", "less_than_or_equal_to", "contains", "not_contains", "empty", "not_empty"}
-	ConditionMatches   = []string{"all", "any"}
+	ConditionMatches   = []string{DefaultConditionMatch, "any"}
 	FetchMethods       = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 )
 
@@ -82,7 +90,7 @@ type Workflow struct {
 	Name              string      `json:"name" doc:"Display name."`
 	Description       string      `json:"description,omitempty" doc:"At most 280 characters."`
 	Categories        []string    `json:"categories,omitempty" doc:"Categories recipients can set preferences for."`
-	TriggerFrequency  string      `json:"trigger_frequency,omitempty" enum:"every_trigger,once_per_recipient,once_per_recipient_per_tenant" default:"every_trigger" doc:"How often one recipient is notified. Default every_trigger."`
+	TriggerFrequency  string      `json:"trigger_frequency,omitempty" values:"trigger_frequencies" doc:"How often one recipient is notified. Default every_trigger."`
 	TriggerDataSchema JSONObject  `json:"trigger_data_schema,omitempty" doc:"JSON schema of the data a trigger carries."`
 	Conditions        *Conditions `json:"conditions,omitempty" doc:"Conditions under which a trigger runs the workflow."`
 	Steps             []Step      `json:"steps,omitempty" doc:"Ordered steps."`
@@ -92,14 +100,14 @@ type Workflow struct {
 
 // Conditions gate a workflow or a step.
 type Conditions struct {
-	Match string      `json:"match,omitempty" enum:"all,any" doc:"all: every rule must hold; any: one is enough. Default all."`
+	Match string      `json:"match,omitempty" values:"condition_matches" doc:"all: every rule must hold; any: one is enough. Default all."`
 	Rules []Condition `json:"rules" minItems:"1" nullable:"false" doc:"At least one rule."`
 }
 
 // Condition compares a variable of the trigger's scope with an argument.
 type Condition struct {
 	Variable string `json:"variable" doc:"Path of the value to test, such as data.amount, recipient.plan or tenant.tier." example:"recipient.plan"`
-	Operator string `json:"operator" enum:"equal_to,not_equal_to,greater_than,greater_than_or_equal_to,less_than,less_than_or_equal_to,contains,not_contains,empty,not_empty"`
+	Operator string `json:"operator" values:"condition_operators"`
 	Argument string `json:"argument,omitempty" doc:"Value to compare with; absent for empty and not_empty."`
 }
 
@@ -116,7 +124,7 @@ type Step struct {
 
 // ChannelStep sends a message.
 type ChannelStep struct {
-	Type      string `json:"type" enum:"email,sms,push,chat,in_app_feed,http" doc:"Channel type."`
+	Type      string `json:"type" values:"channel_types" doc:"Channel type."`
 	Key       string `json:"key" doc:"Key of the configured channel to send through." example:"postmark"`
 	Subject   string `json:"subject,omitempty" doc:"Subject template: required for email; allowed for push and in_app_feed."`
 	Body      string `json:"body" doc:"Body template."`
@@ -145,7 +153,7 @@ type ThrottleStep struct {
 
 // FetchStep calls an HTTP endpoint and adds its answer to the run's scope.
 type FetchStep struct {
-	Method  string            `json:"method" enum:"GET,POST,PUT,PATCH,DELETE"`
+	Method  string            `json:"method" values:"fetch_methods"`
 	URL     string            `json:"url" doc:"Absolute http(s) URL."`
 	Headers map[string]string `json:"headers,omitempty"`
 	Body    string            `json:"body,omitempty" doc:"Request body template (POST, PUT, PATCH)."`
@@ -154,6 +162,15 @@ type FetchStep struct {
 func (w *Workflow) ObjectKey() string     { return w.Key }
 func (w *Workflow) SetObjectKey(k string) { w.Key = k }
 func (w *Workflow) References() []Ref     { return nil }
+
+// ApplyDefaults sets the optional fields a writer left out to their
+// defaults, so that every reader sees the same stored object.
+func (w *Workflow) ApplyDefaults() {
+	w.SetActiveDefault()
+	if w.TriggerFrequency == "" {
+		w.TriggerFrequency = DefaultTriggerFrequency
+	}
+}
 
 // Validate checks the workflow, reporting every problem with its field.
 func (w *Workflow) Validate() Problems {
@@ -361,7 +378,7 @@ func (w *Workflow) VersionedContent() any {
 		c.Categories = []string{}
 	}
 	if c.TriggerFrequency == "" {
-		c.TriggerFrequency = "every_trigger"
+		c.TriggerFrequency = DefaultTriggerFrequency
 	}
 	for i, s := range w.Steps {
 		s.Conditions = normalizeConditions(s.Conditions)
@@ -376,7 +393,7 @@ func normalizeConditions(c *Conditions) *Conditions {
 	}
 	n := *c
 	if n.Match == "" {
-		n.Match = "all"
+		n.Match = DefaultConditionMatch
 	}
 	return &n
 }

@@ -12,12 +12,7 @@ import (
 )
 
 func newGuideDataSource() datasource.DataSource {
-	spec := guideSpec()
-	return &objectDataSource[guideModel, *guideModel, domain.Guide, *domain.Guide]{
-		spec:        spec,
-		description: "Reads one guide of an environment, with its content hash (`sha`) and origin.",
-		attributes:  computedAttributes(spec.attributes),
-	}
+	return dataSourceOf(guideSpec(), "Reads one guide of an environment, with its content hash (`sha`) and origin.")
 }
 
 func newGuidesDataSource() datasource.DataSource {

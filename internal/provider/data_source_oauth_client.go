@@ -21,26 +21,19 @@ type oauthClientDataModel struct {
 	ClientID     types.String `tfsdk:"client_id"`
 }
 
-var _ datasource.DataSourceWithConfigure = (*objectDataSource[oauthClientDataModel, *oauthClientDataModel, domain.OAuthClient, *domain.OAuthClient])(nil)
-
 func newOAuthClientDataSource() datasource.DataSource {
-	return &objectDataSource[oauthClientDataModel, *oauthClientDataModel, domain.OAuthClient, *domain.OAuthClient]{
-		spec: &objectSpec[oauthClientDataModel, domain.OAuthClient]{
-			kind: domain.KindOAuthClient,
-			flatten: func(_ context.Context, c *domain.OAuthClient, m *oauthClientDataModel) diag.Diagnostics {
-				m.Name = types.StringValue(c.Name)
-				m.RedirectURIs = stringSet(c.RedirectURIs)
-				m.Scopes = stringSet(c.Scopes)
-				m.ClientID = types.StringValue(c.ClientID)
-				return nil
-			},
-		},
-		description: "Reads one OAuth client of an environment. The client secret is never readable: it is shown only when the client is created.",
-		attributes: map[string]schema.Attribute{
+	return secretFreeDataSource(domain.KindOAuthClient, "Reads one OAuth client of an environment. The client secret is never readable: it is shown only when the client is created.",
+		map[string]schema.Attribute{
 			"name":          schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
 			"redirect_uris": schema.SetAttribute{MarkdownDescription: "Where users may be sent back after signing in.", ElementType: types.StringType, Computed: true},
 			"scopes":        schema.SetAttribute{MarkdownDescription: "Scopes the client may request.", ElementType: types.StringType, Computed: true},
 			"client_id":     schema.StringAttribute{MarkdownDescription: "Public identifier of the client.", Computed: true},
 		},
-	}
+		func(_ context.Context, c *domain.OAuthClient, m *oauthClientDataModel) diag.Diagnostics {
+			m.Name = types.StringValue(c.Name)
+			m.RedirectURIs = stringSet(c.RedirectURIs)
+			m.Scopes = stringSet(c.Scopes)
+			m.ClientID = types.StringValue(c.ClientID)
+			return nil
+		})
 }

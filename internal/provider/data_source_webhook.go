@@ -20,24 +20,17 @@ type webhookDataModel struct {
 	Enabled types.Bool   `tfsdk:"enabled"`
 }
 
-var _ datasource.DataSourceWithConfigure = (*objectDataSource[webhookDataModel, *webhookDataModel, domain.Webhook, *domain.Webhook])(nil)
-
 func newWebhookDataSource() datasource.DataSource {
-	return &objectDataSource[webhookDataModel, *webhookDataModel, domain.Webhook, *domain.Webhook]{
-		spec: &objectSpec[webhookDataModel, domain.Webhook]{
-			kind: domain.KindWebhook,
-			flatten: func(_ context.Context, h *domain.Webhook, m *webhookDataModel) diag.Diagnostics {
-				m.URL = types.StringValue(h.URL)
-				m.Events = stringSet(h.Events)
-				m.Enabled = types.BoolValue(h.IsEnabled())
-				return nil
-			},
-		},
-		description: "Reads one webhook of an environment. The signing secret is never readable.",
-		attributes: map[string]schema.Attribute{
+	return secretFreeDataSource(domain.KindWebhook, "Reads one webhook of an environment. The signing secret is never readable.",
+		map[string]schema.Attribute{
 			"url":     schema.StringAttribute{MarkdownDescription: "URL deliveries are posted to.", Computed: true},
 			"events":  schema.SetAttribute{MarkdownDescription: "Events delivered.", ElementType: types.StringType, Computed: true},
 			"enabled": schema.BoolAttribute{MarkdownDescription: "Whether events are delivered.", Computed: true},
 		},
-	}
+		func(_ context.Context, h *domain.Webhook, m *webhookDataModel) diag.Diagnostics {
+			m.URL = types.StringValue(h.URL)
+			m.Events = stringSet(h.Events)
+			m.Enabled = types.BoolValue(h.IsEnabled())
+			return nil
+		})
 }

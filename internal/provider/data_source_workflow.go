@@ -1,16 +1,7 @@
 package provider
 
-import (
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-
-	"github.com/arborhq/terraform-provider-arbor/internal/domain"
-)
+import "github.com/hashicorp/terraform-plugin-framework/datasource"
 
 func newWorkflowDataSource() datasource.DataSource {
-	spec := workflowSpec()
-	return &objectDataSource[workflowModel, *workflowModel, domain.Workflow, *domain.Workflow]{
-		spec:        spec,
-		description: "Reads one workflow of an environment, with its content hash (`sha`) and origin.",
-		attributes:  computedAttributes(spec.attributes),
-	}
+	return dataSourceOf(workflowSpec(), "Reads one workflow of an environment, with its content hash (`sha`) and origin.")
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -25,6 +26,28 @@ type objectDataSource[M any, PM interface {
 	attributes  map[string]schema.Attribute
 	data        *providerData
 }
+
+// dataSourceOf is the data source of a kind that reads what its
+// resource's spec writes: the resource's attributes, all computed, less
+// those that are secret.
+func dataSourceOf[M any, PM interface {
+	*M
+	objectModel
+}, T any, PT domain.ObjectPtr[T]](spec *objectSpec[M, T], description string) datasource.DataSource {
+	return &objectDataSource[M, PM, T, PT]{spec: spec, description: description, attributes: computedAttributes(spec.attributes)}
+}
+
+// secretFreeDataSource is the data source of a kind whose resource model holds
+// secrets that data sources never hold: its own model M, with attributes
+// and flatten of its own.
+func secretFreeDataSource[M any, PM interface {
+	*M
+	objectModel
+}, T any, PT domain.ObjectPtr[T]](kind domain.Kind, description string, attributes map[string]schema.Attribute, flatten func(ctx context.Context, obj *T, m *M) diag.Diagnostics) datasource.DataSource {
+	return &objectDataSource[M, PM, T, PT]{spec: &objectSpec[M, T]{kind: kind, flatten: flatten}, description: description, attributes: attributes}
+}
+
+var _ datasource.DataSourceWithConfigure = (*objectDataSource[permissionModel, *permissionModel, domain.Permission, *domain.Permission])(nil)
 
 func (d *objectDataSource[M, PM, T, PT]) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_" + d.spec.kind.Name
@@ -49,18 +72,6 @@ func (d *objectDataSource[M, PM, T, PT]) Schema(_ context.Context, _ datasource.
 
 func (d *objectDataSource[M, PM, T, PT]) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
-}
-
-// dataSourceEnvironment resolves the environment a data source reads from.
-func dataSourceEnvironment(data *providerData, configured types.String) (string, error) {
-	env := data.environment
-	if !configured.IsNull() && configured.ValueString() != "" {
-		env = configured.ValueString()
-	}
-	if data.boundEnvironment != "" && env != data.boundEnvironment {
-		return "", fmt.Errorf("the provider's api_key is a key of environment %q; it cannot read environment %q", data.boundEnvironment, env)
-	}
-	return env, nil
 }
 
 func (d *objectDataSource[M, PM, T, PT]) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -41,9 +40,11 @@ type objectSpec[M, T any] struct {
 	kind        domain.Kind
 	description string
 	keyDoc      string
-	// keyValidators replace the default key validation.
-	keyValidators []validator.String
-	attributes    map[string]schema.Attribute
+	// keyCheckedByDomain says the kind's key follows its own rule, which
+	// the kind's Validate checks (set validateWithDomain too): the schema
+	// and import then leave the key to it instead of the default key rule.
+	keyCheckedByDomain bool
+	attributes         map[string]schema.Attribute
 	// expand builds the API object from a plan.
 	expand func(ctx context.Context, m *M) (*T, diag.Diagnostics)
 	// flatten copies an API object into a model.
@@ -84,8 +85,8 @@ func (r *objectResource[M, PM, T, PT]) Metadata(_ context.Context, req resource.
 }
 
 func (r *objectResource[M, PM, T, PT]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	keyValidators := r.spec.keyValidators
-	if keyValidators == nil {
+	var keyValidators []validator.String
+	if !r.spec.keyCheckedByDomain {
 		keyValidators = []validator.String{keyValidator}
 	}
 	attrs := map[string]schema.Attribute{
@@ -107,69 +108,8 @@ func (r *objectResource[M, PM, T, PT]) Schema(_ context.Context, _ resource.Sche
 	resp.Schema = schema.Schema{MarkdownDescription: r.spec.description, Attributes: attrs}
 }
 
-func environmentAttribute(noun string) schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: fmt.Sprintf("Environment of the %s. Defaults to the provider's `environment`. Changing it replaces the %s.", noun, noun),
-		Optional:            true,
-		Computed:            true,
-		Validators:          []validator.String{slugValidator},
-	}
-}
-
 func (r *objectResource[M, PM, T, PT]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
-}
-
-// providerDataOf unpacks what the provider's Configure passed on.
-func providerDataOf(v any, diags *diag.Diagnostics) *providerData {
-	if v == nil {
-		return nil
-	}
-	data, ok := v.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; this is a bug in the provider", v))
-	}
-	return data
-}
-
-// resolveEnvironment sets the planned environment (defaulting to the
-// provider's) and id, refuses an environment the credential cannot reach,
-// and replaces the object when its environment changes.
-func resolveEnvironment(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, id func(env string) types.String) bool {
-	var env types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("environment"), &env)...)
-	if env.IsNull() {
-		env = types.StringValue(data.environment)
-	}
-	if env.IsUnknown() {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), types.StringUnknown())...)
-		return false
-	}
-	if !checkReachable(data, env.ValueString(), &resp.Diagnostics) || !data.checkEnvironmentExists(ctx, env.ValueString(), &resp.Diagnostics) {
-		return false
-	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("environment"), env)...)
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), id(env.ValueString()))...)
-	if !req.State.Raw.IsNull() {
-		var prior types.String
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("environment"), &prior)...)
-		if !prior.IsNull() && prior.ValueString() != env.ValueString() {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("environment"))
-		}
-	}
-	return !resp.Diagnostics.HasError()
-}
-
-// checkReachable refuses an environment the provider's credential cannot
-// reach: with an environment API key, every other environment.
-func checkReachable(data *providerData, env string, diags *diag.Diagnostics) bool {
-	if data.boundEnvironment == "" || env == data.boundEnvironment {
-		return true
-	}
-	diags.AddAttributeError(path.Root("environment"), "Environment not reachable with this API key",
-		fmt.Sprintf("The provider's api_key is a key of environment %q; it cannot reach environment %q. Use a provider configuration (alias) with a key of %q, or an account token.",
-			data.boundEnvironment, env, env))
-	return false
 }
 
 func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
@@ -411,39 +351,13 @@ func (r *objectResource[M, PM, T, PT]) ImportState(ctx context.Context, req reso
 		return
 	}
 	env, key := parts[0], parts[1]
-	if msg := domain.CheckKey(key); msg != "" && r.spec.keyValidators == nil {
+	if msg := domain.CheckKey(key); msg != "" && !r.spec.keyCheckedByDomain {
 		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("key %q %s.", key, msg))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("environment"), env)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), key)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), env+"/"+key)...)
-}
-
-// splitImportID parses "<environment>/<part>…" (n parts after the
-// environment) or "<part>…" (the provider's environment). It returns the
-// environment followed by the parts.
-func splitImportID(id string, n int, data *providerData) ([]string, bool) {
-	parts := strings.Split(id, "/")
-	for _, p := range parts {
-		if p == "" {
-			return nil, false
-		}
-	}
-	switch len(parts) {
-	case n + 1:
-		if domain.CheckSlug(parts[0]) != "" {
-			return nil, false
-		}
-		return parts, true
-	case n:
-		env := domain.Development
-		if data != nil {
-			env = data.environment
-		}
-		return append([]string{env}, parts...), true
-	}
-	return nil, false
 }
 
 // The version of the object last read is kept in private state and sent as

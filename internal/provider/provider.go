@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/embedded"
 	storedatabase "github.com/arborhq/terraform-provider-arbor/internal/store/database"
 )
 
@@ -202,7 +204,7 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 		if database == "" {
 			database = defaultDatabase
 		}
-		srv, err := openEmbedded(ctx, database)
+		srv, err := embedded.Open(ctx, database)
 		if err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("database"), "Cannot open the embedded Arbor database", err.Error())
 			return
@@ -318,4 +320,16 @@ func (p *arborProvider) EphemeralResources(context.Context) []func() ephemeral.E
 	return []func() ephemeral.EphemeralResource{
 		newAPIKeyEphemeralResource,
 	}
+}
+
+// providerDataOf unpacks what the provider's Configure passed on.
+func providerDataOf(v any, diags *diag.Diagnostics) *providerData {
+	if v == nil {
+		return nil
+	}
+	data, ok := v.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("expected *providerData, got %T; this is a bug in the provider", v))
+	}
+	return data
 }

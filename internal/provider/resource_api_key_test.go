@@ -65,22 +65,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 }
 
 func TestAccAPIKey_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config:             apiKeyConfig(b, "revoked soon", "read_only"),
-				Check:              b.Delete("arbor_api_key.test"),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_api_key.test", plancheck.ResourceActionCreate)},
-				},
-			},
-		},
-	})
+	testDisappears(t, "arbor_api_key.test", func(b *acctest.Backend) string { return apiKeyConfig(b, "revoked soon", "read_only") })
 }
 
 // A key created by Terraform works at once, and only in its environment.

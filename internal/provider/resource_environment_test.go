@@ -67,22 +67,7 @@ func TestAccEnvironment_basic(t *testing.T) {
 }
 
 func TestAccEnvironment_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config:             environmentConfig(b, "staging", "Staging", false),
-				Check:              b.Delete("arbor_environment.test"),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_environment.test", plancheck.ResourceActionCreate)},
-				},
-			},
-		},
-	})
+	testDisappears(t, "arbor_environment.test", func(b *acctest.Backend) string { return environmentConfig(b, "staging", "Staging", false) })
 }
 
 // New environments go just below production and keep their order.

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -68,7 +67,7 @@ func guideSpec() *objectSpec[guideModel, domain.Guide] {
 			"the environment directly below. A plan that would skip an environment, or edit a guide outside its origin, fails at " +
 			"plan time naming the environment to apply first. `active` is per environment and can change anywhere.",
 		keyDoc:             "Identifier: " + domain.WorkflowKeyRule + ".",
-		keyValidators:      []validator.String{},
+		keyCheckedByDomain: true,
 		validateWithDomain: true,
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{MarkdownDescription: nameDoc, Required: true},
@@ -103,7 +102,7 @@ func guideSpec() *objectSpec[guideModel, domain.Guide] {
 				MarkdownDescription: "Order among the guides that could show at once, at least 0: the highest shows first. Default `0`.",
 				Optional:            true,
 				Computed:            true,
-				Default:             int64default.StaticInt64(0),
+				Default:             int64default.StaticInt64(domain.DefaultGuidePriority),
 			},
 		},
 		expand:  expandGuide,

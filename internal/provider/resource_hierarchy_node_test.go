@@ -85,22 +85,7 @@ resource "arbor_hierarchy_node" "test" {
 }
 
 func TestAccHierarchyNode_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config:             nodesConfig(b, [][2]string{{"root", ""}}),
-				Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_hierarchy_node.root"), b.Delete("arbor_hierarchy_node.root")),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_hierarchy_node.root", plancheck.ResourceActionCreate)},
-				},
-			},
-		},
-	})
+	testDisappears(t, "arbor_hierarchy_node.root", func(b *acctest.Backend) string { return nodesConfig(b, [][2]string{{"root", ""}}) })
 }
 
 func TestAccHierarchyNode_cycle(t *testing.T) {

@@ -67,21 +67,8 @@ data "arbor_identity" "test" {
 }
 
 func TestAccIdentity_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config:             identityConfig(b, acctest.RandomKey("gone"), "gone@example.com", "Gone"),
-				Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_identity.test"), b.Delete("arbor_identity.test")),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_identity.test", plancheck.ResourceActionCreate)},
-				},
-			},
-		},
+	testDisappears(t, "arbor_identity.test", func(b *acctest.Backend) string {
+		return identityConfig(b, acctest.RandomKey("gone"), "gone@example.com", "Gone")
 	})
 }
 

@@ -110,21 +110,8 @@ data "arbor_oauth_client" "test" {
 }
 
 func TestAccOAuthClient_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config:             oauthClientConfig(b, acctest.RandomKey("gone"), "Gone", "https://app.example.com/cb"),
-				Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_oauth_client.test"), b.Delete("arbor_oauth_client.test")),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_oauth_client.test", plancheck.ResourceActionCreate)},
-				},
-			},
-		},
+	testDisappears(t, "arbor_oauth_client.test", func(b *acctest.Backend) string {
+		return oauthClientConfig(b, acctest.RandomKey("gone"), "Gone", "https://app.example.com/cb")
 	})
 }
 

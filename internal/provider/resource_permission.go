@@ -2,14 +2,10 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -52,25 +48,5 @@ func permissionSpec() *objectSpec[permissionModel, domain.Permission] {
 			m.Description = types.StringValue(p.Description)
 			return nil
 		},
-	}
-}
-
-// nameDoc documents the limits of a display name, which the API counts in
-// characters.
-var nameDoc = fmt.Sprintf("Display name, 1–%d characters.", domain.MaxNameLength)
-
-func nameValidators() []validator.String {
-	return []validator.String{stringvalidator.UTF8LengthBetween(1, domain.MaxNameLength)}
-}
-
-// descriptionAttribute is the optional free-text description most objects
-// carry; the API stores "" for none, mirrored here as the default.
-func descriptionAttribute() schema.StringAttribute {
-	return schema.StringAttribute{
-		MarkdownDescription: fmt.Sprintf("Free-text description, at most %d characters. Default `\"\"`.", domain.MaxDescriptionLength),
-		Optional:            true,
-		Computed:            true,
-		Default:             stringdefault.StaticString(""),
-		Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(domain.MaxDescriptionLength)},
 	}
 }

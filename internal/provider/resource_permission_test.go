@@ -77,23 +77,8 @@ func TestAccPermission_basic(t *testing.T) {
 }
 
 func TestAccPermission_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
 	key := acctest.RandomKey("perm")
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config:             permissionConfig(b, key, "Gone soon", ""),
-				Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_permission.test"), b.Delete("arbor_permission.test")),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_permission.test", plancheck.ResourceActionCreate)},
-				},
-			},
-		},
-	})
+	testDisappears(t, "arbor_permission.test", func(b *acctest.Backend) string { return permissionConfig(b, key, "Gone soon", "") })
 }
 
 func TestAccPermission_drift(t *testing.T) {

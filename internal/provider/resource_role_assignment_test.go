@@ -92,22 +92,7 @@ data "arbor_role_assignment" "test" {
 }
 
 func TestAccRoleAssignment_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config:             assignmentConfig(b, "editor"),
-				Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_role_assignment.test"), b.Delete("arbor_role_assignment.test")),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_role_assignment.test", plancheck.ResourceActionCreate)},
-				},
-			},
-		},
-	})
+	testDisappears(t, "arbor_role_assignment.test", func(b *acctest.Backend) string { return assignmentConfig(b, "editor") })
 }
 
 // The triple is unique: a second resource for an existing assignment is

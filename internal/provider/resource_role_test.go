@@ -90,21 +90,8 @@ func TestAccRole_basic(t *testing.T) {
 }
 
 func TestAccRole_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config:             roleConfig(b, acctest.RandomKey("role"), "Gone soon", "docs.read"),
-				Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_role.test"), b.Delete("arbor_role.test")),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_role.test", plancheck.ResourceActionCreate)},
-				},
-			},
-		},
+	testDisappears(t, "arbor_role.test", func(b *acctest.Backend) string {
+		return roleConfig(b, acctest.RandomKey("role"), "Gone soon", "docs.read")
 	})
 }
 

@@ -50,12 +50,6 @@ func newTenantResource() resource.Resource {
 	return &tenantResource{spec: tenantSpec()}
 }
 
-// nonEmpty refuses "" in optional strings: the API does not tell "" from
-// unset, so "" would read back as null.
-func nonEmpty() []validator.String {
-	return []validator.String{stringvalidator.LengthAtLeast(1)}
-}
-
 func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 	return &objectSpec[tenantModel, domain.Tenant]{
 		kind: domain.KindTenant,
@@ -63,7 +57,7 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 			"branding overrides and default preferences. Tenants are data, not configuration: they are never promoted " +
 			"or copied between environments. Viewer tokens see `properties` redacted in environments with `obfuscate_customer_data`.",
 		keyDoc:             "The tenant's id in your own system (" + domain.KeyRule + ").",
-		keyValidators:      []validator.String{},
+		keyCheckedByDomain: true,
 		validateWithDomain: true,
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{
@@ -157,14 +151,6 @@ func flattenTenant(ctx context.Context, t *domain.Tenant, m *tenantModel) diag.D
 		diags.Append(d...)
 	}
 	return diags
-}
-
-// stringOrNull maps the API's "" (absent) to null.
-func stringOrNull(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }
 
 func boolMapInto(ctx context.Context, v types.Map, into *map[string]bool) diag.Diagnostics {

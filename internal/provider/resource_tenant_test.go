@@ -90,20 +90,7 @@ resource "arbor_tenant" "test" {
 }
 
 func TestAccTenant_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{{
-			Config:             tenantFull(b, acctest.RandomKey("acme"), "#0A7CFF"),
-			Check:              b.Delete("arbor_tenant.test"),
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_tenant.test", plancheck.ResourceActionCreate)},
-			},
-		}},
-	})
+	testDisappears(t, "arbor_tenant.test", func(b *acctest.Backend) string { return tenantFull(b, acctest.RandomKey("acme"), "#0A7CFF") })
 }
 
 // Properties changed outside Terraform show as drift; formatting alone never does.

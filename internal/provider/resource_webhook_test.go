@@ -70,21 +70,8 @@ data "arbor_webhook" "test" {
 }
 
 func TestAccWebhook_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config:             webhookConfig(b, acctest.RandomKey("gone"), "https://hooks.example.com", true, "role.updated"),
-				Check:              resource.ComposeTestCheckFunc(b.Exists("arbor_webhook.test"), b.Delete("arbor_webhook.test")),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_webhook.test", plancheck.ResourceActionCreate)},
-				},
-			},
-		},
+	testDisappears(t, "arbor_webhook.test", func(b *acctest.Backend) string {
+		return webhookConfig(b, acctest.RandomKey("gone"), "https://hooks.example.com", true, "role.updated")
 	})
 }
 

@@ -98,14 +98,6 @@ func newWorkflowResource() resource.Resource {
 	return &workflowResource{spec: workflowSpec()}
 }
 
-func optionalString(doc string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: doc, Optional: true, Validators: nonEmpty()}
-}
-
-func requiredString(doc string) schema.StringAttribute {
-	return schema.StringAttribute{MarkdownDescription: doc, Required: true}
-}
-
 func conditionsAttribute(doc string) schema.SingleNestedAttribute {
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: doc,
@@ -115,7 +107,7 @@ func conditionsAttribute(doc string) schema.SingleNestedAttribute {
 				MarkdownDescription: "`all` (every rule must hold) or `any`. Default `all`, as the API stores it.",
 				Optional:            true,
 				Computed:            true,
-				Default:             stringdefault.StaticString(domain.ConditionMatches[0]),
+				Default:             stringdefault.StaticString(domain.DefaultConditionMatch),
 			},
 			"rules": schema.ListNestedAttribute{
 				MarkdownDescription: "At least one rule.",
@@ -128,17 +120,6 @@ func conditionsAttribute(doc string) schema.SingleNestedAttribute {
 			},
 		},
 	}
-}
-
-func joinDoc(values []string) string {
-	s := ""
-	for i, v := range values {
-		if i > 0 {
-			s += "`, `"
-		}
-		s += v
-	}
-	return s
 }
 
 var stepAttributes = map[string]schema.Attribute{
@@ -216,7 +197,7 @@ func workflowSpec() *objectSpec[workflowModel, domain.Workflow] {
 			"environment, or edit a workflow outside its origin, fails at plan time naming the environment to apply first. " +
 			"`active` is per environment and can change anywhere.",
 		keyDoc:             "Identifier: " + domain.WorkflowKeyRule + ".",
-		keyValidators:      []validator.String{},
+		keyCheckedByDomain: true,
 		validateWithDomain: true,
 		attributes: map[string]schema.Attribute{
 			"name":        schema.StringAttribute{MarkdownDescription: nameDoc, Required: true},
@@ -229,10 +210,10 @@ func workflowSpec() *objectSpec[workflowModel, domain.Workflow] {
 				Default:             setdefault.StaticValue(types.SetValueMust(types.StringType, nil)),
 			},
 			"trigger_frequency": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("How often one recipient is notified: `%s`. Default `every_trigger`.", joinDoc(domain.TriggerFrequencies)),
+				MarkdownDescription: fmt.Sprintf("How often one recipient is notified: `%s`. Default `%s`.", joinDoc(domain.TriggerFrequencies), domain.DefaultTriggerFrequency),
 				Optional:            true,
 				Computed:            true,
-				Default:             stringdefault.StaticString("every_trigger"),
+				Default:             stringdefault.StaticString(domain.DefaultTriggerFrequency),
 			},
 			"trigger_data_schema": schema.StringAttribute{
 				MarkdownDescription: "JSON schema of the data a trigger carries: a JSON object, usually written with `jsonencode`. Omit it for none (`jsonencode(null)` is refused).",

@@ -132,20 +132,7 @@ func TestAccWorkflow_basic(t *testing.T) {
 }
 
 func TestAccWorkflow_disappears(t *testing.T) {
-	b := acctest.NewBackend(t)
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProviderFactories,
-		CheckDestroy:             b.CheckDestroy,
-		Steps: []resource.TestStep{{
-			Config:             workflowFull(b, acctest.RandomKey("gone"), "Hi", true),
-			Check:              b.Delete("arbor_workflow.test"),
-			ExpectNonEmptyPlan: true,
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_workflow.test", plancheck.ResourceActionCreate)},
-			},
-		}},
-	})
+	testDisappears(t, "arbor_workflow.test", func(b *acctest.Backend) string { return workflowFull(b, acctest.RandomKey("gone"), "Hi", true) })
 }
 
 func TestAccWorkflow_minimal(t *testing.T) {

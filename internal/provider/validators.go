@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
@@ -115,4 +116,18 @@ func (v secretCheckValidator) ValidateString(_ context.Context, req validator.St
 	if msg := v.check(req.ConfigValue.ValueString()); msg != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, v.summary, problemAt(req.Path, msg, "", false))
 	}
+}
+
+func nameValidators() []validator.String {
+	return []validator.String{stringvalidator.UTF8LengthBetween(1, domain.MaxNameLength)}
+}
+
+// nonEmpty refuses "" in optional strings: the API does not tell "" from
+// unset, so "" would read back as null.
+func nonEmpty() []validator.String {
+	return []validator.String{stringvalidator.LengthAtLeast(1)}
+}
+
+func scopeValidators() []validator.String {
+	return []validator.String{stringvalidator.OneOf(string(domain.ScopeReadWrite), string(domain.ScopeReadOnly))}
 }

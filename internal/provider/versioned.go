@@ -36,10 +36,10 @@ type versionStateModel struct {
 func versionStateAttributes(noun, activeDoc string) map[string]schema.Attribute {
 	return map[string]schema.Attribute{
 		"active": schema.BoolAttribute{
-			MarkdownDescription: activeDoc + " Per environment: never promoted and not part of `sha`, so it can change in any environment. Default `true`.",
+			MarkdownDescription: activeDoc + " Per environment: never promoted and not part of `sha`, so it can change in any environment. Default `" + fmt.Sprint(domain.DefaultActive) + "`.",
 			Optional:            true,
 			Computed:            true,
-			Default:             booldefault.StaticBool(true),
+			Default:             booldefault.StaticBool(domain.DefaultActive),
 		},
 		"sha": schema.StringAttribute{
 			MarkdownDescription: "Hash of the content (everything but `active`), known at plan time. Equal content has equal sha in every environment: compare it to see what a promotion carries.",

@@ -1,4 +1,6 @@
-package provider
+// Package embedded runs the Arbor backend inside the provider's process
+// (embedded mode), one per database.
+package embedded
 
 import (
 	"context"
@@ -16,9 +18,9 @@ var embeddedBackends = struct {
 	byPath map[string]*backend.Server
 }{byPath: map[string]*backend.Server{}}
 
-// openEmbedded returns the in-process backend on the database named by
+// Open returns the in-process backend on the database named by
 // value (a SQLite file by default), creating the database on first use.
-func openEmbedded(ctx context.Context, value string) (*backend.Server, error) {
+func Open(ctx context.Context, value string) (*backend.Server, error) {
 	name, err := database.Canonical(value)
 	if err != nil {
 		return nil, err

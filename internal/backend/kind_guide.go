@@ -4,12 +4,9 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-// Guides are a versioned kind (versioned.go); their own part is storing
-// the activation patterns, a set, in one canonical form.
-var guideRules = versionedRules[domain.Guide](domain.KindGuide, func(_ *write, _, g *domain.Guide) error {
-	g.Normalize()
-	return nil
-})
+// Guides are a versioned kind (versioned.go): the rules of every
+// versioned kind are all they need.
+var guideRules = versionedRules[domain.Guide](domain.KindGuide, nil)
 
 type listGuidesInput struct {
 	ListParams

@@ -1,11 +1,12 @@
-package provider
+// Package process tunes the process that serves the provider to Terraform.
+package process
 
 import (
 	"os"
 	runtimedebug "runtime/debug"
 )
 
-// TuneProcess sets up the process that serves the provider to Terraform;
+// Tune sets up the process that serves the provider to Terraform;
 // main calls it before serving, and the benchmark harness calls it before
 // profiling the provider in its own process, so that both measure the same
 // thing.
@@ -19,7 +20,7 @@ import (
 // Unless GOGC is set, it collects garbage at 400% heap growth instead of
 // 100%: the provider's heap is small and short-lived, so collecting it less
 // often saves CPU on every plan at the cost of a few tens of MiB.
-func TuneProcess(debug bool) {
+func Tune(debug bool) {
 	if !debug && os.Getenv("TF_LOG") == "" && os.Getenv("TF_LOG_PROVIDER") == "" {
 		for _, v := range []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"} {
 			if os.Getenv(v) == "" {

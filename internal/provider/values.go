@@ -34,3 +34,11 @@ func setStrings(ctx context.Context, s types.Set) ([]string, diag.Diagnostics) {
 func emptySet() defaults.Set {
 	return setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{}))
 }
+
+// stringOrNull maps the API's "" (absent) to null.
+func stringOrNull(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}

@@ -6,15 +6,9 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-// Workflows are a versioned kind (versioned.go); their own part is the
-// default trigger frequency, stored explicitly so every reader sees the
-// same object whatever the writer left out.
-var workflowRules = versionedRules[domain.Workflow](domain.KindWorkflow, func(_ *write, _, wf *domain.Workflow) error {
-	if wf.TriggerFrequency == "" {
-		wf.TriggerFrequency = domain.TriggerFrequencies[0]
-	}
-	return nil
-})
+// Workflows are a versioned kind (versioned.go): the rules of every
+// versioned kind are all they need.
+var workflowRules = versionedRules[domain.Workflow](domain.KindWorkflow, nil)
 
 type listWorkflowsInput struct {
 	ListParams

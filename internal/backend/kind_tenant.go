@@ -19,3 +19,8 @@ var tenantRules = &rules[domain.Tenant]{
 type listTenantsInput struct {
 	ListParams
 }
+
+// registerTenantRoutes registers the routes of the kind; kinds.go lists every kind.
+func (s *Server) registerTenantRoutes() {
+	registerEnvObjects[domain.Tenant, *domain.Tenant, listTenantsInput](s, tenantRules, "tenants", nil, routeOptions{})
+}

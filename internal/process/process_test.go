@@ -1,4 +1,4 @@
-package provider
+package process
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestTuneProcess(t *testing.T) {
+func TestTune(t *testing.T) {
 	logVars := []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "GOGC"}
 	cases := []struct {
 		name  string
@@ -56,7 +56,7 @@ func TestTuneProcess(t *testing.T) {
 			before := runtimedebug.SetGCPercent(100)
 			t.Cleanup(func() { runtimedebug.SetGCPercent(before) })
 
-			TuneProcess(tc.debug)
+			Tune(tc.debug)
 
 			for k, want := range tc.want {
 				if got := os.Getenv(k); got != want {

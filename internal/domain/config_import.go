@@ -1,0 +1,189 @@
+package domain
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// ImportTarget is what the import rules read about the environment a
+// configuration document is imported into. The lookups keep the rules free
+// of the store: the caller answers them inside its transaction.
+type ImportTarget struct {
+	Environment string
+	// Current is the target's configuration as it is before the import.
+	Current *ConfigDocument
+	// Assignments returns the keys of the role assignments that refer to
+	// a role or a hierarchy node of the target.
+	Assignments func(Ref) ([]string, error)
+	// Promotion gathers what the promotion rule needs about an object of
+	// a versioned kind written in the target.
+	Promotion func(kind Kind, key string) (Promotion, error)
+}
+
+// ImportPlan is what an import removes, decided before anything is written.
+type ImportPlan struct {
+	// Remove lists, per section, the keys of the objects the document
+	// lacks, in the order they can be deleted (child nodes first).
+	Remove map[string][]string
+	// Prune lists the role assignments removed with their roles or nodes.
+	Prune []string
+	// Kept lists, per versioned section, the objects created in the
+	// target, which a document from another environment never removes.
+	Kept map[string][]string
+}
+
+// PlanImport decides the removals of importing doc into target and checks,
+// all at once, what the target's state refuses: roles and nodes with
+// assignments (unless pruneAssignments) and changes of versioned objects
+// (workflows, guides) the promotion rule does not allow.
+func PlanImport(target ImportTarget, doc *ConfigDocument, pruneAssignments bool) (*ImportPlan, error) {
+	env, current := target.Environment, target.Current
+	plan := &ImportPlan{Remove: map[string][]string{}, Kept: map[string][]string{}}
+	missing := func(section string, have, want []string) {
+		keep := setOf(want)
+		for _, k := range have {
+			if !keep[k] {
+				plan.Remove[section] = append(plan.Remove[section], k)
+			}
+		}
+	}
+	missing("permissions", keysOf(current.Permissions), keysOf(doc.Permissions))
+	missing("roles", keysOf(current.Roles), keysOf(doc.Roles))
+	missing("oauth_clients", keysOf(current.OAuthClients), keysOf(doc.OAuthClients))
+	missing("webhooks", keysOf(current.Webhooks), keysOf(doc.Webhooks))
+	// Nodes go children first: the reverse of parents-first order.
+	parentsFirst := (&ConfigDocument{HierarchyNodes: current.HierarchyNodes}).NodesParentsFirst()
+	slices.Reverse(parentsFirst)
+	missing("hierarchy_nodes", keysOf(parentsFirst), keysOf(doc.HierarchyNodes))
+
+	var refusals Problems
+	for _, section := range []struct {
+		name string
+		kind Kind
+	}{{"roles", KindRole}, {"hierarchy_nodes", KindHierarchyNode}} {
+		for _, key := range plan.Remove[section.name] {
+			assignments, err := target.Assignments(Ref{Kind: section.kind, Key: key})
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case len(assignments) == 0:
+			case pruneAssignments:
+				for _, a := range assignments {
+					// An assignment of a removed role at a removed node is
+					// found twice.
+					if !slices.Contains(plan.Prune, a) {
+						plan.Prune = append(plan.Prune, a)
+					}
+				}
+			default:
+				named := make([]string, len(assignments))
+				for i, a := range assignments {
+					named[i] = fmt.Sprintf("%s %q", KindRoleAssignment.Noun, a)
+				}
+				refusals.Add(section.name, "%s %q would be removed but still has %s; assign them elsewhere first, or import with prune_assignments=true to remove them",
+					section.kind.Noun, key, ListShort(named))
+			}
+		}
+	}
+
+	currentSections := current.VersionedSections()
+	for n, section := range doc.VersionedSections() {
+		if err := planVersionedSection(target, doc.SourceEnvironment, section, currentSections[n], plan, &refusals); err != nil {
+			return nil, err
+		}
+	}
+	if len(refusals) > 0 {
+		return nil, &Error{Code: CodeConflict, Message: fmt.Sprintf("the import into %s is refused; nothing was changed", env), Details: refusals}
+	}
+	return plan, nil
+}
+
+// planVersionedSection checks the promotion rule for every object of one
+// versioned section of the document, and decides what the import removes
+// of the target's objects (current) the document lacks.
+func planVersionedSection(target ImportTarget, source string, section, current VersionedSection, plan *ImportPlan, refusals *Problems) error {
+	inDoc := map[string]bool{}
+	for i, o := range section.Objects {
+		inDoc[o.ObjectKey()] = true
+		p, err := target.Promotion(section.Kind, o.ObjectKey())
+		if err != nil {
+			return err
+		}
+		if _, err := p.CheckWrite(ContentSHA(o)); err != nil {
+			refusals.Add(fmt.Sprintf("%s[%d]", section.Name, i), "%s", err.Error())
+		}
+	}
+	for _, o := range current.Objects {
+		if inDoc[o.ObjectKey()] {
+			continue
+		}
+		p, err := target.Promotion(section.Kind, o.ObjectKey())
+		if err != nil {
+			return err
+		}
+		if p.Current != nil && p.Current.OriginEnvironment == target.Environment && source != target.Environment {
+			// Created here, unknown to the document's source: not the
+			// document's to remove.
+			plan.Kept[section.Name] = append(plan.Kept[section.Name], o.ObjectKey())
+			continue
+		}
+		if err := p.CheckDelete(); err != nil {
+			refusals.Add(section.Name, "%s", err.Error())
+			continue
+		}
+		plan.Remove[section.Name] = append(plan.Remove[section.Name], o.ObjectKey())
+	}
+	return nil
+}
+
+// LeaveOutProductionBorn removes from doc, a document of source's
+// configuration meant for target, the workflows and guides born in
+// production, which are edited only there, and says so. stored holds
+// source's versioned objects as stored, origins included.
+func LeaveOutProductionBorn(doc, stored *ConfigDocument, target string) []LeftOut {
+	if target == Production {
+		return nil
+	}
+	var leftOut []LeftOut
+	storedSections := stored.VersionedSections()
+	for n, section := range doc.VersionedSections() {
+		stays := map[string]bool{}
+		for _, o := range storedSections[n].Objects {
+			if o.GetVersionState().OriginEnvironment == Production {
+				stays[o.ObjectKey()] = true
+				leftOut = append(leftOut, LeftOut{Kind: section.Kind.Name, Key: o.ObjectKey(),
+					Reason: fmt.Sprintf("created in production, where it stays: production-born %ss are edited only there and never copied to %s", section.Kind.Noun, target)})
+			}
+		}
+		section.Remove(stays)
+	}
+	return leftOut
+}
+
+// ListShort joins the names of objects for a message, the first ten
+// and then how many more.
+func ListShort(names []string) string {
+	const shown = 10
+	if len(names) <= shown {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:shown], ", ") + fmt.Sprintf(", and %d more", len(names)-shown)
+}
+
+func keysOf[T any, PT ObjectPtr[T]](items []T) []string {
+	out := make([]string, len(items))
+	for i := range items {
+		out[i] = PT(&items[i]).ObjectKey()
+	}
+	return out
+}
+
+func setOf(keys []string) map[string]bool {
+	set := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		set[k] = true
+	}
+	return set
+}

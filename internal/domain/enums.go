@@ -1,0 +1,28 @@
+package domain
+
+// Enums are the closed sets of names the API accepts, by the name a field's
+// `values` tag gives them. Each set is defined once, beside its constants;
+// the backend documents and validates a tagged field from here, so the
+// OpenAPI document, the backend's checks and the provider's validators
+// name the same values.
+var Enums = map[string][]string{
+	"codes":               Names(Codes),
+	"operator_roles":      Names(OperatorRoles),
+	"scopes":              Names(Scopes),
+	"principal_kinds":     Names(PrincipalKinds),
+	"trigger_frequencies": TriggerFrequencies,
+	"condition_matches":   ConditionMatches,
+	"condition_operators": ConditionOperators,
+	"channel_types":       ChannelTypes,
+	"fetch_methods":       FetchMethods,
+	"guide_types":         GuideTypes,
+}
+
+// Names turns a list of typed names into strings.
+func Names[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
+}
