@@ -24,12 +24,12 @@ func documentNames(registry huma.Registry) {
 			continue
 		}
 		enumProperties(schema, t)
+		if reflect.PointerTo(t).Implements(reflect.TypeFor[domain.VersionedObject]()) {
+			schema.Properties["active"].Default = domain.DefaultActive
+		}
 	}
 	workflow := registry.SchemaFromRef(registry.Schema(reflect.TypeFor[domain.Workflow](), true, "").Ref)
 	workflow.Properties["trigger_frequency"].Default = domain.DefaultTriggerFrequency
-	for _, versioned := range []reflect.Type{reflect.TypeFor[domain.Workflow](), reflect.TypeFor[domain.Guide]()} {
-		registry.SchemaFromRef(registry.Schema(versioned, true, "").Ref).Properties["active"].Default = domain.DefaultActive
-	}
 	guide := registry.SchemaFromRef(registry.Schema(reflect.TypeFor[domain.Guide](), true, "").Ref)
 	guide.Properties["priority"].Default = domain.DefaultGuidePriority
 	conditions := registry.SchemaFromRef(registry.Schema(reflect.TypeFor[domain.Conditions](), true, "").Ref)
