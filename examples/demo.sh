@@ -44,8 +44,8 @@ quiet() { grep -v -e 'Provider development overrides are in effect' -e 'The foll
 summary() { grep -E '^(---|Plan:|Apply complete|  # )' || true; }
 
 step "The repository: one shared module, one root per environment (examples/gitops)"
-say "modules/notifications   permissions, roles, hierarchy, a tenant, two workflows, and each" \
-	"                        environment's own channels, app_url variable and branding (never promoted)" \
+say "modules/notifications   permissions, roles, hierarchy, a tenant, two workflows, a guide, and" \
+	"                        each environment's own channels, app_url variable and branding (never promoted)" \
 	"account/                the promotion order (adds staging) and account settings" \
 	"environments/<env>/     development, staging, production: the same module each" \
 	"pipeline.sh             plans each root in promotion order; applies on request"
@@ -106,7 +106,8 @@ echo
 
 step "7. Every environment now runs the same content"
 for env in development staging production; do
-	shas=$(terraform -chdir="$repo/environments/$env" output -json workflow_shas | tr -d '{}"\n' | sed -E 's/([0-9a-f]{12})[0-9a-f]{52}/\1/g; s/:/ /g; s/,/   /g')
+	shas=$(for output in workflow_shas guide_shas; do terraform -chdir="$repo/environments/$env" output -json $output; done |
+		tr -d '{}"\n' | sed -E 's/([0-9a-f]{12})[0-9a-f]{52}/\1/g; s/:/ /g; s/,/   /g; s/([0-9a-f]{12})([a-z])/\1   \2/g')
 	printf '   %-12s %s\n' "$env" "$shas"
 done
 

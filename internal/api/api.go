@@ -64,8 +64,6 @@ var (
 	GetAPIKey         = Route{http.MethodGet, "/v1/environments/{env}/api-keys/{id}"}
 	PutAPIKey         = Route{http.MethodPut, "/v1/environments/{env}/api-keys/{id}"}
 	DeleteAPIKey      = Route{http.MethodDelete, "/v1/environments/{env}/api-keys/{id}"}
-	WorkflowPromotion = Route{http.MethodGet, "/v1/environments/{env}/workflows/{key}/promotion"}
-	WorkflowVersions  = Route{http.MethodGet, "/v1/environments/{env}/workflows/{key}/versions"}
 	ExportConfig      = Route{http.MethodGet, "/v1/environments/{env}/config"}
 	ImportConfig      = Route{http.MethodPut, "/v1/environments/{env}/config"}
 	Promote           = Route{http.MethodPost, "/v1/environments/{env}/promote"}
@@ -85,7 +83,7 @@ var Routes = []Route{
 	ListEnvironments, CreateEnvironment, GetEnvironment, PutEnvironment, DeleteEnvironment,
 	CreateToken, ListTokens, GetToken, DeleteToken,
 	CreateAPIKey, ListAPIKeys, GetAPIKey, PutAPIKey, DeleteAPIKey,
-	WorkflowPromotion, WorkflowVersions, ExportConfig, ImportConfig, Promote,
+	ExportConfig, ImportConfig, Promote,
 	GetBranding, PutBranding, DeleteBranding,
 	CheckAccess, CheckAccessBatch, PreviewWorkflow,
 }
@@ -115,12 +113,32 @@ func ObjectRoutes(kind domain.Kind) KindRoutes {
 	}
 }
 
+// VersionedRoutes are what a versioned kind (workflows, guides) has
+// beside its object routes.
+type VersionedRoutes struct {
+	Promotion, Versions Route
+}
+
+// VersionedRoutesOf returns a versioned kind's promotion state and
+// versions routes.
+func VersionedRoutesOf(kind domain.Kind) VersionedRoutes {
+	item := ObjectRoutes(kind).Get.Path
+	return VersionedRoutes{
+		Promotion: Route{http.MethodGet, item + "/promotion"},
+		Versions:  Route{http.MethodGet, item + "/versions"},
+	}
+}
+
 // All lists every route the client can call.
 func All() []Route {
 	all := append([]Route{}, Routes...)
 	for _, k := range domain.Kinds {
 		r := ObjectRoutes(k)
 		all = append(all, r.List, r.Get, r.Put, r.Delete)
+	}
+	for _, k := range domain.VersionedKinds {
+		r := VersionedRoutesOf(k)
+		all = append(all, r.Promotion, r.Versions)
 	}
 	return all
 }

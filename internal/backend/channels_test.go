@@ -17,13 +17,27 @@ const postmarkChannel = `{"name":"Postmark","type":"email","service":"postmark",
 // has no channels, so a workflow copied into one must not need any.
 const channellessWorkflow = `{"name":"Welcome","steps":[{"ref":"wait","delay":{"duration":"1h"}}]}`
 
-// channels creates, in each environment, the channel the tests' workflows
-// send through: channels are each environment's own, so every environment
+// channels creates, in each environment, the channels the tests' workflows
+// and guides send through: channels are each environment's own, so every environment
 // a workflow reaches needs its own.
 func (a *api) channels(envs ...string) {
 	a.t.Helper()
 	for _, env := range envs {
 		a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/channels/postmark", postmarkChannel), 201)
+	}
+	a.inAppChannels(envs...)
+}
+
+// inAppChannel is the in-app channel the guide bodies of these tests show
+// through (channel_key "in-app").
+const inAppChannel = `{"name":"In-app","type":"in_app_feed","service":"arbor"}`
+
+// inAppChannels creates, in each environment, the in-app channel the
+// tests' guides show through.
+func (a *api) inAppChannels(envs ...string) {
+	a.t.Helper()
+	for _, env := range envs {
+		a.expect(a.do(a.owner, "PUT", "/v1/environments/"+env+"/channels/in-app", inAppChannel), 201)
 	}
 }
 

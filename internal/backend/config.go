@@ -55,11 +55,22 @@ func exportConfig(tx store.Tx, env string) (*domain.ConfigDocument, error) {
 	if d.Webhooks, err = listAll[domain.Webhook](tx, domain.KindWebhook, env); err != nil {
 		return nil, err
 	}
-	if d.Workflows, err = listAll[domain.Workflow](tx, domain.KindWorkflow, env); err != nil {
+	if err := readVersioned(tx, env, d); err != nil {
 		return nil, err
 	}
 	d.Canonicalize()
 	return d, nil
+}
+
+// readVersioned reads env's objects of every versioned kind into d's
+// sections, as stored (version state included).
+func readVersioned(tx store.Tx, env string, d *domain.ConfigDocument) error {
+	var err error
+	if d.Workflows, err = listAll[domain.Workflow](tx, domain.KindWorkflow, env); err != nil {
+		return err
+	}
+	d.Guides, err = listAll[domain.Guide](tx, domain.KindGuide, env)
+	return err
 }
 
 // ImportOptions tune an import.
@@ -118,7 +129,10 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 	}}); err != nil {
 		return nil, err
 	}
-	if err := importSection(w, workflowRules, "workflows", current.Workflows, doc.Workflows, res, workflowImport); err != nil {
+	if err := importSection(w, workflowRules, "workflows", current.Workflows, doc.Workflows, res, versionedImport[domain.Workflow](domain.KindWorkflow)); err != nil {
+		return nil, err
+	}
+	if err := importSection(w, guideRules, "guides", current.Guides, doc.Guides, res, versionedImport[domain.Guide](domain.KindGuide)); err != nil {
 		return nil, err
 	}
 
@@ -145,6 +159,7 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 		{"workflows", plan.Remove["workflows"], func(k string) error {
 			return deleteInTx[domain.Workflow](w, workflowRules, k, Conditions{}, false)
 		}},
+		{"guides", plan.Remove["guides"], func(k string) error { return deleteInTx[domain.Guide](w, guideRules, k, Conditions{}, false) }},
 		{"permissions", plan.Remove["permissions"], func(k string) error {
 			return deleteInTx[domain.Permission](w, permissionRules, k, Conditions{}, false)
 		}},
@@ -157,7 +172,7 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 			res.Deleted[step.section]++
 		}
 	}
-	res.KeptWorkflows = plan.Kept
+	res.KeptWorkflows, res.KeptGuides = plan.Kept["workflows"], plan.Kept["guides"]
 	w.quiet = false
 	return res, w.audit("import", "configuration", env, 0, map[string]any{
 		"source_environment": source, "created": res.Created, "updated": res.Updated, "deleted": res.Deleted,
@@ -182,7 +197,7 @@ func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget 
 			}
 			return keys, err
 		},
-		Promotion: func(key string) (domain.Promotion, error) { return promotionOf(w.tx, env, key) },
+		Promotion: func(kind domain.Kind, key string) (domain.Promotion, error) { return promotionOf(w.tx, kind, env, key) },
 		Channels:  func(obj domain.ChannelUser) (domain.Problems, error) { return channelProblems(w.tx, env, obj) },
 	}
 }
@@ -240,34 +255,19 @@ func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section
 	return nil
 }
 
-// workflowImport compares workflows by content, and keeps an existing
-// workflow's active flag, which is per environment; a new one starts active.
-var workflowImport = sectionHooks[domain.Workflow]{
-	same: func(stored, incoming *domain.Workflow) bool {
-		return domain.WorkflowSHA(stored) == domain.WorkflowSHA(incoming)
-	},
-	existing: func(w *write, wf *domain.Workflow) error {
-		stored, err := load[domain.Workflow](w.tx, domain.KindWorkflow, w.env.Slug, wf.Key)
-		if err == nil {
-			wf.Active = stored.Active
-		}
-		return err
-	},
-}
-
 // HTTP
 
 type exportOutput struct {
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition" doc:"attachment; filename=\"<env>-config-YYYY-MM-DD.json\""`
 	ExportedAt         string `header:"X-Arbor-Exported-At" doc:"When the export was taken (RFC 3339); kept out of the document so equal configurations export equal bytes."`
-	LeftOut            string `header:"X-Arbor-Left-Out" doc:"With for: the objects left out of the document, as kind/key separated by commas (workflow/wf-prod); absent when none."`
+	LeftOut            string `header:"X-Arbor-Left-Out" doc:"With for: the objects left out of the document, as kind/key separated by commas (workflow/wf-prod, guide/g-prod); absent when none."`
 	Body               []byte
 }
 
 type exportInput struct {
 	EnvParam
-	For string `query:"for" doc:"Slug of the environment the document is for. Workflows born in production stay there: an export of production for another environment leaves them out and names them in X-Arbor-Left-Out. Without it the document is for this environment itself."`
+	For string `query:"for" doc:"Slug of the environment the document is for. Workflows and guides born in production stay there: an export of production for another environment leaves them out and names them in X-Arbor-Left-Out. Without it the document is for this environment itself."`
 }
 
 type importInput struct {
@@ -295,7 +295,7 @@ func (s *Server) registerConfigRoutes() {
 	docSchema := s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[domain.ConfigDocument](), true, "ConfigDocument")
 
 	export := op(api.ExportConfig.Method, api.ExportConfig.Path, "export_config", "Export an environment's configuration", tag)
-	export.Description = "The configuration document: permissions, roles and their permissions, hierarchy, OAuth client and webhook configurations, and workflow content, in a canonical form (two exports of the same configuration are byte-identical). Never identities, role assignments, API keys, tenants or secrets."
+	export.Description = "The configuration document: permissions, roles and their permissions, hierarchy, OAuth client and webhook configurations, and the content of workflows and guides, in a canonical form (two exports of the same configuration are byte-identical). Never identities, role assignments, API keys, tenants or secrets."
 	export.Responses = map[string]*huma.Response{"200": {Description: "The document.", Content: map[string]*huma.MediaType{"application/json": {Schema: docSchema}}}}
 	huma.Register(s.api, *export, func(ctx context.Context, in *exportInput) (*exportOutput, error) {
 		if in.For != "" {
@@ -388,8 +388,8 @@ func (s *Server) registerConfigRoutes() {
 
 // exportFrom exports another environment inside w's transaction, for a
 // promotion or a clone into w's environment; field names the request field
-// that named it. What stays in the source (workflows born in production)
-// is left out of the document and listed.
+// that named it. What stays in the source (workflows and guides born in
+// production) is left out of the document and listed.
 func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocument, []domain.LeftOut, error) {
 	if _, err := s.access(w.tx, w.p, source, domain.ActRead); err != nil {
 		return nil, nil, (&domain.Problems{{Field: field, Message: fmt.Sprintf("environment %q not found", source)}}).Err()
@@ -398,16 +398,16 @@ func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocum
 }
 
 // exportFor exports source's configuration as a document for target.
-// Workflows born in production are edited only there: a document for
-// another environment leaves them out, and says so.
+// Workflows and guides born in production are edited only there: a
+// document for another environment leaves them out, and says so.
 func exportFor(tx store.Tx, source, target string) (*domain.ConfigDocument, []domain.LeftOut, error) {
 	doc, err := exportConfig(tx, source)
 	if err != nil || target == domain.Production {
 		return doc, nil, err
 	}
-	workflows, err := listAll[domain.Workflow](tx, domain.KindWorkflow, source)
-	if err != nil {
+	stored := &domain.ConfigDocument{}
+	if err := readVersioned(tx, source, stored); err != nil {
 		return nil, nil, err
 	}
-	return doc, domain.LeaveOutProductionBorn(doc, workflows, target), nil
+	return doc, domain.LeaveOutProductionBorn(doc, stored, target), nil
 }

@@ -3,7 +3,6 @@ package backend_test
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -27,7 +26,9 @@ func (a *api) seedConfig(env string) {
 		{"oauth-clients/dashboard", `{"name":"Dashboard","redirect_uris":["https://app.example.com/cb","http://localhost:3000/cb"],"scopes":["openid","profile"]}`},
 		{"webhooks/audit-sink", `{"url":"https://hooks.example.com/arbor","events":["role.updated","role.created"],"enabled":true}`},
 		{"channels/postmark", postmarkChannel},
+		{"channels/in-app", inAppChannel},
 		{"workflows/welcome", `{"name":"Welcome","categories":["onboarding"],"trigger_data_schema":{"type":"object"},"steps":[{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"<b>Welcome</b>"}}]}`},
+		{"guides/launch", `{"name":"Launch","type":"banner","channel_key":"in-app","content":{"body":"Projects are here"},"activation_url_patterns":["/projects/**","/dashboard"],"active":false}`},
 		{"tenants/acme", `{"name":"Acme","properties":{"plan":"pro"}}`},
 	}
 	for _, p := range puts {
@@ -94,15 +95,19 @@ func TestExportImportExportRoundTrip(t *testing.T) {
 		t.Fatalf("the round trip changed the document:\n--- before\n%s\n--- after\n%s", doc, got)
 	}
 	created := res["created"].(map[string]any)
-	for section, n := range map[string]float64{"permissions": 3, "roles": 2, "hierarchy_nodes": 3, "oauth_clients": 1, "webhooks": 1, "workflows": 1} {
+	for section, n := range map[string]float64{"permissions": 3, "roles": 2, "hierarchy_nodes": 3, "oauth_clients": 1, "webhooks": 1, "workflows": 1, "guides": 1} {
 		if created[section] != n {
 			t.Errorf("created %s = %v, want %v", section, created[section], n)
 		}
 	}
 	// Importing it again changes nothing.
 	again := b.importDoc("development", doc, 200).json()
-	if fmt.Sprint(again["created"], again["updated"], again["deleted"]) != "map[hierarchy_nodes:0 oauth_clients:0 permissions:0 roles:0 webhooks:0 workflows:0] map[hierarchy_nodes:0 oauth_clients:0 permissions:0 roles:0 webhooks:0 workflows:0] map[hierarchy_nodes:0 oauth_clients:0 permissions:0 roles:0 webhooks:0 workflows:0]" {
-		t.Errorf("a second import changed things: %v", again)
+	for _, count := range []string{"created", "updated", "deleted"} {
+		for _, section := range domain.ConfigSections {
+			if n := again[count].(map[string]any)[section.Name]; n != float64(0) {
+				t.Errorf("a second import %s %v %s: %v", count, n, section.Name, again)
+			}
+		}
 	}
 }
 
@@ -265,11 +270,14 @@ func TestPromoteAndClone(t *testing.T) {
 	// through a channel is refused, naming it, and leaves no environment...
 	r = a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"production"}`), 409)
 	a.expectDetail(r, "workflows[0].steps[0].channel.key", `channel "postmark" does not exist in environment qa`)
+	a.expectDetail(r, "guides[0].channel_key", `channel "in-app" does not exist in environment qa`)
 	if !strings.Contains(string(r.body), "environment qa was not created") {
 		t.Errorf("the refused clone does not say qa was not created: %s", r.body)
 	}
 	a.expect(a.do(a.owner, "GET", "/v1/environments/qa", ""), 404)
-	// ...while staging, promoted the version that sends through none, is.
+	// ...while staging, promoted the workflow version that sends through
+	// none and without the guide (every guide shows through a channel), is.
+	a.expect(a.do(a.owner, "DELETE", "/v1/environments/development/guides/launch", ""), 204)
 	a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 200)
 	// A clone starts with the source's configuration, in one transaction.
 	env := a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"staging"}`), 201).json()

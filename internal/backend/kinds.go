@@ -15,6 +15,7 @@ func (s *Server) registerObjectRoutes() {
 	s.registerWebhookRoutes()
 	s.registerTenantRoutes()
 	s.registerWorkflowRoutes()
+	s.registerGuideRoutes()
 	s.registerChannelRoutes()
 	s.registerVariableRoutes()
 	s.registerBrandingRoutes()

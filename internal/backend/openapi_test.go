@@ -71,6 +71,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 	a.expect(a.do(a.owner, "PUT", "/v1/identities/ada", `{"email":"ada@example.com","name":"Ada"}`), 201)
 	a.expect(a.do(a.owner, "PUT", dev+"roles/editor", `{"name":"Editor"}`), 201)
 	a.expect(a.do(a.owner, "PUT", dev+"hierarchy-nodes/emea", `{"name":"EMEA"}`), 201)
+	a.inAppChannels("development")
 	paths := map[string]string{
 		domain.KindPermission.Collection:     dev + "permissions/docs.read",
 		domain.KindRole.Collection:           dev + "roles/editor",
@@ -80,6 +81,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindWebhook.Collection:        dev + "webhooks/audit",
 		domain.KindTenant.Collection:         dev + "tenants/acme",
 		domain.KindWorkflow.Collection:       dev + "workflows/welcome",
+		domain.KindGuide.Collection:          dev + "guides/launch",
 		domain.KindChannel.Collection:        dev + "channels/postmark",
 		domain.KindVariable.Collection:       dev + "variables/app_url",
 		domain.KindIdentity.Collection:       "/v1/identities/ada",
@@ -91,6 +93,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindWebhook.Collection:        `{"url":"https://hooks.example.com/arbor","events":["role.updated"]}`,
 		domain.KindTenant.Collection:         `{"name":"Acme","properties":{"tier":"gold"}}`,
 		domain.KindWorkflow.Collection:       `{"name":"Welcome","steps":[{"ref":"wait","delay":{"duration":"1h"}}]}`,
+		domain.KindGuide.Collection:          `{"name":"Launch","type":"banner","channel_key":"in-app","content":{"body":"New"}}`,
 		domain.KindChannel.Collection:        postmarkChannel,
 		domain.KindVariable.Collection:       `{"value":"https://app.example.com","description":"Links in messages"}`,
 	}

@@ -24,10 +24,14 @@ func documentNames(registry huma.Registry) {
 			continue
 		}
 		enumProperties(schema, t)
+		if reflect.PointerTo(t).Implements(reflect.TypeFor[domain.VersionedObject]()) {
+			schema.Properties["active"].Default = domain.DefaultActive
+		}
 	}
 	workflow := registry.SchemaFromRef(registry.Schema(reflect.TypeFor[domain.Workflow](), true, "").Ref)
 	workflow.Properties["trigger_frequency"].Default = domain.DefaultTriggerFrequency
-	workflow.Properties["active"].Default = domain.DefaultWorkflowActive
+	guide := registry.SchemaFromRef(registry.Schema(reflect.TypeFor[domain.Guide](), true, "").Ref)
+	guide.Properties["priority"].Default = domain.DefaultGuidePriority
 	conditions := registry.SchemaFromRef(registry.Schema(reflect.TypeFor[domain.Conditions](), true, "").Ref)
 	conditions.Properties["match"].Default = domain.DefaultConditionMatch
 }

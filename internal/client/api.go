@@ -128,16 +128,18 @@ func (c *Client) DeleteAPIKey(ctx context.Context, env, id string, cond Cond) er
 	return c.do(ctx, api.DeleteAPIKey.Method, api.DeleteAPIKey.URL(env, id), nil, cond.header(), nil, nil)
 }
 
-// WorkflowPromotion reads what the promotion rule knows of a workflow in
-// env: enough to judge a write with domain.Promotion before making it.
-func (c *Client) WorkflowPromotion(ctx context.Context, env, key string) (domain.Promotion, error) {
+// Promotion reads what the promotion rule knows of an object of a
+// versioned kind in env: enough to judge a write with domain.Promotion
+// before making it.
+func (c *Client) Promotion(ctx context.Context, kind domain.Kind, env, key string) (domain.Promotion, error) {
 	var out domain.Promotion
-	return out, c.do(ctx, api.WorkflowPromotion.Method, api.WorkflowPromotion.URL(env, key), nil, nil, nil, &out)
+	return out, c.do(ctx, api.VersionedRoutesOf(kind).Promotion.Method, api.VersionedRoutesOf(kind).Promotion.URL(env, key), nil, nil, nil, &out)
 }
 
-// WorkflowVersions lists every version of a workflow in env, newest first.
-func (c *Client) WorkflowVersions(ctx context.Context, env, key string) ([]domain.Workflow, error) {
-	return collect[domain.Workflow](ctx, c, api.WorkflowVersions.URL(env, key), nil, 0)
+// Versions lists every version of an object of a versioned kind in env,
+// newest first.
+func Versions[T any](ctx context.Context, c *Client, kind domain.Kind, env, key string) ([]T, error) {
+	return collect[T](ctx, c, api.VersionedRoutesOf(kind).Versions.URL(env, key), nil, 0)
 }
 
 // ExportConfig returns env's configuration document, byte for byte as the

@@ -59,8 +59,6 @@ func TestClientCallsOnlyTheRoutesOfPackageAPI(t *testing.T) {
 		func() error { _, err := c.APIKey(ctx, env, id); return err },
 		func() error { _, err := c.UpdateAPIKey(ctx, env, id, domain.APIKeyInput{}, client.Cond{}); return err },
 		func() error { return c.DeleteAPIKey(ctx, env, id, client.Cond{}) },
-		func() error { _, err := c.WorkflowPromotion(ctx, env, key); return err },
-		func() error { _, err := c.WorkflowVersions(ctx, env, key); return err },
 		func() error { _, _, err := c.ExportConfig(ctx, env); return err },
 		func() error { _, err := c.ImportConfig(ctx, env, []byte("{}"), true); return err },
 		func() error { _, err := c.Promote(ctx, env, "staging", true); return err },
@@ -70,6 +68,12 @@ func TestClientCallsOnlyTheRoutesOfPackageAPI(t *testing.T) {
 		func() error { _, err := c.CheckAccess(ctx, env, domain.AccessQuestion{}); return err },
 		func() error { _, err := c.CheckAccessBatch(ctx, env, nil); return err },
 		func() error { _, err := c.PreviewWorkflow(ctx, env, key, domain.PreviewRequest{}); return err },
+	}
+	for _, kind := range domain.VersionedKinds {
+		calls = append(calls,
+			func() error { _, err := c.Promotion(ctx, kind, env, key); return err },
+			func() error { _, err := client.Versions[map[string]any](ctx, c, kind, env, key); return err },
+		)
 	}
 	for _, kind := range domain.Kinds {
 		objects := client.Objects[map[string]any](c, kind)

@@ -18,10 +18,11 @@ const ConfigFormatVersion = 1
 
 // ConfigDocument is an environment's configuration, the operator's way of
 // moving it: permissions, roles with their permissions, the hierarchy,
-// OAuth client and webhook configurations, and workflow content. It never
-// carries identities, role assignments, API keys or tenants (operational
-// state and data), secrets, generated client ids, or workflows' active
-// flags (per environment).
+// OAuth client and webhook configurations, and the content of workflows
+// and guides. It never carries identities, role assignments, API keys or
+// tenants (operational state and data), secrets, generated client ids, or
+// the version state of workflows and guides (active is per environment;
+// sha and origin are the target's).
 type ConfigDocument struct {
 	FormatVersion     int             `json:"format_version" doc:"Version of the document format (1)."`
 	SourceEnvironment string          `json:"source_environment" doc:"Environment the document was exported from."`
@@ -31,6 +32,7 @@ type ConfigDocument struct {
 	OAuthClients      []OAuthClient   `json:"oauth_clients" nullable:"false" doc:"Configurations only: no client ids, no secrets."`
 	Webhooks          []Webhook       `json:"webhooks" nullable:"false" doc:"Configurations only: no signing secrets."`
 	Workflows         []Workflow      `json:"workflows" nullable:"false" doc:"Content only: no active flag, sha or origin."`
+	Guides            []Guide         `json:"guides" nullable:"false" doc:"Content only: no active flag, sha or origin."`
 }
 
 // ConfigSections names the document's sections, in document order, with
@@ -45,6 +47,7 @@ var ConfigSections = []struct {
 	{"oauth_clients", KindOAuthClient},
 	{"webhooks", KindWebhook},
 	{"workflows", KindWorkflow},
+	{"guides", KindGuide},
 }
 
 // Counts is the number of objects of each section.
@@ -56,6 +59,7 @@ func (d *ConfigDocument) Counts() map[string]int {
 		"oauth_clients":   len(d.OAuthClients),
 		"webhooks":        len(d.Webhooks),
 		"workflows":       len(d.Workflows),
+		"guides":          len(d.Guides),
 	}
 }
 
@@ -69,6 +73,7 @@ func (d *ConfigDocument) Canonicalize() {
 	sortByKey(d.OAuthClients, func(c OAuthClient) string { return c.Key })
 	sortByKey(d.Webhooks, func(h Webhook) string { return h.Key })
 	sortByKey(d.Workflows, func(w Workflow) string { return w.Key })
+	sortByKey(d.Guides, func(g Guide) string { return g.Key })
 	for i := range d.Permissions {
 		d.Permissions[i].Meta = Meta{}
 	}
@@ -89,10 +94,45 @@ func (d *ConfigDocument) Canonicalize() {
 		h.Meta, h.SigningSecret = Meta{}, ""
 		h.Normalize()
 	}
-	for i := range d.Workflows {
-		w := &d.Workflows[i]
-		w.Meta, w.Active, w.SHA, w.OriginEnvironment = Meta{}, nil, "", ""
+	for i := range d.Guides {
+		d.Guides[i].Normalize()
 	}
+	for _, section := range d.VersionedSections() {
+		for _, o := range section.Objects {
+			*o.GetMeta(), *o.GetVersionState() = Meta{}, VersionState{}
+		}
+	}
+}
+
+// VersionedSection is the section of a document holding one versioned
+// kind's objects.
+type VersionedSection struct {
+	Name string
+	Kind Kind
+	// Objects point into the document, in the section's order.
+	Objects []VersionedObject
+	// Remove takes the objects with the given keys out of the section;
+	// Objects no longer point into the document after it.
+	Remove func(keys map[string]bool)
+}
+
+// VersionedSections are the document's sections of versioned kinds, in
+// document order.
+func (d *ConfigDocument) VersionedSections() []VersionedSection {
+	return []VersionedSection{
+		versionedSection("workflows", KindWorkflow, &d.Workflows),
+		versionedSection("guides", KindGuide, &d.Guides),
+	}
+}
+
+func versionedSection[T any, PT VersionedPtr[T]](name string, kind Kind, items *[]T) VersionedSection {
+	objects := make([]VersionedObject, len(*items))
+	for i := range *items {
+		objects[i] = PT(&(*items)[i])
+	}
+	return VersionedSection{Name: name, Kind: kind, Objects: objects, Remove: func(keys map[string]bool) {
+		*items = slices.DeleteFunc(*items, func(o T) bool { return keys[PT(&o).ObjectKey()] })
+	}}
 }
 
 func sortByKey[T any](items []T, key func(T) string) {
@@ -111,6 +151,7 @@ func (d *ConfigDocument) Encode() ([]byte, error) {
 	emptyIfNil(&c.OAuthClients)
 	emptyIfNil(&c.Webhooks)
 	emptyIfNil(&c.Workflows)
+	emptyIfNil(&c.Guides)
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -171,6 +212,7 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 		{"oauth_clients", d.OAuthClients == nil},
 		{"webhooks", d.Webhooks == nil},
 		{"workflows", d.Workflows == nil},
+		{"guides", d.Guides == nil},
 	} {
 		if section.missing {
 			p.Add(section.name, "is required (an empty list [] says there are none); a missing or null section is never read as \"remove them all\"")
@@ -338,12 +380,16 @@ func (d *ConfigDocument) Validate() Problems {
 		}
 	}
 	validateSection(&p, "workflows", d.Workflows, map[string]bool{})
-	for i, w := range d.Workflows {
-		if w.Active != nil {
-			p.Add(fmt.Sprintf("workflows[%d].active", i), "active is per environment and never travels in a configuration document")
-		}
-		if w.SHA != "" || w.OriginEnvironment != "" {
-			p.Add(fmt.Sprintf("workflows[%d]", i), "sha and origin_environment are computed by the target environment; remove them")
+	validateSection(&p, "guides", d.Guides, map[string]bool{})
+	for _, section := range d.VersionedSections() {
+		for i, o := range section.Objects {
+			state := o.GetVersionState()
+			if state.Active != nil {
+				p.Add(fmt.Sprintf("%s[%d].active", section.Name, i), "active is per environment and never travels in a configuration document")
+			}
+			if state.SHA != "" || state.OriginEnvironment != "" {
+				p.Add(fmt.Sprintf("%s[%d]", section.Name, i), "sha and origin_environment are computed by the target environment; remove them")
+			}
 		}
 	}
 	return p

@@ -16,9 +16,9 @@ type ImportTarget struct {
 	// Assignments returns the keys of the role assignments that refer to
 	// a role or a hierarchy node of the target.
 	Assignments func(Ref) ([]string, error)
-	// Promotion gathers what the promotion rule needs about a workflow
-	// written in the target.
-	Promotion func(key string) (Promotion, error)
+	// Promotion gathers what the promotion rule needs about an object of
+	// a versioned kind written in the target.
+	Promotion func(kind Kind, key string) (Promotion, error)
 	// Channels judges the channel uses of an object written in the
 	// target (CheckChannelUses against the target's channels).
 	Channels func(ChannelUser) (Problems, error)
@@ -31,19 +31,19 @@ type ImportPlan struct {
 	Remove map[string][]string
 	// Prune lists the role assignments removed with their roles or nodes.
 	Prune []string
-	// Kept lists the workflows created in the target, which a document
-	// from another environment never removes.
-	Kept []string
+	// Kept lists, per versioned section, the objects created in the
+	// target, which a document from another environment never removes.
+	Kept map[string][]string
 }
 
 // PlanImport decides the removals of importing doc into target and checks,
 // all at once, what the target's state refuses: roles and nodes with
-// assignments (unless pruneAssignments), workflow changes the promotion
-// rule does not allow, and workflows sending through channels the target
-// lacks.
+// assignments (unless pruneAssignments), changes of versioned objects
+// (workflows, guides) the promotion rule does not allow, and versioned
+// objects sending through channels the target lacks.
 func PlanImport(target ImportTarget, doc *ConfigDocument, pruneAssignments bool) (*ImportPlan, error) {
 	env, current := target.Environment, target.Current
-	plan := &ImportPlan{Remove: map[string][]string{}}
+	plan := &ImportPlan{Remove: map[string][]string{}, Kept: map[string][]string{}}
 	missing := func(section string, have, want []string) {
 		keep := setOf(want)
 		for _, k := range have {
@@ -92,40 +92,11 @@ func PlanImport(target ImportTarget, doc *ConfigDocument, pruneAssignments bool)
 		}
 	}
 
-	for i := range doc.Workflows {
-		p, err := target.Promotion(doc.Workflows[i].Key)
-		if err != nil {
+	currentSections := current.VersionedSections()
+	for n, section := range doc.VersionedSections() {
+		if err := planVersionedSection(target, doc.SourceEnvironment, section, currentSections[n], plan, &refusals); err != nil {
 			return nil, err
 		}
-		if _, err := p.CheckWrite(WorkflowSHA(&doc.Workflows[i])); err != nil {
-			refusals.Add(fmt.Sprintf("workflows[%d]", i), "%s", err.Error())
-		}
-		channels, err := target.Channels(&doc.Workflows[i])
-		if err != nil {
-			return nil, err
-		}
-		refusals.Merge(fmt.Sprintf("workflows[%d]", i), channels)
-	}
-	inDoc := setOf(keysOf(doc.Workflows))
-	for _, wf := range current.Workflows {
-		if inDoc[wf.Key] {
-			continue
-		}
-		p, err := target.Promotion(wf.Key)
-		if err != nil {
-			return nil, err
-		}
-		if p.Current != nil && p.Current.OriginEnvironment == env && doc.SourceEnvironment != env {
-			// Created here, unknown to the document's source: not the
-			// document's to remove.
-			plan.Kept = append(plan.Kept, wf.Key)
-			continue
-		}
-		if err := p.CheckDelete(); err != nil {
-			refusals.Add("workflows", "%s", err.Error())
-			continue
-		}
-		plan.Remove["workflows"] = append(plan.Remove["workflows"], wf.Key)
 	}
 	if len(refusals) > 0 {
 		return nil, &Error{Code: CodeConflict, Message: fmt.Sprintf("the import into %s is refused; nothing was changed", env), Details: refusals}
@@ -133,24 +104,71 @@ func PlanImport(target ImportTarget, doc *ConfigDocument, pruneAssignments bool)
 	return plan, nil
 }
 
+// planVersionedSection checks the promotion rule for every object of one
+// versioned section of the document, and decides what the import removes
+// of the target's objects (current) the document lacks.
+func planVersionedSection(target ImportTarget, source string, section, current VersionedSection, plan *ImportPlan, refusals *Problems) error {
+	inDoc := map[string]bool{}
+	for i, o := range section.Objects {
+		inDoc[o.ObjectKey()] = true
+		p, err := target.Promotion(section.Kind, o.ObjectKey())
+		if err != nil {
+			return err
+		}
+		field := fmt.Sprintf("%s[%d]", section.Name, i)
+		if _, err := p.CheckWrite(ContentSHA(o)); err != nil {
+			refusals.Add(field, "%s", err.Error())
+		}
+		channels, err := target.Channels(o)
+		if err != nil {
+			return err
+		}
+		refusals.Merge(field, channels)
+	}
+	for _, o := range current.Objects {
+		if inDoc[o.ObjectKey()] {
+			continue
+		}
+		p, err := target.Promotion(section.Kind, o.ObjectKey())
+		if err != nil {
+			return err
+		}
+		if p.Current != nil && p.Current.OriginEnvironment == target.Environment && source != target.Environment {
+			// Created here, unknown to the document's source: not the
+			// document's to remove.
+			plan.Kept[section.Name] = append(plan.Kept[section.Name], o.ObjectKey())
+			continue
+		}
+		if err := p.CheckDelete(); err != nil {
+			refusals.Add(section.Name, "%s", err.Error())
+			continue
+		}
+		plan.Remove[section.Name] = append(plan.Remove[section.Name], o.ObjectKey())
+	}
+	return nil
+}
+
 // LeaveOutProductionBorn removes from doc, a document of source's
-// configuration meant for target, the workflows born in production, which
-// are edited only there, and says so. workflows are source's workflows as
-// stored, origin included.
-func LeaveOutProductionBorn(doc *ConfigDocument, workflows []Workflow, target string) []LeftOut {
+// configuration meant for target, the workflows and guides born in
+// production, which are edited only there, and says so. stored holds
+// source's versioned objects as stored, origins included.
+func LeaveOutProductionBorn(doc, stored *ConfigDocument, target string) []LeftOut {
 	if target == Production {
 		return nil
 	}
-	stays := map[string]bool{}
 	var leftOut []LeftOut
-	for _, wf := range workflows {
-		if wf.OriginEnvironment == Production {
-			stays[wf.Key] = true
-			leftOut = append(leftOut, LeftOut{Kind: KindWorkflow.Name, Key: wf.Key,
-				Reason: fmt.Sprintf("created in production, where it stays: production-born workflows are edited only there and never copied to %s", target)})
+	storedSections := stored.VersionedSections()
+	for n, section := range doc.VersionedSections() {
+		stays := map[string]bool{}
+		for _, o := range storedSections[n].Objects {
+			if o.GetVersionState().OriginEnvironment == Production {
+				stays[o.ObjectKey()] = true
+				leftOut = append(leftOut, LeftOut{Kind: section.Kind.Name, Key: o.ObjectKey(),
+					Reason: fmt.Sprintf("created in production, where it stays: production-born %ss are edited only there and never copied to %s", section.Kind.Noun, target)})
+			}
 		}
+		section.Remove(stays)
 	}
-	doc.Workflows = slices.DeleteFunc(doc.Workflows, func(wf Workflow) bool { return stays[wf.Key] })
 	return leftOut
 }
 

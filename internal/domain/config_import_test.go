@@ -28,13 +28,13 @@ func TestPlanImport(t *testing.T) {
 		Environment: "staging",
 		Current:     current,
 		Assignments: func(r Ref) ([]string, error) { return assignments[r], nil },
-		Promotion: func(key string) (Promotion, error) {
+		Promotion: func(kind Kind, key string) (Promotion, error) {
 			origin := "development"
 			if key == "local" {
 				origin = "staging"
 			}
-			return Promotion{Key: key, Environment: "staging", Order: []string{"development", "staging", "production"},
-				BelowEnvironment: "development", Current: &WorkflowHead{Environment: "staging", SHA: "s", OriginEnvironment: origin}, Origin: origin}, nil
+			return Promotion{Kind: kind.Name, Key: key, Environment: "staging", Order: []string{"development", "staging", "production"},
+				BelowEnvironment: "development", Current: &VersionHead{Environment: "staging", SHA: "s", OriginEnvironment: origin}, Origin: origin}, nil
 		},
 	}
 
@@ -57,8 +57,8 @@ func TestPlanImport(t *testing.T) {
 	if want := []string{"team", "root"}; !slices.Equal(plan.Remove["hierarchy_nodes"], want) {
 		t.Errorf("removes nodes %v, want children first: %v", plan.Remove["hierarchy_nodes"], want)
 	}
-	if want := []string{"local"}; !slices.Equal(plan.Kept, want) {
-		t.Errorf("kept %v, want the workflow born in the target: %v", plan.Kept, want)
+	if want := []string{"local"}; !slices.Equal(plan.Kept["workflows"], want) {
+		t.Errorf("kept %v, want the workflow born in the target: %v", plan.Kept["workflows"], want)
 	}
 	if want := []string{"shared"}; !slices.Equal(plan.Remove["workflows"], want) {
 		t.Errorf("removes workflows %v, want %v", plan.Remove["workflows"], want)
@@ -79,7 +79,7 @@ func TestListShort(t *testing.T) {
 }
 
 func TestLeaveOutProductionBorn(t *testing.T) {
-	stored := []Workflow{{Key: "dev", OriginEnvironment: "development"}, {Key: "prod", OriginEnvironment: Production}}
+	stored := &ConfigDocument{Workflows: []Workflow{{Key: "dev", VersionState: VersionState{OriginEnvironment: "development"}}, {Key: "prod", VersionState: VersionState{OriginEnvironment: Production}}}}
 	doc := &ConfigDocument{Workflows: []Workflow{{Key: "dev"}, {Key: "prod"}}}
 	left := LeaveOutProductionBorn(doc, stored, "staging")
 	if len(left) != 1 || left[0].Key != "prod" || len(doc.Workflows) != 1 || doc.Workflows[0].Key != "dev" {
@@ -88,5 +88,18 @@ func TestLeaveOutProductionBorn(t *testing.T) {
 	doc = &ConfigDocument{Workflows: []Workflow{{Key: "dev"}, {Key: "prod"}}}
 	if left := LeaveOutProductionBorn(doc, stored, Production); left != nil || len(doc.Workflows) != 2 {
 		t.Errorf("for production: left out %v, kept %v; want everything kept", left, doc.Workflows)
+	}
+}
+
+// Guides born in production stay there too, named as guides.
+func TestLeaveOutProductionBornGuides(t *testing.T) {
+	stored := &ConfigDocument{Guides: []Guide{{Key: "dev", VersionState: VersionState{OriginEnvironment: "development"}}, {Key: "prod", VersionState: VersionState{OriginEnvironment: Production}}}}
+	doc := &ConfigDocument{Workflows: []Workflow{{Key: "prod"}}, Guides: []Guide{{Key: "dev"}, {Key: "prod"}}}
+	left := LeaveOutProductionBorn(doc, stored, "staging")
+	if len(left) != 1 || left[0].Kind != "guide" || left[0].Key != "prod" || !strings.Contains(left[0].Reason, "production-born guides") {
+		t.Errorf("left out %+v", left)
+	}
+	if len(doc.Guides) != 1 || doc.Guides[0].Key != "dev" || len(doc.Workflows) != 1 {
+		t.Errorf("kept guides %v and workflows %v; want the dev guide and the workflow (a workflow of the same key is another object)", doc.Guides, doc.Workflows)
 	}
 }

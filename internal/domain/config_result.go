@@ -12,8 +12,10 @@ type ImportResult struct {
 	// KeptWorkflows are workflows created in the target itself, which a
 	// document from another environment never removes.
 	KeptWorkflows []string `json:"kept_workflows,omitempty" doc:"Workflows created in the target environment itself, kept although a document from another environment lacks them."`
+	// KeptGuides are the same for guides.
+	KeptGuides []string `json:"kept_guides,omitempty" doc:"Guides created in the target environment itself, kept although a document from another environment lacks them."`
 	// LeftOut are the source's objects a promotion or clone did not copy.
-	LeftOut                  []LeftOut                         `json:"left_out,omitempty" doc:"Objects of the source environment the copy left out, each with why: workflows born in production stay in production."`
+	LeftOut                  []LeftOut                         `json:"left_out,omitempty" doc:"Objects of the source environment the copy left out, each with why: workflows and guides born in production stay in production."`
 	PrunedRoleAssignments    int                               `json:"pruned_role_assignments" doc:"Role assignments removed with their roles or nodes (only with prune_assignments)."`
 	NewOAuthClientSecrets    map[string]OAuthClientCredentials `json:"new_oauth_client_secrets,omitempty" doc:"Credentials of OAuth clients created by this import, shown only here."`
 	NewWebhookSigningSecrets map[string]string                 `json:"new_webhook_signing_secrets,omitempty" doc:"Signing secrets of webhooks created by this import, shown only here."`

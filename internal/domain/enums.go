@@ -16,6 +16,7 @@ var Enums = map[string][]string{
 	"channel_types":          ChannelTypes,
 	"delivery_channel_types": DeliveryChannelTypes,
 	"fetch_methods":          FetchMethods,
+	"guide_types":            GuideTypes,
 }
 
 // Names turns a list of typed names into strings.

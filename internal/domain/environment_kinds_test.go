@@ -219,13 +219,13 @@ func TestPlanImportRefusesWorkflowsWithoutTheirChannels(t *testing.T) {
 		Environment: "staging",
 		Current:     &ConfigDocument{},
 		// Development runs both: the promotion rule accepts them.
-		Promotion: func(key string) (Promotion, error) {
+		Promotion: func(kind Kind, key string) (Promotion, error) {
 			below := &doc.Workflows[0]
 			if key == "digest" {
 				below = &doc.Workflows[1]
 			}
-			return Promotion{Key: key, Environment: "staging", Order: []string{"development", "staging", "production"}, BelowEnvironment: "development",
-				Below: &WorkflowHead{Environment: "development", SHA: WorkflowSHA(below)}, Origin: "development"}, nil
+			return NewPromotion(kind, key, "staging", []string{"development", "staging", "production"}, false,
+				[]VersionHead{{Environment: "development", SHA: ContentSHA(below), OriginEnvironment: "development"}}), nil
 		},
 		Channels: func(obj ChannelUser) (Problems, error) {
 			return CheckChannelUses("staging", obj.ChannelUses(), func(string) (string, bool) { return "", false }), nil
@@ -242,5 +242,54 @@ func TestPlanImportRefusesWorkflowsWithoutTheirChannels(t *testing.T) {
 	}
 	if !slices.Contains(fields, "workflows[0].steps[0].channel.key") || slices.Contains(fields, "workflows[1]") {
 		t.Errorf("refusals at %v: want the welcome workflow's channel step", fields)
+	}
+}
+
+// A guide shows through an in-app channel of the environment written: an
+// import refuses a guide whose channel_key names no channel there, or a
+// channel of another type, under the guide's document field.
+func TestPlanImportRefusesGuidesWithoutTheirInAppChannel(t *testing.T) {
+	channels := map[string]string{"in-app": GuideChannelType, "postmark": "email"}
+	for name, tc := range map[string]struct {
+		channelKey string
+		refused    bool
+	}{
+		"in-app channel":  {"in-app", false},
+		"missing channel": {"feed", true},
+		"email channel":   {"postmark", true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			g := validGuide()
+			g.ChannelKey = tc.channelKey
+			doc := &ConfigDocument{SourceEnvironment: "development", Guides: []Guide{*g}}
+			target := ImportTarget{
+				Environment: "staging",
+				Current:     &ConfigDocument{},
+				Promotion: func(kind Kind, key string) (Promotion, error) {
+					return NewPromotion(kind, key, "staging", []string{"development", "staging", "production"}, false,
+						[]VersionHead{{Environment: "development", SHA: ContentSHA(&doc.Guides[0]), OriginEnvironment: "development"}}), nil
+				},
+				Channels: func(obj ChannelUser) (Problems, error) {
+					return CheckChannelUses("staging", obj.ChannelUses(), func(key string) (string, bool) {
+						typ, ok := channels[key]
+						return typ, ok
+					}), nil
+				},
+			}
+			_, err := PlanImport(target, doc, false)
+			if !tc.refused {
+				if err != nil {
+					t.Fatalf("want the import planned, got %v", err)
+				}
+				return
+			}
+			var refused *Error
+			if !errors.As(err, &refused) || refused.Code != CodeConflict {
+				t.Fatalf("want a conflict, got %v", err)
+			}
+			if len(refused.Details) != 1 || refused.Details[0].Field != "guides[0].channel_key" || !strings.Contains(refused.Details[0].Message, tc.channelKey) {
+				t.Errorf("refusals %v: want guides[0].channel_key naming %q", refused.Details, tc.channelKey)
+			}
+		})
 	}
 }

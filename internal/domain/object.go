@@ -80,7 +80,7 @@ type Page[T any] struct {
 }
 
 // Kinds lists every keyed object kind the backend serves.
-var Kinds = []Kind{KindPermission, KindRole, KindHierarchyNode, KindRoleAssignment, KindOAuthClient, KindWebhook, KindTenant, KindWorkflow, KindChannel, KindVariable, KindIdentity}
+var Kinds = []Kind{KindPermission, KindRole, KindHierarchyNode, KindRoleAssignment, KindOAuthClient, KindWebhook, KindTenant, KindWorkflow, KindGuide, KindChannel, KindVariable, KindIdentity}
 
 // KindNamed returns the kind with the given stored name.
 func KindNamed(name string) (Kind, bool) {

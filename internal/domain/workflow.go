@@ -2,8 +2,6 @@ package domain
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -29,7 +27,6 @@ const (
 const (
 	DefaultTriggerFrequency = "every_trigger"
 	DefaultConditionMatch   = "all"
-	DefaultWorkflowActive   = true
 )
 
 var (
@@ -97,9 +94,7 @@ type Workflow struct {
 	TriggerDataSchema JSONObject  `json:"trigger_data_schema,omitempty" doc:"JSON schema of the data a trigger carries."`
 	Conditions        *Conditions `json:"conditions,omitempty" doc:"Conditions under which a trigger runs the workflow."`
 	Steps             []Step      `json:"steps,omitempty" doc:"Ordered steps."`
-	Active            *bool       `json:"active,omitempty" doc:"Whether triggers run the workflow in this environment. Default true. Per environment: never promoted, never part of the sha."`
-	SHA               string      `json:"sha,omitempty" readOnly:"true" doc:"Hash of the content (all but active); equal content has equal sha in every environment."`
-	OriginEnvironment string      `json:"origin_environment,omitempty" readOnly:"true" doc:"Environment the workflow was created in: the only one where its content can be edited."`
+	VersionState
 	Meta
 }
 
@@ -170,21 +165,10 @@ func (w *Workflow) SetObjectKey(k string) { w.Key = k }
 // References are the channels the workflow sends through.
 func (w *Workflow) References() []Ref { return ChannelRefs(w.ChannelUses()) }
 
-// IsActive is the workflow's active flag, true unless set false.
-func (w *Workflow) IsActive() bool {
-	if w.Active == nil {
-		return DefaultWorkflowActive
-	}
-	return *w.Active
-}
-
 // ApplyDefaults sets the optional fields a writer left out to their
 // defaults, so that every reader sees the same stored object.
 func (w *Workflow) ApplyDefaults() {
-	if w.Active == nil {
-		active := DefaultWorkflowActive
-		w.Active = &active
-	}
+	w.SetActiveDefault()
 	if w.TriggerFrequency == "" {
 		w.TriggerFrequency = DefaultTriggerFrequency
 	}
@@ -380,11 +364,9 @@ type workflowContent struct {
 	Steps             []Step          `json:"steps"`
 }
 
-// WorkflowSHA is the content hash of a workflow: sha-256 of its content in
-// canonical JSON (defaults applied, categories sorted, JSON re-encoded with
-// sorted keys). The backend stores it and the provider computes it at plan
-// time with this same function, so equal content has equal sha everywhere.
-func WorkflowSHA(w *Workflow) string {
+// VersionedContent is what a workflow's sha covers, canonically: defaults applied,
+// categories sorted, JSON re-encoded with sorted keys.
+func (w *Workflow) VersionedContent() any {
 	c := workflowContent{
 		Name:              w.Name,
 		Description:       w.Description,
@@ -404,12 +386,7 @@ func WorkflowSHA(w *Workflow) string {
 		s.Conditions = normalizeConditions(s.Conditions)
 		c.Steps[i] = s
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		panic("encoding workflow content: " + err.Error())
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	return c
 }
 
 func normalizeConditions(c *Conditions) *Conditions {

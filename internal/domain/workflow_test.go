@@ -71,7 +71,7 @@ func TestWorkflowValidate(t *testing.T) {
 
 func TestWorkflowSHA(t *testing.T) {
 	a, b := validWorkflow(), validWorkflow()
-	if WorkflowSHA(a) != WorkflowSHA(b) {
+	if ContentSHA(a) != ContentSHA(b) {
 		t.Fatal("equal workflows hash differently")
 	}
 	// Key, active and metadata are not content.
@@ -79,7 +79,7 @@ func TestWorkflowSHA(t *testing.T) {
 	off := false
 	b.Active = &off
 	b.Version, b.SHA, b.OriginEnvironment = 7, "x", "production"
-	if WorkflowSHA(a) != WorkflowSHA(b) {
+	if ContentSHA(a) != ContentSHA(b) {
 		t.Error("key, active or metadata changed the sha")
 	}
 	// Formatting, key order, category order and explicit defaults are not content.
@@ -87,7 +87,7 @@ func TestWorkflowSHA(t *testing.T) {
 	b.Categories = []string{"comments", "collaboration"}
 	b.TriggerFrequency = "every_trigger"
 	b.Conditions.Match = "all"
-	if WorkflowSHA(a) != WorkflowSHA(b) {
+	if ContentSHA(a) != ContentSHA(b) {
 		t.Error("canonically equal content hashes differently")
 	}
 	// Any real change is.
@@ -100,8 +100,22 @@ func TestWorkflowSHA(t *testing.T) {
 	} {
 		c := validWorkflow()
 		mutate(c)
-		if WorkflowSHA(c) == WorkflowSHA(a) {
+		if ContentSHA(c) == ContentSHA(a) {
 			t.Errorf("changing %s kept the sha", name)
+		}
+	}
+}
+
+// Stored workflows keep the sha they were written with: the hash of equal
+// content never changes between releases, or every environment would
+// disagree with the one below after an upgrade.
+func TestWorkflowSHAIsStableAcrossReleases(t *testing.T) {
+	for want, w := range map[string]*Workflow{
+		"06c9c186cd8c863b9563a2356deeba1aa1534aab980494ec3f439e5a2007bb39": validWorkflow(),
+		"45840ad9362dd5d214b64ac1bb7300726dcb494f3072e37939bebc3607291743": {Key: "abc", Name: "x"},
+	} {
+		if got := ContentSHA(w); got != want {
+			t.Errorf("workflow %q: sha %s, want %s", w.Key, got, want)
 		}
 	}
 }

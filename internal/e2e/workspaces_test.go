@@ -30,9 +30,10 @@ resource "arbor_environment" "staging" {
 `)
 	account.Apply()
 
+	workflow := versioned{kind: domain.KindWorkflow, write: versionedResources[domain.KindWorkflow.Name]}
 	module := acctest.NewWorkspace(t, filepath.Join(dir, "module"))
 	module.Write("versions.tf", versions)
-	module.Write("main.tf", welcome("Welcome aboard"))
+	module.Write("main.tf", workflow.welcome("Welcome aboard"))
 	root := acctest.NewWorkspace(t, filepath.Join(dir, "root"))
 	root.Write("main.tf", versions+`provider "arbor" {
   environment = terraform.workspace
@@ -85,14 +86,14 @@ module "notifications" {
 		root.PlanEmpty()
 	}
 	p := &pipeline{t: t, b: b}
-	v1 := p.workflow("development", "welcome").SHA
-	if p.workflow("production", "welcome").SHA != v1 {
+	v1 := p.state(domain.KindWorkflow, "development", "welcome").SHA
+	if p.state(domain.KindWorkflow, "production", "welcome").SHA != v1 {
 		t.Fatal("production does not hold development's content")
 	}
 
 	// A change reaches production only through development and staging,
 	// and each refused plan says which workspace to apply first.
-	module.Write("main.tf", welcome("Welcome to Arbor"))
+	module.Write("main.tf", workflow.welcome("Welcome to Arbor"))
 	stage("production")
 	root.PlanFails(acctest.ErrorLike(`workflow "welcome" differs from its version in staging (sha ` + v1[:12] + `): apply this change to staging first`))
 	stage("staging")
@@ -106,7 +107,7 @@ module "notifications" {
 		}
 		root.Apply()
 	}
-	if p.workflow("production", "welcome").SHA != p.workflow("development", "welcome").SHA {
+	if p.state(domain.KindWorkflow, "production", "welcome").SHA != p.state(domain.KindWorkflow, "development", "welcome").SHA {
 		t.Fatal("production does not hold development's new content")
 	}
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -33,7 +34,7 @@ func (d *environmentConfigDataSource) Metadata(_ context.Context, req datasource
 func (d *environmentConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An environment's configuration document, as `terraform-provider-arbor export` writes it: permissions, roles and " +
-			"their permissions, hierarchy, OAuth client and webhook configurations, and workflow content, in canonical form (equal " +
+			"their permissions, hierarchy, OAuth client and webhook configurations, and the content of workflows and guides, in canonical form (equal " +
 			"configurations give equal documents). It never holds identities, role assignments, API keys, tenants or secrets.",
 		Attributes: map[string]schema.Attribute{
 			"environment": schema.StringAttribute{
@@ -46,7 +47,7 @@ func (d *environmentConfigDataSource) Schema(_ context.Context, _ datasource.Sch
 				Computed:            true,
 			},
 			"counts": schema.MapAttribute{
-				MarkdownDescription: "Number of objects per section: `permissions`, `roles`, `hierarchy_nodes`, `oauth_clients`, `webhooks`, `workflows`.",
+				MarkdownDescription: "Number of objects per section: `" + strings.Join(configSectionNames(), "`, `") + "`.",
 				Computed:            true,
 				ElementType:         types.Int64Type,
 			},
@@ -86,4 +87,13 @@ func (d *environmentConfigDataSource) Read(ctx context.Context, req datasource.R
 	resp.Diagnostics.Append(diags...)
 	m.Counts = countsValue
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// configSectionNames are the document's sections, in document order.
+func configSectionNames() []string {
+	names := make([]string, len(domain.ConfigSections))
+	for i, section := range domain.ConfigSections {
+		names[i] = section.Name
+	}
+	return names
 }

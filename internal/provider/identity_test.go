@@ -167,6 +167,13 @@ resource "arbor_role_assignment" "test" {
 		},
 		identity: environmentKey,
 	},
+	"arbor_guide": {
+		config: func(key string) string {
+			return "resource \"arbor_channel\" \"in_app\" {\n  key     = \"in-app\"\n  name    = \"In-app\"\n  type    = \"in_app_feed\"\n  service = \"arbor\"\n}\n\n" +
+				fmt.Sprintf("resource \"arbor_guide\" \"test\" {\n  key         = %q\n  name        = \"Launch\"\n  type        = \"banner\"\n  channel_key = arbor_channel.in_app.key\n  content     = { body = \"New\" }\n}\n", key)
+		},
+		identity: environmentKey,
+	},
 }
 
 // Every resource the provider serves has an identity, each identity

@@ -171,9 +171,9 @@ func (r *objectResource[M, PM, T, PT]) checkNotCopied(ctx context.Context, env, 
 		return
 	}
 	copied := r.data.objectExists(ctx, r.spec.kind, created.copyFrom, key, &resp.Diagnostics)
-	if copied && r.spec.kind == domain.KindWorkflow {
-		// Workflows born in production are left out of a copy.
-		head, known := workflowIn(ctx, r.data, created.copyFrom, key, &resp.Diagnostics)
+	if copied && isVersioned(r.spec.kind) {
+		// Workflows and guides born in production are left out of a copy.
+		head, known := versionedIn(ctx, r.data, r.spec.kind, created.copyFrom, key, &resp.Diagnostics)
 		copied = known && head != nil && head.OriginEnvironment != domain.Production
 	}
 	if !copied || resp.Diagnostics.HasError() {

@@ -82,7 +82,7 @@ func (d *providerData) checkChannelUses(ctx context.Context, env string, obj dom
 		}
 		channelType, exists, known, err := d.channelType(ctx, env, use.Key)
 		if err != nil {
-			addAPIError(diags, fmt.Sprintf("Error reading channel %q to check a workflow's channel", use.Key), err, path.Empty())
+			addAPIError(diags, fmt.Sprintf("Error reading channel %q to check the channels of a planned object", use.Key), err, path.Empty())
 			return
 		}
 		if !known {

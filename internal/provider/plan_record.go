@@ -39,11 +39,12 @@ type planRecord struct {
 	objects map[objectAddress]bool
 	// parents are the planned parents of hierarchy nodes.
 	parents map[objectAddress]string
-	// workflows are the planned heads of workflows; an empty SHA means
-	// content not known at plan time.
-	workflows map[objectAddress]domain.WorkflowHead
+	// heads are the planned heads of versioned objects (workflows,
+	// guides); an empty SHA means content not known at plan time.
+	heads map[objectAddress]domain.VersionHead
 	// channels are the channels this plan creates, and the backend's
-	// answers about others, for the channel references of workflows.
+	// answers about others, for the channel references of versioned
+	// objects.
 	channels channelTypes
 	// brandings are the environment brandings this plan writes, by
 	// environment, for the effective branding of tenants.
@@ -72,7 +73,7 @@ func newPlanRecord() *planRecord {
 	return &planRecord{
 		objects:      map[objectAddress]bool{},
 		parents:      map[objectAddress]string{},
-		workflows:    map[objectAddress]domain.WorkflowHead{},
+		heads:        map[objectAddress]domain.VersionHead{},
 		existing:     map[objectAddress]bool{},
 		environments: map[string]bool{},
 	}
@@ -150,28 +151,30 @@ func (r *planRecord) plannedParent(env, node string) (string, bool) {
 	return p, ok
 }
 
-func (r *planRecord) planWorkflow(env, key string, head domain.WorkflowHead) {
+// planHead records the planned head of a versioned object; an empty SHA
+// says its content is known only at apply.
+func (r *planRecord) planHead(kind domain.Kind, env, key string, head domain.VersionHead) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	head.Environment = env
-	r.workflows[addressOf(domain.KindWorkflow, env, key)] = head
-	r.objects[addressOf(domain.KindWorkflow, env, key)] = true
+	r.heads[addressOf(kind, env, key)] = head
+	r.objects[addressOf(kind, env, key)] = true
 }
 
-func (r *planRecord) plannedWorkflow(env, key string) (domain.WorkflowHead, bool) {
+func (r *planRecord) plannedHead(kind domain.Kind, env, key string) (domain.VersionHead, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	h, ok := r.workflows[addressOf(domain.KindWorkflow, env, key)]
+	h, ok := r.heads[addressOf(kind, env, key)]
 	return h, ok
 }
 
-// plannedWorkflowOrigin is the origin of a workflow this plan writes in any
-// environment, "" when it writes none.
-func (r *planRecord) plannedWorkflowOrigin(key string) string {
+// plannedOrigin is the origin of a versioned object this plan writes in
+// any environment, "" when it writes none.
+func (r *planRecord) plannedOrigin(kind domain.Kind, key string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for at, h := range r.workflows {
-		if at.key == key && h.OriginEnvironment != "" {
+	for at, h := range r.heads {
+		if at.kind == kind.Name && at.key == key && h.OriginEnvironment != "" {
 			return h.OriginEnvironment
 		}
 	}

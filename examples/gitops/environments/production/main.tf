@@ -24,3 +24,7 @@ module "notifications" {
 output "workflow_shas" {
   value = module.notifications.workflow_shas
 }
+
+output "guide_shas" {
+  value = module.notifications.guide_shas
+}

@@ -3,3 +3,9 @@ variable "workflows_active" {
   type        = bool
   default     = true
 }
+
+variable "guides_active" {
+  description = "Whether this environment shows its guides. Per environment: it never needs promotion."
+  type        = bool
+  default     = true
+}

@@ -274,6 +274,37 @@ func TestDriveEveryRoute(t *testing.T) {
 	if got := expect(t, "preview workflow", 200, preview, err).JSON200; !got.TenantFound || len(got.Steps) != 1 || string(got.Steps[0].Kind) != "delay" {
 		t.Errorf("preview: %+v", got)
 	}
+	// Guides show through an in-app channel of their environment: one in
+	// development, and one in staging for the promotion below.
+	for _, env := range []string{dev, "staging"} {
+		feed, err := c.PutChannelWithResponse(ctx, env, "feed", &PutChannelParams{IfNoneMatch: createOnly}, ChannelInput{Name: "Feed", Type: ChannelInputTypeInAppFeed, Service: "arbor"})
+		expect(t, "create in-app channel in "+env, 201, feed, err)
+	}
+	// Guides: active and priority default as the document says; a list
+	// filters by type and channel.
+	guide, err := c.PutGuideWithResponse(ctx, dev, "launch", &PutGuideParams{IfNoneMatch: createOnly},
+		GuideInput{Name: "Launch", Type: GuideInputTypeBanner, ChannelKey: "feed", Content: GuideContent{Body: ptr("Projects are here")}})
+	bornGuide := expect(t, "create guide", 201, guide, err).JSON201
+	if bornGuide.Active == nil || !*bornGuide.Active || bornGuide.OriginEnvironment == nil || *bornGuide.OriginEnvironment != dev {
+		t.Errorf("created guide: active %v, origin %v; want the documented default and development", bornGuide.Active, bornGuide.OriginEnvironment)
+	}
+	guide, err = c.PutGuideWithResponse(ctx, dev, "launch", &PutGuideParams{IfMatch: etag(t, "create guide", guide.HTTPResponse)},
+		GuideInput{Name: "Launch", Type: GuideInputTypeModal, ChannelKey: "feed", Priority: ptr(int64(3)), ActivationUrlPatterns: &[]string{"/dashboard"},
+			Content:  GuideContent{Title: ptr("New"), Body: ptr("Projects are here"), ButtonText: ptr("Try"), ButtonUrl: ptr("https://app.example.com/projects")},
+			Audience: &Conditions{Rules: []Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}})
+	expect(t, "replace guide", 200, guide, err)
+	gotGuide, err := c.GetGuideWithResponse(ctx, dev, "launch")
+	expect(t, "get guide", 200, gotGuide, err)
+	guides, err := c.ListGuidesWithResponse(ctx, dev, &ListGuidesParams{Type: ptr("modal"), ChannelKey: ptr("feed")})
+	if items := expect(t, "list guides", 200, guides, err).JSON200.Items; len(items) != 1 || items[0].Key != "launch" {
+		t.Errorf("modal guides of feed: %v", items)
+	}
+	guidePromotion, err := c.GetGuidePromotionWithResponse(ctx, dev, "launch")
+	expect(t, "get guide promotion", 200, guidePromotion, err)
+	guideVersions, err := c.ListGuideVersionsWithResponse(ctx, dev, "launch", &ListGuideVersionsParams{})
+	if len(expect(t, "list guide versions", 200, guideVersions, err).JSON200.Items) != 2 {
+		t.Errorf("guide versions: %d, want 2", len(guideVersions.JSON200.Items))
+	}
 
 	// A re-import of the backend's own export is a valid request, and a
 	// promotion copies it.
@@ -344,6 +375,9 @@ func TestDriveEveryRoute(t *testing.T) {
 		}},
 		{"workflow", func() (response, error) {
 			return c.DeleteWorkflowWithResponse(ctx, dev, "welcome", &DeleteWorkflowParams{IfMatch: etag(t, "workflow", wf.HTTPResponse)})
+		}},
+		{"guide", func() (response, error) {
+			return c.DeleteGuideWithResponse(ctx, dev, "launch", &DeleteGuideParams{IfMatch: etag(t, "guide", guide.HTTPResponse)})
 		}},
 		{"channel", func() (response, error) {
 			return c.DeleteChannelWithResponse(ctx, dev, "postmark", &DeleteChannelParams{IfMatch: etag(t, "channel", channel.HTTPResponse)})

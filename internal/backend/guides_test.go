@@ -1,0 +1,255 @@
+package backend_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+func guideBody(title string) string {
+	return fmt.Sprintf(`{"name":"Spring launch","type":"modal","channel_key":"in-app","content":{"title":%q,"body":"Hello {{ recipient.name }}"},"activation_url_patterns":["/projects/*","/dashboard"],"audience":{"rules":[{"variable":"recipient.plan","operator":"equal_to","argument":"pro"}]},"priority":5}`, title)
+}
+
+// versionedBodies make, per versioned kind, a body whose content is
+// variant; a versioned kind without one fails the tests below.
+var versionedBodies = map[string]func(variant string) string{
+	domain.KindWorkflow.Name: workflowBody,
+	domain.KindGuide.Name:    guideBody,
+}
+
+func eachVersionedKind(t *testing.T, test func(t *testing.T, kind domain.Kind, body func(string) string)) {
+	for _, kind := range domain.VersionedKinds {
+		body, ok := versionedBodies[kind.Name]
+		if !ok {
+			t.Errorf("versioned kind %s has no body in versionedBodies", kind.Name)
+			continue
+		}
+		t.Run(kind.Name, func(t *testing.T) { test(t, kind, body) })
+	}
+}
+
+func inactive(body string) string {
+	return strings.Replace(body, `{"name"`, `{"active":false,"name"`, 1)
+}
+
+// The raw API enforces the promotion rule on every write path of every
+// versioned kind: the same matrix for workflows and guides.
+func TestVersionedKindsPromotionOverTheAPI(t *testing.T) {
+	eachVersionedKind(t, func(t *testing.T, kind domain.Kind, body func(string) string) {
+		a := newAPI(t)
+		a.environment("staging")
+		a.channels("development", "staging", "production")
+		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		put := func(env, key, b string, want int) response {
+			t.Helper()
+			return a.expect(a.do(a.owner, "PUT", at(env, key), b), want)
+		}
+		v1, v2 := body("v1"), body("v2")
+
+		created := put("development", "welcome", v1, 201).json()
+		if created["origin_environment"] != "development" || created["active"] != true || len(created["sha"].(string)) != 64 {
+			t.Fatalf("created: %v", created)
+		}
+		r := put("production", "welcome", v1, 409)
+		if r.code() != "promotion_refused" || !strings.Contains(string(r.body), kind.Noun+` \"welcome\" does not exist in staging: apply it to staging first`) ||
+			!strings.Contains(string(r.body), "development → staging → production") {
+			t.Errorf("skip staging: %s", r.body)
+		}
+		staged := put("staging", "welcome", v1, 201).json()
+		prod := put("production", "welcome", v1, 201).json()
+		if staged["sha"] != created["sha"] || prod["sha"] != created["sha"] || prod["origin_environment"] != "development" {
+			t.Errorf("promoted copies differ: %v %v", staged, prod)
+		}
+		r = put("production", "welcome", v2, 409)
+		if !strings.Contains(string(r.body), "differs from its version in staging") {
+			t.Errorf("production before staging: %s", r.body)
+		}
+		put("staging", "welcome", v2, 409)
+		put("development", "welcome", v2, 200)
+		put("production", "welcome", v2, 409)
+		put("staging", "welcome", v2, 200)
+		put("production", "welcome", v2, 200)
+		// Active switches anywhere, without promotion, and stays put.
+		if got := put("production", "welcome", inactive(v2), 200).json(); got["active"] != false {
+			t.Errorf("active not switched: %v", got)
+		}
+		if got := a.expect(a.do(a.owner, "GET", at("staging", "welcome"), ""), 200).json(); got["active"] != true {
+			t.Errorf("active leaked to staging: %v", got)
+		}
+		// Deletion follows the order too.
+		r = a.expect(a.do(a.owner, "DELETE", at("production", "welcome"), ""), 409)
+		if !strings.Contains(string(r.body), "still exists in staging") {
+			t.Errorf("delete in production first: %s", r.body)
+		}
+		a.expect(a.do(a.owner, "DELETE", at("staging", "welcome"), ""), 409)
+		a.expect(a.do(a.owner, "DELETE", at("development", "welcome"), ""), 204)
+		a.expect(a.do(a.owner, "DELETE", at("staging", "welcome"), ""), 204)
+		a.expect(a.do(a.owner, "DELETE", at("production", "welcome"), ""), 204)
+		put("staging", "fresh", v1, 409)
+	})
+}
+
+// Production write access and origin protection, for every versioned kind.
+func TestVersionedKindsProductionWriteAccess(t *testing.T) {
+	eachVersionedKind(t, func(t *testing.T, kind domain.Kind, body func(string) string) {
+		a := newAPI(t)
+		a.channels("development", "production")
+		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		pm := a.token(domain.RoleProductionMember)
+		v1, v2 := body("v1"), body("v2")
+		r := a.expect(a.do(a.owner, "PUT", at("production", "campaign"), v1), 409)
+		if !strings.Contains(string(r.body), "turn production write access on") {
+			t.Errorf("born in production, access off: %s", r.body)
+		}
+		a.expect(a.do(pm, "PUT", at("production", "campaign"), v1), 403)
+
+		a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
+		if born := a.expect(a.do(pm, "PUT", at("production", "campaign"), v1), 201).json(); born["origin_environment"] != "production" {
+			t.Fatalf("origin %v", born["origin_environment"])
+		}
+		a.expect(a.do(pm, "PUT", at("production", "campaign"), v2), 200)
+		r = a.expect(a.do(a.owner, "PUT", at("development", "campaign"), v1), 409)
+		if !strings.Contains(string(r.body), kind.Noun+` \"campaign\" was created in production and is edited only there`) {
+			t.Errorf("production-born key in development: %s", r.body)
+		}
+		a.expect(a.do(a.owner, "PUT", at("development", "welcome"), v1), 201)
+		a.expect(a.do(a.owner, "PUT", at("production", "welcome"), v1), 201)
+		r = a.expect(a.do(pm, "PUT", at("production", "welcome"), v2), 409)
+		if !strings.Contains(string(r.body), "is edited only in development") {
+			t.Errorf("development-born edited in production: %s", r.body)
+		}
+
+		a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":false}`), 200)
+		r = a.expect(a.do(a.owner, "PUT", at("production", "campaign"), body("v3")), 409)
+		if !strings.Contains(string(r.body), "only while production write access is on") {
+			t.Errorf("frozen: %s", r.body)
+		}
+		a.expect(a.do(a.owner, "PUT", at("production", "campaign"), inactive(v2)), 200)
+		a.expect(a.do(a.owner, "DELETE", at("production", "campaign"), ""), 409)
+	})
+}
+
+// Every versioned kind keeps its versions and answers its promotion state.
+func TestVersionedKindsVersionsAndPromotionEndpoint(t *testing.T) {
+	eachVersionedKind(t, func(t *testing.T, kind domain.Kind, body func(string) string) {
+		a := newAPI(t)
+		a.channels("development")
+		base := "/v1/environments/development/" + kind.Collection + "/welcome"
+		a.expect(a.do(a.owner, "PUT", base, body("v1")), 201)
+		second := a.expect(a.do(a.owner, "PUT", base, body("v2")), 200).json()
+		page := a.expect(a.do(a.owner, "GET", base+"/versions?limit=1", ""), 200).json()
+		items := page["items"].([]any)
+		if len(items) != 1 || items[0].(map[string]any)["version"].(float64) != 2 || page["next_cursor"] == nil {
+			t.Fatalf("newest version page: %v", page)
+		}
+		older := a.expect(a.do(a.owner, "GET", base+"/versions?cursor="+page["next_cursor"].(string), ""), 200).json()["items"].([]any)
+		if len(older) != 1 || older[0].(map[string]any)["sha"] == second["sha"] {
+			t.Errorf("older versions: %v", older)
+		}
+		key := a.key("production", domain.ScopeReadOnly)
+		p := a.expect(a.do(key, "GET", "/v1/environments/production/"+kind.Collection+"/welcome/promotion", ""), 200).json()
+		if p["kind"] != kind.Name || p["below_environment"] != "development" || p["below"].(map[string]any)["sha"] != second["sha"] || p["current"] != nil {
+			t.Errorf("promotion: %v", p)
+		}
+		a.expect(a.do(key, "GET", "/v1/environments/development/"+kind.Collection+"/welcome/promotion", ""), 404)
+		a.expect(a.do(a.owner, "GET", "/v1/environments/development/"+kind.Collection+"/nobody/versions", ""), 404)
+	})
+}
+
+// A guide's content is validated by its type, every problem under its
+// field, and its activation patterns are stored as a set.
+func TestGuideValidationOverTheAPI(t *testing.T) {
+	a := newAPI(t)
+	a.channels("development")
+	at := "/v1/environments/development/guides/"
+	for body, fields := range map[string][]string{
+		`{"name":"x","type":"modal","channel_key":"in-app","content":{"button_text":"Go","image_url":"img.png"},"activation_url_patterns":["dashboard","/a/**/b"],"audience":{"rules":[{"variable":"recipient.plan","operator":"equal_to"}]}}`: {
+			`"content.title"`, `"content.body"`, `"content.button_url"`, `"content.image_url"`, `"activation_url_patterns"`, `"audience.rules[0].argument"`},
+		`{"name":"x","type":"banner","channel_key":"in-app","content":{"body":"b"},"audience":{"rules":[{"variable":"recipient.plan","operator":"like"}]},"priority":-1}`: {
+			`"audience.rules[0].operator"`, `"priority"`},
+	} {
+		r := a.expect(a.do(a.owner, "PUT", at+"bad", body), 400)
+		for _, field := range fields {
+			if !strings.Contains(string(r.body), field) {
+				t.Errorf("no detail for %s: %s", field, r.body)
+			}
+		}
+	}
+	r := a.expect(a.do(a.owner, "PUT", at+"toast", `{"name":"x","type":"toast","channel_key":"in-app","content":{"body":"b"}}`), 400)
+	if !strings.Contains(string(r.body), `"type"`) {
+		t.Errorf("unknown type: %s", r.body)
+	}
+	banner := a.expect(a.do(a.owner, "PUT", at+"banner", `{"name":"Banner","type":"banner","channel_key":"in-app","content":{"body":"Maintenance tonight"},"activation_url_patterns":["/b","/a","/b"]}`), 201).json()
+	if fmt.Sprint(banner["activation_url_patterns"]) != "[/a /b]" || banner["priority"] != nil {
+		t.Errorf("banner stored as %v", banner)
+	}
+}
+
+// Guides filter by type, channel and active.
+func TestGuideListFilters(t *testing.T) {
+	a := newAPI(t)
+	for _, channel := range []string{"web", "mobile"} {
+		a.expect(a.do(a.owner, "PUT", "/v1/environments/development/channels/"+channel, inAppChannel), 201)
+	}
+	for _, g := range []struct{ key, typ, channel string }{{"g-a", "banner", "web"}, {"g-b", "modal", "web"}, {"g-c", "banner", "mobile"}} {
+		b := fmt.Sprintf(`{"name":"G","type":%q,"channel_key":%q,"content":{"title":"T","body":"B"}}`, g.typ, g.channel)
+		if g.key == "g-c" {
+			b = inactive(b)
+		}
+		a.expect(a.do(a.owner, "PUT", "/v1/environments/development/guides/"+g.key, b), 201)
+	}
+	for query, want := range map[string]string{
+		"type=banner": "[g-a g-c]", "channel_key=web": "[g-a g-b]", "active=false": "[g-c]", "type=banner&active=true": "[g-a]", "": "[g-a g-b g-c]",
+	} {
+		var keys []string
+		for _, it := range a.expect(a.do(a.owner, "GET", "/v1/environments/development/guides?"+query, ""), 200).json()["items"].([]any) {
+			keys = append(keys, it.(map[string]any)["key"].(string))
+		}
+		if fmt.Sprint(keys) != want {
+			t.Errorf("%s: %v, want %s", query, keys, want)
+		}
+	}
+}
+
+// The channel-reference rule holds for guides as for workflows: a guide's
+// channel_key names an in_app_feed channel of the environment written, on
+// every write path, and a channel is neither deleted nor retyped while a
+// guide shows through it.
+func TestGuidesShowThroughInAppChannelsOfTheirEnvironment(t *testing.T) {
+	a := newAPI(t)
+	a.environment("staging")
+	guide := guideBody("v1")
+	at := func(env string) string { return "/v1/environments/" + env + "/guides/launch" }
+	// Missing: refused, naming the field, the channel and what to create.
+	r := a.expect(a.do(a.owner, "PUT", at("development"), guide), 400)
+	a.expectDetail(r, "channel_key", `channel "in-app" does not exist in environment development`, `create an in_app_feed channel "in-app"`)
+	// Of another type: refused, naming both types.
+	a.expect(a.do(a.owner, "PUT", dev+"channels/in-app", postmarkChannel), 201)
+	a.expectDetail(a.expect(a.do(a.owner, "PUT", at("development"), guide), 400), "channel_key", "an email channel, not in_app_feed")
+	a.expect(a.do(a.owner, "PUT", dev+"channels/in-app", inAppChannel), 200)
+	a.expect(a.do(a.owner, "PUT", at("development"), guide), 201)
+
+	// Promotion and import into an environment without the channel are
+	// refused, naming it; nothing changes there.
+	r = a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 409)
+	a.expectDetail(r, "guides[0].channel_key", `channel "in-app" does not exist in environment staging`)
+	a.expect(a.do(a.owner, "GET", at("staging"), ""), 404)
+	a.importDoc("staging", a.export("development"), 409)
+	a.inAppChannels("staging")
+	a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 200)
+
+	// A channel in use stays, and keeps its type, naming the guide.
+	r = a.expect(a.do(a.owner, "DELETE", "/v1/environments/staging/channels/in-app", ""), 409)
+	if !strings.Contains(string(r.body), `guide \"launch\"`) {
+		t.Errorf("the refused delete does not name the guide: %s", r.body)
+	}
+	r = a.expect(a.do(a.owner, "PUT", "/v1/environments/staging/channels/in-app", postmarkChannel), 409)
+	if !strings.Contains(string(r.body), `guide \"launch\"`) || !strings.Contains(string(r.body), "cannot change to email") {
+		t.Errorf("the refused retype does not say why: %s", r.body)
+	}
+	a.expect(a.do(a.owner, "DELETE", at("development"), ""), 204)
+	a.expect(a.do(a.owner, "DELETE", at("staging"), ""), 204)
+	a.expect(a.do(a.owner, "DELETE", "/v1/environments/staging/channels/in-app", ""), 204)
+}

@@ -1,0 +1,192 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// Versioned kinds (workflows, guides) share one set of rules: every write
+// is kept as an immutable version, and the promotion rule decides which
+// writes and deletes an environment accepts. The kind's own check runs
+// first (its defaults, its references); the promotion rule judges the
+// result.
+
+// versionedRules are the rules of a versioned kind, with check as its own
+// part (nil for none), run after the kind's defaults are applied.
+func versionedRules[T any, PT domain.VersionedPtr[T]](kind domain.Kind, check func(w *write, old, obj *T) error) *rules[T] {
+	return &rules[T]{
+		kind: kind,
+		check: func(w *write, old, obj *T) error {
+			vo := PT(obj)
+			vo.ApplyDefaults()
+			if check != nil {
+				if err := check(w, old, obj); err != nil {
+					return err
+				}
+			}
+			state := vo.GetVersionState()
+			state.SHA = domain.ContentSHA(vo)
+			p, err := promotionOf(w.tx, kind, w.env.Slug, vo.ObjectKey())
+			if err != nil {
+				return err
+			}
+			if state.OriginEnvironment, err = p.CheckWrite(state.SHA); err != nil {
+				return err
+			}
+			if err := checkChannelUses(w, vo); err != nil {
+				return err
+			}
+			w.afterStore(func() error {
+				stored, err := w.tx.Object(w.env.Slug, kind.Name, vo.ObjectKey())
+				if err != nil {
+					return err
+				}
+				return w.tx.AppendHistory(stored)
+			})
+			return nil
+		},
+		deleting: func(w *write, obj *T, _ bool) error {
+			p, err := promotionOf(w.tx, kind, w.env.Slug, PT(obj).ObjectKey())
+			if err != nil {
+				return err
+			}
+			return p.CheckDelete()
+		},
+	}
+}
+
+// promotionOf gathers what the promotion rule needs about object key of a
+// versioned kind written in env: the order, the setting, and the object
+// wherever it exists. It reads only the version state, which every
+// versioned kind stores under the same names.
+func promotionOf(tx store.Tx, kind domain.Kind, env, key string) (domain.Promotion, error) {
+	envs, err := tx.Environments()
+	if err != nil {
+		return domain.Promotion{}, err
+	}
+	settings, err := tx.Settings()
+	if err != nil {
+		return domain.Promotion{}, err
+	}
+	order := make([]string, 0, len(envs))
+	var heads []domain.VersionHead
+	for _, e := range envs {
+		order = append(order, e.Slug)
+		o, err := tx.Object(e.Slug, kind.Name, key)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return domain.Promotion{}, err
+		}
+		var state domain.VersionState
+		if err := json.Unmarshal(o.Body, &state); err != nil {
+			return domain.Promotion{}, fmt.Errorf("decoding the version state of stored %s %q: %w", kind.Name, key, err)
+		}
+		heads = append(heads, domain.VersionHead{Environment: e.Slug, SHA: state.SHA, OriginEnvironment: state.OriginEnvironment})
+	}
+	return domain.NewPromotion(kind, key, env, order, settings.ProductionWriteAccess, heads), nil
+}
+
+type promotionOutput struct {
+	Body domain.Promotion
+}
+
+type versionsInput struct {
+	ObjectParams
+	PageParams
+}
+
+type versionsOutput[T any] struct {
+	Body domain.Page[T]
+}
+
+// registerVersionedRoutes registers what a versioned kind has beside its
+// object routes: its promotion state and its versions.
+func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind domain.Kind, tag string) {
+	routes := api.VersionedRoutesOf(kind)
+	id := singular(kind.Collection)
+
+	promotion := op(routes.Promotion.Method, routes.Promotion.Path, "get_"+id+"_promotion", "Get what the promotion rule knows of "+article(kind.Noun), tag)
+	promotion.Description = "The promotion order, the setting, and the " + kind.Noun + "'s sha in this environment and in the one directly below. " +
+		"Readable with a key of this environment, so a client can judge a write before making it, with the rule the backend applies."
+	huma.Register(s.api, *promotion, func(ctx context.Context, in *ObjectParams) (*promotionOutput, error) {
+		var p domain.Promotion
+		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+			// Every versioned kind's keys have the shape of workflow keys.
+			if msg := domain.CheckWorkflowKey(in.Key); msg != "" {
+				return (&domain.Problems{{Field: "key", Message: msg}}).Err()
+			}
+			var err error
+			p, err = promotionOf(tx, kind, env.Slug, in.Key)
+			return err
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &promotionOutput{Body: p}, nil
+	})
+
+	versions := op(routes.Versions.Method, routes.Versions.Path, "list_"+id+"_versions", "List "+article(kind.Noun)+"'s versions", tag)
+	versions.Description = "Every write of the " + kind.Noun + " in this environment, newest first; each version is immutable."
+	huma.Register(s.api, *versions, func(ctx context.Context, in *versionsInput) (*versionsOutput[T], error) {
+		before, err := in.before()
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		out := &versionsOutput[T]{}
+		err = s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+			ref := store.Ref{Environment: env.Slug, Kind: kind.Name, Key: in.Key}
+			if _, err := tx.Object(ref.Environment, ref.Kind, ref.Key); errors.Is(err, store.ErrNotFound) {
+				return notFound(kind, env.Slug, in.Key)
+			} else if err != nil {
+				return err
+			}
+			history, err := tx.History(ref, before, in.limit()+1)
+			if err != nil {
+				return err
+			}
+			versions := make([]T, 0, len(history))
+			for _, h := range history {
+				obj, err := decode[T, PT](h)
+				if err != nil {
+					return err
+				}
+				versions = append(versions, *obj)
+			}
+			out.Body = pageOf(versions, in.limit(), func(v T) string { return strconv.FormatInt(PT(&v).GetMeta().Version, 10) })
+			return nil
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return out, nil
+	})
+}
+
+// versionedImport compares a versioned kind's objects by content, and
+// keeps an existing object's active flag, which is per environment; a new
+// one starts active.
+func versionedImport[T any, PT domain.VersionedPtr[T]](kind domain.Kind) sectionHooks[T] {
+	return sectionHooks[T]{
+		same: func(stored, incoming *T) bool {
+			return domain.ContentSHA(PT(stored)) == domain.ContentSHA(PT(incoming))
+		},
+		existing: func(w *write, obj *T) error {
+			stored, err := load[T, PT](w.tx, kind, w.env.Slug, PT(obj).ObjectKey())
+			if err == nil {
+				PT(obj).GetVersionState().Active = PT(stored).GetVersionState().Active
+			}
+			return err
+		},
+	}
+}
