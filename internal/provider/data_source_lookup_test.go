@@ -4,11 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/arborhq/terraform-provider-arbor/internal/provider"
 )
 
 // Every required string argument of every data source, generated from the
@@ -18,14 +15,7 @@ import (
 // the backend at read time.
 func TestSchema_everyDataSourceLookupIsCheckedAtPlan(t *testing.T) {
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	server, schemas := providerServer(t)
 	notAnIdentifier := tftypes.NewValue(tftypes.String, "Not an identifier!")
 	checked := 0
 	for typeName, schema := range schemas.DataSourceSchemas {
