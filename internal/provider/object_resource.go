@@ -198,27 +198,24 @@ func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.
 		addAPIError(&resp.Diagnostics, summary, err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
-	resp.Diagnostics.Append(r.recordIdentity(ctx, &plan, resp.Identity)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State, resp.Identity)...)
 }
 
 // record copies an object the backend returned into the model, and the
-// model into state; the object's version goes to private state, for the
-// If-Match of the next write.
-func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M, private privateStateWriter, state *tfsdk.State) diag.Diagnostics {
+// model into state and its identity; the object's version goes to private
+// state, for the If-Match of the next write.
+func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M, private privateStateWriter, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
 	diags := r.spec.flatten(ctx, out, m)
-	setName[M, PM](m, r.nameOf(m))
+	name := r.nameOf(m)
+	setName[M, PM](m, name)
 	diags.Append(setVersion(ctx, private, PT(out).GetMeta().Version)...)
 	diags.Append(state.Set(ctx, m)...)
+	diags.Append(name.identity.set(ctx, identity, name.values...)...)
 	return diags
 }
 
 func (r *objectResource[M, PM, T, PT]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
 	r.spec.resourceIdentity().identitySchema(resp)
-}
-
-func (r *objectResource[M, PM, T, PT]) recordIdentity(ctx context.Context, m *M, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
-	return r.spec.resourceIdentity().set(ctx, identity, r.nameOf(m).values...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -238,8 +235,7 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 		addAPIError(&resp.Diagnostics, "Error reading "+name.describe(r.spec.kind), err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State)...)
-	resp.Diagnostics.Append(r.recordIdentity(ctx, &state, resp.Identity)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -268,8 +264,7 @@ func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.
 		addAPIError(&resp.Diagnostics, "Error updating "+name.describe(r.spec.kind), err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
-	resp.Diagnostics.Append(r.recordIdentity(ctx, &plan, resp.Identity)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
