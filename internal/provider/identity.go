@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -11,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
 // Every resource has an identity (TestResourceIdentity_everyResource checks
@@ -136,4 +139,114 @@ func (ri resourceIdentity) importID(ctx context.Context, req resource.ImportStat
 		parts = append(parts, v.ValueString())
 	}
 	return strings.Join(parts, "/"), diags
+}
+
+// environmentScoped reports whether the objects ri names belong to an
+// environment: their identity starts with it. Those of the account (such
+// as identities) have no environment attribute and none in their id.
+func (ri resourceIdentity) environmentScoped() bool {
+	return len(ri) > 0 && ri[0].name == environmentIdentity.name
+}
+
+// keyAttributes are the attributes whose values, joined by "/", make the
+// object's key in the API: all but the environment.
+func (ri resourceIdentity) keyAttributes() resourceIdentity {
+	if ri.environmentScoped() {
+		return ri[1:]
+	}
+	return ri
+}
+
+// idForm spells the id ri parses, such as <environment>/<key>.
+func (ri resourceIdentity) idForm() string {
+	names := make([]string, len(ri))
+	for i, a := range ri {
+		names[i] = "<" + a.name + ">"
+	}
+	return strings.Join(names, "/")
+}
+
+// objectName names one object: in the API by environment and key, in
+// Terraform by its id and identity (the same values, in identity order).
+type objectName struct {
+	identity resourceIdentity
+	values   []string
+}
+
+func (ri resourceIdentity) nameOf(values []string) objectName {
+	return objectName{identity: ri, values: values}
+}
+
+// environment is "" for an object of the account.
+func (n objectName) environment() string {
+	if n.identity.environmentScoped() {
+		return n.values[0]
+	}
+	return ""
+}
+
+func (n objectName) key() string {
+	return strings.Join(n.values[len(n.values)-len(n.identity.keyAttributes()):], "/")
+}
+
+// id is the resource's id attribute, also its import id.
+func (n objectName) id() string { return strings.Join(n.values, "/") }
+
+// describe names the object for messages, such as `role "editor" in
+// environment development`.
+func (n objectName) describe(kind domain.Kind) string {
+	return fmt.Sprintf("%s %q%s", kind.Noun, n.key(), n.where())
+}
+
+// where is " in environment <environment>", or "" for an object of the
+// account.
+func (n objectName) where() string {
+	if n.identity.environmentScoped() {
+		return " in environment " + n.environment()
+	}
+	return ""
+}
+
+// upperFirst starts a sentence with a noun.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// parseImportID parses an import id of the form ri spells; an
+// environment-scoped id may leave out its environment, which is then the
+// provider's. checkKeys says whether each key part must follow the key
+// rule (false where the kind's Validate checks its own).
+func (ri resourceIdentity) parseImportID(id string, data *providerData, checkKeys bool) (objectName, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	keys := ri.keyAttributes()
+	var parts []string
+	var ok bool
+	if ri.environmentScoped() {
+		parts, ok = splitImportID(id, len(keys), data)
+	} else {
+		parts = strings.Split(id, "/")
+		ok = len(parts) == len(keys) && !slices.Contains(parts, "")
+	}
+	if !ok {
+		form := ri.idForm()
+		if ri.environmentScoped() {
+			form += " or " + keys.idForm() + " (in the provider's environment)"
+		}
+		diags.AddError("Invalid import id", fmt.Sprintf("Expected %s, got %q.", form, id))
+		return objectName{}, diags
+	}
+	keyValues := parts[len(parts)-len(keys):]
+	for i, a := range keys {
+		if msg := domain.CheckKey(keyValues[i]); msg != "" && checkKeys {
+			diags.AddError("Invalid import id", fmt.Sprintf("%s %q %s.", a.name, keyValues[i], msg))
+		}
+	}
+	return ri.nameOf(parts), diags
+}
+
+func (ri resourceIdentity) has(name string) bool {
+	return slices.ContainsFunc(ri, func(a identityAttribute) bool { return a.name == name })
 }

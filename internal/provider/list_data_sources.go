@@ -141,9 +141,8 @@ func (d *objectListDataSource[M, PM, T, PT]) Read(ctx context.Context, req datas
 		obj := PT(&objects[i])
 		resp.Diagnostics.Append(d.spec.flatten(ctx, &objects[i], &items[i])...)
 		derived(&items[i])
-		b := PM(&items[i]).base()
 		keys[i] = obj.ObjectKey()
-		b.Key, b.Environment, b.ID = types.StringValue(keys[i]), types.StringValue(env), types.StringValue(env+"/"+keys[i])
+		setName[M, PM](&items[i], objectIdentity.nameOf([]string{env, keys[i]}))
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("environment"), env)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("keys"), stringList(keys))...)

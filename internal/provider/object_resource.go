@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -22,25 +20,67 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-// objectBase holds the attributes of every environment-scoped object.
+// objectBase holds the attributes that name an environment-scoped keyed
+// object: models of such objects embed it.
 type objectBase struct {
 	ID          types.String `tfsdk:"id"`
 	Environment types.String `tfsdk:"environment"`
 	Key         types.String `tfsdk:"key"`
 }
 
-func (b *objectBase) base() *objectBase { return b }
+func (b *objectBase) naming() (*types.String, []*types.String) {
+	return &b.ID, []*types.String{&b.Environment, &b.Key}
+}
 
-// objectModel is implemented by every model that embeds objectBase.
-type objectModel interface{ base() *objectBase }
+// objectModel is what the generic resource and data sources read and
+// write of a model: its id attribute, and the attributes that name its
+// object, in the order of the resource's identity (objectSpec.identity).
+type objectModel interface {
+	naming() (id *types.String, names []*types.String)
+}
 
-// objectSpec describes one resource type of environment-scoped keyed
-// objects: its schema and how its model maps to the API type. objectResource
-// does the rest the same way for every kind.
+// modelName is the name of the object a model holds.
+func modelName[M any, PM interface {
+	*M
+	objectModel
+}](ri resourceIdentity, m *M) objectName {
+	_, fields := PM(m).naming()
+	values := make([]string, len(fields))
+	for i, f := range fields {
+		values[i] = f.ValueString()
+	}
+	return ri.nameOf(values)
+}
+
+// setName writes an object's name into a model: its naming attributes and
+// its id.
+func setName[M any, PM interface {
+	*M
+	objectModel
+}](m *M, name objectName) {
+	id, fields := PM(m).naming()
+	for i, v := range name.values {
+		*fields[i] = types.StringValue(v)
+	}
+	*id = types.StringValue(name.id())
+}
+
+// objectSpec describes one resource type of keyed objects: its schema and
+// how its model maps to the API type. objectResource does the rest the
+// same way for every kind.
 type objectSpec[M, T any] struct {
 	kind        domain.Kind
 	description string
 	keyDoc      string
+	// identity lists the attributes that name one object, in the order
+	// its id and import id join them with "/" (and the model's naming
+	// returns them). Nil is objectIdentity: environment and key. Without
+	// environmentIdentity first, the objects belong to the account: no
+	// environment attribute, none in the id. The generic resource adds
+	// `environment` and `key` where the identity has them; the other
+	// attributes it names are the spec's own, and their values joined by
+	// "/" are the object's key in the API.
+	identity resourceIdentity
 	// keyCheckedByDomain says the kind's key follows its own rule, which
 	// the kind's Validate checks (set validateWithDomain too): the schema
 	// and import then leave the key to it instead of the default key rule.
@@ -96,22 +136,27 @@ func (r *objectResource[M, PM, T, PT]) Metadata(_ context.Context, req resource.
 }
 
 func (r *objectResource[M, PM, T, PT]) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	var keyValidators []validator.String
-	if !r.spec.keyCheckedByDomain {
-		keyValidators = []validator.String{keyValidator}
-	}
+	ri := r.spec.resourceIdentity()
 	attrs := map[string]schema.Attribute{
 		"id": schema.StringAttribute{
-			MarkdownDescription: "`<environment>/<key>`, also the import id.",
+			MarkdownDescription: "`" + ri.idForm() + "`, also the import id.",
 			Computed:            true,
 		},
-		"environment": environmentAttribute(r.spec.kind.Noun),
-		"key": schema.StringAttribute{
+	}
+	if ri.environmentScoped() {
+		attrs["environment"] = environmentAttribute(r.spec.kind.Noun)
+	}
+	if ri.has("key") {
+		var keyValidators []validator.String
+		if !r.spec.keyCheckedByDomain {
+			keyValidators = []validator.String{keyValidator}
+		}
+		attrs["key"] = schema.StringAttribute{
 			MarkdownDescription: r.spec.keyDoc + " Changing it replaces the object.",
 			Required:            true,
 			Validators:          keyValidators,
 			PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-		},
+		}
 	}
 	for name, a := range r.spec.attributes {
 		attrs[name] = a
@@ -119,117 +164,21 @@ func (r *objectResource[M, PM, T, PT]) Schema(_ context.Context, _ resource.Sche
 	resp.Schema = schema.Schema{MarkdownDescription: r.spec.description, Attributes: attrs}
 }
 
+// resourceIdentity is the identity the spec names, objectIdentity unless it
+// names its own.
+func (s *objectSpec[M, T]) resourceIdentity() resourceIdentity {
+	if s.identity == nil {
+		return objectIdentity
+	}
+	return s.identity
+}
+
 func (r *objectResource[M, PM, T, PT]) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataOf(req.ProviderData, &resp.Diagnostics)
 }
 
-func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil {
-		return
-	}
-	if req.Plan.Raw.IsNull() {
-		if r.spec.planDestroy != nil {
-			r.spec.planDestroy(ctx, r.data, req, resp)
-		}
-		return
-	}
-	var key types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("key"), &key)...)
-	ok := resolveEnvironment(ctx, r.data, req, resp, func(env string) types.String {
-		if key.IsUnknown() {
-			return types.StringUnknown()
-		}
-		return types.StringValue(env + "/" + key.ValueString())
-	})
-	if !ok {
-		return
-	}
-	claimInEnvironment(ctx, r.data, req, resp, r.spec.kind.Name, r.spec.kind.Noun, key, path.Root("key"), path.Root("key"))
-	var env types.String
-	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
-	if !key.IsUnknown() {
-		r.data.plan.planObject(r.spec.kind, env.ValueString(), key.ValueString())
-	}
-	if req.State.Raw.IsNull() && !key.IsUnknown() {
-		r.checkNotCopied(ctx, env.ValueString(), key.ValueString(), resp)
-	}
-	if !planKeepsState(req, resp) {
-		r.checkReferences(ctx, env.ValueString(), req, resp)
-	}
-	if r.spec.modifyPlan != nil && !resp.Diagnostics.HasError() {
-		r.spec.modifyPlan(ctx, r.data, req, resp)
-	}
-}
-
-// checkNotCopied refuses, at plan time, to create an object in an
-// environment this plan creates with copy_from when the copy carries an
-// object of the same key: the create would find it existing, and Arbor
-// never takes an object over silently.
-func (r *objectResource[M, PM, T, PT]) checkNotCopied(ctx context.Context, env, key string, resp *resource.ModifyPlanResponse) {
-	created, ok := r.data.plan.plannedEnvironment(env)
-	if !ok || created.copyFrom == "" || !copiedKind(r.spec.kind) {
-		return
-	}
-	copied := r.data.objectExists(ctx, r.spec.kind, created.copyFrom, key, &resp.Diagnostics)
-	if copied && isVersioned(r.spec.kind) {
-		// Workflows and guides born in production are left out of a copy.
-		head, known := versionedIn(ctx, r.data, r.spec.kind, created.copyFrom, key, &resp.Diagnostics)
-		copied = known && head != nil && head.OriginEnvironment != domain.Production
-	}
-	if !copied || resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(path.Root("key"), fmt.Sprintf("Error planning %s %q in environment %s", r.spec.kind.Noun, key, env),
-		fmt.Sprintf("Environment %s is created by this plan with copy_from = %q, which copies %s %q into it, so creating it here would find it already there, and Arbor never takes over an existing object silently. "+
-			"Leave it to the copy (remove this resource, or import it after the apply to manage it here), or create %s without copy_from.",
-			env, created.copyFrom, r.spec.kind.Noun, key, env))
-}
-
-// copiedKind reports whether copy_from copies objects of kind: those of
-// the configuration document.
-func copiedKind(kind domain.Kind) bool {
-	for _, s := range domain.ConfigSections {
-		if s.Kind == kind {
-			return true
-		}
-	}
-	return false
-}
-
-// checkReferences refuses, at plan time, the planned object's references
-// to objects that neither exist nor are created by this plan.
-func (r *objectResource[M, PM, T, PT]) checkReferences(ctx context.Context, env string, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	var m M
-	if diags := req.Plan.Get(ctx, &m); diags.HasError() {
-		// A whole nested value is unknown: the backend judges it at apply.
-		return
-	}
-	obj, diags := r.spec.expand(ctx, &m)
-	if diags.HasError() {
-		return
-	}
-	known := func(field string) bool { return knownAlong(req.Plan.Raw, path.Root(field)) }
-	// Channel references are judged with their channel type, by the
-	// kind's own plan hook (checkChannelUses), as the backend does.
-	refs := slices.DeleteFunc(PT(obj).References(), func(ref domain.Ref) bool { return ref.Kind == domain.KindChannel })
-	r.data.checkReferences(ctx, env, refs, known, &resp.Diagnostics)
-}
-
-func (r *objectResource[M, PM, T, PT]) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	if !r.spec.validateWithDomain {
-		return
-	}
-	var m M
-	if diags := req.Config.Get(ctx, &m); diags.HasError() {
-		// A whole nested value is unknown: the backend judges it at apply.
-		return
-	}
-	obj, diags := r.spec.expand(ctx, &m)
-	if diags.HasError() {
-		return
-	}
-	PT(obj).SetObjectKey(PM(&m).base().Key.ValueString())
-	addDomainProblems(ctx, &resp.Diagnostics, req.Config.Raw, PT(obj).Validate())
+func (r *objectResource[M, PM, T, PT]) nameOf(m *M) objectName {
+	return modelName[M, PM](r.spec.resourceIdentity(), m)
 }
 
 func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -238,8 +187,7 @@ func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	b := PM(&plan).base()
-	env, key := b.Environment.ValueString(), b.Key.ValueString()
+	name := r.nameOf(&plan)
 	obj, diags := r.spec.expand(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
 	if r.spec.expandWriteOnly != nil && !resp.Diagnostics.HasError() {
@@ -248,31 +196,30 @@ func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	out, err := r.objects().Put(ctx, env, key, obj, client.Cond{CreateOnly: true})
+	out, err := r.objects().Put(ctx, name.environment(), name.key(), obj, client.Cond{CreateOnly: true})
 	if err != nil {
-		summary := fmt.Sprintf("Error creating %s %q in environment %s", r.spec.kind.Noun, key, env)
+		summary := "Error creating " + name.describe(r.spec.kind)
 		if client.StatusOf(err) == http.StatusPreconditionFailed {
-			resp.Diagnostics.AddAttributeError(path.Root("key"), summary,
-				fmt.Sprintf("%s %q already exists in environment %s. Arbor never takes over an existing object silently: import it (terraform import %s %s/%s, or an import block) to manage it, or choose another key.",
-					r.spec.kind.Noun, key, env, "arbor_"+r.spec.kind.Name+".<name>", env, key))
+			resp.Diagnostics.AddAttributeError(path.Root(name.identity.keyAttributes()[0].name), summary,
+				fmt.Sprintf("%s %q already exists%s. Arbor never takes over an existing object silently: import it (terraform import %s %s, or an import block) to manage it, or choose another key.",
+					upperFirst(r.spec.kind.Noun), name.key(), name.where(), "arbor_"+r.spec.kind.Name+".<name>", name.id()))
 			return
 		}
 		addAPIError(&resp.Diagnostics, summary, err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
-	resp.Diagnostics.Append(r.recordIdentity(ctx, &plan, resp.Identity)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State, resp.Identity)...)
 }
 
 // record copies an object the backend returned into the model, and the
-// model into state; the object's version goes to private state, for the
-// If-Match of the next write.
-func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M, private privateStateWriter, state *tfsdk.State) diag.Diagnostics {
+// model into state and its identity; the object's version goes to private
+// state, for the If-Match of the next write.
+func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M, private privateStateWriter, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
 	diags := r.spec.flatten(ctx, out, m)
-	b := PM(m).base()
-	b.ID = types.StringValue(b.Environment.ValueString() + "/" + b.Key.ValueString())
-	if r.spec.derive != nil {
-		set, d := r.spec.derive(ctx, r.data, b.Environment.ValueString())
+	name := r.nameOf(m)
+	setName[M, PM](m, name)
+	if r.spec.derive != nil && name.identity.environmentScoped() {
+		set, d := r.spec.derive(ctx, r.data, name.environment())
 		if diags.Append(d...); !d.HasError() {
 			set(m)
 		}
@@ -280,25 +227,25 @@ func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M,
 	diags.Append(setVersion(ctx, private, PT(out).GetMeta().Version)...)
 	diags.Append(setRecordedBy(ctx, private, r.data)...)
 	diags.Append(state.Set(ctx, m)...)
+	diags.Append(name.identity.set(ctx, identity, name.values...)...)
 	return diags
 }
 
 func (r *objectResource[M, PM, T, PT]) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	objectIdentity.identitySchema(resp)
-}
-
-func (r *objectResource[M, PM, T, PT]) recordIdentity(ctx context.Context, m *M, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
-	b := PM(m).base()
-	return objectIdentity.set(ctx, identity, b.Environment.ValueString(), b.Key.ValueString())
+	r.spec.resourceIdentity().identitySchema(resp)
 }
 
 func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	// The environment and key alone, not the whole state: an object
+	// The naming attributes alone, not the whole state: an object
 	// unchanged since it was recorded needs nothing else.
-	var envValue, keyValue types.String
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("environment"), &envValue)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("key"), &keyValue)...)
-	env, key := envValue.ValueString(), keyValue.ValueString()
+	ri := r.spec.resourceIdentity()
+	values := make([]string, len(ri))
+	for i, a := range ri {
+		var v types.String
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(a.name), &v)...)
+		values[i] = v.ValueString()
+	}
+	name := ri.nameOf(values)
 	recorded, diags := recordedRead(ctx, req.Private, r.data)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -308,19 +255,19 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 	if recorded.version > 0 {
 		read = r.objects().Refresh
 	}
-	out, err := read(ctx, env, key)
+	out, err := read(ctx, name.environment(), name.key())
 	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "object no longer exists; removing it from state so it is planned for creation", map[string]any{"kind": r.spec.kind.Name, "environment": env, "key": key})
-		objectIdentity.removeResource(ctx, resp, env, key)
+		tflog.Warn(ctx, "object no longer exists; removing it from state so it is planned for creation", map[string]any{"kind": r.spec.kind.Name, "id": name.id()})
+		name.identity.removeResource(ctx, resp, name.values...)
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error reading %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
+		addAPIError(&resp.Diagnostics, "Error reading "+name.describe(r.spec.kind), err, path.Empty())
 		return
 	}
 	if !r.spec.presentedPerReader && recorded.unchanged(PT(out).GetMeta().Version) {
 		// The state is what recording this version would write again.
-		resp.Diagnostics.Append(objectIdentity.set(ctx, resp.Identity, env, key)...)
+		resp.Diagnostics.Append(name.identity.set(ctx, resp.Identity, name.values...)...)
 		return
 	}
 	var state M
@@ -328,8 +275,7 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State)...)
-	resp.Diagnostics.Append(r.recordIdentity(ctx, &state, resp.Identity)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -338,8 +284,7 @@ func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	b := PM(&plan).base()
-	env, key := b.Environment.ValueString(), b.Key.ValueString()
+	name := r.nameOf(&plan)
 	obj, diags := r.spec.expand(ctx, &plan)
 	resp.Diagnostics.Append(diags...)
 	if r.spec.expandWriteOnly != nil && !resp.Diagnostics.HasError() {
@@ -354,13 +299,12 @@ func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	out, err := r.objects().Put(ctx, env, key, obj, client.Cond{Version: version})
+	out, err := r.objects().Put(ctx, name.environment(), name.key(), obj, client.Cond{Version: version})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error updating %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
+		addAPIError(&resp.Diagnostics, "Error updating "+name.describe(r.spec.kind), err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State)...)
-	resp.Diagnostics.Append(r.recordIdentity(ctx, &plan, resp.Identity)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -371,63 +315,27 @@ func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	b := PM(&state).base()
-	env, key := b.Environment.ValueString(), b.Key.ValueString()
-	err := r.objects().Delete(ctx, env, key, client.Cond{Version: version})
+	name := r.nameOf(&state)
+	err := r.objects().Delete(ctx, name.environment(), name.key(), client.Cond{Version: version})
 	if err != nil && !client.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error deleting %s %q in environment %s", r.spec.kind.Noun, key, env), err, path.Empty())
+		addAPIError(&resp.Diagnostics, "Error deleting "+name.describe(r.spec.kind), err, path.Empty())
 	}
 }
 
 func (r *objectResource[M, PM, T, PT]) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, diags := objectIdentity.importID(ctx, req)
+	ri := r.spec.resourceIdentity()
+	id, diags := ri.importID(ctx, req)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	parts, ok := splitImportID(id, 1, r.data)
-	if !ok {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("Expected <environment>/<key> or <key> (in the provider's environment), got %q.", id))
+	name, diags := ri.parseImportID(id, r.data, !r.spec.keyCheckedByDomain)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
-	env, key := parts[0], parts[1]
-	if msg := domain.CheckKey(key); msg != "" && !r.spec.keyCheckedByDomain {
-		resp.Diagnostics.AddError("Invalid import id", fmt.Sprintf("key %q %s.", key, msg))
-		return
+	for i, a := range ri {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(a.name), name.values[i])...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("environment"), env)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("key"), key)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), env+"/"+key)...)
-}
-
-// The version of the object last read is kept in private state and sent as
-// If-Match, so a change made after terraform plan is refused (412) rather
-// than overwritten.
-const versionKey = "version"
-
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-type privateStateWriter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func setVersion(ctx context.Context, p privateStateWriter, version int64) diag.Diagnostics {
-	return p.SetKey(ctx, versionKey, []byte(strconv.FormatInt(version, 10)))
-}
-
-// getVersion returns the version last read, or 0 when unknown (state
-// written by an older provider), in which case writes are unconditional.
-func getVersion(ctx context.Context, p privateState) (int64, diag.Diagnostics) {
-	raw, diags := p.GetKey(ctx, versionKey)
-	if len(raw) == 0 {
-		return 0, diags
-	}
-	v, err := strconv.ParseInt(string(raw), 10, 64)
-	if err != nil {
-		diags.AddError("Corrupt private state", fmt.Sprintf("version %q is not a number", raw))
-	}
-	return v, diags
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), name.id())...)
 }

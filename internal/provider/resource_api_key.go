@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -136,6 +138,17 @@ func flattenAPIKey(k domain.APIKey, m *apiKeyModel) {
 	m.Prefix = types.StringValue(k.Prefix)
 }
 
+// recordAPIKey copies a key the backend returned into the model, the model
+// into state and the key's identity; its version goes to private state,
+// for the If-Match of the next write.
+func recordAPIKey(ctx context.Context, key domain.APIKey, m *apiKeyModel, private privateStateWriter, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+	flattenAPIKey(key, m)
+	diags := setVersion(ctx, private, key.Version)
+	diags.Append(state.Set(ctx, m)...)
+	diags.Append(apiKeyIdentity.set(ctx, identity, key.Environment, key.ID)...)
+	return diags
+}
+
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan apiKeyModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -148,11 +161,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error creating API key %q in environment %s", plan.Name.ValueString(), env), err, path.Empty())
 		return
 	}
-	flattenAPIKey(key, &plan)
 	plan.Secret = types.StringValue(key.Secret)
-	resp.Diagnostics.Append(setVersion(ctx, resp.Private, key.Version)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, key.Environment, key.ID)...)
+	resp.Diagnostics.Append(recordAPIKey(ctx, key, &plan, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -172,10 +182,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error reading API key %s in environment %s", id, env), err, path.Empty())
 		return
 	}
-	flattenAPIKey(key, &state)
-	resp.Diagnostics.Append(setVersion(ctx, resp.Private, key.Version)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, key.Environment, key.ID)...)
+	resp.Diagnostics.Append(recordAPIKey(ctx, key, &state, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -192,10 +199,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error updating API key %s in environment %s", id, env), err, path.Empty())
 		return
 	}
-	flattenAPIKey(key, &plan)
-	resp.Diagnostics.Append(setVersion(ctx, resp.Private, key.Version)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	resp.Diagnostics.Append(apiKeyIdentity.set(ctx, resp.Identity, key.Environment, key.ID)...)
+	resp.Diagnostics.Append(recordAPIKey(ctx, key, &plan, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

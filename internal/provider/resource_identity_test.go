@@ -47,6 +47,20 @@ data "arbor_identity" "test" {
 				},
 			},
 			{ResourceName: "arbor_identity.test", ImportState: true, ImportStateVerify: true},
+			// An identity belongs to the account: its import id is its key
+			// alone, never with an environment.
+			{
+				ResourceName:  "arbor_identity.test",
+				ImportState:   true,
+				ImportStateId: "development/" + key,
+				ExpectError:   regexp.MustCompile(`Expected <key>, got "development/` + key + `"`),
+			},
+			{
+				ResourceName:  "arbor_identity.test",
+				ImportState:   true,
+				ImportStateId: "Not a key!",
+				ExpectError:   regexp.MustCompile(`key "Not a key!" must be`),
+			},
 			{
 				Config: identityConfig(b, key, "ada.lovelace@example.com", "Ada Lovelace"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{

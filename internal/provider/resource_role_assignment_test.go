@@ -77,6 +77,14 @@ data "arbor_role_assignment" "test" {
 				ImportStateId: "ada/editor",
 				ExpectError:   regexp.MustCompile(`Expected <environment>/<identity_key>/<role_key>/<node_key>`),
 			},
+			// Each part of the id is checked by the key rule, and the error
+			// names the part.
+			{
+				ResourceName:  "arbor_role_assignment.test",
+				ImportState:   true,
+				ImportStateId: "development/ada/Editor!/emea",
+				ExpectError:   regexp.MustCompile(`role_key "Editor!" must be`),
+			},
 			// Any change of the triple is another assignment.
 			{
 				Config: assignmentConfig(b, "viewer"),

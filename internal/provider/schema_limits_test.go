@@ -21,14 +21,7 @@ import (
 // top-level attribute that holds it.
 func TestSchema_everyStringArgumentHasItsLimitAtPlan(t *testing.T) {
 	ctx := context.Background()
-	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	server, schemas := providerServer(t)
 	tooLong := tftypes.NewValue(tftypes.String, strings.Repeat("x", 5000))
 	checked := map[string]bool{}
 	for typeName, schema := range schemas.ResourceSchemas {
@@ -56,6 +49,21 @@ func TestSchema_everyStringArgumentHasItsLimitAtPlan(t *testing.T) {
 		t.Fatalf("the schema walk missed nested arguments; it found %d", len(checked))
 	}
 	t.Logf("%d string arguments checked", len(checked))
+}
+
+// providerServer is the provider as Terraform sees it (protocol 6), and
+// its schemas.
+func providerServer(t *testing.T) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	t.Helper()
+	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return server, schemas
 }
 
 // stringArguments lists the paths (attribute names) of the configurable
