@@ -74,7 +74,8 @@ func (m *versionStateModel) flatten(state *domain.VersionState, version int64) {
 
 // versionedSpec makes spec the spec of a versioned kind: it adds the
 // version state's attributes and judges every planned write and delete
-// with the promotion rule.
+// with the promotion rule, after the kind's own modifyPlan and
+// planDestroy (such as a check of the channels it names).
 func versionedSpec[M, T any, PT domain.VersionedPtr[T]](spec *objectSpec[M, T], activeDoc string) *objectSpec[M, T] {
 	var content []string
 	for name := range spec.attributes {
@@ -85,11 +86,23 @@ func versionedSpec[M, T any, PT domain.VersionedPtr[T]](spec *objectSpec[M, T], 
 	for name, a := range versionStateAttributes(spec.kind.Noun, activeDoc) {
 		spec.attributes[name] = a
 	}
+	// The kind's own plan-time checks, if any, run first.
+	ownPlan, ownDestroy := spec.modifyPlan, spec.planDestroy
 	spec.modifyPlan = func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+		if ownPlan != nil {
+			if ownPlan(ctx, data, req, resp); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		planPromotion[M, T, PT](ctx, data, spec, content, req, resp)
 		planChannelUses[M, T, PT](ctx, data, spec, req, resp)
 	}
 	spec.planDestroy = func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+		if ownDestroy != nil {
+			if ownDestroy(ctx, data, req, resp); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		planVersionedDeletion(ctx, data, spec.kind, req, resp)
 	}
 	return spec
