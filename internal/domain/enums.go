@@ -15,6 +15,7 @@ var Enums = map[string][]string{
 	"condition_operators": ConditionOperators,
 	"channel_types":       ChannelTypes,
 	"fetch_methods":       FetchMethods,
+	"step_kinds":          StepKinds,
 }
 
 // Names turns a list of typed names into strings.
