@@ -44,7 +44,8 @@ quiet() { grep -v -e 'Provider development overrides are in effect' -e 'The foll
 summary() { grep -E '^(---|Plan:|Apply complete|  # )' || true; }
 
 step "The repository: one shared module, one root per environment (examples/gitops)"
-say "modules/notifications   permissions, roles, hierarchy, a tenant, two workflows" \
+say "modules/notifications   permissions, roles, hierarchy, a tenant, two workflows, and each" \
+	"                        environment's own channels, app_url variable and branding (never promoted)" \
 	"account/                the promotion order (adds staging) and account settings" \
 	"environments/<env>/     development, staging, production: the same module each" \
 	"pipeline.sh             plans each root in promotion order; applies on request"

@@ -24,8 +24,21 @@ provider "arbor" {
   environment = terraform.workspace
 }
 
+# What each environment keeps to itself (its channels' provider, its
+# variables) is chosen by workspace; everything else is shared.
+locals {
+  email_service = { development = "mailtrap" }
+  app_url = {
+    development = "https://dev.app.example.com"
+    staging     = "https://staging.app.example.com"
+  }
+}
+
 module "notifications" {
   source = "../gitops/modules/notifications"
+
+  email_service = lookup(local.email_service, terraform.workspace, "postmark")
+  app_url       = lookup(local.app_url, terraform.workspace, "https://app.example.com")
 }
 
 output "workflow_shas" {

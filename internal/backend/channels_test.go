@@ -49,7 +49,7 @@ func TestChannelCredentialsAreWriteOnly(t *testing.T) {
 	rotated := a.expect(a.do(a.owner, "PUT", dev+"channels/postmark", body(`,"credentials":{"server_token":"`+second+`"}`)), 200)
 	credentials("development", second)
 	read := a.expect(a.do(a.owner, "GET", dev+"channels/postmark", ""), 200)
-	list := a.expect(a.do(a.owner, "GET", dev+"channels?type=email", ""), 200)
+	list := a.expect(a.do(a.owner, "GET", dev+"channels", ""), 200)
 	if read.json()["settings"].(map[string]any)["from_address"] != "hello@example.com" || !strings.Contains(string(list.body), `"postmark"`) {
 		t.Errorf("the channel does not read back: %s %s", read.body, list.body)
 	}
@@ -57,9 +57,6 @@ func TestChannelCredentialsAreWriteOnly(t *testing.T) {
 		if strings.Contains(string(r.body), "credentials") || strings.Contains(string(r.body), "pm-token") {
 			t.Errorf("the %s answers the credentials: %s", what, r.body)
 		}
-	}
-	if empty := a.expect(a.do(a.owner, "GET", dev+"channels?type=sms", ""), 200).json()["items"].([]any); len(empty) != 0 {
-		t.Errorf("the type filter kept %v", empty)
 	}
 	a.expectDetail(a.expect(a.do(a.owner, "PUT", dev+"channels/bad", body(`,"credentials":["`+first+`"]`)), 400), "credentials", "object")
 	a.expectDetail(a.expect(a.do(a.owner, "PUT", dev+"channels/bad", `{"name":"Fax","type":"fax","service":"efax"}`), 400), "type", "email, sms")

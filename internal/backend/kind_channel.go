@@ -41,7 +41,6 @@ var channelRules = &rules[domain.Channel]{
 
 type listChannelsInput struct {
 	ListParams
-	Type string `query:"type" enum:"email,sms,push,chat,in_app_feed" doc:"Only channels of this type."`
 }
 
 // checkChannelUses refuses an object that sends through a channel its
@@ -74,13 +73,7 @@ func channelProblems(tx store.Tx, env string, obj domain.ChannelUser) (domain.Pr
 
 // registerChannelRoutes registers the routes of the kind; kinds.go lists every kind.
 func (s *Server) registerChannelRoutes() {
-	registerEnvObjects[domain.Channel, *domain.Channel, listChannelsInput](s, channelRules, "channels",
-		func(in *listChannelsInput) listFilter[domain.Channel] {
-			if in.Type == "" {
-				return listFilter[domain.Channel]{}
-			}
-			return listFilter[domain.Channel]{keep: func(c *domain.Channel) bool { return c.Type == in.Type }}
-		}, routeOptions{})
+	registerEnvObjects[domain.Channel, *domain.Channel, listChannelsInput](s, channelRules, "channels", nil, routeOptions{})
 }
 
 // ChannelCredentials returns a channel's credentials as last written, nil

@@ -97,13 +97,20 @@ resource "arbor_tenant" "mix" {
   branding   = { primary_color = "#0A7CFF", logo_url = "https://cdn.example.com/${each.key}.png" }
 }
 
+resource "arbor_channel" "postmark" {
+  key     = "postmark"
+  name    = "Postmark"
+  type    = "email"
+  service = "postmark"
+}
+
 resource "arbor_workflow" "mix" {
   for_each = { for i in range(%[4]d) : format("workflow-%%05d", i) => i }
   key      = each.key
   name     = "Workflow ${each.value}"
   steps = [
     { ref = "wait", delay = { duration = "5m" } },
-    { ref = "email", channel = { type = "email", key = "postmark", subject = "Hello", body = "Hello {{ recipient.name }}" } },
+    { ref = "email", channel = { type = "email", key = arbor_channel.postmark.key, subject = "Hello", body = "Hello {{ recipient.name }}" } },
   ]
 }
 `, perms, roles, tenants, workflows)

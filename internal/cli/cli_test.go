@@ -282,6 +282,9 @@ func TestTerraformGeneratesConfigForImports(t *testing.T) {
 		{"PUT", dev + "webhooks/audit", `{"url":"https://hooks.example.com","events":["role.updated"],"enabled":false}`},
 		{"PUT", dev + "webhooks/billing", `{"url":"https://billing.example.com","events":["role.created"],"enabled":true,"signing_secret":"billing-secret-0123456789"}`},
 		{"PUT", dev + "tenants/acme", `{"name":"Acme","properties":{"plan":"pro","seats":12},"branding":{"primary_color":"#0A7","logo_url":"https://acme.example/logo.png"},"preference_set":{"channel_types":{"email":true},"categories":null,"workflows":{"welcome":false}}}`},
+		{"PUT", dev + "channels/postmark", `{"name":"Postmark","type":"email","service":"postmark","settings":{"sandbox":"true"},"credentials":{"token":"pm-x"}}`},
+		{"PUT", dev + "variables/app_url", `{"value":"https://dev.example.com","description":"Links"}`},
+		{"PUT", dev + "branding", `{"primary_color":"#0A7CFF","logo_url":"https://cdn.example.com/logo.png"}`},
 		{"PUT", dev + "workflows/welcome", `{"name":"Welcome","categories":["onboarding"],"trigger_data_schema":{"type":"object"},"conditions":{"rules":[{"variable":"recipient.plan","operator":"not_empty"}]},"steps":[{"ref":"wait","delay":{"duration":"1h"}},{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"Welcome"}}]}`},
 		{"PUT", srv.url + "/v1/settings", `{"production_write_access":true}`},
 	} {
@@ -311,6 +314,9 @@ func TestTerraformGeneratesConfigForImports(t *testing.T) {
 		"arbor_webhook.billing":            "billing",
 		"arbor_tenant.acme":                "development/acme",
 		"arbor_workflow.welcome":           "welcome",
+		"arbor_channel.postmark":           "postmark",
+		"arbor_variable.app_url":           "development/app_url",
+		"arbor_branding.development":       "development",
 		"arbor_account_settings.this":      "account",
 	}
 	config := fmt.Sprintf("provider \"arbor\" {\n  endpoint = %q\n  api_key  = \"t\"\n}\n", srv.url)

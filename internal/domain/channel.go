@@ -29,7 +29,7 @@ const (
 type Channel struct {
 	Key      string            `json:"key" doc:"Identifier within the environment, named by workflow steps' channel.key; taken from the path on writes, so a body may leave it out or repeat it." example:"postmark"`
 	Name     string            `json:"name" doc:"Display name."`
-	Type     string            `json:"type" enum:"email,sms,push,chat,in_app_feed" doc:"Channel type: a workflow step of this type may send through the channel."`
+	Type     string            `json:"type" values:"delivery_channel_types" doc:"Channel type: a workflow step of this type may send through the channel."`
 	Service  string            `json:"service" doc:"The delivery provider, such as postmark, sendgrid, twilio, fcm, apns or slack." example:"postmark"`
 	Settings map[string]string `json:"settings,omitempty" doc:"Non-secret settings of the delivery provider (sender address, sandbox mode): the whole map, replaced by every write."`
 	// Credentials travel only towards the backend: they are sealed apart

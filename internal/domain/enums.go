@@ -6,16 +6,17 @@ package domain
 // OpenAPI document, the backend's checks and the provider's validators
 // name the same values.
 var Enums = map[string][]string{
-	"codes":               Names(Codes),
-	"operator_roles":      Names(OperatorRoles),
-	"scopes":              Names(Scopes),
-	"principal_kinds":     Names(PrincipalKinds),
-	"trigger_frequencies": TriggerFrequencies,
-	"condition_matches":   ConditionMatches,
-	"condition_operators": ConditionOperators,
-	"channel_types":       ChannelTypes,
-	"fetch_methods":       FetchMethods,
-	"step_kinds":          StepKinds,
+	"codes":                  Names(Codes),
+	"operator_roles":         Names(OperatorRoles),
+	"scopes":                 Names(Scopes),
+	"principal_kinds":        Names(PrincipalKinds),
+	"trigger_frequencies":    TriggerFrequencies,
+	"condition_matches":      ConditionMatches,
+	"condition_operators":    ConditionOperators,
+	"channel_types":          ChannelTypes,
+	"delivery_channel_types": DeliveryChannelTypes,
+	"fetch_methods":          FetchMethods,
+	"step_kinds":             StepKinds,
 }
 
 // Names turns a list of typed names into strings.

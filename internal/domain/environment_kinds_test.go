@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -204,5 +205,42 @@ func TestWorkflowChannelUses(t *testing.T) {
 	refs := ChannelRefs(w.ChannelUses())
 	if len(refs) != 2 || refs[0].Key != "postmark" || refs[1].Key != "twilio" || refs[0].Kind != KindChannel {
 		t.Errorf("refs %v: want one per channel", refs)
+	}
+}
+
+// An import refuses, with the promotion rule's refusals, every workflow
+// whose channels the target lacks, naming each under its document field.
+func TestPlanImportRefusesWorkflowsWithoutTheirChannels(t *testing.T) {
+	doc := &ConfigDocument{SourceEnvironment: "development", Workflows: []Workflow{
+		{Key: "welcome", Steps: []Step{{Ref: "email", Channel: &ChannelStep{Type: "email", Key: "postmark", Subject: "s", Body: "b"}}}},
+		{Key: "digest", Steps: []Step{{Ref: "wait", Delay: &DelayStep{Duration: "1h"}}}},
+	}}
+	target := ImportTarget{
+		Environment: "staging",
+		Current:     &ConfigDocument{},
+		// Development runs both: the promotion rule accepts them.
+		Promotion: func(key string) (Promotion, error) {
+			below := &doc.Workflows[0]
+			if key == "digest" {
+				below = &doc.Workflows[1]
+			}
+			return Promotion{Key: key, Environment: "staging", Order: []string{"development", "staging", "production"}, BelowEnvironment: "development",
+				Below: &WorkflowHead{Environment: "development", SHA: WorkflowSHA(below)}, Origin: "development"}, nil
+		},
+		Channels: func(obj ChannelUser) (Problems, error) {
+			return CheckChannelUses("staging", obj.ChannelUses(), func(string) (string, bool) { return "", false }), nil
+		},
+	}
+	_, err := PlanImport(target, doc, false)
+	var refused *Error
+	if !errors.As(err, &refused) || refused.Code != CodeConflict {
+		t.Fatalf("want a conflict, got %v", err)
+	}
+	var fields []string
+	for _, d := range refused.Details {
+		fields = append(fields, d.Field)
+	}
+	if !slices.Contains(fields, "workflows[0].steps[0].channel.key") || slices.Contains(fields, "workflows[1]") {
+		t.Errorf("refusals at %v: want the welcome workflow's channel step", fields)
 	}
 }

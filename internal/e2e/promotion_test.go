@@ -80,6 +80,14 @@ variable "subject" {
   default = %q
 }
 `, subject) + `
+# Each environment has its own channel under the same key.
+resource "arbor_channel" "postmark" {
+  key     = "postmark"
+  name    = "Postmark"
+  type    = "email"
+  service = "postmark"
+}
+
 resource "arbor_workflow" "welcome" {
   key    = "welcome"
   name   = "Welcome"
@@ -87,7 +95,7 @@ resource "arbor_workflow" "welcome" {
   steps = [
     {
       ref     = "email"
-      channel = { type = "email", key = "postmark", subject = var.subject, body = "Glad you are here." }
+      channel = { type = "email", key = arbor_channel.postmark.key, subject = var.subject, body = "Glad you are here." }
     },
   ]
 }
@@ -207,11 +215,18 @@ func TestProductionWriteAccess(t *testing.T) {
 	dev, staging, prod := p.envs["development"], p.envs["staging"], p.envs["production"]
 	campaign := func(subject string, active bool) string {
 		return fmt.Sprintf(`
+resource "arbor_channel" "fcm" {
+  key     = "fcm"
+  name    = "Firebase"
+  type    = "push"
+  service = "fcm"
+}
+
 resource "arbor_workflow" "campaign" {
   key    = "spring-campaign"
   name   = "Spring campaign"
   active = %t
-  steps  = [{ ref = "push", channel = { type = "push", key = "fcm", subject = %q, body = "Spring is here." } }]
+  steps  = [{ ref = "push", channel = { type = "push", key = arbor_channel.fcm.key, subject = %q, body = "Spring is here." } }]
 }
 `, active, subject)
 	}

@@ -232,10 +232,17 @@ resource "arbor_oauth_client" "c" {
 // production; subject is the content that changes between versions.
 func welcomeWorkflow(subject string) string {
 	return fmt.Sprintf(`
+resource "arbor_channel" "postmark" {
+  key     = "postmark"
+  name    = "Postmark"
+  type    = "email"
+  service = "postmark"
+}
+
 resource "arbor_workflow" "welcome" {
   key   = "welcome"
   name  = "Welcome"
-  steps = [{ ref = "email", channel = { type = "email", key = "postmark", subject = %q, body = "Glad you are here." } }]
+  steps = [{ ref = "email", channel = { type = "email", key = arbor_channel.postmark.key, subject = %q, body = "Glad you are here." } }]
 }
 `, subject)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -126,11 +127,20 @@ func (d *objectListDataSource[M, PM, T, PT]) Read(ctx context.Context, req datas
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error listing %ss of environment %s", d.spec.kind.Noun, env), err, path.Empty())
 		return
 	}
+	derived := func(*M) {}
+	if d.spec.derive != nil {
+		var diags diag.Diagnostics
+		derived, diags = d.spec.derive(ctx, d.data, env)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+	}
 	items := make([]M, len(objects))
 	keys := make([]string, len(objects))
 	for i := range objects {
 		obj := PT(&objects[i])
 		resp.Diagnostics.Append(d.spec.flatten(ctx, &objects[i], &items[i])...)
+		derived(&items[i])
 		b := PM(&items[i]).base()
 		keys[i] = obj.ObjectKey()
 		b.Key, b.Environment, b.ID = types.StringValue(keys[i]), types.StringValue(env), types.StringValue(env+"/"+keys[i])

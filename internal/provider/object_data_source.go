@@ -93,6 +93,12 @@ func (d *objectDataSource[M, PM, T, PT]) Read(ctx context.Context, req datasourc
 		return
 	}
 	resp.Diagnostics.Append(d.spec.flatten(ctx, obj, &m)...)
+	if d.spec.derive != nil {
+		set, diags := d.spec.derive(ctx, d.data, env)
+		if resp.Diagnostics.Append(diags...); !diags.HasError() {
+			set(&m)
+		}
+	}
 	b.Environment = types.StringValue(env)
 	b.ID = types.StringValue(env + "/" + key)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)

@@ -57,6 +57,11 @@ type objectSpec[M, T any] struct {
 	// modifyPlan adds the kind's plan-time checks; it runs after the
 	// environment is resolved.
 	modifyPlan func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
+	// derive reads, once per environment, what the attributes an object
+	// does not store but takes from its environment need (a tenant's
+	// effective branding), and returns how to set them on a model after
+	// flatten: the resource and its data sources alike.
+	derive func(ctx context.Context, data *providerData, env string) (func(m *M), diag.Diagnostics)
 	// planDestroy checks, at plan time, the destroy of an object.
 	planDestroy func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
 	// validateWithDomain checks configurations at plan time with the
@@ -259,6 +264,12 @@ func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M,
 	diags := r.spec.flatten(ctx, out, m)
 	b := PM(m).base()
 	b.ID = types.StringValue(b.Environment.ValueString() + "/" + b.Key.ValueString())
+	if r.spec.derive != nil {
+		set, d := r.spec.derive(ctx, r.data, b.Environment.ValueString())
+		if diags.Append(d...); !d.HasError() {
+			set(m)
+		}
+	}
 	diags.Append(setVersion(ctx, private, PT(out).GetMeta().Version)...)
 	diags.Append(state.Set(ctx, m)...)
 	return diags

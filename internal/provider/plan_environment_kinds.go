@@ -122,19 +122,32 @@ func (r *planRecord) planBranding(env string, m *environmentBrandingModel) {
 	r.brandings[env] = plannedBranding{branding: m.branding(), known: known}
 }
 
-// environmentBranding answers env's branding as this plan leaves it: the
-// branding it writes there, else the backend's. known is false when this
-// plan writes fields known only at apply.
+// environmentBranding answers env's branding as the apply will leave it,
+// for the effective branding of tenants: the backend's, unless this plan
+// changes it (known is then false: the tenant may be written before the
+// branding is).
 func (d *providerData) environmentBranding(ctx context.Context, env string) (b domain.Branding, known bool, err error) {
-	d.plan.mu.Lock()
-	planned, ok := d.plan.brandings[env]
-	d.plan.mu.Unlock()
-	if ok {
-		return planned.branding, planned.known, nil
+	r := d.plan
+	r.mu.Lock()
+	planned, isPlanned := r.brandings[env]
+	stored, cached := r.storedBrandings[env]
+	r.mu.Unlock()
+	if !cached {
+		got, err := d.client.Branding(ctx, env)
+		if err != nil && !client.IsNotFound(err) {
+			return domain.Branding{}, false, err
+		}
+		// An environment this plan creates has no branding yet.
+		stored = got.Branding
+		r.mu.Lock()
+		if r.storedBrandings == nil {
+			r.storedBrandings = map[string]domain.Branding{}
+		}
+		r.storedBrandings[env] = stored
+		r.mu.Unlock()
 	}
-	if _, created := d.plan.plannedEnvironment(env); created {
-		return domain.Branding{}, true, nil
+	if isPlanned && (!planned.known || planned.branding != stored) {
+		return domain.Branding{}, false, nil
 	}
-	stored, err := d.client.Branding(ctx, env)
-	return stored.Branding, err == nil, err
+	return stored, true, nil
 }

@@ -48,6 +48,8 @@ type planRecord struct {
 	// brandings are the environment brandings this plan writes, by
 	// environment, for the effective branding of tenants.
 	brandings map[string]plannedBranding
+	// storedBrandings caches the backend's environment brandings.
+	storedBrandings map[string]domain.Branding
 	// existing caches the backend's answers to "does this exist?", so a
 	// plan of thousands of objects asks once per referenced object.
 	existing map[objectAddress]bool

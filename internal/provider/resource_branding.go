@@ -133,6 +133,10 @@ func (r *brandingResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	env := plan.Environment.ValueString()
+	r.data.claims.claim(domain.KindBranding.Name+"\x00"+env, "the branding of environment "+env, path.Root("environment"), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	if req.State.Raw.IsNull() {
 		if _, created := r.data.plan.plannedEnvironment(env); !created {
 			stored, err := r.data.client.Branding(ctx, env)

@@ -118,5 +118,11 @@ resource "arbor_branding" "production" {
   primary_color = "#0A7CFF"
 }
 `, `The branding of environment production is already managed`),
+		refusedAtPlan(brandingConfig(b, "#0A7CFF", "https://cdn.example.com/dev.png")+`
+resource "arbor_branding" "again" {
+  environment   = "development"
+  primary_color = "#000000"
+}
+`, `Another resource of this configuration also manages the branding of environment development`),
 	)
 }

@@ -29,6 +29,9 @@ type tenantModel struct {
 	Properties    jsontypes.Normalized `tfsdk:"properties"`
 	Branding      *brandingModel       `tfsdk:"branding"`
 	PreferenceSet *preferenceSetModel  `tfsdk:"preference_set"`
+	// EffectiveBranding is the environment's branding with the tenant's
+	// overrides, derived rather than stored.
+	EffectiveBranding types.Object `tfsdk:"effective_branding"`
 }
 
 type brandingModel struct {
@@ -83,6 +86,7 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 					"icon_url":               schema.StringAttribute{MarkdownDescription: "Absolute http(s) URL of the icon.", Optional: true, Validators: nonEmpty()},
 				},
 			},
+			"effective_branding": effectiveBrandingAttribute(),
 			"preference_set": schema.SingleNestedAttribute{
 				MarkdownDescription: "Default preferences of this tenant's recipients: a complete set, replaced as a whole.",
 				Optional:            true,
@@ -93,8 +97,10 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 				},
 			},
 		},
-		expand:  expandTenant,
-		flatten: flattenTenant,
+		expand:     expandTenant,
+		flatten:    flattenTenant,
+		derive:     deriveEffectiveBranding,
+		modifyPlan: planEffectiveBranding,
 	}
 }
 

@@ -25,7 +25,7 @@ run "welcome_email_renders_the_tenants_name_and_colour" {
   }
 
   assert {
-    condition     = strcontains(local.welcome_email.rendered.body, "#0A7CFF")
-    error_message = "The welcome email does not carry the tenant's colour #0A7CFF: ${local.welcome_email.rendered.body}"
+    condition     = strcontains(local.welcome_email.rendered.body, "#E4002B")
+    error_message = "The welcome email does not carry the tenant's colour #E4002B: ${local.welcome_email.rendered.body}"
   }
 }

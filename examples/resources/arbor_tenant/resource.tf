@@ -22,3 +22,8 @@ resource "arbor_tenant" "acme" {
     workflows     = { "weekly-digest" = false }
   }
 }
+
+# The environment's branding (arbor_branding) with this tenant's overrides.
+output "acme_branding" {
+  value = arbor_tenant.acme.effective_branding
+}

@@ -24,7 +24,7 @@ resource "arbor_workflow" "new_comment" {
       ref = "email"
       channel = {
         type    = "email"
-        key     = "postmark"
+        key     = "email" # an arbor_channel of this environment
         subject = "New comments on {{ data.thread_title }}"
         body    = "{{ total_activities }} new comments."
       }

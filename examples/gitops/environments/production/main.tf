@@ -16,8 +16,9 @@ provider "arbor" {
 module "notifications" {
   source = "../../modules/notifications"
 
-  # The workflows send through this environment's channels.
-  depends_on = [arbor_channel.email, arbor_channel.feed]
+  # This environment's own: never promoted.
+  email_service = "postmark"
+  app_url       = "https://app.example.com"
 }
 
 output "workflow_shas" {

@@ -23,3 +23,8 @@ output "node_keys" {
     sales       = arbor_hierarchy_node.sales.key
   }
 }
+
+output "internal_qa_branding" {
+  description = "The branding of the internal QA tenant's messages: the environment's, with the tenant's overrides."
+  value       = arbor_tenant.internal_qa.effective_branding
+}

@@ -9,10 +9,13 @@ resource "arbor_tenant" "internal_qa" {
     plan = "enterprise"
   })
 
+  # Overrides the environment's branding (arbor_branding) field by field:
+  # effective_branding shows the result.
   branding = {
-    primary_color          = "#0A7CFF"
-    primary_color_contrast = "#FFFFFF"
+    primary_color = "#E4002B"
   }
+
+  depends_on = [arbor_branding.this]
 
   preference_set = {
     channel_types = { email = true, sms = false }

@@ -18,9 +18,9 @@ resource "arbor_workflow" "welcome" {
       ref = "email"
       channel = {
         type    = "email"
-        key     = "postmark"
+        key     = arbor_channel.email.key
         subject = "Welcome to {{ data.organisation }}"
-        body    = "<h1 style=\"color: {{ branding.primary_color }}\">{{ tenant.name }}</h1><p>Hello {{ recipient.name }}, glad to have you.</p>"
+        body    = "<h1 style=\"color: {{ branding.primary_color }}\">{{ tenant.name }}</h1><p>Hello {{ recipient.name }}, glad to have you. Start at {{ vars.app_url }}.</p>"
       }
     },
   ]
@@ -37,7 +37,7 @@ resource "arbor_workflow" "new_comment" {
     { ref = "digest", batch = { window = "10m", key = "data.thread_id" } },
     {
       ref     = "feed"
-      channel = { type = "in_app_feed", key = "feed", body = "{{ total_activities }} new comments" }
+      channel = { type = "in_app_feed", key = arbor_channel.feed.key, body = "{{ total_activities }} new comments" }
     },
     {
       ref = "email"
@@ -46,7 +46,7 @@ resource "arbor_workflow" "new_comment" {
       }
       channel = {
         type    = "email"
-        key     = "postmark"
+        key     = arbor_channel.email.key
         subject = "New comments on {{ data.thread_title }}"
         body    = "{{ total_activities }} new comments."
       }

@@ -237,9 +237,9 @@ func TestDriveEveryRoute(t *testing.T) {
 	expect(t, "replace channel", 200, channel, err)
 	gotChannel, err := c.GetChannelWithResponse(ctx, dev, "postmark")
 	expect(t, "get channel", 200, gotChannel, err)
-	channels, err := c.ListChannelsWithResponse(ctx, dev, &ListChannelsParams{Type: ptr(ListChannelsParamsTypeEmail)})
+	channels, err := c.ListChannelsWithResponse(ctx, dev, &ListChannelsParams{})
 	if len(expect(t, "list channels", 200, channels, err).JSON200.Items) != 1 {
-		t.Errorf("email channels: %d, want 1", len(channels.JSON200.Items))
+		t.Errorf("channels: %d, want 1", len(channels.JSON200.Items))
 	}
 	variable, err := c.PutVariableWithResponse(ctx, dev, "api_token", &PutVariableParams{IfNoneMatch: createOnly}, VariableInput{Value: ptr("sk-driver"), Sensitive: ptr(true)})
 	if expect(t, "create variable", 201, variable, err).JSON201.Value != nil {
