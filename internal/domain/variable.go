@@ -9,7 +9,7 @@ import (
 var KindVariable = Kind{Name: "variable", Noun: "variable", Collection: "variables"}
 
 // MaxVariableValueLength caps a variable's value, in characters.
-const MaxVariableValueLength = 10_000
+const MaxVariableValueLength = 4096
 
 var variableKeyPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
