@@ -17,6 +17,7 @@ var Enums = map[string][]string{
 	"delivery_channel_types": DeliveryChannelTypes,
 	"fetch_methods":          FetchMethods,
 	"guide_types":            GuideTypes,
+	"step_kinds":             StepKinds,
 }
 
 // Names turns a list of typed names into strings.

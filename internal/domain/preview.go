@@ -31,7 +31,7 @@ type WorkflowPreview struct {
 // StepPreview is what one step would do.
 type StepPreview struct {
 	Ref         string `json:"ref" doc:"The step's ref."`
-	Kind        string `json:"kind" enum:"channel,delay,batch,throttle,fetch" doc:"What the step does."`
+	Kind        string `json:"kind" values:"step_kinds" doc:"What the step does."`
 	Runs        bool   `json:"runs" doc:"Whether the step would run: the workflow runs, the step's conditions hold and, for a channel step, the preferences let its message through."`
 	Reason      string `json:"reason" doc:"Why the step runs or not."`
 	ChannelType string `json:"channel_type,omitempty" doc:"For a channel step, its channel type."`
@@ -141,18 +141,30 @@ func previewStep(wf *Workflow, step Step, wp *WorkflowPreview, scope previewScop
 	return sp
 }
 
+// The kinds of step, as a preview names them.
+const (
+	StepChannel  = "channel"
+	StepDelay    = "delay"
+	StepBatch    = "batch"
+	StepThrottle = "throttle"
+	StepFetch    = "fetch"
+)
+
+// StepKinds lists every kind of step.
+var StepKinds = []string{StepChannel, StepDelay, StepBatch, StepThrottle, StepFetch}
+
 func (s Step) kind() string {
 	switch {
 	case s.Channel != nil:
-		return "channel"
+		return StepChannel
 	case s.Delay != nil:
-		return "delay"
+		return StepDelay
 	case s.Batch != nil:
-		return "batch"
+		return StepBatch
 	case s.Throttle != nil:
-		return "throttle"
+		return StepThrottle
 	}
-	return "fetch"
+	return StepFetch
 }
 
 // whatRuns says what running the step means in a preview, where nothing
