@@ -28,3 +28,18 @@ output "workflow_shas" {
 output "guide_shas" {
   value = module.notifications.guide_shas
 }
+
+# The person the team tests access with. Role assignments are each
+# environment's own (never promoted), so only development declares this one;
+# ../../tests checks what it grants before a change is promoted.
+resource "arbor_identity" "qa_editor" {
+  key   = "qa-editor"
+  email = "qa-editor@example.com"
+  name  = "QA editor"
+}
+
+resource "arbor_role_assignment" "qa_editor" {
+  identity_key = arbor_identity.qa_editor.key
+  role_key     = module.notifications.role_keys.editor
+  node_key     = module.notifications.node_keys.engineering
+}
