@@ -256,8 +256,9 @@ func (r report) postgresSection(p func(string, ...any)) {
 	p("")
 	p("*Serve CPU* is every replica's; *PostgreSQL CPU* is the cluster's processes' (its backends, WAL writer and checkpointer); *client CPU* is the load generator's, or pgbench's; "+
 		"*CPU ceiling* is the rate at which the three together would use all %d cores. "+
-		"Every Arbor write takes one advisory lock shared by all replicas (`internal/store/postgres`) and holds it until its commit is on disk, "+
-		"so Arbor's writes are one after another whatever the number of replicas or workers, while pgbench's %d clients commit side by side and share their WAL flushes.", r.machine.Cores, pg.concurrency)
+		"Arbor's writes take one advisory lock shared by all replicas (`internal/store/postgres`), held until the commit is on disk; "+
+		"a replica's writes that queue behind one another share one transaction, lock and WAL flush (group commit, `commit.go`), "+
+		"so the replicas take turns with whole batches, while pgbench's %d clients commit side by side and share their WAL flushes.", r.machine.Cores, pg.concurrency)
 	p("")
 	p("Runs, in order (per second):")
 	p("")
