@@ -34,7 +34,7 @@ func putting(key string) func(store.Tx) error { return func(tx store.Tx) error {
 // long queueing takes, they make one batch.
 func batchOf(t *testing.T, s *Store, writes ...func(store.Tx) error) []error {
 	t.Helper()
-	s.writes.maxAge = time.Hour
+	s.writes.MaxAge = time.Hour
 	errs := make([]error, len(writes))
 	running, release := make(chan struct{}), make(chan struct{})
 	update := func(i int, fn func(store.Tx) error) {
@@ -57,7 +57,7 @@ func batchOf(t *testing.T, s *Store, writes ...func(store.Tx) error) []error {
 	for i := 1; i < len(writes); i++ {
 		wg.Go(func() { update(i, writes[i]) })
 		// Queue them in order.
-		for s.writes.waiting.Load() < int64(i) {
+		for s.writes.Waiting() < int64(i) {
 			time.Sleep(time.Millisecond)
 		}
 	}
@@ -87,14 +87,14 @@ func stored(t *testing.T, s *Store, keys ...string) map[string]bool {
 
 func TestWritesQueuedTogetherCommitOnce(t *testing.T) {
 	s := openStore(t)
-	before := s.writes.commits.Load()
+	before := s.writes.Commits()
 	errs := batchOf(t, s, putting("a"), putting("b"), putting("c"), putting("d"))
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("write %d: %v", i, err)
 		}
 	}
-	if n := s.writes.commits.Load() - before; n != 1 {
+	if n := s.writes.Commits() - before; n != 1 {
 		t.Errorf("%d commits for four writes queued together, want 1", n)
 	}
 	for k, ok := range stored(t, s, "a", "b", "c", "d") {
@@ -209,10 +209,10 @@ func TestWriteIgnoringAServerErrorFails(t *testing.T) {
 
 func TestBatchClosesAtItsLimits(t *testing.T) {
 	s := openStore(t)
-	s.writes.maxWrites = 2
-	before := s.writes.commits.Load()
+	s.writes.MaxWrites = 2
+	before := s.writes.Commits()
 	batchOf(t, s, putting("a"), putting("b"), putting("c"), putting("d"))
-	if n := s.writes.commits.Load() - before; n != 2 {
+	if n := s.writes.Commits() - before; n != 2 {
 		t.Errorf("%d commits for four writes in batches of at most two, want 2", n)
 	}
 }

@@ -69,7 +69,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		return nil, errors.New("pool_max_conns must be at least 3: the writes hold up to two connections (a batch committing, the next one) and reads need their own")
 	}
 	s := &Store{location: redact(databaseURL)}
-	s.writes = &committer{s: s, maxWrites: maxBatchWrites, maxAge: maxBatchAge}
+	s.writes = newCommitter(s)
 	s.pool, err = pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connecting to %s: %w", s.location, err)
@@ -148,7 +148,7 @@ func (s *Store) Lookup(ctx context.Context, fn func(store.Tx) error) error {
 // among the writes that queue; reads never take it. fn therefore runs
 // exactly once.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return s.writes.update(ctx, fn)
+	return s.writes.Update(ctx, fn)
 }
 
 // migrate applies the pending migrations in one transaction. The advisory

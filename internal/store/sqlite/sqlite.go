@@ -79,7 +79,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	writer.SetConnMaxIdleTime(0)
 
 	s := &Store{path: abs, writer: writer, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
-	s.writes = &committer{s: s, db: writer, maxWrites: maxBatchWrites, maxAge: maxBatchAge}
+	s.writes = newCommitter(s, writer)
 	if err := s.migrateRetryingBusy(ctx); err != nil {
 		writer.Close()
 		return nil, fmt.Errorf("opening database %s: %w", abs, err)
@@ -161,7 +161,7 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 // nil. It may share its SQLite transaction with writes made at the same
 // time (commit.go).
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return s.writes.update(ctx, fn)
+	return s.writes.Update(ctx, fn)
 }
 
 // prepareAll prepares every statement once on db, so a transaction binds
