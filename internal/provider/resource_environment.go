@@ -84,8 +84,10 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"copy_from": schema.StringAttribute{
 				MarkdownDescription: "Slug of an environment whose configuration the new environment starts with, copied when it is created, " +
-					"in the same transaction: permissions, roles, hierarchy, OAuth client and webhook configurations and workflows. " +
-					"Identities, role assignments, API keys and tenants are never copied, and secrets are generated anew. " +
+					"in the same transaction: permissions, roles, hierarchy, OAuth client and webhook configurations, workflows and guides. " +
+					"Identities, role assignments, API keys, tenants, channels, variables and branding are never copied, and secrets are generated anew. " +
+					"A new environment has no channels, so a source whose workflows or guides send through channels cannot be copied: " +
+					"create the environment without `copy_from`, add its channels, then promote into it. " +
 					"Used at creation only: changing or removing it later only records the new value; it never copies again and never replaces the environment.",
 				Optional:   true,
 				Validators: []validator.String{slugValidator},
