@@ -114,9 +114,11 @@ func ObjectRoutes(kind domain.Kind) KindRoutes {
 }
 
 // VersionedRoutes are what a versioned kind (workflows, guides) has
-// beside its object routes.
+// beside its object routes: one object's promotion state and versions,
+// and the promotion states of all of them, a page at a time (under a path
+// of its own, so that no key can shadow it).
 type VersionedRoutes struct {
-	Promotion, Versions Route
+	Promotion, Versions, PromotionStates Route
 }
 
 // VersionedRoutesOf returns a versioned kind's promotion state and
@@ -124,8 +126,9 @@ type VersionedRoutes struct {
 func VersionedRoutesOf(kind domain.Kind) VersionedRoutes {
 	item := ObjectRoutes(kind).Get.Path
 	return VersionedRoutes{
-		Promotion: Route{http.MethodGet, item + "/promotion"},
-		Versions:  Route{http.MethodGet, item + "/versions"},
+		Promotion:       Route{http.MethodGet, item + "/promotion"},
+		Versions:        Route{http.MethodGet, item + "/versions"},
+		PromotionStates: Route{http.MethodGet, "/v1/environments/{env}/promotion-states/" + kind.Collection},
 	}
 }
 
@@ -138,7 +141,7 @@ func All() []Route {
 	}
 	for _, k := range domain.VersionedKinds {
 		r := VersionedRoutesOf(k)
-		all = append(all, r.Promotion, r.Versions)
+		all = append(all, r.Promotion, r.Versions, r.PromotionStates)
 	}
 	return all
 }

@@ -253,3 +253,61 @@ func TestGuidesShowThroughInAppChannelsOfTheirEnvironment(t *testing.T) {
 	a.expect(a.do(a.owner, "DELETE", at("staging"), ""), 204)
 	a.expect(a.do(a.owner, "DELETE", "/v1/environments/staging/channels/in-app", ""), 204)
 }
+
+// The promotion states route answers, a page at a time, what the promotion
+// route answers for each key that exists in some environment, and gives
+// what a key it does not list (one that exists nowhere) would answer.
+func TestVersionedKindsPromotionStates(t *testing.T) {
+	eachVersionedKind(t, func(t *testing.T, kind domain.Kind, body func(string) string) {
+		a := newAPI(t)
+		a.channels("development")
+		a.channels("production")
+		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		for _, key := range []string{"alpha", "beta", "delta", "gamma"} {
+			a.expect(a.do(a.owner, "PUT", at("development", key), body(key)), 201)
+		}
+		// beta reaches production as it is; gamma changes in development
+		// after reaching production.
+		a.expect(a.do(a.owner, "PUT", at("production", "beta"), body("beta")), 201)
+		a.expect(a.do(a.owner, "PUT", at("production", "gamma"), body("gamma")), 201)
+		a.expect(a.do(a.owner, "PUT", at("development", "gamma"), body("gamma v2")), 200)
+		key := a.key("production", domain.ScopeReadOnly)
+		states := "/v1/environments/production/promotion-states/" + kind.Collection
+		var listed []any
+		cursor := ""
+		for pages := 0; ; pages++ {
+			page := a.expect(a.do(key, "GET", states+"?limit=3&cursor="+cursor, ""), 200).json()
+			if page["kind"] != kind.Name || page["environment"] != "production" || fmt.Sprint(page["order"]) != "[development production]" || page["production_write_access"] != false {
+				t.Errorf("page %d: %v", pages, page)
+			}
+			listed = append(listed, page["items"].([]any)...)
+			next, _ := page["next_cursor"].(string)
+			if next == "" {
+				if pages != 1 {
+					t.Errorf("4 keys in pages of 3 made %d pages", pages+1)
+				}
+				break
+			}
+			cursor = next
+		}
+		var keys []string
+		for _, it := range listed {
+			item := it.(map[string]any)
+			k := item["key"].(string)
+			keys = append(keys, k)
+			one := a.expect(a.do(key, "GET", at("production", k)+"/promotion", ""), 200).json()
+			if fmt.Sprint(one) != fmt.Sprint(item) {
+				t.Errorf("%s: listed %v, the promotion route answers %v", k, item, one)
+			}
+		}
+		if fmt.Sprint(keys) != "[alpha beta delta gamma]" {
+			t.Errorf("listed keys %v", keys)
+		}
+		absent := a.expect(a.do(key, "GET", at("production", "nowhere")+"/promotion", ""), 200).json()
+		if absent["current"] != nil || absent["below"] != nil || absent["origin_environment"] != nil {
+			t.Errorf("a key that exists nowhere: %v", absent)
+		}
+		a.expect(a.do(key, "GET", "/v1/environments/development/promotion-states/"+kind.Collection, ""), 404)
+		a.expect(a.do(key, "GET", states+"?cursor=%25%25", ""), 400)
+	})
+}

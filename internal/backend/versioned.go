@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -69,36 +71,100 @@ func versionedRules[T any, PT domain.VersionedPtr[T]](kind domain.Kind, check fu
 // wherever it exists. It reads only the version state, which every
 // versioned kind stores under the same names.
 func promotionOf(tx store.Tx, kind domain.Kind, env, key string) (domain.Promotion, error) {
-	envs, err := tx.Environments()
+	order, settings, err := promotionContext(tx)
 	if err != nil {
 		return domain.Promotion{}, err
 	}
-	settings, err := tx.Settings()
-	if err != nil {
-		return domain.Promotion{}, err
-	}
-	order := make([]string, 0, len(envs))
 	var heads []domain.VersionHead
-	for _, e := range envs {
-		order = append(order, e.Slug)
-		o, err := tx.Object(e.Slug, kind.Name, key)
+	for _, e := range order {
+		o, err := tx.Object(e, kind.Name, key)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return domain.Promotion{}, err
 		}
-		var state domain.VersionState
-		if err := json.Unmarshal(o.Body, &state); err != nil {
-			return domain.Promotion{}, fmt.Errorf("decoding the version state of stored %s %q: %w", kind.Name, key, err)
+		h, err := headOf(o)
+		if err != nil {
+			return domain.Promotion{}, err
 		}
-		heads = append(heads, domain.VersionHead{Environment: e.Slug, SHA: state.SHA, OriginEnvironment: state.OriginEnvironment})
+		heads = append(heads, h)
 	}
 	return domain.NewPromotion(kind, key, env, order, settings.ProductionWriteAccess, heads), nil
 }
 
+// promotionContext is what every promotion state shares: the promotion
+// order and the account's settings.
+func promotionContext(tx store.Tx) ([]string, domain.Settings, error) {
+	envs, err := tx.Environments()
+	if err != nil {
+		return nil, domain.Settings{}, err
+	}
+	settings, err := tx.Settings()
+	if err != nil {
+		return nil, domain.Settings{}, err
+	}
+	order := make([]string, 0, len(envs))
+	for _, e := range envs {
+		order = append(order, e.Slug)
+	}
+	return order, settings, nil
+}
+
+// headOf is a stored versioned object's version state.
+func headOf(o store.Object) (domain.VersionHead, error) {
+	var state domain.VersionState
+	if err := json.Unmarshal(o.Body, &state); err != nil {
+		return domain.VersionHead{}, fmt.Errorf("decoding the version state of stored %s %q: %w", o.Kind, o.Key, err)
+	}
+	return domain.VersionHead{Environment: o.Environment, SHA: state.SHA, OriginEnvironment: state.OriginEnvironment}, nil
+}
+
+// promotionStatesOf is a page of the promotion states of a versioned
+// kind's objects written in env: the first limit keys after after that
+// exist in some environment, read with limit+1 so that pageOf can tell
+// whether more follow. Each environment's first limit+1 keys after after
+// hold every copy of those keys: any key of an environment smaller than
+// one of them is itself among them.
+func promotionStatesOf(tx store.Tx, kind domain.Kind, env, after string, limit int) (domain.PromotionStates, error) {
+	order, settings, err := promotionContext(tx)
+	if err != nil {
+		return domain.PromotionStates{}, err
+	}
+	heads := map[string][]domain.VersionHead{}
+	for _, e := range order {
+		objects, err := tx.Objects(store.Query{Environment: e, Kind: kind.Name, After: after, Limit: limit + 1})
+		if err != nil {
+			return domain.PromotionStates{}, err
+		}
+		for _, o := range objects {
+			h, err := headOf(o)
+			if err != nil {
+				return domain.PromotionStates{}, err
+			}
+			heads[o.Key] = append(heads[o.Key], h)
+		}
+	}
+	keys := slices.Sorted(maps.Keys(heads))
+	items := make([]domain.Promotion, 0, min(len(keys), limit+1))
+	for _, key := range keys[:min(len(keys), limit+1)] {
+		items = append(items, domain.NewPromotion(kind, key, env, order, settings.ProductionWriteAccess, heads[key]))
+	}
+	page := pageOf(items, limit, func(p domain.Promotion) string { return p.Key })
+	return domain.PromotionStates{Kind: kind.Name, Environment: env, Order: order, ProductionWriteAccess: settings.ProductionWriteAccess,
+		Items: page.Items, NextCursor: page.NextCursor}, nil
+}
+
 type promotionOutput struct {
 	Body domain.Promotion
+}
+
+type promotionStatesInput struct {
+	ListParams
+}
+
+type promotionStatesOutput struct {
+	Body domain.PromotionStates
 }
 
 type versionsInput struct {
@@ -134,6 +200,27 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 			return nil, s.fail(ctx, err)
 		}
 		return &promotionOutput{Body: p}, nil
+	})
+
+	states := op(routes.PromotionStates.Method, routes.PromotionStates.Path, "list_"+id+"_promotion_states", "List what the promotion rule knows of every "+kind.Noun, tag)
+	states.Description = "The promotion state of each " + kind.Noun + " that exists in some environment, in key order, a page at a time, as written in this environment: " +
+		"what the " + routes.Promotion.Path + " route answers, for many at once. A key the pages do not list exists in no environment; " +
+		"the page's order and production_write_access give its state. Readable with a key of this environment."
+	huma.Register(s.api, *states, func(ctx context.Context, in *promotionStatesInput) (*promotionStatesOutput, error) {
+		after, err := in.after()
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		var out domain.PromotionStates
+		err = s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+			var err error
+			out, err = promotionStatesOf(tx, kind, env.Slug, after, in.limit())
+			return err
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return &promotionStatesOutput{Body: out}, nil
 	})
 
 	versions := op(routes.Versions.Method, routes.Versions.Path, "list_"+id+"_versions", "List "+article(kind.Noun)+"'s versions", tag)

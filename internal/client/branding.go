@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -12,6 +13,21 @@ import (
 func (c *Client) Branding(ctx context.Context, env string) (domain.EnvironmentBranding, error) {
 	var out domain.EnvironmentBranding
 	return out, c.do(ctx, api.GetBranding.Method, api.GetBranding.URL(env), nil, nil, nil, &out)
+}
+
+// RefreshBranding reads an environment's branding as the refreshes of one
+// walk share it: one read answers them all until this Client writes
+// anything (see listingCache for what that guarantees). For state that
+// takes a value from the branding, such as tenants' effective branding; a
+// read that must see the backend now is Branding.
+func (c *Client) RefreshBranding(ctx context.Context, env string) (domain.EnvironmentBranding, error) {
+	if raw, found := c.listings.shared(ctx, c, api.GetBranding.URL(env)); found {
+		var out domain.EnvironmentBranding
+		if err := json.Unmarshal(raw, &out); err == nil {
+			return out, nil
+		}
+	}
+	return c.Branding(ctx, env)
 }
 
 // PutBranding writes an environment's branding; CreateOnly writes it only

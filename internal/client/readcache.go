@@ -3,6 +3,9 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -23,15 +26,23 @@ import (
 //     every listing, before it is sent and again once it is answered, and
 //     a listing under way while a write is sent or answered is not kept:
 //     a listing never predates a write this Client made.
+//   - Once the Client has written, it makes no new listing: the reads of
+//     a walk that writes (an apply, whose plans of each resource run
+//     between writes) go to the backend one by one, rather than listing
+//     everything again after each write.
 //   - A listing answers for listingMaxAge at most, then is made again.
 //   - A key the listing lacks (created since, or beyond maxListed) is read
 //     directly, so a missing object is always confirmed by a GET of it.
 //   - A listed object answers one refresh read; a second read of it goes
 //     to the backend, and its JSON is let go after the first.
-//   - Only Refresh and Listed use it, and the provider calls them only to
-//     refresh state that an earlier apply wrote (Read with an object
-//     version in private state) and for plan-time existence checks; Get,
-//     and every create, update and import, read the backend directly.
+//   - Only Refresh, Listed, PlanPromotion and RefreshBranding use it. The
+//     provider calls Refresh only to refresh state that an earlier apply
+//     wrote (Read with an object version in private state), Listed and
+//     PlanPromotion for plan-time checks, and RefreshBranding for the
+//     environment's branding that tenants' effective branding shows (after
+//     a tenant's own write, that write has dropped every entry, so the
+//     read is new). Get, and every create, update and import of an object,
+//     read the backend directly.
 //   - A failed listing is not an error: the reads go to the backend one by
 //     one, as without the cache.
 type listingCache struct {
@@ -39,6 +50,8 @@ type listingCache struct {
 	// generation counts the starts and ends of writes: a listing made in
 	// another generation is never used.
 	generation uint64
+	// wrote is set by the first write: no listing is made after it.
+	wrote bool
 	// listings are by collection path, which names the environment.
 	listings map[string]*listing
 }
@@ -52,7 +65,8 @@ const listingMaxAge = time.Minute
 // are read directly.
 const maxListed = 20 * pageSize
 
-// listing is one kind's objects in one environment, as JSON by key.
+// listing is one kind's objects in one environment, as JSON by key, or
+// one object shared by many reads, under the key "".
 type listing struct {
 	// ready is closed once the listing is made (or has failed); the
 	// fields below are written before.
@@ -69,6 +83,7 @@ func (c *listingCache) invalidate() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.generation++
+	c.wrote = true
 	c.listings = nil
 }
 
@@ -79,19 +94,46 @@ func (c *listingCache) invalidate() {
 // holds each object's JSON until its refresh at most; the key stays listed,
 // for existence checks.
 func (c *listingCache) lookup(ctx context.Context, client *Client, collection, key string, take bool) (raw json.RawMessage, found bool) {
+	return c.answer(ctx, collection, func(ctx context.Context) (map[string]json.RawMessage, error) {
+		return listKeyed(ctx, client, collection)
+	}, key, take)
+}
+
+// shared answers a GET of one object that many refreshes need (an
+// environment's branding, which every tenant's effective branding reads)
+// from one read of it, made by the first of them: the same guarantees as a
+// listing's, but the answer is not consumed. found is false when the caller
+// must read it from the backend.
+func (c *listingCache) shared(ctx context.Context, client *Client, path string) (raw json.RawMessage, found bool) {
+	return c.answer(ctx, path, func(ctx context.Context) (map[string]json.RawMessage, error) {
+		var one json.RawMessage
+		if err := client.do(ctx, http.MethodGet, path, nil, nil, nil, &one); err != nil {
+			return nil, err
+		}
+		return map[string]json.RawMessage{"": one}, nil
+	}, "", false)
+}
+
+// answer finds key in the entry of path, filling the entry with fill first
+// when there is none still valid.
+func (c *listingCache) answer(ctx context.Context, path string, fill func(context.Context) (map[string]json.RawMessage, error), key string, take bool) (raw json.RawMessage, found bool) {
 	c.mu.Lock()
-	l := c.listings[collection]
+	l := c.listings[path]
 	if l != nil && !c.usable(l) {
 		l = nil
+	}
+	if l == nil && c.wrote {
+		c.mu.Unlock()
+		return nil, false
 	}
 	if l == nil {
 		l = &listing{ready: make(chan struct{}), generation: c.generation}
 		if c.listings == nil {
 			c.listings = map[string]*listing{}
 		}
-		c.listings[collection] = l
+		c.listings[path] = l
 		c.mu.Unlock()
-		c.make(ctx, client, collection, l)
+		l.fill(ctx, fill)
 	} else {
 		c.mu.Unlock()
 	}
@@ -128,13 +170,22 @@ func (c *listingCache) usable(l *listing) bool {
 	}
 }
 
-// make reads the listing's pages and closes ready.
-func (c *listingCache) make(ctx context.Context, client *Client, collection string, l *listing) {
+// fill makes the entry's objects with fill and closes ready.
+func (l *listing) fill(ctx context.Context, fill func(context.Context) (map[string]json.RawMessage, error)) {
 	defer close(l.ready)
-	items, err := collect[json.RawMessage](ctx, client, collection, nil, maxListed)
+	objects, err := fill(ctx)
 	if err != nil {
 		l.failed = true
 		return
+	}
+	l.objects, l.madeAt = objects, time.Now()
+}
+
+// listKeyed reads every page of a collection, by key.
+func listKeyed(ctx context.Context, client *Client, collection string) (map[string]json.RawMessage, error) {
+	items, err := collect[json.RawMessage](ctx, client, collection, nil, maxListed)
+	if err != nil {
+		return nil, err
 	}
 	objects := make(map[string]json.RawMessage, len(items))
 	for _, raw := range items {
@@ -145,7 +196,75 @@ func (c *listingCache) make(ctx context.Context, client *Client, collection stri
 			objects[keyed.Key] = raw
 		}
 	}
-	l.objects, l.madeAt = objects, time.Now()
+	return objects, nil
+}
+
+// PlanPromotion reads what the promotion rule knows of an object of a
+// versioned kind in env, as a plan's checks read it: from this walk's
+// listing of the kind's promotion states in env when it answers, else from
+// the backend (Promotion). A key the complete listing lacks exists in no
+// environment, and its state is the listing's Absent. See listingCache for
+// what the listing guarantees.
+func (c *Client) PlanPromotion(ctx context.Context, kind domain.Kind, env, key string) (domain.Promotion, error) {
+	path := api.VersionedRoutesOf(kind).PromotionStates.URL(env)
+	fill := func(ctx context.Context) (map[string]json.RawMessage, error) {
+		return listPromotionStates(ctx, c, path)
+	}
+	raw, found := c.listings.answer(ctx, path, fill, key, false)
+	if !found {
+		// The listing's own fields, kept under "" when it is complete.
+		if envelope, complete := c.listings.answer(ctx, path, fill, "", false); complete {
+			var states domain.PromotionStates
+			if err := json.Unmarshal(envelope, &states); err == nil {
+				return states.Absent(kind, key), nil
+			}
+		}
+	} else {
+		var out domain.Promotion
+		if err := json.Unmarshal(raw, &out); err == nil {
+			return out, nil
+		}
+	}
+	return c.Promotion(ctx, kind, env, key)
+}
+
+// listPromotionStates reads every page of a kind's promotion states in
+// one environment, by key, with the pages' own fields under "" once the
+// listing is complete (not cut at maxListed).
+func listPromotionStates(ctx context.Context, c *Client, path string) (map[string]json.RawMessage, error) {
+	q := url.Values{api.QueryLimit: {strconv.Itoa(pageSize)}}
+	objects := map[string]json.RawMessage{}
+	for {
+		var page struct {
+			domain.PromotionStates
+			Items []json.RawMessage `json:"items"`
+		}
+		if err := c.do(ctx, http.MethodGet, path, q, nil, nil, &page); err != nil {
+			return nil, err
+		}
+		for _, raw := range page.Items {
+			var keyed struct {
+				Key string `json:"key"`
+			}
+			if json.Unmarshal(raw, &keyed) == nil && keyed.Key != "" {
+				objects[keyed.Key] = raw
+			}
+		}
+		if page.NextCursor == "" {
+			envelope := page.PromotionStates
+			envelope.Items = nil
+			raw, err := json.Marshal(envelope)
+			if err != nil {
+				return nil, err
+			}
+			objects[""] = raw
+			return objects, nil
+		}
+		if len(objects) >= maxListed {
+			return objects, nil
+		}
+		q.Set(api.QueryCursor, page.NextCursor)
+	}
 }
 
 // listable reports whether a kind's listing can answer reads by key: the

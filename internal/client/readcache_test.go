@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -161,10 +162,11 @@ func TestRefreshReadsWhatTheListingLacks(t *testing.T) {
 	}
 }
 
-// TestRefreshAfterAWriteListsAgain: a write through the client drops the
-// listing, so a refresh after it sees the backend as the write left it,
-// other objects' out-of-band changes included.
-func TestRefreshAfterAWriteListsAgain(t *testing.T) {
+// TestRefreshAfterAWriteReadsTheBackend: a write through the client drops
+// the listing, and a client that has written lists no more: a refresh
+// after the write reads the object from the backend, so it sees it as the
+// write left it, other objects' out-of-band changes included.
+func TestRefreshAfterAWriteReadsTheBackend(t *testing.T) {
 	c, counted, other := embeddedBackend(t)
 	putPermissions(t, other, 3, "Before")
 	perms := client.Objects[domain.Permission](c, domain.KindPermission)
@@ -177,12 +179,14 @@ func TestRefreshAfterAWriteListsAgain(t *testing.T) {
 	if _, err := client.Objects[domain.Role](c, domain.KindRole).Put(ctx, domain.Development, "reader", &domain.Role{Name: "Reader"}, client.Cond{}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := perms.Refresh(ctx, domain.Development, "perm.0001")
-	if err != nil || got.Name != "Out of band" {
-		t.Errorf("after a write: %+v, %v", got, err)
+	for _, key := range []string{"perm.0001", "perm.0002"} {
+		got, err := perms.Refresh(ctx, domain.Development, key)
+		if err != nil || got.Name != "Out of band" {
+			t.Errorf("%s after a write: %+v, %v", key, got, err)
+		}
 	}
-	if lists := counted.count("GET list"); lists != 2 {
-		t.Errorf("%d listings; want 2, one before the write and one after", lists)
+	if lists, items := counted.count("GET list"), counted.count("GET item"); lists != 1 || items != 2 {
+		t.Errorf("%d listings and %d reads of one object; want 1, before the write, and 2 after it", lists, items)
 	}
 }
 
@@ -233,5 +237,119 @@ func TestListedObjectAnswersOneRead(t *testing.T) {
 	}
 	if lists, items := counted.count("GET list"), counted.count("GET item"); lists != 1 || items != 1 {
 		t.Errorf("%d listings and %d reads of one object; want 1 and 1", lists, items)
+	}
+}
+
+// TestRefreshBrandingIsShared: the refreshes of one walk share one read of
+// an environment's branding; a write through the client drops it, so the
+// read after the write sees a change made out of band before it.
+func TestRefreshBrandingIsShared(t *testing.T) {
+	c, counted, other := embeddedBackend(t)
+	ctx := context.Background()
+	if _, err := other.PutBranding(ctx, domain.Development, domain.Branding{PrimaryColor: "#0A7CFF"}, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				got, err := c.RefreshBranding(ctx, domain.Development)
+				if err != nil || got.PrimaryColor != "#0A7CFF" {
+					t.Errorf("shared branding: %+v, %v", got, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if items := counted.count("GET item"); items != 1 {
+		t.Errorf("50 shared reads of the branding made %d requests; want 1", items)
+	}
+	if _, err := other.PutBranding(ctx, domain.Development, domain.Branding{PrimaryColor: "#E4002B"}, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.RefreshBranding(ctx, domain.Development); err != nil || got.PrimaryColor != "#0A7CFF" {
+		t.Errorf("before any write of this client: %+v, %v; want the shared read", got, err)
+	}
+	if _, err := client.Objects[domain.Tenant](c, domain.KindTenant).Put(ctx, domain.Development, "acme", &domain.Tenant{Name: "Acme"}, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := c.RefreshBranding(ctx, domain.Development); err != nil || got.PrimaryColor != "#E4002B" {
+		t.Errorf("after a write: %+v, %v; want the backend's branding now", got, err)
+	}
+	// A new client (a new provider process, the next plan) reads anew.
+	fresh, err := client.New(client.Config{Endpoint: "http://embedded.arbor.invalid", Transport: counted})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.PutBranding(ctx, domain.Development, domain.Branding{PrimaryColor: "#00AA77"}, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := fresh.RefreshBranding(ctx, domain.Development); err != nil || got.PrimaryColor != "#00AA77" {
+		t.Errorf("a new client: %+v, %v", got, err)
+	}
+}
+
+// TestPlanPromotionListsOnce: the plan-time promotion reads of many
+// workflows, existing or not, cost one listing of the promotion states and
+// answer what the promotion route answers for each; after a write they go
+// to the backend one by one.
+func TestPlanPromotionListsOnce(t *testing.T) {
+	c, counted, other := embeddedBackend(t)
+	ctx := context.Background()
+	for _, env := range []string{domain.Development, domain.Production} {
+		if _, err := client.Objects[domain.Channel](other, domain.KindChannel).Put(ctx, env, "postmark", &domain.Channel{Name: "Postmark", Type: "email", Service: "postmark"}, client.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	workflows := client.Objects[domain.Workflow](other, domain.KindWorkflow)
+	workflow := func(subject string) *domain.Workflow {
+		return &domain.Workflow{Name: "W", Steps: []domain.Step{{Ref: "email", Channel: &domain.ChannelStep{Type: "email", Key: "postmark", Subject: subject, Body: "Hello"}}}}
+	}
+	for i := range 30 {
+		if _, err := workflows.Put(ctx, domain.Development, fmt.Sprintf("wf-%02d", i), workflow("v1"), client.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 10 {
+		if _, err := workflows.Put(ctx, domain.Production, fmt.Sprintf("wf-%02d", i), workflow("v1"), client.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var keys []string
+	for i := range 40 {
+		keys = append(keys, fmt.Sprintf("wf-%02d", i)) // wf-30 to wf-39 exist nowhere
+	}
+	check := func() {
+		t.Helper()
+		var wg sync.WaitGroup
+		for _, key := range keys {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				got, err := c.PlanPromotion(ctx, domain.KindWorkflow, domain.Production, key)
+				want, werr := other.Promotion(ctx, domain.KindWorkflow, domain.Production, key)
+				if err != nil || werr != nil || !reflect.DeepEqual(got, want) {
+					t.Errorf("%s: planned %+v (%v), the route answers %+v (%v)", key, got, err, want, werr)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	check()
+	if lists, items := counted.count("GET list"), counted.count("GET item"); lists != 1 || items != 0 {
+		t.Errorf("40 plan-time promotion reads made %d listings and %d reads of one object; want 1 and 0", lists, items)
+	}
+	if _, err := c.PlanPromotion(ctx, domain.KindWorkflow, "nowhere", "wf-00"); !client.IsNotFound(err) {
+		t.Errorf("an environment that does not exist: %v, want the backend's 404", err)
+	}
+	if _, err := client.Objects[domain.Permission](c, domain.KindPermission).Put(ctx, domain.Development, "p", &domain.Permission{Name: "P"}, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	lists, items := counted.count("GET list"), counted.count("GET item")
+	check()
+	if counted.count("GET list") != lists || counted.count("GET item") != items+len(keys) {
+		t.Errorf("after a write: %d more listings and %d more reads of one object; want none and %d", counted.count("GET list")-lists, counted.count("GET item")-items, len(keys))
 	}
 }

@@ -73,6 +73,11 @@ func TestClientCallsOnlyTheRoutesOfPackageAPI(t *testing.T) {
 		calls = append(calls,
 			func() error { _, err := c.Promotion(ctx, kind, env, key); return err },
 			func() error { _, err := client.Versions[map[string]any](ctx, c, kind, env, key); return err },
+			// A client that has written makes no listing: a new one.
+			func() error {
+				_, err := newClient(t, rec, client.Config{Token: "t"}).PlanPromotion(ctx, kind, env, key)
+				return err
+			},
 		)
 	}
 	for _, kind := range domain.Kinds {

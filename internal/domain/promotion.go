@@ -37,6 +37,26 @@ type Promotion struct {
 	Origin string `json:"origin_environment,omitempty" doc:"Where the object was created, absent when it exists nowhere yet."`
 }
 
+// PromotionStates is a page of the promotion states of one versioned
+// kind's objects written in one environment: one item for each key that
+// exists in some environment, in key order. A key without an item exists
+// nowhere; its state is NewPromotion(kind, key, environment, order,
+// production_write_access, nil), which the page's fields give.
+type PromotionStates struct {
+	Kind                  string      `json:"kind" doc:"The objects' kind, as in the audit log (workflow, guide)." example:"workflow"`
+	Environment           string      `json:"environment" doc:"Environment written."`
+	Order                 []string    `json:"order" nullable:"false" doc:"The promotion order, development first, production last."`
+	ProductionWriteAccess bool        `json:"production_write_access" doc:"The account setting."`
+	Items                 []Promotion `json:"items" nullable:"false" doc:"The promotion state of each key that exists in some environment, in key order."`
+	NextCursor            string      `json:"next_cursor,omitempty" doc:"Pass as cursor to fetch the next page; absent on the last page."`
+}
+
+// Absent is the promotion state of a key the states list no item for:
+// an object that exists in no environment.
+func (s PromotionStates) Absent(kind Kind, key string) Promotion {
+	return NewPromotion(kind, key, s.Environment, s.Order, s.ProductionWriteAccess, nil)
+}
+
 // NewPromotion is the promotion state of object key of kind written in
 // env: order is every environment, first to last, and heads the object in
 // each environment that has it, in any order.

@@ -102,6 +102,11 @@ type objectSpec[M, T any] struct {
 	// effective branding), and returns how to set them on a model after
 	// flatten: the resource and its data sources alike.
 	derive func(ctx context.Context, data *providerData, env string) (func(m *M), diag.Diagnostics)
+	// derivedPlanned reports whether a planned model's derived attributes
+	// are known: a create or an update then records them as planned, the
+	// values Terraform holds the apply to, and the next refresh derives
+	// them again.
+	derivedPlanned func(m *M) bool
 	// planDestroy checks, at plan time, the destroy of an object.
 	planDestroy func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse)
 	// presentedPerReader is set for kinds the backend presents according
@@ -208,17 +213,19 @@ func (r *objectResource[M, PM, T, PT]) Create(ctx context.Context, req resource.
 		addAPIError(&resp.Diagnostics, summary, err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &plan, true, resp.Private, &resp.State, resp.Identity)...)
 }
 
 // record copies an object the backend returned into the model, and the
 // model into state and its identity; the object's version goes to private
-// state, for the If-Match of the next write.
-func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M, private privateStateWriter, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
+// state, for the If-Match of the next write. planned is set when m is the
+// plan of a create or an update.
+func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M, planned bool, private privateStateWriter, state *tfsdk.State, identity *tfsdk.ResourceIdentity) diag.Diagnostics {
 	diags := r.spec.flatten(ctx, out, m)
 	name := r.nameOf(m)
 	setName[M, PM](m, name)
-	if r.spec.derive != nil && name.identity.environmentScoped() {
+	keepPlanned := planned && r.spec.derivedPlanned != nil && r.spec.derivedPlanned(m)
+	if r.spec.derive != nil && name.identity.environmentScoped() && !keepPlanned {
 		set, d := r.spec.derive(ctx, r.data, name.environment())
 		if diags.Append(d...); !d.HasError() {
 			set(m)
@@ -275,7 +282,7 @@ func (r *objectResource[M, PM, T, PT]) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.record(ctx, out, &state, resp.Private, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &state, false, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -304,7 +311,7 @@ func (r *objectResource[M, PM, T, PT]) Update(ctx context.Context, req resource.
 		addAPIError(&resp.Diagnostics, "Error updating "+name.describe(r.spec.kind), err, path.Empty())
 		return
 	}
-	resp.Diagnostics.Append(r.record(ctx, out, &plan, resp.Private, &resp.State, resp.Identity)...)
+	resp.Diagnostics.Append(r.record(ctx, out, &plan, true, resp.Private, &resp.State, resp.Identity)...)
 }
 
 func (r *objectResource[M, PM, T, PT]) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

@@ -125,7 +125,8 @@ func (r *planRecord) planBranding(env string, m *environmentBrandingModel) {
 // environmentBranding answers env's branding as the apply will leave it,
 // for the effective branding of tenants: the backend's, unless this plan
 // changes it (known is then false: the tenant may be written before the
-// branding is).
+// branding is). The backend's is read once per plan, the read the
+// tenants' refreshes share (client.RefreshBranding).
 func (d *providerData) environmentBranding(ctx context.Context, env string) (b domain.Branding, known bool, err error) {
 	r := d.plan
 	r.mu.Lock()
@@ -133,7 +134,7 @@ func (d *providerData) environmentBranding(ctx context.Context, env string) (b d
 	stored, cached := r.storedBrandings[env]
 	r.mu.Unlock()
 	if !cached {
-		got, err := d.client.Branding(ctx, env)
+		got, err := d.client.RefreshBranding(ctx, env)
 		if err != nil && !client.IsNotFound(err) {
 			return domain.Branding{}, false, err
 		}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -83,8 +84,11 @@ func setRecordedBy(ctx context.Context, p privateStateWriter, data *providerData
 // with: its version, its executable's size and modification time, so that
 // a rebuilt binary of the same version (a development build) is another
 // build, and a digest of the credential (never the credential), so that
-// what one principal recorded is recorded again for another. "" when the
-// executable cannot be found, and then every refresh records again.
+// what one principal recorded is recorded again for another. It is kept as
+// a short digest of all of these (never the credential itself): every
+// resource's private state holds it, and each byte of state is written N
+// times in an apply of N resources. "" when the executable cannot be
+// found, and then every refresh records again.
 func buildOf(version, credential string) string {
 	exe, err := os.Executable()
 	if err != nil {
@@ -94,6 +98,6 @@ func buildOf(version, credential string) string {
 	if err != nil {
 		return ""
 	}
-	digest := sha256.Sum256([]byte("arbor recorded_by\n" + credential))
-	return fmt.Sprintf("%s %d %d %x", version, st.Size(), st.ModTime().UnixNano(), digest[:8])
+	digest := sha256.Sum256(fmt.Appendf(nil, "arbor recorded_by\n%s\n%d\n%d\n%s", version, st.Size(), st.ModTime().UnixNano(), credential))
+	return base64.RawURLEncoding.EncodeToString(digest[:9])
 }

@@ -276,3 +276,194 @@ func TestAccRefresh_deletedOutOfBandIsPlannedForCreation(t *testing.T) {
 		},
 	})
 }
+
+// TestAccRefresh_tenantsShareTheBrandingRead: the refresh of 12 tenants
+// reads their environment's branding once per plan, not once per tenant,
+// and a change of that branding made out of band between two plans shows
+// in every tenant's effective_branding after the second.
+func TestAccRefresh_tenantsShareTheBrandingRead(t *testing.T) {
+	w := newWatchedBackend(t)
+	prefix := acctest.RandomKey("tenant")
+	config := w.providerConfig() + fmt.Sprintf(`
+resource "arbor_tenant" "t" {
+  count    = 12
+  key      = format("%s-%%02d", count.index)
+  name     = "Tenant ${count.index}"
+  branding = count.index == 0 ? { logo_url = "https://cdn.example.com/own.png" } : null
+}
+`, prefix)
+	branding := "GET /v1/environments/development/branding"
+	putBranding := func(color string) {
+		if _, err := w.Client.PutBranding(context.Background(), domain.Development, domain.Branding{PrimaryColor: color}, client.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	color := tfjsonpath.New("effective_branding").AtMapKey("primary_color")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             w.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { putBranding("#0A7CFF") },
+				Config:    config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("arbor_tenant.t[3]", color, knownvalue.StringExact("#0A7CFF")),
+				},
+			},
+			{
+				PreConfig: func() { w.reset() },
+				Config:    config,
+				PlanOnly:  true,
+			},
+			{
+				PreConfig: func() {
+					// PlanOnly runs two refresh plans: one read of the
+					// branding each, where there had been one per tenant.
+					if got := w.count(branding); got == 0 || got > 2 {
+						t.Errorf("two refresh plans of 12 tenants read the environment's branding %d times; want 1 or 2", got)
+					}
+					putBranding("#E4002B")
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("arbor_tenant.t[0]", color, knownvalue.StringExact("#E4002B")),
+					statecheck.ExpectKnownValue("arbor_tenant.t[11]", color, knownvalue.StringExact("#E4002B")),
+					statecheck.ExpectKnownValue("arbor_tenant.t[0]", tfjsonpath.New("effective_branding").AtMapKey("logo_url"), knownvalue.StringExact("https://cdn.example.com/own.png")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccRefresh_promotionReadsAreListed: the plan of 12 workflows (created,
+// then all changed) asks the promotion rule of each with one listing of
+// the workflows' promotion states, not one read per workflow; the apply
+// that follows judges each against the backend, one by one.
+func TestAccRefresh_promotionReadsAreListed(t *testing.T) {
+	w := newWatchedBackend(t)
+	prefix := acctest.RandomKey("wf")
+	config := func(subject string) string {
+		return w.providerConfig() + fmt.Sprintf(`
+resource "arbor_channel" "postmark" {
+  key     = %[1]q
+  name    = "Postmark"
+  type    = "email"
+  service = "postmark"
+}
+
+resource "arbor_workflow" "w" {
+  count = 12
+  key   = format("%[1]s-%%02d", count.index)
+  name  = "Workflow ${count.index}"
+  steps = [{ ref = "email", channel = { type = "email", key = arbor_channel.postmark.key, subject = %[2]q, body = "Hello" } }]
+}
+`, prefix, subject)
+	}
+	one := "GET /v1/environments/development/workflows/"
+	listed := "GET /v1/environments/development/promotion-states/workflows (listing)"
+	perWorkflow := func() int {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		n := 0
+		for what, c := range w.requests {
+			if strings.HasPrefix(what, one) && strings.HasSuffix(what, "/promotion") {
+				n += c
+			}
+		}
+		return n
+	}
+	planOnly := func(subject string) resource.TestStep {
+		return resource.TestStep{PreConfig: w.reset, Config: config(subject), PlanOnly: true, ExpectNonEmptyPlan: true}
+	}
+	checked := func(subject string) resource.TestStep {
+		return resource.TestStep{
+			PreConfig: func() {
+				if n, lists := perWorkflow(), w.count(listed); n != 0 || lists == 0 {
+					t.Errorf("the plan of 12 workflows read %d promotion states one by one and made %d listings of them; want none and at least one: %v", n, lists, w.requests)
+				}
+			},
+			Config: config(subject),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("arbor_workflow.w[11]", tfjsonpath.New("origin_environment"), knownvalue.StringExact(domain.Development)),
+			},
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             w.CheckDestroy,
+		Steps: []resource.TestStep{
+			planOnly("v1"), checked("v1"),
+			planOnly("v2"), checked("v2"),
+		},
+	})
+}
+
+// TestAccRefresh_brandingChangedDuringTheApply: the environment's branding
+// changes out of band while the apply creates a tenant. The tenant is
+// recorded with the effective branding its plan showed (Terraform holds an
+// apply to its plan), and the next plan's refresh shows the new one.
+func TestAccRefresh_brandingChangedDuringTheApply(t *testing.T) {
+	w := newWatchedBackend(t)
+	key := acctest.RandomKey("tenant")
+	config := w.providerConfig() + fmt.Sprintf(`
+resource "arbor_tenant" "t" {
+  key  = %q
+  name = "Tenant"
+}
+`, key)
+	putBranding := func(color string) {
+		if _, err := w.Client.PutBranding(context.Background(), domain.Development, domain.Branding{PrimaryColor: color}, client.Cond{}); err != nil {
+			t.Error(err)
+		}
+	}
+	var once sync.Once
+	color := tfjsonpath.New("effective_branding").AtMapKey("primary_color")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             w.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() {
+					putBranding("#0A7CFF")
+					w.mu.Lock()
+					defer w.mu.Unlock()
+					w.before = func(r *http.Request) {
+						if r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/tenants/"+key) {
+							once.Do(func() { putBranding("#E4002B") })
+						}
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue("arbor_tenant.t", color, knownvalue.StringExact("#0A7CFF")),
+				}},
+				Check: func(s *terraformState) error {
+					got := s.RootModule().Resources["arbor_tenant.t"].Primary.Attributes["effective_branding.primary_color"]
+					if got != "#0A7CFF" {
+						return fmt.Errorf("recorded effective branding %q; want the planned #0A7CFF", got)
+					}
+					// The test's plan without a refresh after this step
+					// would plan the new branding over the state's: put it
+					// back, and change it again before the next step.
+					putBranding("#0A7CFF")
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					w.mu.Lock()
+					w.before = nil
+					w.mu.Unlock()
+					putBranding("#E4002B")
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("arbor_tenant.t", color, knownvalue.StringExact("#E4002B")),
+				},
+			},
+		},
+	})
+}

@@ -98,9 +98,12 @@ func tenantSpec() *objectSpec[tenantModel, domain.Tenant] {
 				},
 			},
 		},
-		expand:     expandTenant,
-		flatten:    flattenTenant,
-		derive:     deriveEffectiveBranding,
+		expand:  expandTenant,
+		flatten: flattenTenant,
+		derive:  deriveEffectiveBranding,
+		derivedPlanned: func(m *tenantModel) bool {
+			return !m.EffectiveBranding.IsUnknown() && !m.EffectiveBranding.IsNull()
+		},
 		modifyPlan: planEffectiveBranding,
 	}
 }

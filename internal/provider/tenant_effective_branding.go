@@ -59,11 +59,14 @@ func (m *tenantModel) tenantBranding() *domain.Branding {
 	}
 }
 
-// deriveEffectiveBranding reads env's branding as the backend holds it,
-// once, and sets read tenants' effective branding from it.
+// deriveEffectiveBranding reads env's branding as the backend holds it and
+// sets read tenants' effective branding from it. The read is shared by
+// every tenant of the walk until the provider writes anything
+// (client.RefreshBranding): a refresh of N tenants reads it once, and a
+// tenant recorded after its create or update reads it after that write.
 func deriveEffectiveBranding(ctx context.Context, data *providerData, env string) (func(*tenantModel), diag.Diagnostics) {
 	var diags diag.Diagnostics
-	stored, err := data.client.Branding(ctx, env)
+	stored, err := data.client.RefreshBranding(ctx, env)
 	if err != nil {
 		addAPIError(&diags, fmt.Sprintf("Error reading the branding of environment %s for tenants' effective branding", env), err, path.Empty())
 		return nil, diags

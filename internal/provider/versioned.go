@@ -186,8 +186,10 @@ func planPromotion[M, T any, PT domain.VersionedPtr[T]](ctx context.Context, dat
 // plannedPromotion is what the promotion rule will know of object key in
 // env when the apply reaches it: the backend's promotion state with what
 // this plan does before it. False when it cannot be known at plan time.
+// The backend's states come from one listing per kind and environment in
+// a plan of many objects (client.PlanPromotion).
 func plannedPromotion(ctx context.Context, data *providerData, kind domain.Kind, env, key string, diags *diag.Diagnostics) (domain.Promotion, bool) {
-	p, err := data.client.Promotion(ctx, kind, env, key)
+	p, err := data.client.PlanPromotion(ctx, kind, env, key)
 	created, planned := data.plan.plannedEnvironment(env)
 	switch {
 	case client.IsNotFound(err) && planned:
@@ -289,7 +291,7 @@ func planVersionedDeletion(ctx context.Context, data *providerData, kind domain.
 // when there is nothing to judge (the environment does not exist, which
 // the environment check reports).
 func readPromotion(ctx context.Context, data *providerData, kind domain.Kind, env, key string, diags *diag.Diagnostics) (domain.Promotion, bool) {
-	p, err := data.client.Promotion(ctx, kind, env, key)
+	p, err := data.client.PlanPromotion(ctx, kind, env, key)
 	switch {
 	case client.StatusOf(err) == http.StatusNotFound:
 		return p, false

@@ -222,6 +222,10 @@ func TestDriveEveryRoute(t *testing.T) {
 	}
 	promotion, err := c.GetWorkflowPromotionWithResponse(ctx, dev, "welcome")
 	expect(t, "get workflow promotion", 200, promotion, err)
+	states, err := c.ListWorkflowPromotionStatesWithResponse(ctx, dev, &ListWorkflowPromotionStatesParams{})
+	if items := expect(t, "list workflow promotion states", 200, states, err).JSON200.Items; len(items) != 1 || items[0].Key != "welcome" || items[0].OriginEnvironment == nil {
+		t.Errorf("workflow promotion states: %+v", items)
+	}
 	versions, err := c.ListWorkflowVersionsWithResponse(ctx, dev, "welcome", &ListWorkflowVersionsParams{})
 	if len(expect(t, "list workflow versions", 200, versions, err).JSON200.Items) != 2 {
 		t.Errorf("versions: %d, want 2", len(versions.JSON200.Items))
@@ -301,6 +305,10 @@ func TestDriveEveryRoute(t *testing.T) {
 	}
 	guidePromotion, err := c.GetGuidePromotionWithResponse(ctx, dev, "launch")
 	expect(t, "get guide promotion", 200, guidePromotion, err)
+	guideStates, err := c.ListGuidePromotionStatesWithResponse(ctx, dev, &ListGuidePromotionStatesParams{Limit: ptr(int64(1))})
+	if items := expect(t, "list guide promotion states", 200, guideStates, err).JSON200.Items; len(items) != 1 || items[0].Key != "launch" {
+		t.Errorf("guide promotion states: %+v", items)
+	}
 	guideVersions, err := c.ListGuideVersionsWithResponse(ctx, dev, "launch", &ListGuideVersionsParams{})
 	if len(expect(t, "list guide versions", 200, guideVersions, err).JSON200.Items) != 2 {
 		t.Errorf("guide versions: %d, want 2", len(guideVersions.JSON200.Items))
