@@ -223,14 +223,14 @@ func (r report) memorySection(p func(string, ...any)) {
 	p("## Memory")
 	p("")
 	p("The peak resident set (`VmHWM` in `/proc/<pid>/status`, the kernel's high-water mark) of the provider plugin, the largest of those Terraform starts for one command, " +
-		"and of Terraform itself, in an apply of N resources to an empty working directory, its refresh plan and `terraform destroy`, one run of each, for the subjects whose provider is a plugin and, of Arbor, embedded mode, where the plugin also holds the backend. " +
+		"and of Terraform itself, in an apply of N resources to an empty working directory, its refresh plan and `terraform destroy`, one run of each, for the no-op providers with Arbor's schemas and, of Arbor, embedded mode, where the plugin also holds the backend. " +
 		"The harness reads `/proc` every " + peakPollInterval.String() + " while the command runs: Terraform starts and reaps its plugins itself, so their `wait4` rusage reaches the harness only as the largest of Terraform and all its plugins, which cannot be told apart.")
 	p("")
 	for _, m := range r.memory {
 		p("### N = %d", m.n)
 		p("")
-		p("| subject | apply: provider | × no-op | × its schema's no-op | plan: provider | × no-op | × its schema's no-op | destroy: provider | × no-op | × its schema's no-op | Terraform's peak (apply, plan, destroy) |")
-		p("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+		p("| subject | apply: provider | × its schema's no-op | plan: provider | × its schema's no-op | destroy: provider | × its schema's no-op | Terraform's peak (apply, plan, destroy) |")
+		p("|---|---:|---:|---:|---:|---:|---:|---|")
 		for _, s := range m.subjects {
 			row := "| " + s.name
 			run := m.runs[s.name]
@@ -240,7 +240,7 @@ func (r report) memorySection(p func(string, ...any)) {
 				if s.workload != nil && m.runs[s.workload.schemaFloor()].apply.providerPeak > 0 {
 					vsSchema = fmt.Sprintf("%.2f×", float64(peak)/float64(max(ph.of(m.runs[s.workload.schemaFloor()]).providerPeak, 1)))
 				}
-				row += fmt.Sprintf(" | %s | %.2f× | %s", mib(peak), float64(peak)/float64(max(ph.of(m.runs[noopProvider]).providerPeak, 1)), vsSchema)
+				row += fmt.Sprintf(" | %s | %s", mib(peak), vsSchema)
 			}
 			row += fmt.Sprintf(" | %s, %s, %s |", mib(run.apply.terraformPeak), mib(run.plan.terraformPeak), mib(run.destroy.terraformPeak))
 			p("%s", row)

@@ -231,8 +231,7 @@ func (r *objectResource[M, PM, T, PT]) record(ctx context.Context, out *T, m *M,
 			set(m)
 		}
 	}
-	diags.Append(setVersion(ctx, private, PT(out).GetMeta().Version)...)
-	diags.Append(setRecordedBy(ctx, private, r.data)...)
+	diags.Append(setRecordedBy(ctx, private, r.data, PT(out).GetMeta().Version)...)
 	diags.Append(state.Set(ctx, m)...)
 	diags.Append(name.identity.set(ctx, identity, name.values...)...)
 	return diags

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -37,11 +36,6 @@ func planKeepsState(req resource.ModifyPlanRequest, resp *resource.ModifyPlanRes
 	return !req.State.Raw.IsNull() && resp.Plan.Raw.Equal(req.State.Raw)
 }
 
-// recordedByKey is the private state key of the build that recorded the
-// state. Kinds the backend presents per reader are always recorded again
-// (objectSpec.presentedPerReader).
-const recordedByKey = "recorded_by"
-
 // recordedState is what private state says of how the state was recorded.
 type recordedState struct {
 	version int64
@@ -55,29 +49,21 @@ func (r recordedState) unchanged(version int64) bool {
 	return r.sameBuild && r.version > 0 && r.version == version
 }
 
+// recordedRead is what private state says of how the state was recorded.
+// Kinds the backend presents per reader are always recorded again
+// (objectSpec.presentedPerReader).
 func recordedRead(ctx context.Context, p privateState, data *providerData) (recordedState, diag.Diagnostics) {
-	version, diags := getVersion(ctx, p)
-	raw, d := p.GetKey(ctx, recordedByKey)
-	diags.Append(d...)
-	var by string
-	if len(raw) > 0 && json.Unmarshal(raw, &by) != nil {
-		by = ""
-	}
+	version, by, diags := getRecorded(ctx, p)
 	return recordedState{version: version, sameBuild: data != nil && data.build != "" && by == data.build}, diags
 }
 
-// setRecordedBy marks the state as recorded by this build.
-func setRecordedBy(ctx context.Context, p privateStateWriter, data *providerData) diag.Diagnostics {
-	if data == nil || data.build == "" {
-		return nil
+// setRecordedBy records version as read by this build.
+func setRecordedBy(ctx context.Context, p privateStateWriter, data *providerData, version int64) diag.Diagnostics {
+	build := ""
+	if data != nil {
+		build = data.build
 	}
-	raw, err := json.Marshal(data.build)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Error recording the provider build", err.Error())
-		return diags
-	}
-	return p.SetKey(ctx, recordedByKey, raw)
+	return setRecorded(ctx, p, version, build)
 }
 
 // buildOf names this build of the provider and the credential it reads

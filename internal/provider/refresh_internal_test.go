@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -16,6 +17,10 @@ func (p privateKeys) GetKey(_ context.Context, key string) ([]byte, diag.Diagnos
 }
 
 func (p privateKeys) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if len(value) == 0 {
+		delete(p, key) // as the framework does
+		return nil
+	}
 	p[key] = value
 	return nil
 }
@@ -31,8 +36,7 @@ func TestRecordedStateNamesItsBuild(t *testing.T) {
 		t.Fatal("no build name for this test binary")
 	}
 	recorded := privateKeys{}
-	setVersion(ctx, recorded, 7)
-	setRecordedBy(ctx, recorded, this)
+	setRecordedBy(ctx, recorded, this, 7)
 
 	got, diags := recordedRead(ctx, recorded, this)
 	if diags.HasError() || !got.unchanged(7) || got.unchanged(8) {
@@ -53,11 +57,38 @@ func TestRecordedStateNamesItsBuild(t *testing.T) {
 	}
 	older := privateKeys{}
 	setVersion(ctx, older, 7)
-	if got, _ := recordedRead(ctx, older, this); got.unchanged(7) {
-		t.Error("state an older provider recorded counts as unchanged")
+	if got, _ := recordedRead(ctx, older, this); got.unchanged(7) || got.version != 7 {
+		t.Errorf("state recorded without a build: %+v", got)
 	}
-	if string(recorded[recordedByKey]) == "" || containsSecret(recorded, "arbk_first") {
-		t.Errorf("recorded_by %q must name the build, never show the credential", recorded[recordedByKey])
+	if len(recorded) != 1 || string(recorded[recordedKey]) == "" || containsSecret(recorded, "arbk_first") {
+		t.Errorf("private state %q must be one key naming the version and build, never showing the credential", recorded)
+	}
+}
+
+// TestPrivateStateOfEarlierReleasesIsRead: state recorded before the
+// version and the build shared one key still gives both, and the next
+// record leaves only the new key.
+func TestPrivateStateOfEarlierReleasesIsRead(t *testing.T) {
+	ctx := context.Background()
+	this := &providerData{build: buildOf("1.2.3", "arbk_first")}
+	build, _ := json.Marshal(this.build)
+	earlier := privateKeys{versionKey: []byte("12"), recordedByKey: build}
+	got, diags := recordedRead(ctx, earlier, this)
+	if diags.HasError() || got.version != 12 || !got.unchanged(12) {
+		t.Errorf("earlier state: %+v %v", got, diags)
+	}
+	if v, _ := getVersion(ctx, privateKeys{versionKey: []byte("3")}); v != 3 {
+		t.Errorf("earlier version alone: %d", v)
+	}
+	setRecordedBy(ctx, earlier, this, 13)
+	if _, old := earlier[versionKey]; old || len(earlier) != 1 {
+		t.Errorf("after a record: %q, want the one key", earlier)
+	}
+	if v, _ := getVersion(ctx, earlier); v != 13 {
+		t.Errorf("version after a record: %d", v)
+	}
+	if _, diags := getVersion(ctx, privateKeys{recordedKey: []byte(`"x"`)}); !diags.HasError() {
+		t.Error("corrupt private state read without an error")
 	}
 }
 
