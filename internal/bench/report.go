@@ -71,7 +71,7 @@ func (r report) markdown() string {
 	r.goBenchSection(p)
 	p("## Reproduce")
 	p("")
-	p("- `make bench` runs all of the above and rewrites this file (10 to 15 minutes on this machine, depending on its load). `-only` measures some sections alone (`-only postgres`: the backend on PostgreSQL and its pgbench floor; `-only memory`: the peak memory), `-link-delay` sets the slow link's one-way delay, `-memory-sizes` the sizes whose peak memory is measured, `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
+	p("- `make bench` runs all of the above and rewrites this file (the length of the run is in the table above: most of it is Terraform applying and destroying 3000 resources for the memory section, whose cost grows as N²). `-only` measures some sections alone (`-only postgres`: the backend on PostgreSQL and its pgbench floor; `-only memory`: the peak memory), `-link-delay` sets the slow link's one-way delay, `-memory-sizes` the sizes whose peak memory is measured, `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
 	p("- `make bench-profile` writes CPU profiles of the provider during apply and refresh plan (served in-process, Terraform attached to it) and of the backend under the read and the write load, to `.bench/profiles`; read them with `go tool pprof -top`.")
 	p("- `go test -run '^$' -bench . -benchmem %s` runs the Go benchmarks alone.", strings.Join(goBenchPackages, " "))
 	return b.String()

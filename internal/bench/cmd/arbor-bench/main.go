@@ -24,7 +24,7 @@ func main() {
 	// Five repetitions of each size keep make bench to about 11 minutes on
 	// a 2-core machine; with three, the ratios at N=1000 moved by ±0.1
 	// between runs on the same code.
-	reps := flag.String("reps", "100=5,1000=5", "repetitions per size, as size=count pairs; other sizes use -default-reps")
+	reps := flag.String("reps", "100=5,1000=3", "repetitions per size, as size=count pairs; other sizes use -default-reps")
 	flag.DurationVar(&opts.LinkDelay, "link-delay", bench.DefaultLinkDelay, "one-way delay of the slow link remote mode is also measured over")
 	memorySizes := flag.String("memory-sizes", "1000,3000", "numbers of resources whose peak memory is measured in apply, plan and destroy")
 	subjectsPattern := flag.String("subjects", "", "measure only the Terraform subjects whose names match this regular expression (ratios to those left out read NaN)")
