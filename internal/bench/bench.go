@@ -15,6 +15,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -158,12 +159,20 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	rep := report{machine: m, opts: opts}
+	// A section that fails does not cost the others' figures: they are
+	// measured and written all the same, and the failures are returned.
+	var failed []error
 	for _, s := range sections {
 		if len(opts.Only) > 0 && !slices.Contains(opts.Only, s.name) {
 			continue
 		}
+		before := rep
 		if err := s.measure(h, ctx, &rep); err != nil {
-			return fmt.Errorf("%s: %w", s.name, err)
+			rep = before // no partial figures
+			err = fmt.Errorf("%s: %w", s.name, err)
+			h.logf("%v", err)
+			failed = append(failed, err)
+			rep.failed = append(rep.failed, s.name)
 		}
 	}
 	rep.machine.Elapsed = time.Since(m.Start)
@@ -172,7 +181,7 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	h.logf("wrote %s in %v", opts.Out, rep.machine.Elapsed.Round(time.Second))
-	return nil
+	return errors.Join(failed...)
 }
 
 // prepare empties the scratch directory, builds both providers into it and

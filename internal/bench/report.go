@@ -36,6 +36,8 @@ type report struct {
 	documents  documentResult
 	startup    startupResult
 	goBench    []goBenchmark
+	// failed names the sections that failed: the report leaves them out.
+	failed []string
 }
 
 func (r report) markdown() string {
@@ -61,6 +63,10 @@ func (r report) markdown() string {
 	p("| Length of the run | %v |", m.Elapsed.Round(time.Second))
 	p("| Load average (1, 5, 15 min) at start; at end | %s; %s |", m.LoadStart, m.LoadEnd)
 	p("")
+	if len(r.failed) > 0 {
+		p("**Not measured: %s failed in this run**, and its figures are left out (the error is in the run's output).", strings.Join(r.failed, ", "))
+		p("")
+	}
 	r.goals(p)
 	r.terraformSection(p)
 	r.memorySection(p)
