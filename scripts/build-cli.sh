@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a Terraform or OpenTofu CLI from its source on the Go module proxy:
-#   scripts/build-cli.sh terraform 1.13.3 bin/terraform-1.13.3
+#   scripts/build-cli.sh terraform 1.16.0 bin/terraform-1.16.0
 #   scripts/build-cli.sh tofu 1.12.6 bin/tofu-1.12.6
 # `go install` cannot build them: Terraform >= 1.6 points replace directives
 # at remote-state backends that are separate modules, absent from its module
