@@ -104,7 +104,17 @@ func New(cfg Config) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.pages["error.html"], err = template.Must(base.Clone()).ParseFS(files, "templates/error.html"); err != nil {
+	// Every page template is parsed once, over the layout: a page may be
+	// shown by another route than its own (a refusal, a result).
+	err = fs.WalkDir(files, "templates", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || name == "templates/layout.html" || name == "templates/partials.html" || name == "templates/signin.html" {
+			return err
+		}
+		t, err := template.Must(base.Clone()).ParseFS(files, name)
+		c.pages[strings.TrimPrefix(name, "templates/")] = t
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
@@ -112,12 +122,8 @@ func New(cfg Config) (*Console, error) {
 	c.registerSessionRoutes(mux, base)
 	for _, g := range sortedGroups() {
 		for _, p := range g.pages {
-			if p.Template != "" {
-				t, err := template.Must(base.Clone()).ParseFS(files, "templates/"+p.Template)
-				if err != nil {
-					return nil, fmt.Errorf("page %s: %w", p.Path, err)
-				}
-				c.pages[p.Template] = t
+			if _, ok := c.pages[p.Template]; p.Template != "" && !ok {
+				return nil, fmt.Errorf("page %s: no template %s", p.Path, p.Template)
 			}
 			mux.Handle(p.Method+" "+p.Path, c.page(g, p))
 		}

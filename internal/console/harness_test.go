@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -51,7 +52,7 @@ func newSite(t testing.TB, opts ...siteOption) *site {
 		t.Fatal(err)
 	}
 	s := &site{t: t, srv: srv, store: st, owner: owner}
-	cfg := console.Config{Backend: srv, Store: st}
+	cfg := console.Config{Backend: srv, Store: st, Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -175,6 +176,14 @@ func (p page) expect(t testing.TB, status int, texts ...string) page {
 		}
 	}
 	return p
+}
+
+// testWriter sends the console's log to the test's.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
 }
 
 func newServer(t testing.TB, h http.Handler) string {

@@ -113,9 +113,19 @@ type formError struct {
 	Status int
 	Data   any
 	Err    *apiError
+	// Template, when set, shows the error on another page than the
+	// route's own.
+	Template string
 }
 
 func (e *formError) Error() string { return e.Err.Error() }
+
+// show is a page's answer rendered with another template than the
+// route's own.
+type show struct {
+	Template string
+	Data     any
+}
 
 // refuse turns an API error into a form error showing data again; other
 // errors pass.
@@ -136,10 +146,14 @@ func (c *Console) page(g *group, p page) http.Handler {
 		v := &view{Title: p.Title, Path: r.URL.Path, Env: r.PathValue("env")}
 		data, err := p.Handle(c, r)
 		status := http.StatusOK
+		tmpl := p.Template
 		var fe *formError
 		switch {
 		case errors.As(err, &fe):
 			status, data = fe.Status, fe.Data
+			if fe.Template != "" {
+				tmpl = fe.Template
+			}
 			v.Message = fe.Err.API.Message
 			v.Errors = map[string]string{}
 			for _, d := range fe.Err.API.Details {
@@ -153,6 +167,8 @@ func (c *Console) page(g *group, p page) http.Handler {
 		case redirect:
 			http.Redirect(w, r, string(d), http.StatusSeeOther)
 			return
+		case show:
+			tmpl, data = d.Template, d.Data
 		case download:
 			w.Header().Set("Content-Type", d.ContentType)
 			w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", d.Name))
@@ -164,7 +180,7 @@ func (c *Console) page(g *group, p page) http.Handler {
 			c.fail(w, r, g, p, v, err)
 			return
 		}
-		c.write(w, status, c.pages[p.Template], v)
+		c.write(w, status, c.pages[tmpl], v)
 		c.log.DebugContext(r.Context(), "console page", "path", r.URL.Path, "took", time.Since(start))
 	}))
 }
@@ -272,7 +288,6 @@ var funcs = template.FuncMap{
 	"contains": slices.Contains[[]string],
 	// fe is the argument of the fielderror template: the page's errors
 	// and one field's name.
-	"fe": func(v *view, field string) fieldErrorArg { return fieldErrorArg{Errors: v.Errors, Field: field} },
-	"add":      func(a, b int) int { return a + b },
+	"fe":  func(v *view, field string) fieldErrorArg { return fieldErrorArg{Errors: v.Errors, Field: field} },
+	"add": func(a, b int) int { return a + b },
 }
-

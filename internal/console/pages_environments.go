@@ -132,7 +132,7 @@ func createEnvironment(c *Console, r *http.Request) (any, error) {
 	if created.Copy == nil {
 		return redirect(Prefix + "environments?created=" + url.QueryEscape(in.Slug)), nil
 	}
-	return resultView{Action: "create", Target: in.Slug, From: in.CopyFrom, Result: *created.Copy}, nil
+	return show{"environments/result.html", resultView{Action: "create", Target: in.Slug, From: in.CopyFrom, Result: *created.Copy}}, nil
 }
 
 func exportConfig(c *Console, r *http.Request) (any, error) {
@@ -173,7 +173,7 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 	target := r.PathValue("env")
 	file, _, err := r.FormFile("document")
 	if err != nil {
-		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target},
+		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target}, Template: "environments/import.html",
 			Err: &apiError{Status: 400, API: domain.Error{Code: domain.CodeValidation, Message: "choose a configuration document (a JSON file exported from an environment) to review",
 				Details: []domain.FieldError{{Field: "document", Message: "is required"}}}}}
 	}
@@ -183,14 +183,24 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 		return nil, err
 	}
 	if _, err := domain.DecodeConfigDocument(doc); err != nil {
-		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target}, Err: asAPIError(err)}
+		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target}, Template: "environments/import.html", Err: asAPIError(err)}
 	}
 	v, err := c.review(r, "import", target, "", doc)
 	if err != nil {
-		return nil, refuse(err, importView{Target: target})
+		return nil, refuseOn(err, "environments/import.html", importView{Target: target})
 	}
 	v.Document = string(doc)
 	return v, nil
+}
+
+// refuseOn is refuse shown on another page than the route's.
+func refuseOn(err error, template string, data any) error {
+	err = refuse(err, data)
+	var fe *formError
+	if errors.As(err, &fe) {
+		fe.Template = template
+	}
+	return err
 }
 
 func asAPIError(err error) *apiError {
@@ -268,8 +278,9 @@ type resultView struct {
 func confirmImport(c *Console, r *http.Request) (any, error) {
 	target := r.PathValue("env")
 	doc := []byte(r.PostFormValue("document"))
+	back := importView{Target: target}
 	if err := c.stale(r, target, r.PostFormValue("reviewed"), ""); err != nil {
-		return nil, refuse(err, importView{Target: target})
+		return nil, refuseOn(err, "environments/import.html", back)
 	}
 	q := url.Values{}
 	if r.PostFormValue("prune_assignments") == "true" {
@@ -277,7 +288,7 @@ func confirmImport(c *Console, r *http.Request) (any, error) {
 	}
 	var res domain.ImportResult
 	if _, err := c.call(r, api.ImportConfig.Method, api.ImportConfig.URL(target), q, nil, doc, &res); err != nil {
-		return nil, refuse(err, importView{Target: target})
+		return nil, refuseOn(err, "environments/import.html", back)
 	}
 	return resultView{Action: "import", Target: target, Result: res}, nil
 }
@@ -305,19 +316,25 @@ func reviewPromotion(c *Console, r *http.Request) (any, error) {
 	return v, nil
 }
 
+// promoteAgain is the page of a refused promotion: its reason, and the
+// way to review it again.
+type promoteAgain struct {
+	Target, From string
+}
+
 func confirmPromotion(c *Console, r *http.Request) (any, error) {
 	target, from := r.PathValue("env"), r.PostFormValue("from")
-	back := importView{Target: target}
+	back := promoteAgain{Target: target, From: from}
 	if err := c.stale(r, target, r.PostFormValue("reviewed"), ""); err != nil {
-		return nil, refuse(err, back)
+		return nil, refuseOn(err, "environments/again.html", back)
 	}
 	if err := c.stale(r, from, r.PostFormValue("source_reviewed"), target); err != nil {
-		return nil, refuse(err, back)
+		return nil, refuseOn(err, "environments/again.html", back)
 	}
 	req := api.PromoteRequest{From: from, PruneAssignments: r.PostFormValue("prune_assignments") == "true"}
 	var res domain.ImportResult
 	if _, err := c.call(r, api.Promote.Method, api.Promote.URL(target), nil, nil, req, &res); err != nil {
-		return nil, refuse(err, back)
+		return nil, refuseOn(err, "environments/again.html", back)
 	}
 	return resultView{Action: "promote", Target: target, From: from, Result: res}, nil
 }

@@ -176,4 +176,3 @@ func (c *Console) signedIn(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 	})
 }
-
