@@ -122,8 +122,13 @@ func listPage[T any](c *Console, r *http.Request, path string, query url.Values)
 	if q.Get("limit") == "" {
 		q.Set("limit", fmt.Sprint(pageSize))
 	}
-	if cur := r.URL.Query().Get("cursor"); cur != "" && q.Get("cursor") == "" {
-		q.Set("cursor", cur)
+	// The page's own cursor, unless the caller chose one ("" for the
+	// first page of a listing beside the page's main one).
+	if _, chosen := q["cursor"]; !chosen {
+		q.Set("cursor", r.URL.Query().Get("cursor"))
+	}
+	if q.Get("cursor") == "" {
+		q.Del("cursor")
 	}
 	var page domain.Page[T]
 	_, err := c.call(r, http.MethodGet, path, q, nil, nil, &page)

@@ -100,14 +100,14 @@ func New(cfg Config) (*Console, error) {
 		c.plainError(w, http.StatusForbidden, "This form was sent from another site and was refused. If the console is behind a proxy or load balancer, start serve with --public-url set to the address people use.")
 	}))
 
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials.html")
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/partials.html", "templates/*/*_nav.html")
 	if err != nil {
 		return nil, err
 	}
 	// Every page template is parsed once, over the layout: a page may be
 	// shown by another route than its own (a refusal, a result).
 	err = fs.WalkDir(files, "templates", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || name == "templates/layout.html" || name == "templates/partials.html" || name == "templates/signin.html" {
+		if err != nil || d.IsDir() || name == "templates/layout.html" || name == "templates/partials.html" || name == "templates/signin.html" || strings.HasSuffix(name, "_nav.html") {
 			return err
 		}
 		t, err := template.Must(base.Clone()).ParseFS(files, name)

@@ -288,6 +288,7 @@ var funcs = template.FuncMap{
 	"contains": slices.Contains[[]string],
 	// fe is the argument of the fielderror template: the page's errors
 	// and one field's name.
-	"fe":  func(v *view, field string) fieldErrorArg { return fieldErrorArg{Errors: v.Errors, Field: field} },
-	"add": func(a, b int) int { return a + b },
+	"fe":    func(v *view, field string) fieldErrorArg { return fieldErrorArg{Errors: v.Errors, Field: field} },
+	"add":   func(a, b int) int { return a + b },
+	"deref": func(b *bool) bool { return b != nil && *b },
 }

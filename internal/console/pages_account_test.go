@@ -92,5 +92,5 @@ func TestIdentitiesPaginate(t *testing.T) {
 		t.Error("the first page shows everything")
 	}
 	next := regexp.MustCompile(`href="(\?cursor=[^"]+)" rel="next"`).FindStringSubmatch(first.body)
-	b.get("/console/identities" + unescapeHTML(next[1])).expect(t, http.StatusOK, "person-ch")
+	b.get("/console/identities"+unescapeHTML(next[1])).expect(t, http.StatusOK, "person-ch")
 }
