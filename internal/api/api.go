@@ -153,6 +153,8 @@ const (
 	QueryEnvironment      = "environment"
 	QueryForce            = "force"
 	QueryPruneAssignments = "prune_assignments"
+	QueryKind             = "kind"
+	QueryActor            = "actor"
 )
 
 // Headers.
