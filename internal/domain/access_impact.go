@@ -123,6 +123,11 @@ func (im *AccessImpact) Obfuscate() {
 	}
 }
 
+// EmptyAccessImpact is the impact of a change that changes nobody's access.
+func EmptyAccessImpact() *AccessImpact {
+	return &AccessImpact{Removed: []AccessGrant{}, Added: []AccessGrant{}, Totals: impactTotals(nil, nil)}
+}
+
 // Empty reports a change that changes nobody's access.
 func (im *AccessImpact) Empty() bool { return im.Totals.Removed == 0 && im.Totals.Added == 0 }
 
