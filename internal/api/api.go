@@ -162,6 +162,10 @@ const (
 	HeaderIfNoneMatch        = "If-None-Match"
 	HeaderRetryAfter         = "Retry-After"
 	HeaderContentDisposition = "Content-Disposition"
+	// HeaderManagedBy marks a write as made by a tool that manages the
+	// object (domain.ManagedByValues): the Terraform provider sends it on
+	// its writes, and the object then says so in managed_by.
+	HeaderManagedBy = "Arbor-Managed-By"
 )
 
 // PromoteRequest asks to copy another environment's configuration.
