@@ -19,6 +19,9 @@ var Enums = map[string][]string{
 	"guide_types":            GuideTypes,
 	"step_kinds":             StepKinds,
 	"managed_by":             ManagedByValues,
+	"field_changes":          FieldChangeKinds,
+	"copy_statuses":          CopyStatuses,
+	"pending_changes":        PendingChanges,
 }
 
 // Names turns a list of typed names into strings.
