@@ -235,6 +235,8 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 		return &promotionStatesOutput{Body: out}, nil
 	})
 
+	registerDiffRoute[T, PT](s, kind, tag)
+
 	versions := op(routes.Versions.Method, routes.Versions.Path, "list_"+id+"_versions", "List "+article(kind.Noun)+"'s versions", tag)
 	versions.Description = "Every write of the " + kind.Noun + " in this environment, newest first; each version is immutable."
 	huma.Register(s.api, *versions, func(ctx context.Context, in *versionsInput) (*versionsOutput[T], error) {

@@ -107,3 +107,20 @@ func diffValues(field string, before, after any, out *[]FieldChange) {
 		*out = append(*out, FieldChange{Field: field, Change: FieldChanged, Before: before, After: after})
 	}
 }
+
+// DiffSide names one of the two versions a diff compares.
+type DiffSide struct {
+	Environment string `json:"environment" doc:"The environment whose version it is."`
+	Version     int64  `json:"version" doc:"The version's number in that environment."`
+	SHA         string `json:"sha" doc:"The version's content hash."`
+}
+
+// VersionDiff is how one version of a versioned object differs from
+// another: the answer of the diff route.
+type VersionDiff struct {
+	Kind    string        `json:"kind" doc:"The object's kind, as in the audit log (workflow, guide)." example:"workflow"`
+	Key     string        `json:"key" doc:"The object's key."`
+	From    DiffSide      `json:"from" doc:"The older side."`
+	To      DiffSide      `json:"to" doc:"The newer side."`
+	Changes []FieldChange `json:"changes" nullable:"false" doc:"The fields that differ, in field order; none when both sides have the same sha."`
+}
