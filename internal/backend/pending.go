@@ -251,4 +251,3 @@ func versionOf[T any, PT domain.VersionedPtr[T]](tx store.Tx, kind domain.Kind, 
 	}
 	return decode[T, PT](history[0])
 }
-
