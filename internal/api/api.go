@@ -159,6 +159,8 @@ const (
 	QueryEnvironment      = "environment"
 	QueryForce            = "force"
 	QueryPruneAssignments = "prune_assignments"
+	QueryKind             = "kind"
+	QueryActor            = "actor"
 	// The versions a diff compares: from (older) and to (newer), numbers
 	// of the environment's versions, or from the copy in from_environment.
 	QueryDiffFrom            = "from"

@@ -27,6 +27,8 @@ type putSettingsInput struct {
 
 type auditInput struct {
 	Environment string `query:"environment" doc:"Only entries of this environment."`
+	Kind        string `query:"kind" doc:"Only entries of this type of object, as the entries name it (role, workflow, settings, token…)." example:"role"`
+	Actor       string `query:"actor" doc:"Only entries of this credential, exactly as the entries name it." example:"token:3k9x (ci)"`
 	PageParams
 }
 
@@ -94,7 +96,7 @@ func (s *Server) registerAccountRoutes() {
 			if _, err := s.access(tx, p, "", domain.ActAdminister); err != nil {
 				return err
 			}
-			entries, err := tx.Audit(store.AuditQuery{Environment: in.Environment, Before: before, Limit: in.limit() + 1})
+			entries, err := tx.Audit(store.AuditQuery{Environment: in.Environment, Kind: in.Kind, Actor: in.Actor, Before: before, Limit: in.limit() + 1})
 			out.Body = pageOf(entries, in.limit(), func(e domain.AuditEntry) string { return strconv.FormatInt(e.ID, 10) })
 			return err
 		})

@@ -102,7 +102,7 @@ func (s *Server) resolve(ctx context.Context, header string) (domain.Principal, 
 			if !domain.SecretMatches(secret, hash) {
 				return store.ErrNotFound
 			}
-			p = domain.Principal{Kind: domain.PrincipalAccountToken, ID: tok.ID, Name: tok.Name, Role: tok.Role}
+			p = TokenPrincipal(tok)
 		default:
 			key, hash, err := tx.APIKey(id)
 			if err != nil {
@@ -120,6 +120,33 @@ func (s *Server) resolve(ctx context.Context, header string) (domain.Principal, 
 	}
 	return p, err
 }
+
+// TokenPrincipal is the principal an account token acts as.
+func TokenPrincipal(tok domain.Token) domain.Principal {
+	return domain.Principal{Kind: domain.PrincipalAccountToken, ID: tok.ID, Name: tok.Name, Role: tok.Role}
+}
+
+// AccountToken checks an account token's secret, as a request's
+// Authorization header is checked, and returns the principal it acts as.
+// The console's sign-in takes account tokens only: an environment API key
+// is for programs, and is refused like a wrong token.
+func (s *Server) AccountToken(ctx context.Context, secret string) (domain.Principal, error) {
+	secret = strings.TrimSpace(secret)
+	if secret == "" || strings.ContainsAny(secret, " \t\r\n") {
+		return domain.Principal{}, errSignIn
+	}
+	p, err := s.resolve(ctx, "Bearer "+secret)
+	var de *domain.Error
+	if errors.As(err, &de) && de.Code == domain.CodeUnauthorized {
+		return p, errSignIn
+	}
+	if err == nil && p.Kind != domain.PrincipalAccountToken {
+		return domain.Principal{}, errSignIn
+	}
+	return p, err
+}
+
+var errSignIn = domain.Errorf(domain.CodeUnauthorized, "that is not an account token of this server: sign in with an account token (arbt_…), not an environment API key")
 
 // bootstrapTokenID is the id of an operator-supplied bootstrap token. Such
 // a token may have any shape (ARBOR_BOOTSTRAP_TOKEN=…), so it cannot carry

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -387,6 +388,37 @@ func TestPagination(t *testing.T) {
 	}
 	a.expect(a.do(a.owner, "GET", "/v1/environments/development/permissions?cursor=!!", ""), 400)
 	a.expect(a.do(a.owner, "GET", "/v1/environments/development/permissions?limit=0", ""), 400)
+}
+
+// The audit log's filters (the console's audit page offers the same) keep
+// the entries of one kind and of one actor, with the environment's.
+func TestAuditFilters(t *testing.T) {
+	a := newAPI(t)
+	admin := a.token(domain.RoleAdmin)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/p", `{"name":"x"}`), 201)
+	a.expect(a.do(admin, "PUT", "/v1/environments/development/roles/r", `{"name":"r","permissions":["p"]}`), 201)
+	a.expect(a.do(admin, "PUT", "/v1/environments/development/permissions/q", `{"name":"q"}`), 201)
+	adminActor := a.expect(a.do(admin, "GET", "/v1/whoami", ""), 200).json()
+	actor := "token:" + adminActor["id"].(string) + " (" + adminActor["name"].(string) + ")"
+	keys := func(query string) []string {
+		var out []string
+		for _, e := range a.expect(a.do(a.owner, "GET", "/v1/audit?"+query, ""), 200).json()["items"].([]any) {
+			out = append(out, e.(map[string]any)["key"].(string))
+		}
+		return out
+	}
+	if got := keys("kind=permission"); !slices.Equal(got, []string{"q", "p"}) {
+		t.Errorf("kind=permission: %v", got)
+	}
+	if got := keys("actor=" + url.QueryEscape(actor)); !slices.Equal(got, []string{"q", "r"}) {
+		t.Errorf("actor=%s: %v", actor, got)
+	}
+	if got := keys("actor=" + url.QueryEscape(actor) + "&kind=permission&environment=development&limit=5"); !slices.Equal(got, []string{"q"}) {
+		t.Errorf("all three: %v", got)
+	}
+	if got := keys("kind=permission&environment=production"); len(got) != 0 {
+		t.Errorf("another environment: %v", got)
+	}
 }
 
 func TestAuditRecordsEveryWrite(t *testing.T) {

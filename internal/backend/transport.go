@@ -2,9 +2,12 @@ package backend
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"strconv"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
 // Transport returns an http.RoundTripper that serves requests with this
@@ -13,6 +16,14 @@ import (
 // take exactly the same path through routing, validation and the store.
 func (s *Server) Transport() http.RoundTripper {
 	return inProcess{handler: s.handler}
+}
+
+// ServeAs serves r with this server's handler acting as p: the same
+// routing, authorization, validation, preconditions and audit as a request
+// carrying p's credential. The console calls it with the principal of a
+// signed-in session; nothing arriving over the network can choose p.
+func (s *Server) ServeAs(p domain.Principal, w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 }
 
 type inProcess struct {

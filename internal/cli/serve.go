@@ -10,12 +10,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
+	"github.com/arborhq/terraform-provider-arbor/internal/console"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 )
 
@@ -34,7 +37,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tlsKey := fs.String("tls-key", os.Getenv("ARBOR_TLS_KEY"), "PEM private key of --tls-cert (ARBOR_TLS_KEY)")
 	metricsListen := fs.String("metrics-listen", os.Getenv("ARBOR_METRICS_LISTEN"), "address serving GET /metrics without a credential (over HTTPS with --tls-cert); "+
 		"unset: /metrics is on --listen, for owner and admin tokens only (ARBOR_METRICS_LISTEN)")
+	consoleOn := fs.Bool("console", envOr("ARBOR_CONSOLE", "true") != "false", "serve the web console at /console/ (ARBOR_CONSOLE=false turns it off)")
+	publicURL := fs.String("public-url", os.Getenv("ARBOR_PUBLIC_URL"), "the address people open the console at, such as https://arbor.example.com, when a proxy or load balancer "+
+		"stands between them and this server; its console forms are then accepted (several: separate with commas) (ARBOR_PUBLIC_URL)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	origins, err := trustedOrigins(*publicURL)
+	if err != nil {
 		return err
 	}
 	if *logFormat != "text" && *logFormat != "json" {
@@ -86,7 +96,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	errorLog := slog.NewLogLogger(handler, slog.LevelWarn)
 	listeners := []net.Listener{ln}
-	servers := []*http.Server{newHTTPServer(srv.Handler(), tlsConfig, errorLog)}
+	var web *console.Console
+	if *consoleOn {
+		if web, err = console.New(console.Config{Backend: srv, Store: st, Logger: log, TrustedOrigins: origins}); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	servers := []*http.Server{newHTTPServer(console.Mount(srv.Handler(), web), tlsConfig, errorLog)}
 	if *metricsListen != "" {
 		metricsLn, err := net.Listen("tcp", *metricsListen)
 		if err != nil {
@@ -100,6 +117,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("arbor backend listening", "address", ln.Addr().String(), "tls", tlsConfig != nil, "database", st.Location)
 	fmt.Fprintf(stdout, "Arbor backend listening on %s://%s (database %s)\n", scheme, ln.Addr(), st.Location)
+	if web != nil {
+		fmt.Fprintf(stdout, "Console on %s://%s/console/ (sign in with an account token)\n", scheme, ln.Addr())
+	}
 	if *metricsListen != "" {
 		log.Info("metrics listening", "address", listeners[1].Addr().String())
 		fmt.Fprintf(stdout, "Metrics on %s://%s/metrics\n", scheme, listeners[1].Addr())
@@ -129,6 +149,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return serveErr
+}
+
+// trustedOrigins reads --public-url: origins, each scheme://host[:port].
+func trustedOrigins(value string) ([]string, error) {
+	var out []string
+	for _, v := range strings.Split(value, ",") {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			return nil, fmt.Errorf("--public-url %q: write the address people open, scheme and host only, such as https://arbor.example.com", v)
+		}
+		out = append(out, u.Scheme+"://"+u.Host)
+	}
+	return out, nil
 }
 
 // newHTTPServer serves handler with the timeouts every listener needs.

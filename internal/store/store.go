@@ -121,9 +121,21 @@ type IdempotencyRecord struct {
 	CreatedAt time.Time
 }
 
+// Session is a console sign-in: the hash of its random id (the id itself
+// is only in the browser's cookie) and the account token it acts as.
+type Session struct {
+	Hash      []byte
+	TokenID   string
+	CreatedAt time.Time
+	SeenAt    time.Time
+}
+
 // AuditQuery selects audit entries, newest first.
 type AuditQuery struct {
 	Environment string
+	// Kind and Actor, when set, keep only entries of that object type and
+	// by that credential.
+	Kind, Actor string
 	// Before is an exclusive upper bound on the entry id, for pagination.
 	Before int64
 	Limit  int
@@ -197,6 +209,18 @@ type Tx interface {
 	// encryption key when the database was first used (ErrNotFound
 	// before), so that a process holding another key is refused before it
 	// seals anything.
+	// InsertSession records a console session; Session reads one by the
+	// hash of its id, with the token it acts as (ErrNotFound when either
+	// is gone: deleting a token deletes its sessions).
+	InsertSession(s Session) error
+	Session(hash []byte) (Session, domain.Token, error)
+	// TouchSession records that the session was used at seen.
+	TouchSession(hash []byte, seen time.Time) error
+	DeleteSession(hash []byte) error
+	// ExpireSessions deletes the sessions idle since before idleBefore or
+	// created before createdBefore.
+	ExpireSessions(idleBefore, createdBefore time.Time) error
+
 	EncryptionKeyCheck() ([]byte, error)
 	PutEncryptionKeyCheck(value []byte) error
 }

@@ -163,4 +163,17 @@ CREATE TABLE encryption_key_check (
 	// 2: an idempotency record keeps no HTTP status: the backend answers a
 	// replay from the body alone.
 	`ALTER TABLE idempotency DROP COLUMN status;`,
+	// 3: console sessions, each acting as one account token and ended with
+	// it; kept here so that every replica knows them.
+	`
+CREATE TABLE sessions (
+	hash BYTEA PRIMARY KEY,
+	token_id TEXT COLLATE "C" NOT NULL REFERENCES tokens (id) ON DELETE CASCADE,
+	created_at BIGINT NOT NULL,
+	seen_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_token ON sessions (token_id);
+CREATE INDEX sessions_seen ON sessions (seen_at);
+CREATE INDEX sessions_created ON sessions (created_at);
+`,
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -321,14 +322,20 @@ func (t *tx) Audit(q store.AuditQuery) ([]domain.AuditEntry, error) {
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	const columns = `SELECT id, at, actor, action, environment, kind, key, version, detail FROM audit`
-	var rows pgx.Rows
-	var err error
-	if q.Environment == "" {
-		rows, err = t.query(columns+` WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, limitOrAll(q.Limit))
-	} else {
-		rows, err = t.query(columns+` WHERE environment = $1 AND id < $2 ORDER BY id DESC LIMIT $3`, q.Environment, before, limitOrAll(q.Limit))
+	where, args := []string{"id < $1"}, []any{before}
+	for _, f := range []struct {
+		column string
+		value  any
+		set    bool
+	}{{"environment", q.Environment, q.Environment != ""}, {"kind", q.Kind, q.Kind != ""}, {"actor", []byte(q.Actor), q.Actor != ""}} {
+		if f.set {
+			args = append(args, f.value)
+			where = append(where, fmt.Sprintf("%s = $%d", f.column, len(args)))
+		}
 	}
+	args = append(args, limitOrAll(q.Limit))
+	rows, err := t.query(fmt.Sprintf(`SELECT id, at, actor, action, environment, kind, key, version, detail FROM audit WHERE %s ORDER BY id DESC LIMIT $%d`,
+		strings.Join(where, " AND "), len(args)), args...)
 	return collect(rows, err, func(r pgx.Rows) (domain.AuditEntry, error) {
 		var e domain.AuditEntry
 		var at int64
@@ -341,6 +348,39 @@ func (t *tx) Audit(q store.AuditQuery) ([]domain.AuditEntry, error) {
 		}
 		return e, err
 	})
+}
+
+// Sessions
+
+func (t *tx) InsertSession(s store.Session) error {
+	_, err := t.exec(`INSERT INTO sessions (hash, token_id, created_at, seen_at) VALUES ($1, $2, $3, $4)`,
+		s.Hash, s.TokenID, micros(s.CreatedAt), micros(s.SeenAt))
+	return existsOnConflict(err)
+}
+
+func (t *tx) Session(hash []byte) (store.Session, domain.Token, error) {
+	s := store.Session{Hash: hash}
+	var tok domain.Token
+	var name []byte
+	var created, seen, tokCreated int64
+	err := t.queryRow(`SELECT s.token_id, s.created_at, s.seen_at, t.id, t.name, t.role, t.prefix, t.version, t.created_at
+		FROM sessions AS s JOIN tokens AS t ON t.id = s.token_id WHERE s.hash = $1`, hash).Scan(&s.TokenID, &created, &seen,
+		&tok.ID, &name, &tok.Role, &tok.Prefix, &tok.Version, &tokCreated)
+	tok.Name = string(name)
+	s.CreatedAt, s.SeenAt, tok.CreatedAt = fromMicros(created), fromMicros(seen), fromMicros(tokCreated)
+	return s, tok, noRows(err)
+}
+
+func (t *tx) TouchSession(hash []byte, seen time.Time) error {
+	return mustAffect(t.exec(`UPDATE sessions SET seen_at = $1 WHERE hash = $2`, micros(seen), hash))
+}
+
+func (t *tx) DeleteSession(hash []byte) error {
+	return t.later(`DELETE FROM sessions WHERE hash = $1`, hash)
+}
+
+func (t *tx) ExpireSessions(idleBefore, createdBefore time.Time) error {
+	return t.later(`DELETE FROM sessions WHERE seen_at < $1 OR created_at < $2`, micros(idleBefore), micros(createdBefore))
 }
 
 // Idempotency

@@ -148,4 +148,17 @@ CREATE TABLE encryption_key_check (
 	// 3: an idempotency record keeps no HTTP status: the backend answers a
 	// replay from the body alone.
 	`ALTER TABLE idempotency DROP COLUMN status;`,
+	// 4: console sessions, each acting as one account token and ended with
+	// it; kept here so that every process on the database knows them.
+	`
+CREATE TABLE sessions (
+	hash BLOB PRIMARY KEY,
+	token_id TEXT NOT NULL REFERENCES tokens (id) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,
+	seen_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_token ON sessions (token_id);
+CREATE INDEX sessions_seen ON sessions (seen_at);
+CREATE INDEX sessions_created ON sessions (created_at);
+`,
 }

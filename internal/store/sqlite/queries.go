@@ -54,9 +54,15 @@ const (
 	sqlAppendHistory = `INSERT INTO history (environment, kind, key, version, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlHistory       = `SELECT environment, kind, key, version, body, created_at, created_at FROM history
 		WHERE environment = ? AND kind = ? AND key = ? AND version < ? ORDER BY version DESC LIMIT ?`
-	sqlAppendAudit              = `INSERT INTO audit (at, actor, action, environment, kind, key, version, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-	sqlAudit                    = auditColumns + ` WHERE id < ? ORDER BY id DESC LIMIT ?`
-	sqlAuditOfEnvironment       = auditColumns + ` WHERE environment = ? AND id < ? ORDER BY id DESC LIMIT ?`
+	sqlAppendAudit        = `INSERT INTO audit (at, actor, action, environment, kind, key, version, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlAudit              = auditColumns + ` WHERE id < ? ORDER BY id DESC LIMIT ?`
+	sqlAuditOfEnvironment = auditColumns + ` WHERE environment = ? AND id < ? ORDER BY id DESC LIMIT ?`
+	sqlInsertSession      = `INSERT INTO sessions (hash, token_id, created_at, seen_at) VALUES (?, ?, ?, ?)`
+	sqlSession            = `SELECT s.token_id, s.created_at, s.seen_at, t.id, t.name, t.role, t.prefix, t.version, t.created_at
+		FROM sessions AS s JOIN tokens AS t ON t.id = s.token_id WHERE s.hash = ?`
+	sqlTouchSession             = `UPDATE sessions SET seen_at = ? WHERE hash = ?`
+	sqlDeleteSession            = `DELETE FROM sessions WHERE hash = ?`
+	sqlExpireSessions           = `DELETE FROM sessions WHERE seen_at < ? OR created_at < ?`
 	sqlIdempotencyRecord        = `SELECT fingerprint, body, created_at FROM idempotency WHERE principal = ? AND key = ?`
 	sqlPutIdempotencyRecord     = `INSERT INTO idempotency (principal, key, fingerprint, body, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (principal, key) DO UPDATE SET fingerprint = excluded.fingerprint, body = excluded.body, created_at = excluded.created_at`
 	sqlExpireIdempotencyRecords = `DELETE FROM idempotency WHERE created_at < ?`
@@ -110,6 +116,11 @@ var statements = []string{
 	sqlAppendAudit,
 	sqlAudit,
 	sqlAuditOfEnvironment,
+	sqlInsertSession,
+	sqlSession,
+	sqlTouchSession,
+	sqlDeleteSession,
+	sqlExpireSessions,
 	sqlIdempotencyRecord,
 	sqlPutIdempotencyRecord,
 	sqlExpireIdempotencyRecords,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -451,10 +452,22 @@ func (t *tx) Audit(q store.AuditQuery) ([]domain.AuditEntry, error) {
 	}
 	var rows *sql.Rows
 	var err error
-	if q.Environment == "" {
+	switch {
+	case q.Kind == "" && q.Actor == "" && q.Environment == "":
 		rows, err = t.query(sqlAudit, before, limitOrAll(q.Limit))
-	} else {
+	case q.Kind == "" && q.Actor == "":
 		rows, err = t.query(sqlAuditOfEnvironment, q.Environment, before, limitOrAll(q.Limit))
+	default:
+		// Filtered by kind or actor: the few combinations are built here
+		// rather than prepared at open.
+		where, args := []string{"id < ?"}, []any{before}
+		for _, f := range []struct{ column, value string }{{"environment", q.Environment}, {"kind", q.Kind}, {"actor", q.Actor}} {
+			if f.value != "" {
+				where = append(where, f.column+" = ?")
+				args = append(args, f.value)
+			}
+		}
+		rows, err = t.query(auditColumns+" WHERE "+strings.Join(where, " AND ")+" ORDER BY id DESC LIMIT ?", append(args, limitOrAll(q.Limit))...)
 	}
 	if err != nil {
 		return nil, err
@@ -475,6 +488,37 @@ func (t *tx) Audit(q store.AuditQuery) ([]domain.AuditEntry, error) {
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// Sessions
+
+func (t *tx) InsertSession(s store.Session) error {
+	_, err := t.exec(sqlInsertSession, s.Hash, s.TokenID, micros(s.CreatedAt), micros(s.SeenAt))
+	return err
+}
+
+func (t *tx) Session(hash []byte) (store.Session, domain.Token, error) {
+	s := store.Session{Hash: hash}
+	var tok domain.Token
+	var created, seen, tokCreated int64
+	err := t.queryRow(sqlSession, hash).Scan(&s.TokenID, &created, &seen,
+		&tok.ID, &tok.Name, &tok.Role, &tok.Prefix, &tok.Version, &tokCreated)
+	s.CreatedAt, s.SeenAt, tok.CreatedAt = fromMicros(created), fromMicros(seen), fromMicros(tokCreated)
+	return s, tok, noRows(err)
+}
+
+func (t *tx) TouchSession(hash []byte, seen time.Time) error {
+	return mustAffect(t.exec(sqlTouchSession, micros(seen), hash))
+}
+
+func (t *tx) DeleteSession(hash []byte) error {
+	_, err := t.exec(sqlDeleteSession, hash)
+	return err
+}
+
+func (t *tx) ExpireSessions(idleBefore, createdBefore time.Time) error {
+	_, err := t.exec(sqlExpireSessions, micros(idleBefore), micros(createdBefore))
+	return err
 }
 
 // Idempotency

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,6 +37,8 @@ func Run(t *testing.T, open Opener) {
 		"ObjectUniques":                 testObjectUniques,
 		"SecretsAndHistory":             testSecretsAndHistory,
 		"Audit":                         testAudit,
+		"AuditFilters":                  testAuditFilters,
+		"Sessions":                      testSessions,
 		"Idempotency":                   testIdempotency,
 		"UpdateRollsBackOnError":        testUpdateRollsBack,
 		"ViewIsReadOnly":                testViewIsReadOnly,
@@ -451,6 +454,94 @@ func testAudit(t *testing.T, s store.Store) {
 		page, _ := tx.Audit(store.AuditQuery{Before: all[1].ID, Limit: 2})
 		equal(t, "page", len(page) == 2 && page[0].Key == "2", true)
 		return err
+	})
+}
+
+func testAuditFilters(t *testing.T, s store.Store) {
+	update(t, s, func(tx store.Tx) error {
+		for i := range 6 {
+			e := domain.AuditEntry{At: now, Actor: []string{"token:a", "token:b"}[i%2], Action: "create",
+				Environment: []string{"development", "production", "development"}[i%3], Kind: []string{"role", "role", "permission"}[i%3], Key: fmt.Sprint(i), Version: 1}
+			if err := tx.AppendAudit(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx store.Tx) error {
+		keys := func(q store.AuditQuery) string {
+			entries, err := tx.Audit(q)
+			if err != nil {
+				t.Fatalf("audit %+v: %v", q, err)
+			}
+			var out []string
+			for _, e := range entries {
+				out = append(out, e.Key)
+			}
+			return strings.Join(out, ",")
+		}
+		equal(t, "kind role", keys(store.AuditQuery{Kind: "role"}), "4,3,1,0")
+		equal(t, "actor b", keys(store.AuditQuery{Actor: "token:b"}), "5,3,1")
+		equal(t, "kind, actor and environment", keys(store.AuditQuery{Kind: "role", Actor: "token:a", Environment: "development"}), "0")
+		all, err := tx.Audit(store.AuditQuery{})
+		equal(t, "paged", keys(store.AuditQuery{Kind: "role", Before: all[1].ID, Limit: 2}), "3,1")
+		return err
+	})
+}
+
+func testSessions(t *testing.T, s store.Store) {
+	update(t, s, func(tx store.Tx) error {
+		for _, id := range []string{"t1", "t2"} {
+			if err := tx.InsertToken(domain.Token{ID: id, Name: "n" + id, Role: domain.RoleViewer, Prefix: "arbt_" + id, Version: 1, CreatedAt: now}, []byte("h")); err != nil {
+				return err
+			}
+		}
+		for i, sess := range []store.Session{
+			{Hash: []byte("fresh"), TokenID: "t1", CreatedAt: now, SeenAt: now},
+			{Hash: []byte("idle"), TokenID: "t1", CreatedAt: now, SeenAt: now.Add(-2 * time.Hour)},
+			{Hash: []byte("old"), TokenID: "t1", CreatedAt: now.Add(-48 * time.Hour), SeenAt: now},
+			{Hash: []byte("other"), TokenID: "t2", CreatedAt: now, SeenAt: now},
+		} {
+			if err := tx.InsertSession(sess); err != nil {
+				return fmt.Errorf("session %d: %w", i, err)
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx store.Tx) error {
+		sess, tok, err := tx.Session([]byte("fresh"))
+		equal(t, "token id", sess.TokenID, "t1")
+		equal(t, "token role", tok.Role, domain.RoleViewer)
+		equal(t, "token name", tok.Name, "nt1")
+		equal(t, "created_at", sess.CreatedAt.Equal(now), true)
+		_, _, missing := tx.Session([]byte("nope"))
+		equal(t, "unknown session", errors.Is(missing, store.ErrNotFound), true)
+		return err
+	})
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.TouchSession([]byte("fresh"), now.Add(time.Minute)); err != nil {
+			return err
+		}
+		return tx.ExpireSessions(now.Add(-time.Hour), now.Add(-24*time.Hour))
+	})
+	view(t, s, func(tx store.Tx) error {
+		sess, _, err := tx.Session([]byte("fresh"))
+		equal(t, "touched", sess.SeenAt.Equal(now.Add(time.Minute)), true)
+		for _, gone := range []string{"idle", "old"} {
+			_, _, e := tx.Session([]byte(gone))
+			equal(t, gone+" expired", errors.Is(e, store.ErrNotFound), true)
+		}
+		return err
+	})
+	// Deleting a token ends its sessions; signing out ends one.
+	update(t, s, func(tx store.Tx) error { return tx.DeleteToken("t1") })
+	update(t, s, func(tx store.Tx) error { return tx.DeleteSession([]byte("other")) })
+	view(t, s, func(tx store.Tx) error {
+		for _, gone := range []string{"fresh", "other"} {
+			_, _, e := tx.Session([]byte(gone))
+			equal(t, gone+" ended", errors.Is(e, store.ErrNotFound), true)
+		}
+		return nil
 	})
 }
 

@@ -1,0 +1,294 @@
+package console
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
+	"github.com/arborhq/terraform-provider-arbor/internal/backend"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+// A group is a set of pages and their navigation links, registered from
+// its file's init (pages_<group>.go).
+type group struct {
+	// Order places the group's links in the navigation.
+	Order int
+	// Section titles the group's links in the navigation ("Access control").
+	Section string
+	// Environment is true when the group's pages are per environment:
+	// its links then follow the environment switcher.
+	Environment bool
+	Links       []link
+	pages       []page
+}
+
+// A link is one entry of the navigation; Path may hold {env}.
+type link struct {
+	Label, Path string
+}
+
+// A page is one route of the console. Handle returns what the template
+// shows, or a redirect or download value; Template is under templates/.
+type page struct {
+	Method, Path string
+	Template     string
+	Title        string
+	Handle       func(c *Console, r *http.Request) (any, error)
+}
+
+var groups []*group
+
+// register adds a group of pages; each pages_<group>.go calls it from init.
+func register(g *group, pages ...page) {
+	g.pages = pages
+	groups = append(groups, g)
+}
+
+func sortedGroups() []*group {
+	out := slices.Clone(groups)
+	slices.SortStableFunc(out, func(a, b *group) int { return a.Order - b.Order })
+	return out
+}
+
+// view is what the layout shows around every page.
+type view struct {
+	Title     string
+	Principal domain.Principal
+	// Environments are those the principal reaches, in promotion order,
+	// for the switcher; Env is the page's environment, if any.
+	Environments []domain.Environment
+	Env          string
+	// Switch is the page's address with {env} left to fill: the
+	// switcher's links.
+	Switch     string
+	Nav        []navSection
+	Path       string
+	Data       any
+	Message    string
+	Errors     map[string]string
+	Notice     string
+	Breadcrumb string
+}
+
+type fieldErrorArg struct {
+	Errors map[string]string
+	Field  string
+}
+
+type navSection struct {
+	Title string
+	Links []navLink
+}
+
+type navLink struct {
+	Label, Href string
+	Current     bool
+}
+
+// maxFormBytes caps a form: an uploaded configuration document, carried
+// again by its review's confirm form, with room for the form around it.
+const maxFormBytes = backend.DefaultDocumentLimit + 1<<20
+
+// redirect is a page's answer that sends the browser elsewhere.
+type redirect string
+
+// download is a page's answer that is a file.
+type download struct {
+	Name, ContentType string
+	Body              []byte
+}
+
+// formError is a page's answer to a refused form: the page is shown again
+// with the API's error on its fields.
+type formError struct {
+	Status int
+	Data   any
+	Err    *apiError
+	// Template, when set, shows the error on another page than the
+	// route's own.
+	Template string
+}
+
+func (e *formError) Error() string { return e.Err.Error() }
+
+// show is a page's answer rendered with another template than the
+// route's own.
+type show struct {
+	Template string
+	Data     any
+}
+
+// refuse turns an API error into a form error showing data again; other
+// errors pass.
+func refuse(err error, data any) error {
+	var ae *apiError
+	if errors.As(err, &ae) && ae.Status < 500 {
+		return &formError{Status: ae.Status, Data: data, Err: ae}
+	}
+	return err
+}
+
+func (c *Console) page(g *group, p page) http.Handler {
+	return c.signedIn(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		}
+		v := &view{Title: p.Title, Path: r.URL.Path, Env: r.PathValue("env")}
+		data, err := p.Handle(c, r)
+		status := http.StatusOK
+		tmpl := p.Template
+		var fe *formError
+		switch {
+		case errors.As(err, &fe):
+			status, data = fe.Status, fe.Data
+			if fe.Template != "" {
+				tmpl = fe.Template
+			}
+			v.Message = fe.Err.API.Message
+			v.Errors = map[string]string{}
+			for _, d := range fe.Err.API.Details {
+				v.Errors[d.Field] = d.Message
+			}
+		case err != nil:
+			c.fail(w, r, g, p, v, err)
+			return
+		}
+		switch d := data.(type) {
+		case redirect:
+			http.Redirect(w, r, string(d), http.StatusSeeOther)
+			return
+		case show:
+			tmpl, data = d.Template, d.Data
+		case download:
+			w.Header().Set("Content-Type", d.ContentType)
+			w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", d.Name))
+			w.Write(d.Body)
+			return
+		}
+		v.Data = data
+		if err := c.frame(r, g, p, v); err != nil {
+			c.fail(w, r, g, p, v, err)
+			return
+		}
+		c.write(w, status, c.pages[tmpl], v)
+		c.log.DebugContext(r.Context(), "console page", "path", r.URL.Path, "took", time.Since(start))
+	}))
+}
+
+// frame fills the layout's part of a view: the switcher and navigation.
+func (c *Console) frame(r *http.Request, g *group, p page, v *view) error {
+	v.Principal = principalOf(r)
+	if v.Title == "" {
+		v.Title = g.Section
+	}
+	envs, _, err := listAll[domain.Environment](c, r, api.ListEnvironments.Path, nil, 1000)
+	if err != nil {
+		return err
+	}
+	v.Environments = envs
+	current := v.Env
+	if current == "" && len(envs) > 0 {
+		current = envs[0].Slug
+	}
+	if g.Environment {
+		// The switcher keeps the page when it is a list, else goes to
+		// the list the page belongs to.
+		v.Switch = p.Path
+		if strings.Count(strings.TrimPrefix(p.Path, Prefix+"environments/{env}/"), "/") > 0 || strings.Contains(p.Path, "{key") {
+			if len(g.Links) > 0 {
+				v.Switch = g.Links[0].Path
+			}
+		}
+	} else {
+		v.Switch = Prefix + "environments/{env}/access"
+	}
+	for _, gg := range sortedGroups() {
+		if len(gg.Links) == 0 {
+			continue
+		}
+		sec := navSection{Title: gg.Section}
+		for _, l := range gg.Links {
+			href := strings.ReplaceAll(l.Path, "{env}", url.PathEscape(current))
+			sec.Links = append(sec.Links, navLink{Label: l.Label, Href: href, Current: href == r.URL.Path})
+		}
+		if gg.Environment {
+			sec.Title += " · " + current
+		}
+		v.Nav = append(v.Nav, sec)
+	}
+	return nil
+}
+
+func (c *Console) fail(w http.ResponseWriter, r *http.Request, g *group, p page, v *view, err error) {
+	status := http.StatusInternalServerError
+	var ae *apiError
+	if errors.As(err, &ae) && ae.Status < 500 {
+		status = ae.Status
+		v.Message = ae.API.Message
+	} else {
+		c.log.ErrorContext(r.Context(), "console page", "path", r.URL.Path, "error", err)
+		v.Message = "The server could not show this page; its log has details."
+	}
+	v.Data = nil
+	if ferr := c.frame(r, g, p, v); ferr != nil {
+		c.plainError(w, status, v.Message)
+		return
+	}
+	c.write(w, status, c.pages["error.html"], v)
+}
+
+func (c *Console) write(w http.ResponseWriter, status int, t *template.Template, v any) {
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		c.log.Error("console template", "error", err)
+		c.plainError(w, http.StatusInternalServerError, "The server could not show this page; its log has details.")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+var funcs = template.FuncMap{
+	"time": formatTime,
+	// path builds a console address from segments, each escaped.
+	"path": func(segments ...string) string { return consolePath(segments...) },
+	"envpath": func(pattern, env string) string {
+		return strings.ReplaceAll(pattern, "{env}", url.PathEscape(env))
+	},
+	"json": func(v any) string {
+		b, err := json.MarshalIndent(v, "", "  ")
+		if err != nil {
+			return err.Error()
+		}
+		return string(b)
+	},
+	"rawjson": func(b json.RawMessage) string { return string(b) },
+	"join":    strings.Join,
+	"next": func(r string, cursor string) string {
+		return "?cursor=" + url.QueryEscape(cursor)
+	},
+	"contains": slices.Contains[[]string],
+	// fe is the argument of the fielderror template: the page's errors
+	// and one field's name.
+	"fe":    func(v *view, field string) fieldErrorArg { return fieldErrorArg{Errors: v.Errors, Field: field} },
+	"add":   func(a, b int) int { return a + b },
+	"deref": func(b *bool) bool { return b != nil && *b },
+}

@@ -1,0 +1,203 @@
+package console
+
+import (
+	"crypto/rand"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+// Account pages: settings, identities, tokens and the audit log.
+func init() {
+	register(&group{Order: 20, Section: "Account", Links: []link{
+		{"Settings", Prefix + "settings"},
+		{"Identities", Prefix + "identities"},
+		{"Tokens", Prefix + "tokens"},
+		{"Audit log", Prefix + "audit"},
+	}},
+		page{Method: "GET", Path: Prefix + "settings", Template: "account/settings.html", Title: "Settings", Handle: settingsPage},
+		page{Method: "GET", Path: Prefix + "settings/review", Template: "account/settings_review.html", Title: "Review the change", Handle: reviewSettings},
+		page{Method: "POST", Path: Prefix + "settings", Template: "account/settings_review.html", Title: "Review the change", Handle: putSettings},
+		page{Method: "GET", Path: Prefix + "identities", Template: "account/identities.html", Title: "Identities", Handle: identitiesPage},
+		page{Method: "GET", Path: Prefix + "tokens", Template: "account/tokens.html", Title: "Tokens", Handle: tokensPage},
+		page{Method: "POST", Path: Prefix + "tokens", Template: "account/tokens.html", Title: "Tokens", Handle: createToken},
+		page{Method: "POST", Path: Prefix + "tokens/{id}/delete", Template: "account/tokens.html", Title: "Tokens", Handle: deleteToken},
+		page{Method: "GET", Path: Prefix + "audit", Template: "account/audit.html", Title: "Audit log", Handle: auditPage},
+	)
+}
+
+type settingsView struct {
+	Settings domain.Settings
+	Operator bool
+	Saved    bool
+}
+
+func settingsPage(c *Console, r *http.Request) (any, error) {
+	var st domain.Settings
+	_, err := c.call(r, api.GetSettings.Method, api.GetSettings.Path, nil, nil, nil, &st)
+	return settingsView{Settings: st, Operator: operator(principalOf(r)), Saved: r.URL.Query().Get("saved") != ""}, err
+}
+
+// settingsReview says what switching production write access changes,
+// counted from what the account holds now.
+type settingsReview struct {
+	Current, Want domain.Settings
+	// ProductionMembers are the tokens whose role works only while the
+	// setting is on.
+	ProductionMembers []domain.Token
+	// ProductionBorn counts, per kind, the objects created in production,
+	// editable there only while the setting is on.
+	ProductionBorn []kindCount
+	Truncated      bool
+}
+
+func reviewSettings(c *Console, r *http.Request) (any, error) {
+	var st domain.Settings
+	if _, err := c.call(r, api.GetSettings.Method, api.GetSettings.Path, nil, nil, nil, &st); err != nil {
+		return nil, err
+	}
+	v := settingsReview{Current: st, Want: domain.Settings{ProductionWriteAccess: r.FormValue("production_write_access") == "true", Version: st.Version}}
+	tokens, _, err := listAll[domain.Token](c, r, api.ListTokens.Path, nil, 10000)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tokens {
+		if t.Role == domain.RoleProductionMember {
+			v.ProductionMembers = append(v.ProductionMembers, t)
+		}
+	}
+	for _, k := range domain.VersionedKinds {
+		items, truncated, err := listAll[struct {
+			OriginEnvironment string `json:"origin_environment"`
+		}](c, r, api.ObjectRoutes(k).List.URL(domain.Production), nil, 100000)
+		if err != nil {
+			return nil, err
+		}
+		v.Truncated = v.Truncated || truncated
+		n := 0
+		for _, it := range items {
+			if it.OriginEnvironment == domain.Production {
+				n++
+			}
+		}
+		v.ProductionBorn = append(v.ProductionBorn, kindCount{Noun: k.Collection, Count: n})
+	}
+	return v, nil
+}
+
+func putSettings(c *Console, r *http.Request) (any, error) {
+	in := domain.Settings{ProductionWriteAccess: r.PostFormValue("production_write_access") == "true"}
+	// If-Match: the version reviewed. A change made since is refused, and
+	// the review is shown again from what holds now.
+	h := http.Header{api.HeaderIfMatch: {strconv.Quote(r.PostFormValue("version"))}}
+	if _, err := c.call(r, api.PutSettings.Method, api.PutSettings.Path, nil, h, in, nil); err != nil {
+		again, rerr := reviewSettings(c, r)
+		if rerr != nil {
+			return nil, rerr
+		}
+		return nil, refuse(err, again)
+	}
+	return redirect(Prefix + "settings?saved=1"), nil
+}
+
+type listView[T any] struct {
+	Page     domain.Page[T]
+	Operator bool
+}
+
+func identitiesPage(c *Console, r *http.Request) (any, error) {
+	page, err := listPage[domain.Identity](c, r, api.ObjectRoutes(domain.KindIdentity).List.URL(), nil)
+	return listView[domain.Identity]{Page: page}, err
+}
+
+type tokensView struct {
+	Page           domain.Page[domain.Token]
+	Operator       bool
+	Roles          []domain.OperatorRole
+	Input          domain.TokenInput
+	Created        *domain.Token
+	IdempotencyKey string
+	Self           string
+}
+
+func tokensPage(c *Console, r *http.Request) (any, error) {
+	page, err := listPage[domain.Token](c, r, api.ListTokens.Path, nil)
+	p := principalOf(r)
+	return tokensView{Page: page, Operator: operator(p), Roles: domain.OperatorRoles, IdempotencyKey: rand.Text(), Self: p.ID,
+		Input: domain.TokenInput{Role: domain.RoleViewer}}, err
+}
+
+func createToken(c *Console, r *http.Request) (any, error) {
+	in := domain.TokenInput{Name: r.PostFormValue("name"), Role: domain.OperatorRole(r.PostFormValue("role"))}
+	h := http.Header{}
+	if key := r.PostFormValue("idempotency_key"); key != "" {
+		h.Set(api.HeaderIdempotencyKey, key)
+	}
+	var created domain.Token
+	_, err := c.call(r, api.CreateToken.Method, api.CreateToken.Path, nil, h, in, &created)
+	v, lerr := tokensPage(c, r)
+	if lerr != nil {
+		return nil, lerr
+	}
+	tv := v.(tokensView)
+	if err != nil {
+		tv.Input = in
+		return nil, refuse(err, tv)
+	}
+	// The secret is in this answer only: shown once, here.
+	tv.Created = &created
+	return tv, nil
+}
+
+func deleteToken(c *Console, r *http.Request) (any, error) {
+	id := r.PathValue("id")
+	if _, err := c.call(r, api.DeleteToken.Method, api.DeleteToken.URL(id), nil, nil, nil, nil); err != nil {
+		v, lerr := tokensPage(c, r)
+		if lerr != nil {
+			return nil, lerr
+		}
+		return nil, refuse(err, v)
+	}
+	return redirect(Prefix + "tokens"), nil
+}
+
+type auditView struct {
+	Page                     domain.Page[domain.AuditEntry]
+	Environment, Kind, Actor string
+	Kinds                    []string
+	Next                     string
+}
+
+// auditKinds suggest the object types the audit log names, for its
+// filter: the keyed kinds and what the backend records beside them.
+var auditKinds = func() []string {
+	out := []string{"environment", "settings", "token", "api_key", "configuration"}
+	for _, k := range domain.Kinds {
+		out = append(out, k.Name)
+	}
+	return out
+}()
+
+func auditPage(c *Console, r *http.Request) (any, error) {
+	q := url.Values{}
+	v := auditView{Environment: r.URL.Query().Get("environment"), Kind: r.URL.Query().Get("kind"), Actor: r.URL.Query().Get("actor"), Kinds: auditKinds}
+	for name, value := range map[string]string{api.QueryEnvironment: v.Environment, api.QueryKind: v.Kind, api.QueryActor: v.Actor} {
+		if value != "" {
+			q.Set(name, value)
+		}
+	}
+	page, err := listPage[domain.AuditEntry](c, r, api.ListAudit.Path, q)
+	v.Page = page
+	if page.NextCursor != "" {
+		next := url.Values{}
+		for k, vs := range q {
+			next[k] = vs
+		}
+		next.Set(api.QueryCursor, page.NextCursor)
+		v.Next = "?" + next.Encode()
+	}
+	return v, err
+}

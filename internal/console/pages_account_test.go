@@ -1,0 +1,96 @@
+package console_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestProductionWriteAccessIsTurnedOnAfterItsReview(t *testing.T) {
+	s := newSite(t)
+	s.token("production_member")
+	b := s.browser()
+	b.signIn(s.owner)
+	b.get("/console/settings").expect(t, http.StatusOK, "Production write access is <strong>off</strong>", "Turn production write access on")
+	review := b.get("/console/settings/review?production_write_access=true").expect(t, http.StatusOK, "1 token(s) hold it", "production_member person")
+	var settings struct {
+		ProductionWriteAccess bool `json:"production_write_access"`
+	}
+	s.api(s.owner, "GET", "/v1/settings", "", &settings)
+	if settings.ProductionWriteAccess {
+		t.Fatal("the review wrote")
+	}
+	form := url.Values{"production_write_access": {"true"}, "version": {hidden(t, review.body, "version")}}
+	b.post("/console/settings", form).expect(t, http.StatusSeeOther)
+	s.api(s.owner, "GET", "/v1/settings", "", &settings)
+	if !settings.ProductionWriteAccess {
+		t.Fatal("not turned on")
+	}
+	b.get("/console/settings?saved=1").expect(t, http.StatusOK, "is <strong>on</strong>")
+	// The same form again carries a stale version: refused, shown again.
+	form.Set("production_write_access", "false")
+	b.post("/console/settings", form).expect(t, http.StatusPreconditionFailed, "Turning production write access <strong>off</strong>")
+}
+
+func TestTokensAreCreatedShownOnceAndRevoked(t *testing.T) {
+	s := newSite(t)
+	b := s.browser()
+	b.signIn(s.owner)
+	page := b.get("/console/tokens").expect(t, http.StatusOK, "bootstrap owner", "Create token")
+	created := b.post("/console/tokens", url.Values{"name": {"support"}, "role": {"viewer"}, "idempotency_key": {hidden(t, page.body, "idempotency_key")}}).
+		expect(t, http.StatusOK, "shown only this once")
+	secret := regexp.MustCompile(`<code class="secret">([^<]+)</code>`).FindStringSubmatch(created.body)
+	if secret == nil {
+		t.Fatal("no secret shown")
+	}
+	var who struct {
+		ID   string `json:"id"`
+		Role string `json:"role"`
+	}
+	s.api(secret[1], "GET", "/v1/whoami", "", &who)
+	if who.Role != "viewer" {
+		t.Fatalf("created token: %+v", who)
+	}
+	// The list never shows a secret again.
+	if strings.Contains(b.get("/console/tokens").body, secret[1]) {
+		t.Error("the list shows the secret")
+	}
+	b.post("/console/tokens", url.Values{"name": {""}, "role": {"boss"}}).expect(t, http.StatusBadRequest, "role")
+	b.post("/console/tokens/"+who.ID+"/delete", url.Values{}).expect(t, http.StatusSeeOther)
+	if st := s.api(secret[1], "GET", "/v1/whoami", "", nil); st != http.StatusUnauthorized {
+		t.Errorf("revoked token answers %d", st)
+	}
+}
+
+func TestAuditPageFiltersAsTheAPIDoes(t *testing.T) {
+	s := newSite(t)
+	s.api(s.owner, "PUT", "/v1/environments/development/permissions/p", `{"name":"P"}`, &struct{}{})
+	s.api(s.owner, "PUT", "/v1/environments/development/roles/r", `{"name":"R","permissions":["p"]}`, &struct{}{})
+	b := s.browser()
+	b.signIn(s.owner)
+	p := b.get("/console/audit?kind=role").expect(t, http.StatusOK, "<code>r</code>")
+	if strings.Contains(p.body, "<code>p</code>") {
+		t.Error("kind=role shows a permission")
+	}
+	b.get("/console/audit?environment=production&kind=role").expect(t, http.StatusOK, "No entries.")
+	b.signIn(s.token("viewer"))
+	b.get("/console/audit").expect(t, http.StatusForbidden)
+}
+
+func TestIdentitiesPaginate(t *testing.T) {
+	s := newSite(t)
+	for i := range 60 {
+		key := "person-" + string(rune('a'+i/26)) + string(rune('a'+i%26))
+		s.api(s.owner, "PUT", "/v1/identities/"+key, `{"name":"P","email":"`+key+`@example.com"}`, &struct{}{})
+	}
+	b := s.browser()
+	b.signIn(s.owner)
+	first := b.get("/console/identities").expect(t, http.StatusOK, "person-aa", "Next page")
+	if strings.Contains(first.body, "person-ch") {
+		t.Error("the first page shows everything")
+	}
+	next := regexp.MustCompile(`href="(\?cursor=[^"]+)" rel="next"`).FindStringSubmatch(first.body)
+	b.get("/console/identities"+unescapeHTML(next[1])).expect(t, http.StatusOK, "person-ch")
+}
