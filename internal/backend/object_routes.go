@@ -27,6 +27,7 @@ type putInput[T any] struct {
 	ObjectParams
 	Conditions
 	IdempotencyHeader
+	ManagedByHeader
 	Body T
 }
 
@@ -94,7 +95,7 @@ func registerEnvObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 		})
 
 	huma.Register(s.api, *putOperation[T](s, routes.Put, id, k.Noun, tag), func(ctx context.Context, in *putInput[T]) (*objectOutput[T], error) {
-		return putOutput[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
+		return putOutput[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions, in.IdempotencyKey, in.ManagedByHeader)
 	})
 
 	del := op(routes.Delete.Method, routes.Delete.Path, "delete_"+singular(id), "Delete "+article(k.Noun), tag)
@@ -120,6 +121,7 @@ type accountPutInput[T any] struct {
 	AccountKey
 	Conditions
 	IdempotencyHeader
+	ManagedByHeader
 	Body T
 }
 
@@ -154,7 +156,7 @@ func registerAccountObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 		})
 
 	huma.Register(s.api, *putOperation[T](s, routes.Put, id, k.Noun, tag), func(ctx context.Context, in *accountPutInput[T]) (*objectOutput[T], error) {
-		return putOutput[T, PT](ctx, s, r, "", in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
+		return putOutput[T, PT](ctx, s, r, "", in.Key, &in.Body, in.Conditions, in.IdempotencyKey, in.ManagedByHeader)
 	})
 
 	del := op(routes.Delete.Method, routes.Delete.Path, "delete_"+singular(id), "Delete "+article(k.Noun), tag)
@@ -199,8 +201,8 @@ func getOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 	return &objectOutput[T]{Status: http.StatusOK, ETag: etag(PT(obj).GetMeta().Version), Body: obj}, nil
 }
 
-func putOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], env, key string, body *T, cond Conditions, idempotencyKey string) (*objectOutput[T], error) {
-	obj, created, err := putObject[T, PT](ctx, s, r, env, key, body, cond, idempotencyKey)
+func putOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], env, key string, body *T, cond Conditions, idempotencyKey string, by ManagedByHeader) (*objectOutput[T], error) {
+	obj, created, err := putObject[T, PT](ctx, s, r, env, key, body, cond, idempotencyKey, by)
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}

@@ -190,5 +190,6 @@ func (s *Server) registerRoutes() {
 	s.registerObjectRoutes()
 	s.registerConfigRoutes()
 	s.registerCheckRoutes()
+	s.registerPendingRoutes()
 	s.describeResponses()
 }

@@ -93,6 +93,13 @@ func promotionOf(tx store.Tx, kind domain.Kind, env, key string) (domain.Promoti
 	return domain.NewPromotion(kind, key, env, order, settings.ProductionWriteAccess, heads), nil
 }
 
+// canSee reports the environments a reader may see.
+func canSee(reader domain.Principal) func(env string) bool {
+	return func(env string) bool {
+		return reader.CanSee(domain.EnvAccess{Slug: env, IsProduction: env == domain.Production})
+	}
+}
+
 // promotionContext is what every promotion state shares: the promotion
 // order and the account's settings.
 func promotionContext(tx store.Tx) ([]string, domain.Settings, error) {
@@ -117,7 +124,7 @@ func headOf(o store.Object) (domain.VersionHead, error) {
 	if err := json.Unmarshal(o.Body, &state); err != nil {
 		return domain.VersionHead{}, fmt.Errorf("decoding the version state of stored %s %q: %w", o.Kind, o.Key, err)
 	}
-	return domain.VersionHead{Environment: o.Environment, SHA: state.SHA, OriginEnvironment: state.OriginEnvironment}, nil
+	return domain.VersionHead{Environment: o.Environment, SHA: state.SHA, OriginEnvironment: state.OriginEnvironment, Version: o.Version}, nil
 }
 
 // promotionStatesOf is a page of the promotion states of a versioned
@@ -183,17 +190,19 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 	id := singular(kind.Collection)
 
 	promotion := op(routes.Promotion.Method, routes.Promotion.Path, "get_"+id+"_promotion", "Get what the promotion rule knows of "+article(kind.Noun), tag)
-	promotion.Description = "The promotion order, the setting, and the " + kind.Noun + "'s sha in this environment and in the one directly below. " +
+	promotion.Description = "The promotion order, the setting, the " + kind.Noun + "'s sha in this environment and in the one directly below, " +
+		"and its copy in every environment the credential may see, each compared with the environment below it. " +
 		"Readable with a key of this environment, so a client can judge a write before making it, with the rule the backend applies."
 	huma.Register(s.api, *promotion, func(ctx context.Context, in *ObjectParams) (*promotionOutput, error) {
 		var p domain.Promotion
-		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, reader domain.Principal) error {
 			// Every versioned kind's keys have the shape of workflow keys.
 			if msg := domain.CheckWorkflowKey(in.Key); msg != "" {
 				return (&domain.Problems{{Field: "key", Message: msg}}).Err()
 			}
 			var err error
 			p, err = promotionOf(tx, kind, env.Slug, in.Key)
+			p.VisibleTo(canSee(reader))
 			return err
 		})
 		if err != nil {
@@ -212,9 +221,12 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 			return nil, s.fail(ctx, err)
 		}
 		var out domain.PromotionStates
-		err = s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+		err = s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, reader domain.Principal) error {
 			var err error
 			out, err = promotionStatesOf(tx, kind, env.Slug, after, in.limit())
+			for i := range out.Items {
+				out.Items[i].VisibleTo(canSee(reader))
+			}
 			return err
 		})
 		if err != nil {
@@ -222,6 +234,8 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 		}
 		return &promotionStatesOutput{Body: out}, nil
 	})
+
+	registerDiffRoute[T, PT](s, kind, tag)
 
 	versions := op(routes.Versions.Method, routes.Versions.Path, "list_"+id+"_versions", "List "+article(kind.Noun)+"'s versions", tag)
 	versions.Description = "Every write of the " + kind.Noun + " in this environment, newest first; each version is immutable."

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -37,6 +39,34 @@ type Meta struct {
 	Version     int64     `json:"version,omitempty" readOnly:"true" doc:"Incremented on every write. Send it in If-Match to write exactly this version; a stale version is refused with 412."`
 	CreatedAt   time.Time `json:"created_at,omitzero" readOnly:"true"`
 	UpdatedAt   time.Time `json:"updated_at,omitzero" readOnly:"true"`
+	ManagedBy   string    `json:"managed_by,omitempty" readOnly:"true" values:"managed_by" doc:"terraform once the Terraform provider has written the object (its requests say so in the Arbor-Managed-By header): a Terraform configuration holds it, and its next apply puts back what that configuration says. Writes from elsewhere (the console, the API, an import) keep the mark, since they do not take the object out of the configuration; absent on an object Terraform has never written."`
+}
+
+// Who manages an object: the tools that mark their writes with the
+// Arbor-Managed-By header.
+const ManagedByTerraform = "terraform"
+
+// ManagedByValues are the values of Meta.ManagedBy and of the header.
+var ManagedByValues = []string{ManagedByTerraform}
+
+// ManagedByAfter is the mark an object carries after a write: the
+// writer's, when it names one, else the one the object had (empty for a
+// new object). A write from outside Terraform does not take the object
+// out of the configuration that holds it, so it keeps the mark.
+func ManagedByAfter(previous, writer string) string {
+	if writer != "" {
+		return writer
+	}
+	return previous
+}
+
+// CheckManagedBy returns a problem with a writer's Arbor-Managed-By value,
+// or "" when it is empty (not managed) or one of ManagedByValues.
+func CheckManagedBy(value string) string {
+	if value == "" || slices.Contains(ManagedByValues, value) {
+		return ""
+	}
+	return "must be one of " + strings.Join(ManagedByValues, ", ") + ", or absent"
 }
 
 // GetMeta gives access to the metadata of any object embedding Meta.

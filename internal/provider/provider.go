@@ -169,6 +169,7 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 
 	ccfg := client.Config{
 		UserAgent: fmt.Sprintf("terraform-provider-arbor/%s (+https://registry.terraform.io/providers/arborhq/arbor) Terraform/%s", p.version, req.TerraformVersion),
+		ManagedBy: domain.ManagedByTerraform,
 	}
 	var err error
 	if ccfg.MaxConcurrency, err = intSetting(cfg.MaxConcurrency, envMaxConcurrency, client.DefaultMaxConcurrency); err != nil {

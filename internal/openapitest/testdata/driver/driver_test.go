@@ -230,6 +230,11 @@ func TestDriveEveryRoute(t *testing.T) {
 	if len(expect(t, "list workflow versions", 200, versions, err).JSON200.Items) != 2 {
 		t.Errorf("versions: %d, want 2", len(versions.JSON200.Items))
 	}
+	// Versions 1 and 2 differ in their conditions; active is no content.
+	workflowDiff, err := c.DiffWorkflowWithResponse(ctx, dev, "welcome", &DiffWorkflowParams{})
+	if got := expect(t, "diff workflow versions", 200, workflowDiff, err).JSON200; got.From.Version != 1 || got.To.Version != 2 || len(got.Changes) != 1 || got.Changes[0].Field != "conditions" {
+		t.Errorf("workflow diff: %+v", got)
+	}
 
 	// Channels and sensitive variables take secrets that no answer returns.
 	channel, err := c.PutChannelWithResponse(ctx, dev, "postmark", &PutChannelParams{IfNoneMatch: createOnly}, ChannelInput{Name: "Postmark", Type: ChannelInputTypeEmail, Service: "postmark",
@@ -317,6 +322,15 @@ func TestDriveEveryRoute(t *testing.T) {
 	guideVersions, err := c.ListGuideVersionsWithResponse(ctx, dev, "launch", &ListGuideVersionsParams{})
 	if len(expect(t, "list guide versions", 200, guideVersions, err).JSON200.Items) != 2 {
 		t.Errorf("guide versions: %d, want 2", len(guideVersions.JSON200.Items))
+	}
+	guideDiff, err := c.DiffGuideWithResponse(ctx, dev, "launch", &DiffGuideParams{From: ptr(int64(1)), To: ptr(int64(2))})
+	if got := expect(t, "diff guide versions", 200, guideDiff, err).JSON200; len(got.Changes) == 0 {
+		t.Errorf("guide diff: %+v", got)
+	}
+	// Staging has neither yet: the next promotion into it carries both.
+	pending, err := c.ListPendingPromotionWithResponse(ctx, "staging", &ListPendingPromotionParams{Limit: ptr(int64(1))})
+	if got := expect(t, "list pending promotion", 200, pending, err).JSON200; len(got.Items) != 1 || got.Items[0].Key != "welcome" || got.NextCursor == nil {
+		t.Errorf("pending promotion into staging: %+v", got)
 	}
 
 	// A re-import of the backend's own export is a valid request, and a
