@@ -153,6 +153,13 @@ const (
 	QueryEnvironment      = "environment"
 	QueryForce            = "force"
 	QueryPruneAssignments = "prune_assignments"
+	// Filters of object listings.
+	QueryKeyPrefix         = "key_prefix"
+	QueryOriginEnvironment = "origin_environment"
+	QueryActive            = "active"
+	QueryIdentityKey       = "identity_key"
+	QueryRoleKey           = "role_key"
+	QueryNodeKey           = "node_key"
 )
 
 // Headers.
