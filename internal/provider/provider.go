@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -34,6 +35,7 @@ import (
 var (
 	_ provider.Provider                       = (*arborProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*arborProvider)(nil)
+	_ provider.ProviderWithListResources      = (*arborProvider)(nil)
 )
 
 // New returns the provider factory for a build of the given version.
@@ -262,6 +264,7 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func intSetting(v types.Int64, env string, def int) (int, error) {
@@ -297,6 +300,18 @@ func (p *arborProvider) Resources(context.Context) []func() resource.Resource {
 		newVariableResource,
 		newBrandingResource,
 	}
+}
+
+// ListResources are the list resources (Terraform 1.14 and later) of every
+// resource that names objects, so a new kind has one by being a resource.
+func (p *arborProvider) ListResources(ctx context.Context) []func() list.ListResource {
+	var out []func() list.ListResource
+	for _, newResource := range p.Resources(ctx) {
+		if _, ok := newResource().(listableResource); ok {
+			out = append(out, func() list.ListResource { return newResource().(listableResource).listResource() })
+		}
+	}
+	return out
 }
 
 func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSource {
