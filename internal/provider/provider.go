@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -36,6 +37,7 @@ var (
 	_ provider.Provider                       = (*arborProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*arborProvider)(nil)
 	_ provider.ProviderWithListResources      = (*arborProvider)(nil)
+	_ provider.ProviderWithActions            = (*arborProvider)(nil)
 )
 
 // New returns the provider factory for a build of the given version.
@@ -265,6 +267,7 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func intSetting(v types.Int64, env string, def int) (int, error) {
@@ -312,6 +315,11 @@ func (p *arborProvider) ListResources(ctx context.Context) []func() list.ListRes
 		}
 	}
 	return out
+}
+
+// Actions (Terraform 1.14 and later), in actions.go.
+func (p *arborProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newPromoteAction, newExportAction}
 }
 
 func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSource {
