@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -126,4 +127,80 @@ func TestQueryGeneratedSecretsNamedToFillIn(t *testing.T) {
 	if values["api_token"] != "s3cret-token-value" {
 		t.Error("adopting the sensitive variable changed its value")
 	}
+}
+
+// A team adopts production as it is: 250 permissions, a role and a guide
+// written in the console (born in production). A .tfquery.hcl with a limit
+// above 250 and terraform query -generate-config-out write configuration
+// that plans as 252 imports and nothing else, applies, and plans empty;
+// then the pipeline's promote action copies development into staging.
+func TestQueryAdoptsProductionThenPromotes(t *testing.T) {
+	b := acctest.NewBackend(t)
+	ctx := context.Background()
+	b.CreateEnvironment(t, "staging")
+	if _, err := b.Client.PutSettings(ctx, domain.Settings{ProductionWriteAccess: true}, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Client.ImportConfig(ctx, domain.Production, acctest.Permissions(domain.Production, 250), false); err != nil {
+		t.Fatal(err)
+	}
+	b.PutSeed(t, domain.Production,
+		acctest.SeedObject{Kind: domain.KindRole, Key: "auditor", Body: `{"name":"Auditor","permissions":["perm.0000","perm.0249"]}`},
+		acctest.SeedObject{Kind: domain.KindChannel, Key: "in-app", Body: `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
+		acctest.SeedObject{Kind: domain.KindGuide, Key: "outage", Body: `{"name":"Outage notice","type":"banner","channel_key":"in-app","content":{"title":"Degraded","body":"We are on it."}}`},
+	)
+	b.PutSeed(t, domain.Development, acctest.Seed[:3]...)
+
+	w := queryWorkspace(t, b,
+		queryList("arbor_permission", "production", "    environment = \"production\"\n", 300)+
+			queryList("arbor_role", "production", "    environment = \"production\"\n", 300)+
+			queryList("arbor_guide", "production_born", "    environment        = \"production\"\n    origin_environment = \"production\"\n", 300))
+	generated := generateConfig(t, w)
+	if n := strings.Count(generated, "\nimport {"); n != 252 && !strings.HasPrefix(generated, "import {") {
+		t.Errorf("%d import blocks generated, want 252", n)
+	}
+	out := w.PlanChanges()
+	if !strings.Contains(out, "Plan: 252 to import, 0 to add, 0 to change, 0 to destroy.") {
+		t.Fatalf("the generated configuration does not plan as 252 imports and nothing else:\n%s", lastLines(out, 40))
+	}
+	if out := w.Apply(); !strings.Contains(out, "Apply complete! Resources: 252 imported, 0 added, 0 changed, 0 destroyed.") {
+		t.Fatalf("applying the generated configuration did more than import:\n%s", lastLines(out, 40))
+	}
+	w.PlanEmpty()
+
+	// The pipeline's promotion, with the account token's provider alias.
+	w.Write("promote.tf", fmt.Sprintf(`provider "arbor" {
+  alias    = "admin"
+  endpoint = %q
+  api_key  = %q
+}
+
+action "arbor_environment_promote" "x" {
+  provider = arbor.admin
+  config {
+    from = "development"
+    to   = "staging"
+  }
+}
+`, b.URL, b.Token))
+	out, code := w.Terraform("apply", "-auto-approve", "-invoke=action.arbor_environment_promote.x")
+	if code != 0 {
+		t.Fatalf("terraform apply -invoke:\n%s", out)
+	}
+	for _, want := range []string{"permissions: 2 created, 0 updated, 0 deleted, 0 unchanged", "roles: 1 created"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the action's progress does not say %q:\n%s", want, out)
+		}
+	}
+	roles, err := client.Objects[domain.Role](b.Client, domain.KindRole).List(ctx, "staging", nil)
+	if err != nil || len(roles) != 1 || roles[0].Key != "editor" {
+		t.Errorf("staging's roles after the promotion: %v, %v", roles, err)
+	}
+	w.PlanEmpty()
+}
+
+// lastLines is the end of a long output.
+func lastLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
