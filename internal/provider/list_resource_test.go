@@ -3,10 +3,13 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	fwprovider "github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -42,6 +45,19 @@ func TestListResources_everyResourceThatNamesObjects(t *testing.T) {
 		want := !slices.Contains(listExempt, meta.TypeName)
 		if got := slices.Contains(listed, meta.TypeName); got != want {
 			t.Errorf("%s: has a list resource %t, want %t", meta.TypeName, got, want)
+		}
+	}
+	// Each has the example its documentation shows (tfplugindocs).
+	for _, typ := range listed {
+		if _, err := os.Stat(filepath.Join("..", "..", "examples", "list-resources", typ, "list-resource.tfquery.hcl")); err != nil {
+			t.Errorf("%s: no example for its documentation: %v", typ, err)
+		}
+	}
+	for _, newAction := range p.(fwprovider.ProviderWithActions).Actions(ctx) {
+		var meta action.MetadataResponse
+		newAction().Metadata(ctx, action.MetadataRequest{ProviderTypeName: "arbor"}, &meta)
+		if _, err := os.Stat(filepath.Join("..", "..", "examples", "actions", meta.TypeName, "action.tf")); err != nil {
+			t.Errorf("%s: no example for its documentation: %v", meta.TypeName, err)
 		}
 	}
 	// Every keyed kind has an object in the seed the query tests adopt.
