@@ -168,6 +168,13 @@ const (
 	QueryDiffFrom            = "from"
 	QueryDiffTo              = "to"
 	QueryDiffFromEnvironment = "from_environment"
+	// Filters of object listings.
+	QueryKeyPrefix         = "key_prefix"
+	QueryOriginEnvironment = "origin_environment"
+	QueryActive            = "active"
+	QueryIdentityKey       = "identity_key"
+	QueryRoleKey           = "role_key"
+	QueryNodeKey           = "node_key"
 )
 
 // Headers.
