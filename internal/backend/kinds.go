@@ -20,3 +20,11 @@ func (s *Server) registerObjectRoutes() {
 	s.registerVariableRoutes()
 	s.registerBrandingRoutes()
 }
+
+// versionedKinds are the versioned kinds' parts of configuration
+// documents, in document order (TestVersionedKindsAreServed holds it to
+// domain.VersionedKinds).
+var versionedKinds = []versionedKind{
+	versionedKindOf(workflowRules),
+	versionedKindOf(guideRules),
+}

@@ -46,8 +46,10 @@ func promotionMatrix(t *testing.T, kind Kind) {
 	// inactive is variant switched off: the same content.
 	inactive := func(variant string) string {
 		o := sample(variant)
-		off := false
-		o.GetVersionState().Active = &off
+		if a, ok := o.(Activatable); ok {
+			off := false
+			a.GetActivation().Active = &off
+		}
 		return ContentSHA(o)
 	}
 	three := []string{"development", "staging", "production"}

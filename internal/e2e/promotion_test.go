@@ -168,10 +168,17 @@ variable "subject" {
 }
 `
 
+// versionedState is what every versioned object stores beside its
+// content: its version state and, for a kind that has one, its active flag.
+type versionedState struct {
+	domain.Activation
+	domain.VersionState
+}
+
 // state is the version state of object key of the kind in env.
-func (p *pipeline) state(kind domain.Kind, env, key string) *domain.VersionState {
+func (p *pipeline) state(kind domain.Kind, env, key string) *versionedState {
 	p.t.Helper()
-	obj, err := client.Objects[domain.VersionState](p.b.Client, kind).Get(context.Background(), env, key)
+	obj, err := client.Objects[versionedState](p.b.Client, kind).Get(context.Background(), env, key)
 	if err != nil {
 		p.t.Fatalf("reading %s %s in %s: %v", kind.Noun, key, env, err)
 	}
