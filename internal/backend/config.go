@@ -131,10 +131,14 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 		return nil, err
 	}
 	for _, vk := range versionedKinds {
+		if !doc.Carries(vk.kind) {
+			continue
+		}
 		if err := vk.importSection(w, current, doc, res); err != nil {
 			return nil, err
 		}
 	}
+	res.Untouched = doc.Untouched()
 
 	// Removals, dependents first.
 	for _, key := range plan.Prune {

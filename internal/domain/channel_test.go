@@ -101,7 +101,7 @@ func TestWorkflowChannelUses(t *testing.T) {
 // An import refuses, with the promotion rule's refusals, every workflow
 // whose channels the target lacks, naming each under its document field.
 func TestPlanImportRefusesWorkflowsWithoutTheirChannels(t *testing.T) {
-	doc := &ConfigDocument{SourceEnvironment: "development", Workflows: []Workflow{
+	doc := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development", Workflows: []Workflow{
 		{Key: "welcome", Steps: []Step{{Ref: "email", Channel: &ChannelStep{Type: "email", Key: "postmark", Subject: "s", Body: "b"}}}},
 		{Key: "digest", Steps: []Step{{Ref: "wait", Delay: &DelayStep{Duration: "1h"}}}},
 	}}
@@ -151,7 +151,7 @@ func TestPlanImportRefusesGuidesWithoutTheirInAppChannel(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			g := validGuide()
 			g.ChannelKey = tc.channelKey
-			doc := &ConfigDocument{SourceEnvironment: "development", Guides: []Guide{*g}}
+			doc := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development", Guides: []Guide{*g}}
 			target := ImportTarget{
 				Environment: "staging",
 				Current:     &ConfigDocument{},

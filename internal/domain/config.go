@@ -13,8 +13,10 @@ import (
 )
 
 // ConfigFormatVersion is the version of the configuration document format
-// this build reads and writes.
-const ConfigFormatVersion = 1
+// this build writes. It reads every version from 1: a section is carried
+// by the documents of the version that introduced it and later ones, and
+// an import of an older document leaves the kinds it predates untouched.
+const ConfigFormatVersion = 2
 
 // ConfigDocument is an environment's configuration, the operator's way of
 // moving it: permissions, roles with their permissions, the hierarchy,
@@ -24,7 +26,7 @@ const ConfigFormatVersion = 1
 // the version state of workflows and guides (active is per environment;
 // sha and origin are the target's).
 type ConfigDocument struct {
-	FormatVersion     int             `json:"format_version" doc:"Version of the document format (1)."`
+	FormatVersion     int             `json:"format_version" doc:"Version of the document format: 2 (which carries email layouts, partials and translations); a version-1 document still imports, leaving the kinds it predates untouched."`
 	SourceEnvironment string          `json:"source_environment" doc:"Environment the document was exported from."`
 	Permissions       []Permission    `json:"permissions" nullable:"false" doc:"In key order."`
 	Roles             []Role          `json:"roles" nullable:"false" doc:"In key order, each with its permission keys."`
@@ -54,6 +56,14 @@ type configSection struct {
 	versioned func() VersionedSection
 	// activatable is true for a versioned kind with an active flag.
 	activatable bool
+	// since is the format version that introduced the section.
+	since int
+}
+
+// introducedIn marks a section introduced by a format version after 1.
+func (s configSection) introducedIn(version int) configSection {
+	s.since = version
+	return s
 }
 
 // sections are the document's sections in document order. A new kind of
@@ -90,6 +100,30 @@ func (d *ConfigDocument) sectionNames() []ConfigSection {
 	return out
 }
 
+// Carries reports whether the document's format version has the section
+// of kind; an import leaves the objects of a kind it does not carry
+// untouched.
+func (d *ConfigDocument) Carries(kind Kind) bool {
+	for _, s := range d.sections() {
+		if s.Kind == kind {
+			return s.since <= d.FormatVersion
+		}
+	}
+	return false
+}
+
+// Untouched names the sections the document's format version predates,
+// which its import leaves as they are.
+func (d *ConfigDocument) Untouched() []string {
+	var out []string
+	for _, s := range d.sections() {
+		if s.since > d.FormatVersion {
+			out = append(out, s.Kind.Section())
+		}
+	}
+	return out
+}
+
 // HasActive reports whether the objects of a versioned kind have an
 // active flag (workflows, guides), unlike the content others use.
 func HasActive(kind Kind) bool {
@@ -120,6 +154,7 @@ type normalizer interface{ Normalize() }
 func plainSection[T any, PT ObjectPtr[T]](kind Kind, items *[]T, strip func(*T)) configSection {
 	return configSection{
 		Kind:       kind,
+		since:      1,
 		count:      func() int { return len(*items) },
 		missing:    func() bool { return *items == nil },
 		emptyIfNil: func() { emptyIfNil(items) },
@@ -229,7 +264,9 @@ func sortByKey[T any](items []T, key func(T) string) {
 func (d *ConfigDocument) Encode() ([]byte, error) {
 	c := *d
 	for _, s := range c.sections() {
-		s.emptyIfNil()
+		if s.since <= c.FormatVersion {
+			s.emptyIfNil()
+		}
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -282,7 +319,12 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 		p.Add("source_environment", "is required: the slug of the environment the document was exported from")
 	}
 	for _, section := range d.sections() {
-		if section.missing() {
+		switch {
+		case d.FormatVersion < 1 || d.FormatVersion > ConfigFormatVersion:
+			// Validate names the version.
+		case section.since > d.FormatVersion && !section.missing():
+			p.Add(section.Kind.Section(), "is not a section of a version-%d document: it came with format_version %d; send format_version %d", d.FormatVersion, section.since, ConfigFormatVersion)
+		case section.since <= d.FormatVersion && section.missing():
 			p.Add(section.Kind.Section(), "is required (an empty list [] says there are none); a missing or null section is never read as \"remove them all\"")
 		}
 	}
@@ -403,8 +445,8 @@ func JSONTypeOf(t reflect.Type) string {
 // must not carry.
 func (d *ConfigDocument) Validate() Problems {
 	var p Problems
-	if d.FormatVersion != ConfigFormatVersion {
-		p.Add("format_version", "must be %d (this document has %d)", ConfigFormatVersion, d.FormatVersion)
+	if d.FormatVersion < 1 || d.FormatVersion > ConfigFormatVersion {
+		p.Add("format_version", "must be %d, or 1 for a document written before %d (this document has %d)", ConfigFormatVersion, ConfigFormatVersion, d.FormatVersion)
 	}
 	if d.SourceEnvironment != "" {
 		if msg := CheckSlug(d.SourceEnvironment); msg != "" {

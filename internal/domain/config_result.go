@@ -13,6 +13,8 @@ type ImportResult struct {
 	// target itself, which a document from another environment never
 	// removes.
 	Kept map[string][]string `json:"kept,omitempty" doc:"Per versioned section, the objects created in the target environment itself, kept although a document from another environment lacks them."`
+	// Untouched are the sections the document's format version predates.
+	Untouched []string `json:"untouched,omitempty" doc:"Sections the document's format version predates (a version-1 document carries no email layouts, partials or translations), left exactly as they were."`
 	// LeftOut are the source's objects a promotion or clone did not copy.
 	LeftOut                  []LeftOut                         `json:"left_out,omitempty" doc:"Objects of the source environment the copy left out, each with why: versioned objects born in production stay in production."`
 	PrunedRoleAssignments    int                               `json:"pruned_role_assignments" doc:"Role assignments removed with their roles or nodes (only with prune_assignments)."`

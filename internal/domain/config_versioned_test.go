@@ -92,3 +92,57 @@ func TestConfigDocumentNeedsGuides(t *testing.T) {
 		t.Fatalf("a document without guides: %v", err)
 	}
 }
+
+// A document of every format version this build knows is read: each
+// version needs the sections it has and refuses those it predates; an
+// import of it leaves the kinds it predates untouched.
+func TestConfigDocumentFormatVersions(t *testing.T) {
+	doc := func(version int, sections []configSection) string {
+		parts := []string{fmt.Sprintf(`"format_version":%d`, version), `"source_environment":"development"`}
+		for _, s := range sections {
+			parts = append(parts, fmt.Sprintf("%q:[]", s.Kind.Section()))
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+	all := (&ConfigDocument{}).sections()
+	for version := 1; version <= ConfigFormatVersion; version++ {
+		var has, predates []configSection
+		for _, s := range all {
+			if s.since <= version {
+				has = append(has, s)
+			} else {
+				predates = append(predates, s)
+			}
+		}
+		d, err := DecodeConfigDocument([]byte(doc(version, has)))
+		if err != nil {
+			t.Fatalf("a version-%d document: %v", version, err)
+		}
+		if p := d.Validate(); len(p) > 0 {
+			t.Errorf("a version-%d document has problems: %v", version, p)
+		}
+		var untouched []string
+		for _, s := range predates {
+			untouched = append(untouched, s.Kind.Section())
+			if d.Carries(s.Kind) {
+				t.Errorf("a version-%d document carries %s", version, s.Kind.Section())
+			}
+		}
+		if got := d.Untouched(); fmt.Sprint(got) != fmt.Sprint(untouched) {
+			t.Errorf("a version-%d document leaves %v untouched, want %v", version, got, untouched)
+		}
+		if len(predates) > 0 {
+			_, err := DecodeConfigDocument([]byte(doc(version, all)))
+			if err == nil || !strings.Contains(fmt.Sprint(err.(*Error).Details), "is not a section of a version-") {
+				t.Errorf("a version-%d document with newer sections: %v", version, err)
+			}
+		}
+	}
+	d, err := DecodeConfigDocument([]byte(doc(ConfigFormatVersion+1, all)))
+	if err == nil {
+		err = d.Validate().Err()
+	}
+	if err == nil || !strings.Contains(fmt.Sprint(err.(*Error).Details), "format_version") {
+		t.Errorf("a document of a later format: %v", err)
+	}
+}
