@@ -250,6 +250,7 @@ func TestPromotionByPlan(t *testing.T) {
 		prod.PlanFails(acctest.ErrorLike(v.named("welcome") + ` differs from its version in staging`))
 		p.setRoot("production", v.write("hotfix", "welcome-hotfix", `"Hotfix"`, "true"))
 		prod.PlanFails(acctest.ErrorLike(v.named("welcome-hotfix") + ` does not exist in staging: create it in development and promote it, or turn production write access on`))
+		p.setRoot("production", "")
 
 		// active is per environment: it switches in production without promotion.
 		if domain.HasActive(v.kind) {
