@@ -14,6 +14,7 @@ func (s *Server) registerObjectRoutes() {
 	s.registerOAuthClientRoutes()
 	s.registerWebhookRoutes()
 	s.registerTenantRoutes()
+	s.registerEmailLayoutRoutes()
 	s.registerWorkflowRoutes()
 	s.registerGuideRoutes()
 	s.registerChannelRoutes()
@@ -25,6 +26,7 @@ func (s *Server) registerObjectRoutes() {
 // documents, in document order (TestVersionedKindsAreServed holds it to
 // domain.VersionedKinds).
 var versionedKinds = []versionedKind{
+	versionedKindOf(emailLayoutRules),
 	versionedKindOf(workflowRules),
 	versionedKindOf(guideRules),
 }

@@ -13,6 +13,9 @@ import (
 var versionedBodies = map[string]func(variant string) string{
 	domain.KindWorkflow.Name: workflowBody,
 	domain.KindGuide.Name:    guideBody,
+	domain.KindEmailLayout.Name: func(variant string) string {
+		return fmt.Sprintf(`{"name":%q,"html_layout":"<html><body>{{ content }}</body></html>","text_layout":"{{ content }}","footer_links":[{"text":"Preferences","url":"https://app.example.com/preferences"}]}`, variant)
+	},
 }
 
 func eachVersionedKind(t *testing.T, test func(t *testing.T, kind domain.Kind, body func(string) string)) {

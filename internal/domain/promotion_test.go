@@ -29,6 +29,11 @@ var versionedSamples = map[string]func(variant string) VersionedObject{
 		g.Content.Title = variant
 		return g
 	},
+	KindEmailLayout.Name: func(variant string) VersionedObject {
+		l := validEmailLayout()
+		l.Name = variant
+		return l
+	},
 }
 
 func promotionMatrix(t *testing.T, kind Kind) {

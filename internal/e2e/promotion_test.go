@@ -115,6 +115,16 @@ resource "arbor_guide" %[1]q {
 }
 `, name, key, active, text)
 	},
+	domain.KindEmailLayout.Name: func(name, key, text, _ string) string {
+		return fmt.Sprintf(`
+resource "arbor_email_layout" %[1]q {
+  key         = %[2]q
+  name        = %[3]s
+  html_layout = "<html><body>{{ content }}</body></html>"
+  text_layout = "{{ content }}"
+}
+`, name, key, text)
+	},
 }
 
 // eachVersionedKind runs test once per versioned kind, in parallel.
