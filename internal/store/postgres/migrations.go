@@ -163,4 +163,16 @@ CREATE TABLE encryption_key_check (
 	// 2: an idempotency record keeps no HTTP status: the backend answers a
 	// replay from the body alone.
 	`ALTER TABLE idempotency DROP COLUMN status;`,
+	// 3: change numbers (store.Changes): settings.last_change is the
+	// sequence every committed write takes its number from; it stamps the
+	// environments it wrote in (environments.last_change) and, for writes
+	// to account-level objects, settings.account_change. The store's commit
+	// path sets them, once per write (see bumpChanges), not a trigger per
+	// row: a row trigger would update one counter row once per object
+	// written, and an import of 10,000 objects would leave 10,000 versions
+	// of that row in its transaction, each update walking the ones before.
+	`
+ALTER TABLE environments ADD COLUMN last_change BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE settings ADD COLUMN last_change BIGINT NOT NULL DEFAULT 0, ADD COLUMN account_change BIGINT NOT NULL DEFAULT 0;
+`,
 }
