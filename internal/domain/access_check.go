@@ -96,8 +96,8 @@ func (ix *AccessIndex) Check(q AccessQuestion) (AccessAnswer, error) {
 	return ix.answer(q)
 }
 
-// CheckAll answers a batch in order. Every unanswerable question is
-// reported at once, each under checks[i].
+// CheckAll answers a batch in order, in one pass over the questions.
+// Every unanswerable question is reported at once, each under checks[i].
 func (ix *AccessIndex) CheckAll(qs []AccessQuestion) ([]AccessAnswer, error) {
 	var probs Problems
 	if len(qs) == 0 {
@@ -105,22 +105,28 @@ func (ix *AccessIndex) CheckAll(qs []AccessQuestion) ([]AccessAnswer, error) {
 	}
 	if len(qs) > MaxAccessChecks {
 		probs.Add("checks", "must hold at most %d checks; split the batch", MaxAccessChecks)
-	}
-	for i, q := range qs {
-		var p Problems
-		ix.checkQuestion(&p, q)
-		probs.Merge(fmt.Sprintf("checks[%d]", i), p)
-	}
-	if err := probs.Err(); err != nil {
-		return nil, err
+		return nil, probs.Err()
 	}
 	answers := make([]AccessAnswer, len(qs))
 	for i, q := range qs {
+		var p Problems
+		ix.checkQuestion(&p, q)
+		if len(p) > 0 {
+			probs.Merge(fmt.Sprintf("checks[%d]", i), p)
+			continue
+		}
+		if len(probs) > 0 {
+			// The batch is refused: only its problems are still wanted.
+			continue
+		}
 		a, err := ix.answer(q)
 		if err != nil {
 			return nil, err
 		}
 		answers[i] = a
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
 	}
 	return answers, nil
 }
