@@ -32,6 +32,9 @@ type AccessAnswer struct {
 type AccessIndex struct {
 	environment string
 	parent      map[string]string
+	// depth is each node's number of ancestors, up to MaxHierarchyDepth,
+	// so that an answer's path is allocated once at its size.
+	depth       map[string]int
 	identities  map[string]bool
 	permissions map[string]bool
 	// grants maps an identity to the roles it holds at each node.
@@ -61,6 +64,10 @@ func NewAccessIndex(environment string, identities, permissions []string, nodes 
 	}
 	for _, n := range nodes {
 		ix.parent[n.Key] = n.ParentKey
+	}
+	ix.depth = make(map[string]int, len(nodes))
+	for _, n := range nodes {
+		ix.depthOf(n.Key)
 	}
 	for _, r := range roles {
 		set := make(map[string]bool, len(r.Permissions))
@@ -152,10 +159,41 @@ func (ix *AccessIndex) checkQuestion(p *Problems, q AccessQuestion) {
 	}
 }
 
+// depthOf is the number of ancestors of node k, memoised; a chain longer
+// than MaxHierarchyDepth (a damaged store's cycle) counts as that long,
+// and answer reports it.
+func (ix *AccessIndex) depthOf(k string) int {
+	var chain []string
+	d := 0
+	for at := k; ; at = ix.parent[at] {
+		if known, ok := ix.depth[at]; ok {
+			d = known
+			break
+		}
+		parent, exists := ix.parent[at]
+		if !exists || parent == "" {
+			break // a root, or a parent the store does not hold: the walk ends there
+		}
+		chain = append(chain, at)
+		if len(chain) > MaxHierarchyDepth {
+			d = MaxHierarchyDepth
+			break
+		}
+	}
+	if _, ok := ix.depth[k]; !ok && len(chain) == 0 {
+		ix.depth[k] = d
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		d = min(d+1, MaxHierarchyDepth)
+		ix.depth[chain[i]] = d
+	}
+	return ix.depth[k]
+}
+
 // answer walks from the node up to its root, collecting the identity's
 // assignments whose role grants the permission.
 func (ix *AccessIndex) answer(q AccessQuestion) (AccessAnswer, error) {
-	a := AccessAnswer{AccessQuestion: q, GrantedBy: []string{}, Path: []string{}}
+	a := AccessAnswer{AccessQuestion: q, GrantedBy: []string{}, Path: make([]string, 0, min(ix.depth[q.NodeKey]+1, MaxHierarchyDepth))}
 	byNode := ix.grants[q.IdentityKey]
 	for at := q.NodeKey; at != ""; at = ix.parent[at] {
 		if len(a.Path) == MaxHierarchyDepth {
