@@ -47,7 +47,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 					Details: []domain.FieldError{{Field: "Authorization", Message: "must appear once"}}})
 				return
 			}
-			p, read, err := s.resolve(ctx, r.Header.Get("Authorization"), environmentOfPath(r.URL.Path))
+			p, read, err := s.resolve(ctx, r.Header.Get("Authorization"), environmentOfPath(r.URL.Path), objectOfRequest(r))
 			if err != nil {
 				var de *domain.Error
 				if !errors.As(err, &de) {
@@ -83,8 +83,12 @@ var errUnauthorized = domain.Errorf(domain.CodeUnauthorized, "missing or invalid
 // check) makes no other read. The credential is read on every request,
 // never remembered: a credential revoked through any replica is refused by
 // every replica from the moment the revocation commits.
-func (s *Server) resolve(ctx context.Context, header, env string) (domain.Principal, requestRead, error) {
-	read := requestRead{env: env}
+//
+// A GET of one object reads the object in the same statement (object; nil
+// for any other request), and the handler takes it from there once the
+// credential holds: one statement per object read.
+func (s *Server) resolve(ctx context.Context, header, env string, object *store.Ref) (domain.Principal, requestRead, error) {
+	read := requestRead{env: env, object: object}
 	// The scheme is case-insensitive (RFC 9110, section 11.1).
 	scheme, secret, _ := strings.Cut(strings.TrimSpace(header), " ")
 	if !strings.EqualFold(scheme, "Bearer") {
@@ -104,7 +108,7 @@ func (s *Server) resolve(ctx context.Context, header, env string) (domain.Princi
 	}
 	err := s.store.Lookup(ctx, func(tx store.Tx) error {
 		var err error
-		read.state, err = tx.Request(kind, id, env)
+		read.state, err = tx.Request(kind, id, env, object)
 		return err
 	})
 	if err != nil {
@@ -133,14 +137,56 @@ func environmentOfPath(path string) string {
 	return slug
 }
 
+// objectOfRequest is the object a GET of one keyed object reads, judged
+// from its path alone (the route is matched later): an environment's
+// /v1/environments/{env}/{collection}/{key} or an account-level
+// /v1/{collection}/{key}. Keys holding a slash (role assignments) are not
+// recognised and read as any other request does.
+func objectOfRequest(r *http.Request) *store.Ref {
+	if r.Method != http.MethodGet {
+		return nil
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
+	if !ok {
+		return nil
+	}
+	parts := strings.Split(rest, "/")
+	env, account := "", true
+	if len(parts) == 4 && parts[0] == "environments" {
+		env, account, parts = parts[1], false, parts[2:]
+	}
+	if len(parts) != 2 || parts[1] == "" {
+		return nil
+	}
+	for _, k := range domain.Kinds {
+		if k.Collection == parts[0] && k.Account == account {
+			return &store.Ref{Environment: env, Kind: k.Name, Key: parts[1]}
+		}
+	}
+	return nil
+}
+
 type requestReadKey struct{}
 
 // requestRead is what resolve read with the credential.
 type requestRead struct {
-	// env is the environment slug asked for; ok says state was read.
-	env   string
-	ok    bool
-	state store.RequestState
+	// env is the environment slug asked for, object the object; ok says
+	// state was read.
+	env    string
+	object *store.Ref
+	ok     bool
+	state  store.RequestState
+}
+
+// requestObject returns the object of kind and key in env as resolve read
+// it with the credential, and whether it did read it (found or not).
+func requestObject(ctx context.Context, env string, kind domain.Kind, key string) (*store.Object, bool) {
+	read, _ := ctx.Value(requestReadKey{}).(requestRead)
+	want := store.Ref{Environment: scope(kind, env), Kind: kind.Name, Key: key}
+	if !read.ok || read.object == nil || *read.object != want {
+		return nil, false
+	}
+	return read.state.Object, true
 }
 
 // requestEnvironment authorizes act on the environment slug names (none

@@ -176,14 +176,20 @@ type RequestState struct {
 	Settings    domain.Settings
 	// Changes.Environment is 0 when Environment is nil.
 	Changes Changes
+	// Object is the object asked for, nil when none was or it does not
+	// exist. It is read before the credential is checked: the caller
+	// uses it only once the credential holds.
+	Object *Object
 }
 
 // Tx is one transaction. Methods on a Tx from View fail on writes.
 type Tx interface {
 	// Request reads, in one statement, the credential of kind and id, the
 	// environment env ("" for none), the settings and the change numbers:
-	// everything a request needs before its own reads (see RequestState).
-	Request(kind CredentialKind, id, env string) (RequestState, error)
+	// everything a request needs before its own reads (see RequestState);
+	// with object set, also that object, so that a GET of one object is
+	// one statement.
+	Request(kind CredentialKind, id, env string, object *Ref) (RequestState, error)
 	// Changes reads the change numbers of env, ErrNotFound when it does
 	// not exist.
 	Changes(env string) (Changes, error)

@@ -60,9 +60,11 @@ const (
 		coalesce(e.obfuscate_customer_data, false), coalesce(e.builtin, false), coalesce(e.version, 0),
 		coalesce(e.created_at, 0), coalesce(e.updated_at, 0),
 		(SELECT count(*) FROM environments AS below WHERE below.rank <= e.rank), coalesce(e.last_change, 0),
-		s.production_write_access, s.version, s.updated_at, s.account_change
+		s.production_write_access, s.version, s.updated_at, s.account_change,
+		o.key IS NOT NULL, coalesce(o.version, 0), coalesce(o.body, ''::bytea), coalesce(o.created_at, 0), coalesce(o.updated_at, 0)
 	FROM settings AS s`
-	sqlRequestEnd   = ` LEFT JOIN environments AS e ON e.slug = $2 WHERE s.id = 1`
+	sqlRequestEnd   = ` LEFT JOIN environments AS e ON e.slug = $2
+		LEFT JOIN objects AS o ON o.environment = $3 AND o.kind = $4 AND o.key = $5 WHERE s.id = 1`
 	sqlRequestToken = `SELECT c.id IS NOT NULL, coalesce(c.id, ''), coalesce(c.name, ''::bytea), coalesce(c.role, ''), coalesce(c.prefix, ''),
 		coalesce(c.version, 0), coalesce(c.created_at, 0), coalesce(c.hash, ''::bytea)` + sqlRequestTail +
 		` LEFT JOIN tokens AS c ON c.id = $1` + sqlRequestEnd
@@ -71,8 +73,16 @@ const (
 		` LEFT JOIN api_keys AS c ON c.id = $1` + sqlRequestEnd
 )
 
-func (t *tx) Request(kind store.CredentialKind, id, env string) (store.RequestState, error) {
+func (t *tx) Request(kind store.CredentialKind, id, env string, object *store.Ref) (store.RequestState, error) {
 	var r store.RequestState
+	// A kind no object has reads no object.
+	want := store.Ref{}
+	if object != nil {
+		want = *object
+	}
+	var objFound bool
+	var obj store.Object
+	var objCreated, objUpdated int64
 	var credFound, envFound bool
 	var credName, envName, envDescription []byte
 	var credCreated, envCreated, envUpdated, settingsUpdated int64
@@ -90,8 +100,9 @@ func (t *tx) Request(kind store.CredentialKind, id, env string) (store.RequestSt
 	}
 	dest = append(dest, &envFound, &e.Slug, &envName, &envDescription, &e.ObfuscateCustomerData, &e.Builtin, &e.Version,
 		&envCreated, &envUpdated, &e.Position, &r.Changes.Environment,
-		&r.Settings.ProductionWriteAccess, &r.Settings.Version, &settingsUpdated, &r.Changes.Account)
-	if err := t.queryRow(query, id, env).Scan(dest...); err != nil {
+		&r.Settings.ProductionWriteAccess, &r.Settings.Version, &settingsUpdated, &r.Changes.Account,
+		&objFound, &obj.Version, &obj.Body, &objCreated, &objUpdated)
+	if err := t.queryRow(query, id, env, want.Environment, want.Kind, want.Key).Scan(dest...); err != nil {
 		if err == pgx.ErrNoRows {
 			return r, store.ErrNotFound
 		}
@@ -114,6 +125,11 @@ func (t *tx) Request(kind store.CredentialKind, id, env string) (store.RequestSt
 		e.Name, e.Description = string(envName), string(envDescription)
 		e.CreatedAt, e.UpdatedAt = fromMicros(envCreated), fromMicros(envUpdated)
 		r.Environment = &e
+	}
+	if objFound {
+		obj.Environment, obj.Kind, obj.Key = want.Environment, want.Kind, want.Key
+		obj.CreatedAt, obj.UpdatedAt = fromMicros(objCreated), fromMicros(objUpdated)
+		r.Object = &obj
 	}
 	return r, nil
 }

@@ -51,8 +51,16 @@ func (t *tx) Changes(env string) (store.Changes, error) {
 	return c, noRows(err)
 }
 
-func (t *tx) Request(kind store.CredentialKind, id, env string) (store.RequestState, error) {
+func (t *tx) Request(kind store.CredentialKind, id, env string, object *store.Ref) (store.RequestState, error) {
 	var r store.RequestState
+	// A kind no object has reads no object.
+	want := store.Ref{}
+	if object != nil {
+		want = *object
+	}
+	var objFound bool
+	var obj store.Object
+	var objCreated, objUpdated int64
 	var credFound, envFound bool
 	var credCreated, envCreated, envUpdated, settingsUpdated int64
 	var tok domain.Token
@@ -69,8 +77,9 @@ func (t *tx) Request(kind store.CredentialKind, id, env string) (store.RequestSt
 	}
 	dest = append(dest, &envFound, &e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version,
 		&envCreated, &envUpdated, &e.Position, &r.Changes.Environment,
-		&r.Settings.ProductionWriteAccess, &r.Settings.Version, &settingsUpdated, &r.Changes.Account)
-	if err := t.queryRow(query, id, env).Scan(dest...); err != nil {
+		&r.Settings.ProductionWriteAccess, &r.Settings.Version, &settingsUpdated, &r.Changes.Account,
+		&objFound, &obj.Version, &obj.Body, &objCreated, &objUpdated)
+	if err := t.queryRow(query, id, env, want.Environment, want.Kind, want.Key).Scan(dest...); err != nil {
 		return r, noRows(err)
 	}
 	r.Settings.UpdatedAt = fromMicros(settingsUpdated)
@@ -89,6 +98,11 @@ func (t *tx) Request(kind store.CredentialKind, id, env string) (store.RequestSt
 	if envFound {
 		e.CreatedAt, e.UpdatedAt = fromMicros(envCreated), fromMicros(envUpdated)
 		r.Environment = &e
+	}
+	if objFound {
+		obj.Environment, obj.Kind, obj.Key = want.Environment, want.Kind, want.Key
+		obj.CreatedAt, obj.UpdatedAt = fromMicros(objCreated), fromMicros(objUpdated)
+		r.Object = &obj
 	}
 	return r, nil
 }

@@ -75,9 +75,11 @@ const (
 		coalesce(e.obfuscate_customer_data, 0), coalesce(e.builtin, 0), coalesce(e.version, 0),
 		coalesce(e.created_at, 0), coalesce(e.updated_at, 0),
 		(SELECT count(*) FROM environments AS below WHERE below.rank <= e.rank), coalesce(e.last_change, 0),
-		s.production_write_access, s.version, s.updated_at, s.account_change
+		s.production_write_access, s.version, s.updated_at, s.account_change,
+		o.key IS NOT NULL, coalesce(o.version, 0), coalesce(o.body, x''), coalesce(o.created_at, 0), coalesce(o.updated_at, 0)
 	FROM settings AS s`
-	sqlRequestEnd   = ` LEFT JOIN environments AS e ON e.slug = ?2 WHERE s.id = 1`
+	sqlRequestEnd   = ` LEFT JOIN environments AS e ON e.slug = ?2
+		LEFT JOIN objects AS o ON o.environment = ?3 AND o.kind = ?4 AND o.key = ?5 WHERE s.id = 1`
 	sqlRequestToken = `SELECT c.id IS NOT NULL, coalesce(c.id, ''), coalesce(c.name, ''), coalesce(c.role, ''), coalesce(c.prefix, ''),
 		coalesce(c.version, 0), coalesce(c.created_at, 0), coalesce(c.hash, x'')` + sqlRequestTail +
 		` LEFT JOIN tokens AS c ON c.id = ?1` + sqlRequestEnd

@@ -1019,12 +1019,16 @@ func testRequestState(t *testing.T, s store.Store) {
 		return tx.PutObject(obj("production", "permission", "p", 1), nil, nil)
 	})
 	want := changesOf(t, s, "production")
-	request := func(kind store.CredentialKind, id, env string) store.RequestState {
+	request := func(kind store.CredentialKind, id, env string, object ...store.Ref) store.RequestState {
 		t.Helper()
 		var r store.RequestState
+		var ref *store.Ref
+		if len(object) > 0 {
+			ref = &object[0]
+		}
 		if err := s.Lookup(context.Background(), func(tx store.Tx) error {
 			var err error
-			r, err = tx.Request(kind, id, env)
+			r, err = tx.Request(kind, id, env, ref)
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -1044,6 +1048,22 @@ func testRequestState(t *testing.T, s store.Store) {
 	equal(t, "position", r.Environment.Position, 2)
 	equal(t, "changes", r.Changes, want)
 	equal(t, "settings version", r.Settings.Version, int64(1))
+	if r.Object != nil {
+		t.Fatalf("no object asked for, %+v read", r.Object)
+	}
+
+	// With an object asked for, it comes in the same statement.
+	r = request(store.CredentialToken, "t", "production", store.Ref{Environment: "production", Kind: "permission", Key: "p"})
+	if r.Object == nil || r.Token == nil {
+		t.Fatalf("object read as %+v, token %+v", r.Object, r.Token)
+	}
+	equal(t, "object key", r.Object.Key, "p")
+	equal(t, "object version", r.Object.Version, int64(1))
+	equal(t, "object body", string(r.Object.Body), string(obj("production", "permission", "p", 1).Body))
+	equal(t, "object updated", r.Object.UpdatedAt, obj("production", "permission", "p", 1).UpdatedAt)
+	if r := request(store.CredentialToken, "t", "production", store.Ref{Environment: "production", Kind: "permission", Key: "q"}); r.Object != nil || r.Token == nil {
+		t.Fatalf("a missing object read as %+v", r.Object)
+	}
 
 	r = request(store.CredentialAPIKey, "k", "development")
 	if r.APIKey == nil || r.Token != nil {
