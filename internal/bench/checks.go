@@ -300,8 +300,8 @@ func (h *harness) measureChecksOn(ctx context.Context, t loadTarget, servers []*
 	if on.single, on.batch, err = t.batchLatency(ctx); err != nil {
 		return fmt.Errorf("batch latency, %s: %w", on.store, err)
 	}
-	h.logf("checks: %s, %s: checks %.0f/s (p50 %v, p99 %v); GETs %.0f/s (p50 %v, p99 %v); one check %v, a batch of %d %v",
-		on.store, replicaWord(on.replicas),
+	h.logf("checks: %s: checks %.0f/s (p50 %v, p99 %v); GETs %.0f/s (p50 %v, p99 %v); one check %v, a batch of %d %v",
+		on.where(),
 		on.checks.PerSecond, on.checks.P50.Round(time.Microsecond), on.checks.P99.Round(time.Microsecond),
 		on.reads.PerSecond, on.reads.P50.Round(time.Microsecond), on.reads.P99.Round(time.Microsecond),
 		on.single.Round(time.Microsecond), accessBatch, on.batch.Round(time.Microsecond))
@@ -415,6 +415,14 @@ func (h *harness) measureChecks(ctx context.Context) (r checksResult, err error)
 	return r, nil
 }
 
+// where names a store and its number of serve processes.
+func (on checksOn) where() string {
+	if on.store == "SQLite" {
+		return "SQLite, one server"
+	}
+	return on.store + ", " + replicaWord(on.replicas)
+}
+
 // fineMs formats a latency to the hundredth of a millisecond: a check
 // answered from memory takes less than one.
 func fineMs(d time.Duration) string {
@@ -435,8 +443,8 @@ func (r checksResult) checksGoals(p func(string, ...any)) {
 			continue
 		}
 		ratio := on.checks.PerSecond / on.reads.PerSecond
-		p("| access checks on %s, %s, ≥ %.1f× GETs of one object/s, p99 no higher | %.2f× (%s/s vs %s/s); p99 %s vs %s | %s |",
-			s.store, replicaWord(s.replicas), goalChecksToReads, ratio, thousands(on.checks.PerSecond), thousands(on.reads.PerSecond),
+		p("| access checks on %s ≥ %.1f× GETs of one object/s, p99 no higher | %.2f× (%s/s vs %s/s); p99 %s vs %s | %s |",
+			on.where(), goalChecksToReads, ratio, thousands(on.checks.PerSecond), thousands(on.reads.PerSecond),
 			fineMs(on.checks.P99), fineMs(on.reads.P99), verdict(ratio >= goalChecksToReads && on.checks.P99 <= on.reads.P99))
 	}
 	if on, ok := r.on("PostgreSQL", 2); ok && r.pgbenchSelect.tps > 0 {
@@ -449,7 +457,7 @@ func (r checksResult) checksGoals(p func(string, ...any)) {
 			continue
 		}
 		ratio := float64(on.batch) / float64(on.single)
-		p("| a batch of %s checks on %s ≤ %.0f× one check's latency | %.1f× (%s vs %s) | %s |", thousands(accessBatch), on.store+", "+replicaWord(on.replicas),
+		p("| a batch of %s checks on %s ≤ %.0f× one check's latency | %.1f× (%s vs %s) | %s |", thousands(accessBatch), on.where(),
 			goalBatchToCheck, ratio, fineMs(on.batch), fineMs(on.single), verdict(ratio <= goalBatchToCheck))
 	}
 	for _, on := range r.stores {
@@ -496,7 +504,7 @@ func (r checksResult) checksSection(p func(string, ...any)) {
 	p("| store | checks/s | p50 / p99 | GETs/s | p50 / p99 | checks ÷ GETs | one check | batch of %s |", thousands(accessBatch))
 	p("|---|---:|---|---:|---|---:|---:|---:|")
 	for _, on := range r.stores {
-		p("| %s, %s | %s | %s / %s | %s | %s / %s | %.2f× | %s | %s |", on.store, replicaWord(on.replicas),
+		p("| %s | %s | %s / %s | %s | %s / %s | %.2f× | %s | %s |", on.where(),
 			thousands(on.checks.PerSecond), fineMs(on.checks.P50), fineMs(on.checks.P99),
 			thousands(on.reads.PerSecond), fineMs(on.reads.P50), fineMs(on.reads.P99),
 			on.checks.PerSecond/on.reads.PerSecond, fineMs(on.single), fineMs(on.batch))
