@@ -25,7 +25,10 @@ import (
 // running process (another replica; on SQLite the embedded provider or an
 // operator command on the same file) moves the numbers in the database the
 // next request reads, so no notification between processes is needed, and
-// none can be missed.
+// none can be missed. (A backup restored under running processes takes the
+// numbers back to an earlier point, which no index built since would be
+// found older than: restart the processes after a restore, as a database
+// replaced under them asks anyway.)
 //
 // Why this and not another. A process cannot know what another committed
 // without reading something each request: listening for notifications
