@@ -5,8 +5,8 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
