@@ -553,8 +553,8 @@ func (s *soakRun) report(elapsed time.Duration, creates, duplicates int) (string
 		unavailable += mi.unavailable
 	}
 	for i, mi := range s.minutes {
-		if time.Duration(i)*time.Minute >= elapsed {
-			break // the last apply's tail, after the run (counted above)
+		if time.Duration(i)*time.Minute+30*time.Second > elapsed {
+			break // the last apply's tail after the run, or a few seconds (counted above)
 		}
 		errs := mi.readErrors + mi.applyErrors + mi.serverErrors
 		fmt.Fprintf(&b, "| %d | %d | %v | %d | %v | %d | %d | %d | %s | %s |\n", i+1, len(mi.reads), p99(mi.reads).Round(100*time.Microsecond),
