@@ -44,8 +44,9 @@ type Backend struct {
 }
 
 // NewBackend starts a backend on a fresh database, listening on 127.0.0.1
-// on a port chosen by the OS. It stops when the test ends.
-func NewBackend(t testing.TB) *Backend {
+// on a port chosen by the OS. It stops when the test ends. opts adjust the
+// backend's configuration, such as its store.
+func NewBackend(t testing.TB, opts ...func(*backend.Config)) *Backend {
 	t.Helper()
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -57,7 +58,11 @@ func NewBackend(t testing.TB) *Backend {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := backend.New(backend.Config{Store: st, Sealer: sealer})
+	cfg := backend.Config{Store: st, Sealer: sealer}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv, err := backend.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			p, read, err := s.resolve(ctx, r.Header.Get("Authorization"), environmentOfPath(r.URL.Path), objectOfRequest(r))
 			if err != nil {
 				var de *domain.Error
-				if !errors.As(err, &de) {
+				switch {
+				case errors.As(err, &de):
+				case errors.Is(err, store.ErrUnavailable):
+					de = s.unavailable(ctx, err)
+					w.Header().Set("Retry-After", retryAfterOutage)
+				default:
 					s.log.ErrorContext(ctx, "authenticating request", "error", err)
 					de = domain.Errorf(domain.CodeInternal, "internal error; the server log has details")
 				}

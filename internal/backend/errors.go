@@ -205,9 +205,31 @@ func (s *Server) fail(ctx context.Context, err error) error {
 		return newAPIError(domain.Errorf(domain.CodeInternal, "the request was cancelled before it completed"))
 	case errors.Is(err, store.ErrNotFound):
 		return newAPIError(domain.Errorf(domain.CodeNotFound, "not found"))
+	case errors.Is(err, store.ErrUnavailable):
+		return huma.ErrorWithHeaders(newAPIError(s.unavailable(ctx, err)), http.Header{"Retry-After": {retryAfterOutage}})
 	}
 	s.log.ErrorContext(ctx, "request failed", "error", err)
 	return newAPIError(domain.Errorf(domain.CodeInternal, "internal error; the server log has details"))
+}
+
+// retryAfterOutage is the Retry-After of an answer to a database outage, in
+// seconds: about what a database restart or a failover takes to begin
+// accepting connections again.
+const retryAfterOutage = "2"
+
+// unavailable is the answer to a request the database could not serve: an
+// outage, not a bug, so it is logged as a warning and counted apart from
+// internal errors. The driver's words stay in the log: they can name hosts
+// and users.
+func (s *Server) unavailable(ctx context.Context, err error) *domain.Error {
+	s.log.WarnContext(ctx, "the database is unavailable", "error", err)
+	s.metrics.databaseUnavailable.Inc()
+	var ue *store.UnavailableError
+	if errors.As(err, &ue) && ue.Uncertain {
+		return domain.Errorf(domain.CodeUnavailable, "the database became unavailable while this write was committing, so it may have been made: "+
+			"retry it with the same Idempotency-Key, which answers it as made if it was (Terraform's provider does); the server log has details")
+	}
+	return domain.Errorf(domain.CodeUnavailable, "the database is unavailable: retry in a few seconds; the server log has details")
 }
 
 // writeError writes an error outside huma (authentication, limits, panics).

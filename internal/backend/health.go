@@ -46,7 +46,7 @@ func (s *Server) registerHealthRoutes() {
 	ready.Errors = []int{http.StatusServiceUnavailable}
 	huma.Register(s.api, *ready, func(ctx context.Context, _ *struct{}) (*statusOutput, error) {
 		if err := s.checkDatabase(ctx); err != nil {
-			return nil, s.fail(ctx, err)
+			return nil, huma.ErrorWithHeaders(newAPIError(err), http.Header{"Retry-After": {retryAfterOutage}})
 		}
 		return okStatus(), nil
 	})
@@ -55,7 +55,7 @@ func (s *Server) registerHealthRoutes() {
 // checkDatabase runs the cheapest read the backend makes on every request.
 // The cause is logged, not answered: /readyz is public and a driver's error
 // can name hosts and users.
-func (s *Server) checkDatabase(ctx context.Context) error {
+func (s *Server) checkDatabase(ctx context.Context) *domain.Error {
 	ctx, cancel := context.WithTimeout(ctx, readinessTimeout)
 	defer cancel()
 	err := s.store.View(ctx, func(tx store.Tx) error { _, err := tx.Settings(); return err })
@@ -64,9 +64,9 @@ func (s *Server) checkDatabase(ctx context.Context) error {
 		return nil
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil:
 		s.log.WarnContext(ctx, "readiness check: the database did not answer in time", "timeout", readinessTimeout.String(), "error", err)
-		return domain.Errorf(domain.CodeUnavailable, "not ready: the database did not answer a read within %s; the server log has details", readinessTimeout)
+		return domain.Errorf(domain.CodeUnavailable, "not ready: the database is unavailable: it did not answer a read within %s; the server log has details", readinessTimeout)
 	default:
 		s.log.WarnContext(ctx, "readiness check: the database refused a read", "error", err)
-		return domain.Errorf(domain.CodeUnavailable, "not ready: the database refused a read; the server log has details")
+		return domain.Errorf(domain.CodeUnavailable, "not ready: the database is unavailable: it refused a read; the server log has details")
 	}
 }

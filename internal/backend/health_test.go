@@ -55,7 +55,7 @@ func TestReadyzChecksTheDatabase(t *testing.T) {
 
 	faulty.fail.Store(true)
 	r := a.expect(a.do("", "GET", "/readyz", ""), 503)
-	if r.code() != "unavailable" || !strings.Contains(r.json()["message"].(string), "database refused a read") {
+	if r.code() != "unavailable" || !strings.Contains(r.json()["message"].(string), "database is unavailable: it refused a read") || r.header.Get("Retry-After") == "" {
 		t.Errorf("failing database: %s", r.body)
 	}
 	if strings.Contains(string(r.body), "db.internal") {

@@ -34,6 +34,9 @@ type metrics struct {
 	txRetries         *prometheus.CounterVec
 	promotionRefusals prometheus.Counter
 	idempotentReplays prometheus.Counter
+	// databaseUnavailable counts the requests answered 503 for a
+	// database outage, which are not bugs: apart from the 500s.
+	databaseUnavailable prometheus.Counter
 }
 
 func newMetrics() *metrics {
@@ -65,8 +68,12 @@ func newMetrics() *metrics {
 			Name: "arbor_idempotent_replays_total",
 			Help: "Requests answered with the remembered response of an earlier request with the same Idempotency-Key.",
 		}),
+		databaseUnavailable: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "arbor_database_unavailable_total",
+			Help: "Requests answered 503 because the database could not be reached or the connection to it was lost (an outage; internal errors, answered 500, are counted by arbor_http_requests_total alone).",
+		}),
 	}
-	m.registry.MustRegister(m.requests, m.requestDuration, m.txDuration, m.txRetries, m.promotionRefusals, m.idempotentReplays,
+	m.registry.MustRegister(m.requests, m.requestDuration, m.txDuration, m.txRetries, m.promotionRefusals, m.idempotentReplays, m.databaseUnavailable,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.exposition = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 	return m
@@ -223,7 +230,7 @@ func (s *Server) MetricsHandler() http.Handler { return s.metrics.exposition }
 // admin tokens: they describe the whole account's traffic.
 func (s *Server) registerMetricsRoute() {
 	metricsOp := op(http.MethodGet, "/metrics", "metrics", "Prometheus metrics", "account")
-	metricsOp.Description = "Request counts and latency by route and status, store transaction times and retries, promotion refusals and idempotent replays, in the Prometheus text format. " +
+	metricsOp.Description = "Request counts and latency by route and status, store transaction times and retries, promotion refusals, idempotent replays and requests answered 503 for a database outage, in the Prometheus text format. " +
 		"Owner or admin tokens only; `serve --metrics-listen` serves them without a credential on a separate address instead."
 	metricsOp.Errors = []int{http.StatusUnauthorized, http.StatusForbidden}
 	metricsOp.Responses = map[string]*huma.Response{

@@ -239,6 +239,8 @@ func errorStatuses(oapi *huma.OpenAPI, op *huma.Operation) []int {
 		statuses[http.StatusUnauthorized] = true
 		statuses[http.StatusForbidden] = true
 		statuses[http.StatusTooManyRequests] = true
+		// Every credential is checked against the database.
+		statuses[http.StatusServiceUnavailable] = true
 	}
 	if paths > 0 {
 		statuses[http.StatusNotFound] = true
@@ -265,7 +267,7 @@ func errorResponse(status int, errRef *huma.Schema) *huma.Response {
 		Content:     map[string]*huma.MediaType{"application/json": {Schema: errRef}},
 	}
 	switch status {
-	case http.StatusTooManyRequests:
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		r.Headers = map[string]*huma.Param{"Retry-After": {
 			Description: "Seconds to wait before retrying.",
 			Schema:      &huma.Schema{Type: "integer", Minimum: new(0.0)},
@@ -290,7 +292,7 @@ var errorDescriptions = map[int]string{
 	http.StatusUnsupportedMediaType:  "The request body is not JSON.",
 	http.StatusTooManyRequests:       "Too many requests from this credential; retry after Retry-After seconds (rate_limited).",
 	http.StatusInternalServerError:   "The server failed; its log has details (internal).",
-	http.StatusServiceUnavailable:    "The backend cannot serve now, such as when its database does not answer (unavailable).",
+	http.StatusServiceUnavailable:    "The database cannot be reached or the connection to it was lost (unavailable): an outage, not a bug; retry after Retry-After seconds. A write answered so while it was committing may have been made: retried with the same Idempotency-Key, it is answered as made if it was.",
 }
 
 // optionalBool is a boolean query parameter that may be left out: huma

@@ -129,37 +129,121 @@ func headOf(o store.Object) (domain.VersionHead, error) {
 
 // promotionStatesOf is a page of the promotion states of a versioned
 // kind's objects written in env: the first limit keys after after that
-// exist in some environment, read with limit+1 so that pageOf can tell
-// whether more follow. Each environment's first limit+1 keys after after
-// hold every copy of those keys: any key of an environment smaller than
-// one of them is itself among them.
+// exist in env or the environment directly below, read with limit+1 so
+// that pageOf can tell whether more follow. Keys that exist only elsewhere
+// are left out: a credential of env must not learn the names of other
+// environments' objects (a development key, those made in production).
+//
+// Each of the two environments' first limit+1 keys after after hold every
+// copy there of the page's keys: any key of either smaller than one of
+// them is itself among them. A key's origin is read in promotion order,
+// and for a key of env or the one below only the environments at or
+// below them come first: those further down are read in the same window,
+// and a page key past a full window is read there by itself.
 func promotionStatesOf(tx store.Tx, kind domain.Kind, env, after string, limit int) (domain.PromotionStates, error) {
 	order, settings, err := promotionContext(tx)
 	if err != nil {
 		return domain.PromotionStates{}, err
 	}
+	at := slices.Index(order, env)
+	listed, lower := order[max(at-1, 0):at+1], order[:max(at-1, 0)]
 	heads := map[string][]domain.VersionHead{}
-	for _, e := range order {
-		objects, err := tx.Objects(store.Query{Environment: e, Kind: kind.Name, After: after, Limit: limit + 1})
+	for _, e := range listed {
+		if _, err := windowHeads(tx, kind, e, after, limit, heads, nil); err != nil {
+			return domain.PromotionStates{}, err
+		}
+	}
+	keys := slices.Sorted(maps.Keys(heads))
+	keys = keys[:min(len(keys), limit+1)]
+	onPage := map[string]bool{}
+	for _, k := range keys {
+		onPage[k] = true
+	}
+	for _, e := range lower {
+		last, err := windowHeads(tx, kind, e, after, limit, heads, onPage)
 		if err != nil {
 			return domain.PromotionStates{}, err
 		}
-		for _, o := range objects {
+		for _, k := range keys {
+			if last == "" || k <= last {
+				continue
+			}
+			o, err := tx.Object(e, kind.Name, k)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return domain.PromotionStates{}, err
+			}
 			h, err := headOf(o)
 			if err != nil {
 				return domain.PromotionStates{}, err
 			}
-			heads[o.Key] = append(heads[o.Key], h)
+			heads[k] = append(heads[k], h)
 		}
 	}
-	keys := slices.Sorted(maps.Keys(heads))
-	items := make([]domain.Promotion, 0, min(len(keys), limit+1))
-	for _, key := range keys[:min(len(keys), limit+1)] {
+	items := make([]domain.Promotion, 0, len(keys))
+	for _, key := range keys {
 		items = append(items, domain.NewPromotion(kind, key, env, order, settings.ProductionWriteAccess, heads[key]))
 	}
 	page := pageOf(items, limit, func(p domain.Promotion) string { return p.Key })
-	return domain.PromotionStates{Kind: kind.Name, Environment: env, Order: order, ProductionWriteAccess: settings.ProductionWriteAccess,
-		Items: page.Items, NextCursor: page.NextCursor}, nil
+	out := domain.PromotionStates{Kind: kind.Name, Environment: env, Order: order, ProductionWriteAccess: settings.ProductionWriteAccess,
+		Items: page.Items, NextCursor: page.NextCursor}
+	if out.NextCursor == "" && env != domain.Production {
+		if out.ProductionBornUnlisted, err = holdsProductionBorn(tx, kind); err != nil {
+			return domain.PromotionStates{}, err
+		}
+	}
+	return out, nil
+}
+
+// windowHeads adds to heads the version states of env's first limit+1
+// objects of kind after after (only those of keys in only, when not nil),
+// and returns the last key of a full window: keys past it were not read.
+func windowHeads(tx store.Tx, kind domain.Kind, env, after string, limit int, heads map[string][]domain.VersionHead, only map[string]bool) (string, error) {
+	objects, err := tx.Objects(store.Query{Environment: env, Kind: kind.Name, After: after, Limit: limit + 1})
+	if err != nil {
+		return "", err
+	}
+	for _, o := range objects {
+		if only != nil && !only[o.Key] {
+			continue
+		}
+		h, err := headOf(o)
+		if err != nil {
+			return "", err
+		}
+		heads[o.Key] = append(heads[o.Key], h)
+	}
+	if len(objects) == limit+1 {
+		return objects[limit].Key, nil
+	}
+	return "", nil
+}
+
+// holdsProductionBorn reports whether production holds an object of kind
+// created there, which the listings of other environments leave out.
+func holdsProductionBorn(tx store.Tx, kind domain.Kind) (bool, error) {
+	const page = 1000
+	for after := ""; ; {
+		objects, err := tx.Objects(store.Query{Environment: domain.Production, Kind: kind.Name, After: after, Limit: page})
+		if err != nil {
+			return false, err
+		}
+		for _, o := range objects {
+			h, err := headOf(o)
+			if err != nil {
+				return false, err
+			}
+			if h.OriginEnvironment == domain.Production {
+				return true, nil
+			}
+		}
+		if len(objects) < page {
+			return false, nil
+		}
+		after = objects[len(objects)-1].Key
+	}
 }
 
 type promotionOutput struct {
@@ -224,9 +308,11 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 	})
 
 	states := op(routes.PromotionStates.Method, routes.PromotionStates.Path, "list_"+id+"_promotion_states", "List what the promotion rule knows of every "+kind.Noun, tag)
-	states.Description = "The promotion state of each " + kind.Noun + " that exists in some environment, in key order, a page at a time, as written in this environment: " +
-		"what the " + routes.Promotion.Path + " route answers, for many at once. A key the pages do not list exists in no environment; " +
-		"the page's order and production_write_access give its state. Readable with a key of this environment."
+	states.Description = "The promotion state of each " + kind.Noun + " that exists in this environment or the one directly below, in key order, a page at a time: " +
+		"what the " + routes.Promotion.Path + " route answers, for many at once. Keys that exist only in other environments are not listed. " +
+		"For a key the pages do not list, the rule answers as for a key that exists nowhere (the page's order and production_write_access give that state), " +
+		"unless the last page says production_born_unlisted: then a key about to be created is checked with its own promotion route, which says whether production holds it. " +
+		"Readable with a key of this environment."
 	huma.Register(s.api, *states, func(ctx context.Context, in *promotionStatesInput) (*promotionStatesOutput, error) {
 		after, err := in.after()
 		if err != nil {

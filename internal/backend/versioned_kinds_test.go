@@ -227,3 +227,86 @@ func TestVersionedKindsPromotionStates(t *testing.T) {
 		a.expect(a.do(key, "GET", states+"?cursor=%25%25", ""), 400)
 	})
 }
+
+// The promotion states an environment's key lists are the keys of that
+// environment and the one below: a development key never lists a key
+// that exists only in production, and learns that production took a key
+// only by asking for that key. Every listed item is what the promotion
+// route answers for it, whatever the page size (small pages leave keys of
+// the environments further down past their windows).
+func TestPromotionStatesListOnlyTheEnvironmentAndTheOneBelow(t *testing.T) {
+	eachVersionedKind(t, func(t *testing.T, kind domain.Kind, body func(string) string) {
+		a := newAPI(t)
+		a.environment("staging")
+		a.channels("development", "staging", "production")
+		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		for _, key := range []string{"a-dev", "b-dev", "c-dev", "d-promoted", "e-dev", "f-promoted"} {
+			a.expect(a.do(a.owner, "PUT", at("development", key), body(key)), 201)
+		}
+		for _, key := range []string{"d-promoted", "f-promoted"} {
+			a.expect(a.do(a.owner, "PUT", at("staging", key), body(key)), 201)
+			a.expect(a.do(a.owner, "PUT", at("production", key), body(key)), 201)
+		}
+		a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
+		a.expect(a.do(a.owner, "PUT", at("production", "secret-campaign"), body("secret")), 201)
+		a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":false}`), 200)
+
+		list := func(key, env string, limit int) ([]string, map[string]any) {
+			t.Helper()
+			var keys []string
+			cursor := ""
+			for {
+				page := a.expect(a.do(key, "GET", fmt.Sprintf("/v1/environments/%s/promotion-states/%s?limit=%d&cursor=%s", env, kind.Collection, limit, cursor), ""), 200).json()
+				for _, it := range page["items"].([]any) {
+					item := it.(map[string]any)
+					k := item["key"].(string)
+					keys = append(keys, k)
+					one := a.expect(a.do(key, "GET", at(env, k)+"/promotion", ""), 200).json()
+					if fmt.Sprint(one) != fmt.Sprint(item) {
+						t.Errorf("%s, pages of %d: %s listed %v, the promotion route answers %v", env, limit, k, item, one)
+					}
+				}
+				next, _ := page["next_cursor"].(string)
+				if next == "" {
+					return keys, page
+				}
+				if page["production_born_unlisted"] != nil {
+					t.Errorf("%s: production_born_unlisted on a page before the last: %v", env, page)
+				}
+				cursor = next
+			}
+		}
+		for _, c := range []struct {
+			env, want    string
+			prodUnlisted any
+		}{
+			{"development", "[a-dev b-dev c-dev d-promoted e-dev f-promoted]", true},
+			{"staging", "[a-dev b-dev c-dev d-promoted e-dev f-promoted]", true},
+			{"production", "[d-promoted f-promoted secret-campaign]", nil},
+		} {
+			key := a.key(c.env, domain.ScopeReadOnly)
+			for _, limit := range []int{1, 2, 100} {
+				keys, last := list(key, c.env, limit)
+				if fmt.Sprint(keys) != c.want || last["production_born_unlisted"] != c.prodUnlisted {
+					t.Errorf("%s, pages of %d: listed %v (production_born_unlisted %v), want %s (%v)", c.env, limit, keys, last["production_born_unlisted"], c.want, c.prodUnlisted)
+				}
+			}
+		}
+		// Asked for that key, the rule says production took it: a plan
+		// creating it in development is refused as the write would be.
+		dev := a.key("development", domain.ScopeReadWrite)
+		taken := a.expect(a.do(dev, "GET", at("development", "secret-campaign")+"/promotion", ""), 200).json()
+		if taken["origin_environment"] != "production" || taken["current"] != nil || taken["below"] != nil {
+			t.Errorf("the promotion of a production-born key asked from development: %v", taken)
+		}
+		if r := a.do(dev, "PUT", at("development", "secret-campaign"), body("mine")); r.status != 409 || !strings.Contains(string(r.body), "was created in production") {
+			t.Errorf("creating a production-born key in development: %d %s", r.status, r.body)
+		}
+		// Without production-born objects, the listing says so.
+		a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
+		a.expect(a.do(a.owner, "DELETE", at("production", "secret-campaign"), ""), 204)
+		if _, last := list(a.key("development", domain.ScopeReadOnly), "development", 100); last["production_born_unlisted"] != nil {
+			t.Errorf("no production-born object left, yet the listing says %v", last["production_born_unlisted"])
+		}
+	})
+}

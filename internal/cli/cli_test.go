@@ -18,6 +18,7 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
 )
 
 // binary is the provider binary under test.
@@ -26,6 +27,7 @@ var binary string
 func TestMain(m *testing.M) {
 	code := m.Run()
 	acctest.RemoveProviderBinary()
+	pgtest.Stop()
 	os.Exit(code)
 }
 

@@ -202,9 +202,12 @@ func listKeyed(ctx context.Context, client *Client, collection string) (map[stri
 // PlanPromotion reads what the promotion rule knows of an object of a
 // versioned kind in env, as a plan's checks read it: from this walk's
 // listing of the kind's promotion states in env when it answers, else from
-// the backend (Promotion). A key the complete listing lacks exists in no
-// environment, and its state is the listing's Absent. See listingCache for
-// what the listing guarantees.
+// the backend (Promotion). A key the complete listing lacks is in neither
+// env nor the environment below, and its state is the listing's Absent,
+// unless production holds objects created there that the listing leaves
+// out: then only the key's own promotion route says whether one of them
+// holds it (one read per key the plan creates; keys the plan keeps or
+// changes are listed). See listingCache for what the listing guarantees.
 func (c *Client) PlanPromotion(ctx context.Context, kind domain.Kind, env, key string) (domain.Promotion, error) {
 	path := api.VersionedRoutesOf(kind).PromotionStates.URL(env)
 	fill := func(ctx context.Context) (map[string]json.RawMessage, error) {
@@ -215,7 +218,7 @@ func (c *Client) PlanPromotion(ctx context.Context, kind domain.Kind, env, key s
 		// The listing's own fields, kept under "" when it is complete.
 		if envelope, complete := c.listings.answer(ctx, path, fill, "", false); complete {
 			var states domain.PromotionStates
-			if err := json.Unmarshal(envelope, &states); err == nil {
+			if err := json.Unmarshal(envelope, &states); err == nil && !states.ProductionBornUnlisted {
 				return states.Absent(kind, key), nil
 			}
 		}

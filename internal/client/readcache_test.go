@@ -353,3 +353,46 @@ func TestPlanPromotionListsOnce(t *testing.T) {
 		t.Errorf("after a write: %d more listings and %d more reads of one object; want none and %d", counted.count("GET list")-lists, counted.count("GET item")-items, len(keys))
 	}
 }
+
+// TestPlanPromotionAsksForKeysProductionMayHold: the development listing
+// leaves production-born keys out, so when production holds some, the
+// plan-time promotion of a key the listing lacks is read for that key
+// alone (and refused as the write would be); listed keys still cost
+// nothing more.
+func TestPlanPromotionAsksForKeysProductionMayHold(t *testing.T) {
+	c, counted, other := embeddedBackend(t)
+	ctx := context.Background()
+	for _, env := range []string{domain.Development, domain.Production} {
+		if _, err := client.Objects[domain.Channel](other, domain.KindChannel).Put(ctx, env, "postmark", &domain.Channel{Name: "Postmark", Type: "email", Service: "postmark"}, client.Cond{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	workflows := client.Objects[domain.Workflow](other, domain.KindWorkflow)
+	workflow := &domain.Workflow{Name: "W", Steps: []domain.Step{{Ref: "email", Channel: &domain.ChannelStep{Type: "email", Key: "postmark", Subject: "Hi", Body: "Hello"}}}}
+	if _, err := workflows.Put(ctx, domain.Development, "listed", workflow, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.PutSettings(ctx, domain.Settings{ProductionWriteAccess: true}, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := workflows.Put(ctx, domain.Production, "campaign", workflow, client.Cond{}); err != nil {
+		t.Fatal(err)
+	}
+	listed, err := c.PlanPromotion(ctx, domain.KindWorkflow, domain.Development, "listed")
+	if err != nil || listed.Current == nil {
+		t.Fatalf("a listed key: %+v, %v", listed, err)
+	}
+	if items := counted.count("GET item"); items != 0 {
+		t.Errorf("a listed key was read by itself %d times", items)
+	}
+	taken, err := c.PlanPromotion(ctx, domain.KindWorkflow, domain.Development, "campaign")
+	if err != nil || taken.Origin != domain.Production {
+		t.Fatalf("a production-born key from development: %+v, %v; want its origin, production", taken, err)
+	}
+	if _, err := taken.CheckWrite("any"); err == nil || !strings.Contains(err.Error(), "was created in production") {
+		t.Errorf("creating it in development: %v, want the production-born refusal", err)
+	}
+	if lists, items := counted.count("GET list"), counted.count("GET item"); lists != 1 || items != 1 {
+		t.Errorf("made %d listings and %d reads of one key; want 1 and 1", lists, items)
+	}
+}

@@ -21,6 +21,39 @@ var (
 	ErrExists = errors.New("already exists")
 )
 
+// ErrUnavailable is matched (errors.Is) by every error of a database that
+// cannot be reached or that lost the connection: an outage, not a bug. The
+// backend answers it 503 with Retry-After; its cause stays in the log.
+var ErrUnavailable = errors.New("the database is unavailable")
+
+// UnavailableError is a store's error when its database cannot be reached
+// or the connection was lost. Err is the driver's error.
+type UnavailableError struct {
+	Err error
+	// Uncertain is set when the connection was lost while a COMMIT was
+	// on its way: the write may have been made. Retried with the same
+	// Idempotency-Key, it is answered as made, or runs anew.
+	Uncertain bool
+}
+
+func (e *UnavailableError) Error() string {
+	if e.Uncertain {
+		return "the database became unavailable while committing (the write may have been made): " + e.Err.Error()
+	}
+	return "the database is unavailable: " + e.Err.Error()
+}
+
+func (e *UnavailableError) Unwrap() []error { return []error{ErrUnavailable, e.Err} }
+
+// Unavailable wraps err in an UnavailableError when isOutage says it is
+// one, and returns it unchanged otherwise (nil included).
+func Unavailable(err error, isOutage func(error) bool) error {
+	if err == nil || errors.Is(err, ErrUnavailable) || !isOutage(err) {
+		return err
+	}
+	return &UnavailableError{Err: err}
+}
+
 // UniqueError is returned by PutObject when a unique value is already held
 // by another object of the same kind and environment.
 type UniqueError struct {

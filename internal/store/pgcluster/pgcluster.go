@@ -40,6 +40,8 @@ type Cluster struct {
 	// runAs prefixes every server command: PostgreSQL refuses to run as
 	// root, so as root the binaries run as the postgres user.
 	runAs []string
+	// serverOptions are pg_ctl's -o of the running server, for Resume.
+	serverOptions string
 }
 
 // Start initialises and starts a cluster.
@@ -90,9 +92,9 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 		for _, s := range o.Settings {
 			opts = append(opts, "-c "+s)
 		}
-		out, err := c.Run(ctx, filepath.Join(c.Bin, "pg_ctl"), "start", "-s", "-w", "-t", "60", "-D", c.DataDir(), "-l", logFile, "-o", strings.Join(opts, " "))
+		out, err := c.pgCtlStart(ctx, strings.Join(opts, " "))
 		if err == nil {
-			c.Port = port
+			c.Port, c.serverOptions = port, strings.Join(opts, " ")
 			return nil
 		}
 		if attempt == 2 {
@@ -101,6 +103,29 @@ func (c *Cluster) start(ctx context.Context, o Options) error {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+func (c *Cluster) pgCtlStart(ctx context.Context, options string) ([]byte, error) {
+	return c.Run(ctx, filepath.Join(c.Bin, "pg_ctl"), "start", "-s", "-w", "-t", "60", "-D", c.DataDir(), "-l", filepath.Join(c.Dir, "server.log"), "-o", options)
+}
+
+// Pause stops the server with pg_ctl's shutdown mode ("fast" terminates
+// every connection, "immediate" drops them as a crash would) and keeps its
+// files, for Resume: a database outage, for tests and the soak.
+func (c *Cluster) Pause(mode string) error {
+	if out, err := c.StopDataDir(c.DataDir(), mode); err != nil {
+		return fmt.Errorf("pg_ctl stop: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// Resume starts a paused server again, on the same port with the same
+// settings.
+func (c *Cluster) Resume(ctx context.Context) error {
+	if out, err := c.pgCtlStart(ctx, c.serverOptions); err != nil {
+		return fmt.Errorf("pg_ctl start: %v\n%s", err, out)
+	}
+	return nil
 }
 
 // DataDir is the cluster's data directory.

@@ -102,6 +102,37 @@ func NewDatabase(t testing.TB) string {
 	return databaseURL(name)
 }
 
+// NewCluster starts a cluster of this test's own, which it may stop and
+// start (pgcluster.Cluster's Pause and Resume) without touching the
+// databases of other tests, and returns it with the URL of a database on
+// it. The cluster is removed when the test ends. It skips or fails as
+// NewDatabase does where no server binaries are installed.
+func NewCluster(t testing.TB) (*pgcluster.Cluster, string) {
+	t.Helper()
+	c, err := pgcluster.Start(context.Background(), pgcluster.Options{
+		DirPattern: clusterDirPattern,
+		Settings:   []string{"fsync=off", "synchronous_commit=off", "full_page_writes=off", "shared_buffers=16MB"},
+	})
+	if err != nil {
+		if os.Getenv(RequireEnv) == "1" {
+			t.Fatalf("PostgreSQL is required (%s=1) but a cluster could not be started: %v", RequireEnv, err)
+		}
+		t.Skipf("PostgreSQL server binaries are needed to stop and start a database of the test's own: %v", err)
+	}
+	// A test process killed before its cleanup leaves the cluster to the
+	// next run's stopAbandoned.
+	if err := os.WriteFile(filepath.Join(c.Dir, ownerFile), []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		c.Stop("immediate") //nolint:errcheck // the write's error is the one to report
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := c.Stop("immediate"); err != nil {
+			t.Logf("stopping the test's cluster: %v", err)
+		}
+	})
+	return c, c.URL("postgres")
+}
+
 func databaseURL(name string) string {
 	u := *server.url
 	u.Path = "/" + name

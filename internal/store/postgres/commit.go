@@ -68,9 +68,9 @@ func (b *batch) Run(ctx context.Context, first bool, fn func(store.Tx) error) (e
 	// Statements run to completion: cancelling one (its caller giving up)
 	// would fail the transaction, with the other writes in it.
 	t := &tx{ctx: context.WithoutCancel(ctx), s: s, writable: true}
-	err = fn(t)
+	err = outage(fn(t), s.conn.Conn().PgConn())
 	if s.broken != nil {
-		return err, s.broken
+		return err, outage(s.broken, s.conn.Conn().PgConn())
 	}
 	if err == nil && s.failed() {
 		err = errors.New("a statement of the write failed, and the write went on as if it had not")
@@ -105,7 +105,7 @@ func (b *batch) End(commitIt bool) error {
 	ctx := context.Background()
 	var err error
 	if commitIt {
-		err = commit(ctx, s)
+		err = commitOutage(commit(ctx, s), s.conn.Conn().PgConn())
 	}
 	if s.conn.Conn().PgConn().TxStatus() != 'I' {
 		// A failed rollback leaves a connection the pool will not reuse;

@@ -105,7 +105,7 @@ func (s *Store) Close() error {
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("beginning transaction: %w", err)
+		return store.Unavailable(fmt.Errorf("beginning transaction: %w", err), isOutage)
 	}
 	defer conn.Release()
 	session := &session{conn: conn, write: 0}
@@ -117,7 +117,7 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 		// closed by the pool rather than reused.
 		_, _ = conn.Exec(context.WithoutCancel(ctx), `ROLLBACK`)
 	}
-	return err
+	return outage(err, conn.Conn().PgConn())
 }
 
 // Lookup runs fn's single read outside a transaction: the BEGIN and
@@ -126,10 +126,10 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 func (s *Store) Lookup(ctx context.Context, fn func(store.Tx) error) error {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
-		return fmt.Errorf("acquiring a connection: %w", err)
+		return store.Unavailable(fmt.Errorf("acquiring a connection: %w", err), isOutage)
 	}
 	defer conn.Release()
-	return fn(&tx{ctx: ctx, s: &session{conn: conn}, lookup: true})
+	return outage(fn(&tx{ctx: ctx, s: &session{conn: conn}, lookup: true}), conn.Conn().PgConn())
 }
 
 // Update runs fn as one write transaction, committed only if fn returns
@@ -147,8 +147,12 @@ func (s *Store) Lookup(ctx context.Context, fn func(store.Tx) error) error {
 // are short, and group commit (commit.go) shares one lock and one WAL flush
 // among the writes that queue; reads never take it. fn therefore runs
 // exactly once.
+//
+// A write that finds the database unavailable fails with a
+// store.UnavailableError, Uncertain when the connection was lost during its
+// COMMIT.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return s.writes.Update(ctx, fn)
+	return store.Unavailable(s.writes.Update(ctx, fn), isOutage)
 }
 
 // migrate applies the pending migrations in one transaction. The advisory

@@ -149,19 +149,34 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 	ctx = context.WithoutCancel(ctx)
 	sqlTx, err := s.reader.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("beginning transaction: %w", err)
+		return store.Unavailable(fmt.Errorf("beginning transaction: %w", err), isBusy)
 	}
 	// A read transaction has nothing to commit: ending it either way
 	// releases its snapshot.
 	defer sqlTx.Rollback() //nolint:errcheck // a read transaction has nothing to undo; this only releases its snapshot
-	return fn(&tx{ctx: ctx, tx: sqlTx, s: s, db: s.reader})
+	return store.Unavailable(fn(&tx{ctx: ctx, tx: sqlTx, s: s, db: s.reader}), isBusy)
 }
 
 // Update runs fn as one write: atomically, and durably once it returns
 // nil. It may share its SQLite transaction with writes made at the same
 // time (commit.go).
+//
+// A write that waited busy_timeout for another process holding the
+// database's write lock fails with a store.UnavailableError: the database
+// is unavailable to it for now, and the write was not made.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return s.writes.Update(ctx, fn)
+	return store.Unavailable(s.writes.Update(ctx, fn), isBusy)
+}
+
+// isBusy reports SQLITE_BUSY and SQLITE_LOCKED (and their extended
+// codes): another connection held a lock past busy_timeout.
+func isBusy(err error) bool {
+	var se *sqlitedriver.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	code := se.Code() & 0xff
+	return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
 }
 
 // prepareAll prepares every statement once on db, so a transaction binds

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -107,5 +108,43 @@ func TestIdempotencyRecordsKeepNoHTTPStatus(t *testing.T) {
 	}
 	if columns != 0 {
 		t.Error("the idempotency table still has a status column")
+	}
+}
+
+// A write that waits out busy_timeout behind another process holding the
+// database's write lock fails as an outage (the backend answers 503 with
+// Retry-After), not as a bug. It waits the whole timeout: ten seconds.
+func TestAWriteLockedOutIsAnOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out SQLite's 10-second busy timeout")
+	}
+	path := filepath.Join(t.TempDir(), "arbor.db")
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	other, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, func(tx store.Tx) error {
+		return tx.PutObject(store.Object{Environment: "development", Kind: "permission", Key: "p", Version: 1, Body: []byte(`{}`)}, nil, nil)
+	})
+	if !errors.Is(err, store.ErrUnavailable) {
+		t.Fatalf("a write locked out by another process: %v, want store.ErrUnavailable", err)
+	}
+	if _, err := conn.ExecContext(ctx, `ROLLBACK`); err != nil {
+		t.Fatal(err)
 	}
 }
