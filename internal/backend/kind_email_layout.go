@@ -10,11 +10,17 @@ var emailLayoutRules = versionedRules[domain.EmailLayout](domain.KindEmailLayout
 
 type listEmailLayoutsInput struct {
 	ListParams
+	OriginParam
 }
 
 func (s *Server) registerEmailLayoutRoutes() {
 	const tag = "email layouts"
 	registerEnvObjects[domain.EmailLayout, *domain.EmailLayout, listEmailLayoutsInput](s, emailLayoutRules, tag,
-		func(*listEmailLayoutsInput) listFilter[domain.EmailLayout] { return listFilter[domain.EmailLayout]{} }, routeOptions{})
+		func(in *listEmailLayoutsInput) listFilter[domain.EmailLayout] {
+			if in.OriginEnvironment == "" {
+				return listFilter[domain.EmailLayout]{}
+			}
+			return listFilter[domain.EmailLayout]{keep: func(l *domain.EmailLayout) bool { return in.keeps(l.OriginEnvironment) }}
+		}, routeOptions{})
 	registerVersionedRoutes[domain.EmailLayout](s, domain.KindEmailLayout, tag)
 }

@@ -67,6 +67,23 @@ func TakeSnapshot(ctx context.Context, c *API) (Snapshot, error) {
 	return snap, nil
 }
 
+// ReadAgain reads the paths of an earlier snapshot again through c: what
+// an older release answered, asked of this one. (A snapshot of everything
+// this release serves would also read routes the older one lacked, some of
+// which answer only with parameters the older objects cannot give, such as
+// a diff of an object's only version.)
+func ReadAgain(ctx context.Context, c *API, earlier Snapshot) (Snapshot, error) {
+	snap := Snapshot{}
+	for p := range earlier {
+		v, err := readAll(ctx, c, p)
+		if err != nil {
+			return nil, err
+		}
+		snap[p] = v
+	}
+	return snap, nil
+}
+
 // expand fills a template's parameters from the listings already read: a
 // parameter names a field of the items of the listing at the template's
 // path up to it ({key}: an item's key, or its id where it has no key).

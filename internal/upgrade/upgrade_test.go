@@ -27,7 +27,12 @@ func TestMain(m *testing.M) {
 // expected lists what this release answers differently from the previous
 // one on purpose, each with its reason. Anything else that differs fails
 // the tests: a field renamed, a default changed, an object no longer read.
-var expected []upgrade.Change
+var expected = []upgrade.Change{
+	{Path: "/v1/environments/{env}/config", Field: "format_version",
+		Why: "documents are written at format_version 2, with the sections of the kinds added since (issue 24); version 1 still imports"},
+	{Path: "/v1/environments/{env}/promotion-states/{kind}", Field: "items",
+		Why: "the listing holds only the keys of the environment and the one below it, never a key that exists only further up (issue 26, point 4)"},
+}
 
 // record reads a fixture's record of what the previous release answered.
 func record(t *testing.T, name string) upgrade.Record {
@@ -61,12 +66,9 @@ func opensUnchanged(t *testing.T, database string, rec upgrade.Record) {
 	}
 	defer srv.Stop()
 
-	now, err := upgrade.TakeSnapshot(ctx, srv.API())
+	now, err := upgrade.ReadAgain(ctx, srv.API(), rec.Snapshot)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if len(now) < len(rec.Snapshot) {
-		t.Errorf("the previous release answered %d paths, this one %d", len(rec.Snapshot), len(now))
 	}
 	for _, d := range upgrade.Compare(rec.Snapshot, now, expected) {
 		t.Error(d)
@@ -188,7 +190,7 @@ func TestRollingUpgradeOnPostgres(t *testing.T) {
 		}
 	}
 	// The previous release still answers everything it answered before.
-	now, err := upgrade.TakeSnapshot(ctx, old.API())
+	now, err := upgrade.ReadAgain(ctx, old.API(), rec.Snapshot)
 	if err != nil {
 		t.Fatalf("the previous release's replica, on the migrated schema: %v\n%s", err, old.Log())
 	}
