@@ -155,6 +155,7 @@ const (
 	QueryEnvironment      = "environment"
 	QueryForce            = "force"
 	QueryPruneAssignments = "prune_assignments"
+	QueryDryRun           = "dry_run"
 )
 
 // Headers.
@@ -170,6 +171,7 @@ const (
 type PromoteRequest struct {
 	From             string `json:"from" doc:"Slug of the environment whose configuration is copied."`
 	PruneAssignments bool   `json:"prune_assignments,omitempty" doc:"Remove the role assignments of roles and hierarchy nodes the promotion removes, instead of refusing it."`
+	DryRun           bool   `json:"dry_run,omitempty" doc:"Change nothing: answer what the promotion would do (the configuration diff per section and the access impact), with the version of this environment's configuration it reviewed."`
 }
 
 // AccessImpactRequest proposes a change to an environment's access
