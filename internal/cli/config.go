@@ -165,8 +165,7 @@ func printImportSummary(w io.Writer, res domain.ImportResult, confirm string) {
 	if res.AccessImpact == nil || res.AccessImpact.Empty() {
 		fmt.Fprintln(w, "  no change to anyone's access")
 	} else {
-		t := res.AccessImpact.Totals
-		fmt.Fprintf(w, "  %d grants removed from %d identities, %d added to %d identities\n", t.Removed, t.IdentitiesLosing, t.Added, t.IdentitiesGaining)
+		fmt.Fprintf(w, "  %s\n", res.AccessImpact.Totals.Counts())
 		for _, line := range res.AccessImpact.Summary(summaryLines, true) {
 			fmt.Fprintf(w, "  %s\n", line)
 		}

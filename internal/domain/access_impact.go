@@ -694,10 +694,7 @@ func (g GrantGroup) Describe(removed, withKeys bool) string {
 	if removed {
 		verb, prep = "removes", "from"
 	}
-	who := fmt.Sprintf("%d identities", g.Identities)
-	if g.Identities == 1 {
-		who = "1 identity"
-	}
+	who := Identities(g.Identities)
 	if withKeys && len(g.IdentityKeys) > 0 {
 		names := strings.Join(g.IdentityKeys, ", ")
 		if g.Identities > len(g.IdentityKeys) {
@@ -706,6 +703,35 @@ func (g GrantGroup) Describe(removed, withKeys bool) string {
 		who += " (" + names + ")"
 	}
 	return fmt.Sprintf("%s %s at %s and below %s %s", verb, g.Permission, g.NodeKey, prep, who)
+}
+
+// Identities counts identities in words: "1 identity", "12 identities".
+func Identities(n int) string {
+	if n == 1 {
+		return "1 identity"
+	}
+	return fmt.Sprintf("%d identities", n)
+}
+
+// Grants counts grants in words.
+func Grants(n int) string {
+	if n == 1 {
+		return "1 grant"
+	}
+	return fmt.Sprintf("%d grants", n)
+}
+
+// Counts says the totals in words: "2 grants removed from 1 identity,
+// none added".
+func (t AccessImpactTotals) Counts() string {
+	removed, added := "none removed", "none added"
+	if t.Removed > 0 {
+		removed = fmt.Sprintf("%s removed from %s", Grants(t.Removed), Identities(t.IdentitiesLosing))
+	}
+	if t.Added > 0 {
+		added = fmt.Sprintf("%s added to %s", Grants(t.Added), Identities(t.IdentitiesGaining))
+	}
+	return removed + ", " + added
 }
 
 // Summary describes the impact's groups, removed first, at most max of
