@@ -175,6 +175,7 @@ const (
 	QueryIdentityKey       = "identity_key"
 	QueryRoleKey           = "role_key"
 	QueryNodeKey           = "node_key"
+	QueryDryRun            = "dry_run"
 )
 
 // Headers.
@@ -194,6 +195,7 @@ const (
 type PromoteRequest struct {
 	From             string `json:"from" doc:"Slug of the environment whose configuration is copied."`
 	PruneAssignments bool   `json:"prune_assignments,omitempty" doc:"Remove the role assignments of roles and hierarchy nodes the promotion removes, instead of refusing it."`
+	DryRun           bool   `json:"dry_run,omitempty" doc:"Change nothing: answer what the promotion would do (the configuration diff per section and the access impact), with the version of this environment's configuration it reviewed."`
 }
 
 // AccessImpactRequest proposes a change to an environment's access

@@ -124,3 +124,47 @@ func TestAccessImpactOfADocument(t *testing.T) {
 		t.Errorf("an invalid document: %s", r.body)
 	}
 }
+
+func TestImportAtTheReviewedVersion(t *testing.T) {
+	a := newAPI(t)
+	a.accessFixture("development")
+	export := a.expect(a.do(a.owner, "GET", "/v1/environments/development/config", ""), 200)
+	var doc map[string]any
+	if err := json.Unmarshal(export.body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["roles"] = []any{map[string]any{"key": "editor", "name": "Editor", "permissions": []string{"docs.read"}}}
+	changed, _ := json.Marshal(doc)
+	etag := export.header.Get("ETag")
+
+	// A dry run writes nothing and says what the import would do, at the
+	// version it reviewed.
+	dry := a.expect(a.do(a.owner, "PUT", "/v1/environments/development/config?dry_run=true", string(changed)), 200)
+	var res domain.ImportResult
+	if err := json.Unmarshal(dry.body, &res); err != nil {
+		t.Fatal(err)
+	}
+	if !res.DryRun || `"`+res.ConfigVersion+`"` != etag || res.Diff["roles"].Updated[0] != "editor" || grantLines(res.AccessImpact.Removed) != "ada docs.write team via development/ada/editor/team" {
+		t.Errorf("dry run: %s", dry.body)
+	}
+	if again := a.expect(a.do(a.owner, "GET", "/v1/environments/development/config", ""), 200); string(again.body) != string(export.body) {
+		t.Error("the dry run changed the configuration")
+	}
+
+	// Another write since the review makes the confirm stale: 412, naming
+	// the version now.
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/docs.share", `{"name":"Share"}`), 201)
+	now := a.expect(a.do(a.owner, "GET", "/v1/environments/development/config", ""), 200).header.Get("ETag")
+	r := a.expect(a.do(a.owner, "PUT", "/v1/environments/development/config", string(changed), "If-Match", etag), 412)
+	if !strings.Contains(string(r.body), strings.Trim(now, `"`)) {
+		t.Errorf("the 412 does not name the current version %s: %s", now, r.body)
+	}
+	a.expect(a.do(a.owner, "POST", "/v1/environments/production/promote", `{"from":"development"}`, "If-Match", `"sha256-0"`), 412)
+
+	// At the current version it applies, and reports the impact it had.
+	r = a.expect(a.do(a.owner, "PUT", "/v1/environments/development/config", string(changed), "If-Match", now), 200)
+	res = domain.ImportResult{}
+	if err := json.Unmarshal(r.body, &res); err != nil || res.DryRun || res.AccessImpact.Totals.Removed != 1 || res.Diff["permissions"].Deleted[0] != "docs.share" {
+		t.Errorf("the import: %s", r.body)
+	}
+}

@@ -3,6 +3,7 @@ package backend
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -80,6 +81,10 @@ type ImportOptions struct {
 	// PruneAssignments removes the role assignments of roles and nodes the
 	// document removes; without it such an import is refused.
 	PruneAssignments bool
+	// IfMatch, when set, is the version of the target's configuration the
+	// caller reviewed: an import into a configuration changed since is
+	// refused (412).
+	IfMatch string
 }
 
 // importConfig replaces w.env's configuration with doc, inside w's
@@ -96,13 +101,26 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 	if err != nil {
 		return nil, err
 	}
+	version, err := domain.ConfigVersion(current)
+	if err != nil {
+		return nil, err
+	}
+	if want := strings.Trim(strings.TrimPrefix(strings.TrimSpace(opts.IfMatch), "W/"), `"`); opts.IfMatch != "" && want != version {
+		return nil, domain.Errorf(domain.CodePreconditionFailed, "the configuration of %s has changed since it was reviewed: If-Match names version %s, the configuration is now at version %s; review the change again (a dry run or the access impact gives the current version)", env, want, version)
+	}
 	// The document's source may be another environment, or none.
 	source := doc.SourceEnvironment
 	plan, err := domain.PlanImport(importTarget(w, current), doc, opts.PruneAssignments)
 	if err != nil {
 		return nil, err
 	}
+	assignments, err := listAll[domain.RoleAssignment](w.tx, domain.KindRoleAssignment, env)
+	if err != nil {
+		return nil, err
+	}
+	impact := domain.ComputeAccessImpact(env, domain.AccessState{Roles: current.Roles, Nodes: current.HierarchyNodes, Assignments: assignments}, doc.AccessState(assignments))
 	res := domain.NewImportResult(env, source)
+	res.ConfigVersion = version
 	w.quiet = true
 	defer func() { w.quiet = false }()
 
@@ -174,17 +192,29 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 			if err := step.delete(k); err != nil {
 				return nil, err
 			}
-			res.Deleted[step.section]++
+			res.Record(step.section, "deleted", k)
 		}
 	}
 	if len(plan.Kept) > 0 {
 		res.Kept = plan.Kept
 	}
+	after, err := exportConfig(w.tx, env)
+	if err != nil {
+		return nil, err
+	}
+	if res.ConfigVersionAfter, err = domain.ConfigVersion(after); err != nil {
+		return nil, err
+	}
 	w.quiet = false
-	return res, w.audit("import", "configuration", env, 0, map[string]any{
+	err = w.audit("import", "configuration", env, 0, map[string]any{
 		"source_environment": source, "created": res.Created, "updated": res.Updated, "deleted": res.Deleted,
 		"unchanged": res.Unchanged, "pruned_role_assignments": res.PrunedRoleAssignments,
+		"access_removed": impact.Totals.Removed, "access_added": impact.Totals.Added,
+		"config_version": res.ConfigVersionAfter,
 	})
+	impact.Cap(api.MaxAccessImpactListed)
+	res.AccessImpact = impact
+	return res, err
 }
 
 // importTarget answers the import rules' questions about w's environment
@@ -255,12 +285,12 @@ func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section
 			return err
 		}
 		if created {
-			res.Created[section]++
+			res.Record(section, "created", key)
 			if hooks.created != nil {
 				hooks.created(obj)
 			}
 		} else {
-			res.Updated[section]++
+			res.Record(section, "updated", key)
 		}
 	}
 	return nil
@@ -285,6 +315,8 @@ type exportInput struct {
 type importInput struct {
 	EnvParam
 	PruneAssignments bool   `query:"prune_assignments" doc:"Remove the role assignments of roles and hierarchy nodes the document removes, instead of refusing the import."`
+	DryRun           bool   `query:"dry_run" doc:"Change nothing: answer what the import would do (the configuration diff per section and the access impact), with the version it reviewed."`
+	IfMatch          string `header:"If-Match" doc:"The version of this environment's configuration the import was reviewed against (the export's ETag, or config_version of a dry run or an access impact): if the configuration has changed since, the import is refused with 412, naming the current version."`
 	RawBody          []byte `contentType:"application/json"`
 }
 
@@ -294,7 +326,29 @@ type importOutput struct {
 
 type promoteInput struct {
 	EnvParam
-	Body api.PromoteRequest
+	IfMatch string `header:"If-Match" doc:"The version of this (the target) environment's configuration the promotion was reviewed against (its export's ETag, or config_version of a dry run): if it has changed since, the promotion is refused with 412, naming the current version."`
+	Body    api.PromoteRequest
+}
+
+// errDryRun ends a dry run's transaction, so that nothing it wrote stays.
+var errDryRun = errors.New("dry run")
+
+// dryRun runs apply in s.update, and when dry rolls it back: the answer
+// says what it would have done. Secrets it would have made are left out.
+func (s *Server) dryRun(ctx context.Context, env string, dry bool, apply func(w *write) (*domain.ImportResult, error)) (*domain.ImportResult, error) {
+	var res *domain.ImportResult
+	err := s.update(ctx, env, domain.ActAdminister, func(w *write) error {
+		var err error
+		if res, err = apply(w); err == nil && dry {
+			return errDryRun
+		}
+		return err
+	})
+	if dry && errors.Is(err, errDryRun) {
+		res.DryRun, res.NewOAuthClientSecrets, res.NewWebhookSigningSecrets = true, nil, nil
+		return res, nil
+	}
+	return res, err
 }
 
 // ExportFileName is the file name an export is saved under.
@@ -356,7 +410,8 @@ func (s *Server) registerConfigRoutes() {
 
 	imp := op(api.ImportConfig.Method, api.ImportConfig.Path, "import_config", "Import a configuration document (replace)", tag)
 	imp.Description = "Replaces the environment's configuration with the document: what it lacks is removed. The whole document is validated first and every problem reported in one answer; then it is applied in one transaction, so a failure leaves the environment exactly as it was. " +
-		"Identities, role assignments, API keys and tenants are never touched; objects new to the environment get fresh secrets, shown once in the answer; existing ones keep theirs. Owner or admin tokens only."
+		"Identities, role assignments, API keys and tenants are never touched; objects new to the environment get fresh secrets, shown once in the answer; existing ones keep theirs. " +
+		"The answer names what changed per section and the access impact (the grants removed and added). With dry_run=true nothing is written and the answer says what the import would do; with If-Match the import is refused (412) if the configuration changed since it was reviewed. Owner or admin tokens only."
 	imp.MaxBodyBytes = DefaultDocumentLimit
 	// The document is decoded and validated whole by the domain, which
 	// reports every problem at once.
@@ -366,11 +421,9 @@ func (s *Server) registerConfigRoutes() {
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		var res *domain.ImportResult
-		err = s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
-			s.log.InfoContext(ctx, "importing configuration", "environment", w.env.Slug, "source_environment", doc.SourceEnvironment, "counts", doc.Counts())
-			res, err = s.importConfig(w, doc, ImportOptions{PruneAssignments: in.PruneAssignments})
-			return err
+		res, err := s.dryRun(ctx, in.Env, in.DryRun, func(w *write) (*domain.ImportResult, error) {
+			s.log.InfoContext(ctx, "importing configuration", "environment", w.env.Slug, "source_environment", doc.SourceEnvironment, "counts", doc.Counts(), "dry_run", in.DryRun)
+			return s.importConfig(w, doc, ImportOptions{PruneAssignments: in.PruneAssignments, IfMatch: in.IfMatch})
 		})
 		if err != nil {
 			return nil, s.fail(ctx, err)
@@ -380,7 +433,8 @@ func (s *Server) registerConfigRoutes() {
 	s.api.OpenAPI().Paths[api.ImportConfig.Path].Put.RequestBody.Content["application/json"].Schema = docSchema
 
 	promote := op(api.Promote.Method, api.Promote.Path, "promote_config", "Promote another environment's configuration", tag)
-	promote.Description = "Export of the from environment and import into this one, in one transaction, with the import's replace semantics. Owner or admin tokens only."
+	promote.Description = "Export of the from environment and import into this one, in one transaction, with the import's replace semantics; the answer names what changed per section and the access impact. " +
+		"With dry_run nothing is written; with If-Match (this environment's configuration version) it is refused (412) if the configuration changed since it was reviewed. Owner or admin tokens only."
 	huma.Register(s.api, *promote, func(ctx context.Context, in *promoteInput) (*importOutput, error) {
 		if msg := domain.CheckSlug(in.Body.From); msg != "" || in.Body.From == in.Env {
 			if msg == "" {
@@ -388,17 +442,16 @@ func (s *Server) registerConfigRoutes() {
 			}
 			return nil, s.fail(ctx, (&domain.Problems{{Field: "from", Message: msg}}).Err())
 		}
-		var res *domain.ImportResult
-		err := s.update(ctx, in.Env, domain.ActAdminister, func(w *write) error {
+		res, err := s.dryRun(ctx, in.Env, in.Body.DryRun, func(w *write) (*domain.ImportResult, error) {
 			doc, leftOut, err := s.exportFrom(w, in.Body.From, "from")
 			if err != nil {
-				return err
+				return nil, err
 			}
-			res, err = s.importConfig(w, doc, ImportOptions{PruneAssignments: in.Body.PruneAssignments})
+			res, err := s.importConfig(w, doc, ImportOptions{PruneAssignments: in.Body.PruneAssignments, IfMatch: in.IfMatch})
 			if err == nil {
 				res.LeftOut = leftOut
 			}
-			return err
+			return res, err
 		})
 		if err != nil {
 			return nil, s.fail(ctx, err)

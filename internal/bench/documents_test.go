@@ -45,7 +45,7 @@ func TestDocumentImports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	result, err := c.ImportConfig(ctx, domain.Development, raw, false)
+	result, err := c.ImportConfig(ctx, domain.Development, raw, client.ImportOptions{})
 	if err != nil {
 		t.Fatalf("the benchmark's document does not import: %v", err)
 	}

@@ -58,6 +58,8 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	env := fs.String("environment", "", "environment whose configuration is replaced")
 	file := fs.String("file", "", "configuration document to import; - for stdin")
 	prune := fs.Bool("prune-assignments", false, "remove the role assignments of roles and nodes the document removes, instead of refusing")
+	dryRun := fs.Bool("dry-run", false, "change nothing: print the configuration diff per kind and the access impact, with the version reviewed")
+	ifMatch := fs.String("if-match", "", "version of the environment's configuration the import was reviewed against (from --dry-run or the export); refused if it changed since")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -80,10 +82,15 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer release()
-	res, err := c.ImportConfig(ctx, *env, doc, *prune)
+	res, err := c.ImportConfig(ctx, *env, doc, client.ImportOptions{PruneAssignments: *prune, DryRun: *dryRun, IfMatch: *ifMatch})
 	if err != nil {
 		return err
 	}
+	confirm := fmt.Sprintf("terraform-provider-arbor import --environment %s --file %s", *env, *file)
+	if *prune {
+		confirm += " --prune-assignments"
+	}
+	printImportSummary(stderr, res, confirm)
 	return printJSON(stdout, res)
 }
 
@@ -93,6 +100,8 @@ func promoteCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	from := fs.String("from", "", "environment whose configuration is copied")
 	to := fs.String("to", "", "environment whose configuration is replaced")
 	prune := fs.Bool("prune-assignments", false, "remove the role assignments of roles and nodes the promotion removes, instead of refusing")
+	dryRun := fs.Bool("dry-run", false, "change nothing: print the configuration diff per kind and the access impact, with the version reviewed")
+	ifMatch := fs.String("if-match", "", "version of the target's configuration the promotion was reviewed against (from --dry-run or the target's export); refused if it changed since")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -105,11 +114,65 @@ func promoteCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer release()
-	res, err := c.Promote(ctx, *to, *from, *prune)
+	res, err := c.Promote(ctx, *to, *from, client.ImportOptions{PruneAssignments: *prune, DryRun: *dryRun, IfMatch: *ifMatch})
 	if err != nil {
 		return err
 	}
+	confirm := fmt.Sprintf("terraform-provider-arbor promote --from %s --to %s", *from, *to)
+	if *prune {
+		confirm += " --prune-assignments"
+	}
+	printImportSummary(stderr, res, confirm)
 	return printJSON(stdout, res)
+}
+
+// summaryLines bounds the places an import's summary names.
+const summaryLines = 20
+
+// printImportSummary says, for a person, what an import or promotion did
+// (or, in a dry run, would do): the configuration diff per kind and the
+// access impact. The JSON on stdout says the same for a program. confirm
+// is the command that applies what a dry run reviewed.
+func printImportSummary(w io.Writer, res domain.ImportResult, confirm string) {
+	verb := "Changed"
+	if res.DryRun {
+		verb = "Would change"
+	}
+	fmt.Fprintf(w, "%s in the configuration of %s (from %s):\n", verb, res.Environment, res.SourceEnvironment)
+	changed := false
+	for _, section := range domain.ConfigSections {
+		d, ok := res.Diff[section.Name]
+		if !ok {
+			continue
+		}
+		for _, change := range []struct {
+			what string
+			keys []string
+		}{{"created", d.Created}, {"updated", d.Updated}, {"deleted", d.Deleted}} {
+			if len(change.keys) > 0 {
+				changed = true
+				fmt.Fprintf(w, "  %s %s: %s\n", section.Name, change.what, domain.ListShort(change.keys))
+			}
+		}
+	}
+	if !changed {
+		fmt.Fprintln(w, "  nothing")
+	}
+	if res.PrunedRoleAssignments > 0 {
+		fmt.Fprintf(w, "  role assignments pruned: %d\n", res.PrunedRoleAssignments)
+	}
+	fmt.Fprintf(w, "Access in %s:\n", res.Environment)
+	if res.AccessImpact == nil || res.AccessImpact.Empty() {
+		fmt.Fprintln(w, "  no change to anyone's access")
+	} else {
+		fmt.Fprintf(w, "  %s\n", res.AccessImpact.Totals.Counts())
+		for _, line := range res.AccessImpact.Summary(summaryLines, true) {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
+	}
+	if res.DryRun {
+		fmt.Fprintf(w, "Nothing was changed (dry run, reviewed at configuration version %s). To apply exactly this:\n  %s --if-match %s\n", res.ConfigVersion, confirm, res.ConfigVersion)
+	}
 }
 
 // remoteClient is a client of --endpoint that trusts --ca-file when given.

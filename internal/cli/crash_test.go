@@ -91,7 +91,7 @@ func TestImportSurvivesSIGKILL(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := c.ImportConfig(ctx, "development", largeDocument(200), false); err != nil {
+	if _, err := c.ImportConfig(ctx, "development", largeDocument(200), client.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	before, _, err := c.ExportConfig(ctx, "development")

@@ -188,21 +188,44 @@ func (c *Client) ExportConfig(ctx context.Context, env string) ([]byte, string, 
 	return raw.data, name, nil
 }
 
+// ImportOptions tune an import or a promotion.
+type ImportOptions struct {
+	// PruneAssignments removes the role assignments of roles and nodes
+	// the document removes, instead of refusing.
+	PruneAssignments bool
+	// DryRun changes nothing: the answer says what would happen.
+	DryRun bool
+	// IfMatch is the version of the target's configuration the change
+	// was reviewed against; a configuration changed since is refused
+	// (412).
+	IfMatch string
+}
+
+func (o ImportOptions) header() http.Header {
+	if o.IfMatch == "" {
+		return nil
+	}
+	return http.Header{api.HeaderIfMatch: {strconv.Quote(strings.Trim(o.IfMatch, `"`))}}
+}
+
 // ImportConfig replaces env's configuration with a document.
-func (c *Client) ImportConfig(ctx context.Context, env string, document []byte, pruneAssignments bool) (domain.ImportResult, error) {
+func (c *Client) ImportConfig(ctx context.Context, env string, document []byte, opts ImportOptions) (domain.ImportResult, error) {
 	var out domain.ImportResult
 	q := url.Values{}
-	if pruneAssignments {
+	if opts.PruneAssignments {
 		q.Set(api.QueryPruneAssignments, "true")
 	}
-	return out, c.do(ctx, api.ImportConfig.Method, api.ImportConfig.URL(env), q, nil, json.RawMessage(document), &out)
+	if opts.DryRun {
+		q.Set(api.QueryDryRun, "true")
+	}
+	return out, c.do(ctx, api.ImportConfig.Method, api.ImportConfig.URL(env), q, opts.header(), json.RawMessage(document), &out)
 }
 
 // Promote copies another environment's configuration into env.
-func (c *Client) Promote(ctx context.Context, env, from string, pruneAssignments bool) (domain.ImportResult, error) {
+func (c *Client) Promote(ctx context.Context, env, from string, opts ImportOptions) (domain.ImportResult, error) {
 	var out domain.ImportResult
-	in := api.PromoteRequest{From: from, PruneAssignments: pruneAssignments}
-	return out, c.do(ctx, api.Promote.Method, api.Promote.URL(env), nil, nil, in, &out)
+	in := api.PromoteRequest{From: from, PruneAssignments: opts.PruneAssignments, DryRun: opts.DryRun}
+	return out, c.do(ctx, api.Promote.Method, api.Promote.URL(env), nil, opts.header(), in, &out)
 }
 
 func idempotent() http.Header {

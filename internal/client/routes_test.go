@@ -60,8 +60,14 @@ func TestClientCallsOnlyTheRoutesOfPackageAPI(t *testing.T) {
 		func() error { _, err := c.UpdateAPIKey(ctx, env, id, domain.APIKeyInput{}, client.Cond{}); return err },
 		func() error { return c.DeleteAPIKey(ctx, env, id, client.Cond{}) },
 		func() error { _, _, err := c.ExportConfig(ctx, env); return err },
-		func() error { _, err := c.ImportConfig(ctx, env, []byte("{}"), true); return err },
-		func() error { _, err := c.Promote(ctx, env, "staging", true); return err },
+		func() error {
+			_, err := c.ImportConfig(ctx, env, []byte("{}"), client.ImportOptions{PruneAssignments: true})
+			return err
+		},
+		func() error {
+			_, err := c.Promote(ctx, env, "staging", client.ImportOptions{PruneAssignments: true})
+			return err
+		},
 		func() error { _, err := c.Branding(ctx, env); return err },
 		func() error { _, err := c.PutBranding(ctx, env, domain.Branding{}, client.Cond{}); return err },
 		func() error { return c.DeleteBranding(ctx, env, client.Cond{}) },

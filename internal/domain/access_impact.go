@@ -2,7 +2,9 @@ package domain
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 )
 
 // Access impact: what a change of permissions, roles or the hierarchy does
@@ -681,4 +683,73 @@ func impactTotals(removed, added []AccessGrant) AccessImpactTotals {
 	slices.SortFunc(t.ByIdentity, func(a, b IdentityImpact) int { return cmp.Compare(a.IdentityKey, b.IdentityKey) })
 	t.Identities = len(t.ByIdentity)
 	return t
+}
+
+// Describe says what a group means for people: "removes documents.write
+// at engineering and below from 12 identities (ada, bob, …)". withKeys
+// false names counts only, for an environment that obfuscates customer
+// data.
+func (g GrantGroup) Describe(removed, withKeys bool) string {
+	verb, prep := "adds", "to"
+	if removed {
+		verb, prep = "removes", "from"
+	}
+	who := Identities(g.Identities)
+	if withKeys && len(g.IdentityKeys) > 0 {
+		names := strings.Join(g.IdentityKeys, ", ")
+		if g.Identities > len(g.IdentityKeys) {
+			names += ", …"
+		}
+		who += " (" + names + ")"
+	}
+	return fmt.Sprintf("%s %s at %s and below %s %s", verb, g.Permission, g.NodeKey, prep, who)
+}
+
+// Identities counts identities in words: "1 identity", "12 identities".
+func Identities(n int) string {
+	if n == 1 {
+		return "1 identity"
+	}
+	return fmt.Sprintf("%d identities", n)
+}
+
+// Grants counts grants in words.
+func Grants(n int) string {
+	if n == 1 {
+		return "1 grant"
+	}
+	return fmt.Sprintf("%d grants", n)
+}
+
+// Counts says the totals in words: "2 grants removed from 1 identity,
+// none added".
+func (t AccessImpactTotals) Counts() string {
+	removed, added := "none removed", "none added"
+	if t.Removed > 0 {
+		removed = fmt.Sprintf("%s removed from %s", Grants(t.Removed), Identities(t.IdentitiesLosing))
+	}
+	if t.Added > 0 {
+		added = fmt.Sprintf("%s added to %s", Grants(t.Added), Identities(t.IdentitiesGaining))
+	}
+	return removed + ", " + added
+}
+
+// Summary describes the impact's groups, removed first, at most max of
+// them, then how many more there are.
+func (im *AccessImpact) Summary(max int, withKeys bool) []string {
+	var lines []string
+	for _, g := range im.Totals.RemovedAt {
+		if len(lines) < max {
+			lines = append(lines, g.Describe(true, withKeys))
+		}
+	}
+	for _, g := range im.Totals.AddedAt {
+		if len(lines) < max {
+			lines = append(lines, g.Describe(false, withKeys))
+		}
+	}
+	if more := im.Totals.RemovedGroups + im.Totals.AddedGroups - len(lines); more > 0 {
+		lines = append(lines, fmt.Sprintf("and %d more (permission, node) pairs", more))
+	}
+	return lines
 }

@@ -165,6 +165,12 @@ func TestAccessImpactTotalsStayExactWhenCapped(t *testing.T) {
 	if g := im.Totals.RemovedAt; im.Totals.RemovedGroups != 2 || g[0].Identities != 12 || len(g[0].IdentityKeys) != GroupIdentityKeys || g[0].IdentityKeys[0] != "id-00" {
 		t.Errorf("groups %+v", g)
 	}
+	if got := im.Summary(1, true); len(got) != 2 || got[0] != "removes docs.read at eng and below from 12 identities (id-00, id-01, id-02, id-03, id-04, …)" || got[1] != "and 1 more (permission, node) pairs" {
+		t.Errorf("summary %q", got)
+	}
+	if got := im.Totals.Counts(); got != "24 grants removed from 12 identities, none added" {
+		t.Errorf("counts %q", got)
+	}
 	im.Obfuscate()
 	if len(im.Removed) != 0 || len(im.Totals.ByIdentity) != 0 || len(im.Totals.RemovedAt[0].IdentityKeys) != 0 || im.Totals.RemovedAt[0].Identities != 12 {
 		t.Errorf("obfuscated impact still names identities, or lost its counts: %+v", im)

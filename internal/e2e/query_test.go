@@ -141,7 +141,7 @@ func TestQueryAdoptsProductionThenPromotes(t *testing.T) {
 	if _, err := b.Client.PutSettings(ctx, domain.Settings{ProductionWriteAccess: true}, client.Cond{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.Client.ImportConfig(ctx, domain.Production, acctest.Permissions(domain.Production, 250), false); err != nil {
+	if _, err := b.Client.ImportConfig(ctx, domain.Production, acctest.Permissions(domain.Production, 250), client.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	b.PutSeed(t, domain.Production,

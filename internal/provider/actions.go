@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"os"
 	"path/filepath"
 	"strings"
@@ -127,7 +128,7 @@ func (a *promoteAction) Invoke(ctx context.Context, req action.InvokeRequest, re
 	}
 	from, to := m.From.ValueString(), m.To.ValueString()
 	progress(resp, fmt.Sprintf("Promoting the configuration of %s into %s", from, to))
-	result, err := a.data.client.Promote(ctx, to, from, m.PruneAssignments.ValueBool())
+	result, err := a.data.client.Promote(ctx, to, from, client.ImportOptions{PruneAssignments: m.PruneAssignments.ValueBool()})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Error promoting %s into %s", from, to), err, path.Empty())
 		return
@@ -160,6 +161,9 @@ func importSummary(r domain.ImportResult) []string {
 		if kept := r.Kept[s.Name]; len(kept) > 0 {
 			lines = append(lines, fmt.Sprintf("%s born in %s, kept: %s", strings.ReplaceAll(s.Name, "_", " "), r.Environment, strings.Join(kept, ", ")))
 		}
+	}
+	if i := r.AccessImpact; i != nil && (i.Totals.Removed > 0 || i.Totals.Added > 0) {
+		lines = append(lines, fmt.Sprintf("access: %d grants removed, %d added (who, what and where: promote --dry-run or the console's promotion review)", i.Totals.Removed, i.Totals.Added))
 	}
 	for _, l := range r.LeftOut {
 		lines = append(lines, fmt.Sprintf("left out: %s %q (%s)", l.Kind, l.Key, l.Reason))

@@ -3,6 +3,7 @@ package provider_test
 import (
 	"context"
 	"fmt"
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -132,7 +133,7 @@ func TestAccListResources_everyKind(t *testing.T) {
 // end, up to limit, in key order; key_prefix narrows it.
 func TestAccListResources_pagesLimitAndFilters(t *testing.T) {
 	b := acctest.NewBackend(t)
-	if _, err := b.Client.ImportConfig(context.Background(), domain.Development, acctest.Permissions(domain.Development, 1205), false); err != nil {
+	if _, err := b.Client.ImportConfig(context.Background(), domain.Development, acctest.Permissions(domain.Development, 1205), client.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	perm := func(i int) map[string]knownvalue.Check {

@@ -27,6 +27,7 @@ func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resou
 		if r.spec.planDestroy != nil {
 			r.spec.planDestroy(ctx, r.data, req, resp)
 		}
+		r.planAccessImpact(ctx, req, resp)
 		return
 	}
 	ri := r.spec.resourceIdentity()
@@ -64,6 +65,7 @@ func (r *objectResource[M, PM, T, PT]) ModifyPlan(ctx context.Context, req resou
 	if r.spec.modifyPlan != nil && !resp.Diagnostics.HasError() {
 		r.spec.modifyPlan(ctx, r.data, req, resp)
 	}
+	r.planAccessImpact(ctx, req, resp)
 }
 
 // plannedKey is the planned object's key, unknown until every attribute

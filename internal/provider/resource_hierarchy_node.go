@@ -38,7 +38,8 @@ func hierarchyNodeSpec() *objectSpec[hierarchyNodeModel, domain.HierarchyNode] {
 		description: "A node of an environment's organisation hierarchy, such as a region, team or customer account. " +
 			"Nodes form a forest: a node without `parent_key` is a root. Role assignments give roles at a node. " +
 			"Destroying a node that still has child nodes or role assignments is refused (the provider never deletes a subtree implicitly); " +
-			"destroy or move its children and assignments first.",
+			"destroy or move its children and assignments first. " +
+			"A plan that moves or destroys a node warns whose access that removes or adds in the environment (see the guide Promotion by plan).",
 		keyDoc: "Identifier of the node within its environment, such as `emea`.",
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{

@@ -37,7 +37,8 @@ func roleSpec() *objectSpec[roleModel, domain.Role] {
 		kind: domain.KindRole,
 		description: "A role of one environment: a named set of permissions, given to identities at hierarchy nodes with `arbor_role_assignment`. " +
 			"The role owns its whole set of permissions (`permissions` is authoritative). " +
-			"Deleting a role that is still assigned is refused; remove the assignments first.",
+			"Deleting a role that is still assigned is refused; remove the assignments first. " +
+			"A plan that changes its permissions warns whose access that removes or adds in the environment (see the guide Promotion by plan).",
 		keyDoc: "Identifier of the role within its environment, such as `editor`.",
 		attributes: map[string]schema.Attribute{
 			"name": schema.StringAttribute{

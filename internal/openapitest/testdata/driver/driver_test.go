@@ -372,7 +372,16 @@ func TestDriveEveryRoute(t *testing.T) {
 	}
 	imported, err := c.ImportConfigWithResponse(ctx, dev, &ImportConfigParams{}, *export.JSON200)
 	expect(t, "re-import the export", 200, imported, err)
-	promoted, err := c.PromoteConfigWithResponse(ctx, "staging", PromoteRequest{From: dev})
+	// A promotion reviewed by a dry run, then confirmed at the version
+	// the dry run reviewed (the target's export's ETag).
+	stagingExport, err := c.ExportConfigWithResponse(ctx, "staging", &ExportConfigParams{})
+	expect(t, "export staging", 200, stagingExport, err)
+	dryPromotion, err := c.PromoteConfigWithResponse(ctx, "staging", &PromoteConfigParams{}, PromoteRequest{From: dev, DryRun: ptr(true)})
+	reviewed := expect(t, "promote to staging, dry run", 200, dryPromotion, err).JSON200
+	if reviewed.DryRun == nil || !*reviewed.DryRun || `"`+reviewed.ConfigVersion+`"` != stagingExport.HTTPResponse.Header.Get("ETag") {
+		t.Errorf("dry run of the promotion: %+v, staging's ETag %s", reviewed, stagingExport.HTTPResponse.Header.Get("ETag"))
+	}
+	promoted, err := c.PromoteConfigWithResponse(ctx, "staging", &PromoteConfigParams{IfMatch: ptr(`"` + reviewed.ConfigVersion + `"`)}, PromoteRequest{From: dev})
 	expect(t, "promote to staging", 200, promoted, err)
 
 	// Credentials.
