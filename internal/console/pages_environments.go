@@ -182,10 +182,11 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := domain.DecodeConfigDocument(doc); err != nil {
+	canon, err := canonical(doc)
+	if err != nil {
 		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target}, Template: "environments/import.html", Err: asAPIError(err)}
 	}
-	v, err := c.review(r, "import", target, "", doc)
+	v, err := c.review(r, "import", target, "", canon)
 	if err != nil {
 		return nil, refuseOn(err, "environments/import.html", importView{Target: target})
 	}
