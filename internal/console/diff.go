@@ -2,8 +2,6 @@ package console
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -130,11 +128,4 @@ func sortedKeys(m map[string][]byte) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// fingerprint names a document's exact content: a review carries the
-// target's, and its confirm is refused when the target has changed since.
-func fingerprint(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
 }

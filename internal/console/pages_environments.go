@@ -165,6 +165,9 @@ type reviewView struct {
 	Reviewed, SourceReviewed string
 	Sections                 []sectionDiff
 	NoChange                 bool
+	// Impact is what the change does to people's access in the target
+	// (with the assignments of removed roles and nodes removed too).
+	Impact *api.AccessImpactAnswer
 	NeverTouched             []string
 	LeftOut                  []string
 }
@@ -214,7 +217,8 @@ func asAPIError(err error) *apiError {
 
 func (c *Console) review(r *http.Request, action, target, from string, doc []byte) (*reviewView, error) {
 	var current []byte
-	if _, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(target), nil, nil, nil, &current); err != nil {
+	h, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(target), nil, nil, nil, &current)
+	if err != nil {
 		return nil, err
 	}
 	born := map[string][]string{}
@@ -245,26 +249,36 @@ func (c *Console) review(r *http.Request, action, target, from string, doc []byt
 	if err != nil {
 		return nil, err
 	}
-	v := &reviewView{Action: action, Target: target, From: from, Reviewed: fingerprint(current), Sections: sections, NeverTouched: neverTouched, NoChange: true}
+	v := &reviewView{Action: action, Target: target, From: from, Reviewed: h.Get("ETag"), Sections: sections, NeverTouched: neverTouched, NoChange: true}
 	for _, s := range sections {
 		if !s.Empty() {
 			v.NoChange = false
 		}
 	}
+	// What the change does to people, from the target's own assignments.
+	var impact api.AccessImpactAnswer
+	if _, err := c.call(r, api.AccessImpact.Method, api.AccessImpact.URL(target), nil, nil, api.AccessImpactRequest{Document: doc, PruneAssignments: true}, &impact); err != nil {
+		return nil, err
+	}
+	v.Impact = &impact
 	return v, nil
 }
 
-// stale refuses a confirm whose review no longer describes the target.
-func (c *Console) stale(r *http.Request, env, reviewed, query string) error {
-	var current []byte
+// stale refuses a confirm whose review no longer describes an
+// environment: its configuration's version (the export's ETag) changed.
+// The backend refuses such a write too when it takes If-Match on import
+// and promote; this check says so before anything is sent.
+func (c *Console) stale(r *http.Request, env, reviewed, forEnv string) error {
 	q := url.Values{}
-	if query != "" {
-		q.Set("for", query)
+	if forEnv != "" {
+		q.Set("for", forEnv)
 	}
-	if _, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(env), q, nil, nil, &current); err != nil {
+	var current []byte
+	h, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(env), q, nil, nil, &current)
+	if err != nil {
 		return err
 	}
-	if fingerprint(current) != reviewed {
+	if version := h.Get("ETag"); version == "" || version != reviewed {
 		return &apiError{Status: http.StatusPreconditionFailed, API: domain.Error{Code: domain.CodePreconditionFailed,
 			Message: fmt.Sprintf("the configuration of %s changed after your review: nothing was written; review again", env)}}
 	}
@@ -288,7 +302,8 @@ func confirmImport(c *Console, r *http.Request) (any, error) {
 		q.Set(api.QueryPruneAssignments, "true")
 	}
 	var res domain.ImportResult
-	if _, err := c.call(r, api.ImportConfig.Method, api.ImportConfig.URL(target), q, nil, doc, &res); err != nil {
+	ifMatch := http.Header{api.HeaderIfMatch: {r.PostFormValue("reviewed")}}
+	if _, err := c.call(r, api.ImportConfig.Method, api.ImportConfig.URL(target), q, ifMatch, doc, &res); err != nil {
 		return nil, refuseOn(err, "environments/import.html", back)
 	}
 	return resultView{Action: "import", Target: target, Result: res}, nil
@@ -310,7 +325,7 @@ func reviewPromotion(c *Console, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.SourceReviewed = fingerprint(doc)
+	v.SourceReviewed = h.Get("ETag")
 	if lo := h.Get("X-Arbor-Left-Out"); lo != "" {
 		v.LeftOut = strings.Split(lo, ",")
 	}
@@ -334,7 +349,8 @@ func confirmPromotion(c *Console, r *http.Request) (any, error) {
 	}
 	req := api.PromoteRequest{From: from, PruneAssignments: r.PostFormValue("prune_assignments") == "true"}
 	var res domain.ImportResult
-	if _, err := c.call(r, api.Promote.Method, api.Promote.URL(target), nil, nil, req, &res); err != nil {
+	ifMatch := http.Header{api.HeaderIfMatch: {r.PostFormValue("reviewed")}}
+	if _, err := c.call(r, api.Promote.Method, api.Promote.URL(target), nil, ifMatch, req, &res); err != nil {
 		return nil, refuseOn(err, "environments/again.html", back)
 	}
 	return resultView{Action: "promote", Target: target, From: from, Result: res}, nil
