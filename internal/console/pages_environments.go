@@ -167,9 +167,9 @@ type reviewView struct {
 	NoChange                 bool
 	// Impact is what the change does to people's access in the target
 	// (with the assignments of removed roles and nodes removed too).
-	Impact *api.AccessImpactAnswer
-	NeverTouched             []string
-	LeftOut                  []string
+	Impact       *api.AccessImpactAnswer
+	NeverTouched []string
+	LeftOut      []string
 }
 
 func reviewImport(c *Console, r *http.Request) (any, error) {
