@@ -77,6 +77,9 @@ var (
 	CheckAccessBatch = Route{http.MethodPost, "/v1/environments/{env}/access/batch-check"}
 	PreviewWorkflow  = Route{http.MethodPost, "/v1/environments/{env}/workflows/{key}/preview"}
 	AccessImpact     = Route{http.MethodPost, "/v1/environments/{env}/access/impact"}
+	// PendingPromotion lists what the next promotion into an environment
+	// would carry, every versioned kind at once.
+	PendingPromotion = Route{http.MethodGet, "/v1/environments/{env}/pending-promotion"}
 )
 
 // Routes lists the routes above.
@@ -88,6 +91,7 @@ var Routes = []Route{
 	ExportConfig, ImportConfig, Promote,
 	GetBranding, PutBranding, DeleteBranding,
 	CheckAccess, CheckAccessBatch, PreviewWorkflow, AccessImpact,
+	PendingPromotion,
 }
 
 // KindRoutes are the routes of one kind of keyed object.
@@ -116,11 +120,12 @@ func ObjectRoutes(kind domain.Kind) KindRoutes {
 }
 
 // VersionedRoutes are what a versioned kind (workflows, guides) has
-// beside its object routes: one object's promotion state and versions,
-// and the promotion states of all of them, a page at a time (under a path
-// of its own, so that no key can shadow it).
+// beside its object routes: one object's promotion state, versions and
+// the field diff between two of them (or with another environment's
+// copy), and the promotion states of all of them, a page at a time (under
+// a path of its own, so that no key can shadow it).
 type VersionedRoutes struct {
-	Promotion, Versions, PromotionStates Route
+	Promotion, Versions, Diff, PromotionStates Route
 }
 
 // VersionedRoutesOf returns a versioned kind's promotion state and
@@ -130,6 +135,7 @@ func VersionedRoutesOf(kind domain.Kind) VersionedRoutes {
 	return VersionedRoutes{
 		Promotion:       Route{http.MethodGet, item + "/promotion"},
 		Versions:        Route{http.MethodGet, item + "/versions"},
+		Diff:            Route{http.MethodGet, item + "/diff"},
 		PromotionStates: Route{http.MethodGet, "/v1/environments/{env}/promotion-states/" + kind.Collection},
 	}
 }
@@ -143,7 +149,7 @@ func All() []Route {
 	}
 	for _, k := range domain.VersionedKinds {
 		r := VersionedRoutesOf(k)
-		all = append(all, r.Promotion, r.Versions, r.PromotionStates)
+		all = append(all, r.Promotion, r.Versions, r.Diff, r.PromotionStates)
 	}
 	return all
 }
@@ -157,6 +163,18 @@ const (
 	QueryPruneAssignments = "prune_assignments"
 	QueryKind             = "kind"
 	QueryActor            = "actor"
+	// The versions a diff compares: from (older) and to (newer), numbers
+	// of the environment's versions, or from the copy in from_environment.
+	QueryDiffFrom            = "from"
+	QueryDiffTo              = "to"
+	QueryDiffFromEnvironment = "from_environment"
+	// Filters of object listings.
+	QueryKeyPrefix         = "key_prefix"
+	QueryOriginEnvironment = "origin_environment"
+	QueryActive            = "active"
+	QueryIdentityKey       = "identity_key"
+	QueryRoleKey           = "role_key"
+	QueryNodeKey           = "node_key"
 )
 
 // Headers.
@@ -166,6 +184,10 @@ const (
 	HeaderIfNoneMatch        = "If-None-Match"
 	HeaderRetryAfter         = "Retry-After"
 	HeaderContentDisposition = "Content-Disposition"
+	// HeaderManagedBy marks a write as made by a tool that manages the
+	// object (domain.ManagedByValues): the Terraform provider sends it on
+	// its writes, and the object then says so in managed_by.
+	HeaderManagedBy = "Arbor-Managed-By"
 )
 
 // PromoteRequest asks to copy another environment's configuration.

@@ -27,6 +27,7 @@ type brandingOutput struct {
 type putBrandingInput struct {
 	EnvParam
 	Conditions
+	ManagedByHeader
 	Body domain.EnvironmentBranding
 }
 
@@ -88,11 +89,15 @@ func (s *Server) registerBrandingRoutes() {
 	huma.Register(s.api, *put, func(ctx context.Context, in *putBrandingInput) (*brandingOutput, error) {
 		b := &in.Body
 		b.Meta = domain.Meta{}
+		if err := in.ManagedByHeader.check(); err != nil {
+			return nil, s.fail(ctx, err)
+		}
 		if err := b.Validate().Err(); err != nil {
 			return nil, s.fail(ctx, err)
 		}
 		created := false
 		err := s.update(ctx, in.Env, domain.ActWrite, func(w *write) error {
+			w.managedBy = in.ManagedBy
 			old, err := brandingOf(w.tx, w.env.Slug)
 			if err != nil {
 				return err

@@ -5,8 +5,23 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
+
+// ManagedByHeader is the header by which a write says which tool manages
+// the object it writes (the Terraform provider sends it).
+type ManagedByHeader struct {
+	ManagedBy string `header:"Arbor-Managed-By" doc:"The tool that manages the object this write makes, when it is written from a configuration: the Terraform provider sends terraform. The object's managed_by then says so until it is deleted; without the header the object keeps the mark it had."`
+}
+
+// check refuses a value that names no known tool.
+func (h ManagedByHeader) check() error {
+	if msg := domain.CheckManagedBy(h.ManagedBy); msg != "" {
+		return &domain.Error{Code: domain.CodeValidation, Message: "invalid " + api.HeaderManagedBy + " header", Details: []domain.FieldError{{Field: api.HeaderManagedBy, Message: msg}}}
+	}
+	return nil
+}
 
 // Conditions are the precondition headers of writes.
 type Conditions struct {

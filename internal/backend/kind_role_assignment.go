@@ -30,6 +30,7 @@ type putRoleAssignmentInput struct {
 	RoleAssignmentParams
 	Conditions
 	IdempotencyHeader
+	ManagedByHeader
 	// The path says everything, but a body is still required ({} will
 	// do), as on every other PUT: an empty one is a client's mistake.
 	Body domain.RoleAssignment
@@ -95,7 +96,7 @@ func (s *Server) registerRoleAssignmentRoutes() {
 		}
 		// A body may repeat some of the path's keys and leave out the rest.
 		in.Body.SetObjectKey(in.key())
-		return putOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), &in.Body, in.Conditions, in.IdempotencyKey)
+		return putOutput[domain.RoleAssignment](ctx, s, r, in.Env, in.key(), &in.Body, in.Conditions, in.IdempotencyKey, in.ManagedByHeader)
 	})
 
 	del := op(routes.Delete.Method, routes.Delete.Path, "delete_role_assignment", "Delete a role assignment", tag)

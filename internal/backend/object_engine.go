@@ -33,7 +33,10 @@ func decode[T any, PT domain.ObjectPtr[T]](o store.Object) (*T, error) {
 		return nil, fmt.Errorf("decoding stored %s %q: %w", o.Kind, o.Key, err)
 	}
 	PT(obj).SetObjectKey(o.Key)
-	*PT(obj).GetMeta() = domain.Meta{Environment: o.Environment, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+	// The mark of who manages the object is kept in its body; the rest of
+	// the metadata comes from the store's own columns.
+	m := PT(obj).GetMeta()
+	*m = domain.Meta{Environment: o.Environment, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt, ManagedBy: m.ManagedBy}
 	return obj, nil
 }
 
@@ -59,13 +62,16 @@ type written[T any] struct {
 // that was committed (its answer lost on the way) replays that answer,
 // secrets shown once included, instead of failing its preconditions, while
 // the object is still exactly as that write left it.
-func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], envSlug, key string, obj *T, cond Conditions, idempotencyKey string) (*T, bool, error) {
+func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], envSlug, key string, obj *T, cond Conditions, idempotencyKey string, by ManagedByHeader) (*T, bool, error) {
 	po := PT(obj)
 	if bodyKey := po.ObjectKey(); bodyKey != "" && bodyKey != key {
 		return nil, false, (&domain.Problems{{Field: "key", Message: fmt.Sprintf("%q differs from the key in the path, %q; keys cannot be changed", bodyKey, key)}}).Err()
 	}
 	po.SetObjectKey(key)
 	*po.GetMeta() = domain.Meta{}
+	if err := by.check(); err != nil {
+		return nil, false, err
+	}
 	if err := po.Validate().Err(); err != nil {
 		return nil, false, err
 	}
@@ -75,10 +81,12 @@ func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 	}
 	fp := fingerprint(http.MethodPut, envSlug+"/"+r.kind.Collection+"/"+key, struct {
 		Cond Conditions
+		By   ManagedByHeader
 		Body *T
-	}{cond, obj})
+	}{cond, by, obj})
 	var res *written[T]
 	err := s.update(ctx, envSlug, act, func(w *write) error {
+		w.managedBy = by.ManagedBy
 		var err error
 		res, err = idempotent(w, idempotencyKey, fp, objectUnchanged[T, PT](w, r, key), func() (*written[T], error) {
 			created, err := putInTx[T, PT](w, r, key, obj, cond)
@@ -105,10 +113,10 @@ func putInTx[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], key string, o
 		return false, err
 	}
 	var version int64
-	createdAt := w.now
+	createdAt, previouslyManagedBy := w.now, ""
 	if old != nil {
 		m := PT(old).GetMeta()
-		version, createdAt = m.Version, m.CreatedAt
+		version, createdAt, previouslyManagedBy = m.Version, m.CreatedAt, m.ManagedBy
 	}
 	if err := cond.check(r.kind.Noun, key, old != nil, version); err != nil {
 		return false, err
@@ -127,6 +135,8 @@ func putInTx[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], key string, o
 	if r.uniques != nil {
 		uniques = r.uniques(obj)
 	}
+	managedBy := domain.ManagedByAfter(previouslyManagedBy, w.managedBy)
+	*po.GetMeta() = domain.Meta{ManagedBy: managedBy}
 	body, err := json.Marshal(obj)
 	if err != nil {
 		return false, err
@@ -140,7 +150,7 @@ func putInTx[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], key string, o
 		}
 		return false, err
 	}
-	*po.GetMeta() = domain.Meta{Environment: env, Version: stored.Version, CreatedAt: createdAt, UpdatedAt: w.now}
+	*po.GetMeta() = domain.Meta{Environment: env, Version: stored.Version, CreatedAt: createdAt, UpdatedAt: w.now, ManagedBy: managedBy}
 	for _, fn := range w.stored {
 		if err := fn(); err != nil {
 			return false, err
@@ -160,8 +170,36 @@ func putInTx[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], key string, o
 }
 
 // getObject reads one object.
+//
+// A kind presented as it is stored takes the object read with the
+// request's credential, in the same statement (see resolve), or else reads
+// it in one statement outside a transaction (on PostgreSQL a BEGIN and
+// ROLLBACK would be two more statements and a round trip). A kind whose presentation depends on the
+// environment (a tenant, for a viewer where customer data is obfuscated)
+// reads both in one snapshot.
 func getObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], envSlug, key string) (*T, error) {
 	var out *T
+	if r.present == nil {
+		env, _, err := s.requestEnvironment(ctx, envSlug, domain.ActRead)
+		if err != nil {
+			return nil, err
+		}
+		if o, read := requestObject(ctx, env.Slug, r.kind, key); read {
+			if o != nil {
+				out, err = decode[T, PT](*o)
+			}
+		} else {
+			err = s.store.Lookup(ctx, func(tx store.Tx) error {
+				var err error
+				out, err = load[T, PT](tx, r.kind, env.Slug, key)
+				return err
+			})
+		}
+		if err == nil && out == nil {
+			err = notFound(r.kind, env.Slug, key)
+		}
+		return out, err
+	}
 	err := s.view(ctx, envSlug, func(tx store.Tx, env domain.Environment, p domain.Principal) error {
 		obj, err := load[T, PT](tx, r.kind, env.Slug, key)
 		if err != nil {

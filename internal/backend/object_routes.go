@@ -27,6 +27,7 @@ type putInput[T any] struct {
 	ObjectParams
 	Conditions
 	IdempotencyHeader
+	ManagedByHeader
 	Body T
 }
 
@@ -46,16 +47,25 @@ type pageOutput[T any] struct {
 }
 
 // listInput is implemented by every listing's input, which embeds
-// PageParams and the environment.
+// PageParams, the environment and the key prefix.
 type listInput interface {
 	environment() string
 	paging() PageParams
+	keyPrefix() string
 }
+
+// KeyPrefixParam narrows a listing of keyed objects to keys with a prefix.
+type KeyPrefixParam struct {
+	KeyPrefix string `query:"key_prefix" maxLength:"200" doc:"Only objects whose key starts with this prefix."`
+}
+
+func (k *KeyPrefixParam) keyPrefix() string { return k.KeyPrefix }
 
 // ListParams is embedded in the input of every environment-scoped listing.
 type ListParams struct {
 	EnvParam
 	PageParams
+	KeyPrefixParam
 }
 
 func (l *ListParams) environment() string { return l.Env }
@@ -94,7 +104,7 @@ func registerEnvObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 		})
 
 	huma.Register(s.api, *putOperation[T](s, routes.Put, id, k.Noun, tag), func(ctx context.Context, in *putInput[T]) (*objectOutput[T], error) {
-		return putOutput[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
+		return putOutput[T, PT](ctx, s, r, in.Env, in.Key, &in.Body, in.Conditions, in.IdempotencyKey, in.ManagedByHeader)
 	})
 
 	del := op(routes.Delete.Method, routes.Delete.Path, "delete_"+singular(id), "Delete "+article(k.Noun), tag)
@@ -120,6 +130,7 @@ type accountPutInput[T any] struct {
 	AccountKey
 	Conditions
 	IdempotencyHeader
+	ManagedByHeader
 	Body T
 }
 
@@ -131,6 +142,7 @@ type accountDeleteInput struct {
 // AccountList is the input of account-level listings.
 type AccountList struct {
 	PageParams
+	KeyPrefixParam
 }
 
 func (l *AccountList) environment() string { return "" }
@@ -154,7 +166,7 @@ func registerAccountObjects[T any, PT domain.ObjectPtr[T], L any, PL interface {
 		})
 
 	huma.Register(s.api, *putOperation[T](s, routes.Put, id, k.Noun, tag), func(ctx context.Context, in *accountPutInput[T]) (*objectOutput[T], error) {
-		return putOutput[T, PT](ctx, s, r, "", in.Key, &in.Body, in.Conditions, in.IdempotencyKey)
+		return putOutput[T, PT](ctx, s, r, "", in.Key, &in.Body, in.Conditions, in.IdempotencyKey, in.ManagedByHeader)
 	})
 
 	del := op(routes.Delete.Method, routes.Delete.Path, "delete_"+singular(id), "Delete "+article(k.Noun), tag)
@@ -174,6 +186,7 @@ func registerList[T any, PT domain.ObjectPtr[T], L any, PL interface {
 		if filter != nil {
 			f = filter(in)
 		}
+		f.prefix = PL(in).keyPrefix()
 		page, err := listObjects[T, PT](ctx, s, r, PL(in).environment(), PL(in).paging(), f)
 		if err != nil {
 			return nil, s.fail(ctx, err)
@@ -199,8 +212,8 @@ func getOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 	return &objectOutput[T]{Status: http.StatusOK, ETag: etag(PT(obj).GetMeta().Version), Body: obj}, nil
 }
 
-func putOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], env, key string, body *T, cond Conditions, idempotencyKey string) (*objectOutput[T], error) {
-	obj, created, err := putObject[T, PT](ctx, s, r, env, key, body, cond, idempotencyKey)
+func putOutput[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r *rules[T], env, key string, body *T, cond Conditions, idempotencyKey string, by ManagedByHeader) (*objectOutput[T], error) {
+	obj, created, err := putObject[T, PT](ctx, s, r, env, key, body, cond, idempotencyKey, by)
 	if err != nil {
 		return nil, s.fail(ctx, err)
 	}

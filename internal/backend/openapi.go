@@ -10,6 +10,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -122,6 +123,7 @@ func (s *Server) describeResponses() {
 				continue
 			}
 			delete(op.Responses, "default")
+			managedByValues(op)
 			if body, ok := op.Metadata[metaDocumentedBody].(*huma.Schema); ok {
 				op.RequestBody.Content["application/json"].Schema = body
 			}
@@ -144,6 +146,23 @@ func (s *Server) describeResponses() {
 		}
 	}
 	readOnlyOnlyInRequests(oapi)
+}
+
+// managedByValues documents the closed set of the Arbor-Managed-By header
+// on the operations that take it, from domain.ManagedByValues (the
+// handlers check it with domain.CheckManagedBy).
+func managedByValues(op *huma.Operation) {
+	for _, p := range op.Parameters {
+		if p.In == "header" && p.Name == api.HeaderManagedBy && p.Schema != nil {
+			p.Schema.Enum = nil
+			for _, v := range domain.ManagedByValues {
+				p.Schema.Enum = append(p.Schema.Enum, v)
+			}
+			// huma validates the header with this schema, and words its
+			// refusal from messages computed when it was registered.
+			p.Schema.PrecomputeMessages()
+		}
+	}
 }
 
 // readOnlyOnlyInRequests keeps readOnly where a request body can reach the

@@ -63,6 +63,8 @@ type Server struct {
 	handler   http.Handler
 	limiter   *rateLimiter
 	metrics   *metrics
+	// accessIndexes answer access checks (see access_index.go).
+	accessIndexes accessIndexes
 
 	// metricsOnAPI is false when a listener of their own serves /metrics.
 	metricsOnAPI bool
@@ -99,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
+	s.api.UseMiddleware(knownQueryParameters)
 	s.registerRoutes()
 	s.handler = s.metrics.instrument(mux, s.recoverPanics(exactPaths(s.authenticate(s.strictBodies(mux)))))
 	return s, nil
@@ -190,5 +193,6 @@ func (s *Server) registerRoutes() {
 	s.registerObjectRoutes()
 	s.registerConfigRoutes()
 	s.registerCheckRoutes()
+	s.registerPendingRoutes()
 	s.describeResponses()
 }

@@ -93,6 +93,13 @@ func promotionOf(tx store.Tx, kind domain.Kind, env, key string) (domain.Promoti
 	return domain.NewPromotion(kind, key, env, order, settings.ProductionWriteAccess, heads), nil
 }
 
+// canSee reports the environments a reader may see.
+func canSee(reader domain.Principal) func(env string) bool {
+	return func(env string) bool {
+		return reader.CanSee(domain.EnvAccess{Slug: env, IsProduction: env == domain.Production})
+	}
+}
+
 // promotionContext is what every promotion state shares: the promotion
 // order and the account's settings.
 func promotionContext(tx store.Tx) ([]string, domain.Settings, error) {
@@ -117,7 +124,7 @@ func headOf(o store.Object) (domain.VersionHead, error) {
 	if err := json.Unmarshal(o.Body, &state); err != nil {
 		return domain.VersionHead{}, fmt.Errorf("decoding the version state of stored %s %q: %w", o.Kind, o.Key, err)
 	}
-	return domain.VersionHead{Environment: o.Environment, SHA: state.SHA, OriginEnvironment: state.OriginEnvironment}, nil
+	return domain.VersionHead{Environment: o.Environment, SHA: state.SHA, OriginEnvironment: state.OriginEnvironment, Version: o.Version}, nil
 }
 
 // promotionStatesOf is a page of the promotion states of a versioned
@@ -159,8 +166,19 @@ type promotionOutput struct {
 	Body domain.Promotion
 }
 
+// OriginParam narrows a listing of a versioned kind to the objects born in
+// one environment.
+type OriginParam struct {
+	OriginEnvironment string `query:"origin_environment" maxLength:"63" doc:"Only objects created in this environment (their origin_environment), such as production-born ones."`
+}
+
+func (o *OriginParam) keeps(origin string) bool {
+	return o.OriginEnvironment == "" || origin == o.OriginEnvironment
+}
+
 type promotionStatesInput struct {
-	ListParams
+	EnvParam
+	PageParams
 }
 
 type promotionStatesOutput struct {
@@ -180,20 +198,23 @@ type versionsOutput[T any] struct {
 // object routes: its promotion state and its versions.
 func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind domain.Kind, tag string) {
 	routes := api.VersionedRoutesOf(kind)
-	id := singular(kind.Collection)
+	// Operation ids are snake case, as the object routes' are.
+	id := singular(kind.Section())
 
 	promotion := op(routes.Promotion.Method, routes.Promotion.Path, "get_"+id+"_promotion", "Get what the promotion rule knows of "+article(kind.Noun), tag)
-	promotion.Description = "The promotion order, the setting, and the " + kind.Noun + "'s sha in this environment and in the one directly below. " +
+	promotion.Description = "The promotion order, the setting, the " + kind.Noun + "'s sha in this environment and in the one directly below, " +
+		"and its copy in every environment the credential may see, each compared with the environment below it. " +
 		"Readable with a key of this environment, so a client can judge a write before making it, with the rule the backend applies."
 	huma.Register(s.api, *promotion, func(ctx context.Context, in *ObjectParams) (*promotionOutput, error) {
 		var p domain.Promotion
-		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, reader domain.Principal) error {
 			// Every versioned kind's keys have the shape of workflow keys.
 			if msg := domain.CheckWorkflowKey(in.Key); msg != "" {
 				return (&domain.Problems{{Field: "key", Message: msg}}).Err()
 			}
 			var err error
 			p, err = promotionOf(tx, kind, env.Slug, in.Key)
+			p.VisibleTo(canSee(reader))
 			return err
 		})
 		if err != nil {
@@ -212,9 +233,12 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 			return nil, s.fail(ctx, err)
 		}
 		var out domain.PromotionStates
-		err = s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+		err = s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, reader domain.Principal) error {
 			var err error
 			out, err = promotionStatesOf(tx, kind, env.Slug, after, in.limit())
+			for i := range out.Items {
+				out.Items[i].VisibleTo(canSee(reader))
+			}
 			return err
 		})
 		if err != nil {
@@ -222,6 +246,8 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 		}
 		return &promotionStatesOutput{Body: out}, nil
 	})
+
+	registerDiffRoute[T, PT](s, kind, tag)
 
 	versions := op(routes.Versions.Method, routes.Versions.Path, "list_"+id+"_versions", "List "+article(kind.Noun)+"'s versions", tag)
 	versions.Description = "Every write of the " + kind.Noun + " in this environment, newest first; each version is immutable."
@@ -269,11 +295,53 @@ func versionedImport[T any, PT domain.VersionedPtr[T]](kind domain.Kind) section
 			return domain.ContentSHA(PT(stored)) == domain.ContentSHA(PT(incoming))
 		},
 		existing: func(w *write, obj *T) error {
+			incoming, ok := any(PT(obj)).(domain.Activatable)
+			if !ok {
+				return nil
+			}
 			stored, err := load[T, PT](w.tx, kind, w.env.Slug, PT(obj).ObjectKey())
 			if err == nil {
-				PT(obj).GetVersionState().Active = PT(stored).GetVersionState().Active
+				incoming.GetActivation().Active = any(PT(stored)).(domain.Activatable).GetActivation().Active
 			}
 			return err
 		},
+	}
+}
+
+// versionedKind is what configuration documents do with one versioned
+// kind's section: read it from an environment, import it, and remove an
+// object the document lacks. Every versioned kind has one, in
+// versionedKinds (kinds.go), built from its rules by versionedKindOf.
+type versionedKind struct {
+	kind domain.Kind
+	// read reads env's objects into d's section, as stored (version
+	// state included).
+	read func(tx store.Tx, env string, d *domain.ConfigDocument) error
+	// importSection writes doc's section over current's.
+	importSection func(w *write, current, doc *domain.ConfigDocument, res *domain.ImportResult) error
+	// remove deletes one object the document lacks.
+	remove func(w *write, key string) error
+}
+
+func versionedKindOf[T any, PT domain.VersionedPtr[T]](r *rules[T]) versionedKind {
+	kind := r.kind
+	items := func(d *domain.ConfigDocument) *[]T {
+		s, ok := d.VersionedSection(kind)
+		if !ok {
+			panic("configuration documents have no section for versioned kind " + kind.Name)
+		}
+		return s.Items.(*[]T)
+	}
+	return versionedKind{
+		kind: kind,
+		read: func(tx store.Tx, env string, d *domain.ConfigDocument) error {
+			objects, err := listAll[T, PT](tx, kind, env)
+			*items(d) = objects
+			return err
+		},
+		importSection: func(w *write, current, doc *domain.ConfigDocument, res *domain.ImportResult) error {
+			return importSection[T, PT](w, r, kind.Section(), *items(current), *items(doc), res, versionedImport[T, PT](kind))
+		},
+		remove: func(w *write, key string) error { return deleteInTx[T, PT](w, r, key, Conditions{}, false) },
 	}
 }

@@ -17,6 +17,9 @@ type write struct {
 	p   domain.Principal
 	env domain.Environment // zero for account-level writes
 	now time.Time
+	// managedBy is the tool the request says manages what it writes
+	// (ManagedByHeader), "" when it names none.
+	managedBy string
 	// quiet leaves per-object writes out of the audit log, for operations
 	// that record one entry for the whole (configuration imports).
 	quiet bool

@@ -142,6 +142,38 @@ func Versions[T any](ctx context.Context, c *Client, kind domain.Kind, env, key 
 	return collect[T](ctx, c, api.VersionedRoutesOf(kind).Versions.URL(env, key), nil, 0)
 }
 
+// DiffQuery names the two versions a diff compares: From and To are
+// version numbers in the environment (0: the version before To, and the
+// current version), FromEnvironment another environment whose current
+// version is the older side.
+type DiffQuery struct {
+	From, To        int64
+	FromEnvironment string
+}
+
+// Diff compares two versions of an object of a versioned kind in env.
+func (c *Client) Diff(ctx context.Context, kind domain.Kind, env, key string, q DiffQuery) (domain.VersionDiff, error) {
+	values := url.Values{}
+	if q.From != 0 {
+		values.Set(api.QueryDiffFrom, strconv.FormatInt(q.From, 10))
+	}
+	if q.To != 0 {
+		values.Set(api.QueryDiffTo, strconv.FormatInt(q.To, 10))
+	}
+	if q.FromEnvironment != "" {
+		values.Set(api.QueryDiffFromEnvironment, q.FromEnvironment)
+	}
+	route := api.VersionedRoutesOf(kind).Diff
+	var out domain.VersionDiff
+	return out, c.do(ctx, route.Method, route.URL(env, key), values, nil, nil, &out)
+}
+
+// PendingPromotion lists every versioned object that the next promotion
+// into env would carry, every page read.
+func (c *Client) PendingPromotion(ctx context.Context, env string) ([]domain.PendingPromotion, error) {
+	return collect[domain.PendingPromotion](ctx, c, api.PendingPromotion.URL(env), nil, 0)
+}
+
 // ExportConfig returns env's configuration document, byte for byte as the
 // backend wrote it, and the file name the backend suggests for it.
 func (c *Client) ExportConfig(ctx context.Context, env string) ([]byte, string, error) {
@@ -267,5 +299,11 @@ func (o Collection[T]) Delete(ctx context.Context, env, key string, cond Cond) e
 
 // List reads every object of the collection matching the filter.
 func (o Collection[T]) List(ctx context.Context, env string, filter url.Values) ([]T, error) {
-	return collect[T](ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), filter, 0)
+	return o.ListUpTo(ctx, env, filter, 0)
+}
+
+// ListUpTo reads the first limit objects (all when limit is 0) of the
+// collection matching the filter, in key order, page after page.
+func (o Collection[T]) ListUpTo(ctx context.Context, env string, filter url.Values, limit int) ([]T, error) {
+	return collect[T](ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), filter, limit)
 }

@@ -59,6 +59,10 @@ type Config struct {
 	RetryWaitMax time.Duration
 	// UserAgent names the caller.
 	UserAgent string
+	// ManagedBy, when set, is sent on every write (api.HeaderManagedBy):
+	// the objects written are then marked as managed by that tool. The
+	// provider sets it to domain.ManagedByTerraform.
+	ManagedBy string
 	// RootCAs, when set, are the only certificate authorities an HTTPS
 	// endpoint's certificate may chain to (see LoadCAFile).
 	RootCAs *x509.CertPool
@@ -71,6 +75,7 @@ type Client struct {
 	http      *retryablehttp.Client
 	slots     chan struct{}
 	userAgent string
+	managedBy string
 	// creates counts the creates this client sent per derived key.
 	creates struct {
 		sync.Mutex
@@ -122,7 +127,7 @@ func New(cfg Config) (*Client, error) {
 	if ua == "" {
 		ua = "terraform-provider-arbor"
 	}
-	return &Client{base: base, token: cfg.Token, http: rc, slots: make(chan struct{}, cfg.MaxConcurrency), userAgent: ua}, nil
+	return &Client{base: base, token: cfg.Token, http: rc, slots: make(chan struct{}, cfg.MaxConcurrency), userAgent: ua, managedBy: cfg.ManagedBy}, nil
 }
 
 // Error is an error answer of the API: its status and Arbor's error shape.
@@ -261,6 +266,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
+	if c.managedBy != "" && method == http.MethodPut {
+		req.Header.Set(api.HeaderManagedBy, c.managedBy)
+	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
 	}

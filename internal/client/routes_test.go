@@ -69,11 +69,13 @@ func TestClientCallsOnlyTheRoutesOfPackageAPI(t *testing.T) {
 		func() error { _, err := c.CheckAccessBatch(ctx, env, nil); return err },
 		func() error { _, err := c.PreviewWorkflow(ctx, env, key, domain.PreviewRequest{}); return err },
 		func() error { _, err := c.AccessImpact(ctx, env, api.AccessImpactRequest{}); return err },
+		func() error { _, err := c.PendingPromotion(ctx, env); return err },
 	}
 	for _, kind := range domain.VersionedKinds {
 		calls = append(calls,
 			func() error { _, err := c.Promotion(ctx, kind, env, key); return err },
 			func() error { _, err := client.Versions[map[string]any](ctx, c, kind, env, key); return err },
+			func() error { _, err := c.Diff(ctx, kind, env, key, client.DiffQuery{}); return err },
 			// A client that has written makes no listing: a new one.
 			func() error {
 				_, err := newClient(t, rec, client.Config{Token: "t"}).PlanPromotion(ctx, kind, env, key)

@@ -224,6 +224,12 @@ func (c *Console) frame(r *http.Request, g *group, p page, v *view) error {
 		if gg.Environment {
 			sec.Title += " · " + current
 		}
+		// Groups of one section (each kind of Notifications is a group,
+		// so that its detail pages switch to its own list) share a heading.
+		if n := len(v.Nav); n > 0 && v.Nav[n-1].Title == sec.Title {
+			v.Nav[n-1].Links = append(v.Nav[n-1].Links, sec.Links...)
+			continue
+		}
 		v.Nav = append(v.Nav, sec)
 	}
 	return nil

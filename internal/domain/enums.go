@@ -19,6 +19,10 @@ var Enums = map[string][]string{
 	"guide_types":            GuideTypes,
 	"step_kinds":             StepKinds,
 	"access_change_kinds":    AccessChangeKindNames,
+	"managed_by":             ManagedByValues,
+	"field_changes":          FieldChangeKinds,
+	"copy_statuses":          CopyStatuses,
+	"pending_changes":        PendingChanges,
 }
 
 // Names turns a list of typed names into strings.

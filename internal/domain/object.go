@@ -2,6 +2,8 @@ package domain
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -18,25 +20,40 @@ type Kind struct {
 	Account bool
 }
 
-// The keyed object kinds.
-var (
-	KindPermission     = Kind{Name: "permission", Noun: "permission", Collection: "permissions"}
-	KindRole           = Kind{Name: "role", Noun: "role", Collection: "roles"}
-	KindHierarchyNode  = Kind{Name: "hierarchy_node", Noun: "hierarchy node", Collection: "hierarchy-nodes"}
-	KindRoleAssignment = Kind{Name: "role_assignment", Noun: "role assignment", Collection: "role-assignments"}
-	KindOAuthClient    = Kind{Name: "oauth_client", Noun: "OAuth client", Collection: "oauth-clients"}
-	KindWebhook        = Kind{Name: "webhook", Noun: "webhook", Collection: "webhooks"}
-	KindTenant         = Kind{Name: "tenant", Noun: "tenant", Collection: "tenants"}
-	KindWorkflow       = Kind{Name: "workflow", Noun: "workflow", Collection: "workflows"}
-	KindIdentity       = Kind{Name: "identity", Noun: "identity", Collection: "identities", Account: true}
-)
-
 // Meta is what the backend records about every keyed object.
 type Meta struct {
 	Environment string    `json:"environment,omitempty" readOnly:"true" doc:"Environment the object lives in (absent for account-level objects)."`
 	Version     int64     `json:"version,omitempty" readOnly:"true" doc:"Incremented on every write. Send it in If-Match to write exactly this version; a stale version is refused with 412."`
 	CreatedAt   time.Time `json:"created_at,omitzero" readOnly:"true"`
 	UpdatedAt   time.Time `json:"updated_at,omitzero" readOnly:"true"`
+	ManagedBy   string    `json:"managed_by,omitempty" readOnly:"true" values:"managed_by" doc:"terraform once the Terraform provider has written the object (its requests say so in the Arbor-Managed-By header): a Terraform configuration holds it, and its next apply puts back what that configuration says. Writes from elsewhere (the console, the API, an import) keep the mark, since they do not take the object out of the configuration; absent on an object Terraform has never written."`
+}
+
+// Who manages an object: the tools that mark their writes with the
+// Arbor-Managed-By header.
+const ManagedByTerraform = "terraform"
+
+// ManagedByValues are the values of Meta.ManagedBy and of the header.
+var ManagedByValues = []string{ManagedByTerraform}
+
+// ManagedByAfter is the mark an object carries after a write: the
+// writer's, when it names one, else the one the object had (empty for a
+// new object). A write from outside Terraform does not take the object
+// out of the configuration that holds it, so it keeps the mark.
+func ManagedByAfter(previous, writer string) string {
+	if writer != "" {
+		return writer
+	}
+	return previous
+}
+
+// CheckManagedBy returns a problem with a writer's Arbor-Managed-By value,
+// or "" when it is empty (not managed) or one of ManagedByValues.
+func CheckManagedBy(value string) string {
+	if value == "" || slices.Contains(ManagedByValues, value) {
+		return ""
+	}
+	return "must be one of " + strings.Join(ManagedByValues, ", ") + ", or absent"
 }
 
 // GetMeta gives access to the metadata of any object embedding Meta.
@@ -79,8 +96,10 @@ type Page[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty" doc:"Pass as cursor to fetch the next page; absent on the last page."`
 }
 
-// Kinds lists every keyed object kind the backend serves.
-var Kinds = []Kind{KindPermission, KindRole, KindHierarchyNode, KindRoleAssignment, KindOAuthClient, KindWebhook, KindTenant, KindWorkflow, KindGuide, KindChannel, KindVariable, KindIdentity}
+// Kinds lists every keyed object kind the backend serves: the versioned
+// kinds come from VersionedKinds.
+var Kinds = append([]Kind{KindPermission, KindRole, KindHierarchyNode, KindRoleAssignment, KindOAuthClient, KindWebhook, KindTenant,
+	KindChannel, KindVariable, KindIdentity}, VersionedKinds...)
 
 // KindNamed returns the kind with the given stored name.
 func KindNamed(name string) (Kind, bool) {

@@ -11,6 +11,7 @@ type VersionHead struct {
 	Environment       string `json:"environment" doc:"Environment the object is in."`
 	SHA               string `json:"sha" doc:"Content hash there."`
 	OriginEnvironment string `json:"origin_environment" doc:"Where the object was created."`
+	Version           int64  `json:"version,omitempty" doc:"The object's version there (each environment counts its own writes); absent where it is not known."`
 }
 
 // Promotion is everything the promotion rule needs to judge a write or a
@@ -35,6 +36,9 @@ type Promotion struct {
 	// Origin is the object's origin environment wherever it exists, ""
 	// when it exists nowhere yet.
 	Origin string `json:"origin_environment,omitempty" doc:"Where the object was created, absent when it exists nowhere yet."`
+	// Environments is the object in every environment, in promotion
+	// order, and how each copy compares with the one below it.
+	Environments []EnvironmentCopy `json:"environments,omitempty" doc:"The object in each environment the credential may see, in promotion order, and how each compares with the environment below."`
 }
 
 // PromotionStates is a page of the promotion states of one versioned
@@ -86,6 +90,7 @@ func NewPromotion(kind Kind, key, env string, order []string, productionWriteAcc
 			}
 		}
 	}
+	p.Environments = promotionStatus(order, heads)
 	return p
 }
 

@@ -230,6 +230,11 @@ func TestDriveEveryRoute(t *testing.T) {
 	if len(expect(t, "list workflow versions", 200, versions, err).JSON200.Items) != 2 {
 		t.Errorf("versions: %d, want 2", len(versions.JSON200.Items))
 	}
+	// Versions 1 and 2 differ in their conditions; active is no content.
+	workflowDiff, err := c.DiffWorkflowWithResponse(ctx, dev, "welcome", &DiffWorkflowParams{})
+	if got := expect(t, "diff workflow versions", 200, workflowDiff, err).JSON200; got.From.Version != 1 || got.To.Version != 2 || len(got.Changes) != 1 || got.Changes[0].Field != "conditions" {
+		t.Errorf("workflow diff: %+v", got)
+	}
 
 	// Channels and sensitive variables take secrets that no answer returns.
 	channel, err := c.PutChannelWithResponse(ctx, dev, "postmark", &PutChannelParams{IfNoneMatch: createOnly}, ChannelInput{Name: "Postmark", Type: ChannelInputTypeEmail, Service: "postmark",
@@ -318,6 +323,42 @@ func TestDriveEveryRoute(t *testing.T) {
 	if len(expect(t, "list guide versions", 200, guideVersions, err).JSON200.Items) != 2 {
 		t.Errorf("guide versions: %d, want 2", len(guideVersions.JSON200.Items))
 	}
+	guideDiff, err := c.DiffGuideWithResponse(ctx, dev, "launch", &DiffGuideParams{From: ptr(int64(1)), To: ptr(int64(2))})
+	if got := expect(t, "diff guide versions", 200, guideDiff, err).JSON200; len(got.Changes) == 0 {
+		t.Errorf("guide diff: %+v", got)
+	}
+	// Staging has neither yet: the next promotion into it carries both.
+	pending, err := c.ListPendingPromotionWithResponse(ctx, "staging", &ListPendingPromotionParams{Limit: ptr(int64(1))})
+	if got := expect(t, "list pending promotion", 200, pending, err).JSON200; len(got.Items) != 1 || got.Items[0].Key != "welcome" || got.NextCursor == nil {
+		t.Errorf("pending promotion into staging: %+v", got)
+	}
+
+	// Email layouts: content without an active flag.
+	layout, err := c.PutEmailLayoutWithResponse(ctx, dev, "default", &PutEmailLayoutParams{IfNoneMatch: createOnly},
+		EmailLayoutInput{Name: "Default", HtmlLayout: "<html><body>{{ content }}</body></html>", TextLayout: "{{ content }}",
+			FooterLinks: &[]FooterLink{{Text: "Preferences", Url: "https://app.example.com/preferences"}}})
+	if born := expect(t, "create email layout", 201, layout, err).JSON201; born.OriginEnvironment == nil || *born.OriginEnvironment != dev {
+		t.Errorf("created email layout: origin %v, want development", born.OriginEnvironment)
+	}
+	layout, err = c.PutEmailLayoutWithResponse(ctx, dev, "default", &PutEmailLayoutParams{IfMatch: etag(t, "create email layout", layout.HTTPResponse)},
+		EmailLayoutInput{Name: "Default", HtmlLayout: "<html><body>{{ content }}</body></html>", TextLayout: "{{ content }}\n-- Acme"})
+	expect(t, "replace email layout", 200, layout, err)
+	gotLayout, err := c.GetEmailLayoutWithResponse(ctx, dev, "default")
+	expect(t, "get email layout", 200, gotLayout, err)
+	layouts, err := c.ListEmailLayoutsWithResponse(ctx, dev, &ListEmailLayoutsParams{})
+	if items := expect(t, "list email layouts", 200, layouts, err).JSON200.Items; len(items) != 1 || items[0].Key != "default" {
+		t.Errorf("email layouts: %v", items)
+	}
+	layoutPromotion, err := c.GetEmailLayoutPromotionWithResponse(ctx, dev, "default")
+	expect(t, "get email layout promotion", 200, layoutPromotion, err)
+	layoutStates, err := c.ListEmailLayoutPromotionStatesWithResponse(ctx, dev, &ListEmailLayoutPromotionStatesParams{})
+	if items := expect(t, "list email layout promotion states", 200, layoutStates, err).JSON200.Items; len(items) != 1 || items[0].Key != "default" {
+		t.Errorf("email layout promotion states: %+v", items)
+	}
+	layoutVersions, err := c.ListEmailLayoutVersionsWithResponse(ctx, dev, "default", &ListEmailLayoutVersionsParams{})
+	if len(expect(t, "list email layout versions", 200, layoutVersions, err).JSON200.Items) != 2 {
+		t.Errorf("email layout versions: %d, want 2", len(layoutVersions.JSON200.Items))
+	}
 
 	// A re-import of the backend's own export is a valid request, and a
 	// promotion copies it.
@@ -395,6 +436,9 @@ func TestDriveEveryRoute(t *testing.T) {
 		}},
 		{"guide", func() (response, error) {
 			return c.DeleteGuideWithResponse(ctx, dev, "launch", &DeleteGuideParams{IfMatch: etag(t, "guide", guide.HTTPResponse)})
+		}},
+		{"email layout", func() (response, error) {
+			return c.DeleteEmailLayoutWithResponse(ctx, dev, "default", &DeleteEmailLayoutParams{IfMatch: etag(t, "email layout", layout.HTTPResponse)})
 		}},
 		{"channel", func() (response, error) {
 			return c.DeleteChannelWithResponse(ctx, dev, "postmark", &DeleteChannelParams{IfMatch: etag(t, "channel", channel.HTTPResponse)})

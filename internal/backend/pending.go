@@ -1,0 +1,253 @@
+package backend
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// What a reviewer reads before a promotion: which versioned objects the
+// next promotion into an environment would carry, and how two versions of
+// one object differ.
+
+// headBatch is how many objects of one environment the pending listing
+// reads at a time while it looks for differences.
+const headBatch = 500
+
+// headStream reads one environment's objects of a kind in key order, a
+// batch at a time.
+type headStream struct {
+	tx        store.Tx
+	env, kind string
+	after     string
+	buf       []domain.VersionHead
+	keys      []string
+	done      bool
+}
+
+// peek returns the next object's key and head without taking it; ok is
+// false once the environment has no more.
+func (h *headStream) peek() (string, *domain.VersionHead, bool, error) {
+	if len(h.buf) == 0 && !h.done {
+		objects, err := h.tx.Objects(store.Query{Environment: h.env, Kind: h.kind, After: h.after, Limit: headBatch})
+		if err != nil {
+			return "", nil, false, err
+		}
+		h.done = len(objects) < headBatch
+		for _, o := range objects {
+			head, err := headOf(o)
+			if err != nil {
+				return "", nil, false, err
+			}
+			h.buf, h.keys = append(h.buf, head), append(h.keys, o.Key)
+			h.after = o.Key
+		}
+	}
+	if len(h.buf) == 0 {
+		return "", nil, false, nil
+	}
+	return h.keys[0], &h.buf[0], true, nil
+}
+
+func (h *headStream) next() { h.buf, h.keys = h.buf[1:], h.keys[1:] }
+
+// pendingCursor is the position of one item in the pending listing: its
+// kind's place in domain.VersionedKinds, then its key.
+func pendingCursor(p domain.PendingPromotion) string { return p.Kind + "/" + p.Key }
+
+// pendingOf is a page of what the next promotion into env (whose
+// environment below is below, "" for the first) would carry: up to
+// limit+1 items after the cursor position after.
+func pendingOf(tx store.Tx, env, below, after string, limit int) ([]domain.PendingPromotion, error) {
+	var items []domain.PendingPromotion
+	if below == "" {
+		return items, nil
+	}
+	afterKind, afterKey, _ := strings.Cut(after, "/")
+	started := after == ""
+	for _, kind := range domain.VersionedKinds {
+		from := ""
+		if !started {
+			if kind.Name != afterKind {
+				continue
+			}
+			started, from = true, afterKey
+		}
+		lower := &headStream{tx: tx, env: below, kind: kind.Name, after: from}
+		here := &headStream{tx: tx, env: env, kind: kind.Name, after: from}
+		for len(items) <= limit {
+			lk, lh, lok, err := lower.peek()
+			if err != nil {
+				return nil, err
+			}
+			hk, hh, hok, err := here.peek()
+			if err != nil {
+				return nil, err
+			}
+			if !lok && !hok {
+				break
+			}
+			key := lk
+			switch {
+			case !lok || (hok && hk < lk):
+				key, lh = hk, nil
+				here.next()
+			case !hok || lk < hk:
+				hh = nil
+				lower.next()
+			default:
+				lower.next()
+				here.next()
+			}
+			if change := domain.PendingChange(env, lh, hh); change != "" {
+				items = append(items, domain.PendingPromotion{Kind: kind.Name, Key: key, Change: change, Below: lh, Current: hh})
+			}
+		}
+	}
+	return items, nil
+}
+
+type pendingInput struct {
+	ListParams
+}
+
+type pendingOutput struct {
+	Body domain.PendingPromotions
+}
+
+type diffInput struct {
+	ObjectParams
+	From            int64  `query:"from" minimum:"1" doc:"The older version's number in this environment. Default: the version before to, or with from_environment that environment's current version."`
+	To              int64  `query:"to" minimum:"1" doc:"The newer version's number in this environment. Default: the current version."`
+	FromEnvironment string `query:"from_environment" doc:"Compare with the object's current version in this environment instead of an older version here (say, the environment below: what the next promotion would change). Needs read access to it."`
+}
+
+type diffOutput struct {
+	Body domain.VersionDiff
+}
+
+// registerPendingRoutes registers the pending promotion listing.
+func (s *Server) registerPendingRoutes() {
+	pending := op(api.PendingPromotion.Method, api.PendingPromotion.Path, "list_pending_promotion", "List what the next promotion would carry", "promotion")
+	pending.Description = "Every versioned object (workflows, guides) whose content in the environment directly below differs from this environment's: " +
+		"new (only below has it), changed (different sha), removed (below no longer has it; objects created here are never listed). " +
+		"Kind by kind, in key order, a page at a time, with both copies' sha and version. The first environment has nothing below: its list is empty. Readable with a key of this environment, as the promotion states are."
+	huma.Register(s.api, *pending, func(ctx context.Context, in *pendingInput) (*pendingOutput, error) {
+		after, err := in.after()
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		out := &pendingOutput{}
+		err = s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+			order, _, err := promotionContext(tx)
+			if err != nil {
+				return err
+			}
+			below := ""
+			for i, e := range order {
+				if e == env.Slug && i > 0 {
+					below = order[i-1]
+				}
+			}
+			items, err := pendingOf(tx, env.Slug, below, after, in.limit())
+			if err != nil {
+				return err
+			}
+			page := pageOf(items, in.limit(), pendingCursor)
+			out.Body = domain.PendingPromotions{Environment: env.Slug, BelowEnvironment: below, Items: page.Items, NextCursor: page.NextCursor}
+			return nil
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return out, nil
+	})
+}
+
+// registerDiffRoute registers a versioned kind's diff between two
+// versions.
+func registerDiffRoute[T any, PT domain.VersionedPtr[T]](s *Server, kind domain.Kind, tag string) {
+	route := api.VersionedRoutesOf(kind).Diff
+	diff := op(route.Method, route.Path, "diff_"+singular(kind.Collection), "Compare two versions of "+article(kind.Noun), tag)
+	diff.Description = "The fields whose content differs between two versions of the " + kind.Noun + ", each named as in the API's JSON " +
+		"(content.title, steps[1].channel.subject) with its value on each side: two versions in this environment (from and to), " +
+		"or the current version in from_environment and one here. active, which is per environment, is never content."
+	huma.Register(s.api, *diff, func(ctx context.Context, in *diffInput) (*diffOutput, error) {
+		out := &diffOutput{}
+		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, reader domain.Principal) error {
+			if msg := domain.CheckWorkflowKey(in.Key); msg != "" {
+				return (&domain.Problems{{Field: "key", Message: msg}}).Err()
+			}
+			to, err := versionOf[T, PT](tx, kind, env.Slug, in.Key, in.To, api.QueryDiffTo)
+			if err != nil {
+				return err
+			}
+			var from *T
+			switch {
+			case in.FromEnvironment != "" && in.From != 0:
+				return (&domain.Problems{{Field: api.QueryDiffFrom, Message: "cannot be set with from_environment: the other side is that environment's current version"}}).Err()
+			case in.FromEnvironment != "":
+				other, err := s.access(tx, reader, in.FromEnvironment, domain.ActRead)
+				if err != nil {
+					return err
+				}
+				if from, err = versionOf[T, PT](tx, kind, other.Slug, in.Key, 0, api.QueryDiffFromEnvironment); err != nil {
+					return err
+				}
+			default:
+				number := in.From
+				if number == 0 {
+					number = PT(to).GetMeta().Version - 1
+				}
+				if number < 1 {
+					return (&domain.Problems{{Field: api.QueryDiffFrom, Message: fmt.Sprintf("%s %q has no version before %d", kind.Noun, in.Key, PT(to).GetMeta().Version)}}).Err()
+				}
+				if from, err = versionOf[T, PT](tx, kind, env.Slug, in.Key, number, api.QueryDiffFrom); err != nil {
+					return err
+				}
+			}
+			side := func(o *T) domain.DiffSide {
+				m := PT(o).GetMeta()
+				return domain.DiffSide{Environment: m.Environment, Version: m.Version, SHA: PT(o).GetVersionState().SHA}
+			}
+			out.Body = domain.VersionDiff{Kind: kind.Name, Key: in.Key, From: side(from), To: side(to),
+				Changes: append([]domain.FieldChange{}, domain.DiffContent(PT(from), PT(to))...)}
+			return nil
+		})
+		if err != nil {
+			return nil, s.fail(ctx, err)
+		}
+		return out, nil
+	})
+}
+
+// versionOf reads version number of the object in env from its history,
+// 0 meaning the current one; field names the query parameter that asked
+// for it, for the refusal.
+func versionOf[T any, PT domain.VersionedPtr[T]](tx store.Tx, kind domain.Kind, env, key string, number int64, field string) (*T, error) {
+	current, err := load[T, PT](tx, kind, env, key)
+	if err != nil {
+		return nil, err
+	}
+	if current == nil {
+		return nil, notFound(kind, env, key)
+	}
+	if number == 0 || number == PT(current).GetMeta().Version {
+		return current, nil
+	}
+	history, err := tx.History(store.Ref{Environment: env, Kind: kind.Name, Key: key}, number+1, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(history) == 0 || history[0].Version != number {
+		return nil, &domain.Error{Code: domain.CodeNotFound, Message: fmt.Sprintf("%s %q has no version %d in environment %s", kind.Noun, key, number, env),
+			Details: []domain.FieldError{{Field: field, Message: fmt.Sprintf("no version %d; the current one is %d", number, PT(current).GetMeta().Version)}}}
+	}
+	return decode[T, PT](history[0])
+}
