@@ -31,6 +31,7 @@ var samples = map[string]struct{ key, body string }{
 	domain.KindChannel.Name:        {"in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
 	domain.KindVariable.Name:       {"app_url", `{"value":"https://app.example.com","description":"d"}`},
 	domain.KindIdentity.Name:       {"ada", `{"name":"Ada","email":"ada@example.com"}`},
+	domain.KindEmailLayout.Name:    {"plain", `{"name":"Plain","html_layout":"{{- content -}}","text_layout":"{{ content }}","footer_links":[{"text":"Help","url":"https://example.com/help"}]}`},
 }
 
 // writeHostile writes obj with every string the API accepts replaced by
@@ -184,6 +185,8 @@ func queryFor(path string) string {
 	switch {
 	case strings.HasSuffix(path, "/promote"):
 		return "?from=development"
+	case strings.HasSuffix(path, "/diff"):
+		return "?from=1&to=1"
 	case strings.HasSuffix(path, "/access/check"):
 		return "?" + url.Values{"identity_key": {"ada"}, "permission": {"docs.read"}, "node_key": {"acme"}}.Encode()
 	}
