@@ -111,6 +111,12 @@ for env in development staging production; do
 	printf '   %-12s %s\n' "$env" "$shas"
 done
 
+step "8. The same backend in a browser: the console"
+token=$("$root/bin/terraform-provider-arbor" token create --database "$work/arbor.db" --name "demo console" --role owner |
+	sed -n 's/.*"secret": *"\([^"]*\)".*/\1/p')
+say "make console serves this database with its console at http://${ARBOR_LISTEN:-127.0.0.1:8710}/console/" \
+	"Sign in with this owner token (make console prints a new one too): $token"
+
 step "Done"
 say "The roots, their state and the embedded database (arbor.db) are in $work." \
 	"Try: cd $work/gitops/environments/production && terraform plan" \

@@ -463,3 +463,40 @@ func TestForceDeletingAnEnvironmentTakesItsJoins(t *testing.T) {
 	// The identity is no longer held by staging's assignment.
 	a.expect(a.do(a.owner, "DELETE", "/v1/identities/ada", ""), 204)
 }
+
+// Role assignments are listed by identity, node or role, and by any two
+// of them together, through the store's references.
+func TestRoleAssignmentFilters(t *testing.T) {
+	a := newAPI(t)
+	dev := "/v1/environments/development/"
+	for _, id := range []string{"ada", "bob"} {
+		a.expect(a.do(a.owner, "PUT", "/v1/identities/"+id, `{"email":"`+id+`@example.com","name":"`+id+`"}`), 201)
+	}
+	for _, role := range []string{"editor", "viewer"} {
+		a.expect(a.do(a.owner, "PUT", dev+"roles/"+role, `{"name":"`+role+`"}`), 201)
+	}
+	for _, node := range []string{"emea", "apac"} {
+		a.expect(a.do(a.owner, "PUT", dev+"hierarchy-nodes/"+node, `{"name":"`+node+`"}`), 201)
+	}
+	for _, key := range []string{"ada/editor/emea", "ada/viewer/apac", "bob/editor/apac", "bob/viewer/emea"} {
+		a.expect(a.do(a.owner, "PUT", dev+"role-assignments/"+key, `{}`), 201)
+	}
+	for query, want := range map[string]string{
+		"node_key=emea":                   "ada/editor/emea bob/viewer/emea",
+		"role_key=editor":                 "ada/editor/emea bob/editor/apac",
+		"identity_key=bob":                "bob/editor/apac bob/viewer/emea",
+		"node_key=apac&role_key=editor":   "bob/editor/apac",
+		"identity_key=ada&node_key=apac":  "ada/viewer/apac",
+		"role_key=viewer&limit=1":         "ada/viewer/apac",
+		"identity_key=bob&role_key=admin": "",
+	} {
+		var got []string
+		for _, e := range a.expect(a.do(a.owner, "GET", dev+"role-assignments?"+query, ""), 200).json()["items"].([]any) {
+			m := e.(map[string]any)
+			got = append(got, m["identity_key"].(string)+"/"+m["role_key"].(string)+"/"+m["node_key"].(string))
+		}
+		if strings.Join(got, " ") != want {
+			t.Errorf("%s: %v, want %s", query, got, want)
+		}
+	}
+}

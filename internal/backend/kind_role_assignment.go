@@ -50,8 +50,15 @@ type listRoleAssignmentsInput struct {
 
 func filterRoleAssignments(in *listRoleAssignmentsInput) listFilter[domain.RoleAssignment] {
 	var f listFilter[domain.RoleAssignment]
-	if in.IdentityKey != "" {
+	// The store walks the references to one object: the identity's, else
+	// the node's or the role's, so a filter reads only what it keeps.
+	switch {
+	case in.IdentityKey != "":
 		f.refTo = &domain.Ref{Kind: domain.KindIdentity, Key: in.IdentityKey}
+	case in.NodeKey != "":
+		f.refTo = &domain.Ref{Kind: domain.KindHierarchyNode, Key: in.NodeKey}
+	case in.RoleKey != "":
+		f.refTo = &domain.Ref{Kind: domain.KindRole, Key: in.RoleKey}
 	}
 	if in.RoleKey != "" || in.NodeKey != "" {
 		f.keep = func(a *domain.RoleAssignment) bool {

@@ -142,3 +142,47 @@ func TestServeHelpSaysTheRateLimitIsPerReplica(t *testing.T) {
 		}
 	}
 }
+
+// serve serves the console at /console/ unless --console=false (or
+// ARBOR_CONSOLE=false) turns it off; the API is the same either way.
+func TestServeConsoleOnAndOff(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		env    []string
+		args   []string
+		status int
+		text   string
+	}{
+		{"default", nil, nil, http.StatusOK, "Account token"},
+		{"flag", nil, []string{"--console=false"}, http.StatusNotFound, "console is off"},
+		{"environment", []string{"ARBOR_CONSOLE=false"}, nil, http.StatusNotFound, "console is off"},
+		{"public URL", nil, []string{"--public-url", "https://arbor.example.com"}, http.StatusOK, "Account token"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			url := startServeWith(t, c.env, c.args...)[0]
+			// The console's root leads, through its redirects, to sign-in.
+			resp, err := http.Get(url + "/console/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != c.status || !strings.Contains(string(body), c.text) {
+				t.Errorf("/console/: %d %s", resp.StatusCode, body)
+			}
+			if resp, err := http.Get(url + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
+				t.Errorf("/healthz: %v %v", resp, err)
+			} else {
+				resp.Body.Close()
+			}
+		})
+	}
+}
+
+func TestServeRefusesAPublicURLThatIsNotAnOrigin(t *testing.T) {
+	binary = acctest.ProviderBinary(t)
+	out, err := exec.Command(binary, "serve", "--listen", "127.0.0.1:0", "--database", filepath.Join(t.TempDir(), "a.db"), "--public-url", "https://arbor.example.com/console").CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "--public-url") {
+		t.Errorf("serve accepted a public URL with a path: %v %s", err, out)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/console"
 )
 
 // A support person with a viewer token finds out why someone has access,
@@ -120,28 +122,22 @@ func TestBrowserOwnerPath(t *testing.T) {
 	}
 }
 
-// Every page of the console, as an owner sees it with some of everything,
-// checked in the browser: no error, no failed request, no serious axe-core
-// finding.
+// Every page the console registers, as an owner sees it with an object of
+// every kind, checked in the browser: no error, no failed request, no
+// serious axe-core finding.
 func TestBrowserEveryPage(t *testing.T) {
 	s := newSite(t)
-	seedAccess(s)
+	keys := seedSamples(t, s, func(path, body string) { s.api(s.owner, "PUT", path, body, &struct{}{}) })
+	s.api(s.owner, "PUT", "/v1/environments/development/role-assignments/ada/reader/acme", `{}`, &struct{}{})
 	tb := newTab(t, s)
 	tb.signIn(s.owner)
-	for _, path := range []string{
-		"/console/environments", "/console/environments/new", "/console/environments/development/config/import",
-		"/console/environments/production/promote?from=development",
-		"/console/settings", "/console/settings/review?production_write_access=true", "/console/identities", "/console/tokens", "/console/audit",
-		"/console/environments/development/access", "/console/environments/development/hierarchy-nodes",
-		"/console/environments/development/hierarchy-nodes/emea", "/console/environments/development/identities",
-		"/console/environments/development/identities/ada", "/console/environments/development/roles",
-		"/console/environments/development/roles/reader", "/console/environments/development/permissions",
-		"/console/environments/development/permissions/docs.read", "/console/environments/development/oauth-clients",
-		"/console/environments/development/webhooks", "/console/environments/development/api-keys",
-		"/console/environments/development/access/check?identity_key=ada&permission=docs.read&node_key=emea",
-		"/console/environments/development/tenants", "/console/environments/development/tenants/t1",
-	} {
-		tb.open(path)
+	for _, pattern := range console.PagesShown() {
+		path, ok := fill(pattern, keys)
+		if !ok {
+			t.Errorf("%s: no object to show on it", pattern)
+			continue
+		}
+		tb.open(path + queryFor(path))
 	}
 	tb.run("sign out", chromedp.Click(chromedp.CSS(".who button")), until(`location.pathname === "/console/sign-in" && document.readyState === "complete"`))
 }

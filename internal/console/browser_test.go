@@ -233,6 +233,10 @@ func (tb *tab) check(name string) {
 	if len(problems) > 0 {
 		tb.t.Fatalf("%s:\n  %s", name, strings.Join(problems, "\n  "))
 	}
+	// A page just submitted may still be laid out: wait for it.
+	if err := chromedp.Do(tb.ctx, until(`document.readyState === "complete" && document.documentElement.getBoundingClientRect().width > 0`)); err != nil {
+		tb.t.Fatalf("%s: %v", name, err)
+	}
 	location, err := chromedp.Run(tb.ctx, chromedp.Location())
 	if err != nil {
 		tb.t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -164,3 +165,11 @@ func listAll[T any](c *Console, r *http.Request, path string, query url.Values, 
 
 // pageSize is the number of rows a console list shows at once.
 const pageSize = 50
+
+// environments lists the environments the principal sees, in promotion
+// order: one answer, which takes no paging.
+func (c *Console) environments(r *http.Request) ([]domain.Environment, bool, error) {
+	var page domain.Page[domain.Environment]
+	_, err := c.call(r, http.MethodGet, api.ListEnvironments.Path, nil, nil, nil, &page)
+	return page.Items, false, err
+}

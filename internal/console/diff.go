@@ -2,8 +2,6 @@ package console
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -79,20 +77,23 @@ func diffDocuments(target, incoming []byte, bornInTarget map[string][]string) ([
 	return out, nil
 }
 
-// sectionsOf reads a document's objects per section, keyed by key, each
-// in canonical JSON.
-func sectionsOf(doc []byte) (map[string]map[string][]byte, error) {
+// canonical decodes, checks and re-encodes a document sent by a person, so
+// that it compares with an export (which is canonical already) object by
+// object.
+func canonical(doc []byte) ([]byte, error) {
 	d, err := domain.DecodeConfigDocument(doc)
 	if err != nil {
 		return nil, err
 	}
 	d.Canonicalize()
-	encoded, err := d.Encode()
-	if err != nil {
-		return nil, err
-	}
+	return d.Encode()
+}
+
+// sectionsOf reads a canonical document's objects per section, keyed by
+// key, each in compact JSON.
+func sectionsOf(doc []byte) (map[string]map[string][]byte, error) {
 	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(encoded, &raw); err != nil {
+	if err := json.Unmarshal(doc, &raw); err != nil {
 		return nil, err
 	}
 	out := map[string]map[string][]byte{}
@@ -127,11 +128,4 @@ func sortedKeys(m map[string][]byte) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// fingerprint names a document's exact content: a review carries the
-// target's, and its confirm is refused when the target has changed since.
-func fingerprint(b []byte) string {
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
 }

@@ -53,6 +53,21 @@ func TestTokensAreCreatedShownOnceAndRevoked(t *testing.T) {
 	if who.Role != "viewer" {
 		t.Fatalf("created token: %+v", who)
 	}
+	// The write is audited under the signed-in token, as through the API.
+	var owner struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	s.api(s.owner, "GET", "/v1/whoami", "", &owner)
+	var audit struct {
+		Items []struct {
+			Actor, Action, Key string
+		} `json:"items"`
+	}
+	s.api(s.owner, "GET", "/v1/audit?kind=token&limit=1", "", &audit)
+	if len(audit.Items) != 1 || audit.Items[0].Actor != "token:"+owner.ID+" ("+owner.Name+")" || audit.Items[0].Key != who.ID {
+		t.Errorf("audit of the console's write: %+v", audit.Items)
+	}
 	// The list never shows a secret again.
 	if strings.Contains(b.get("/console/tokens").body, secret[1]) {
 		t.Error("the list shows the secret")

@@ -57,7 +57,7 @@ func operator(p domain.Principal) bool {
 }
 
 func environmentsPage(c *Console, r *http.Request) (any, error) {
-	envs, _, err := listAll[domain.Environment](c, r, api.ListEnvironments.Path, nil, 1000)
+	envs, _, err := c.environments(r)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ type newEnvironmentView struct {
 }
 
 func newEnvironmentPage(c *Console, r *http.Request) (any, error) {
-	envs, _, err := listAll[domain.Environment](c, r, api.ListEnvironments.Path, nil, 1000)
+	envs, _, err := c.environments(r)
 	return newEnvironmentView{Environments: envs, Input: domain.NewEnvironmentInput{CopyFrom: r.URL.Query().Get("copy_from")}, IdempotencyKey: rand.Text()}, err
 }
 
@@ -123,7 +123,7 @@ func createEnvironment(c *Console, r *http.Request) (any, error) {
 	}
 	var created domain.CreatedEnvironment
 	if _, err := c.call(r, api.CreateEnvironment.Method, api.CreateEnvironment.Path, nil, h, in, &created); err != nil {
-		envs, _, lerr := listAll[domain.Environment](c, r, api.ListEnvironments.Path, nil, 1000)
+		envs, _, lerr := c.environments(r)
 		if lerr != nil {
 			return nil, lerr
 		}
@@ -165,8 +165,11 @@ type reviewView struct {
 	Reviewed, SourceReviewed string
 	Sections                 []sectionDiff
 	NoChange                 bool
-	NeverTouched             []string
-	LeftOut                  []string
+	// Impact is what the change does to people's access in the target
+	// (with the assignments of removed roles and nodes removed too).
+	Impact       *api.AccessImpactAnswer
+	NeverTouched []string
+	LeftOut      []string
 }
 
 func reviewImport(c *Console, r *http.Request) (any, error) {
@@ -182,10 +185,11 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := domain.DecodeConfigDocument(doc); err != nil {
+	canon, err := canonical(doc)
+	if err != nil {
 		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target}, Template: "environments/import.html", Err: asAPIError(err)}
 	}
-	v, err := c.review(r, "import", target, "", doc)
+	v, err := c.review(r, "import", target, "", canon)
 	if err != nil {
 		return nil, refuseOn(err, "environments/import.html", importView{Target: target})
 	}
@@ -213,7 +217,8 @@ func asAPIError(err error) *apiError {
 
 func (c *Console) review(r *http.Request, action, target, from string, doc []byte) (*reviewView, error) {
 	var current []byte
-	if _, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(target), nil, nil, nil, &current); err != nil {
+	h, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(target), nil, nil, nil, &current)
+	if err != nil {
 		return nil, err
 	}
 	born := map[string][]string{}
@@ -244,26 +249,36 @@ func (c *Console) review(r *http.Request, action, target, from string, doc []byt
 	if err != nil {
 		return nil, err
 	}
-	v := &reviewView{Action: action, Target: target, From: from, Reviewed: fingerprint(current), Sections: sections, NeverTouched: neverTouched, NoChange: true}
+	v := &reviewView{Action: action, Target: target, From: from, Reviewed: h.Get("ETag"), Sections: sections, NeverTouched: neverTouched, NoChange: true}
 	for _, s := range sections {
 		if !s.Empty() {
 			v.NoChange = false
 		}
 	}
+	// What the change does to people, from the target's own assignments.
+	var impact api.AccessImpactAnswer
+	if _, err := c.call(r, api.AccessImpact.Method, api.AccessImpact.URL(target), nil, nil, api.AccessImpactRequest{Document: doc, PruneAssignments: true}, &impact); err != nil {
+		return nil, err
+	}
+	v.Impact = &impact
 	return v, nil
 }
 
-// stale refuses a confirm whose review no longer describes the target.
-func (c *Console) stale(r *http.Request, env, reviewed, query string) error {
-	var current []byte
+// stale refuses a confirm whose review no longer describes an
+// environment: its configuration's version (the export's ETag) changed.
+// The backend refuses such a write too when it takes If-Match on import
+// and promote; this check says so before anything is sent.
+func (c *Console) stale(r *http.Request, env, reviewed, forEnv string) error {
 	q := url.Values{}
-	if query != "" {
-		q.Set("for", query)
+	if forEnv != "" {
+		q.Set("for", forEnv)
 	}
-	if _, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(env), q, nil, nil, &current); err != nil {
+	var current []byte
+	h, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(env), q, nil, nil, &current)
+	if err != nil {
 		return err
 	}
-	if fingerprint(current) != reviewed {
+	if version := h.Get("ETag"); version == "" || version != reviewed {
 		return &apiError{Status: http.StatusPreconditionFailed, API: domain.Error{Code: domain.CodePreconditionFailed,
 			Message: fmt.Sprintf("the configuration of %s changed after your review: nothing was written; review again", env)}}
 	}
@@ -287,7 +302,8 @@ func confirmImport(c *Console, r *http.Request) (any, error) {
 		q.Set(api.QueryPruneAssignments, "true")
 	}
 	var res domain.ImportResult
-	if _, err := c.call(r, api.ImportConfig.Method, api.ImportConfig.URL(target), q, nil, doc, &res); err != nil {
+	ifMatch := http.Header{api.HeaderIfMatch: {r.PostFormValue("reviewed")}}
+	if _, err := c.call(r, api.ImportConfig.Method, api.ImportConfig.URL(target), q, ifMatch, doc, &res); err != nil {
 		return nil, refuseOn(err, "environments/import.html", back)
 	}
 	return resultView{Action: "import", Target: target, Result: res}, nil
@@ -309,7 +325,7 @@ func reviewPromotion(c *Console, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.SourceReviewed = fingerprint(doc)
+	v.SourceReviewed = h.Get("ETag")
 	if lo := h.Get("X-Arbor-Left-Out"); lo != "" {
 		v.LeftOut = strings.Split(lo, ",")
 	}
@@ -333,7 +349,8 @@ func confirmPromotion(c *Console, r *http.Request) (any, error) {
 	}
 	req := api.PromoteRequest{From: from, PruneAssignments: r.PostFormValue("prune_assignments") == "true"}
 	var res domain.ImportResult
-	if _, err := c.call(r, api.Promote.Method, api.Promote.URL(target), nil, nil, req, &res); err != nil {
+	ifMatch := http.Header{api.HeaderIfMatch: {r.PostFormValue("reviewed")}}
+	if _, err := c.call(r, api.Promote.Method, api.Promote.URL(target), nil, ifMatch, req, &res); err != nil {
 		return nil, refuseOn(err, "environments/again.html", back)
 	}
 	return resultView{Action: "promote", Target: target, From: from, Result: res}, nil

@@ -132,3 +132,22 @@ func TestViewersSeeTheCardWithoutOperatorActions(t *testing.T) {
 	b.post("/console/environments/production/promote", url.Values{"from": {"development"},
 		"reviewed": {hidden(t, review.body, "reviewed")}, "source_reviewed": {hidden(t, review.body, "source_reviewed")}}).expect(t, http.StatusForbidden)
 }
+
+// A review says what the change does to people: whose grants go.
+func TestReviewShowsTheAccessImpact(t *testing.T) {
+	s := newSite(t)
+	for _, w := range [][2]string{
+		{"/v1/environments/production/permissions/docs.read", `{"name":"Read"}`},
+		{"/v1/environments/production/roles/reader", `{"name":"Reader","permissions":["docs.read"]}`},
+		{"/v1/environments/production/hierarchy-nodes/acme", `{"name":"Acme"}`},
+		{"/v1/identities/ada", `{"name":"Ada","email":"ada@example.com"}`},
+		{"/v1/environments/production/role-assignments/ada/reader/acme", `{}`},
+		{"/v1/environments/development/permissions/docs.read", `{"name":"Read"}`},
+	} {
+		s.api(s.owner, "PUT", w[0], w[1], &struct{}{})
+	}
+	b := s.browser()
+	b.signIn(s.owner)
+	b.get("/console/environments/production/promote?from=development").
+		expect(t, http.StatusOK, "What it does to people in production", "1 identity loses 1 grant(s)", "<code>ada</code> loses <code>docs.read</code> at <code>acme</code>")
+}

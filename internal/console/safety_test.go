@@ -31,6 +31,7 @@ var samples = map[string]struct{ key, body string }{
 	domain.KindChannel.Name:        {"in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
 	domain.KindVariable.Name:       {"app_url", `{"value":"https://app.example.com","description":"d"}`},
 	domain.KindIdentity.Name:       {"ada", `{"name":"Ada","email":"ada@example.com"}`},
+	domain.KindEmailLayout.Name:    {"plain", `{"name":"Plain","html_layout":"{{- content -}}","text_layout":"{{ content }}","footer_links":[{"text":"Help","url":"https://example.com/help"}]}`},
 }
 
 // writeHostile writes obj with every string the API accepts replaced by
@@ -115,30 +116,7 @@ func put(s *site, path, body string) (int, *domain.Error) {
 // console shows it as text, never as markup.
 func TestEveryPageEscapesUserText(t *testing.T) {
 	s := newSite(t)
-	// What the samples refer to, written plainly first.
-	for _, w := range [][2]string{
-		{"/v1/environments/development/permissions/docs.read", `{"name":"Read"}`},
-		{"/v1/environments/development/roles/reader", `{"name":"Reader","permissions":["docs.read"]}`},
-		{"/v1/environments/development/hierarchy-nodes/acme", `{"name":"Acme"}`},
-		{"/v1/identities/ada", `{"name":"Ada","email":"ada@example.com"}`},
-		{"/v1/environments/development/channels/in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
-	} {
-		s.api(s.owner, "PUT", w[0], w[1], &struct{}{})
-	}
-	keys := map[string]string{}
-	for _, k := range domain.Kinds {
-		sample, ok := samples[k.Name]
-		if !ok {
-			t.Errorf("kind %s has no sample here: add one, so its text is tried on every page", k.Name)
-			continue
-		}
-		path := "/v1/" + k.Collection + "/" + sample.key
-		if !k.Account {
-			path = "/v1/environments/development/" + k.Collection + "/" + sample.key
-		}
-		writeHostile(t, s, path, sample.body)
-		keys[k.Collection] = sample.key
-	}
+	keys := seedSamples(t, s, func(path, body string) { writeHostile(t, s, path, body) })
 	// Account-level text: an environment's name and description, a token's
 	// name, all shown on pages.
 	s.api(s.owner, "PUT", "/v1/environments/development", `{"name":"Development `+jsonEscape(hostile)+`","description":`+jsonQuote(hostile)+`}`, &struct{}{})
@@ -153,14 +131,7 @@ func TestEveryPageEscapesUserText(t *testing.T) {
 			t.Errorf("%s: no object to show on it; teach fill its parameters", pattern)
 			continue
 		}
-		query := ""
-		if strings.HasSuffix(path, "/promote") {
-			query = "?from=development"
-		}
-		if strings.HasSuffix(path, "/access/check") {
-			query = "?" + url.Values{"identity_key": {"ada"}, "permission": {"docs.read"}, "node_key": {"acme"}}.Encode()
-		}
-		p := b.get(path + query)
+		p := b.get(path + queryFor(path))
 		if p.status != http.StatusOK {
 			t.Errorf("%s: %d", path, p.status)
 			continue
@@ -175,6 +146,51 @@ func TestEveryPageEscapesUserText(t *testing.T) {
 	if shown == 0 {
 		t.Error("no page showed the hostile text at all: the test proves nothing")
 	}
+}
+
+// seedSamples writes what the samples refer to, then an object of every
+// kind with write (plain PUTs, or hostile ones), and returns each kind's
+// key by collection. A kind without a sample fails the test.
+func seedSamples(t *testing.T, s *site, write func(path, body string)) map[string]string {
+	t.Helper()
+	for _, w := range [][2]string{
+		{"/v1/environments/development/permissions/docs.read", `{"name":"Read"}`},
+		{"/v1/environments/development/roles/reader", `{"name":"Reader","permissions":["docs.read"]}`},
+		{"/v1/environments/development/hierarchy-nodes/acme", `{"name":"Acme"}`},
+		{"/v1/identities/ada", `{"name":"Ada","email":"ada@example.com"}`},
+		{"/v1/environments/development/channels/in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
+	} {
+		s.api(s.owner, "PUT", w[0], w[1], &struct{}{})
+	}
+	keys := map[string]string{}
+	for _, k := range domain.Kinds {
+		sample, ok := samples[k.Name]
+		if !ok {
+			t.Errorf("kind %s has no sample here: add one, so its pages are visited", k.Name)
+			continue
+		}
+		path := "/v1/" + k.Collection + "/" + sample.key
+		if !k.Account {
+			path = "/v1/environments/development/" + k.Collection + "/" + sample.key
+		}
+		write(path, sample.body)
+		keys[k.Collection] = sample.key
+	}
+	return keys
+}
+
+// queryFor is the query a page needs to show something: a promotion's
+// source, an access check's question.
+func queryFor(path string) string {
+	switch {
+	case strings.HasSuffix(path, "/promote"):
+		return "?from=development"
+	case strings.HasSuffix(path, "/diff"):
+		return "?from=1&to=1"
+	case strings.HasSuffix(path, "/access/check"):
+		return "?" + url.Values{"identity_key": {"ada"}, "permission": {"docs.read"}, "node_key": {"acme"}}.Encode()
+	}
+	return ""
 }
 
 // fill puts an object's key in each parameter of a page pattern.

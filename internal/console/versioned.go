@@ -94,11 +94,14 @@ func rightsOf(p domain.Principal, kind domain.Kind, env string, prom domain.Prom
 
 // versionedView is the detail page of a versioned object.
 type versionedView[T any] struct {
-	Env       string
-	Key       string
-	Kind      domain.Kind
-	Object    *T
-	State     *domain.VersionState
+	Env    string
+	Key    string
+	Kind   domain.Kind
+	Object *T
+	State  *domain.VersionState
+	// Active is the object's per-environment active flag (true for a
+	// kind without one).
+	Active    bool
 	Meta      *domain.Meta
 	Promotion domain.Promotion
 	Rights    contentRights
@@ -131,6 +134,10 @@ func loadVersioned[T any, PT domain.VersionedPtr[T]](c *Console, r *http.Request
 	route := api.VersionedRoutesOf(kind).Promotion
 	if _, err := c.call(r, route.Method, route.URL(env, key), nil, nil, nil, &v.Promotion); err != nil {
 		return nil, err
+	}
+	v.Active = true
+	if a, ok := any(PT(obj)).(domain.Activatable); ok {
+		v.Active = a.GetActivation().IsActive()
 	}
 	v.Rights = rightsOf(principalOf(r), kind, env, v.Promotion)
 	return v, nil
