@@ -120,15 +120,15 @@ func TestVersionDiff(t *testing.T) {
 			t.Errorf("active switched: %+v", d)
 		}
 		// What the next promotion into staging would change.
-		d = diff(at("staging"), "?from_environment=development", 200)
-		if d.From.Environment != "development" || d.From.Version != 3 || d.To.Environment != "staging" || len(d.Changes) != 1 || d.Changes[0].Before != "v2" {
+		d = diff(at("staging"), "?to_environment=development", 200)
+		if d.From.Environment != "staging" || d.From.Version != 1 || d.To.Environment != "development" || d.To.Version != 3 || len(d.Changes) != 1 || d.Changes[0].Before != "v1" || d.Changes[0].After != "v2" {
 			t.Errorf("against development: %+v", d)
 		}
 		diff(at("development"), "?from=9", 404)
-		diff(at("development"), "?from=1&from_environment=staging", 400)
+		diff(at("development"), "?to=1&to_environment=staging", 400)
 		diff(at("staging"), "", 400) // one version: nothing before it
 		stagingKey := a.key("staging", domain.ScopeReadOnly)
-		a.expect(a.do(stagingKey, "GET", at("staging")+"/diff?from_environment=development", ""), 404)
+		a.expect(a.do(stagingKey, "GET", at("staging")+"/diff?to_environment=development", ""), 404)
 	})
 }
 

@@ -211,12 +211,13 @@ type diffView struct {
 }
 
 // diffPage compares two versions through the API's diff route: from and
-// to in this environment, or from the copy in from_environment.
+// to in this environment, or this environment's with the copy in
+// to_environment.
 func diffPage(kind domain.Kind) func(c *Console, r *http.Request) (any, error) {
 	return func(c *Console, r *http.Request) (any, error) {
 		env, key := r.PathValue("env"), r.PathValue("key")
 		q := url.Values{}
-		for _, name := range []string{api.QueryDiffFrom, api.QueryDiffTo, api.QueryDiffFromEnvironment} {
+		for _, name := range []string{api.QueryDiffFrom, api.QueryDiffTo, api.QueryDiffToEnvironment} {
 			if value := r.URL.Query().Get(name); value != "" {
 				q.Set(name, value)
 			}
