@@ -93,3 +93,12 @@ func TestNotificationPages(t *testing.T) {
 		t.Error("the workflow is still active in staging")
 	}
 }
+
+// A workflow's only version has nothing before it: the diff page says so.
+func TestDiffOfTheFirstVersion(t *testing.T) {
+	s := newSite(t)
+	seedNotifications(s)
+	b := s.browser()
+	b.signIn(s.owner)
+	b.get("/console/environments/production/guides/launch/diff").expect(t, http.StatusOK, "Nothing to compare", "no version before 1")
+}

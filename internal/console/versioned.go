@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -208,6 +209,8 @@ type diffView struct {
 	Kind domain.Kind
 	Key  string
 	Diff domain.VersionDiff
+	// Nothing says why there is nothing to compare.
+	Nothing string
 }
 
 // diffPage compares two versions through the API's diff route: from and
@@ -225,6 +228,15 @@ func diffPage(kind domain.Kind) func(c *Console, r *http.Request) (any, error) {
 		v := diffView{Env: env, Kind: kind, Key: key}
 		route := api.VersionedRoutesOf(kind).Diff
 		_, err := c.call(r, route.Method, route.URL(env, key), q, nil, nil, &v.Diff)
+		var ae *apiError
+		if len(q) == 0 && errors.As(err, &ae) && ae.Status == http.StatusBadRequest {
+			// The object's only version has nothing before it to compare.
+			v.Nothing = ae.API.Message
+			for _, d := range ae.API.Details {
+				v.Nothing = d.Message
+			}
+			return v, nil
+		}
 		return v, err
 	}
 }
