@@ -182,6 +182,18 @@ var (
 		ID: "identity", Name: "resource identity", Terraform: mustVersion("1.12.0"), OpenTofu: mustVersion("1.12.0"),
 		usedBy: regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`),
 	}
+	// FeatureList: list resources, `terraform query` and its .tfquery.hcl
+	// files. OpenTofu has none yet.
+	FeatureList = Feature{
+		ID: "list", Name: "list resources (terraform query)", Terraform: mustVersion("1.14.0"),
+		usedBy: regexp.MustCompile(`(?m)^\s*list\s+"`),
+	}
+	// FeatureAction: actions, `terraform apply -invoke` and action_trigger.
+	// OpenTofu has none yet.
+	FeatureAction = Feature{
+		ID: "action", Name: "actions (terraform apply -invoke)", Terraform: mustVersion("1.14.0"),
+		usedBy: regexp.MustCompile(`(?m)^\s*action\s+"`),
+	}
 	// FeatureTestFiles: `terraform test` and its .tftest.hcl files.
 	FeatureTestFiles = Feature{
 		ID: "test_files", Name: "terraform test files", Terraform: mustVersion("1.6.0"), OpenTofu: mustVersion("1.6.0"),
@@ -201,7 +213,7 @@ func FeaturesIn(config string) []Feature {
 }
 
 // Features are every Feature, for tests of the gates themselves.
-var Features = []Feature{FeatureEphemeral, FeatureWriteOnly, FeatureIdentity, FeatureTestFiles}
+var Features = []Feature{FeatureEphemeral, FeatureWriteOnly, FeatureIdentity, FeatureList, FeatureAction, FeatureTestFiles}
 
 func (f Feature) since(cli CLI) cliVersion {
 	if cli.OpenTofu() {

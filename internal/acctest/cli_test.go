@@ -72,6 +72,8 @@ func TestFeaturesIn(t *testing.T) {
 		"import {\n  to = arbor_role.editor\n  id = \"editor\"\n}\n":                  "",
 		"resource \"arbor_identity\" \"ada\" {\n  key = \"ada\"\n}\n":                 "",
 		"run \"editor_writes\" {\n  command = plan\n}\n":                              "test_files",
+		"list \"arbor_guide\" \"prod\" {\n  provider = arbor\n}\n":                    "list",
+		"action \"arbor_environment_promote\" \"up\" {\n  config {\n  }\n}\n":         "action",
 	} {
 		var got []string
 		for _, f := range FeaturesIn(config) {
@@ -101,8 +103,8 @@ func TestUnsupported(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "must test identity") || strings.Contains(err.Error(), "must test ephemeral") {
 		t.Errorf("required identity missing: got %v", err)
 	}
-	if _, err := Unsupported(cliOf(t, "Terraform v1.13.3"), Features...); err != nil {
-		t.Errorf("Terraform 1.13.3 has every feature, got %v", err)
+	if _, err := Unsupported(cliOf(t, "Terraform v1.16.0"), Features...); err != nil {
+		t.Errorf("Terraform 1.16.0 has every feature, got %v", err)
 	}
 }
 

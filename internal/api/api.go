@@ -7,6 +7,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -75,6 +76,7 @@ var (
 	CheckAccess      = Route{http.MethodPost, "/v1/environments/{env}/access/check"}
 	CheckAccessBatch = Route{http.MethodPost, "/v1/environments/{env}/access/batch-check"}
 	PreviewWorkflow  = Route{http.MethodPost, "/v1/environments/{env}/workflows/{key}/preview"}
+	AccessImpact     = Route{http.MethodPost, "/v1/environments/{env}/access/impact"}
 	// PendingPromotion lists what the next promotion into an environment
 	// would carry, every versioned kind at once.
 	PendingPromotion = Route{http.MethodGet, "/v1/environments/{env}/pending-promotion"}
@@ -88,7 +90,7 @@ var Routes = []Route{
 	CreateAPIKey, ListAPIKeys, GetAPIKey, PutAPIKey, DeleteAPIKey,
 	ExportConfig, ImportConfig, Promote,
 	GetBranding, PutBranding, DeleteBranding,
-	CheckAccess, CheckAccessBatch, PreviewWorkflow,
+	CheckAccess, CheckAccessBatch, PreviewWorkflow, AccessImpact,
 	PendingPromotion,
 }
 
@@ -167,6 +169,13 @@ const (
 	QueryDiffFrom          = "from"
 	QueryDiffTo            = "to"
 	QueryDiffToEnvironment = "to_environment"
+	// Filters of object listings.
+	QueryKeyPrefix         = "key_prefix"
+	QueryOriginEnvironment = "origin_environment"
+	QueryActive            = "active"
+	QueryIdentityKey       = "identity_key"
+	QueryRoleKey           = "role_key"
+	QueryNodeKey           = "node_key"
 )
 
 // Headers.
@@ -186,4 +195,48 @@ const (
 type PromoteRequest struct {
 	From             string `json:"from" doc:"Slug of the environment whose configuration is copied."`
 	PruneAssignments bool   `json:"prune_assignments,omitempty" doc:"Remove the role assignments of roles and hierarchy nodes the promotion removes, instead of refusing it."`
+}
+
+// AccessImpactRequest proposes a change to an environment's access
+// control, to learn what it does to people: either a configuration
+// document (what an import would write) or a change set (what one
+// resource's plan writes).
+type AccessImpactRequest struct {
+	Document         json.RawMessage  `json:"document,omitempty" doc:"A configuration document, as import takes it: the impact of importing it. Exactly one of document and changes."`
+	PruneAssignments bool             `json:"prune_assignments,omitempty" doc:"With document: as import's prune_assignments, the role assignments of roles and nodes the document removes go with them. Without it such a document is answered as refused, as import would refuse it."`
+	Changes          *AccessChangeSet `json:"changes,omitempty" doc:"Objects put and deleted, by kind and key: the impact of writing them. Exactly one of document and changes."`
+}
+
+// AccessChangeSet is what a plan writes of permissions, roles and the
+// hierarchy.
+type AccessChangeSet struct {
+	Put    []AccessChangePut `json:"put,omitempty" maxItems:"1000" doc:"Objects written, each whole, as its PUT takes it."`
+	Delete []AccessChangeRef `json:"delete,omitempty" maxItems:"1000" doc:"Objects deleted (without cascade, as a plan deletes them)."`
+}
+
+// AccessChangeRef names an object of a change set.
+type AccessChangeRef struct {
+	Kind string `json:"kind" values:"access_change_kinds" doc:"The object's kind."`
+	Key  string `json:"key" doc:"The object's key."`
+}
+
+// AccessChangePut is an object a change set writes.
+type AccessChangePut struct {
+	AccessChangeRef
+	Object json.RawMessage `json:"object" doc:"The object, as the body of its PUT (a permission, a role or a hierarchy node)."`
+}
+
+// MaxAccessImpactListed bounds each list of an access impact's answer;
+// its totals count everything.
+const MaxAccessImpactListed = 1000
+
+// AccessImpactAnswer is what a proposed change does to people.
+type AccessImpactAnswer struct {
+	Environment   string `json:"environment" doc:"The environment the change is measured in."`
+	ConfigVersion string `json:"config_version" doc:"Version of the environment's configuration the answer measured against, as its export's ETag gives it; send it as If-Match with the import or promotion, so that it is refused (412) if the configuration changed since."`
+	// Refused lists why the change would be refused: then nothing would
+	// change, and removed and added are empty.
+	Refused                []domain.FieldError `json:"refused" nullable:"false" doc:"Why the backend would refuse the change, each naming the field at fault; when not empty, nothing would change and removed and added are empty."`
+	CustomerDataObfuscated bool                `json:"customer_data_obfuscated" doc:"The environment obfuscates customer data: say counts, never identity keys. For a reader who sees it obfuscated, the answer already leaves every identity key out."`
+	domain.AccessImpact
 }

@@ -91,6 +91,8 @@ func (s *Server) registerCheckRoutes() {
 		}
 		return &previewOutput{Body: *out}, nil
 	})
+
+	s.registerAccessImpactRoute()
 }
 
 // checkAccess answers questions against one read of the environment.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -183,12 +184,16 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 // importTarget answers the import rules' questions about w's environment
 // inside w's transaction.
 func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget {
-	env := w.env.Slug
+	return importTargetOf(w.tx, w.env.Slug, current)
+}
+
+// importTargetOf answers them in tx, for an import into env.
+func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument) domain.ImportTarget {
 	return domain.ImportTarget{
 		Environment: env,
 		Current:     current,
 		Assignments: func(r domain.Ref) ([]string, error) {
-			by, err := w.tx.Referrers(store.Ref{Environment: env, Kind: r.Kind.Name, Key: r.Key}, 0)
+			by, err := tx.Referrers(store.Ref{Environment: env, Kind: r.Kind.Name, Key: r.Key}, 0)
 			var keys []string
 			for _, ref := range by {
 				if ref.Kind == domain.KindRoleAssignment.Name {
@@ -197,8 +202,8 @@ func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget 
 			}
 			return keys, err
 		},
-		Promotion: func(kind domain.Kind, key string) (domain.Promotion, error) { return promotionOf(w.tx, kind, env, key) },
-		Channels:  func(obj domain.ChannelUser) (domain.Problems, error) { return channelProblems(w.tx, env, obj) },
+		Promotion: func(kind domain.Kind, key string) (domain.Promotion, error) { return promotionOf(tx, kind, env, key) },
+		Channels:  func(obj domain.ChannelUser) (domain.Problems, error) { return channelProblems(tx, env, obj) },
 	}
 }
 
@@ -261,6 +266,7 @@ type exportOutput struct {
 	ContentType        string `header:"Content-Type"`
 	ContentDisposition string `header:"Content-Disposition" doc:"attachment; filename=\"<env>-config-YYYY-MM-DD.json\""`
 	ExportedAt         string `header:"X-Arbor-Exported-At" doc:"When the export was taken (RFC 3339); kept out of the document so equal configurations export equal bytes."`
+	ETag               string `header:"ETag" doc:"Version of the environment's configuration (a hash of its canonical document): send it as If-Match with an import into this environment or a promotion into it, which is then refused (412) if the configuration changed since."`
 	LeftOut            string `header:"X-Arbor-Left-Out" doc:"With for: the objects left out of the document, as kind/key separated by commas (workflow/wf-prod, guide/g-prod); absent when none."`
 	Body               []byte
 }
@@ -305,7 +311,15 @@ func (s *Server) registerConfigRoutes() {
 		}
 		var body []byte
 		var leftOut []string
+		var version string
 		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
+			current, err := exportConfig(tx, env.Slug)
+			if err != nil {
+				return err
+			}
+			if version, err = domain.ConfigVersion(current); err != nil {
+				return err
+			}
 			target := in.For
 			if target == "" {
 				target = env.Slug
@@ -328,6 +342,7 @@ func (s *Server) registerConfigRoutes() {
 			ContentType:        "application/json",
 			ContentDisposition: fmt.Sprintf("attachment; filename=%q", ExportFileName(in.Env, now)),
 			ExportedAt:         now.UTC().Format(time.RFC3339),
+			ETag:               strconv.Quote(version),
 			LeftOut:            strings.Join(leftOut, ", "),
 			Body:               body,
 		}, nil

@@ -13,19 +13,21 @@ type listGuidesInput struct {
 	Type       string       `query:"type" doc:"Only guides of this type."`
 	ChannelKey string       `query:"channel_key" doc:"Only guides shown through this channel."`
 	Active     optionalBool `query:"active" doc:"Only active (true) or inactive (false) guides; all when left out."`
+	OriginParam
 }
 
 func (s *Server) registerGuideRoutes() {
 	const tag = "guides"
 	registerEnvObjects[domain.Guide, *domain.Guide, listGuidesInput](s, guideRules, tag,
 		func(in *listGuidesInput) listFilter[domain.Guide] {
-			if in.Type == "" && in.ChannelKey == "" && !in.Active.Set {
+			if in.Type == "" && in.ChannelKey == "" && !in.Active.Set && in.OriginEnvironment == "" {
 				return listFilter[domain.Guide]{}
 			}
 			return listFilter[domain.Guide]{keep: func(g *domain.Guide) bool {
 				return (in.Type == "" || g.Type == in.Type) &&
 					(in.ChannelKey == "" || g.ChannelKey == in.ChannelKey) &&
-					(!in.Active.Set || g.IsActive() == in.Active.Value)
+					(!in.Active.Set || g.IsActive() == in.Active.Value) &&
+					in.keeps(g.OriginEnvironment)
 			}}
 		}, routeOptions{})
 	registerVersionedRoutes[domain.Guide](s, domain.KindGuide, tag)

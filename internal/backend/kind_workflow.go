@@ -14,20 +14,21 @@ type listWorkflowsInput struct {
 	ListParams
 	Category string       `query:"category" doc:"Only workflows in this category."`
 	Active   optionalBool `query:"active" doc:"Only active (true) or inactive (false) workflows; all when left out."`
+	OriginParam
 }
 
 func (s *Server) registerWorkflowRoutes() {
 	const tag = "workflows"
 	registerEnvObjects[domain.Workflow, *domain.Workflow, listWorkflowsInput](s, workflowRules, tag,
 		func(in *listWorkflowsInput) listFilter[domain.Workflow] {
-			if in.Category == "" && !in.Active.Set {
+			if in.Category == "" && !in.Active.Set && in.OriginEnvironment == "" {
 				return listFilter[domain.Workflow]{}
 			}
 			return listFilter[domain.Workflow]{keep: func(wf *domain.Workflow) bool {
 				if in.Category != "" && !slices.Contains(wf.Categories, in.Category) {
 					return false
 				}
-				return !in.Active.Set || wf.IsActive() == in.Active.Value
+				return (!in.Active.Set || wf.IsActive() == in.Active.Value) && in.keeps(wf.OriginEnvironment)
 			}}
 		}, routeOptions{})
 	registerVersionedRoutes[domain.Workflow](s, domain.KindWorkflow, tag)

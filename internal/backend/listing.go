@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"strconv"
+	"strings"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -60,11 +61,23 @@ func (p PageParams) limit() int {
 	return p.Limit
 }
 
-// listFilter narrows a listing: to objects referencing refTo, and/or to
-// those keep accepts.
+// listFilter narrows a listing: to keys starting with prefix, to objects
+// referencing refTo, and/or to those keep accepts.
 type listFilter[T any] struct {
-	refTo *domain.Ref
-	keep  func(*T) bool
+	prefix string
+	refTo  *domain.Ref
+	keep   func(*T) bool
+}
+
+// startAfter is where a listing of keys starting with prefix begins, given
+// the cursor's after: every such key sorts after the prefix less its last
+// byte, so the keys read before the first match are only those sharing all
+// but the prefix's last byte.
+func startAfter(after, prefix string) string {
+	if prefix == "" {
+		return after
+	}
+	return max(after, prefix[:len(prefix)-1])
 }
 
 // listObjects reads one page of objects of a kind.
@@ -76,7 +89,7 @@ func listObjects[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, 
 	}
 	limit := page.limit()
 	err = s.view(ctx, envSlug, func(tx store.Tx, env domain.Environment, p domain.Principal) error {
-		q := store.Query{Environment: scope(r.kind, env.Slug), Kind: r.kind.Name, After: after, Limit: limit + 1}
+		q := store.Query{Environment: scope(r.kind, env.Slug), Kind: r.kind.Name, After: startAfter(after, f.prefix), Limit: limit + 1}
 		if f.refTo != nil {
 			q.ReferencesTo = &store.Ref{Environment: scope(f.refTo.Kind, env.Slug), Kind: f.refTo.Kind.Name, Key: f.refTo.Key}
 		}
@@ -89,6 +102,13 @@ func listObjects[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, 
 				return err
 			}
 			for _, o := range batch {
+				if !strings.HasPrefix(o.Key, f.prefix) {
+					if o.Key > f.prefix {
+						// Keys come in order: none after this one has the prefix.
+						return nil
+					}
+					continue
+				}
 				if len(out.Items) == limit {
 					out.NextCursor = cursorAfter(last)
 					return nil

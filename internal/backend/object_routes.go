@@ -47,16 +47,25 @@ type pageOutput[T any] struct {
 }
 
 // listInput is implemented by every listing's input, which embeds
-// PageParams and the environment.
+// PageParams, the environment and the key prefix.
 type listInput interface {
 	environment() string
 	paging() PageParams
+	keyPrefix() string
 }
+
+// KeyPrefixParam narrows a listing of keyed objects to keys with a prefix.
+type KeyPrefixParam struct {
+	KeyPrefix string `query:"key_prefix" maxLength:"200" doc:"Only objects whose key starts with this prefix."`
+}
+
+func (k *KeyPrefixParam) keyPrefix() string { return k.KeyPrefix }
 
 // ListParams is embedded in the input of every environment-scoped listing.
 type ListParams struct {
 	EnvParam
 	PageParams
+	KeyPrefixParam
 }
 
 func (l *ListParams) environment() string { return l.Env }
@@ -133,6 +142,7 @@ type accountDeleteInput struct {
 // AccountList is the input of account-level listings.
 type AccountList struct {
 	PageParams
+	KeyPrefixParam
 }
 
 func (l *AccountList) environment() string { return "" }
@@ -176,6 +186,7 @@ func registerList[T any, PT domain.ObjectPtr[T], L any, PL interface {
 		if filter != nil {
 			f = filter(in)
 		}
+		f.prefix = PL(in).keyPrefix()
 		page, err := listObjects[T, PT](ctx, s, r, PL(in).environment(), PL(in).paging(), f)
 		if err != nil {
 			return nil, s.fail(ctx, err)

@@ -99,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 
 	mux := http.NewServeMux()
 	s.api = humago.New(mux, apiConfig())
+	s.api.UseMiddleware(knownQueryParameters)
 	s.registerRoutes()
 	s.handler = s.metrics.instrument(mux, s.recoverPanics(exactPaths(s.authenticate(s.strictBodies(mux)))))
 	return s, nil

@@ -166,8 +166,19 @@ type promotionOutput struct {
 	Body domain.Promotion
 }
 
+// OriginParam narrows a listing of a versioned kind to the objects born in
+// one environment.
+type OriginParam struct {
+	OriginEnvironment string `query:"origin_environment" maxLength:"63" doc:"Only objects created in this environment (their origin_environment), such as production-born ones."`
+}
+
+func (o *OriginParam) keeps(origin string) bool {
+	return o.OriginEnvironment == "" || origin == o.OriginEnvironment
+}
+
 type promotionStatesInput struct {
-	ListParams
+	EnvParam
+	PageParams
 }
 
 type promotionStatesOutput struct {

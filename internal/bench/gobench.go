@@ -11,7 +11,7 @@ import (
 )
 
 // goBenchPackages hold the hot-path benchmarks (go test -bench).
-var goBenchPackages = []string{"./internal/store/sqlite", "./internal/backend", "./internal/client"}
+var goBenchPackages = []string{"./internal/store/sqlite", "./internal/backend", "./internal/client", "./internal/domain"}
 
 // goBenchmark is one line of go test -bench output.
 type goBenchmark struct {

@@ -299,5 +299,11 @@ func (o Collection[T]) Delete(ctx context.Context, env, key string, cond Cond) e
 
 // List reads every object of the collection matching the filter.
 func (o Collection[T]) List(ctx context.Context, env string, filter url.Values) ([]T, error) {
-	return collect[T](ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), filter, 0)
+	return o.ListUpTo(ctx, env, filter, 0)
+}
+
+// ListUpTo reads the first limit objects (all when limit is 0) of the
+// collection matching the filter, in key order, page after page.
+func (o Collection[T]) ListUpTo(ctx context.Context, env string, filter url.Values, limit int) ([]T, error) {
+	return collect[T](ctx, o.c, o.url(api.ObjectRoutes(o.kind).List, env, ""), filter, limit)
 }

@@ -24,3 +24,10 @@ func (c *Client) PreviewWorkflow(ctx context.Context, env, key string, req domai
 	var out domain.WorkflowPreview
 	return out, c.do(ctx, api.PreviewWorkflow.Method, api.PreviewWorkflow.URL(env, key), nil, nil, req, &out)
 }
+
+// AccessImpact says what a proposed change (a configuration document or a
+// change set) would do to people in env. It changes nothing.
+func (c *Client) AccessImpact(ctx context.Context, env string, req api.AccessImpactRequest) (api.AccessImpactAnswer, error) {
+	var out api.AccessImpactAnswer
+	return out, c.do(ctx, api.AccessImpact.Method, api.AccessImpact.URL(env), nil, nil, req, &out)
+}

@@ -68,6 +68,7 @@ func TestClientCallsOnlyTheRoutesOfPackageAPI(t *testing.T) {
 		func() error { _, err := c.CheckAccess(ctx, env, domain.AccessQuestion{}); return err },
 		func() error { _, err := c.CheckAccessBatch(ctx, env, nil); return err },
 		func() error { _, err := c.PreviewWorkflow(ctx, env, key, domain.PreviewRequest{}); return err },
+		func() error { _, err := c.AccessImpact(ctx, env, api.AccessImpactRequest{}); return err },
 		func() error { _, err := c.PendingPromotion(ctx, env); return err },
 	}
 	for _, kind := range domain.VersionedKinds {

@@ -172,7 +172,7 @@ func until(expression string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		deadline := time.Now().Add(15 * time.Second)
 		for {
-			ok, err := chromedp.Evaluate[bool]("Boolean(" + expression + ")")(ctx, t)
+			ok, err := chromedp.Evaluate[bool]("Boolean("+expression+")")(ctx, t)
 			if err == nil && ok {
 				return nil
 			}

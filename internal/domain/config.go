@@ -2,6 +2,8 @@ package domain
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -160,6 +162,18 @@ func (d *ConfigDocument) Encode() ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// ConfigVersion is the version of the configuration a canonical document
+// holds: a hash of its encoding, so it changes exactly when an export of
+// the environment would. Import and promotion take it as If-Match.
+func ConfigVersion(d *ConfigDocument) (string, error) {
+	b, err := d.Encode()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return "sha256-" + hex.EncodeToString(sum[:]), nil
 }
 
 func emptyIfNil[T any](s *[]T) {

@@ -18,6 +18,7 @@ var Enums = map[string][]string{
 	"fetch_methods":          FetchMethods,
 	"guide_types":            GuideTypes,
 	"step_kinds":             StepKinds,
+	"access_change_kinds":    AccessChangeKindNames,
 	"managed_by":             ManagedByValues,
 	"field_changes":          FieldChangeKinds,
 	"copy_statuses":          CopyStatuses,

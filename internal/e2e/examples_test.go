@@ -24,7 +24,7 @@ func TestExamplesValidate(t *testing.T) {
 	root := examplesDir()
 	var dirs []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tf") {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".tf") || strings.HasSuffix(path, ".tfquery.hcl")) {
 			return err
 		}
 		if dir := filepath.Dir(path); len(dirs) == 0 || dirs[len(dirs)-1] != dir {
@@ -54,8 +54,13 @@ func TestExamplesValidate(t *testing.T) {
 				w.Write("versions_test.tf", "terraform {\n  required_providers {\n    arbor = { source = \"arborhq/arbor\" }\n  }\n}\n")
 			}
 			w.InstallModules()
-			if out, code := w.Terraform("validate"); code != 0 {
-				t.Fatalf("terraform validate:\n%s", out)
+			args := []string{"validate"}
+			if queries, _ := filepath.Glob(filepath.Join(w.Dir, "*.tfquery.hcl")); len(queries) > 0 {
+				// List blocks (Terraform 1.14+) are validated on request.
+				args = append(args, "-query")
+			}
+			if out, code := w.Terraform(args...); code != 0 {
+				t.Fatalf("terraform %s:\n%s", strings.Join(args, " "), out)
 			}
 		})
 	}
@@ -63,11 +68,13 @@ func TestExamplesValidate(t *testing.T) {
 
 // dropUnsupported removes from the workspace the files that use a feature
 // its CLI lacks (ephemeral resources on Terraform 1.5, an import block by
-// identity before 1.12), and skips the test, saying why, when no file is
+// identity before 1.12, list blocks and actions before 1.14), and skips the test, saying why, when no file is
 // left to validate.
 func dropUnsupported(t *testing.T, w *acctest.Workspace) {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(w.Dir, "*.tf"))
+	queries, _ := filepath.Glob(filepath.Join(w.Dir, "*.tfquery.hcl"))
+	files = append(files, queries...)
 	var dropped []string
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -118,6 +118,9 @@ type objectSpec[M, T any] struct {
 	// object's own Validate, so the errors are the backend's, word for
 	// word, attached to the attributes at fault.
 	validateWithDomain bool
+	// listFilters are the filter attributes of the kind's list resource
+	// (list_resource.go); nil is the key prefix alone.
+	listFilters []queryFilter
 }
 
 type objectResource[M any, PM interface {

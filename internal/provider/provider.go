@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -34,6 +36,8 @@ import (
 var (
 	_ provider.Provider                       = (*arborProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*arborProvider)(nil)
+	_ provider.ProviderWithListResources      = (*arborProvider)(nil)
+	_ provider.ProviderWithActions            = (*arborProvider)(nil)
 )
 
 // New returns the provider factory for a build of the given version.
@@ -263,6 +267,8 @@ func (p *arborProvider) Configure(ctx context.Context, req provider.ConfigureReq
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 func intSetting(v types.Int64, env string, def int) (int, error) {
@@ -298,6 +304,23 @@ func (p *arborProvider) Resources(context.Context) []func() resource.Resource {
 		newVariableResource,
 		newBrandingResource,
 	}
+}
+
+// ListResources are the list resources (Terraform 1.14 and later) of every
+// resource that names objects, so a new kind has one by being a resource.
+func (p *arborProvider) ListResources(ctx context.Context) []func() list.ListResource {
+	var out []func() list.ListResource
+	for _, newResource := range p.Resources(ctx) {
+		if _, ok := newResource().(listableResource); ok {
+			out = append(out, func() list.ListResource { return newResource().(listableResource).listResource() })
+		}
+	}
+	return out
+}
+
+// Actions (Terraform 1.14 and later), in actions.go.
+func (p *arborProvider) Actions(context.Context) []func() action.Action {
+	return []func() action.Action{newPromoteAction, newExportAction}
 }
 
 func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -66,7 +66,8 @@ func roleAssignmentSpec() *objectSpec[roleAssignmentModel, domain.RoleAssignment
 		description: "Gives an identity a role at a hierarchy node of one environment. The identity, role and node must exist; " +
 			"the same triple is never assigned twice. Assignments are operational state: they are never copied between environments. " +
 			"While an assignment exists, its role, node and identity cannot be deleted.",
-		identity: roleAssignmentIdentity,
+		identity:    roleAssignmentIdentity,
+		listFilters: roleAssignmentListFilters,
 		attributes: map[string]schema.Attribute{
 			"identity_key": replacedKey("Key of the identity (`arbor_identity`) given the role."),
 			"role_key":     replacedKey("Key of the role (`arbor_role`) given, in the assignment's environment."),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -71,7 +70,9 @@ func variableSpec() *objectSpec[variableModel, domain.Variable] {
 			"value_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "Version of `value_wo`. Change it (for example, increment it) to send the current `value_wo`.",
 				Optional:            true,
-				Validators:          []validator.Int64{int64validator.AlsoRequires(variableValueWO.Expression())},
+				// Without value_wo it is refused at plan by
+				// checkVariableValueArgument, whose message says what to fill
+				// in for a sensitive variable terraform query adopted.
 			},
 			"description": descriptionAttribute(),
 			"sensitive": schema.BoolAttribute{
@@ -103,6 +104,12 @@ func variableSpec() *objectSpec[variableModel, domain.Variable] {
 			m.ValueWO = types.StringNull()
 			m.Description = types.StringValue(v.Description)
 			m.Sensitive = types.BoolValue(v.Sensitive)
+			if v.Sensitive && m.ValueWOVersion.IsNull() {
+				// Imported (or listed by terraform query): the value the
+				// backend holds is version 1 of value_wo, so configuration
+				// that fills in value_wo alone adopts it without sending it.
+				m.ValueWOVersion = types.Int64Value(1)
+			}
 			return nil
 		},
 		modifyPlan: checkVariableValueArgument,
@@ -115,9 +122,11 @@ func variableSpec() *objectSpec[variableModel, domain.Variable] {
 // would be unreadable.
 func checkVariableValueArgument(ctx context.Context, _ *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var value, valueWO types.String
+	var valueWOVersion types.Int64
 	var sensitive types.Bool
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, variableValue, &value)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, variableValueWO, &valueWO)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, variableValueWOVersion, &valueWOVersion)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, variableSensitive, &sensitive)...)
 	if resp.Diagnostics.HasError() || sensitive.IsUnknown() {
 		return
@@ -128,10 +137,18 @@ func checkVariableValueArgument(ctx context.Context, _ *providerData, req resour
 		resp.Diagnostics.AddAttributeError(variableValue, summary,
 			"value is not allowed for a sensitive variable: Terraform would keep it in plain state. Set value_wo and value_wo_version instead.")
 	case sensitive.ValueBool() && valueWO.IsNull():
-		resp.Diagnostics.AddAttributeError(variableValueWO, summary, "value_wo (with value_wo_version) is required for a sensitive variable.")
+		var key types.String
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("key"), &key)...)
+		resp.Diagnostics.AddAttributeError(variableValueWO, summary, fmt.Sprintf(
+			"value_wo (with value_wo_version) is required for a sensitive variable. Variable %q is sensitive: its value is never read back, so configuration that "+
+				"terraform query or plan -generate-config-out wrote for it cannot hold it. Fill in value_wo with the value (from an ephemeral or sensitive input variable); "+
+				"keep the generated value_wo_version = 1 to adopt the value the backend holds without sending it.", key.ValueString()))
 	case !sensitive.ValueBool() && !valueWO.IsNull():
 		resp.Diagnostics.AddAttributeError(variableValueWO, summary,
 			"value_wo is only for a sensitive variable: set sensitive = true to keep the value out of state, or give it in value.")
+	case !sensitive.ValueBool() && valueWO.IsNull() && !valueWOVersion.IsNull():
+		resp.Diagnostics.AddAttributeError(variableValueWOVersion, summary,
+			"value_wo_version is only for a sensitive variable's value_wo: remove it, or set sensitive = true and give value_wo.")
 	case !sensitive.ValueBool() && value.IsNull():
 		resp.Diagnostics.AddAttributeError(variableValue, summary, "value is required for a variable that is not sensitive (or set sensitive = true and give value_wo).")
 	}

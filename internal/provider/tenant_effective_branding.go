@@ -31,7 +31,8 @@ func effectiveBrandingAttribute() schema.SingleNestedAttribute {
 	}
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: "The branding the tenant's messages carry: its environment's branding (`arbor_branding`) with each field this tenant's `branding` sets in its place. " +
-			"Known at plan, unless the same plan changes the environment's branding.",
+			"Known at plan, unless the same plan changes the environment's branding: then a tenant the plan changes otherwise shows it unknown, and one it does not change keeps it as it was, " +
+			"so a branding change plans as that one change rather than an update of every tenant; the next refresh shows the new look.",
 		Computed:   true,
 		Attributes: attrs,
 	}
@@ -76,13 +77,27 @@ func deriveEffectiveBranding(ctx context.Context, data *providerData, env string
 	}, diags
 }
 
-// planEffectiveBranding plans a tenant's effective branding: the merge of
-// its planned overrides over its environment's branding, unknown while
-// either is known only at apply (this plan changes the environment's
-// branding, or the tenant's overrides are computed).
-func planEffectiveBranding(ctx context.Context, data *providerData, _ resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+// planEffectiveBranding plans a tenant's effective branding when the plan
+// creates or changes the tenant: the merge of its planned overrides over its
+// environment's branding, unknown while either is known only at apply (this
+// plan changes the environment's branding, or the tenant's overrides are
+// computed). A tenant the plan does not otherwise change keeps the effective
+// branding its last refresh read (a tenant is read again at every refresh:
+// presentedPerReader), so a change of the environment's branding plans as
+// that one change, not as an update of every tenant, and the next refresh
+// shows the tenants' new look.
+func planEffectiveBranding(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	var env types.String
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("environment"), &env)...)
+	if !req.State.Raw.IsNull() {
+		var recorded types.Object
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("effective_branding"), &recorded)...)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("effective_branding"), recorded)...)
+		if resp.Diagnostics.HasError() || resp.Plan.Raw.Equal(req.State.Raw) {
+			// Nothing of the tenant's own changes.
+			return
+		}
+	}
 	var plan tenantModel
 	if resp.Diagnostics.HasError() || env.IsUnknown() || resp.Plan.Get(ctx, &plan).HasError() || !overridesKnown(plan.Branding) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("effective_branding"), types.ObjectUnknown(effectiveBrandingTypes))...)

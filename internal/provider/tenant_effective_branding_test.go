@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -89,6 +90,71 @@ resource "arbor_tenant" "acme" {
 					statecheck.ExpectKnownValue("arbor_tenant.acme", effective.AtMapKey("primary_color"), knownvalue.StringExact("#0A7CFF")),
 					statecheck.ExpectKnownValue("arbor_tenant.acme", effective.AtMapKey("logo_url"), knownvalue.StringExact("https://cdn.example.com/arbor.png")),
 				},
+			},
+		},
+	})
+}
+
+// changesBesides fails unless the plan changes exactly the resource at
+// address: every other resource is a no-op.
+type changesBesides struct{ address string }
+
+func (c changesBesides) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	var others []string
+	changed := false
+	for _, rc := range req.Plan.ResourceChanges {
+		switch {
+		case rc.Address == c.address:
+			changed = !rc.Change.Actions.NoOp()
+		case !rc.Change.Actions.NoOp():
+			others = append(others, rc.Address)
+		}
+	}
+	switch {
+	case !changed:
+		resp.Error = fmt.Errorf("%s is not planned to change", c.address)
+	case len(others) > 0:
+		resp.Error = fmt.Errorf("the plan changes %d resources besides %s, such as %s", len(others), c.address, others[0])
+	}
+}
+
+// A branding change plans as that one change, not as an update of every
+// tenant whose effective branding it changes (100 here); the next refresh
+// shows the tenants' new look.
+func TestAccTenant_brandingChangePlansAlone(t *testing.T) {
+	b := acctest.NewBackend(t)
+	config := func(color string) string {
+		return b.ProviderConfig() + fmt.Sprintf(`
+resource "arbor_branding" "development" {
+  primary_color = %q
+}
+
+resource "arbor_tenant" "t" {
+  count      = 100
+  key        = "tenant-${count.index}"
+  name       = "Tenant ${count.index}"
+  depends_on = [arbor_branding.development]
+}
+`, color)
+	}
+	color := tfjsonpath.New("effective_branding").AtMapKey("primary_color")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             b.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: config("#0A7CFF")},
+			{
+				Config: config("#E4002B"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{changesBesides{"arbor_branding.development"}},
+					// The refresh after the apply reads the new look.
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config:            config("#E4002B"),
+				ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("arbor_tenant.t[99]", color, knownvalue.StringExact("#E4002B"))},
 			},
 		},
 	})

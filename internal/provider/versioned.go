@@ -86,6 +86,7 @@ func versionedSpec[M, T any, PT domain.VersionedPtr[T]](spec *objectSpec[M, T], 
 	for name, a := range versionStateAttributes(spec.kind.Noun, activeDoc) {
 		spec.attributes[name] = a
 	}
+	spec.listFilters = versionedListFilters(spec.kind.Noun)
 	// The kind's own plan-time checks, if any, run first.
 	ownPlan, ownDestroy := spec.modifyPlan, spec.planDestroy
 	spec.modifyPlan = func(ctx context.Context, data *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

@@ -279,6 +279,11 @@ func TestDriveEveryRoute(t *testing.T) {
 	if got := expect(t, "check access in a batch", 200, batch, err).JSON200.Results; len(got) != 2 || !got[0].Allowed || got[1].Allowed {
 		t.Errorf("batch access check: %+v", got)
 	}
+	impact, err := c.AccessImpactWithResponse(ctx, dev, AccessImpactRequest{Changes: &AccessChangeSet{
+		Put: &[]AccessChangePut{{Kind: AccessChangePutKindRole, Key: "editor", Object: map[string]any{"name": "Editor"}}}}})
+	if got := expect(t, "access impact of a change set", 200, impact, err).JSON200; len(got.Removed) != 1 || got.Removed[0].Assignment != "development/ada/editor/emea" || got.Totals.Removed != 1 {
+		t.Errorf("access impact: %+v", got)
+	}
 	preview, err := c.PreviewWorkflowWithResponse(ctx, dev, "welcome", PreviewRequest{Recipient: &map[string]any{"plan": "pro"}, Tenant: ptr("acme"), Data: &map[string]any{}})
 	if got := expect(t, "preview workflow", 200, preview, err).JSON200; !got.TenantFound || len(got.Steps) != 1 || string(got.Steps[0].Kind) != "delay" {
 		t.Errorf("preview: %+v", got)
@@ -334,6 +339,10 @@ func TestDriveEveryRoute(t *testing.T) {
 	expect(t, "export configuration", 200, export, err)
 	forStaging, err := c.ExportConfigWithResponse(ctx, dev, &ExportConfigParams{For: ptr("staging")})
 	expect(t, "export configuration for staging", 200, forStaging, err)
+	sameDocument, err := c.AccessImpactWithResponse(ctx, dev, AccessImpactRequest{Document: export.JSON200})
+	if got := expect(t, "access impact of a document", 200, sameDocument, err).JSON200; len(got.Removed)+len(got.Added) != 0 || len(got.Refused) != 0 {
+		t.Errorf("the impact of re-importing the export: %+v", got)
+	}
 	imported, err := c.ImportConfigWithResponse(ctx, dev, &ImportConfigParams{}, *export.JSON200)
 	expect(t, "re-import the export", 200, imported, err)
 	promoted, err := c.PromoteConfigWithResponse(ctx, "staging", PromoteRequest{From: dev})

@@ -1,0 +1,8 @@
+# Every one of production's variables.
+list "arbor_variable" "production" {
+  provider = arbor
+
+  config {
+    environment = "production"
+  }
+}

@@ -1,0 +1,123 @@
+package console_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/console"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// benchObjects is how many objects of each kind the page benchmarks hold.
+const benchObjects = 10000
+
+// fillKinds stores n objects of every kind in development (identities in
+// the account), n tokens, n API keys and n audit entries, through the store
+// in one transaction: the pages then read them through the API. It returns
+// a key of each kind.
+func fillKinds(tb testing.TB, s *site, n int) map[string]string {
+	tb.Helper()
+	for _, w := range [][2]string{
+		{"/v1/environments/development/permissions/docs.read", `{"name":"Read"}`},
+		{"/v1/environments/development/roles/reader", `{"name":"Reader","permissions":["docs.read"]}`},
+		{"/v1/environments/development/hierarchy-nodes/acme", `{"name":"Acme"}`},
+		{"/v1/identities/ada", `{"name":"Ada","email":"ada@example.com"}`},
+		{"/v1/environments/development/channels/in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
+	} {
+		s.api(s.owner, "PUT", w[0], w[1], &struct{}{})
+	}
+	keys := map[string]string{}
+	now := time.Now().UTC()
+	err := s.store.Update(context.Background(), func(tx store.Tx) error {
+		for _, k := range domain.Kinds {
+			sample, ok := samples[k.Name]
+			if !ok {
+				return fmt.Errorf("kind %s has no sample", k.Name)
+			}
+			env := "development"
+			if k.Account {
+				env = ""
+			}
+			for i := range n {
+				key := fmt.Sprintf("%s-%05d", strings.ReplaceAll(k.Name, "_", "-"), i)
+				var body map[string]any
+				if err := json.Unmarshal([]byte(sample.body), &body); err != nil {
+					return err
+				}
+				var refs []store.Ref
+				switch k {
+				case domain.KindRoleAssignment:
+					node := fmt.Sprintf("hierarchy-node-%05d", i)
+					key = "ada/reader/" + node
+					body["identity_key"], body["role_key"], body["node_key"] = "ada", "reader", node
+					refs = []store.Ref{{Kind: domain.KindIdentity.Name, Key: "ada"}, {Environment: env, Kind: domain.KindRole.Name, Key: "reader"},
+						{Environment: env, Kind: domain.KindHierarchyNode.Name, Key: node}}
+				case domain.KindIdentity:
+					body["email"] = key + "@example.com"
+				}
+				body["key"] = key
+				raw, _ := json.Marshal(body)
+				if err := tx.PutObject(store.Object{Environment: env, Kind: k.Name, Key: key, Version: 1, Body: raw, CreatedAt: now, UpdatedAt: now}, refs, nil); err != nil {
+					return fmt.Errorf("%s %s: %w", k.Name, key, err)
+				}
+				if i == n/2 {
+					keys[k.Collection] = key
+				}
+			}
+		}
+		for i := range n {
+			id := fmt.Sprintf("tok%05d", i)
+			if err := tx.InsertToken(domain.Token{ID: id, Name: "token " + id, Role: domain.RoleViewer, Prefix: "arbt_" + id, Version: 1, CreatedAt: now}, []byte("h")); err != nil {
+				return err
+			}
+			kid := fmt.Sprintf("key%05d", i)
+			if err := tx.InsertAPIKey(domain.APIKey{ID: kid, Environment: "development", Name: "key " + kid, Scope: domain.ScopeReadOnly, Prefix: "arbk_" + kid, Version: 1, CreatedAt: now}, []byte("h")); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(domain.AuditEntry{At: now, Actor: "token:x (bench)", Action: "create", Environment: "development", Kind: "role", Key: fmt.Sprint(i), Version: 1}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return keys
+}
+
+// BenchmarkPages renders every page the console registers with 10,000
+// objects of every kind: each is to stay under 50 ms on the server.
+func BenchmarkPages(b *testing.B) {
+	s := newSite(b)
+	keys := fillKinds(b, s, benchObjects)
+	br := s.browser()
+	br.signIn(s.owner)
+	for _, pattern := range console.PagesShown() {
+		path, ok := fill(pattern, keys)
+		if !ok {
+			b.Fatalf("%s: no object to show", pattern)
+		}
+		if strings.HasSuffix(path, "/promote") {
+			path += "?from=development"
+			path = strings.Replace(path, "/development/", "/production/", 1)
+		}
+		if strings.HasSuffix(path, "/access/check") {
+			path += "?" + url.Values{"identity_key": {"ada"}, "permission": {"docs.read"}, "node_key": {keys["hierarchy-nodes"]}}.Encode()
+		}
+		b.Run(strings.TrimPrefix(pattern, "/console/"), func(b *testing.B) {
+			for b.Loop() {
+				if p := br.get(path); p.status != http.StatusOK {
+					b.Fatalf("%s: %d %s", path, p.status, p.body)
+				}
+			}
+		})
+	}
+}
