@@ -47,7 +47,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 					Details: []domain.FieldError{{Field: "Authorization", Message: "must appear once"}}})
 				return
 			}
-			p, err := s.resolve(ctx, r.Header.Get("Authorization"))
+			p, read, err := s.resolve(ctx, r.Header.Get("Authorization"), environmentOfPath(r.URL.Path), objectOfRequest(r))
 			if err != nil {
 				var de *domain.Error
 				if !errors.As(err, &de) {
@@ -61,6 +61,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			ctx = context.WithValue(ctx, principalKey{}, p)
+			ctx = context.WithValue(ctx, requestReadKey{}, read)
 			r = r.WithContext(ctx)
 		}
 		if s.limiter != nil {
@@ -76,49 +77,149 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 
 var errUnauthorized = domain.Errorf(domain.CodeUnauthorized, "missing or invalid credential: send Authorization: Bearer <account token or environment API key>")
 
-// resolve checks a bearer credential against the stored hashes.
-func (s *Server) resolve(ctx context.Context, header string) (domain.Principal, error) {
+// resolve checks a bearer credential against the stored hashes. The same
+// statement reads the environment the path names (env, "" for none) with
+// its change numbers, so that a request answered from memory (an access
+// check) makes no other read. The credential is read on every request,
+// never remembered: a credential revoked through any replica is refused by
+// every replica from the moment the revocation commits.
+//
+// A GET of one object reads the object in the same statement (object; nil
+// for any other request), and the handler takes it from there once the
+// credential holds: one statement per object read.
+func (s *Server) resolve(ctx context.Context, header, env string, object *store.Ref) (domain.Principal, requestRead, error) {
+	read := requestRead{env: env, object: object}
 	// The scheme is case-insensitive (RFC 9110, section 11.1).
 	scheme, secret, _ := strings.Cut(strings.TrimSpace(header), " ")
 	if !strings.EqualFold(scheme, "Bearer") {
-		return domain.Principal{}, errUnauthorized
+		return domain.Principal{}, read, errUnauthorized
 	}
 	secret = strings.TrimSpace(secret)
 	if secret == "" {
-		return domain.Principal{}, errUnauthorized
+		return domain.Principal{}, read, errUnauthorized
 	}
 	prefix, id, ok := domain.ParseSecret(secret)
 	if !ok {
 		prefix, id = domain.TokenPrefix, bootstrapTokenID
 	}
-	var p domain.Principal
-	err := s.store.Lookup(ctx, func(tx store.Tx) error {
-		switch prefix {
-		case domain.TokenPrefix:
-			tok, hash, err := tx.Token(id)
-			if err != nil {
-				return err
-			}
-			if !domain.SecretMatches(secret, hash) {
-				return store.ErrNotFound
-			}
-			p = TokenPrincipal(tok)
-		default:
-			key, hash, err := tx.APIKey(id)
-			if err != nil {
-				return err
-			}
-			if !domain.SecretMatches(secret, hash) {
-				return store.ErrNotFound
-			}
-			p = domain.Principal{Kind: domain.PrincipalAPIKey, ID: key.ID, Name: key.Name, Environment: key.Environment, Scope: key.Scope}
-		}
-		return nil
-	})
-	if errors.Is(err, store.ErrNotFound) {
-		return p, errUnauthorized
+	kind := store.CredentialAPIKey
+	if prefix == domain.TokenPrefix {
+		kind = store.CredentialToken
 	}
-	return p, err
+	err := s.store.Lookup(ctx, func(tx store.Tx) error {
+		var err error
+		read.state, err = tx.Request(kind, id, env, object)
+		return err
+	})
+	if err != nil {
+		return domain.Principal{}, read, err
+	}
+	st := read.state
+	if (st.Token == nil && st.APIKey == nil) || !domain.SecretMatches(secret, st.Hash) {
+		return domain.Principal{}, read, errUnauthorized
+	}
+	read.ok = true
+	if tok := st.Token; tok != nil {
+		return TokenPrincipal(*tok), read, nil
+	}
+	key := st.APIKey
+	return domain.Principal{Kind: domain.PrincipalAPIKey, ID: key.ID, Name: key.Name, Environment: key.Environment, Scope: key.Scope}, read, nil
+}
+
+// environmentOfPath is the environment slug a request path names, "" for
+// none.
+func environmentOfPath(path string) string {
+	rest, ok := strings.CutPrefix(path, "/v1/environments/")
+	if !ok {
+		return ""
+	}
+	slug, _, _ := strings.Cut(rest, "/")
+	return slug
+}
+
+// objectOfRequest is the object a GET of one keyed object reads, judged
+// from its path alone (the route is matched later): an environment's
+// /v1/environments/{env}/{collection}/{key} or an account-level
+// /v1/{collection}/{key}. Keys holding a slash (role assignments) are not
+// recognised and read as any other request does.
+func objectOfRequest(r *http.Request) *store.Ref {
+	if r.Method != http.MethodGet {
+		return nil
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/v1/")
+	if !ok {
+		return nil
+	}
+	parts := strings.Split(rest, "/")
+	env, account := "", true
+	if len(parts) == 4 && parts[0] == "environments" {
+		env, account, parts = parts[1], false, parts[2:]
+	}
+	if len(parts) != 2 || parts[1] == "" {
+		return nil
+	}
+	for _, k := range domain.Kinds {
+		if k.Collection == parts[0] && k.Account == account {
+			return &store.Ref{Environment: env, Kind: k.Name, Key: parts[1]}
+		}
+	}
+	return nil
+}
+
+type requestReadKey struct{}
+
+// requestRead is what resolve read with the credential.
+type requestRead struct {
+	// env is the environment slug asked for, object the object; ok says
+	// state was read.
+	env    string
+	object *store.Ref
+	ok     bool
+	state  store.RequestState
+}
+
+// requestObject returns the object of kind and key in env as resolve read
+// it with the credential, and whether it did read it (found or not).
+func requestObject(ctx context.Context, env string, kind domain.Kind, key string) (*store.Object, bool) {
+	read, _ := ctx.Value(requestReadKey{}).(requestRead)
+	want := store.Ref{Environment: scope(kind, env), Kind: kind.Name, Key: key}
+	if !read.ok || read.object == nil || *read.object != want {
+		return nil, false
+	}
+	return read.state.Object, true
+}
+
+// requestEnvironment authorizes act on the environment slug names (none
+// for "") from what was read with the request's credential, and returns it
+// with its change numbers; a request that came with no credential read
+// (the embedded provider's) reads them now. An environment the principal
+// may not see is reported as not found, as access does.
+func (s *Server) requestEnvironment(ctx context.Context, slug string, act domain.Action) (domain.Environment, store.Changes, error) {
+	p := principalFrom(ctx)
+	read, _ := ctx.Value(requestReadKey{}).(requestRead)
+	if !read.ok || read.env != slug {
+		var env domain.Environment
+		var changes store.Changes
+		err := s.store.View(ctx, func(tx store.Tx) error {
+			var err error
+			if env, err = s.access(tx, p, slug, act); err != nil || slug == "" {
+				return err
+			}
+			changes, err = tx.Changes(slug)
+			return err
+		})
+		return env, changes, err
+	}
+	where := domain.EnvAccess{Slug: slug, IsProduction: slug == domain.Production}
+	var env domain.Environment
+	if slug != "" {
+		if !p.CanSee(where) || read.state.Environment == nil {
+			return env, store.Changes{}, domain.NotFound("environment", slug)
+		}
+		env = *read.state.Environment
+	}
+	writeAccess := p.Role == domain.RoleProductionMember && read.state.Settings.ProductionWriteAccess
+	return env, read.state.Changes, p.Authorize(act, where, writeAccess)
 }
 
 // TokenPrincipal is the principal an account token acts as.
@@ -135,7 +236,7 @@ func (s *Server) AccountToken(ctx context.Context, secret string) (domain.Princi
 	if secret == "" || strings.ContainsAny(secret, " \t\r\n") {
 		return domain.Principal{}, errSignIn
 	}
-	p, err := s.resolve(ctx, "Bearer "+secret)
+	p, _, err := s.resolve(ctx, "Bearer "+secret, "", nil)
 	var de *domain.Error
 	if errors.As(err, &de) && de.Code == domain.CodeUnauthorized {
 		return p, errSignIn

@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"errors"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -12,9 +13,9 @@ import (
 
 // Checks exercise an environment's configuration without changing
 // anything: whether an identity holds a permission at a node, and what a
-// workflow would do for a recipient. They read in one transaction, so an
-// answer reflects one state of the environment; nothing is stored, sent or
-// audited.
+// workflow would do for a recipient. Each answer reflects one state of the
+// environment (an access check's index is read in one snapshot; a preview
+// reads in one transaction); nothing is stored, sent or audited.
 
 type accessCheckInput struct {
 	EnvParam
@@ -95,114 +96,28 @@ func (s *Server) registerCheckRoutes() {
 	s.registerAccessImpactRoute()
 }
 
-// checkAccess answers questions against one read of the environment.
-// batch says whether the questions came as a batch, so that a refusal
-// names checks[i] fields.
+// checkAccess answers questions from the environment's index in memory,
+// at least as new as the change numbers read with the request's
+// credential (see access_index.go): on the hot path the request makes no
+// read besides that one statement. A batch is answered from one index in
+// one pass.
 func (s *Server) checkAccess(ctx context.Context, envSlug string, qs []domain.AccessQuestion, batch bool) ([]domain.AccessAnswer, error) {
-	var answers []domain.AccessAnswer
-	err := s.view(ctx, envSlug, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
-		ix, err := accessIndexOf(tx, env.Slug, qs)
-		if err != nil {
-			return err
-		}
-		if batch {
-			answers, err = ix.CheckAll(qs)
-			return err
-		}
-		a, err := ix.Check(qs[0])
-		answers = []domain.AccessAnswer{a}
-		return err
-	})
-	return answers, err
-}
-
-// accessIndexOf indexes what the questions need, and no more: each asked
-// node with its ancestors (the walk reads nothing else, so a check costs
-// the depth of its node, not the size of the hierarchy), the assignments
-// of the identities asked about, the roles those assign, and which of the
-// identities and permissions asked about exist.
-func accessIndexOf(tx store.Tx, env string, qs []domain.AccessQuestion) (*domain.AccessIndex, error) {
-	var identities, permissions []string
-	var assignments []domain.RoleAssignment
-	var nodes []domain.HierarchyNode
-	roles := map[string]*domain.Role{}
-	seenIdentity, seenPermission, seenNode := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, q := range qs {
-		if domain.CheckKey(q.IdentityKey) == "" && !seenIdentity[q.IdentityKey] {
-			seenIdentity[q.IdentityKey] = true
-			found, err := load[domain.Identity](tx, domain.KindIdentity, env, q.IdentityKey)
-			if err != nil {
-				return nil, err
-			}
-			if found != nil {
-				identities = append(identities, q.IdentityKey)
-				held, err := objectsOf[domain.RoleAssignment](tx, store.Query{Environment: env, Kind: domain.KindRoleAssignment.Name,
-					ReferencesTo: &store.Ref{Kind: domain.KindIdentity.Name, Key: q.IdentityKey}})
-				if err != nil {
-					return nil, err
-				}
-				assignments = append(assignments, held...)
-			}
-		}
-		if domain.CheckKey(q.Permission) == "" && !seenPermission[q.Permission] {
-			seenPermission[q.Permission] = true
-			found, err := load[domain.Permission](tx, domain.KindPermission, env, q.Permission)
-			if err != nil {
-				return nil, err
-			}
-			if found != nil {
-				permissions = append(permissions, q.Permission)
-			}
-		}
-		// A node already read ends the climb: its ancestors are read too,
-		// and a damaged store's cycle stops here (the index reports it).
-		for at := q.NodeKey; domain.CheckKey(at) == "" && !seenNode[at]; {
-			seenNode[at] = true
-			n, err := load[domain.HierarchyNode](tx, domain.KindHierarchyNode, env, at)
-			if err != nil {
-				return nil, err
-			}
-			if n == nil {
-				break
-			}
-			nodes = append(nodes, *n)
-			at = n.ParentKey
-		}
-	}
-	for _, a := range assignments {
-		if _, done := roles[a.RoleKey]; done {
-			continue
-		}
-		r, err := load[domain.Role](tx, domain.KindRole, env, a.RoleKey)
-		if err != nil {
-			return nil, err
-		}
-		roles[a.RoleKey] = r
-	}
-	var held []domain.Role
-	for _, r := range roles {
-		if r != nil {
-			held = append(held, *r)
-		}
-	}
-	return domain.NewAccessIndex(env, identities, permissions, nodes, held, assignments), nil
-}
-
-// objectsOf reads every object a query selects.
-func objectsOf[T any, PT domain.ObjectPtr[T]](tx store.Tx, q store.Query) ([]T, error) {
-	stored, err := tx.Objects(q)
+	env, need, err := s.requestEnvironment(ctx, envSlug, domain.ActRead)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]T, 0, len(stored))
-	for _, o := range stored {
-		obj, err := decode[T, PT](o)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *obj)
+	ix, err := s.accessIndexes.get(ctx, env.Slug, need, s.buildAccessIndex)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, domain.NotFound("environment", env.Slug)
 	}
-	return out, nil
+	if err != nil {
+		return nil, err
+	}
+	if batch {
+		return ix.CheckAll(qs)
+	}
+	a, err := ix.Check(qs[0])
+	return []domain.AccessAnswer{a}, err
 }
 
 // previewInputOf reads what a preview of workflow key needs: the workflow,

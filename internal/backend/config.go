@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -66,12 +67,12 @@ func exportConfig(tx store.Tx, env string) (*domain.ConfigDocument, error) {
 // readVersioned reads env's objects of every versioned kind into d's
 // sections, as stored (version state included).
 func readVersioned(tx store.Tx, env string, d *domain.ConfigDocument) error {
-	var err error
-	if d.Workflows, err = listAll[domain.Workflow](tx, domain.KindWorkflow, env); err != nil {
-		return err
+	for _, vk := range versionedKinds {
+		if err := vk.read(tx, env, d); err != nil {
+			return err
+		}
 	}
-	d.Guides, err = listAll[domain.Guide](tx, domain.KindGuide, env)
-	return err
+	return nil
 }
 
 // ImportOptions tune an import.
@@ -130,12 +131,15 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 	}}); err != nil {
 		return nil, err
 	}
-	if err := importSection(w, workflowRules, "workflows", current.Workflows, doc.Workflows, res, versionedImport[domain.Workflow](domain.KindWorkflow)); err != nil {
-		return nil, err
+	for _, vk := range versionedKinds {
+		if !doc.Carries(vk.kind) {
+			continue
+		}
+		if err := vk.importSection(w, current, doc, res); err != nil {
+			return nil, err
+		}
 	}
-	if err := importSection(w, guideRules, "guides", current.Guides, doc.Guides, res, versionedImport[domain.Guide](domain.KindGuide)); err != nil {
-		return nil, err
-	}
+	res.Untouched = doc.Untouched()
 
 	// Removals, dependents first.
 	for _, key := range plan.Prune {
@@ -144,36 +148,38 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 		}
 		res.PrunedRoleAssignments++
 	}
-	steps := []struct {
+	type removal struct {
 		section string
-		keys    []string
 		delete  func(key string) error
-	}{
-		{"roles", plan.Remove["roles"], func(k string) error { return deleteInTx[domain.Role](w, roleRules, k, Conditions{}, false) }},
-		{"hierarchy_nodes", plan.Remove["hierarchy_nodes"], func(k string) error {
+	}
+	steps := []removal{
+		{"roles", func(k string) error { return deleteInTx[domain.Role](w, roleRules, k, Conditions{}, false) }},
+		{"hierarchy_nodes", func(k string) error {
 			return deleteInTx[domain.HierarchyNode](w, hierarchyNodeRules, k, Conditions{}, false)
 		}},
-		{"oauth_clients", plan.Remove["oauth_clients"], func(k string) error {
+		{"oauth_clients", func(k string) error {
 			return deleteInTx[domain.OAuthClient](w, oauthClientRules, k, Conditions{}, false)
 		}},
-		{"webhooks", plan.Remove["webhooks"], func(k string) error { return deleteInTx[domain.Webhook](w, webhookRules, k, Conditions{}, false) }},
-		{"workflows", plan.Remove["workflows"], func(k string) error {
-			return deleteInTx[domain.Workflow](w, workflowRules, k, Conditions{}, false)
-		}},
-		{"guides", plan.Remove["guides"], func(k string) error { return deleteInTx[domain.Guide](w, guideRules, k, Conditions{}, false) }},
-		{"permissions", plan.Remove["permissions"], func(k string) error {
-			return deleteInTx[domain.Permission](w, permissionRules, k, Conditions{}, false)
-		}},
+		{"webhooks", func(k string) error { return deleteInTx[domain.Webhook](w, webhookRules, k, Conditions{}, false) }},
 	}
+	// Versioned objects go users first: the reverse of document order.
+	for _, vk := range slices.Backward(versionedKinds) {
+		steps = append(steps, removal{vk.kind.Section(), func(k string) error { return vk.remove(w, k) }})
+	}
+	steps = append(steps, removal{"permissions", func(k string) error {
+		return deleteInTx[domain.Permission](w, permissionRules, k, Conditions{}, false)
+	}})
 	for _, step := range steps {
-		for _, k := range step.keys {
+		for _, k := range plan.Remove[step.section] {
 			if err := step.delete(k); err != nil {
 				return nil, err
 			}
 			res.Deleted[step.section]++
 		}
 	}
-	res.KeptWorkflows, res.KeptGuides = plan.Kept["workflows"], plan.Kept["guides"]
+	if len(plan.Kept) > 0 {
+		res.Kept = plan.Kept
+	}
 	w.quiet = false
 	return res, w.audit("import", "configuration", env, 0, map[string]any{
 		"source_environment": source, "created": res.Created, "updated": res.Updated, "deleted": res.Deleted,
@@ -273,7 +279,7 @@ type exportOutput struct {
 
 type exportInput struct {
 	EnvParam
-	For string `query:"for" doc:"Slug of the environment the document is for. Workflows and guides born in production stay there: an export of production for another environment leaves them out and names them in X-Arbor-Left-Out. Without it the document is for this environment itself."`
+	For string `query:"for" doc:"Slug of the environment the document is for. Versioned objects born in production stay there: an export of production for another environment leaves them out and names them in X-Arbor-Left-Out. Without it the document is for this environment itself."`
 }
 
 type importInput struct {
@@ -301,7 +307,7 @@ func (s *Server) registerConfigRoutes() {
 	docSchema := s.api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[domain.ConfigDocument](), true, "ConfigDocument")
 
 	export := op(api.ExportConfig.Method, api.ExportConfig.Path, "export_config", "Export an environment's configuration", tag)
-	export.Description = "The configuration document: permissions, roles and their permissions, hierarchy, OAuth client and webhook configurations, and the content of workflows and guides, in a canonical form (two exports of the same configuration are byte-identical). Never identities, role assignments, API keys, tenants or secrets."
+	export.Description = "The configuration document: permissions, roles and their permissions, hierarchy, OAuth client and webhook configurations, and the content of " + domain.VersionedKindsNamed() + ", in a canonical form (two exports of the same configuration are byte-identical). Never identities, role assignments, API keys, tenants or secrets."
 	export.Responses = map[string]*huma.Response{"200": {Description: "The document.", Content: map[string]*huma.MediaType{"application/json": {Schema: docSchema}}}}
 	huma.Register(s.api, *export, func(ctx context.Context, in *exportInput) (*exportOutput, error) {
 		if in.For != "" {

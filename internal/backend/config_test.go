@@ -73,7 +73,7 @@ func TestExportIsCanonical(t *testing.T) {
 			t.Errorf("the export carries %q:\n%s", never, doc)
 		}
 	}
-	for _, want := range []string{`"format_version": 1`, `"source_environment": "development"`, "View <any> document & its history", `"events": [` + "\n" + `        "role.created",`} {
+	for _, want := range []string{`"format_version": 2`, `"source_environment": "development"`, "View <any> document & its history", `"events": [` + "\n" + `        "role.created",`} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("the export lacks %q:\n%s", want, doc)
 		}

@@ -19,7 +19,7 @@ func TestVersionedKindsInConfigDocuments(t *testing.T) {
 		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
 		a.expect(a.do(a.owner, "PUT", at("development", "welcome"), body("v1")), 201)
 		res := a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 200).json()
-		if res["created"].(map[string]any)[kind.Collection] != 1.0 {
+		if res["created"].(map[string]any)[kind.Section()] != 1.0 {
 			t.Fatalf("promote to staging: %v", res)
 		}
 		staged := a.expect(a.do(a.owner, "GET", at("staging", "welcome"), ""), 200).json()
@@ -28,10 +28,12 @@ func TestVersionedKindsInConfigDocuments(t *testing.T) {
 			t.Errorf("promoted copy %v, development %v", staged, dev)
 		}
 		// Active is staging's own: switched off there, a promotion keeps it off.
-		a.expect(a.do(a.owner, "PUT", at("staging", "welcome"), inactive(body("v1"))), 200)
+		if domain.HasActive(kind) {
+			a.expect(a.do(a.owner, "PUT", at("staging", "welcome"), inactive(body("v1"))), 200)
+		}
 		a.expect(a.do(a.owner, "PUT", at("development", "welcome"), body("v2")), 200)
 		a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 200)
-		if got := a.expect(a.do(a.owner, "GET", at("staging", "welcome"), ""), 200).json(); got["active"] != false {
+		if got := a.expect(a.do(a.owner, "GET", at("staging", "welcome"), ""), 200).json(); domain.HasActive(kind) && got["active"] != false {
 			t.Errorf("a promotion switched staging's active flag: %v", got)
 		}
 		// Production before staging: refused, naming the section and
@@ -39,7 +41,7 @@ func TestVersionedKindsInConfigDocuments(t *testing.T) {
 		a.expect(a.do(a.owner, "PUT", at("development", "welcome"), body("v3")), 200)
 		before := a.export("production")
 		r := a.importDoc("production", a.export("development"), 409)
-		if !strings.Contains(string(r.body), `"field":"`+kind.Collection+`[0]"`) || !strings.Contains(string(r.body), "apply this change to staging first") {
+		if !strings.Contains(string(r.body), `"field":"`+kind.Section()+`[0]"`) || !strings.Contains(string(r.body), "apply this change to staging first") {
 			t.Errorf("import skipping staging: %s", r.body)
 		}
 		if a.export("production") != before {
@@ -50,12 +52,12 @@ func TestVersionedKindsInConfigDocuments(t *testing.T) {
 		a.expect(a.do(a.owner, "DELETE", at("development", "welcome"), ""), 204)
 		a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
 		res = a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 200).json()
-		if res["deleted"].(map[string]any)[kind.Collection] != 1.0 {
+		if res["deleted"].(map[string]any)[kind.Section()] != 1.0 {
 			t.Errorf("the promotion did not remove what development removed: %v", res)
 		}
 		a.expect(a.do(a.owner, "PUT", at("production", "own"), body("p1")), 201)
 		res = a.expect(a.do(a.owner, "POST", "/v1/environments/production/promote", `{"from":"staging"}`), 200).json()
-		if kept, _ := res["kept_"+kind.Collection].([]any); len(kept) != 1 || kept[0] != "own" {
+		if kept, _ := res["kept"].(map[string]any)[kind.Section()].([]any); len(kept) != 1 || kept[0] != "own" {
 			t.Errorf("production's own %s not kept: %v", kind.Noun, res)
 		}
 		a.expect(a.do(a.owner, "GET", at("production", "own"), ""), 200)

@@ -45,7 +45,7 @@ func TestConfigImportNeedsEverySection(t *testing.T) {
 		}
 	}
 	// Empty lists say "none": the import removes everything they cover.
-	empty := map[string]any{"format_version": 1, "source_environment": "development"}
+	empty := map[string]any{"format_version": domain.ConfigFormatVersion, "source_environment": "development"}
 	for _, s := range domain.ConfigSections {
 		empty[s.Name] = []any{}
 	}

@@ -14,9 +14,19 @@ func (s *Server) registerObjectRoutes() {
 	s.registerOAuthClientRoutes()
 	s.registerWebhookRoutes()
 	s.registerTenantRoutes()
+	s.registerEmailLayoutRoutes()
 	s.registerWorkflowRoutes()
 	s.registerGuideRoutes()
 	s.registerChannelRoutes()
 	s.registerVariableRoutes()
 	s.registerBrandingRoutes()
+}
+
+// versionedKinds are the versioned kinds' parts of configuration
+// documents, in document order (TestVersionedKindsAreServed holds it to
+// domain.VersionedKinds).
+var versionedKinds = []versionedKind{
+	versionedKindOf(emailLayoutRules),
+	versionedKindOf(workflowRules),
+	versionedKindOf(guideRules),
 }

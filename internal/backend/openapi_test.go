@@ -71,7 +71,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 	a.expect(a.do(a.owner, "PUT", "/v1/identities/ada", `{"email":"ada@example.com","name":"Ada"}`), 201)
 	a.expect(a.do(a.owner, "PUT", dev+"roles/editor", `{"name":"Editor"}`), 201)
 	a.expect(a.do(a.owner, "PUT", dev+"hierarchy-nodes/emea", `{"name":"EMEA"}`), 201)
-	a.inAppChannels("development")
+	a.channels("development")
 	paths := map[string]string{
 		domain.KindPermission.Collection:     dev + "permissions/docs.read",
 		domain.KindRole.Collection:           dev + "roles/editor",
@@ -80,9 +80,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindOAuthClient.Collection:    dev + "oauth-clients/dashboard",
 		domain.KindWebhook.Collection:        dev + "webhooks/audit",
 		domain.KindTenant.Collection:         dev + "tenants/acme",
-		domain.KindWorkflow.Collection:       dev + "workflows/welcome",
-		domain.KindGuide.Collection:          dev + "guides/launch",
-		domain.KindChannel.Collection:        dev + "channels/postmark",
+		domain.KindChannel.Collection:        dev + "channels/sendgrid",
 		domain.KindVariable.Collection:       dev + "variables/app_url",
 		domain.KindIdentity.Collection:       "/v1/identities/ada",
 	}
@@ -92,10 +90,15 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindOAuthClient.Collection:    `{"name":"Dashboard"}`,
 		domain.KindWebhook.Collection:        `{"url":"https://hooks.example.com/arbor","events":["role.updated"]}`,
 		domain.KindTenant.Collection:         `{"name":"Acme","properties":{"tier":"gold"}}`,
-		domain.KindWorkflow.Collection:       `{"name":"Welcome","steps":[{"ref":"wait","delay":{"duration":"1h"}}]}`,
-		domain.KindGuide.Collection:          `{"name":"Launch","type":"banner","channel_key":"in-app","content":{"body":"New"}}`,
 		domain.KindChannel.Collection:        postmarkChannel,
 		domain.KindVariable.Collection:       `{"value":"https://app.example.com","description":"Links in messages"}`,
+	}
+	// Every versioned kind's object is its sample of the promotion tests.
+	for _, k := range domain.VersionedKinds {
+		if body, ok := versionedBodies[k.Name]; ok {
+			paths[k.Collection] = dev + k.Collection + "/welcome"
+			bodies[k.Collection] = body("v1")
+		}
 	}
 	for _, k := range domain.Kinds {
 		path, ok := paths[k.Collection]

@@ -24,7 +24,7 @@ func documentNames(registry huma.Registry) {
 			continue
 		}
 		enumProperties(schema, t)
-		if reflect.PointerTo(t).Implements(reflect.TypeFor[domain.VersionedObject]()) {
+		if reflect.PointerTo(t).Implements(reflect.TypeFor[domain.Activatable]()) {
 			schema.Properties["active"].Default = domain.DefaultActive
 		}
 	}

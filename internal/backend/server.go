@@ -63,6 +63,8 @@ type Server struct {
 	handler   http.Handler
 	limiter   *rateLimiter
 	metrics   *metrics
+	// accessIndexes answer access checks (see access_index.go).
+	accessIndexes accessIndexes
 
 	// metricsOnAPI is false when a listener of their own serves /metrics.
 	metricsOnAPI bool

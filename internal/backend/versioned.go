@@ -198,7 +198,8 @@ type versionsOutput[T any] struct {
 // object routes: its promotion state and its versions.
 func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind domain.Kind, tag string) {
 	routes := api.VersionedRoutesOf(kind)
-	id := singular(kind.Collection)
+	// Operation ids are snake case, as the object routes' are.
+	id := singular(kind.Section())
 
 	promotion := op(routes.Promotion.Method, routes.Promotion.Path, "get_"+id+"_promotion", "Get what the promotion rule knows of "+article(kind.Noun), tag)
 	promotion.Description = "The promotion order, the setting, the " + kind.Noun + "'s sha in this environment and in the one directly below, " +
@@ -294,11 +295,53 @@ func versionedImport[T any, PT domain.VersionedPtr[T]](kind domain.Kind) section
 			return domain.ContentSHA(PT(stored)) == domain.ContentSHA(PT(incoming))
 		},
 		existing: func(w *write, obj *T) error {
+			incoming, ok := any(PT(obj)).(domain.Activatable)
+			if !ok {
+				return nil
+			}
 			stored, err := load[T, PT](w.tx, kind, w.env.Slug, PT(obj).ObjectKey())
 			if err == nil {
-				PT(obj).GetVersionState().Active = PT(stored).GetVersionState().Active
+				incoming.GetActivation().Active = any(PT(stored)).(domain.Activatable).GetActivation().Active
 			}
 			return err
 		},
+	}
+}
+
+// versionedKind is what configuration documents do with one versioned
+// kind's section: read it from an environment, import it, and remove an
+// object the document lacks. Every versioned kind has one, in
+// versionedKinds (kinds.go), built from its rules by versionedKindOf.
+type versionedKind struct {
+	kind domain.Kind
+	// read reads env's objects into d's section, as stored (version
+	// state included).
+	read func(tx store.Tx, env string, d *domain.ConfigDocument) error
+	// importSection writes doc's section over current's.
+	importSection func(w *write, current, doc *domain.ConfigDocument, res *domain.ImportResult) error
+	// remove deletes one object the document lacks.
+	remove func(w *write, key string) error
+}
+
+func versionedKindOf[T any, PT domain.VersionedPtr[T]](r *rules[T]) versionedKind {
+	kind := r.kind
+	items := func(d *domain.ConfigDocument) *[]T {
+		s, ok := d.VersionedSection(kind)
+		if !ok {
+			panic("configuration documents have no section for versioned kind " + kind.Name)
+		}
+		return s.Items.(*[]T)
+	}
+	return versionedKind{
+		kind: kind,
+		read: func(tx store.Tx, env string, d *domain.ConfigDocument) error {
+			objects, err := listAll[T, PT](tx, kind, env)
+			*items(d) = objects
+			return err
+		},
+		importSection: func(w *write, current, doc *domain.ConfigDocument, res *domain.ImportResult) error {
+			return importSection[T, PT](w, r, kind.Section(), *items(current), *items(doc), res, versionedImport[T, PT](kind))
+		},
+		remove: func(w *write, key string) error { return deleteInTx[T, PT](w, r, key, Conditions{}, false) },
 	}
 }

@@ -5,7 +5,8 @@
 // and over a slow link; the peak memory of the provider plugins; the
 // backend's throughput and latency under concurrent load, on SQLite and on
 // PostgreSQL with one and two replicas, the latter beside pgbench on the
-// same cluster; and the provider's start-up. It writes every figure and
+// same cluster; access checks beside GETs of one object on both stores;
+// and the provider's start-up. It writes every figure and
 // ratio to BENCHMARKS.md.
 //
 // Absolute figures depend on the machine and on whatever else it is doing;
@@ -85,6 +86,10 @@ var sections = []struct {
 	}},
 	{"postgres", func(h *harness, ctx context.Context, r *report) (err error) {
 		r.postgres, err = h.measurePostgres(ctx)
+		return err
+	}},
+	{"checks", func(h *harness, ctx context.Context, r *report) (err error) {
+		r.checks, err = h.measureChecks(ctx)
 		return err
 	}},
 	{"documents", func(h *harness, ctx context.Context, r *report) (err error) {

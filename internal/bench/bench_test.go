@@ -347,3 +347,36 @@ func TestConfigurationsScaleBeyondRange(t *testing.T) {
 		t.Errorf("indices(1024) = %s", got)
 	}
 }
+
+func TestReportStatesTheCheckGoals(t *testing.T) {
+	run := func(perSecond float64, p99 time.Duration) loadRun {
+		return loadRun{Result: load.Result{Requests: 1000, PerSecond: perSecond, P50: time.Millisecond, P99: p99}}
+	}
+	r := report{
+		machine: machine{CPU: "test CPU", Cores: 2, Start: time.Now()},
+		checks: checksResult{concurrency: 16, duration: time.Second,
+			pgbenchSelect: pgbenchRun{tps: 10000},
+			pgbenchUpdate: []pgbenchRun{{tps: 1000}, {tps: 800}},
+			stores: []checksOn{
+				{store: "SQLite", replicas: 1, checks: run(6000, 3*time.Millisecond), reads: run(5000, 4*time.Millisecond), single: time.Millisecond, batch: 15 * time.Millisecond},
+				{store: "PostgreSQL", replicas: 2, checks: run(6000, 5*time.Millisecond), reads: run(6000, 4*time.Millisecond), single: time.Millisecond, batch: 25 * time.Millisecond,
+					writes: []loadRun{run(600, 0), run(300, 0)}},
+			}},
+	}
+	md := r.markdown()
+	for _, want := range []string{
+		"| access checks on SQLite, one server ≥ 1.0× GETs of one object/s, p99 no higher | 1.20× (6,000/s vs 5,000/s); p99 3.00 ms vs 4.00 ms | met |",
+		// As many checks as GETs, but a higher p99: not met.
+		"| access checks on PostgreSQL, 2 replicas ≥ 1.0× GETs of one object/s, p99 no higher | 1.00× (6,000/s vs 6,000/s); p99 5.00 ms vs 4.00 ms | **not met** |",
+		"| GETs on PostgreSQL, two replicas, ≥ 0.5× `pgbench -S` at 16 clients | 0.60× (6,000/s vs 10,000 TPS) | met |",
+		"| a batch of 1,000 checks on SQLite, one server ≤ 20× one check's latency | 15.0× (15.00 ms vs 1.00 ms) | met |",
+		"| a batch of 1,000 checks on PostgreSQL, 2 replicas ≤ 20× one check's latency | 25.0× (25.00 ms vs 1.00 ms) | **not met** |",
+		// Met in the first run only: not met.
+		"| writes on PostgreSQL, 2 replicas, ≥ 0.5× pgbench's simple-update TPS in every run | 0.60×, 0.38× | **not met** |",
+		"| 2 | 800 | 300 (0.38×) |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the report lacks %q:\n%s", want, md)
+		}
+	}
+}

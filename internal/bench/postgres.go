@@ -145,17 +145,25 @@ func (c *pgCluster) initPgbench(ctx context.Context, pgbench string) error {
 	return nil
 }
 
-// runPgbench runs pgbench's simple-update script (-N: one UPDATE of an
-// account, one SELECT of it, one INSERT into the history, in one
-// transaction) with clients connections for d. Its threads (-j) are as many
-// as the cores, as the load generator's goroutines may use.
-func (c *pgCluster) runPgbench(ctx context.Context, pgbench string, clients, threads int, d time.Duration) (pgbenchRun, error) {
-	cmd := exec.CommandContext(ctx, pgbench, "-N", "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, threads)),
+// pgbench's built-in scripts the harness runs.
+const (
+	// pgbenchSimpleUpdate (-N): one UPDATE of an account, one SELECT of
+	// it, one INSERT into the history, in one transaction.
+	pgbenchSimpleUpdate = "-N"
+	// pgbenchSelectOnly (-S): one SELECT of an account by its key.
+	pgbenchSelectOnly = "-S"
+)
+
+// runPgbench runs one of pgbench's built-in scripts with clients
+// connections for d. Its threads (-j) are as many as the cores, as the
+// load generator's goroutines may use.
+func (c *pgCluster) runPgbench(ctx context.Context, pgbench, script string, clients, threads int, d time.Duration) (pgbenchRun, error) {
+	cmd := exec.CommandContext(ctx, pgbench, script, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, threads)),
 		"-T", strconv.Itoa(max(1, int(d.Round(time.Second).Seconds()))), c.URL(pgbenchDatabase))
 	database := c.cpu()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return pgbenchRun{}, fmt.Errorf("pgbench -N: %v\n%s", err, out)
+		return pgbenchRun{}, fmt.Errorf("pgbench %s: %v\n%s", script, err, out)
 	}
 	r, err := parsePgbench(string(out))
 	r.databaseCPU = c.cpu() - database
@@ -244,7 +252,7 @@ func (h *harness) measurePostgres(ctx context.Context) (r postgresResult, err er
 		r.byReplicas = append(r.byReplicas, replicaRuns{replicas: n})
 	}
 	for i := range h.opts.LoadRuns {
-		floor, err := cluster.runPgbench(ctx, pgbench, r.concurrency, runtime.NumCPU(), r.duration)
+		floor, err := cluster.runPgbench(ctx, pgbench, pgbenchSimpleUpdate, r.concurrency, runtime.NumCPU(), r.duration)
 		if err != nil {
 			return r, err
 		}

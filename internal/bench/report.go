@@ -33,6 +33,7 @@ type report struct {
 	memory     []memoryResult
 	throughput throughputResult
 	postgres   postgresResult
+	checks     checksResult
 	documents  documentResult
 	startup    startupResult
 	goBench    []goBenchmark
@@ -72,12 +73,13 @@ func (r report) markdown() string {
 	r.memorySection(p)
 	r.throughputSection(p)
 	r.postgresSection(p)
+	r.checks.checksSection(p)
 	r.documentsSection(p)
 	r.startupSection(p)
 	r.goBenchSection(p)
 	p("## Reproduce")
 	p("")
-	p("- `make bench` runs all of the above and rewrites this file (the length of the run is in the table above: most of it is Terraform applying and destroying 3000 resources for the memory section, whose cost grows as N²). `-only` measures some sections alone (`-only postgres`: the backend on PostgreSQL and its pgbench floor; `-only memory`: the peak memory), `-link-delay` sets the slow link's one-way delay, `-memory-sizes` the sizes whose peak memory is measured, `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
+	p("- `make bench` runs all of the above and rewrites this file (the length of the run is in the table above: most of it is Terraform applying and destroying 3000 resources for the memory section, whose cost grows as N²). `-only` measures some sections alone (`-only postgres`: the backend on PostgreSQL and its pgbench floor; `-only checks`: access checks beside GETs on SQLite and PostgreSQL, with `pgbench -S` and `-N`, in a few minutes; `-only memory`: the peak memory), `-link-delay` sets the slow link's one-way delay, `-memory-sizes` the sizes whose peak memory is measured, `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
 	p("- `make bench-profile` writes CPU profiles of the provider during apply and refresh plan (served in-process, Terraform attached to it) and of the backend under the read and the write load, to `.bench/profiles`; read them with `go tool pprof -top`.")
 	p("- `go test -run '^$' -bench . -benchmem %s` runs the Go benchmarks alone.", strings.Join(goBenchPackages, " "))
 	return b.String()
@@ -139,6 +141,7 @@ func (r report) goals(p func(string, ...any)) {
 				thousands(goalPostgresReadsPerS), thousands(reads), reads/goalPostgresReadsPerS, verdict(reads >= goalPostgresReadsPerS))
 		}
 	}
+	r.checks.checksGoals(p)
 	if r.startup.runs > 0 {
 		start := median(collect(r.startup.samples["terraform-provider-arbor"], startupSample.total))
 		p("| provider start-up to schema served ≤ %v | %s (%.2f× the budget) | %s |", goalStartup, ms(start), float64(start)/float64(goalStartup), verdict(start <= goalStartup))

@@ -147,7 +147,11 @@ func withVersions[T any, PT domain.VersionedPtr[T]](c *Console, r *http.Request,
 	for i := range page.Items {
 		o := PT(&page.Items[i])
 		m, st := o.GetMeta(), o.GetVersionState()
-		v.Versions = append(v.Versions, versionRow{Version: m.Version, SHA: st.SHA, Active: st.IsActive(), ManagedBy: m.ManagedBy,
+		active := false
+		if a, ok := any(o).(domain.Activatable); ok {
+			active = a.GetActivation().IsActive()
+		}
+		v.Versions = append(v.Versions, versionRow{Version: m.Version, SHA: st.SHA, Active: active, ManagedBy: m.ManagedBy,
 			Updated: formatTime(m.UpdatedAt), Previous: m.Version - 1})
 	}
 	if page.NextCursor != "" {
@@ -195,7 +199,11 @@ func switchActive[T any, PT domain.VersionedPtr[T]](kind domain.Kind) func(c *Co
 			return nil, err
 		}
 		active := r.PostFormValue("active") == "true"
-		PT(obj).GetVersionState().Active = &active
+		a, ok := any(PT(obj)).(domain.Activatable)
+		if !ok {
+			return nil, fmt.Errorf("%s have no active flag", kind.Collection)
+		}
+		a.GetActivation().Active = &active
 		if err := putVersioned[T, PT](c, r, kind, obj, false); err != nil {
 			return nil, err
 		}

@@ -32,6 +32,9 @@ type AccessAnswer struct {
 type AccessIndex struct {
 	environment string
 	parent      map[string]string
+	// depth is each node's number of ancestors, up to MaxHierarchyDepth,
+	// so that an answer's path is allocated once at its size.
+	depth       map[string]int
 	identities  map[string]bool
 	permissions map[string]bool
 	// grants maps an identity to the roles it holds at each node.
@@ -61,6 +64,10 @@ func NewAccessIndex(environment string, identities, permissions []string, nodes 
 	}
 	for _, n := range nodes {
 		ix.parent[n.Key] = n.ParentKey
+	}
+	ix.depth = make(map[string]int, len(nodes))
+	for _, n := range nodes {
+		ix.depthOf(n.Key)
 	}
 	for _, r := range roles {
 		set := make(map[string]bool, len(r.Permissions))
@@ -96,8 +103,8 @@ func (ix *AccessIndex) Check(q AccessQuestion) (AccessAnswer, error) {
 	return ix.answer(q)
 }
 
-// CheckAll answers a batch in order. Every unanswerable question is
-// reported at once, each under checks[i].
+// CheckAll answers a batch in order, in one pass over the questions.
+// Every unanswerable question is reported at once, each under checks[i].
 func (ix *AccessIndex) CheckAll(qs []AccessQuestion) ([]AccessAnswer, error) {
 	var probs Problems
 	if len(qs) == 0 {
@@ -105,22 +112,28 @@ func (ix *AccessIndex) CheckAll(qs []AccessQuestion) ([]AccessAnswer, error) {
 	}
 	if len(qs) > MaxAccessChecks {
 		probs.Add("checks", "must hold at most %d checks; split the batch", MaxAccessChecks)
-	}
-	for i, q := range qs {
-		var p Problems
-		ix.checkQuestion(&p, q)
-		probs.Merge(fmt.Sprintf("checks[%d]", i), p)
-	}
-	if err := probs.Err(); err != nil {
-		return nil, err
+		return nil, probs.Err()
 	}
 	answers := make([]AccessAnswer, len(qs))
 	for i, q := range qs {
+		var p Problems
+		ix.checkQuestion(&p, q)
+		if len(p) > 0 {
+			probs.Merge(fmt.Sprintf("checks[%d]", i), p)
+			continue
+		}
+		if len(probs) > 0 {
+			// The batch is refused: only its problems are still wanted.
+			continue
+		}
 		a, err := ix.answer(q)
 		if err != nil {
 			return nil, err
 		}
 		answers[i] = a
+	}
+	if err := probs.Err(); err != nil {
+		return nil, err
 	}
 	return answers, nil
 }
@@ -146,10 +159,41 @@ func (ix *AccessIndex) checkQuestion(p *Problems, q AccessQuestion) {
 	}
 }
 
+// depthOf is the number of ancestors of node k, memoised; a chain longer
+// than MaxHierarchyDepth (a damaged store's cycle) counts as that long,
+// and answer reports it.
+func (ix *AccessIndex) depthOf(k string) int {
+	var chain []string
+	d := 0
+	for at := k; ; at = ix.parent[at] {
+		if known, ok := ix.depth[at]; ok {
+			d = known
+			break
+		}
+		parent, exists := ix.parent[at]
+		if !exists || parent == "" {
+			break // a root, or a parent the store does not hold: the walk ends there
+		}
+		chain = append(chain, at)
+		if len(chain) > MaxHierarchyDepth {
+			d = MaxHierarchyDepth
+			break
+		}
+	}
+	if _, ok := ix.depth[k]; !ok && len(chain) == 0 {
+		ix.depth[k] = d
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		d = min(d+1, MaxHierarchyDepth)
+		ix.depth[chain[i]] = d
+	}
+	return ix.depth[k]
+}
+
 // answer walks from the node up to its root, collecting the identity's
 // assignments whose role grants the permission.
 func (ix *AccessIndex) answer(q AccessQuestion) (AccessAnswer, error) {
-	a := AccessAnswer{AccessQuestion: q, GrantedBy: []string{}, Path: []string{}}
+	a := AccessAnswer{AccessQuestion: q, GrantedBy: []string{}, Path: make([]string, 0, min(ix.depth[q.NodeKey]+1, MaxHierarchyDepth))}
 	byNode := ix.grants[q.IdentityKey]
 	for at := q.NodeKey; at != ""; at = ix.parent[at] {
 		if len(a.Path) == MaxHierarchyDepth {

@@ -15,8 +15,10 @@ import (
 )
 
 // ConfigFormatVersion is the version of the configuration document format
-// this build reads and writes.
-const ConfigFormatVersion = 1
+// this build writes. It reads every version from 1: a section is carried
+// by the documents of the version that introduced it and later ones, and
+// an import of an older document leaves the kinds it predates untouched.
+const ConfigFormatVersion = 2
 
 // ConfigDocument is an environment's configuration, the operator's way of
 // moving it: permissions, roles with their permissions, the hierarchy,
@@ -26,83 +28,186 @@ const ConfigFormatVersion = 1
 // the version state of workflows and guides (active is per environment;
 // sha and origin are the target's).
 type ConfigDocument struct {
-	FormatVersion     int             `json:"format_version" doc:"Version of the document format (1)."`
+	FormatVersion     int             `json:"format_version" doc:"Version of the document format: 2 (which carries email layouts, partials and translations); a version-1 document still imports, leaving the kinds it predates untouched."`
 	SourceEnvironment string          `json:"source_environment" doc:"Environment the document was exported from."`
 	Permissions       []Permission    `json:"permissions" nullable:"false" doc:"In key order."`
 	Roles             []Role          `json:"roles" nullable:"false" doc:"In key order, each with its permission keys."`
 	HierarchyNodes    []HierarchyNode `json:"hierarchy_nodes" nullable:"false" doc:"In key order."`
 	OAuthClients      []OAuthClient   `json:"oauth_clients" nullable:"false" doc:"Configurations only: no client ids, no secrets."`
 	Webhooks          []Webhook       `json:"webhooks" nullable:"false" doc:"Configurations only: no signing secrets."`
+	EmailLayouts      []EmailLayout   `json:"email_layouts" required:"false" nullable:"false" doc:"Content only: no sha or origin. Required since format_version 2; absent from version 1."`
 	Workflows         []Workflow      `json:"workflows" nullable:"false" doc:"Content only: no active flag, sha or origin."`
 	Guides            []Guide         `json:"guides" nullable:"false" doc:"Content only: no active flag, sha or origin."`
 }
 
-// ConfigSections names the document's sections, in document order, with
-// the kind of their objects.
-var ConfigSections = []struct {
+// Section is the name of the document section holding a kind's
+// objects: its collection with _ for - (hierarchy_nodes, email_layouts).
+func (k Kind) Section() string { return strings.ReplaceAll(k.Collection, "-", "_") }
+
+// configSection is one section of a document, bound to the document's
+// field: what every section does, written once for all of them.
+type configSection struct {
+	Kind Kind
+	// count, missing, emptyIfNil, canonicalize and validate act on the
+	// field; validate records the keys seen.
+	count        func() int
+	missing      func() bool
+	emptyIfNil   func()
+	canonicalize func()
+	validate     func(p *Problems, keys map[string]bool)
+	// versioned is the section of a versioned kind, nil for the others.
+	versioned func() VersionedSection
+	// activatable is true for a versioned kind with an active flag.
+	activatable bool
+	// since is the format version that introduced the section.
+	since int
+}
+
+// introducedIn marks a section introduced by a format version after 1.
+func (s configSection) introducedIn(version int) configSection {
+	s.since = version
+	return s
+}
+
+// sections are the document's sections in document order. A new kind of
+// configuration is a field of ConfigDocument and a line here; every
+// section's counting, canonical form, presence check, validation and, for
+// a versioned kind, promotion follow from it.
+func (d *ConfigDocument) sections() []configSection {
+	return []configSection{
+		plainSection(KindPermission, &d.Permissions, nil),
+		plainSection(KindRole, &d.Roles, nil),
+		plainSection(KindHierarchyNode, &d.HierarchyNodes, nil),
+		plainSection(KindOAuthClient, &d.OAuthClients, func(c *OAuthClient) { c.ClientID, c.ClientSecret = "", "" }),
+		plainSection(KindWebhook, &d.Webhooks, func(h *Webhook) { h.SigningSecret = "" }),
+		versionedSectionOf(KindEmailLayout, &d.EmailLayouts).introducedIn(2),
+		versionedSectionOf(KindWorkflow, &d.Workflows),
+		versionedSectionOf(KindGuide, &d.Guides),
+	}
+}
+
+// ConfigSection names one section of the document and its objects' kind.
+type ConfigSection struct {
 	Name string
 	Kind Kind
-}{
-	{"permissions", KindPermission},
-	{"roles", KindRole},
-	{"hierarchy_nodes", KindHierarchyNode},
-	{"oauth_clients", KindOAuthClient},
-	{"webhooks", KindWebhook},
-	{"workflows", KindWorkflow},
-	{"guides", KindGuide},
+}
+
+// ConfigSections names the document's sections, in document order, with
+// the kind of their objects.
+var ConfigSections = (&ConfigDocument{}).sectionNames()
+
+func (d *ConfigDocument) sectionNames() []ConfigSection {
+	var out []ConfigSection
+	for _, s := range d.sections() {
+		out = append(out, ConfigSection{Name: s.Kind.Section(), Kind: s.Kind})
+	}
+	return out
+}
+
+// Carries reports whether the document's format version has the section
+// of kind; an import leaves the objects of a kind it does not carry
+// untouched.
+func (d *ConfigDocument) Carries(kind Kind) bool {
+	for _, s := range d.sections() {
+		if s.Kind == kind {
+			return s.since <= d.FormatVersion
+		}
+	}
+	return false
+}
+
+// Untouched names the sections the document's format version predates,
+// which its import leaves as they are.
+func (d *ConfigDocument) Untouched() []string {
+	var out []string
+	for _, s := range d.sections() {
+		if s.since > d.FormatVersion {
+			out = append(out, s.Kind.Section())
+		}
+	}
+	return out
+}
+
+// HasActive reports whether the objects of a versioned kind have an
+// active flag (workflows, guides), unlike the content others use.
+func HasActive(kind Kind) bool {
+	for _, s := range (&ConfigDocument{}).sections() {
+		if s.Kind == kind {
+			return s.activatable
+		}
+	}
+	return false
+}
+
+func (d *ConfigDocument) versionedKinds() []Kind {
+	var out []Kind
+	for _, s := range d.sections() {
+		if s.versioned != nil {
+			out = append(out, s.Kind)
+		}
+	}
+	return out
+}
+
+// normalizer is implemented by objects holding sets, which they store in
+// one canonical form.
+type normalizer interface{ Normalize() }
+
+// plainSection is the section of a kind that is not versioned; strip
+// removes what a document never carries of it (generated ids, secrets).
+func plainSection[T any, PT ObjectPtr[T]](kind Kind, items *[]T, strip func(*T)) configSection {
+	return configSection{
+		Kind:       kind,
+		since:      1,
+		count:      func() int { return len(*items) },
+		missing:    func() bool { return *items == nil },
+		emptyIfNil: func() { emptyIfNil(items) },
+		canonicalize: func() {
+			sortByKey(*items, func(o T) string { return PT(&o).ObjectKey() })
+			for i := range *items {
+				o := PT(&(*items)[i])
+				*o.GetMeta() = Meta{}
+				if strip != nil {
+					strip(&(*items)[i])
+				}
+				if n, ok := any(o).(normalizer); ok {
+					n.Normalize()
+				}
+			}
+		},
+		validate: func(p *Problems, keys map[string]bool) { validateSection[T, PT](p, kind.Section(), *items, keys) },
+	}
+}
+
+// versionedSectionOf is the section of a versioned kind: content only,
+// without version state or active flag.
+func versionedSectionOf[T any, PT VersionedPtr[T]](kind Kind, items *[]T) configSection {
+	s := plainSection[T, PT](kind, items, func(o *T) {
+		*PT(o).GetVersionState() = VersionState{}
+		if a, ok := any(PT(o)).(Activatable); ok {
+			*a.GetActivation() = Activation{}
+		}
+	})
+	s.versioned = func() VersionedSection { return versionedSection[T, PT](kind, items) }
+	_, s.activatable = any(PT(new(T))).(Activatable)
+	return s
 }
 
 // Counts is the number of objects of each section.
 func (d *ConfigDocument) Counts() map[string]int {
-	return map[string]int{
-		"permissions":     len(d.Permissions),
-		"roles":           len(d.Roles),
-		"hierarchy_nodes": len(d.HierarchyNodes),
-		"oauth_clients":   len(d.OAuthClients),
-		"webhooks":        len(d.Webhooks),
-		"workflows":       len(d.Workflows),
-		"guides":          len(d.Guides),
+	counts := map[string]int{}
+	for _, s := range d.sections() {
+		counts[s.Kind.Section()] = s.count()
 	}
+	return counts
 }
 
 // Canonicalize puts the document in its canonical form: every section in
 // key order, sets sorted, and what a document never carries (metadata,
 // generated ids, secrets, active flags, hashes, origins) removed.
 func (d *ConfigDocument) Canonicalize() {
-	sortByKey(d.Permissions, func(p Permission) string { return p.Key })
-	sortByKey(d.Roles, func(r Role) string { return r.Key })
-	sortByKey(d.HierarchyNodes, func(n HierarchyNode) string { return n.Key })
-	sortByKey(d.OAuthClients, func(c OAuthClient) string { return c.Key })
-	sortByKey(d.Webhooks, func(h Webhook) string { return h.Key })
-	sortByKey(d.Workflows, func(w Workflow) string { return w.Key })
-	sortByKey(d.Guides, func(g Guide) string { return g.Key })
-	for i := range d.Permissions {
-		d.Permissions[i].Meta = Meta{}
-	}
-	for i := range d.Roles {
-		d.Roles[i].Meta = Meta{}
-		d.Roles[i].Normalize()
-	}
-	for i := range d.HierarchyNodes {
-		d.HierarchyNodes[i].Meta = Meta{}
-	}
-	for i := range d.OAuthClients {
-		c := &d.OAuthClients[i]
-		c.Meta, c.ClientID, c.ClientSecret = Meta{}, "", ""
-		c.Normalize()
-	}
-	for i := range d.Webhooks {
-		h := &d.Webhooks[i]
-		h.Meta, h.SigningSecret = Meta{}, ""
-		h.Normalize()
-	}
-	for i := range d.Guides {
-		d.Guides[i].Normalize()
-	}
-	for _, section := range d.VersionedSections() {
-		for _, o := range section.Objects {
-			*o.GetMeta(), *o.GetVersionState() = Meta{}, VersionState{}
-		}
+	for _, s := range d.sections() {
+		s.canonicalize()
 	}
 }
 
@@ -113,6 +218,8 @@ type VersionedSection struct {
 	Kind Kind
 	// Objects point into the document, in the section's order.
 	Objects []VersionedObject
+	// Items is the document's field: a *[]T of the kind's type.
+	Items any
 	// Remove takes the objects with the given keys out of the section;
 	// Objects no longer point into the document after it.
 	Remove func(keys map[string]bool)
@@ -121,18 +228,31 @@ type VersionedSection struct {
 // VersionedSections are the document's sections of versioned kinds, in
 // document order.
 func (d *ConfigDocument) VersionedSections() []VersionedSection {
-	return []VersionedSection{
-		versionedSection("workflows", KindWorkflow, &d.Workflows),
-		versionedSection("guides", KindGuide, &d.Guides),
+	var out []VersionedSection
+	for _, s := range d.sections() {
+		if s.versioned != nil {
+			out = append(out, s.versioned())
+		}
 	}
+	return out
 }
 
-func versionedSection[T any, PT VersionedPtr[T]](name string, kind Kind, items *[]T) VersionedSection {
+// VersionedSection is the section of the versioned kind.
+func (d *ConfigDocument) VersionedSection(kind Kind) (VersionedSection, bool) {
+	for _, s := range d.VersionedSections() {
+		if s.Kind == kind {
+			return s, true
+		}
+	}
+	return VersionedSection{}, false
+}
+
+func versionedSection[T any, PT VersionedPtr[T]](kind Kind, items *[]T) VersionedSection {
 	objects := make([]VersionedObject, len(*items))
 	for i := range *items {
 		objects[i] = PT(&(*items)[i])
 	}
-	return VersionedSection{Name: name, Kind: kind, Objects: objects, Remove: func(keys map[string]bool) {
+	return VersionedSection{Name: kind.Section(), Kind: kind, Objects: objects, Items: items, Remove: func(keys map[string]bool) {
 		*items = slices.DeleteFunc(*items, func(o T) bool { return keys[PT(&o).ObjectKey()] })
 	}}
 }
@@ -147,13 +267,11 @@ func sortByKey[T any](items []T, key func(T) string) {
 // differences show line by line in a diff.
 func (d *ConfigDocument) Encode() ([]byte, error) {
 	c := *d
-	emptyIfNil(&c.Permissions)
-	emptyIfNil(&c.Roles)
-	emptyIfNil(&c.HierarchyNodes)
-	emptyIfNil(&c.OAuthClients)
-	emptyIfNil(&c.Webhooks)
-	emptyIfNil(&c.Workflows)
-	emptyIfNil(&c.Guides)
+	for _, s := range c.sections() {
+		if s.since <= c.FormatVersion {
+			s.emptyIfNil()
+		}
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -216,20 +334,14 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 	if d.SourceEnvironment == "" {
 		p.Add("source_environment", "is required: the slug of the environment the document was exported from")
 	}
-	for _, section := range []struct {
-		name    string
-		missing bool
-	}{
-		{"permissions", d.Permissions == nil},
-		{"roles", d.Roles == nil},
-		{"hierarchy_nodes", d.HierarchyNodes == nil},
-		{"oauth_clients", d.OAuthClients == nil},
-		{"webhooks", d.Webhooks == nil},
-		{"workflows", d.Workflows == nil},
-		{"guides", d.Guides == nil},
-	} {
-		if section.missing {
-			p.Add(section.name, "is required (an empty list [] says there are none); a missing or null section is never read as \"remove them all\"")
+	for _, section := range d.sections() {
+		switch {
+		case d.FormatVersion < 1 || d.FormatVersion > ConfigFormatVersion:
+			// Validate names the version.
+		case section.since > d.FormatVersion && !section.missing():
+			p.Add(section.Kind.Section(), "is not a section of a version-%d document: it came with format_version %d; send format_version %d", d.FormatVersion, section.since, ConfigFormatVersion)
+		case section.since <= d.FormatVersion && section.missing():
+			p.Add(section.Kind.Section(), "is required (an empty list [] says there are none); a missing or null section is never read as \"remove them all\"")
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -349,17 +461,20 @@ func JSONTypeOf(t reflect.Type) string {
 // must not carry.
 func (d *ConfigDocument) Validate() Problems {
 	var p Problems
-	if d.FormatVersion != ConfigFormatVersion {
-		p.Add("format_version", "must be %d (this document has %d)", ConfigFormatVersion, d.FormatVersion)
+	if d.FormatVersion < 1 || d.FormatVersion > ConfigFormatVersion {
+		p.Add("format_version", "must be %d, or 1 for a document written before %d (this document has %d)", ConfigFormatVersion, ConfigFormatVersion, d.FormatVersion)
 	}
 	if d.SourceEnvironment != "" {
 		if msg := CheckSlug(d.SourceEnvironment); msg != "" {
 			p.Add("source_environment", "%s", msg)
 		}
 	}
-	permissions := map[string]bool{}
-	validateSection(&p, "permissions", d.Permissions, permissions)
-	validateSection(&p, "roles", d.Roles, map[string]bool{})
+	keys := map[string]map[string]bool{}
+	for _, section := range d.sections() {
+		keys[section.Kind.Name] = map[string]bool{}
+		section.validate(&p, keys[section.Kind.Name])
+	}
+	permissions, nodes := keys[KindPermission.Name], keys[KindHierarchyNode.Name]
 	for i, r := range d.Roles {
 		for _, key := range r.Permissions {
 			if !permissions[key] {
@@ -367,8 +482,6 @@ func (d *ConfigDocument) Validate() Problems {
 			}
 		}
 	}
-	nodes := map[string]bool{}
-	validateSection(&p, "hierarchy_nodes", d.HierarchyNodes, nodes)
 	parents := map[string]string{}
 	for i, n := range d.HierarchyNodes {
 		if n.ParentKey != "" && !nodes[n.ParentKey] {
@@ -381,24 +494,20 @@ func (d *ConfigDocument) Validate() Problems {
 			p.Add(fmt.Sprintf("hierarchy_nodes[%d].parent_key", i), "the hierarchy has a cycle: %s", cycle)
 		}
 	}
-	validateSection(&p, "oauth_clients", d.OAuthClients, map[string]bool{})
 	for i, c := range d.OAuthClients {
 		if c.ClientID != "" || c.ClientSecret != "" {
 			p.Add(fmt.Sprintf("oauth_clients[%d]", i), "a configuration document carries no client_id or client_secret: each environment generates its own")
 		}
 	}
-	validateSection(&p, "webhooks", d.Webhooks, map[string]bool{})
 	for i, h := range d.Webhooks {
 		if h.SigningSecret != "" {
 			p.Add(fmt.Sprintf("webhooks[%d].signing_secret", i), "a configuration document carries no secrets: each environment generates its own")
 		}
 	}
-	validateSection(&p, "workflows", d.Workflows, map[string]bool{})
-	validateSection(&p, "guides", d.Guides, map[string]bool{})
 	for _, section := range d.VersionedSections() {
 		for i, o := range section.Objects {
 			state := o.GetVersionState()
-			if state.Active != nil {
+			if a, ok := o.(Activatable); ok && a.GetActivation().Active != nil {
 				p.Add(fmt.Sprintf("%s[%d].active", section.Name, i), "active is per environment and never travels in a configuration document")
 			}
 			if state.SHA != "" || state.OriginEnvironment != "" {

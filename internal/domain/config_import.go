@@ -94,6 +94,11 @@ func PlanImport(target ImportTarget, doc *ConfigDocument, pruneAssignments bool)
 
 	currentSections := current.VersionedSections()
 	for n, section := range doc.VersionedSections() {
+		if !doc.Carries(section.Kind) {
+			// An older document knows nothing of the kind: its objects
+			// stay as they are.
+			continue
+		}
 		if err := planVersionedSection(target, doc.SourceEnvironment, section, currentSections[n], plan, &refusals); err != nil {
 			return nil, err
 		}

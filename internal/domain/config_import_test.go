@@ -17,7 +17,7 @@ func TestPlanImport(t *testing.T) {
 	}
 	// Everything but the viewer role goes; the editor and the team node
 	// share one assignment.
-	doc := &ConfigDocument{SourceEnvironment: "development", Roles: []Role{{Key: "viewer"}}}
+	doc := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development", Roles: []Role{{Key: "viewer"}}}
 	assignments := map[Ref][]string{
 		{Kind: KindRole, Key: "editor"}:        {"ada--editor--team"},
 		{Kind: KindHierarchyNode, Key: "team"}: {"ada--editor--team"},

@@ -9,13 +9,14 @@ type ImportResult struct {
 	Updated           map[string]int `json:"updated" doc:"Objects whose configuration changed, per section."`
 	Deleted           map[string]int `json:"deleted" doc:"Objects the document lacked, removed, per section."`
 	Unchanged         map[string]int `json:"unchanged" doc:"Objects already as the document says, per section."`
-	// KeptWorkflows are workflows created in the target itself, which a
-	// document from another environment never removes.
-	KeptWorkflows []string `json:"kept_workflows,omitempty" doc:"Workflows created in the target environment itself, kept although a document from another environment lacks them."`
-	// KeptGuides are the same for guides.
-	KeptGuides []string `json:"kept_guides,omitempty" doc:"Guides created in the target environment itself, kept although a document from another environment lacks them."`
+	// Kept lists, per versioned section, the objects created in the
+	// target itself, which a document from another environment never
+	// removes.
+	Kept map[string][]string `json:"kept,omitempty" doc:"Per versioned section, the objects created in the target environment itself, kept although a document from another environment lacks them."`
+	// Untouched are the sections the document's format version predates.
+	Untouched []string `json:"untouched,omitempty" doc:"Sections the document's format version predates (a version-1 document carries no email layouts, partials or translations), left exactly as they were."`
 	// LeftOut are the source's objects a promotion or clone did not copy.
-	LeftOut                  []LeftOut                         `json:"left_out,omitempty" doc:"Objects of the source environment the copy left out, each with why: workflows and guides born in production stay in production."`
+	LeftOut                  []LeftOut                         `json:"left_out,omitempty" doc:"Objects of the source environment the copy left out, each with why: versioned objects born in production stay in production."`
 	PrunedRoleAssignments    int                               `json:"pruned_role_assignments" doc:"Role assignments removed with their roles or nodes (only with prune_assignments)."`
 	NewOAuthClientSecrets    map[string]OAuthClientCredentials `json:"new_oauth_client_secrets,omitempty" doc:"Credentials of OAuth clients created by this import, shown only here."`
 	NewWebhookSigningSecrets map[string]string                 `json:"new_webhook_signing_secrets,omitempty" doc:"Signing secrets of webhooks created by this import, shown only here."`

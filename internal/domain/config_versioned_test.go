@@ -2,40 +2,61 @@ package domain
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
 
+// documentWithSamples is a document with one sample object (variant v1)
+// in the section of every versioned kind.
+func documentWithSamples(t *testing.T) *ConfigDocument {
+	t.Helper()
+	d := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development"}
+	for _, s := range d.VersionedSections() {
+		sample, ok := versionedSamples[s.Kind.Name]
+		if !ok {
+			t.Fatalf("versioned kind %s has no sample in versionedSamples", s.Kind.Name)
+		}
+		items := reflect.ValueOf(s.Items).Elem()
+		items.Set(reflect.Append(items, reflect.ValueOf(sample("v1")).Elem()))
+	}
+	return d
+}
+
 // A document carries only the content of every versioned kind: its
-// version state is stripped by Canonicalize and refused by Validate, per
-// section.
+// version state (and active flag, where the kind has one) is stripped by
+// Canonicalize and refused by Validate, per section.
 func TestConfigDocumentVersionedSections(t *testing.T) {
 	on := true
-	d := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development",
-		Workflows: []Workflow{*validWorkflow()}, Guides: []Guide{*validGuide()}}
-	names := map[string]bool{}
+	d := documentWithSamples(t)
+	var want []string
 	for _, s := range d.VersionedSections() {
-		names[s.Kind.Name] = true
-		for _, o := range s.Objects {
-			*o.GetVersionState() = VersionState{Active: &on, SHA: "abc", OriginEnvironment: "development"}
-			o.GetMeta().Version = 3
+		if len(s.Objects) != 1 {
+			t.Fatalf("section %s holds %d objects, want its sample", s.Name, len(s.Objects))
 		}
-	}
-	for _, k := range VersionedKinds {
-		if !names[k.Name] {
-			t.Errorf("versioned kind %s has no section in VersionedSections", k.Name)
+		o := s.Objects[0]
+		*o.GetVersionState() = VersionState{SHA: "abc", OriginEnvironment: "development"}
+		want = append(want, "{"+s.Name+"[0] sha and origin_environment")
+		if a, ok := o.(Activatable); ok {
+			a.GetActivation().Active = &on
+			want = append(want, s.Name+"[0].active")
 		}
+		o.GetMeta().Version = 3
 	}
 	problems := fmt.Sprint(d.Validate())
-	for _, want := range []string{"workflows[0].active", "{workflows[0] sha and origin_environment", "guides[0].active", "{guides[0] sha and origin_environment"} {
-		if !strings.Contains(problems, want) {
-			t.Errorf("Validate does not refuse %s: %s", want, problems)
+	for _, w := range want {
+		if !strings.Contains(problems, w) {
+			t.Errorf("Validate does not refuse %s: %s", w, problems)
 		}
 	}
 	d.Canonicalize()
 	for _, s := range d.VersionedSections() {
 		for _, o := range s.Objects {
-			if *o.GetVersionState() != (VersionState{}) || o.GetMeta().Version != 0 {
+			active := false
+			if a, ok := o.(Activatable); ok {
+				active = a.GetActivation().Active != nil
+			}
+			if *o.GetVersionState() != (VersionState{}) || active || o.GetMeta().Version != 0 {
 				t.Errorf("%s %s kept its version state: %+v", s.Kind.Noun, o.ObjectKey(), *o.GetVersionState())
 			}
 		}
@@ -43,12 +64,23 @@ func TestConfigDocumentVersionedSections(t *testing.T) {
 	if p := d.Validate(); len(p) > 0 {
 		t.Errorf("a canonical document has problems: %v", p)
 	}
+	for n, s := range d.VersionedSections() {
+		key := s.Objects[0].ObjectKey()
+		s.Remove(map[string]bool{key: true})
+		for m, other := range d.VersionedSections() {
+			if got, want := len(other.Objects), map[bool]int{true: 0, false: 1}[m <= n]; got != want {
+				t.Errorf("after removing %s from %s, %s holds %d objects, want %d", key, s.Name, other.Name, got, want)
+			}
+		}
+	}
+}
+
+// Sets are stored in one canonical form in a document.
+func TestConfigDocumentCanonicalGuidePatterns(t *testing.T) {
+	d := &ConfigDocument{Guides: []Guide{*validGuide()}}
+	d.Canonicalize()
 	if got := fmt.Sprint(d.Guides[0].ActivationURLPatterns); got != "[/dashboard /docs/** /projects/*/settings]" {
 		t.Errorf("patterns not canonical: %s", got)
-	}
-	d.VersionedSections()[1].Remove(map[string]bool{"spring-launch": true})
-	if len(d.Guides) != 0 || len(d.Workflows) != 1 {
-		t.Errorf("Remove took %d guides and %d workflows", 1-len(d.Guides), 1-len(d.Workflows))
 	}
 }
 
@@ -58,5 +90,59 @@ func TestConfigDocumentNeedsGuides(t *testing.T) {
 	_, err := DecodeConfigDocument([]byte(`{"format_version":1,"source_environment":"development","permissions":[],"roles":[],"hierarchy_nodes":[],"oauth_clients":[],"webhooks":[],"workflows":[]}`))
 	if err == nil || !strings.Contains(fmt.Sprint(err.(*Error).Details), "guides") {
 		t.Fatalf("a document without guides: %v", err)
+	}
+}
+
+// A document of every format version this build knows is read: each
+// version needs the sections it has and refuses those it predates; an
+// import of it leaves the kinds it predates untouched.
+func TestConfigDocumentFormatVersions(t *testing.T) {
+	doc := func(version int, sections []configSection) string {
+		parts := []string{fmt.Sprintf(`"format_version":%d`, version), `"source_environment":"development"`}
+		for _, s := range sections {
+			parts = append(parts, fmt.Sprintf("%q:[]", s.Kind.Section()))
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	}
+	all := (&ConfigDocument{}).sections()
+	for version := 1; version <= ConfigFormatVersion; version++ {
+		var has, predates []configSection
+		for _, s := range all {
+			if s.since <= version {
+				has = append(has, s)
+			} else {
+				predates = append(predates, s)
+			}
+		}
+		d, err := DecodeConfigDocument([]byte(doc(version, has)))
+		if err != nil {
+			t.Fatalf("a version-%d document: %v", version, err)
+		}
+		if p := d.Validate(); len(p) > 0 {
+			t.Errorf("a version-%d document has problems: %v", version, p)
+		}
+		var untouched []string
+		for _, s := range predates {
+			untouched = append(untouched, s.Kind.Section())
+			if d.Carries(s.Kind) {
+				t.Errorf("a version-%d document carries %s", version, s.Kind.Section())
+			}
+		}
+		if got := d.Untouched(); fmt.Sprint(got) != fmt.Sprint(untouched) {
+			t.Errorf("a version-%d document leaves %v untouched, want %v", version, got, untouched)
+		}
+		if len(predates) > 0 {
+			_, err := DecodeConfigDocument([]byte(doc(version, all)))
+			if err == nil || !strings.Contains(fmt.Sprint(err.(*Error).Details), "is not a section of a version-") {
+				t.Errorf("a version-%d document with newer sections: %v", version, err)
+			}
+		}
+	}
+	d, err := DecodeConfigDocument([]byte(doc(ConfigFormatVersion+1, all)))
+	if err == nil {
+		err = d.Validate().Err()
+	}
+	if err == nil || !strings.Contains(fmt.Sprint(err.(*Error).Details), "format_version") {
+		t.Errorf("a document of a later format: %v", err)
 	}
 }

@@ -54,6 +54,7 @@ type Guide struct {
 	ActivationURLPatterns []string     `json:"activation_url_patterns,omitempty" doc:"Pages the guide may show on, as URL path patterns: * is one path segment, a last ** the rest of the path. None: every page. A set, stored deduplicated and sorted." example:"[\"/dashboard\",\"/projects/*/settings\"]"`
 	Audience              *Conditions  `json:"audience,omitempty" doc:"Conditions a recipient must meet to see the guide, in the shape of workflow conditions. None: everyone."`
 	Priority              int          `json:"priority,omitempty" minimum:"0" doc:"Order among the guides that could show at once: the highest shows first. Default 0."`
+	Activation
 	VersionState
 	Meta
 }

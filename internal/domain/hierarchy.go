@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// KindHierarchyNode is the kind of hierarchy nodes.
+var KindHierarchyNode = Kind{Name: "hierarchy_node", Noun: "hierarchy node", Collection: "hierarchy-nodes"}
+
 // HierarchyNode is one node of an environment's organisation hierarchy: a
 // forest whose roots have no parent. Moving a node moves its subtree.
 type HierarchyNode struct {

@@ -2,6 +2,9 @@ package domain
 
 import "strings"
 
+// KindIdentity is the kind of identities, which belong to the account.
+var KindIdentity = Kind{Name: "identity", Noun: "identity", Collection: "identities", Account: true}
+
 // MaxEmailLength is the longest address SMTP carries.
 const MaxEmailLength = 254
 

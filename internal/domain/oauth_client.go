@@ -1,5 +1,8 @@
 package domain
 
+// KindOAuthClient is the kind of OAuth clients.
+var KindOAuthClient = Kind{Name: "oauth_client", Noun: "OAuth client", Collection: "oauth-clients"}
+
 // Prefixes of the OAuth client credentials the backend generates.
 const (
 	ClientIDPrefix     = "arbc_"

@@ -20,19 +20,6 @@ type Kind struct {
 	Account bool
 }
 
-// The keyed object kinds.
-var (
-	KindPermission     = Kind{Name: "permission", Noun: "permission", Collection: "permissions"}
-	KindRole           = Kind{Name: "role", Noun: "role", Collection: "roles"}
-	KindHierarchyNode  = Kind{Name: "hierarchy_node", Noun: "hierarchy node", Collection: "hierarchy-nodes"}
-	KindRoleAssignment = Kind{Name: "role_assignment", Noun: "role assignment", Collection: "role-assignments"}
-	KindOAuthClient    = Kind{Name: "oauth_client", Noun: "OAuth client", Collection: "oauth-clients"}
-	KindWebhook        = Kind{Name: "webhook", Noun: "webhook", Collection: "webhooks"}
-	KindTenant         = Kind{Name: "tenant", Noun: "tenant", Collection: "tenants"}
-	KindWorkflow       = Kind{Name: "workflow", Noun: "workflow", Collection: "workflows"}
-	KindIdentity       = Kind{Name: "identity", Noun: "identity", Collection: "identities", Account: true}
-)
-
 // Meta is what the backend records about every keyed object.
 type Meta struct {
 	Environment string    `json:"environment,omitempty" readOnly:"true" doc:"Environment the object lives in (absent for account-level objects)."`
@@ -109,8 +96,10 @@ type Page[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty" doc:"Pass as cursor to fetch the next page; absent on the last page."`
 }
 
-// Kinds lists every keyed object kind the backend serves.
-var Kinds = []Kind{KindPermission, KindRole, KindHierarchyNode, KindRoleAssignment, KindOAuthClient, KindWebhook, KindTenant, KindWorkflow, KindGuide, KindChannel, KindVariable, KindIdentity}
+// Kinds lists every keyed object kind the backend serves: the versioned
+// kinds come from VersionedKinds.
+var Kinds = append([]Kind{KindPermission, KindRole, KindHierarchyNode, KindRoleAssignment, KindOAuthClient, KindWebhook, KindTenant,
+	KindChannel, KindVariable, KindIdentity}, VersionedKinds...)
 
 // KindNamed returns the kind with the given stored name.
 func KindNamed(name string) (Kind, bool) {

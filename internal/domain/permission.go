@@ -1,5 +1,8 @@
 package domain
 
+// KindPermission is the kind of permissions.
+var KindPermission = Kind{Name: "permission", Noun: "permission", Collection: "permissions"}
+
 // Permission is a named capability that roles grant.
 type Permission struct {
 	Key         string `json:"key" doc:"Identifier within the environment; taken from the path on writes, so a body may leave it out or repeat it." example:"documents.read"`

@@ -29,6 +29,11 @@ var versionedSamples = map[string]func(variant string) VersionedObject{
 		g.Content.Title = variant
 		return g
 	},
+	KindEmailLayout.Name: func(variant string) VersionedObject {
+		l := validEmailLayout()
+		l.Name = variant
+		return l
+	},
 }
 
 func promotionMatrix(t *testing.T, kind Kind) {
@@ -46,8 +51,10 @@ func promotionMatrix(t *testing.T, kind Kind) {
 	// inactive is variant switched off: the same content.
 	inactive := func(variant string) string {
 		o := sample(variant)
-		off := false
-		o.GetVersionState().Active = &off
+		if a, ok := o.(Activatable); ok {
+			off := false
+			a.GetActivation().Active = &off
+		}
 		return ContentSHA(o)
 	}
 	three := []string{"development", "staging", "production"}

@@ -1,5 +1,8 @@
 package domain
 
+// KindRole is the kind of roles.
+var KindRole = Kind{Name: "role", Noun: "role", Collection: "roles"}
+
 // Role is a named set of permissions. Identities hold roles at hierarchy
 // nodes through role assignments.
 type Role struct {

@@ -2,6 +2,9 @@ package domain
 
 import "strings"
 
+// KindRoleAssignment is the kind of role assignments.
+var KindRoleAssignment = Kind{Name: "role_assignment", Noun: "role assignment", Collection: "role-assignments"}
+
 // RoleAssignment gives an identity a role at a hierarchy node of one
 // environment. It has no key of its own: the triple is its identity, so no
 // triple is assigned twice. Assignments are operational state, never copied

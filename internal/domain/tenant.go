@@ -6,6 +6,9 @@ import (
 	"sort"
 )
 
+// KindTenant is the kind of tenants.
+var KindTenant = Kind{Name: "tenant", Noun: "tenant", Collection: "tenants"}
+
 // JSONObject is a JSON object kept byte for byte as written (numbers keep
 // their precision); the backend documents it as an object.
 type JSONObject json.RawMessage

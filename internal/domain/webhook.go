@@ -5,6 +5,9 @@ import (
 	"unicode"
 )
 
+// KindWebhook is the kind of webhooks.
+var KindWebhook = Kind{Name: "webhook", Noun: "webhook", Collection: "webhooks"}
+
 // SigningSecretPrefix starts the signing secrets the backend generates.
 const SigningSecretPrefix = "whsec_"
 

@@ -12,6 +12,9 @@ import (
 	"unicode/utf8"
 )
 
+// KindWorkflow is the kind of workflows, versioned.
+var KindWorkflow = Kind{Name: "workflow", Noun: "workflow", Collection: "workflows"}
+
 // Workflow limits and vocabularies, shared by the backend and the
 // provider's plan-time validation.
 const (
@@ -94,6 +97,7 @@ type Workflow struct {
 	TriggerDataSchema JSONObject  `json:"trigger_data_schema,omitempty" doc:"JSON schema of the data a trigger carries."`
 	Conditions        *Conditions `json:"conditions,omitempty" doc:"Conditions under which a trigger runs the workflow."`
 	Steps             []Step      `json:"steps,omitempty" doc:"Ordered steps."`
+	Activation
 	VersionState
 	Meta
 }

@@ -68,7 +68,8 @@ func (p *pipeline) commit(module string) { p.module.Write("main.tf", module) }
 
 // versionedResources write, per versioned kind, an HCL resource of the
 // kind named name with key, whose content differs with text and whose
-// active flag is active (both HCL expressions), and the channel, named and
+// active flag is active (both HCL expressions; a kind without an active
+// flag leaves active out), and the channel, named and
 // keyed name, it sends through: channels are each environment's own, so
 // every root that writes the object creates its channel too. A versioned
 // kind without one fails the promotion tests.
@@ -113,6 +114,16 @@ resource "arbor_guide" %[1]q {
   content     = { title = %[4]s, body = "Glad you are here." }
 }
 `, name, key, active, text)
+	},
+	domain.KindEmailLayout.Name: func(name, key, text, _ string) string {
+		return fmt.Sprintf(`
+resource "arbor_email_layout" %[1]q {
+  key         = %[2]q
+  name        = %[3]s
+  html_layout = "<html><body>{{ content }}</body></html>"
+  text_layout = "{{ content }}"
+}
+`, name, key, text)
 	},
 }
 
@@ -168,10 +179,17 @@ variable "subject" {
 }
 `
 
+// versionedState is what every versioned object stores beside its
+// content: its version state and, for a kind that has one, its active flag.
+type versionedState struct {
+	domain.Activation
+	domain.VersionState
+}
+
 // state is the version state of object key of the kind in env.
-func (p *pipeline) state(kind domain.Kind, env, key string) *domain.VersionState {
+func (p *pipeline) state(kind domain.Kind, env, key string) *versionedState {
 	p.t.Helper()
-	obj, err := client.Objects[domain.VersionState](p.b.Client, kind).Get(context.Background(), env, key)
+	obj, err := client.Objects[versionedState](p.b.Client, kind).Get(context.Background(), env, key)
 	if err != nil {
 		p.t.Fatalf("reading %s %s in %s: %v", kind.Noun, key, env, err)
 	}
@@ -242,13 +260,16 @@ func TestPromotionByPlan(t *testing.T) {
 		prod.PlanFails(acctest.ErrorLike(v.named("welcome") + ` differs from its version in staging`))
 		p.setRoot("production", v.write("hotfix", "welcome-hotfix", `"Hotfix"`, "true"))
 		prod.PlanFails(acctest.ErrorLike(v.named("welcome-hotfix") + ` does not exist in staging: create it in development and promote it, or turn production write access on`))
+		p.setRoot("production", "")
 
 		// active is per environment: it switches in production without promotion.
-		p.rootWith("production", "active = false", "")
-		prod.Apply()
-		prod.PlanEmpty()
-		if p.state(v.kind, "production", "welcome").IsActive() || !p.state(v.kind, "staging", "welcome").IsActive() {
-			t.Fatal("active did not switch in production alone")
+		if domain.HasActive(v.kind) {
+			p.rootWith("production", "active = false", "")
+			prod.Apply()
+			prod.PlanEmpty()
+			if p.state(v.kind, "production", "welcome").IsActive() || !p.state(v.kind, "staging", "welcome").IsActive() {
+				t.Fatal("active did not switch in production alone")
+			}
 		}
 
 		// Deletion follows the promotion order.
@@ -308,10 +329,12 @@ func TestProductionWriteAccess(t *testing.T) {
 		p.settings(false)
 		p.setRoot("production", campaign("Biggest sale", true))
 		prod.PlanFails(acctest.ErrorLike(`was created in production and is edited there only while production write access is on`))
-		p.setRoot("production", campaign("Bigger sale", false))
-		prod.Apply()
-		if p.state(v.kind, "production", "spring-campaign").IsActive() {
-			t.Fatal("active did not switch")
+		if domain.HasActive(v.kind) {
+			p.setRoot("production", campaign("Bigger sale", false))
+			prod.Apply()
+			if p.state(v.kind, "production", "spring-campaign").IsActive() {
+				t.Fatal("active did not switch")
+			}
 		}
 
 		// Deleting it needs write access too; with it, it goes.

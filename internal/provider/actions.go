@@ -156,11 +156,10 @@ func importSummary(r domain.ImportResult) []string {
 	if r.PrunedRoleAssignments > 0 {
 		lines = append(lines, fmt.Sprintf("role assignments pruned with their roles or nodes: %d", r.PrunedRoleAssignments))
 	}
-	if len(r.KeptWorkflows) > 0 {
-		lines = append(lines, fmt.Sprintf("workflows born in %s, kept: %s", r.Environment, strings.Join(r.KeptWorkflows, ", ")))
-	}
-	if len(r.KeptGuides) > 0 {
-		lines = append(lines, fmt.Sprintf("guides born in %s, kept: %s", r.Environment, strings.Join(r.KeptGuides, ", ")))
+	for _, s := range domain.ConfigSections {
+		if kept := r.Kept[s.Name]; len(kept) > 0 {
+			lines = append(lines, fmt.Sprintf("%s born in %s, kept: %s", strings.ReplaceAll(s.Name, "_", " "), r.Environment, strings.Join(kept, ", ")))
+		}
 	}
 	for _, l := range r.LeftOut {
 		lines = append(lines, fmt.Sprintf("left out: %s %q (%s)", l.Kind, l.Key, l.Reason))

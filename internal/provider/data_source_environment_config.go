@@ -34,7 +34,7 @@ func (d *environmentConfigDataSource) Metadata(_ context.Context, req datasource
 func (d *environmentConfigDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An environment's configuration document, as `terraform-provider-arbor export` writes it: permissions, roles and " +
-			"their permissions, hierarchy, OAuth client and webhook configurations, and the content of workflows and guides, in canonical form (equal " +
+			"their permissions, hierarchy, OAuth client and webhook configurations, and the content of " + domain.VersionedKindsNamed() + ", in canonical form (equal " +
 			"configurations give equal documents). It never holds identities, role assignments, API keys, tenants or secrets.",
 		Attributes: map[string]schema.Attribute{
 			"environment": schema.StringAttribute{

@@ -84,7 +84,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"copy_from": schema.StringAttribute{
 				MarkdownDescription: "Slug of an environment whose configuration the new environment starts with, copied when it is created, " +
-					"in the same transaction: permissions, roles, hierarchy, OAuth client and webhook configurations, workflows and guides. " +
+					"in the same transaction: permissions, roles, hierarchy, OAuth client and webhook configurations, " + domain.VersionedKindsNamed() + ". " +
 					"Identities, role assignments, API keys, tenants, channels, variables and branding are never copied, and secrets are generated anew. " +
 					"A new environment has no channels, so a source whose workflows or guides send through channels cannot be copied: " +
 					"create the environment without `copy_from`, add its channels, then promote into it. " +

@@ -33,6 +33,7 @@ type guideModel struct {
 	Audience              *conditionsModel   `tfsdk:"audience"`
 	Priority              types.Int64        `tfsdk:"priority"`
 	versionStateModel
+	activationModel
 }
 
 type guideContentModel struct {
@@ -113,13 +114,13 @@ func guideSpec() *objectSpec[guideModel, domain.Guide] {
 func expandGuide(ctx context.Context, m *guideModel) (*domain.Guide, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	g := &domain.Guide{
-		Name:         m.Name.ValueString(),
-		Description:  m.Description.ValueString(),
-		Type:         m.Type.ValueString(),
-		ChannelKey:   m.ChannelKey.ValueString(),
-		Audience:     expandConditions(m.Audience),
-		Priority:     int(m.Priority.ValueInt64()),
-		VersionState: m.expandActive(),
+		Name:        m.Name.ValueString(),
+		Description: m.Description.ValueString(),
+		Type:        m.Type.ValueString(),
+		ChannelKey:  m.ChannelKey.ValueString(),
+		Audience:    expandConditions(m.Audience),
+		Priority:    int(m.Priority.ValueInt64()),
+		Activation:  m.activationModel.expand(),
 	}
 	if c := m.Content; c != nil {
 		g.Content = domain.GuideContent{Title: c.Title.ValueString(), Body: c.Body.ValueString(), ButtonText: c.ButtonText.ValueString(),
@@ -145,6 +146,7 @@ func flattenGuide(ctx context.Context, g *domain.Guide, m *guideModel) diag.Diag
 	m.ActivationURLPatterns = patterns
 	m.Audience = flattenConditions(g.Audience)
 	m.Priority = types.Int64Value(int64(g.Priority))
-	m.flatten(&g.VersionState, g.Version)
+	m.versionStateModel.flatten(&g.VersionState, g.Version)
+	m.activationModel.flatten(&g.Activation)
 	return diags
 }

@@ -25,6 +25,7 @@ type workflowModel struct {
 	Conditions        *conditionsModel     `tfsdk:"conditions"`
 	Steps             []stepModel          `tfsdk:"steps"`
 	versionStateModel
+	activationModel
 }
 
 type conditionsModel struct {
@@ -116,7 +117,7 @@ func expandWorkflow(ctx context.Context, m *workflowModel) (*domain.Workflow, di
 		TriggerFrequency: m.TriggerFrequency.ValueString(),
 		Conditions:       expandConditions(m.Conditions),
 		Steps:            make([]domain.Step, len(m.Steps)),
-		VersionState:     m.expandActive(),
+		Activation:       m.activationModel.expand(),
 	}
 	if !m.Categories.IsNull() && !m.Categories.IsUnknown() {
 		diags.Append(m.Categories.ElementsAs(ctx, &wf.Categories, false)...)
@@ -192,6 +193,7 @@ func flattenWorkflow(ctx context.Context, wf *domain.Workflow, m *workflowModel)
 		}
 		m.Steps[i] = step
 	}
-	m.flatten(&wf.VersionState, wf.Version)
+	m.versionStateModel.flatten(&wf.VersionState, wf.Version)
+	m.activationModel.flatten(&wf.Activation)
 	return diags
 }

@@ -25,24 +25,24 @@ import (
 // versionStateModel is the version state of a versioned object, embedded
 // in its model.
 type versionStateModel struct {
-	Active            types.Bool   `tfsdk:"active"`
 	SHA               types.String `tfsdk:"sha"`
 	Version           types.Int64  `tfsdk:"version"`
 	OriginEnvironment types.String `tfsdk:"origin_environment"`
 }
 
-// versionStateAttributes are the attributes of versionStateModel;
-// activeDoc says what active means for the kind.
+// activationModel is the active flag of a versioned kind that runs or
+// shows (workflows, guides), embedded in its model beside
+// versionStateModel.
+type activationModel struct {
+	Active types.Bool `tfsdk:"active"`
+}
+
+// versionStateAttributes are the attributes of versionStateModel, and,
+// when activeDoc says what active means for the kind, of activationModel.
 func versionStateAttributes(noun, activeDoc string) map[string]schema.Attribute {
-	return map[string]schema.Attribute{
-		"active": schema.BoolAttribute{
-			MarkdownDescription: activeDoc + " Per environment: never promoted and not part of `sha`, so it can change in any environment. Default `" + fmt.Sprint(domain.DefaultActive) + "`.",
-			Optional:            true,
-			Computed:            true,
-			Default:             booldefault.StaticBool(domain.DefaultActive),
-		},
+	attrs := map[string]schema.Attribute{
 		"sha": schema.StringAttribute{
-			MarkdownDescription: "Hash of the content (everything but `active`), known at plan time. Equal content has equal sha in every environment: compare it to see what a promotion carries.",
+			MarkdownDescription: "Hash of the content (everything but per-environment state), known at plan time. Equal content has equal sha in every environment: compare it to see what a promotion carries.",
 			Computed:            true,
 		},
 		"version": schema.Int64Attribute{
@@ -54,26 +54,39 @@ func versionStateAttributes(noun, activeDoc string) map[string]schema.Attribute 
 			Computed:            true,
 		},
 	}
+	if activeDoc != "" {
+		attrs["active"] = schema.BoolAttribute{
+			MarkdownDescription: activeDoc + " Per environment: never promoted and not part of `sha`, so it can change in any environment. Default `" + fmt.Sprint(domain.DefaultActive) + "`.",
+			Optional:            true,
+			Computed:            true,
+			Default:             booldefault.StaticBool(domain.DefaultActive),
+		}
+	}
+	return attrs
 }
 
-// expandActive is the planned active flag, nil when not known.
-func (m *versionStateModel) expandActive() domain.VersionState {
+// expand is the planned active flag, nil when not known.
+func (m *activationModel) expand() domain.Activation {
 	if m.Active.IsNull() || m.Active.IsUnknown() {
-		return domain.VersionState{}
+		return domain.Activation{}
 	}
 	active := m.Active.ValueBool()
-	return domain.VersionState{Active: &active}
+	return domain.Activation{Active: &active}
+}
+
+func (m *activationModel) flatten(a *domain.Activation) {
+	m.Active = types.BoolValue(a.IsActive())
 }
 
 func (m *versionStateModel) flatten(state *domain.VersionState, version int64) {
-	m.Active = types.BoolValue(state.IsActive())
 	m.SHA = types.StringValue(state.SHA)
 	m.Version = types.Int64Value(version)
 	m.OriginEnvironment = types.StringValue(state.OriginEnvironment)
 }
 
 // versionedSpec makes spec the spec of a versioned kind: it adds the
-// version state's attributes and judges every planned write and delete
+// version state's attributes (and active, when activeDoc says what it
+// means for the kind; "" for a kind without one) and judges every planned write and delete
 // with the promotion rule, after the kind's own modifyPlan and
 // planDestroy (such as a check of the channels it names).
 func versionedSpec[M, T any, PT domain.VersionedPtr[T]](spec *objectSpec[M, T], activeDoc string) *objectSpec[M, T] {

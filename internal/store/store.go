@@ -141,8 +141,71 @@ type AuditQuery struct {
 	Limit  int
 }
 
+// Changes are the change numbers an in-memory copy of an environment's
+// objects is checked against. Every committed write takes the next number
+// of one sequence shared by the whole database, and stamps it on each
+// environment it wrote in (and on the account, when it wrote account-level
+// objects). Writes are serialised on every store, so the numbers follow
+// commit order: a copy read in a snapshot whose numbers are at least those
+// a request reads holds every write committed before that request's read.
+// A stamp is never reused, even by an environment deleted and created again
+// under the same slug.
+type Changes struct {
+	// Environment is the number of the last write in the environment: to
+	// its objects, their secrets and history, its API keys or its own row.
+	Environment int64
+	// Account is the number of the last write to account-level objects
+	// (identities), which every environment's access checks read.
+	Account int64
+}
+
+// Covers reports whether a copy read at c holds every write committed
+// before numbers were read as want.
+func (c Changes) Covers(want Changes) bool {
+	return c.Environment >= want.Environment && c.Account >= want.Account
+}
+
+// CredentialKind says which table a credential lives in.
+type CredentialKind int
+
+const (
+	CredentialToken CredentialKind = iota
+	CredentialAPIKey
+)
+
+// RequestState is what a request starts from, read in one statement: its
+// credential, the environment it names, the account settings and the
+// environment's change numbers.
+type RequestState struct {
+	// Token or APIKey is the credential asked for; both are nil when it
+	// does not exist. Hash is its secret's hash.
+	Token  *domain.Token
+	APIKey *domain.APIKey
+	Hash   []byte
+	// Environment is nil when none was asked for or it does not exist,
+	// with Position set otherwise.
+	Environment *domain.Environment
+	Settings    domain.Settings
+	// Changes.Environment is 0 when Environment is nil.
+	Changes Changes
+	// Object is the object asked for, nil when none was or it does not
+	// exist. It is read before the credential is checked: the caller
+	// uses it only once the credential holds.
+	Object *Object
+}
+
 // Tx is one transaction. Methods on a Tx from View fail on writes.
 type Tx interface {
+	// Request reads, in one statement, the credential of kind and id, the
+	// environment env ("" for none), the settings and the change numbers:
+	// everything a request needs before its own reads (see RequestState);
+	// with object set, also that object, so that a GET of one object is
+	// one statement.
+	Request(kind CredentialKind, id, env string, object *Ref) (RequestState, error)
+	// Changes reads the change numbers of env, ErrNotFound when it does
+	// not exist.
+	Changes(env string) (Changes, error)
+
 	// Environments returns every environment in promotion order, with
 	// Position set.
 	Environments() ([]domain.Environment, error)
@@ -168,6 +231,8 @@ type Tx interface {
 	// APIKey returns a key and its secret's hash.
 	APIKey(id string) (domain.APIKey, []byte, error)
 	APIKeys(env, after string, limit int) ([]domain.APIKey, error)
+	// UpdateAPIKey writes k's name, scope and version; k.Environment is
+	// the key's environment, whose change number the write moves.
 	UpdateAPIKey(k domain.APIKey) error
 	DeleteAPIKey(id string) error
 

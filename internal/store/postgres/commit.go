@@ -67,7 +67,8 @@ func (b *batch) Run(ctx context.Context, first bool, fn func(store.Tx) error) (e
 	s.savepointSet = false
 	// Statements run to completion: cancelling one (its caller giving up)
 	// would fail the transaction, with the other writes in it.
-	err = fn(&tx{ctx: context.WithoutCancel(ctx), s: s, writable: true})
+	t := &tx{ctx: context.WithoutCancel(ctx), s: s, writable: true}
+	err = fn(t)
 	if s.broken != nil {
 		return err, s.broken
 	}
@@ -75,6 +76,7 @@ func (b *batch) Run(ctx context.Context, first bool, fn func(store.Tx) error) (e
 		err = errors.New("a statement of the write failed, and the write went on as if it had not")
 	}
 	if err == nil {
+		t.bumpChanges()
 		if s.savepointSet {
 			s.later(sqlReleaseSavepoint)
 		}

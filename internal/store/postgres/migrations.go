@@ -176,4 +176,16 @@ CREATE INDEX sessions_token ON sessions (token_id);
 CREATE INDEX sessions_seen ON sessions (seen_at);
 CREATE INDEX sessions_created ON sessions (created_at);
 `,
+	// 4: change numbers (store.Changes): settings.last_change is the
+	// sequence every committed write takes its number from; it stamps the
+	// environments it wrote in (environments.last_change) and, for writes
+	// to account-level objects, settings.account_change. The store's commit
+	// path sets them, once per write (see bumpChanges), not a trigger per
+	// row: a row trigger would update one counter row once per object
+	// written, and an import of 10,000 objects would leave 10,000 versions
+	// of that row in its transaction, each update walking the ones before.
+	`
+ALTER TABLE environments ADD COLUMN last_change BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE settings ADD COLUMN last_change BIGINT NOT NULL DEFAULT 0, ADD COLUMN account_change BIGINT NOT NULL DEFAULT 0;
+`,
 }

@@ -23,6 +23,10 @@ type tx struct {
 	// lookup allows one read (Store.Lookup); reads counts them.
 	lookup bool
 	reads  int
+	// touched are the environments a write changes, account whether it
+	// changes account-level objects: the change numbers it stamps.
+	touched []string
+	account bool
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -169,6 +173,7 @@ func (t *tx) Environment(slug string) (domain.Environment, error) {
 
 func (t *tx) InsertEnvironment(e domain.Environment) error {
 	t.s.environments = nil
+	t.touch(e.Slug)
 	var exists bool
 	if err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM environments WHERE slug = $1)`, e.Slug).Scan(&exists); err != nil {
 		return err
@@ -184,12 +189,14 @@ func (t *tx) InsertEnvironment(e domain.Environment) error {
 
 func (t *tx) UpdateEnvironment(e domain.Environment) error {
 	t.s.environments = nil
+	t.touch(e.Slug)
 	return mustAffect(t.exec(`UPDATE environments SET name = $1, description = $2, obfuscate_customer_data = $3, version = $4, updated_at = $5 WHERE slug = $6`,
 		[]byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, e.Version, micros(e.UpdatedAt), e.Slug))
 }
 
 func (t *tx) DeleteEnvironment(slug string) error {
 	t.s.environments = nil
+	t.touch(slug)
 	// Objects go first: their refs, uniques, secrets and history cascade.
 	// Refs between objects of the environment are removed before the
 	// objects, since the foreign key on a ref's target does not cascade.
@@ -263,6 +270,7 @@ func (t *tx) CountTokens() (int, error) {
 // API keys
 
 func (t *tx) InsertAPIKey(k domain.APIKey, hash []byte) error {
+	t.touch(k.Environment)
 	_, err := t.exec(`INSERT INTO api_keys (id, environment, name, scope, prefix, hash, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		k.ID, k.Environment, []byte(k.Name), k.Scope, k.Prefix, hash, k.Version, micros(k.CreatedAt))
 	return existsOnConflict(err)
@@ -295,10 +303,21 @@ func (t *tx) APIKeys(env, after string, limit int) ([]domain.APIKey, error) {
 }
 
 func (t *tx) UpdateAPIKey(k domain.APIKey) error {
+	t.touch(k.Environment)
 	return mustAffect(t.exec(`UPDATE api_keys SET name = $1, scope = $2, version = $3 WHERE id = $4`, []byte(k.Name), k.Scope, k.Version, k.ID))
 }
 
 func (t *tx) DeleteAPIKey(id string) error {
+	if !t.writable {
+		return errReadOnly
+	}
+	// Read first, deleted by exec: a write statement sent as a query
+	// would miss the savepoint that undoes it if the write fails later.
+	var env string
+	if err := t.queryRow(`SELECT environment FROM api_keys WHERE id = $1`, id).Scan(&env); err != nil {
+		return noRows(err)
+	}
+	t.touch(env)
 	return mustAffect(t.exec(`DELETE FROM api_keys WHERE id = $1`, id))
 }
 

@@ -54,12 +54,16 @@ func (b *batch) Run(ctx context.Context, first bool, fn func(store.Tx) error) (e
 	// other writes in it.
 	t := &tx{ctx: context.WithoutCancel(ctx), tx: b.tx, s: b.s, db: b.db}
 	if first {
-		return fn(t), nil
+		if err := fn(t); err != nil {
+			return err, nil
+		}
+		// A failed stamp fails the write, and the batch holds no other.
+		return t.bumpChanges(), nil
 	}
 	if _, err := t.exec(sqlSavepoint); err != nil {
 		return nil, err
 	}
-	if err := fn(t); err != nil {
+	if err := runAndStamp(t, fn); err != nil {
 		if _, rbErr := t.exec(sqlRollbackToSavepoint); rbErr != nil {
 			return err, rbErr
 		}
@@ -80,4 +84,12 @@ func (b *batch) End(commit bool) error {
 		return b.tx.Commit()
 	}
 	return b.tx.Rollback()
+}
+
+// runAndStamp runs fn and, if it succeeds, stamps its change numbers.
+func runAndStamp(t *tx, fn func(store.Tx) error) error {
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.bumpChanges()
 }

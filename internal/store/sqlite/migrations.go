@@ -161,4 +161,17 @@ CREATE INDEX sessions_token ON sessions (token_id);
 CREATE INDEX sessions_seen ON sessions (seen_at);
 CREATE INDEX sessions_created ON sessions (created_at);
 `,
+	// 5: change numbers (store.Changes): settings.last_change is the
+	// sequence every committed write takes its number from; it stamps the
+	// environments it wrote in (environments.last_change) and, for writes
+	// to account-level objects, settings.account_change. The store's commit
+	// path sets them once per write (see bumpChanges), as on PostgreSQL,
+	// rather than a trigger per row written. Another process writing the
+	// same file (the embedded provider beside serve) runs the same code, so
+	// its writes move the numbers too.
+	`
+ALTER TABLE environments ADD COLUMN last_change INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE settings ADD COLUMN last_change INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE settings ADD COLUMN account_change INTEGER NOT NULL DEFAULT 0;
+`,
 }

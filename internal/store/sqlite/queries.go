@@ -69,6 +69,31 @@ const (
 	sqlEncryptionKeyCheck       = `SELECT value FROM encryption_key_check WHERE id = 1`
 	sqlPutEncryptionKeyCheck    = `INSERT INTO encryption_key_check (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value`
 
+	sqlBumpChanges = `UPDATE settings SET last_change = last_change + 1,
+		account_change = CASE WHEN ? THEN last_change + 1 ELSE account_change END WHERE id = 1`
+	sqlStampEnvironment = `UPDATE environments SET last_change = (SELECT last_change FROM settings WHERE id = 1) WHERE slug = ?`
+	sqlChanges          = `SELECT e.last_change, s.account_change FROM settings AS s JOIN environments AS e ON e.slug = ? WHERE s.id = 1`
+	// The request statement: the settings row, which always exists, with
+	// the credential and the environment joined to it, each absent as
+	// NULLs.
+	sqlRequestTail = `,
+		e.slug IS NOT NULL, coalesce(e.slug, ''), coalesce(e.name, ''), coalesce(e.description, ''),
+		coalesce(e.obfuscate_customer_data, 0), coalesce(e.builtin, 0), coalesce(e.version, 0),
+		coalesce(e.created_at, 0), coalesce(e.updated_at, 0),
+		(SELECT count(*) FROM environments AS below WHERE below.rank <= e.rank), coalesce(e.last_change, 0),
+		s.production_write_access, s.version, s.updated_at, s.account_change,
+		o.key IS NOT NULL, coalesce(o.version, 0), coalesce(o.body, x''), coalesce(o.created_at, 0), coalesce(o.updated_at, 0)
+	FROM settings AS s`
+	sqlRequestEnd = ` LEFT JOIN environments AS e ON e.slug = ?2
+		LEFT JOIN objects AS o ON o.environment = ?3 AND o.kind = ?4 AND o.key = ?5 WHERE s.id = 1`
+	sqlRequestToken = `SELECT c.id IS NOT NULL, coalesce(c.id, ''), coalesce(c.name, ''), coalesce(c.role, ''), coalesce(c.prefix, ''),
+		coalesce(c.version, 0), coalesce(c.created_at, 0), coalesce(c.hash, x'')` + sqlRequestTail +
+		` LEFT JOIN tokens AS c ON c.id = ?1` + sqlRequestEnd
+	sqlRequestAPIKey = `SELECT c.id IS NOT NULL, coalesce(c.id, ''), coalesce(c.environment, ''), coalesce(c.name, ''), coalesce(c.scope, ''), coalesce(c.prefix, ''),
+		coalesce(c.version, 0), coalesce(c.created_at, 0), coalesce(c.hash, x'')` + sqlRequestTail +
+		` LEFT JOIN api_keys AS c ON c.id = ?1` + sqlRequestEnd
+	sqlAPIKeyEnvironment = `SELECT environment FROM api_keys WHERE id = ?`
+
 	// Each write but the first of a group-committed batch runs in this
 	// savepoint (see commit.go).
 	sqlSavepoint           = `SAVEPOINT write`
@@ -126,6 +151,12 @@ var statements = []string{
 	sqlExpireIdempotencyRecords,
 	sqlEncryptionKeyCheck,
 	sqlPutEncryptionKeyCheck,
+	sqlBumpChanges,
+	sqlStampEnvironment,
+	sqlChanges,
+	sqlRequestToken,
+	sqlRequestAPIKey,
+	sqlAPIKeyEnvironment,
 	sqlSavepoint,
 	sqlRollbackToSavepoint,
 	sqlReleaseSavepoint,

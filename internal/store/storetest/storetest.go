@@ -49,6 +49,8 @@ func Run(t *testing.T, open Opener) {
 		"EncryptionKeyCheck":            testEncryptionKeyCheck,
 		"FreeTextStoredAsWritten":       testFreeText,
 		"ReadsDoNotWaitForQueuedWrites": testReadsBesideQueuedWrites,
+		"ChangeNumbers":                 testChangeNumbers,
+		"RequestState":                  testRequestState,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -63,6 +65,7 @@ func Run(t *testing.T, open Opener) {
 		"ConcurrentCreatesOfOneKey":         testConcurrentCreates,
 		"ConcurrentHoldersOfOneUniqueValue": testConcurrentUniqueHolders,
 		"AuditIDsFollowCommitOrder":         testAuditCommitOrder,
+		"ChangeNumbersAcrossHandles":        testChangeNumbersAcrossHandles,
 	}
 	for name, fn := range acrossHandles {
 		t.Run(name, func(t *testing.T) {
@@ -991,5 +994,183 @@ func testReadsBesideQueuedWrites(t *testing.T, s store.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func changesOf(t *testing.T, s store.Store, env string) store.Changes {
+	t.Helper()
+	var c store.Changes
+	view(t, s, func(tx store.Tx) error {
+		var err error
+		c, err = tx.Changes(env)
+		return err
+	})
+	return c
+}
+
+// Every committed write moves the change number of each environment it
+// writes in, and the account's when it writes account-level objects; a
+// write undone, a read or a write elsewhere moves neither.
+func testChangeNumbers(t *testing.T, s store.Store) {
+	start := changesOf(t, s, "development")
+	moved := func(what string, write func(tx store.Tx) error, devMoves, accountMoves bool) {
+		t.Helper()
+		before, prodBefore := changesOf(t, s, "development"), changesOf(t, s, "production")
+		update(t, s, write)
+		after, prodAfter := changesOf(t, s, "development"), changesOf(t, s, "production")
+		equal(t, what+": development's number moved", after.Environment > before.Environment, devMoves)
+		equal(t, what+": the account's number moved", after.Account > before.Account, accountMoves)
+		equal(t, what+": production's number", prodAfter.Environment, prodBefore.Environment)
+	}
+	moved("object put", func(tx store.Tx) error { return tx.PutObject(obj("development", "permission", "p", 1), nil, nil) }, true, false)
+	moved("secret put", func(tx store.Tx) error {
+		return tx.PutSecret(store.Ref{Environment: "development", Kind: "permission", Key: "p"}, "s", []byte("v"))
+	}, true, false)
+	moved("history appended", func(tx store.Tx) error { return tx.AppendHistory(obj("development", "permission", "p", 1)) }, true, false)
+	moved("object deleted", func(tx store.Tx) error { return tx.DeleteObject("development", "permission", "p") }, true, false)
+	moved("identity put", func(tx store.Tx) error { return tx.PutObject(obj("", "identity", "ada", 1), nil, nil) }, false, true)
+	moved("environment updated", func(tx store.Tx) error {
+		e, err := tx.Environment("development")
+		if err != nil {
+			return err
+		}
+		e.Version++
+		return tx.UpdateEnvironment(e)
+	}, true, false)
+	key := domain.APIKey{ID: "k", Environment: "development", Name: "ci", Scope: domain.ScopeReadWrite, Prefix: "arbk_k", Version: 1, CreatedAt: now}
+	moved("API key created", func(tx store.Tx) error { return tx.InsertAPIKey(key, []byte("h")) }, true, false)
+	moved("API key revoked", func(tx store.Tx) error { return tx.DeleteAPIKey("k") }, true, false)
+	moved("audit only", func(tx store.Tx) error {
+		return tx.AppendAudit(domain.AuditEntry{At: now, Actor: "a", Action: "x", Environment: "development", Kind: "k", Key: "k", Version: 1})
+	}, false, false)
+
+	before := changesOf(t, s, "development")
+	err := s.Update(context.Background(), func(tx store.Tx) error {
+		if err := tx.PutObject(obj("development", "permission", "undone", 1), nil, nil); err != nil {
+			return err
+		}
+		return errors.New("undo")
+	})
+	if err == nil {
+		t.Fatal("a failing write committed")
+	}
+	equal(t, "a write undone moves nothing", changesOf(t, s, "development"), before)
+	if changesOf(t, s, "development").Environment <= start.Environment {
+		t.Fatal("the writes left development's number where it was")
+	}
+
+	// An environment deleted and created again under its slug never gets
+	// back a number an earlier copy of it was read at.
+	update(t, s, func(tx store.Tx) error {
+		return tx.InsertEnvironment(domain.Environment{Slug: "staging", Name: "Staging", Version: 1, CreatedAt: now, UpdatedAt: now})
+	})
+	update(t, s, func(tx store.Tx) error { return tx.PutObject(obj("staging", "permission", "p", 1), nil, nil) })
+	old := changesOf(t, s, "staging")
+	update(t, s, func(tx store.Tx) error { return tx.DeleteEnvironment("staging") })
+	view(t, s, func(tx store.Tx) error {
+		if _, err := tx.Changes("staging"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("changes of a deleted environment: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error {
+		return tx.InsertEnvironment(domain.Environment{Slug: "staging", Name: "Staging", Version: 1, CreatedAt: now, UpdatedAt: now})
+	})
+	if again := changesOf(t, s, "staging"); again.Environment <= old.Environment {
+		t.Fatalf("staging created again has number %d, not above %d of the one deleted", again.Environment, old.Environment)
+	}
+}
+
+// Writes made through another handle (a replica, another process on the
+// file) move the numbers the first handle reads.
+func testChangeNumbersAcrossHandles(t *testing.T, handles [2]store.Store) {
+	for i := range 10 {
+		before := changesOf(t, handles[0], "development")
+		update(t, handles[i%2], func(tx store.Tx) error {
+			return tx.PutObject(obj("development", "permission", fmt.Sprintf("p%d", i), 1), nil, nil)
+		})
+		for _, h := range handles {
+			if after := changesOf(t, h, "development"); after.Environment <= before.Environment {
+				t.Fatalf("write %d: a handle reads number %d after the write, %d before", i, after.Environment, before.Environment)
+			}
+		}
+	}
+}
+
+// Request reads the credential, the environment, the settings and the
+// change numbers in one statement: Lookup allows no more.
+func testRequestState(t *testing.T, s store.Store) {
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.InsertToken(domain.Token{ID: "t", Name: "ops", Role: domain.RoleAdmin, Prefix: "arbt_t", Version: 1, CreatedAt: now}, []byte("th")); err != nil {
+			return err
+		}
+		if err := tx.InsertAPIKey(domain.APIKey{ID: "k", Environment: "production", Name: "ci", Scope: domain.ScopeReadOnly, Prefix: "arbk_k", Version: 1, CreatedAt: now}, []byte("kh")); err != nil {
+			return err
+		}
+		return tx.PutObject(obj("production", "permission", "p", 1), nil, nil)
+	})
+	want := changesOf(t, s, "production")
+	request := func(kind store.CredentialKind, id, env string, object ...store.Ref) store.RequestState {
+		t.Helper()
+		var r store.RequestState
+		var ref *store.Ref
+		if len(object) > 0 {
+			ref = &object[0]
+		}
+		if err := s.Lookup(context.Background(), func(tx store.Tx) error {
+			var err error
+			r, err = tx.Request(kind, id, env, ref)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := request(store.CredentialToken, "t", "production")
+	if r.Token == nil || r.APIKey != nil {
+		t.Fatalf("token read as %+v / %+v", r.Token, r.APIKey)
+	}
+	equal(t, "token", *r.Token, domain.Token{ID: "t", Name: "ops", Role: domain.RoleAdmin, Prefix: "arbt_t", Version: 1, CreatedAt: now})
+	equal(t, "token hash", string(r.Hash), "th")
+	if r.Environment == nil {
+		t.Fatal("production read as absent")
+	}
+	equal(t, "environment", r.Environment.Slug, "production")
+	equal(t, "position", r.Environment.Position, 2)
+	equal(t, "changes", r.Changes, want)
+	equal(t, "settings version", r.Settings.Version, int64(1))
+	if r.Object != nil {
+		t.Fatalf("no object asked for, %+v read", r.Object)
+	}
+
+	// With an object asked for, it comes in the same statement.
+	r = request(store.CredentialToken, "t", "production", store.Ref{Environment: "production", Kind: "permission", Key: "p"})
+	if r.Object == nil || r.Token == nil {
+		t.Fatalf("object read as %+v, token %+v", r.Object, r.Token)
+	}
+	equal(t, "object key", r.Object.Key, "p")
+	equal(t, "object version", r.Object.Version, int64(1))
+	equal(t, "object body", string(r.Object.Body), string(obj("production", "permission", "p", 1).Body))
+	equal(t, "object updated", r.Object.UpdatedAt, obj("production", "permission", "p", 1).UpdatedAt)
+	if r := request(store.CredentialToken, "t", "production", store.Ref{Environment: "production", Kind: "permission", Key: "q"}); r.Object != nil || r.Token == nil {
+		t.Fatalf("a missing object read as %+v", r.Object)
+	}
+
+	r = request(store.CredentialAPIKey, "k", "development")
+	if r.APIKey == nil || r.Token != nil {
+		t.Fatalf("API key read as %+v / %+v", r.Token, r.APIKey)
+	}
+	equal(t, "key", *r.APIKey, domain.APIKey{ID: "k", Environment: "production", Name: "ci", Scope: domain.ScopeReadOnly, Prefix: "arbk_k", Version: 1, CreatedAt: now})
+	equal(t, "key hash", string(r.Hash), "kh")
+	equal(t, "development's position", r.Environment.Position, 1)
+
+	r = request(store.CredentialAPIKey, "t", "")
+	if r.Token != nil || r.APIKey != nil || r.Hash != nil || r.Environment != nil {
+		t.Fatalf("a token id read as an API key, or no environment read as one: %+v", r)
+	}
+	equal(t, "account number without an environment", r.Changes.Account, want.Account)
+	r = request(store.CredentialToken, "missing", "missing")
+	if r.Token != nil || r.Environment != nil {
+		t.Fatalf("missing credential and environment read as %+v", r)
 	}
 }

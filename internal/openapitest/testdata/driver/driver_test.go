@@ -333,6 +333,33 @@ func TestDriveEveryRoute(t *testing.T) {
 		t.Errorf("pending promotion into staging: %+v", got)
 	}
 
+	// Email layouts: content without an active flag.
+	layout, err := c.PutEmailLayoutWithResponse(ctx, dev, "default", &PutEmailLayoutParams{IfNoneMatch: createOnly},
+		EmailLayoutInput{Name: "Default", HtmlLayout: "<html><body>{{ content }}</body></html>", TextLayout: "{{ content }}",
+			FooterLinks: &[]FooterLink{{Text: "Preferences", Url: "https://app.example.com/preferences"}}})
+	if born := expect(t, "create email layout", 201, layout, err).JSON201; born.OriginEnvironment == nil || *born.OriginEnvironment != dev {
+		t.Errorf("created email layout: origin %v, want development", born.OriginEnvironment)
+	}
+	layout, err = c.PutEmailLayoutWithResponse(ctx, dev, "default", &PutEmailLayoutParams{IfMatch: etag(t, "create email layout", layout.HTTPResponse)},
+		EmailLayoutInput{Name: "Default", HtmlLayout: "<html><body>{{ content }}</body></html>", TextLayout: "{{ content }}\n-- Acme"})
+	expect(t, "replace email layout", 200, layout, err)
+	gotLayout, err := c.GetEmailLayoutWithResponse(ctx, dev, "default")
+	expect(t, "get email layout", 200, gotLayout, err)
+	layouts, err := c.ListEmailLayoutsWithResponse(ctx, dev, &ListEmailLayoutsParams{})
+	if items := expect(t, "list email layouts", 200, layouts, err).JSON200.Items; len(items) != 1 || items[0].Key != "default" {
+		t.Errorf("email layouts: %v", items)
+	}
+	layoutPromotion, err := c.GetEmailLayoutPromotionWithResponse(ctx, dev, "default")
+	expect(t, "get email layout promotion", 200, layoutPromotion, err)
+	layoutStates, err := c.ListEmailLayoutPromotionStatesWithResponse(ctx, dev, &ListEmailLayoutPromotionStatesParams{})
+	if items := expect(t, "list email layout promotion states", 200, layoutStates, err).JSON200.Items; len(items) != 1 || items[0].Key != "default" {
+		t.Errorf("email layout promotion states: %+v", items)
+	}
+	layoutVersions, err := c.ListEmailLayoutVersionsWithResponse(ctx, dev, "default", &ListEmailLayoutVersionsParams{})
+	if len(expect(t, "list email layout versions", 200, layoutVersions, err).JSON200.Items) != 2 {
+		t.Errorf("email layout versions: %d, want 2", len(layoutVersions.JSON200.Items))
+	}
+
 	// A re-import of the backend's own export is a valid request, and a
 	// promotion copies it.
 	export, err := c.ExportConfigWithResponse(ctx, dev, &ExportConfigParams{})
@@ -409,6 +436,9 @@ func TestDriveEveryRoute(t *testing.T) {
 		}},
 		{"guide", func() (response, error) {
 			return c.DeleteGuideWithResponse(ctx, dev, "launch", &DeleteGuideParams{IfMatch: etag(t, "guide", guide.HTTPResponse)})
+		}},
+		{"email layout", func() (response, error) {
+			return c.DeleteEmailLayoutWithResponse(ctx, dev, "default", &DeleteEmailLayoutParams{IfMatch: etag(t, "email layout", layout.HTTPResponse)})
 		}},
 		{"channel", func() (response, error) {
 			return c.DeleteChannelWithResponse(ctx, dev, "postmark", &DeleteChannelParams{IfMatch: etag(t, "channel", channel.HTTPResponse)})

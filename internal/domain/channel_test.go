@@ -7,15 +7,6 @@ import (
 	"testing"
 )
 
-// problemFields are the fields problems name, for table tests.
-func problemFields(p Problems) []string {
-	fields := make([]string, len(p))
-	for i, fe := range p {
-		fields[i] = fe.Field
-	}
-	return fields
-}
-
 func validChannel() *Channel {
 	return &Channel{Key: "postmark", Name: "Postmark", Type: "email", Service: "postmark",
 		Settings: map[string]string{"from_address": "hello@example.com", "sandbox": "true"}, Credentials: JSONObject(`{"server_token":"pm-secret"}`)}
@@ -52,107 +43,6 @@ func TestChannelValidate(t *testing.T) {
 		if strings.Contains(p.Err().Error(), "pm-secret") {
 			t.Errorf("%s: a problem repeats the credentials: %v", name, p)
 		}
-	}
-}
-
-func TestVariableValidate(t *testing.T) {
-	for _, key := range []string{"app_url", "_x", "A1"} {
-		if p := (&Variable{Key: key, Value: "v"}).Validate(); len(p) > 0 {
-			t.Errorf("%q: %v", key, p)
-		}
-	}
-	cases := map[string]struct {
-		v     Variable
-		field string
-	}{
-		"dash in key":      {Variable{Key: "app-url"}, "key"},
-		"digit first":      {Variable{Key: "1st"}, "key"},
-		"dot in key":       {Variable{Key: "app.url"}, "key"},
-		"empty key":        {Variable{Key: ""}, "key"},
-		"long value":       {Variable{Key: "k", Value: strings.Repeat("é", MaxVariableValueLength+1)}, "value"},
-		"invalid UTF-8":    {Variable{Key: "k", Value: "\xff"}, "value"},
-		"long description": {Variable{Key: "k", Description: strings.Repeat("d", MaxDescriptionLength+1)}, "description"},
-	}
-	for name, c := range cases {
-		if p := c.v.Validate(); !slices.Contains(problemFields(p), c.field) {
-			t.Errorf("%s: no problem at %s: %v", name, c.field, p)
-		}
-	}
-}
-
-func TestCheckVariableWrite(t *testing.T) {
-	plain := &Variable{Key: "k", Value: "v"}
-	secret := &Variable{Key: "k", Sensitive: true}
-	cases := []struct {
-		name      string
-		old, next *Variable
-		refused   bool
-	}{
-		{"create plain", nil, &Variable{Key: "k", Value: "v"}, false},
-		{"create plain empty", nil, &Variable{Key: "k"}, false},
-		{"create sensitive with value", nil, &Variable{Key: "k", Value: "s", Sensitive: true}, false},
-		{"create sensitive without value", nil, &Variable{Key: "k", Sensitive: true}, true},
-		{"keep sensitive value", secret, &Variable{Key: "k", Sensitive: true, Description: "new"}, false},
-		{"seal without value", plain, &Variable{Key: "k", Sensitive: true}, true},
-		{"seal with value", plain, &Variable{Key: "k", Value: "s", Sensitive: true}, false},
-		{"publish without value", secret, &Variable{Key: "k"}, true},
-		{"publish with value", secret, &Variable{Key: "k", Value: "v"}, false},
-	}
-	for _, c := range cases {
-		p := CheckVariableWrite(c.old, c.next)
-		if got := len(p) > 0; got != c.refused {
-			t.Errorf("%s: refused %t, want %t (%v)", c.name, got, c.refused, p)
-		}
-		if len(p) > 0 && p[0].Field != "value" {
-			t.Errorf("%s: problem names %q, want value", c.name, p[0].Field)
-		}
-	}
-}
-
-func TestBrandingValidate(t *testing.T) {
-	good := Branding{PrimaryColor: "#0A7CFF", PrimaryColorContrast: "#fff", LogoURL: "https://cdn.example.com/logo.png", IconURL: "http://cdn.example.com/i.png"}
-	if p := good.Validate(); len(p) > 0 {
-		t.Fatalf("valid branding has problems: %v", p)
-	}
-	bad := Branding{PrimaryColor: "blue", PrimaryColorContrast: "#12345", LogoURL: "logo.png", IconURL: "ftp://cdn.example.com/i.png"}
-	got := problemFields(bad.Validate())
-	slices.Sort(got)
-	if want := []string{"icon_url", "logo_url", "primary_color", "primary_color_contrast"}; !slices.Equal(got, want) {
-		t.Errorf("problems at %v, want %v", got, want)
-	}
-	// A tenant names the same problems under branding.
-	tp := problemFields((&Tenant{Key: "acme", Branding: &bad}).Validate())
-	if !slices.Contains(tp, "branding.primary_color") || !slices.Contains(tp, "branding.icon_url") {
-		t.Errorf("tenant problems at %v", tp)
-	}
-}
-
-func TestEffectiveBranding(t *testing.T) {
-	env := &Branding{PrimaryColor: "#111111", PrimaryColorContrast: "#FFFFFF", LogoURL: "https://env.example.com/logo.png"}
-	cases := []struct {
-		name        string
-		environment *Branding
-		tenant      *Branding
-		want        Branding
-	}{
-		{"neither", nil, nil, Branding{}},
-		{"environment only", env, nil, *env},
-		{"tenant only", nil, &Branding{IconURL: "https://t.example.com/i.png"}, Branding{IconURL: "https://t.example.com/i.png"}},
-		{"empty tenant keeps the environment", env, &Branding{}, *env},
-		{"tenant overrides one field", env, &Branding{PrimaryColor: "#FF0000"},
-			Branding{PrimaryColor: "#FF0000", PrimaryColorContrast: "#FFFFFF", LogoURL: "https://env.example.com/logo.png"}},
-		{"tenant adds a field the environment lacks", env, &Branding{IconURL: "https://t.example.com/i.png"},
-			Branding{PrimaryColor: "#111111", PrimaryColorContrast: "#FFFFFF", LogoURL: "https://env.example.com/logo.png", IconURL: "https://t.example.com/i.png"}},
-		{"tenant overrides every field", env, &Branding{PrimaryColor: "#000", PrimaryColorContrast: "#EEE", LogoURL: "https://t.example.com/l.png", IconURL: "https://t.example.com/i.png"},
-			Branding{PrimaryColor: "#000", PrimaryColorContrast: "#EEE", LogoURL: "https://t.example.com/l.png", IconURL: "https://t.example.com/i.png"}},
-	}
-	for _, c := range cases {
-		if got := EffectiveBranding(c.environment, c.tenant); got != c.want {
-			t.Errorf("%s: %+v, want %+v", c.name, got, c.want)
-		}
-	}
-	if env.PrimaryColor != "#111111" {
-		t.Error("merging changed the environment's branding")
 	}
 }
 
@@ -211,7 +101,7 @@ func TestWorkflowChannelUses(t *testing.T) {
 // An import refuses, with the promotion rule's refusals, every workflow
 // whose channels the target lacks, naming each under its document field.
 func TestPlanImportRefusesWorkflowsWithoutTheirChannels(t *testing.T) {
-	doc := &ConfigDocument{SourceEnvironment: "development", Workflows: []Workflow{
+	doc := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development", Workflows: []Workflow{
 		{Key: "welcome", Steps: []Step{{Ref: "email", Channel: &ChannelStep{Type: "email", Key: "postmark", Subject: "s", Body: "b"}}}},
 		{Key: "digest", Steps: []Step{{Ref: "wait", Delay: &DelayStep{Duration: "1h"}}}},
 	}}
@@ -261,7 +151,7 @@ func TestPlanImportRefusesGuidesWithoutTheirInAppChannel(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			g := validGuide()
 			g.ChannelKey = tc.channelKey
-			doc := &ConfigDocument{SourceEnvironment: "development", Guides: []Guide{*g}}
+			doc := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development", Guides: []Guide{*g}}
 			target := ImportTarget{
 				Environment: "staging",
 				Current:     &ConfigDocument{},

@@ -167,6 +167,12 @@ resource "arbor_role_assignment" "test" {
 		},
 		identity: environmentKey,
 	},
+	"arbor_email_layout": {
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_email_layout\" \"test\" {\n  key         = %q\n  name        = \"Default\"\n  html_layout = \"{{ content }}\"\n  text_layout = \"{{ content }}\"\n}\n", key)
+		},
+		identity: environmentKey,
+	},
 	"arbor_guide": {
 		config: func(key string) string {
 			return "resource \"arbor_channel\" \"in_app\" {\n  key     = \"in-app\"\n  name    = \"In-app\"\n  type    = \"in_app_feed\"\n  service = \"arbor\"\n}\n\n" +

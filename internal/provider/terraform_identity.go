@@ -16,25 +16,11 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-// Every resource has an identity (TestResourceIdentity_everyResource checks
-// each resource the provider serves, so a new one cannot be left out).
-var (
-	_ resource.ResourceWithIdentity = (*environmentResource)(nil)
-	_ resource.ResourceWithIdentity = (*accountSettingsResource)(nil)
-	_ resource.ResourceWithIdentity = (*apiKeyResource)(nil)
-	_ resource.ResourceWithIdentity = (*identityResource)(nil)
-	_ resource.ResourceWithIdentity = (*permissionResource)(nil)
-	_ resource.ResourceWithIdentity = (*roleResource)(nil)
-	_ resource.ResourceWithIdentity = (*hierarchyNodeResource)(nil)
-	_ resource.ResourceWithIdentity = (*roleAssignmentResource)(nil)
-	_ resource.ResourceWithIdentity = (*oauthClientResource)(nil)
-	_ resource.ResourceWithIdentity = (*webhookResource)(nil)
-	_ resource.ResourceWithIdentity = (*tenantResource)(nil)
-	_ resource.ResourceWithIdentity = (*workflowResource)(nil)
-	_ resource.ResourceWithIdentity = (*channelResource)(nil)
-	_ resource.ResourceWithIdentity = (*variableResource)(nil)
-	_ resource.ResourceWithIdentity = (*brandingResource)(nil)
-)
+// Terraform's resource identity (not arbor_identity, a person or a
+// service): every resource has one, objectResource gives every keyed
+// kind its own, and TestResourceIdentity_everyResource checks each
+// resource the provider serves, so none is left out and no list of them
+// is kept here.
 
 // resourceIdentity is the identity of a resource type (Terraform 1.12 and
 // later): the attributes that name one object, in the order its import id

@@ -1,0 +1,108 @@
+package sqlite
+
+import (
+	"slices"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// Change numbers (store.Changes).
+//
+// A write notes each environment it writes in (touch); once its function
+// has succeeded, bumpChanges takes the next number and stamps it on them,
+// inside the write's savepoint, so a write undone takes its stamp with it.
+// The writer connection and BEGIN IMMEDIATE serialise writes, across
+// processes too, so the numbers follow commit order; a process writing
+// behind another (the embedded provider beside serve) stamps its writes
+// the same way, and the other reads them with its next request.
+
+// touch notes that the running write changes env ("" for account-level
+// objects).
+func (t *tx) touch(env string) {
+	if env == "" {
+		t.account = true
+		return
+	}
+	if !slices.Contains(t.touched, env) {
+		t.touched = append(t.touched, env)
+	}
+}
+
+// bumpChanges stamps the write that succeeded.
+func (t *tx) bumpChanges() error {
+	if len(t.touched) == 0 && !t.account {
+		return nil
+	}
+	if _, err := t.exec(sqlBumpChanges, t.account); err != nil {
+		return err
+	}
+	for _, env := range t.touched {
+		if _, err := t.exec(sqlStampEnvironment, env); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tx) Changes(env string) (store.Changes, error) {
+	var c store.Changes
+	err := t.queryRow(sqlChanges, env).Scan(&c.Environment, &c.Account)
+	return c, noRows(err)
+}
+
+func (t *tx) Request(kind store.CredentialKind, id, env string, object *store.Ref) (store.RequestState, error) {
+	var r store.RequestState
+	// A kind no object has reads no object.
+	want := store.Ref{}
+	if object != nil {
+		want = *object
+	}
+	var objFound bool
+	var obj store.Object
+	var objCreated, objUpdated int64
+	var credFound, envFound bool
+	var credCreated, envCreated, envUpdated, settingsUpdated int64
+	var tok domain.Token
+	var key domain.APIKey
+	var e domain.Environment
+	var dest []any
+	query := sqlRequestToken
+	switch kind {
+	case store.CredentialToken:
+		dest = []any{&credFound, &tok.ID, &tok.Name, &tok.Role, &tok.Prefix, &tok.Version, &credCreated, &r.Hash}
+	default:
+		query = sqlRequestAPIKey
+		dest = []any{&credFound, &key.ID, &key.Environment, &key.Name, &key.Scope, &key.Prefix, &key.Version, &credCreated, &r.Hash}
+	}
+	dest = append(dest, &envFound, &e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version,
+		&envCreated, &envUpdated, &e.Position, &r.Changes.Environment,
+		&r.Settings.ProductionWriteAccess, &r.Settings.Version, &settingsUpdated, &r.Changes.Account,
+		&objFound, &obj.Version, &obj.Body, &objCreated, &objUpdated)
+	if err := t.queryRow(query, id, env, want.Environment, want.Kind, want.Key).Scan(dest...); err != nil {
+		return r, noRows(err)
+	}
+	r.Settings.UpdatedAt = fromMicros(settingsUpdated)
+	if credFound {
+		switch kind {
+		case store.CredentialToken:
+			tok.CreatedAt = fromMicros(credCreated)
+			r.Token = &tok
+		default:
+			key.CreatedAt = fromMicros(credCreated)
+			r.APIKey = &key
+		}
+	} else {
+		r.Hash = nil
+	}
+	if envFound {
+		e.CreatedAt, e.UpdatedAt = fromMicros(envCreated), fromMicros(envUpdated)
+		r.Environment = &e
+	}
+	if objFound {
+		obj.Environment, obj.Kind, obj.Key = want.Environment, want.Kind, want.Key
+		obj.CreatedAt, obj.UpdatedAt = fromMicros(objCreated), fromMicros(objUpdated)
+		r.Object = &obj
+	}
+	return r, nil
+}
