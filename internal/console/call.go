@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -164,3 +165,12 @@ func listAll[T any](c *Console, r *http.Request, path string, query url.Values, 
 
 // pageSize is the number of rows a console list shows at once.
 const pageSize = 50
+
+// environmentsOf reads every environment the request's principal reaches,
+// in promotion order. The listing is one answer, never paged, and takes no
+// query parameters (the API refuses a limit on it).
+func environmentsOf(c *Console, r *http.Request) ([]domain.Environment, error) {
+	var page domain.Page[domain.Environment]
+	_, err := c.call(r, api.ListEnvironments.Method, api.ListEnvironments.Path, nil, nil, nil, &page)
+	return page.Items, err
+}

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
@@ -191,7 +190,7 @@ func (c *Console) frame(r *http.Request, g *group, p page, v *view) error {
 	if v.Title == "" {
 		v.Title = g.Section
 	}
-	envs, _, err := listAll[domain.Environment](c, r, api.ListEnvironments.Path, nil, 1000)
+	envs, err := environmentsOf(c, r)
 	if err != nil {
 		return err
 	}

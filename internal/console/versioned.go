@@ -95,15 +95,17 @@ func rightsOf(p domain.Principal, kind domain.Kind, env string, prom domain.Prom
 
 // versionedView is the detail page of a versioned object.
 type versionedView[T any] struct {
-	Env       string
-	Key       string
-	Kind      domain.Kind
-	Object    *T
-	State     *domain.VersionState
-	Meta      *domain.Meta
-	Promotion domain.Promotion
-	Rights    contentRights
-	Versions  []versionRow
+	Env    string
+	Key    string
+	Kind   domain.Kind
+	Object *T
+	State  *domain.VersionState
+	// Activation is the object's active flag, nil for a kind without one.
+	Activation *domain.Activation
+	Meta       *domain.Meta
+	Promotion  domain.Promotion
+	Rights     contentRights
+	Versions   []versionRow
 	// OlderVersions is the address of the next page of versions.
 	OlderVersions string
 	Saved         string
@@ -129,6 +131,9 @@ func loadVersioned[T any, PT domain.VersionedPtr[T]](c *Console, r *http.Request
 		return nil, err
 	}
 	v := &versionedView[T]{Env: env, Key: key, Kind: kind, Object: obj, State: PT(obj).GetVersionState(), Meta: PT(obj).GetMeta(), Saved: r.URL.Query().Get("saved")}
+	if a, ok := any(PT(obj)).(domain.Activatable); ok {
+		v.Activation = a.GetActivation()
+	}
 	route := api.VersionedRoutesOf(kind).Promotion
 	if _, err := c.call(r, route.Method, route.URL(env, key), nil, nil, nil, &v.Promotion); err != nil {
 		return nil, err
