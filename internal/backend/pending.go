@@ -174,7 +174,7 @@ func (s *Server) registerPendingRoutes() {
 // versions.
 func registerDiffRoute[T any, PT domain.VersionedPtr[T]](s *Server, kind domain.Kind, tag string) {
 	route := api.VersionedRoutesOf(kind).Diff
-	diff := op(route.Method, route.Path, "diff_"+singular(kind.Collection), "Compare two versions of "+article(kind.Noun), tag)
+	diff := op(route.Method, route.Path, "diff_"+singular(kind.Section()), "Compare two versions of "+article(kind.Noun), tag)
 	diff.Description = "The fields whose content differs between two versions of the " + kind.Noun + ", each named as in the API's JSON " +
 		"(content.title, steps[1].channel.subject) with its value on each side: two versions in this environment (from and to), " +
 		"or one here and the current version in to_environment. active, which is per environment, is never content."
