@@ -164,10 +164,11 @@ const (
 	QueryKind             = "kind"
 	QueryActor            = "actor"
 	// The versions a diff compares: from (older) and to (newer), numbers
-	// of the environment's versions, or from the copy in from_environment.
-	QueryDiffFrom            = "from"
-	QueryDiffTo              = "to"
-	QueryDiffFromEnvironment = "from_environment"
+	// of the environment's versions; with to_environment, the newer side
+	// is that environment's current copy.
+	QueryDiffFrom          = "from"
+	QueryDiffTo            = "to"
+	QueryDiffToEnvironment = "to_environment"
 	// Filters of object listings.
 	QueryKeyPrefix         = "key_prefix"
 	QueryOriginEnvironment = "origin_environment"

@@ -123,9 +123,9 @@ type pendingOutput struct {
 
 type diffInput struct {
 	ObjectParams
-	From            int64  `query:"from" minimum:"1" doc:"The older version's number in this environment. Default: the version before to, or with from_environment that environment's current version."`
-	To              int64  `query:"to" minimum:"1" doc:"The newer version's number in this environment. Default: the current version."`
-	FromEnvironment string `query:"from_environment" doc:"Compare with the object's current version in this environment instead of an older version here (say, the environment below: what the next promotion would change). Needs read access to it."`
+	From          int64  `query:"from" minimum:"1" doc:"The older version's number in this environment. Default: the version before to; with to_environment, the current version."`
+	To            int64  `query:"to" minimum:"1" doc:"The newer version's number in this environment. Default: the current version."`
+	ToEnvironment string `query:"to_environment" doc:"Compare this environment's version (from) with the object's current version in this other environment, instead of a newer version here: with the environment below, what the next promotion would change here. Needs read access to it."`
 }
 
 type diffOutput struct {
@@ -174,33 +174,38 @@ func (s *Server) registerPendingRoutes() {
 // versions.
 func registerDiffRoute[T any, PT domain.VersionedPtr[T]](s *Server, kind domain.Kind, tag string) {
 	route := api.VersionedRoutesOf(kind).Diff
-	diff := op(route.Method, route.Path, "diff_"+singular(kind.Collection), "Compare two versions of "+article(kind.Noun), tag)
+	diff := op(route.Method, route.Path, "diff_"+singular(kind.Section()), "Compare two versions of "+article(kind.Noun), tag)
 	diff.Description = "The fields whose content differs between two versions of the " + kind.Noun + ", each named as in the API's JSON " +
 		"(content.title, steps[1].channel.subject) with its value on each side: two versions in this environment (from and to), " +
-		"or the current version in from_environment and one here. active, which is per environment, is never content."
+		"or one here and the current version in to_environment. active, which is per environment, is never content."
 	huma.Register(s.api, *diff, func(ctx context.Context, in *diffInput) (*diffOutput, error) {
 		out := &diffOutput{}
 		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, reader domain.Principal) error {
 			if msg := domain.CheckWorkflowKey(in.Key); msg != "" {
 				return (&domain.Problems{{Field: "key", Message: msg}}).Err()
 			}
-			to, err := versionOf[T, PT](tx, kind, env.Slug, in.Key, in.To, api.QueryDiffTo)
-			if err != nil {
-				return err
-			}
-			var from *T
-			switch {
-			case in.FromEnvironment != "" && in.From != 0:
-				return (&domain.Problems{{Field: api.QueryDiffFrom, Message: "cannot be set with from_environment: the other side is that environment's current version"}}).Err()
-			case in.FromEnvironment != "":
-				other, err := s.access(tx, reader, in.FromEnvironment, domain.ActRead)
+			var from, to *T
+			var err error
+			if in.ToEnvironment != "" {
+				// This environment's version against another's current one:
+				// with the environment below, what the next promotion brings.
+				if in.To != 0 {
+					return (&domain.Problems{{Field: api.QueryDiffTo, Message: "cannot be set with to_environment: the newer side is that environment's current version"}}).Err()
+				}
+				other, err := s.access(tx, reader, in.ToEnvironment, domain.ActRead)
 				if err != nil {
 					return err
 				}
-				if from, err = versionOf[T, PT](tx, kind, other.Slug, in.Key, 0, api.QueryDiffFromEnvironment); err != nil {
+				if from, err = versionOf[T, PT](tx, kind, env.Slug, in.Key, in.From, api.QueryDiffFrom); err != nil {
 					return err
 				}
-			default:
+				if to, err = versionOf[T, PT](tx, kind, other.Slug, in.Key, 0, api.QueryDiffToEnvironment); err != nil {
+					return err
+				}
+			} else {
+				if to, err = versionOf[T, PT](tx, kind, env.Slug, in.Key, in.To, api.QueryDiffTo); err != nil {
+					return err
+				}
 				number := in.From
 				if number == 0 {
 					number = PT(to).GetMeta().Version - 1

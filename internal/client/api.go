@@ -144,11 +144,11 @@ func Versions[T any](ctx context.Context, c *Client, kind domain.Kind, env, key 
 
 // DiffQuery names the two versions a diff compares: From and To are
 // version numbers in the environment (0: the version before To, and the
-// current version), FromEnvironment another environment whose current
-// version is the older side.
+// current version), ToEnvironment another environment whose current
+// version is the newer side instead of To.
 type DiffQuery struct {
-	From, To        int64
-	FromEnvironment string
+	From, To      int64
+	ToEnvironment string
 }
 
 // Diff compares two versions of an object of a versioned kind in env.
@@ -160,8 +160,8 @@ func (c *Client) Diff(ctx context.Context, kind domain.Kind, env, key string, q 
 	if q.To != 0 {
 		values.Set(api.QueryDiffTo, strconv.FormatInt(q.To, 10))
 	}
-	if q.FromEnvironment != "" {
-		values.Set(api.QueryDiffFromEnvironment, q.FromEnvironment)
+	if q.ToEnvironment != "" {
+		values.Set(api.QueryDiffToEnvironment, q.ToEnvironment)
 	}
 	route := api.VersionedRoutesOf(kind).Diff
 	var out domain.VersionDiff

@@ -166,10 +166,11 @@ func listAll[T any](c *Console, r *http.Request, path string, query url.Values, 
 // pageSize is the number of rows a console list shows at once.
 const pageSize = 50
 
-// environments lists the environments the principal sees, in promotion
-// order: one answer, which takes no paging.
-func (c *Console) environments(r *http.Request) ([]domain.Environment, bool, error) {
+// environmentsOf reads every environment the request's principal reaches,
+// in promotion order. The listing is one answer, never paged, and takes no
+// query parameters (the API refuses a limit on it).
+func environmentsOf(c *Console, r *http.Request) ([]domain.Environment, error) {
 	var page domain.Page[domain.Environment]
-	_, err := c.call(r, http.MethodGet, api.ListEnvironments.Path, nil, nil, nil, &page)
-	return page.Items, false, err
+	_, err := c.call(r, api.ListEnvironments.Method, api.ListEnvironments.Path, nil, nil, nil, &page)
+	return page.Items, err
 }

@@ -190,7 +190,7 @@ func (c *Console) frame(r *http.Request, g *group, p page, v *view) error {
 	if v.Title == "" {
 		v.Title = g.Section
 	}
-	envs, _, err := c.environments(r)
+	envs, err := environmentsOf(c, r)
 	if err != nil {
 		return err
 	}

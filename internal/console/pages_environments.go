@@ -57,7 +57,7 @@ func operator(p domain.Principal) bool {
 }
 
 func environmentsPage(c *Console, r *http.Request) (any, error) {
-	envs, _, err := c.environments(r)
+	envs, err := environmentsOf(c, r)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ type newEnvironmentView struct {
 }
 
 func newEnvironmentPage(c *Console, r *http.Request) (any, error) {
-	envs, _, err := c.environments(r)
+	envs, err := environmentsOf(c, r)
 	return newEnvironmentView{Environments: envs, Input: domain.NewEnvironmentInput{CopyFrom: r.URL.Query().Get("copy_from")}, IdempotencyKey: rand.Text()}, err
 }
 
@@ -123,7 +123,7 @@ func createEnvironment(c *Console, r *http.Request) (any, error) {
 	}
 	var created domain.CreatedEnvironment
 	if _, err := c.call(r, api.CreateEnvironment.Method, api.CreateEnvironment.Path, nil, h, in, &created); err != nil {
-		envs, _, lerr := c.environments(r)
+		envs, lerr := environmentsOf(c, r)
 		if lerr != nil {
 			return nil, lerr
 		}

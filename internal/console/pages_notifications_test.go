@@ -51,7 +51,7 @@ func TestNotificationPages(t *testing.T) {
 		"/console/environments/development/workflows":                                         {"welcome", "Originated in development"},
 		"/console/environments/staging/workflows/welcome":                                     {"Originated in development", "Differs from below", "Same as below", "originated in development. It is edited only in development", "Deactivate in staging"},
 		"/console/environments/development/workflows/welcome/diff":                            {"steps[0].channel.subject", "Welcome aboard"},
-		"/console/environments/staging/workflows/welcome/diff?from_environment=development":   {"steps[0].channel.subject", "Welcome aboard"},
+		"/console/environments/staging/workflows/welcome/diff?to_environment=development":     {"steps[0].channel.subject", "Welcome aboard"},
 		"/console/environments/production/workflows/spring":                                   {"Originated in production", "Edit templates"},
 		"/console/environments/production/workflows/spring/edit":                              {`name="steps[0].channel.subject"`, `name="steps[0].channel.body"`, "Save templates"},
 		"/console/environments/production/workflows/welcome/edit":                             {"originated in development"},
@@ -92,4 +92,13 @@ func TestNotificationPages(t *testing.T) {
 	if wf.IsActive() {
 		t.Error("the workflow is still active in staging")
 	}
+}
+
+// A workflow's only version has nothing before it: the diff page says so.
+func TestDiffOfTheFirstVersion(t *testing.T) {
+	s := newSite(t)
+	seedNotifications(s)
+	b := s.browser()
+	b.signIn(s.owner)
+	b.get("/console/environments/production/guides/launch/diff").expect(t, http.StatusOK, "Nothing to compare", "no version before 1")
 }

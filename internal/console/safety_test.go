@@ -31,7 +31,7 @@ var samples = map[string]struct{ key, body string }{
 	domain.KindChannel.Name:        {"in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
 	domain.KindVariable.Name:       {"app_url", `{"value":"https://app.example.com","description":"d"}`},
 	domain.KindIdentity.Name:       {"ada", `{"name":"Ada","email":"ada@example.com"}`},
-	domain.KindEmailLayout.Name:    {"plain", `{"name":"Plain","html_layout":"{{- content -}}","text_layout":"{{ content }}","footer_links":[{"text":"Help","url":"https://example.com/help"}]}`},
+	domain.KindEmailLayout.Name:    {"default", `{"name":"Default","html_layout":"<html><body>{{ content }}</body></html>","text_layout":"{{ content }}"}`},
 }
 
 // writeHostile writes obj with every string the API accepts replaced by

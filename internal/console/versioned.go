@@ -2,6 +2,7 @@ package console
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -99,13 +100,12 @@ type versionedView[T any] struct {
 	Kind   domain.Kind
 	Object *T
 	State  *domain.VersionState
-	// Active is the object's per-environment active flag (true for a
-	// kind without one).
-	Active    bool
-	Meta      *domain.Meta
-	Promotion domain.Promotion
-	Rights    contentRights
-	Versions  []versionRow
+	// Activation is the object's active flag, nil for a kind without one.
+	Activation *domain.Activation
+	Meta       *domain.Meta
+	Promotion  domain.Promotion
+	Rights     contentRights
+	Versions   []versionRow
 	// OlderVersions is the address of the next page of versions.
 	OlderVersions string
 	Saved         string
@@ -131,13 +131,12 @@ func loadVersioned[T any, PT domain.VersionedPtr[T]](c *Console, r *http.Request
 		return nil, err
 	}
 	v := &versionedView[T]{Env: env, Key: key, Kind: kind, Object: obj, State: PT(obj).GetVersionState(), Meta: PT(obj).GetMeta(), Saved: r.URL.Query().Get("saved")}
+	if a, ok := any(PT(obj)).(domain.Activatable); ok {
+		v.Activation = a.GetActivation()
+	}
 	route := api.VersionedRoutesOf(kind).Promotion
 	if _, err := c.call(r, route.Method, route.URL(env, key), nil, nil, nil, &v.Promotion); err != nil {
 		return nil, err
-	}
-	v.Active = true
-	if a, ok := any(PT(obj)).(domain.Activatable); ok {
-		v.Active = a.GetActivation().IsActive()
 	}
 	v.Rights = rightsOf(principalOf(r), kind, env, v.Promotion)
 	return v, nil
@@ -223,15 +222,18 @@ type diffView struct {
 	Kind domain.Kind
 	Key  string
 	Diff domain.VersionDiff
+	// Nothing says why there is nothing to compare.
+	Nothing string
 }
 
 // diffPage compares two versions through the API's diff route: from and
-// to in this environment, or from the copy in from_environment.
+// to in this environment, or this environment's with the copy in
+// to_environment.
 func diffPage(kind domain.Kind) func(c *Console, r *http.Request) (any, error) {
 	return func(c *Console, r *http.Request) (any, error) {
 		env, key := r.PathValue("env"), r.PathValue("key")
 		q := url.Values{}
-		for _, name := range []string{api.QueryDiffFrom, api.QueryDiffTo, api.QueryDiffFromEnvironment} {
+		for _, name := range []string{api.QueryDiffFrom, api.QueryDiffTo, api.QueryDiffToEnvironment} {
 			if value := r.URL.Query().Get(name); value != "" {
 				q.Set(name, value)
 			}
@@ -239,6 +241,15 @@ func diffPage(kind domain.Kind) func(c *Console, r *http.Request) (any, error) {
 		v := diffView{Env: env, Kind: kind, Key: key}
 		route := api.VersionedRoutesOf(kind).Diff
 		_, err := c.call(r, route.Method, route.URL(env, key), q, nil, nil, &v.Diff)
+		var ae *apiError
+		if len(q) == 0 && errors.As(err, &ae) && ae.Status == http.StatusBadRequest {
+			// The object's only version has nothing before it to compare.
+			v.Nothing = ae.API.Message
+			for _, d := range ae.API.Details {
+				v.Nothing = d.Message
+			}
+			return v, nil
+		}
 		return v, err
 	}
 }

@@ -359,6 +359,10 @@ func TestDriveEveryRoute(t *testing.T) {
 	if len(expect(t, "list email layout versions", 200, layoutVersions, err).JSON200.Items) != 2 {
 		t.Errorf("email layout versions: %d, want 2", len(layoutVersions.JSON200.Items))
 	}
+	layoutDiff, err := c.DiffEmailLayoutWithResponse(ctx, dev, "default", &DiffEmailLayoutParams{})
+	if got := expect(t, "diff email layout versions", 200, layoutDiff, err).JSON200; got.From.Version != 1 || got.To.Version != 2 {
+		t.Errorf("email layout diff: %+v", got)
+	}
 
 	// A re-import of the backend's own export is a valid request, and a
 	// promotion copies it.
