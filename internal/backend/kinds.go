@@ -15,6 +15,8 @@ func (s *Server) registerObjectRoutes() {
 	s.registerWebhookRoutes()
 	s.registerTenantRoutes()
 	s.registerEmailLayoutRoutes()
+	s.registerPartialRoutes()
+	s.registerTranslationRoutes()
 	s.registerWorkflowRoutes()
 	s.registerGuideRoutes()
 	s.registerChannelRoutes()
@@ -27,6 +29,8 @@ func (s *Server) registerObjectRoutes() {
 // domain.VersionedKinds).
 var versionedKinds = []versionedKind{
 	versionedKindOf(emailLayoutRules),
+	versionedKindOf(partialRules),
+	versionedKindOf(translationRules),
 	versionedKindOf(workflowRules),
 	versionedKindOf(guideRules),
 }

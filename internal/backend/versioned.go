@@ -189,9 +189,13 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 	huma.Register(s.api, *promotion, func(ctx context.Context, in *ObjectParams) (*promotionOutput, error) {
 		var p domain.Promotion
 		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
-			// Every versioned kind's keys have the shape of workflow keys.
-			if msg := domain.CheckWorkflowKey(in.Key); msg != "" {
-				return (&domain.Problems{{Field: "key", Message: msg}}).Err()
+			// The key is checked by the kind's own rule.
+			probe := new(T)
+			PT(probe).SetObjectKey(in.Key)
+			for _, fe := range PT(probe).Validate() {
+				if fe.Field == "key" {
+					return (&domain.Problems{fe}).Err()
+				}
 			}
 			var err error
 			p, err = promotionOf(tx, kind, env.Slug, in.Key)
