@@ -28,8 +28,8 @@ func (s *Server) registerObjectRoutes() {
 // documents, in document order (TestVersionedKindsAreServed holds it to
 // domain.VersionedKinds).
 var versionedKinds = []versionedKind{
-	versionedKindOf(emailLayoutRules),
 	versionedKindOf(partialRules),
+	versionedKindOf(emailLayoutRules),
 	versionedKindOf(translationRules),
 	versionedKindOf(workflowRules),
 	versionedKindOf(guideRules),

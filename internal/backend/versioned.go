@@ -44,6 +44,12 @@ func versionedRules[T any, PT domain.VersionedPtr[T]](kind domain.Kind, check fu
 			if state.OriginEnvironment, err = p.CheckWrite(state.SHA); err != nil {
 				return err
 			}
+			// A promotion brings content from below; a write of the content
+			// already here (active switched) brings nothing.
+			promoted := state.OriginEnvironment != w.env.Slug && (p.Current == nil || p.Current.SHA != state.SHA)
+			if err := checkUses(w, kind, vo, promoted); err != nil {
+				return err
+			}
 			if err := checkChannelUses(w, vo); err != nil {
 				return err
 			}
@@ -64,6 +70,24 @@ func versionedRules[T any, PT domain.VersionedPtr[T]](kind domain.Kind, check fu
 			return p.CheckDelete()
 		},
 	}
+}
+
+// checkUses judges the versioned objects obj uses (its layout, the
+// partials its templates render) in w's environment: each must be present
+// and, when the write is a promotion, hold the content it holds in the
+// environment below.
+func checkUses(w *write, kind domain.Kind, obj domain.VersionedObject, promoted bool) error {
+	user := fmt.Sprintf("%s %q", kind.Noun, obj.ObjectKey())
+	for _, use := range domain.VersionedUses(obj) {
+		p, err := promotionOf(w.tx, use.Kind, w.env.Slug, use.Key)
+		if err != nil {
+			return err
+		}
+		if err := p.CheckUse(user, use, promoted); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // promotionOf gathers what the promotion rule needs about object key of a

@@ -47,9 +47,11 @@ type PartialInputField struct {
 	Label string `json:"label,omitempty" doc:"What an editor shows for it."`
 }
 
-func (p *Partial) ObjectKey() string         { return p.Key }
-func (p *Partial) SetObjectKey(k string)     { p.Key = k }
-func (p *Partial) References() []Ref         { return nil }
+func (p *Partial) ObjectKey() string     { return p.Key }
+func (p *Partial) SetObjectKey(k string) { p.Key = k }
+func (p *Partial) References() []Ref {
+	return slices.DeleteFunc(partialRefs(map[string]string{"content": p.Content}), func(r Ref) bool { return r.Key == p.Key })
+}
 func (p *Partial) ChannelUses() []ChannelUse { return nil }
 func (p *Partial) ApplyDefaults()            {}
 
