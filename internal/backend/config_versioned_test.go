@@ -16,7 +16,10 @@ func TestVersionedKindsInConfigDocuments(t *testing.T) {
 		a := newAPI(t)
 		a.environment("staging")
 		a.channels("development", "staging", "production")
-		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		keyOf := func(name string) string { return versionedKey(kind, name) }
+		at := func(env, key string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + keyOf(key)
+		}
 		a.expect(a.do(a.owner, "PUT", at("development", "welcome"), body("v1")), 201)
 		res := a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 200).json()
 		if res["created"].(map[string]any)[kind.Section()] != 1.0 {
@@ -57,7 +60,7 @@ func TestVersionedKindsInConfigDocuments(t *testing.T) {
 		}
 		a.expect(a.do(a.owner, "PUT", at("production", "own"), body("p1")), 201)
 		res = a.expect(a.do(a.owner, "POST", "/v1/environments/production/promote", `{"from":"staging"}`), 200).json()
-		if kept, _ := res["kept"].(map[string]any)[kind.Section()].([]any); len(kept) != 1 || kept[0] != "own" {
+		if kept, _ := res["kept"].(map[string]any)[kind.Section()].([]any); len(kept) != 1 || kept[0] != keyOf("own") {
 			t.Errorf("production's own %s not kept: %v", kind.Noun, res)
 		}
 		a.expect(a.do(a.owner, "GET", at("production", "own"), ""), 200)
@@ -70,7 +73,10 @@ func TestProductionBornVersionedObjectsStayInProduction(t *testing.T) {
 	eachVersionedKind(t, func(t *testing.T, kind domain.Kind, body func(string) string) {
 		a := newAPI(t)
 		a.channels("development", "production")
-		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		keyOf := func(name string) string { return versionedKey(kind, name) }
+		at := func(env, key string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + keyOf(key)
+		}
 		a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
 		a.expect(a.do(a.owner, "PUT", at("development", "welcome"), body("v1")), 201)
 		a.expect(a.do(a.owner, "PUT", at("production", "prod-born"), body("p")), 201)
@@ -78,7 +84,7 @@ func TestProductionBornVersionedObjectsStayInProduction(t *testing.T) {
 		// sends through one: production holds only what it leaves out.
 		env := a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"production"}`), 201).json()
 		leftOut, _ := env["copy"].(map[string]any)["left_out"].([]any)
-		if len(leftOut) != 1 || leftOut[0].(map[string]any)["kind"] != kind.Name || leftOut[0].(map[string]any)["key"] != "prod-born" ||
+		if len(leftOut) != 1 || leftOut[0].(map[string]any)["kind"] != kind.Name || leftOut[0].(map[string]any)["key"] != keyOf("prod-born") ||
 			!strings.Contains(leftOut[0].(map[string]any)["reason"].(string), "production-born "+kind.Noun+"s") {
 			t.Fatalf("clone left out %v", leftOut)
 		}
@@ -87,10 +93,10 @@ func TestProductionBornVersionedObjectsStayInProduction(t *testing.T) {
 		a.expect(a.do(a.owner, "PUT", at("qa", "welcome"), body("v1")), 201)
 		a.expect(a.do(a.owner, "PUT", at("production", "welcome"), body("v1")), 201)
 		r := a.expect(a.do(a.owner, "GET", "/v1/environments/production/config?for=development", ""), 200)
-		if got := r.header.Get("X-Arbor-Left-Out"); got != kind.Name+"/prod-born" {
+		if got := r.header.Get("X-Arbor-Left-Out"); got != kind.Name+"/"+keyOf("prod-born") {
 			t.Errorf("X-Arbor-Left-Out %q", got)
 		}
-		if !strings.Contains(string(r.body), `"key": "welcome"`) || strings.Contains(string(r.body), `"prod-born"`) {
+		if !strings.Contains(string(r.body), `"key": "`+keyOf("welcome")+`"`) || strings.Contains(string(r.body), `"`+keyOf("prod-born")+`"`) {
 			t.Errorf("the export for development: %s", r.body)
 		}
 	})

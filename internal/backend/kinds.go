@@ -15,6 +15,8 @@ func (s *Server) registerObjectRoutes() {
 	s.registerWebhookRoutes()
 	s.registerTenantRoutes()
 	s.registerEmailLayoutRoutes()
+	s.registerPartialRoutes()
+	s.registerTranslationRoutes()
 	s.registerWorkflowRoutes()
 	s.registerGuideRoutes()
 	s.registerChannelRoutes()
@@ -26,7 +28,9 @@ func (s *Server) registerObjectRoutes() {
 // documents, in document order (TestVersionedKindsAreServed holds it to
 // domain.VersionedKinds).
 var versionedKinds = []versionedKind{
+	versionedKindOf(partialRules),
 	versionedKindOf(emailLayoutRules),
+	versionedKindOf(translationRules),
 	versionedKindOf(workflowRules),
 	versionedKindOf(guideRules),
 }

@@ -96,7 +96,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 	// Every versioned kind's object is its sample of the promotion tests.
 	for _, k := range domain.VersionedKinds {
 		if body, ok := versionedBodies[k.Name]; ok {
-			paths[k.Collection] = dev + k.Collection + "/welcome"
+			paths[k.Collection] = dev + k.Collection + "/" + versionedKey(k, "welcome")
 			bodies[k.Collection] = body("v1")
 		}
 	}

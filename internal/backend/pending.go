@@ -181,8 +181,8 @@ func registerDiffRoute[T any, PT domain.VersionedPtr[T]](s *Server, kind domain.
 	huma.Register(s.api, *diff, func(ctx context.Context, in *diffInput) (*diffOutput, error) {
 		out := &diffOutput{}
 		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, reader domain.Principal) error {
-			if msg := domain.CheckWorkflowKey(in.Key); msg != "" {
-				return (&domain.Problems{{Field: "key", Message: msg}}).Err()
+			if err := checkKey[T, PT](in.Key); err != nil {
+				return err
 			}
 			var from, to *T
 			var err error

@@ -44,6 +44,12 @@ func versionedRules[T any, PT domain.VersionedPtr[T]](kind domain.Kind, check fu
 			if state.OriginEnvironment, err = p.CheckWrite(state.SHA); err != nil {
 				return err
 			}
+			// A promotion brings content from below; a write of the content
+			// already here (active switched) brings nothing.
+			promoted := state.OriginEnvironment != w.env.Slug && (p.Current == nil || p.Current.SHA != state.SHA)
+			if err := checkUses(w, kind, vo, promoted); err != nil {
+				return err
+			}
 			if err := checkChannelUses(w, vo); err != nil {
 				return err
 			}
@@ -64,6 +70,24 @@ func versionedRules[T any, PT domain.VersionedPtr[T]](kind domain.Kind, check fu
 			return p.CheckDelete()
 		},
 	}
+}
+
+// checkUses judges the versioned objects obj uses (its layout, the
+// partials its templates render) in w's environment: each must be present
+// and, when the write is a promotion, hold the content it holds in the
+// environment below.
+func checkUses(w *write, kind domain.Kind, obj domain.VersionedObject, promoted bool) error {
+	user := fmt.Sprintf("%s %q", kind.Noun, obj.ObjectKey())
+	for _, use := range domain.VersionedUses(obj) {
+		p, err := promotionOf(w.tx, use.Kind, w.env.Slug, use.Key)
+		if err != nil {
+			return err
+		}
+		if err := p.CheckUse(user, use, promoted); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // promotionOf gathers what the promotion rule needs about object key of a
@@ -292,9 +316,8 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 	huma.Register(s.api, *promotion, func(ctx context.Context, in *ObjectParams) (*promotionOutput, error) {
 		var p domain.Promotion
 		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, reader domain.Principal) error {
-			// Every versioned kind's keys have the shape of workflow keys.
-			if msg := domain.CheckWorkflowKey(in.Key); msg != "" {
-				return (&domain.Problems{{Field: "key", Message: msg}}).Err()
+			if err := checkKey[T, PT](in.Key); err != nil {
+				return err
 			}
 			var err error
 			p, err = promotionOf(tx, kind, env.Slug, in.Key)
@@ -430,4 +453,18 @@ func versionedKindOf[T any, PT domain.VersionedPtr[T]](r *rules[T]) versionedKin
 		},
 		remove: func(w *write, key string) error { return deleteInTx[T, PT](w, r, key, Conditions{}, false) },
 	}
+}
+
+// checkKey checks key by the rule of its kind (a translation's key names a
+// locale, which the rule of workflow keys refuses): the key's own
+// problems, as a write of the object would report them.
+func checkKey[T any, PT domain.VersionedPtr[T]](key string) error {
+	probe := new(T)
+	PT(probe).SetObjectKey(key)
+	for _, fe := range PT(probe).Validate() {
+		if fe.Field == "key" {
+			return (&domain.Problems{fe}).Err()
+		}
+	}
+	return nil
 }

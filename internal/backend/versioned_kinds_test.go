@@ -13,9 +13,24 @@ import (
 var versionedBodies = map[string]func(variant string) string{
 	domain.KindWorkflow.Name: workflowBody,
 	domain.KindGuide.Name:    guideBody,
+	domain.KindPartial.Name: func(variant string) string {
+		return fmt.Sprintf(`{"name":"Button","type":"html","content":"<a href=\"{{ url }}\">%s</a>","input_fields":[{"key":"url","label":"Link"}]}`, variant)
+	},
+	domain.KindTranslation.Name: func(variant string) string {
+		return fmt.Sprintf(`{"strings":{"welcome":%q}}`, variant)
+	},
 	domain.KindEmailLayout.Name: func(variant string) string {
 		return fmt.Sprintf(`{"name":%q,"html_layout":"<html><body>{{ content }}</body></html>","text_layout":"{{ content }}","footer_links":[{"text":"Preferences","url":"https://app.example.com/preferences"}]}`, variant)
 	},
+}
+
+// versionedKey is name as a key of kind: a translation's key names its
+// locale (here after name as its namespace), every other kind's is name.
+func versionedKey(kind domain.Kind, name string) string {
+	if kind == domain.KindTranslation {
+		return name + ".en"
+	}
+	return name
 }
 
 func eachVersionedKind(t *testing.T, test func(t *testing.T, kind domain.Kind, body func(string) string)) {
@@ -30,7 +45,7 @@ func eachVersionedKind(t *testing.T, test func(t *testing.T, kind domain.Kind, b
 }
 
 func inactive(body string) string {
-	return strings.Replace(body, `{"name"`, `{"active":false,"name"`, 1)
+	return `{"active":false,` + strings.TrimPrefix(body, "{")
 }
 
 // The raw API enforces the promotion rule on every write path of every
@@ -40,7 +55,10 @@ func TestVersionedKindsPromotionOverTheAPI(t *testing.T) {
 		a := newAPI(t)
 		a.environment("staging")
 		a.channels("development", "staging", "production")
-		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		keyOf := func(name string) string { return versionedKey(kind, name) }
+		at := func(env, key string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + keyOf(key)
+		}
 		put := func(env, key, b string, want int) response {
 			t.Helper()
 			return a.expect(a.do(a.owner, "PUT", at(env, key), b), want)
@@ -55,7 +73,7 @@ func TestVersionedKindsPromotionOverTheAPI(t *testing.T) {
 			t.Fatalf("created with active %v; the kind has an active flag: %t", created["active"], domain.HasActive(kind))
 		}
 		r := put("production", "welcome", v1, 409)
-		if r.code() != "promotion_refused" || !strings.Contains(string(r.body), kind.Noun+` \"welcome\" does not exist in staging: apply it to staging first`) ||
+		if r.code() != "promotion_refused" || !strings.Contains(string(r.body), kind.Noun+` \"`+keyOf("welcome")+`\" does not exist in staging: apply it to staging first`) ||
 			!strings.Contains(string(r.body), "development → staging → production") {
 			t.Errorf("skip staging: %s", r.body)
 		}
@@ -105,7 +123,10 @@ func TestVersionedKindsProductionWriteAccess(t *testing.T) {
 	eachVersionedKind(t, func(t *testing.T, kind domain.Kind, body func(string) string) {
 		a := newAPI(t)
 		a.channels("development", "production")
-		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		keyOf := func(name string) string { return versionedKey(kind, name) }
+		at := func(env, key string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + keyOf(key)
+		}
 		pm := a.token(domain.RoleProductionMember)
 		v1, v2 := body("v1"), body("v2")
 		r := a.expect(a.do(a.owner, "PUT", at("production", "campaign"), v1), 409)
@@ -120,7 +141,7 @@ func TestVersionedKindsProductionWriteAccess(t *testing.T) {
 		}
 		a.expect(a.do(pm, "PUT", at("production", "campaign"), v2), 200)
 		r = a.expect(a.do(a.owner, "PUT", at("development", "campaign"), v1), 409)
-		if !strings.Contains(string(r.body), kind.Noun+` \"campaign\" was created in production and is edited only there`) {
+		if !strings.Contains(string(r.body), kind.Noun+` \"`+keyOf("campaign")+`\" was created in production and is edited only there`) {
 			t.Errorf("production-born key in development: %s", r.body)
 		}
 		a.expect(a.do(a.owner, "PUT", at("development", "welcome"), v1), 201)
@@ -148,7 +169,7 @@ func TestVersionedKindsVersionsAndPromotionEndpoint(t *testing.T) {
 	eachVersionedKind(t, func(t *testing.T, kind domain.Kind, body func(string) string) {
 		a := newAPI(t)
 		a.channels("development")
-		base := "/v1/environments/development/" + kind.Collection + "/welcome"
+		base := "/v1/environments/development/" + kind.Collection + "/" + versionedKey(kind, "welcome")
 		a.expect(a.do(a.owner, "PUT", base, body("v1")), 201)
 		second := a.expect(a.do(a.owner, "PUT", base, body("v2")), 200).json()
 		page := a.expect(a.do(a.owner, "GET", base+"/versions?limit=1", ""), 200).json()
@@ -161,12 +182,12 @@ func TestVersionedKindsVersionsAndPromotionEndpoint(t *testing.T) {
 			t.Errorf("older versions: %v", older)
 		}
 		key := a.key("production", domain.ScopeReadOnly)
-		p := a.expect(a.do(key, "GET", "/v1/environments/production/"+kind.Collection+"/welcome/promotion", ""), 200).json()
+		p := a.expect(a.do(key, "GET", "/v1/environments/production/"+kind.Collection+"/"+versionedKey(kind, "welcome")+"/promotion", ""), 200).json()
 		if p["kind"] != kind.Name || p["below_environment"] != "development" || p["below"].(map[string]any)["sha"] != second["sha"] || p["current"] != nil {
 			t.Errorf("promotion: %v", p)
 		}
-		a.expect(a.do(key, "GET", "/v1/environments/development/"+kind.Collection+"/welcome/promotion", ""), 404)
-		a.expect(a.do(a.owner, "GET", "/v1/environments/development/"+kind.Collection+"/nobody/versions", ""), 404)
+		a.expect(a.do(key, "GET", "/v1/environments/development/"+kind.Collection+"/"+versionedKey(kind, "welcome")+"/promotion", ""), 404)
+		a.expect(a.do(a.owner, "GET", "/v1/environments/development/"+kind.Collection+"/"+versionedKey(kind, "nobody")+"/versions", ""), 404)
 	})
 }
 
@@ -178,7 +199,10 @@ func TestVersionedKindsPromotionStates(t *testing.T) {
 		a := newAPI(t)
 		a.channels("development")
 		a.channels("production")
-		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		keyOf := func(name string) string { return versionedKey(kind, name) }
+		at := func(env, key string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + keyOf(key)
+		}
 		for _, key := range []string{"alpha", "beta", "delta", "gamma"} {
 			a.expect(a.do(a.owner, "PUT", at("development", key), body(key)), 201)
 		}
@@ -211,12 +235,12 @@ func TestVersionedKindsPromotionStates(t *testing.T) {
 			item := it.(map[string]any)
 			k := item["key"].(string)
 			keys = append(keys, k)
-			one := a.expect(a.do(key, "GET", at("production", k)+"/promotion", ""), 200).json()
+			one := a.expect(a.do(key, "GET", "/v1/environments/production/"+kind.Collection+"/"+k+"/promotion", ""), 200).json()
 			if fmt.Sprint(one) != fmt.Sprint(item) {
 				t.Errorf("%s: listed %v, the promotion route answers %v", k, item, one)
 			}
 		}
-		if fmt.Sprint(keys) != "[alpha beta delta gamma]" {
+		if want := fmt.Sprint([]string{keyOf("alpha"), keyOf("beta"), keyOf("delta"), keyOf("gamma")}); fmt.Sprint(keys) != want {
 			t.Errorf("listed keys %v", keys)
 		}
 		absent := a.expect(a.do(key, "GET", at("production", "nowhere")+"/promotion", ""), 200).json()

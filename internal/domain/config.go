@@ -35,7 +35,9 @@ type ConfigDocument struct {
 	HierarchyNodes    []HierarchyNode `json:"hierarchy_nodes" nullable:"false" doc:"In key order."`
 	OAuthClients      []OAuthClient   `json:"oauth_clients" nullable:"false" doc:"Configurations only: no client ids, no secrets."`
 	Webhooks          []Webhook       `json:"webhooks" nullable:"false" doc:"Configurations only: no signing secrets."`
+	Partials          []Partial       `json:"partials" required:"false" nullable:"false" doc:"Content only: no sha or origin. Required since format_version 2; absent from version 1."`
 	EmailLayouts      []EmailLayout   `json:"email_layouts" required:"false" nullable:"false" doc:"Content only: no sha or origin. Required since format_version 2; absent from version 1."`
+	Translations      []Translation   `json:"translations" required:"false" nullable:"false" doc:"Content only: no sha or origin. Required since format_version 2; absent from version 1."`
 	Workflows         []Workflow      `json:"workflows" nullable:"false" doc:"Content only: no active flag, sha or origin."`
 	Guides            []Guide         `json:"guides" nullable:"false" doc:"Content only: no active flag, sha or origin."`
 }
@@ -80,7 +82,9 @@ func (d *ConfigDocument) sections() []configSection {
 		plainSection(KindHierarchyNode, &d.HierarchyNodes, nil),
 		plainSection(KindOAuthClient, &d.OAuthClients, func(c *OAuthClient) { c.ClientID, c.ClientSecret = "", "" }),
 		plainSection(KindWebhook, &d.Webhooks, func(h *Webhook) { h.SigningSecret = "" }),
+		versionedSectionOf(KindPartial, &d.Partials).introducedIn(2),
 		versionedSectionOf(KindEmailLayout, &d.EmailLayouts).introducedIn(2),
+		versionedSectionOf(KindTranslation, &d.Translations).introducedIn(2),
 		versionedSectionOf(KindWorkflow, &d.Workflows),
 		versionedSectionOf(KindGuide, &d.Guides),
 	}

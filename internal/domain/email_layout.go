@@ -41,9 +41,11 @@ type FooterLink struct {
 	URL  string `json:"url" doc:"Absolute http(s) URL it opens." example:"https://app.example.com/preferences"`
 }
 
-func (l *EmailLayout) ObjectKey() string         { return l.Key }
-func (l *EmailLayout) SetObjectKey(k string)     { l.Key = k }
-func (l *EmailLayout) References() []Ref         { return nil }
+func (l *EmailLayout) ObjectKey() string     { return l.Key }
+func (l *EmailLayout) SetObjectKey(k string) { l.Key = k }
+func (l *EmailLayout) References() []Ref {
+	return partialRefs(map[string]string{"html_layout": l.HTMLLayout, "text_layout": l.TextLayout})
+}
 func (l *EmailLayout) ChannelUses() []ChannelUse { return nil }
 func (l *EmailLayout) ApplyDefaults()            {}
 

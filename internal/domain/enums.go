@@ -17,6 +17,7 @@ var Enums = map[string][]string{
 	"delivery_channel_types": DeliveryChannelTypes,
 	"fetch_methods":          FetchMethods,
 	"guide_types":            GuideTypes,
+	"partial_types":          PartialTypes,
 	"step_kinds":             StepKinds,
 	"access_change_kinds":    AccessChangeKindNames,
 	"managed_by":             ManagedByValues,

@@ -71,7 +71,9 @@ type GuideContent struct {
 
 func (g *Guide) ObjectKey() string     { return g.Key }
 func (g *Guide) SetObjectKey(k string) { g.Key = k }
-func (g *Guide) References() []Ref     { return ChannelRefs(g.ChannelUses()) }
+func (g *Guide) References() []Ref {
+	return append(ChannelRefs(g.ChannelUses()), partialRefs(map[string]string{"content.body": g.Content.Body})...)
+}
 
 // ChannelUses is the in-app channel that shows the guide.
 func (g *Guide) ChannelUses() []ChannelUse {

@@ -29,6 +29,16 @@ var versionedSamples = map[string]func(variant string) VersionedObject{
 		g.Content.Title = variant
 		return g
 	},
+	KindPartial.Name: func(variant string) VersionedObject {
+		p := validPartial()
+		p.Content = variant
+		return p
+	},
+	KindTranslation.Name: func(variant string) VersionedObject {
+		t := validTranslation()
+		t.Strings["welcome"] = variant
+		return t
+	},
 	KindEmailLayout.Name: func(variant string) VersionedObject {
 		l := validEmailLayout()
 		l.Name = variant

@@ -133,6 +133,7 @@ type ChannelStep struct {
 	Subject   string `json:"subject,omitempty" doc:"Subject template: required for email; allowed for push and in_app_feed."`
 	Body      string `json:"body" doc:"Body template."`
 	ActionURL string `json:"action_url,omitempty" doc:"URL opened when the message is acted on (push, chat, in_app_feed)."`
+	LayoutKey string `json:"layout_key,omitempty" doc:"Key of the email layout the body is sent inside (email only); the layout must exist where the workflow is written."`
 }
 
 // DelayStep waits for a duration or until a time found in the trigger data.
@@ -167,7 +168,20 @@ func (w *Workflow) ObjectKey() string     { return w.Key }
 func (w *Workflow) SetObjectKey(k string) { w.Key = k }
 
 // References are the channels the workflow sends through.
-func (w *Workflow) References() []Ref { return ChannelRefs(w.ChannelUses()) }
+func (w *Workflow) References() []Ref {
+	refs := ChannelRefs(w.ChannelUses())
+	templates := map[string]string{}
+	for i, s := range w.Steps {
+		if c := s.Channel; c != nil {
+			at := fmt.Sprintf("steps[%d].channel", i)
+			if c.LayoutKey != "" {
+				refs = append(refs, Ref{Kind: KindEmailLayout, Key: c.LayoutKey, Field: at + ".layout_key"})
+			}
+			templates[at+".subject"], templates[at+".body"] = c.Subject, c.Body
+		}
+	}
+	return append(refs, partialRefs(templates)...)
+}
 
 // ApplyDefaults sets the optional fields a writer left out to their
 // defaults, so that every reader sees the same stored object.
@@ -304,6 +318,15 @@ func (s *Step) validate() Problems {
 			p.Add("channel.subject", "is not used by %s messages", c.Type)
 		}
 		checkTemplate(&p, "channel.subject", c.Subject, false)
+		switch {
+		case c.LayoutKey == "":
+		case c.Type != "email":
+			p.Add("channel.layout_key", "is used by email messages only, not %s", c.Type)
+		default:
+			if msg := CheckWorkflowKey(c.LayoutKey); msg != "" {
+				p.Add("channel.layout_key", "%s", msg)
+			}
+		}
 		if c.ActionURL != "" {
 			if c.Type != "push" && c.Type != "chat" && c.Type != "in_app_feed" {
 				p.Add("channel.action_url", "is not used by %s messages", c.Type)

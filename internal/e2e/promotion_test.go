@@ -115,6 +115,26 @@ resource "arbor_guide" %[1]q {
 }
 `, name, key, active, text)
 	},
+	domain.KindPartial.Name: func(name, key, text, _ string) string {
+		return fmt.Sprintf(`
+resource "arbor_partial" %[1]q {
+  key     = %[2]q
+  name    = "Button"
+  type    = "html"
+  content = %[3]s
+}
+`, name, key, text)
+	},
+	// A translation's key names its locale, here after key as its
+	// namespace.
+	domain.KindTranslation.Name: func(name, key, text, _ string) string {
+		return fmt.Sprintf(`
+resource "arbor_translation" %[1]q {
+  key     = "%[2]s.en"
+  strings = { welcome = %[3]s }
+}
+`, name, key, text)
+	},
 	domain.KindEmailLayout.Name: func(name, key, text, _ string) string {
 		return fmt.Sprintf(`
 resource "arbor_email_layout" %[1]q {
@@ -149,7 +169,18 @@ type versioned struct {
 }
 
 // named is how a refusal names the object: `workflow "welcome"`.
-func (v versioned) named(key string) string { return fmt.Sprintf("%s %q", v.kind.Noun, key) }
+func (v versioned) named(key string) string {
+	return fmt.Sprintf("%s %q", v.kind.Noun, objectKey(v.kind, key))
+}
+
+// objectKey is the key the resources of versionedResources give an object
+// written with key: a translation's names its locale.
+func objectKey(kind domain.Kind, key string) string {
+	if kind == domain.KindTranslation {
+		return key + ".en"
+	}
+	return key
+}
 
 // welcome is a version of the shared module: one object whose text is the
 // content that changes between versions. active comes from each root; so
@@ -189,7 +220,7 @@ type versionedState struct {
 // state is the version state of object key of the kind in env.
 func (p *pipeline) state(kind domain.Kind, env, key string) *versionedState {
 	p.t.Helper()
-	obj, err := client.Objects[versionedState](p.b.Client, kind).Get(context.Background(), env, key)
+	obj, err := client.Objects[versionedState](p.b.Client, kind).Get(context.Background(), env, objectKey(kind, key))
 	if err != nil {
 		p.t.Fatalf("reading %s %s in %s: %v", kind.Noun, key, env, err)
 	}
@@ -198,7 +229,7 @@ func (p *pipeline) state(kind domain.Kind, env, key string) *versionedState {
 
 func (p *pipeline) absent(kind domain.Kind, env, key string) {
 	p.t.Helper()
-	_, err := client.Objects[domain.VersionState](p.b.Client, kind).Get(context.Background(), env, key)
+	_, err := client.Objects[domain.VersionState](p.b.Client, kind).Get(context.Background(), env, objectKey(kind, key))
 	if !client.IsNotFound(err) {
 		p.t.Fatalf("%s %s still exists in %s (%v)", kind.Noun, key, env, err)
 	}

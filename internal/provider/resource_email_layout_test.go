@@ -103,3 +103,37 @@ resource "arbor_email_layout" "test" {
 		}},
 	})
 }
+
+// An email step sends inside its layout: a workflow naming a layout the
+// environment lacks is refused at plan, naming it; the same plan creating
+// the layout is counted.
+func TestAccEmailLayout_usedByWorkflow(t *testing.T) {
+	b := acctest.NewBackend(t)
+	b.PutChannelNow(t, "development", "postmark", "email")
+	workflow := `
+resource "arbor_workflow" "welcome" {
+  key  = "welcome"
+  name = "Welcome"
+  steps = [{
+    ref     = "email"
+    channel = { type = "email", key = "postmark", layout_key = "default", subject = "Hi", body = "Welcome" }
+  }]
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             b.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:      b.ProviderConfig() + workflow,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`email layout "default" does not exist`),
+			},
+			{
+				Config: emailLayoutConfig(b, "default", "Default") + workflow,
+				Check:  b.Exists("arbor_workflow.welcome"),
+			},
+		},
+	})
+}

@@ -66,6 +66,7 @@ var stepAttributes = map[string]schema.Attribute{
 			"subject":    optionalString("Subject template: required for `email`; allowed for `push` and `in_app_feed`."),
 			"body":       requiredString("Body template."),
 			"action_url": optionalString("URL opened when the message is acted on (`push`, `chat`, `in_app_feed`)."),
+			"layout_key": optionalString("Key of the `arbor_email_layout` the body is sent inside (`email` only). The layout must exist in the environment written and, when the workflow is promoted, hold there the content it holds in the environment below: apply the layout first."),
 		},
 	},
 	"delay": schema.SingleNestedAttribute{

@@ -173,6 +173,19 @@ resource "arbor_role_assignment" "test" {
 		},
 		identity: environmentKey,
 	},
+	"arbor_partial": {
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_partial\" \"test\" {\n  key     = %q\n  name    = \"Button\"\n  type    = \"html\"\n  content = \"<b>{{ label }}</b>\"\n}\n", key)
+		},
+		identity: environmentKey,
+	},
+	"arbor_translation": {
+		// A translation's key names its locale.
+		config: func(key string) string {
+			return fmt.Sprintf("resource \"arbor_translation\" \"test\" {\n  key     = \"%s.en\"\n  strings = { welcome = \"Welcome\" }\n}\n", key)
+		},
+		identity: func(key string) map[string]knownvalue.Check { return environmentKey(key + ".en") },
+	},
 	"arbor_guide": {
 		config: func(key string) string {
 			return "resource \"arbor_channel\" \"in_app\" {\n  key     = \"in-app\"\n  name    = \"In-app\"\n  type    = \"in_app_feed\"\n  service = \"arbor\"\n}\n\n" +

@@ -204,6 +204,30 @@ func TestRollingUpgradeOnPostgres(t *testing.T) {
 		t.Error("previous release after the migration:", d)
 	}
 
+	// A write through the previous release moves no change number of its
+	// own, yet this release's access index must not answer from before it
+	// (the migration's triggers stamp for it): warm the index, revoke the
+	// access through the old replica, and ask again through the new one.
+	check := func() bool {
+		t.Helper()
+		got, err := current.API().Expect(ctx, http.StatusOK, http.MethodPost, "/v1/environments/development/access/check",
+			map[string]any{"identity_key": "ada", "permission": "documents.write", "node_key": "engineering"})
+		if err != nil {
+			t.Fatalf("checking access through this release: %v\n%s", err, current.Log())
+		}
+		return got["allowed"] == true
+	}
+	if !check() {
+		t.Fatal("ada's editor assignment at engineering grants documents.write in the fixture, yet the check refuses it")
+	}
+	if _, err := old.API().Expect(ctx, http.StatusNoContent, http.MethodDelete,
+		"/v1/environments/development/role-assignments/ada/editor/engineering", nil); err != nil {
+		t.Fatalf("deleting an assignment through the previous release: %v\n%s", err, old.Log())
+	}
+	if check() {
+		t.Error("after the previous release deleted ada's only granting assignment, this release's access check still allows it: its index answered from before that write")
+	}
+
 	// The second replica is replaced: it stops, and if it came back as
 	// the previous release it would meet the new schema.
 	old.Stop()

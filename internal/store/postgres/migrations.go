@@ -188,4 +188,50 @@ CREATE INDEX sessions_created ON sessions (created_at);
 ALTER TABLE environments ADD COLUMN last_change BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE settings ADD COLUMN last_change BIGINT NOT NULL DEFAULT 0, ADD COLUMN account_change BIGINT NOT NULL DEFAULT 0;
 `,
+	// 5: change numbers for writers that do not stamp them. During a
+	// rolling upgrade, replicas of a release older than migration 4 write
+	// beside this one and move no change number: an access index of this
+	// release would keep answering from before their writes. These
+	// triggers stamp for them: after any statement such a writer makes on
+	// the tables an access check or a request reads (objects; environments
+	// and settings, read with each request), they take the next number and
+	// stamp it on every environment and on the account. An old writer is
+	// rare and brief, so invalidating every index is right and cheap.
+	//
+	// This release's connections name themselves (application_name ending
+	// in stamperMark, set once at connect: see Open) and the WHEN clause
+	// skips them without calling the function, so its writes cost nothing
+	// more and move only the numbers bumpChanges stamps. FOR EACH
+	// STATEMENT, not per row: one stamp per statement, whatever it writes
+	// (see 4). pg_trigger_depth() = 0 keeps the trigger's own UPDATE of
+	// environments from firing it again.
+	//
+	// No deadlock with the commit path: every write transaction of this
+	// release and of v0.20.0 takes the write advisory lock first (commit.go;
+	// the same key in both), and the trigger runs inside the old writer's
+	// transaction, so it holds that lock too. bumpChanges (settings, then
+	// environments) and the trigger (after the old writer's own rows, then
+	// settings, then environments) therefore never hold row locks at the
+	// same time; nothing else updates these rows outside the write lock.
+	`
+CREATE FUNCTION arbor_stamp_all_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+	n BIGINT;
+BEGIN
+	UPDATE settings SET last_change = last_change + 1, account_change = last_change + 1
+		WHERE id = 1 RETURNING last_change INTO n;
+	UPDATE environments SET last_change = n;
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER objects_stamp_unstamped AFTER INSERT OR UPDATE OR DELETE ON objects FOR EACH STATEMENT
+	WHEN (pg_trigger_depth() = 0 AND current_setting('application_name') NOT LIKE '%` + stamperMark + `')
+	EXECUTE FUNCTION arbor_stamp_all_changes();
+CREATE TRIGGER environments_stamp_unstamped AFTER INSERT OR UPDATE OR DELETE ON environments FOR EACH STATEMENT
+	WHEN (pg_trigger_depth() = 0 AND current_setting('application_name') NOT LIKE '%` + stamperMark + `')
+	EXECUTE FUNCTION arbor_stamp_all_changes();
+CREATE TRIGGER settings_stamp_unstamped AFTER INSERT OR UPDATE OR DELETE ON settings FOR EACH STATEMENT
+	WHEN (pg_trigger_depth() = 0 AND current_setting('application_name') NOT LIKE '%` + stamperMark + `')
+	EXECUTE FUNCTION arbor_stamp_all_changes();
+`,
 }

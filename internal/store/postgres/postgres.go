@@ -65,6 +65,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		// Arbor's transactions never wait on anything but the database.
 		cfg.ConnConfig.RuntimeParams["idle_in_transaction_session_timeout"] = "60s"
 	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = applicationName(cfg.ConnConfig.RuntimeParams["application_name"])
 	if cfg.MaxConns < 3 {
 		return nil, errors.New("pool_max_conns must be at least 3: the writes hold up to two connections (a batch committing, the next one) and reads need their own")
 	}
@@ -79,6 +80,34 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 		return nil, fmt.Errorf("opening database %s: %w", s.location, err)
 	}
 	return s, nil
+}
+
+// stamperMark ends the application_name of every connection of a release
+// that stamps change numbers in its commit path (bumpChanges): migration
+// 5's triggers stamp for the writers whose name does not end with it, the
+// replicas of an older release during a rolling upgrade. Every later
+// release must keep it.
+const stamperMark = "(arbor stamps changes)"
+
+// applicationName is the application_name of the store's connections: the
+// one the URL or PGAPPNAME gives, shortened to fit PostgreSQL's 63 bytes,
+// then stamperMark.
+func applicationName(given string) string {
+	if given == "" {
+		return "arbor " + stamperMark
+	}
+	// The server keeps printable ASCII only and escapes the rest, which
+	// would lengthen the name and could cut the mark off: do it first.
+	clean := []byte(given)
+	for i, c := range clean {
+		if c < 32 || c > 126 {
+			clean[i] = '?'
+		}
+	}
+	if room := 63 - len(stamperMark) - 1; len(clean) > room {
+		clean = clean[:room]
+	}
+	return string(clean) + " " + stamperMark
 }
 
 // redact is the URL with its password hidden, fit for logs.

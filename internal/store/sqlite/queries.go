@@ -69,6 +69,17 @@ const (
 	sqlEncryptionKeyCheck       = `SELECT value FROM encryption_key_check WHERE id = 1`
 	sqlPutEncryptionKeyCheck    = `INSERT INTO encryption_key_check (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value`
 
+	// Writers of a release older than migration 5 move no change number.
+	// On PostgreSQL they run beside this one during a rolling upgrade, and
+	// triggers stamp for them (postgres migration 5). On SQLite no such
+	// trigger: an older binary refuses a file migrated past it (see
+	// migrate), so only an older process that opened the file before the
+	// upgrade and still runs (a serve not stopped, a Terraform run of an
+	// older embedded provider in flight) could write without stamping, and
+	// the guide's Upgrading section has every process on the file stopped
+	// first. A trigger cannot tell the two releases' connections apart
+	// without failing the old one's writes (an SQL function only this
+	// release registers), which stopping it does more plainly.
 	sqlBumpChanges = `UPDATE settings SET last_change = last_change + 1,
 		account_change = CASE WHEN ? THEN last_change + 1 ELSE account_change END WHERE id = 1`
 	sqlStampEnvironment = `UPDATE environments SET last_change = (SELECT last_change FROM settings WHERE id = 1) WHERE slug = ?`

@@ -364,6 +364,45 @@ func TestDriveEveryRoute(t *testing.T) {
 		t.Errorf("email layout diff: %+v", got)
 	}
 
+	// Partials and translations: content without an active flag; a
+	// translation's key names its locale.
+	partial, err := c.PutPartialWithResponse(ctx, dev, "button", &PutPartialParams{IfNoneMatch: createOnly},
+		PartialInput{Name: "Button", Type: PartialInputTypeHtml, Content: "<b>{{ label }}</b>", InputFields: &[]PartialInputField{{Key: "label"}}})
+	expect(t, "create partial", 201, partial, err)
+	partial, err = c.PutPartialWithResponse(ctx, dev, "button", &PutPartialParams{IfMatch: etag(t, "create partial", partial.HTTPResponse)},
+		PartialInput{Name: "Button", Type: PartialInputTypeMarkdown, Content: "**{{ label }}**"})
+	expect(t, "replace partial", 200, partial, err)
+	gotPartial, err := c.GetPartialWithResponse(ctx, dev, "button")
+	expect(t, "get partial", 200, gotPartial, err)
+	partials, err := c.ListPartialsWithResponse(ctx, dev, &ListPartialsParams{Type: ptr("markdown")})
+	if items := expect(t, "list partials", 200, partials, err).JSON200.Items; len(items) != 1 {
+		t.Errorf("markdown partials: %v", items)
+	}
+	partialPromotion, err := c.GetPartialPromotionWithResponse(ctx, dev, "button")
+	expect(t, "get partial promotion", 200, partialPromotion, err)
+	partialStates, err := c.ListPartialPromotionStatesWithResponse(ctx, dev, &ListPartialPromotionStatesParams{})
+	expect(t, "list partial promotion states", 200, partialStates, err)
+	partialVersions, err := c.ListPartialVersionsWithResponse(ctx, dev, "button", &ListPartialVersionsParams{})
+	expect(t, "list partial versions", 200, partialVersions, err)
+	translation, err := c.PutTranslationWithResponse(ctx, dev, "billing.en-US", &PutTranslationParams{IfNoneMatch: createOnly},
+		TranslationInput{Strings: map[string]string{"due": "Due"}})
+	expect(t, "create translation", 201, translation, err)
+	translation, err = c.PutTranslationWithResponse(ctx, dev, "billing.en-US", &PutTranslationParams{IfMatch: etag(t, "create translation", translation.HTTPResponse)},
+		TranslationInput{Strings: map[string]string{"due": "Due soon"}})
+	expect(t, "replace translation", 200, translation, err)
+	gotTranslation, err := c.GetTranslationWithResponse(ctx, dev, "billing.en-US")
+	expect(t, "get translation", 200, gotTranslation, err)
+	translations, err := c.ListTranslationsWithResponse(ctx, dev, &ListTranslationsParams{Locale: ptr("en-US"), Namespace: ptr("billing")})
+	if items := expect(t, "list translations", 200, translations, err).JSON200.Items; len(items) != 1 {
+		t.Errorf("billing en-US translations: %v", items)
+	}
+	translationPromotion, err := c.GetTranslationPromotionWithResponse(ctx, dev, "billing.en-US")
+	expect(t, "get translation promotion", 200, translationPromotion, err)
+	translationStates, err := c.ListTranslationPromotionStatesWithResponse(ctx, dev, &ListTranslationPromotionStatesParams{})
+	expect(t, "list translation promotion states", 200, translationStates, err)
+	translationVersions, err := c.ListTranslationVersionsWithResponse(ctx, dev, "billing.en-US", &ListTranslationVersionsParams{})
+	expect(t, "list translation versions", 200, translationVersions, err)
+
 	// A re-import of the backend's own export is a valid request, and a
 	// promotion copies it.
 	export, err := c.ExportConfigWithResponse(ctx, dev, &ExportConfigParams{})
@@ -449,6 +488,12 @@ func TestDriveEveryRoute(t *testing.T) {
 		}},
 		{"guide", func() (response, error) {
 			return c.DeleteGuideWithResponse(ctx, dev, "launch", &DeleteGuideParams{IfMatch: etag(t, "guide", guide.HTTPResponse)})
+		}},
+		{"partial", func() (response, error) {
+			return c.DeletePartialWithResponse(ctx, dev, "button", &DeletePartialParams{IfMatch: etag(t, "partial", partial.HTTPResponse)})
+		}},
+		{"translation", func() (response, error) {
+			return c.DeleteTranslationWithResponse(ctx, dev, "billing.en-US", &DeleteTranslationParams{IfMatch: etag(t, "translation", translation.HTTPResponse)})
 		}},
 		{"email layout", func() (response, error) {
 			return c.DeleteEmailLayoutWithResponse(ctx, dev, "default", &DeleteEmailLayoutParams{IfMatch: etag(t, "email layout", layout.HTTPResponse)})

@@ -1,0 +1,117 @@
+package domain
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
+)
+
+// KindTranslation is the kind of translations: the strings of one locale
+// (and optional namespace) that templates read with {{ "key" | t }},
+// versioned like workflows.
+var KindTranslation = Kind{Name: "translation", Noun: "translation", Collection: "translations"}
+
+// Translation limits.
+const (
+	MaxTranslationStrings = 2_000
+	MaxTranslationString  = 10_000
+)
+
+// TranslationKeyRule describes a translation's key, for documentation.
+const TranslationKeyRule = "its locale, a BCP 47 tag in canonical form such as `en`, `en-US` or `pt-BR`, optionally after a namespace and a dot (`billing.en-US`); a namespace is 1–100 lowercase letters, digits, _ and -"
+
+var (
+	translationNamespace = regexp.MustCompile(`^[a-z0-9_-]{1,100}$`)
+	translationStringKey = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,255}$`)
+)
+
+// Translation holds the strings of one locale, optionally of one
+// namespace: its key is `<locale>` or `<namespace>.<locale>`. The
+// recipient's locale picks it, falling back to the environment's default
+// locale. Content under the promotion rule; no active flag.
+type Translation struct {
+	Key     string            `json:"key" doc:"<locale> or <namespace>.<locale>, with a BCP 47 locale in canonical form (en, en-US, billing.pt-BR); taken from the path on writes." example:"en-US"`
+	Strings map[string]string `json:"strings" doc:"The translated strings by key, which templates read with {{ \"key\" | t }}; at most 2,000, each at most 10,000 characters." example:"{\"welcome\":\"Welcome, {{ recipient.name }}!\"}"`
+	VersionState
+	Meta
+}
+
+func (t *Translation) ObjectKey() string         { return t.Key }
+func (t *Translation) SetObjectKey(k string)     { t.Key = k }
+func (t *Translation) References() []Ref         { return nil }
+func (t *Translation) ChannelUses() []ChannelUse { return nil }
+func (t *Translation) ApplyDefaults() {
+	if t.Strings == nil {
+		t.Strings = map[string]string{}
+	}
+}
+
+// SplitTranslationKey returns the namespace ("" for none) and the locale
+// of a translation key.
+func SplitTranslationKey(key string) (namespace, locale string) {
+	if i := strings.LastIndexByte(key, '.'); i >= 0 {
+		return key[:i], key[i+1:]
+	}
+	return "", key
+}
+
+// CheckTranslationKey returns a message when key is not a translation key
+// (TranslationKeyRule), else "".
+func CheckTranslationKey(key string) string {
+	namespace, locale := SplitTranslationKey(key)
+	if strings.Contains(key, ".") && !translationNamespace.MatchString(namespace) {
+		return "must be " + TranslationKeyRule + fmt.Sprintf(": the namespace %q is not", namespace)
+	}
+	if msg := CheckLocale(locale); msg != "" {
+		return "must be " + TranslationKeyRule + ": " + msg
+	}
+	return ""
+}
+
+// CheckLocale returns a message when locale is not a BCP 47 tag in
+// canonical form, else "".
+func CheckLocale(locale string) string {
+	tag, err := language.Parse(locale)
+	switch {
+	case locale == "" || err != nil:
+		return fmt.Sprintf("%q is not a BCP 47 locale", locale)
+	case tag.String() != locale:
+		return fmt.Sprintf("the locale %q is written %q", locale, tag.String())
+	}
+	return ""
+}
+
+// Validate checks the translation, reporting every problem with its field.
+func (t *Translation) Validate() Problems {
+	var p Problems
+	if msg := CheckTranslationKey(t.Key); msg != "" {
+		p.Add("key", "%s", msg)
+	}
+	if len(t.Strings) > MaxTranslationStrings {
+		p.Add("strings", "must have at most %d strings (got %d)", MaxTranslationStrings, len(t.Strings))
+	}
+	for k, v := range t.Strings {
+		if !translationStringKey.MatchString(k) {
+			p.Add("strings", "%q is not a string key: 1–255 letters, digits, _, ., : and -", k)
+		}
+		if n := utf8.RuneCountInString(v); n > MaxTranslationString {
+			p.Add("strings."+k, "must be at most %d characters (got %d)", MaxTranslationString, n)
+		}
+	}
+	return p
+}
+
+// VersionedContent is what a translation's sha covers: its strings (JSON
+// writes a map's keys sorted); none and an empty object are the same.
+func (t *Translation) VersionedContent() any {
+	s := t.Strings
+	if s == nil {
+		s = map[string]string{}
+	}
+	return struct {
+		Strings map[string]string `json:"strings"`
+	}{s}
+}
