@@ -37,6 +37,8 @@ var Seed = []SeedObject{
 	{domain.KindChannel, "in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
 	{domain.KindChannel, "postmark", `{"name":"Postmark","type":"email","service":"postmark","settings":{"sandbox":"true"},"credentials":{"token":"pm-secret-token"}}`},
 	{domain.KindVariable, "app_url", `{"value":"https://dev.example.com","description":"Links"}`},
+	{domain.KindPartial, "button", `{"name":"Button","type":"html","content":"<a href=\"{{ url }}\">Open</a>","input_fields":[{"key":"url","label":"Link"}]}`},
+	{domain.KindTranslation, "en-US", `{"strings":{"welcome":"Welcome"}}`},
 	{domain.KindEmailLayout, "default", `{"name":"Default","html_layout":"<html><body>{{ content }}</body></html>","text_layout":"{{ content }}\n-- Acme"}`},
 	{domain.KindWorkflow, "welcome", `{"name":"Welcome","categories":["onboarding"],"trigger_data_schema":{"type":"object"},"conditions":{"rules":[{"variable":"recipient.plan","operator":"not_empty"}]},"steps":[{"ref":"wait","delay":{"duration":"1h"}},{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"Welcome"}}]}`},
 	{domain.KindGuide, "launch", `{"name":"Spring launch","type":"modal","channel_key":"in-app","content":{"title":"New","body":"Hello {{ recipient.name }}"},"activation_url_patterns":["/projects/*","/dashboard"],"audience":{"rules":[{"variable":"recipient.plan","operator":"equal_to","argument":"pro"}]},"priority":5}`},

@@ -12,18 +12,19 @@ type listTranslationsInput struct {
 	ListParams
 	Locale    string `query:"locale" doc:"Only translations of this locale (en-US)."`
 	Namespace string `query:"namespace" doc:"Only translations of this namespace."`
+	OriginParam
 }
 
 func (s *Server) registerTranslationRoutes() {
 	const tag = "translations"
 	registerEnvObjects[domain.Translation, *domain.Translation, listTranslationsInput](s, translationRules, tag,
 		func(in *listTranslationsInput) listFilter[domain.Translation] {
-			if in.Locale == "" && in.Namespace == "" {
+			if in.Locale == "" && in.Namespace == "" && in.OriginEnvironment == "" {
 				return listFilter[domain.Translation]{}
 			}
 			return listFilter[domain.Translation]{keep: func(t *domain.Translation) bool {
 				namespace, locale := domain.SplitTranslationKey(t.Key)
-				return (in.Locale == "" || locale == in.Locale) && (in.Namespace == "" || namespace == in.Namespace)
+				return (in.Locale == "" || locale == in.Locale) && (in.Namespace == "" || namespace == in.Namespace) && in.keeps(t.OriginEnvironment)
 			}}
 		}, routeOptions{})
 	registerVersionedRoutes[domain.Translation](s, domain.KindTranslation, tag)

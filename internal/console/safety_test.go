@@ -31,6 +31,8 @@ var samples = map[string]struct{ key, body string }{
 	domain.KindChannel.Name:        {"in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
 	domain.KindVariable.Name:       {"app_url", `{"value":"https://app.example.com","description":"d"}`},
 	domain.KindIdentity.Name:       {"ada", `{"name":"Ada","email":"ada@example.com"}`},
+	domain.KindPartial.Name:        {"button", `{"name":"Button","type":"html","content":"<a href=\"{{ url }}\">Open</a>","input_fields":[{"key":"url","label":"Link"}]}`},
+	domain.KindTranslation.Name:    {"en-US", `{"strings":{"welcome":"Welcome"}}`},
 	domain.KindEmailLayout.Name:    {"default", `{"name":"Default","html_layout":"<html><body>{{ content }}</body></html>","text_layout":"{{ content }}"}`},
 }
 
