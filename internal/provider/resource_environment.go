@@ -112,7 +112,7 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 			},
 			"copy_needs": schema.ListNestedAttribute{
 				MarkdownDescription: "With `copy_from`: what the new environment needs before it sends, since a copy never carries secrets: each channel copied without the credentials it had in the source " +
-					"(`needs = \"credentials\"`; give it them with `arbor_channel`'s `credentials`) and each sensitive variable left out (`needs = \"value\"`; create it with `arbor_variable`). " +
+					"(`needs = \"credentials\"`; give it them with `arbor_channel`'s `credentials_wo`) and each sensitive variable left out (`needs = \"value\"`; create it with `arbor_variable`). " +
 					"Empty when the copy needs nothing; null without `copy_from` and after import.",
 				Computed:      true,
 				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
