@@ -227,14 +227,42 @@ func TestEnvironmentKindsStayInTheirEnvironment(t *testing.T) {
 	}
 	a.environment("staging")
 	a.expect(a.do(a.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`), 200)
-	a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"development"}`), 201)
+	// copy_from seeds a new environment with the channels' definitions,
+	// without credentials, and the variables that are not sensitive; its
+	// answer lists what to supply. Nothing else of them travels.
+	created := a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"development"}`), 201)
+	want := `"needs":[{"kind":"channel","key":"postmark","needs":"credentials"},{"kind":"variable","key":"api_token","needs":"value"}]`
+	if !strings.Contains(string(created.body), want) {
+		t.Errorf("the copy's answer does not list what it needs (%s): %s", want, created.body)
+	}
 	for _, env := range []string{"staging", "qa"} {
 		base := "/v1/environments/" + env + "/"
-		a.expect(a.do(a.owner, "GET", base+"channels/postmark", ""), 404)
-		a.expect(a.do(a.owner, "GET", base+"variables/app_url", ""), 404)
 		if got := a.expect(a.do(a.owner, "GET", base+"branding", ""), 200).json()["primary_color"]; got != nil {
 			t.Errorf("%s got development's branding %v", env, got)
 		}
+		a.expect(a.do(a.owner, "GET", base+"variables/api_token", ""), 404)
+	}
+	a.expect(a.do(a.owner, "GET", "/v1/environments/staging/channels/postmark", ""), 404)
+	a.expect(a.do(a.owner, "GET", "/v1/environments/staging/variables/app_url", ""), 404)
+	qa := "/v1/environments/qa/"
+	channel := a.expect(a.do(a.owner, "GET", qa+"channels/postmark", ""), 200).json()
+	if channel["service"] != "postmark" || channel["needs_credentials"] != true {
+		t.Errorf("the copied channel: %v", channel)
+	}
+	if got, err := a.srv.ChannelCredentials(context.Background(), "qa", "postmark"); err != nil || got != nil {
+		t.Errorf("the copied channel holds credentials %q (%v)", got, err)
+	}
+	if got := a.expect(a.do(a.owner, "GET", qa+"variables/app_url", ""), 200).json()["value"]; got != "https://dev.example.com" {
+		t.Errorf("the copied variable's value: %v", got)
+	}
+	// A write that supplies credentials clears the flag; one without keeps it.
+	a.expect(a.do(a.owner, "PUT", qa+"channels/postmark", `{"name":"Postmark QA","type":"email","service":"postmark"}`), 200)
+	if got := a.expect(a.do(a.owner, "GET", qa+"channels/postmark", ""), 200).json()["needs_credentials"]; got != true {
+		t.Errorf("a write without credentials cleared needs_credentials: %v", got)
+	}
+	a.expect(a.do(a.owner, "PUT", qa+"channels/postmark", `{"name":"Postmark QA","type":"email","service":"postmark","credentials":{"server_token":"qa-token"}}`), 200)
+	if got := a.expect(a.do(a.owner, "GET", qa+"channels/postmark", ""), 200).json()["needs_credentials"]; got != nil {
+		t.Errorf("a write with credentials left needs_credentials: %v", got)
 	}
 	audit := string(a.expect(a.do(a.owner, "GET", "/v1/audit?environment=development", ""), 200).body)
 	for _, kind := range []string{`"kind":"channel"`, `"kind":"variable"`, `"kind":"branding"`} {

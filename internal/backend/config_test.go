@@ -266,15 +266,16 @@ func TestPromoteAndClone(t *testing.T) {
 	if a.export("production") != before {
 		t.Error("a refused promotion changed production")
 	}
-	// A clone has no channels of its own, so one whose workflows send
-	// through a channel is refused, naming it, and leaves no environment...
-	r = a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"production"}`), 409)
-	a.expectDetail(r, "workflows[0].steps[0].channel.key", `channel "postmark" does not exist in environment qa`)
-	a.expectDetail(r, "guides[0].channel_key", `channel "in-app" does not exist in environment qa`)
-	if !strings.Contains(string(r.body), "environment qa was not created") {
-		t.Errorf("the refused clone does not say qa was not created: %s", r.body)
+	// A clone of an environment whose workflows and guides send through
+	// channels gets the channels' definitions, never their credentials, so
+	// it holds them too; the answer says which channels need credentials.
+	r = a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"prodcopy","name":"Copy","copy_from":"production"}`), 201)
+	if got := r.json()["copy"].(map[string]any)["created"].(map[string]any)["guides"]; got != 1.0 {
+		t.Errorf("the clone of production did not copy its guide: %s", r.body)
 	}
-	a.expect(a.do(a.owner, "GET", "/v1/environments/qa", ""), 404)
+	a.expect(a.do(a.owner, "GET", "/v1/environments/prodcopy/channels/in-app", ""), 200)
+	a.expect(a.do(a.owner, "GET", "/v1/environments/prodcopy/channels/postmark", ""), 200)
+	a.expect(a.do(a.owner, "DELETE", "/v1/environments/prodcopy?force=true", ""), 204)
 	// ...while staging, promoted the workflow version that sends through
 	// none and without the guide (every guide shows through a channel), is.
 	a.expect(a.do(a.owner, "DELETE", "/v1/environments/development/guides/launch", ""), 204)

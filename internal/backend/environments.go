@@ -186,11 +186,14 @@ func (s *Server) createEnvironment(w *write, in domain.NewEnvironmentInput) (*do
 		if err != nil {
 			return nil, err
 		}
+		if out.Needs, err = copyOwn(w, in.CopyFrom); err != nil {
+			return nil, err
+		}
 		if out.Copy, err = s.importConfig(w, doc, ImportOptions{}); err != nil {
 			var refused *domain.Error
 			if errors.As(err, &refused) && refused.Code == domain.CodeConflict {
-				// What the new environment lacks (its own channels) cannot
-				// be created before it exists: say how to get there.
+				// What the new environment lacks cannot be created before
+				// it exists: say how to get there.
 				refused.Message = fmt.Sprintf("environment %s was not created: the copy of %s's configuration is refused; create %s without copy_from, create there what the details name, then promote %s into it",
 					in.Slug, in.CopyFrom, in.Slug, in.CopyFrom)
 			}

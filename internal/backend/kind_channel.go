@@ -32,6 +32,14 @@ var channelRules = &rules[domain.Channel]{
 					c.Key, describeRefs(users, w.env.Slug), domain.Article(old.Type), c.Type)
 			}
 		}
+		switch {
+		case len(supplied) > 0:
+			c.NeedsCredentials = false
+		case old != nil:
+			c.NeedsCredentials = old.NeedsCredentials
+		case !w.seeding:
+			c.NeedsCredentials = false
+		}
 		if len(supplied) > 0 {
 			w.afterStore(func() error { return w.sealSecret(ref, secretChannelCredentials, string(supplied)) })
 		}

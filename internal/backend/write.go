@@ -23,6 +23,9 @@ type write struct {
 	// quiet leaves per-object writes out of the audit log, for operations
 	// that record one entry for the whole (configuration imports).
 	quiet bool
+	// seeding is set while copy_from copies a source's channels into a new
+	// environment: their needs_credentials flag is the copy's to set.
+	seeding bool
 	// stored runs, in order, right after putObject stores the object, in
 	// the same transaction: writes that need the object to exist, such as
 	// its secrets, queued by a check hook that must keep them out of the

@@ -145,7 +145,12 @@ func listAll[T any](c *Console, r *http.Request, path string, query url.Values, 
 	for k, v := range query {
 		q[k] = v
 	}
-	q.Set("limit", "1000")
+	// The environments listing answers every environment in one page and
+	// takes no query parameters (the backend refuses those it does not
+	// document).
+	if path != api.ListEnvironments.Path {
+		q.Set("limit", "1000")
+	}
 	var items []T
 	for {
 		var page domain.Page[T]

@@ -132,7 +132,7 @@ func createEnvironment(c *Console, r *http.Request) (any, error) {
 	if created.Copy == nil {
 		return redirect(Prefix + "environments?created=" + url.QueryEscape(in.Slug)), nil
 	}
-	return show{"environments/result.html", resultView{Action: "create", Target: in.Slug, From: in.CopyFrom, Result: *created.Copy}}, nil
+	return show{"environments/result.html", resultView{Action: "create", Target: in.Slug, From: in.CopyFrom, Result: *created.Copy, Needs: created.Needs}}, nil
 }
 
 func exportConfig(c *Console, r *http.Request) (any, error) {
@@ -288,6 +288,8 @@ func (c *Console) stale(r *http.Request, env, reviewed, forEnv string) error {
 type resultView struct {
 	Action, Target, From string
 	Result               domain.ImportResult
+	// Needs is what a copy could not carry (a create with copy_from).
+	Needs []domain.Needed
 }
 
 func confirmImport(c *Console, r *http.Request) (any, error) {

@@ -106,12 +106,15 @@ func TestImportReviewRefusesABadDocumentOnItsField(t *testing.T) {
 func TestCreateEnvironmentWithCopy(t *testing.T) {
 	s := newSite(t)
 	s.api(s.owner, "PUT", "/v1/environments/development/permissions/p", `{"name":"P"}`, &struct{}{})
+	s.api(s.owner, "PUT", "/v1/environments/development/channels/postmark", `{"name":"Postmark","type":"email","service":"postmark","credentials":{"server_token":"t"}}`, &struct{}{})
+	s.api(s.owner, "PUT", "/v1/environments/development/variables/api_token", `{"value":"sk","sensitive":true}`, &struct{}{})
 	b := s.browser()
 	b.signIn(s.owner)
 	b.get("/console/environments/new?copy_from=development").expect(t, http.StatusOK, `name="copy_from"`, `value="development" selected`)
 	// A refusal is shown on its field, with what was typed kept.
 	b.post("/console/environments", url.Values{"slug": {"Bad Slug"}, "name": {"QA"}}).expect(t, http.StatusBadRequest, "slug", `value="Bad Slug"`)
-	b.post("/console/environments", url.Values{"slug": {"qa"}, "name": {"QA"}, "copy_from": {"development"}}).expect(t, http.StatusOK, "Created qa with the configuration of development")
+	b.post("/console/environments", url.Values{"slug": {"qa"}, "name": {"QA"}, "copy_from": {"development"}}).expect(t, http.StatusOK, "Created qa with the configuration of development",
+		"Needed before qa sends", "channel <code>postmark</code> needs its credentials", "variable <code>api_token</code> needs its value")
 	var perm struct{ Name string }
 	s.api(s.owner, "GET", "/v1/environments/qa/permissions/p", "", &perm)
 	if perm.Name != "P" {

@@ -25,7 +25,8 @@ const (
 // Channel is a delivery channel of one environment: the provider it sends
 // through, with that provider's settings and credentials. Channels are each
 // environment's own (development sends through a sandbox, production
-// through the real account): never promoted, exported or copied.
+// through the real account): never promoted or exported; copy_from copies
+// their definitions into a new environment, never their credentials.
 type Channel struct {
 	Key      string            `json:"key" doc:"Identifier within the environment, named by workflow steps' channel.key; taken from the path on writes, so a body may leave it out or repeat it." example:"postmark"`
 	Name     string            `json:"name" doc:"Display name."`
@@ -35,6 +36,11 @@ type Channel struct {
 	// Credentials travel only towards the backend: they are sealed apart
 	// from the stored body and no response carries them.
 	Credentials JSONObject `json:"credentials,omitempty" writeOnly:"true" doc:"In a write: replaces the delivery provider's credentials (a JSON object, at most 16 KiB); a write without it keeps the ones stored. Never returned."`
+	// NeedsCredentials is set on a channel copy_from copied from an
+	// environment where it had credentials, and cleared by the first write
+	// that supplies them. Left out when false, so a channel never copied
+	// answers as it always did.
+	NeedsCredentials bool `json:"needs_credentials,omitempty" readOnly:"true" doc:"True for a channel that copy_from copied without the credentials it had in the source environment, until a write supplies them: nothing should send through it before then."`
 	Meta
 }
 

@@ -24,6 +24,7 @@ var Enums = map[string][]string{
 	"field_changes":          FieldChangeKinds,
 	"copy_statuses":          CopyStatuses,
 	"pending_changes":        PendingChanges,
+	"needs":                  NeedKinds,
 }
 
 // Names turns a list of typed names into strings.

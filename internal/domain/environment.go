@@ -41,7 +41,7 @@ func (in EnvironmentInput) Validate() Problems {
 type NewEnvironmentInput struct {
 	Slug string `json:"slug" doc:"Immutable identifier: 2–63 characters of lowercase letters, digits and -." example:"staging"`
 	EnvironmentInput
-	CopyFrom string `json:"copy_from,omitempty" doc:"Slug of an environment whose configuration the new one starts with, copied in the same transaction: permissions, roles, hierarchy, OAuth client and webhook configurations, workflows. Identities, role assignments, API keys and tenants are never copied; secrets are generated anew."`
+	CopyFrom string `json:"copy_from,omitempty" doc:"Slug of an environment whose configuration the new one starts with, copied in the same transaction: permissions, roles, hierarchy, OAuth client and webhook configurations, workflows, guides and the other versioned content, the channels' definitions without their credentials and the variables that are not sensitive, with their values. Identities, role assignments, API keys, tenants, channel credentials and sensitive variables are never copied (the answer's needs lists what to supply); secrets are generated anew."`
 }
 
 // Validate checks a creation request.
@@ -75,6 +75,25 @@ func EnvironmentExists(slug string) *Error {
 type CreatedEnvironment struct {
 	Environment
 	Copy *ImportResult `json:"copy,omitempty" doc:"What copy_from copied, with the secrets of the OAuth clients and webhooks it created: shown only in this answer."`
+	// Needs is what copy_from could not carry.
+	Needs []Needed `json:"needs,omitempty" doc:"With copy_from: what the new environment needs before it sends, because a copy never carries secrets: the channels copied without their credentials, and the sensitive variables left out (create them with their values)."`
+}
+
+// What a copied environment may need: a channel its credentials, a
+// sensitive variable (left out of the copy) its value.
+const (
+	NeedCredentials = "credentials"
+	NeedValue       = "value"
+)
+
+// NeedKinds are the things a copied environment may need.
+var NeedKinds = []string{NeedCredentials, NeedValue}
+
+// Needed is one thing copy_from could not carry into a new environment.
+type Needed struct {
+	Kind  string `json:"kind" doc:"The object's kind, as in the audit log: channel or variable." example:"channel"`
+	Key   string `json:"key" doc:"The object's key." example:"postmark"`
+	Needs string `json:"needs" values:"needs" doc:"What it needs: credentials (the channel was copied without them) or value (the sensitive variable was left out: create it with its value)."`
 }
 
 // Settings are the account-wide settings.

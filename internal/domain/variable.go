@@ -27,7 +27,8 @@ func CheckVariableKey(k string) string {
 
 // Variable is a value templates of one environment read as vars.<key>:
 // an app URL, a support address, a sender name. Variables are each
-// environment's own: never promoted, exported or copied. A sensitive value
+// environment's own: never promoted or exported; copy_from copies those
+// that are not sensitive into a new environment. A sensitive value
 // is sealed apart from the stored body and never returned.
 type Variable struct {
 	Key         string `json:"key" doc:"Identifier: templates read the value as vars.<key>; taken from the path on writes, so a body may leave it out or repeat it." example:"app_url"`

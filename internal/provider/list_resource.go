@@ -334,6 +334,7 @@ func (l *environmentListResource) List(ctx context.Context, req list.ListRequest
 					CopyFrom:             types.StringNull(),
 					CopiedClientSecrets:  types.MapNull(types.StringType),
 					CopiedSigningSecrets: types.MapNull(types.StringType),
+					CopyNeeds:            types.ListNull(copyNeedType),
 				}
 				flattenEnvironment(env, &m)
 				result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)

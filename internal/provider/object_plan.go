@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -102,6 +103,15 @@ func (r *objectResource[M, PM, T, PT]) checkNotCopied(ctx context.Context, env, 
 		head, known := versionedIn(ctx, r.data, r.spec.kind, created.copyFrom, key, &resp.Diagnostics)
 		copied = known && head != nil && head.OriginEnvironment != domain.Production
 	}
+	if copied && r.spec.kind == domain.KindVariable {
+		// Sensitive variables are left out of a copy.
+		v, err := client.Objects[domain.Variable](r.data.client, domain.KindVariable).Get(ctx, created.copyFrom, key)
+		if err != nil && !client.IsNotFound(err) {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Error reading variable %q of environment %s", key, created.copyFrom), err, path.Empty())
+			return
+		}
+		copied = err == nil && !v.Sensitive
+	}
 	if !copied || resp.Diagnostics.HasError() {
 		return
 	}
@@ -112,8 +122,12 @@ func (r *objectResource[M, PM, T, PT]) checkNotCopied(ctx context.Context, env, 
 }
 
 // copiedKind reports whether copy_from copies objects of kind: those of
-// the configuration document.
+// the configuration document, channels (without credentials) and
+// variables that are not sensitive.
 func copiedKind(kind domain.Kind) bool {
+	if kind == domain.KindChannel || kind == domain.KindVariable {
+		return true
+	}
 	for _, s := range domain.ConfigSections {
 		if s.Kind == kind {
 			return true

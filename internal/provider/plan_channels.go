@@ -50,7 +50,13 @@ func (d *providerData) channelType(ctx context.Context, env, key string) (channe
 	case cached:
 		return *stored, true, true, nil
 	}
-	c, err := client.Objects[domain.Channel](d.client, domain.KindChannel).Get(ctx, env, key)
+	// An environment this plan creates with copy_from will hold the
+	// source's channels, copied without their credentials.
+	from := env
+	if created, ok := r.plannedEnvironment(env); ok && created.copyFrom != "" {
+		from = created.copyFrom
+	}
+	c, err := client.Objects[domain.Channel](d.client, domain.KindChannel).Get(ctx, from, key)
 	if err != nil && !client.IsNotFound(err) {
 		return "", false, false, err
 	}

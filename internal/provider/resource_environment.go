@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -45,6 +47,7 @@ type environmentModel struct {
 	CopyFrom              types.String `tfsdk:"copy_from"`
 	CopiedClientSecrets   types.Map    `tfsdk:"copied_oauth_client_secrets"`
 	CopiedSigningSecrets  types.Map    `tfsdk:"copied_webhook_signing_secrets"`
+	CopyNeeds             types.List   `tfsdk:"copy_needs"`
 	Position              types.Int64  `tfsdk:"position"`
 	Builtin               types.Bool   `tfsdk:"builtin"`
 }
@@ -85,9 +88,9 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 			"copy_from": schema.StringAttribute{
 				MarkdownDescription: "Slug of an environment whose configuration the new environment starts with, copied when it is created, " +
 					"in the same transaction: permissions, roles, hierarchy, OAuth client and webhook configurations, " + domain.VersionedKindsNamed() + ". " +
-					"Identities, role assignments, API keys, tenants, channels, variables and branding are never copied, and secrets are generated anew. " +
-					"A new environment has no channels, so a source whose workflows or guides send through channels cannot be copied: " +
-					"create the environment without `copy_from`, add its channels, then promote into it. " +
+					"Channels come as definitions without their credentials and variables that are not sensitive with their values, so the workflows and guides that use them come too. " +
+					"Identities, role assignments, API keys, tenants, branding, channel credentials and sensitive variables are never copied, and secrets are generated anew: " +
+					"`copy_needs` lists what to supply before anything is sent. " +
 					"Used at creation only: changing or removing it later only records the new value; it never copies again and never replaces the environment.",
 				Optional:   true,
 				Validators: []validator.String{slugValidator},
@@ -106,6 +109,18 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Sensitive:           true,
 				ElementType:         types.StringType,
 				PlanModifiers:       []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
+			},
+			"copy_needs": schema.ListNestedAttribute{
+				MarkdownDescription: "With `copy_from`: what the new environment needs before it sends, since a copy never carries secrets: each channel copied without the credentials it had in the source " +
+					"(`needs = \"credentials\"`; give it them with `arbor_channel`'s `credentials_wo`) and each sensitive variable left out (`needs = \"value\"`; create it with `arbor_variable`). " +
+					"Empty when the copy needs nothing; null without `copy_from` and after import.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"kind":  schema.StringAttribute{MarkdownDescription: "`channel` or `variable`.", Computed: true},
+					"key":   schema.StringAttribute{MarkdownDescription: "The channel's or variable's key.", Computed: true},
+					"needs": schema.StringAttribute{MarkdownDescription: "`credentials` or `value`.", Computed: true},
+				}},
 			},
 			"force_destroy": schema.BoolAttribute{
 				MarkdownDescription: "Allow destroying the environment while it still holds objects, which are deleted with it. Default `false`: the backend refuses to delete a non-empty environment. " +
@@ -198,9 +213,36 @@ func (r *environmentResource) Create(ctx context.Context, req resource.CreateReq
 	}
 	flattenEnvironment(env.Environment, &plan)
 	plan.CopiedClientSecrets, plan.CopiedSigningSecrets = copiedSecrets(env.Copy)
+	plan.CopyNeeds = copyNeeds(&env)
+	if len(env.Needs) > 0 {
+		var lines []string
+		for _, n := range env.Needs {
+			lines = append(lines, fmt.Sprintf("%s %q needs its %s", n.Kind, n.Key, n.Needs))
+		}
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Environment %s needs secrets the copy did not carry", env.Slug),
+			fmt.Sprintf("copy_from %q copied no secrets; before %s sends anything: %s. Give channels their credentials with arbor_channel and create sensitive variables with arbor_variable (copy_needs lists them).",
+				plan.CopyFrom.ValueString(), env.Slug, strings.Join(lines, "; ")))
+	}
 	resp.Diagnostics.Append(setVersion(ctx, resp.Private, env.Version)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(environmentResourceIdentity.set(ctx, resp.Identity, env.Slug)...)
+}
+
+// copyNeedType is an element of copy_needs.
+var copyNeedType = types.ObjectType{AttrTypes: map[string]attr.Type{"kind": types.StringType, "key": types.StringType, "needs": types.StringType}}
+
+// copyNeeds is what copy_from could not carry; null when nothing was
+// copied.
+func copyNeeds(env *domain.CreatedEnvironment) types.List {
+	if env.Copy == nil {
+		return types.ListNull(copyNeedType)
+	}
+	items := []attr.Value{}
+	for _, n := range env.Needs {
+		items = append(items, types.ObjectValueMust(copyNeedType.AttrTypes, map[string]attr.Value{
+			"kind": types.StringValue(n.Kind), "key": types.StringValue(n.Key), "needs": types.StringValue(n.Needs)}))
+	}
+	return types.ListValueMust(copyNeedType, items)
 }
 
 // copiedSecrets are the new secrets of the objects copy_from created; null

@@ -118,7 +118,7 @@ data "arbor_environment_config" "qa" {
 				ResourceName:            "arbor_environment.qa",
 				ImportState:             true,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"copy_from", "force_destroy", "copied_oauth_client_secrets", "copied_webhook_signing_secrets"},
+				ImportStateVerifyIgnore: []string{"copy_from", "force_destroy", "copied_oauth_client_secrets", "copied_webhook_signing_secrets", "copy_needs"},
 			},
 			{
 				// Changing copy_from later records it; it neither copies nor replaces.
@@ -129,5 +129,83 @@ data "arbor_environment_config" "qa" {
 				Check: resource.ComposeTestCheckFunc(sameRoles, copiedSecrets),
 			},
 		},
+	})
+}
+
+// copy_from of a source whose guide shows through a channel copies the
+// channel's definition without its credentials and the plain variable
+// with its value, leaves the sensitive variable out, and lists both in
+// copy_needs.
+func TestAccEnvironment_copyFromChannels(t *testing.T) {
+	b := acctest.NewBackend(t)
+	config := b.ProviderConfig() + `
+resource "arbor_channel" "in_app" {
+  key                    = "in-app"
+  name                   = "In-app"
+  type                   = "in_app_feed"
+  service                = "arbor"
+  credentials_wo         = jsonencode({ api_key = "feed-secret" })
+  credentials_wo_version = 1
+}
+
+resource "arbor_variable" "app_url" {
+  key   = "app_url"
+  value = "https://dev.example.com"
+}
+
+resource "arbor_variable" "api_token" {
+  key              = "api_token"
+  sensitive        = true
+  value_wo         = "sk-never-copied"
+  value_wo_version = 1
+}
+
+resource "arbor_guide" "launch" {
+  key         = "launch"
+  name        = "Launch"
+  type        = "banner"
+  channel_key = arbor_channel.in_app.key
+  content     = { title = "New", body = "Projects are here." }
+  active      = true
+}
+
+resource "arbor_environment" "qa" {
+  slug          = "qa"
+  name          = "QA"
+  copy_from     = "development"
+  force_destroy = true
+  depends_on    = [arbor_guide.launch, arbor_variable.app_url, arbor_variable.api_token]
+}
+`
+	copied := func(s *terraformState) error {
+		ctx := t.Context()
+		if got, err := b.Server.ChannelCredentials(ctx, "qa", "in-app"); err != nil || got != nil {
+			return fmt.Errorf("qa's copied channel holds credentials %q (%v)", got, err)
+		}
+		vars, err := b.Server.VariableValues(ctx, "qa")
+		if err != nil {
+			return err
+		}
+		if len(vars) != 1 || vars["app_url"] != "https://dev.example.com" {
+			return fmt.Errorf("qa's variables: %v", vars)
+		}
+		return nil
+	}
+	need := func(kind, key, needs string) knownvalue.Check {
+		return knownvalue.ObjectExact(map[string]knownvalue.Check{
+			"kind": knownvalue.StringExact(kind), "key": knownvalue.StringExact(key), "needs": knownvalue.StringExact(needs)})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		CheckDestroy:             b.CheckDestroy,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check:  copied,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("arbor_environment.qa", tfjsonpath.New("copy_needs"), knownvalue.ListExact([]knownvalue.Check{
+					need("channel", "in-app", "credentials"), need("variable", "api_token", "value")})),
+			},
+		}},
 	})
 }
