@@ -65,18 +65,20 @@ func TestListingOriginEnvironment(t *testing.T) {
 		a := newAPI(t)
 		a.channels("development", "production")
 		a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
-		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		at := func(env, key string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + versionedKey(kind, key)
+		}
 		a.expect(a.do(a.owner, "PUT", at("development", "promoted"), body("v1")), 201)
 		a.expect(a.do(a.owner, "POST", "/v1/environments/production/promote", `{"from":"development"}`), 200)
 		a.expect(a.do(a.owner, "PUT", at("production", "born"), body("v1")), 201)
 		list := "/v1/environments/production/" + kind.Collection
-		if got := a.keysOf(t, a.owner, list+"?origin_environment=production", 1); fmt.Sprint(got) != "[born]" {
+		if got := names(kind, a.keysOf(t, a.owner, list+"?origin_environment=production", 1)); fmt.Sprint(got) != "[born]" {
 			t.Errorf("origin_environment=production gave %v", got)
 		}
-		if got := a.keysOf(t, a.owner, list+"?origin_environment=development", 1); fmt.Sprint(got) != "[promoted]" {
+		if got := names(kind, a.keysOf(t, a.owner, list+"?origin_environment=development", 1)); fmt.Sprint(got) != "[promoted]" {
 			t.Errorf("origin_environment=development gave %v", got)
 		}
-		if got := a.keysOf(t, a.owner, list, 1); fmt.Sprint(got) != "[born promoted]" {
+		if got := names(kind, a.keysOf(t, a.owner, list, 1)); fmt.Sprint(got) != "[born promoted]" {
 			t.Errorf("unfiltered gave %v", got)
 		}
 	})

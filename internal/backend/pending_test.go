@@ -3,6 +3,7 @@ package backend_test
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -13,6 +14,8 @@ var variantField = map[string]string{
 	domain.KindWorkflow.Name:    "steps[0].channel.body",
 	domain.KindGuide.Name:       "content.title",
 	domain.KindEmailLayout.Name: "name",
+	domain.KindPartial.Name:     "name",
+	domain.KindTranslation.Name: "strings.welcome",
 }
 
 // Pending promotion lists, kind by kind, what the next promotion into an
@@ -29,7 +32,9 @@ func TestPendingPromotion(t *testing.T) {
 		if !ok {
 			t.Fatalf("versioned kind %s has no body in versionedBodies", kind.Name)
 		}
-		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		at := func(env, key string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + versionedKey(kind, key)
+		}
 		for _, env := range []string{"development", "staging", "production"} {
 			a.expect(a.do(a.owner, "PUT", at(env, "changed"), body("v1")), 201)
 			a.expect(a.do(a.owner, "PUT", at(env, "same"), body("v1")), 201)
@@ -56,7 +61,7 @@ func TestPendingPromotion(t *testing.T) {
 			t.Fatalf("page %d: %s", pages, r.body)
 		}
 		for _, it := range page.Items {
-			got = append(got, it.Kind+" "+it.Key+" "+it.Change)
+			got = append(got, it.Kind+" "+strings.TrimSuffix(it.Key, versionedKey(domain.KindTranslation, ""))+" "+it.Change)
 			if first.Key == "" {
 				first = it
 			}
@@ -92,7 +97,9 @@ func TestVersionDiff(t *testing.T) {
 		a := newAPI(t)
 		a.environment("staging")
 		a.channels("development", "staging")
-		at := func(env string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/launch" }
+		at := func(env string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + versionedKey(kind, "launch")
+		}
 		a.expect(a.do(a.owner, "PUT", at("development"), body("v1")), 201)
 		a.expect(a.do(a.owner, "PUT", at("staging"), body("v1")), 201)
 		// A write of the same content: switching active where the kind has
@@ -146,7 +153,9 @@ func TestPromotionStatusAcrossEnvironments(t *testing.T) {
 		a := newAPI(t)
 		a.environment("staging")
 		a.channels("development", "staging", "production")
-		at := func(env string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/launch" }
+		at := func(env string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + versionedKey(kind, "launch")
+		}
 		for _, env := range []string{"development", "staging"} {
 			a.expect(a.do(a.owner, "PUT", at(env), body("v1")), 201)
 		}

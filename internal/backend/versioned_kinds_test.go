@@ -14,7 +14,7 @@ var versionedBodies = map[string]func(variant string) string{
 	domain.KindWorkflow.Name: workflowBody,
 	domain.KindGuide.Name:    guideBody,
 	domain.KindPartial.Name: func(variant string) string {
-		return fmt.Sprintf(`{"name":"Button","type":"html","content":"<a href=\"{{ url }}\">%s</a>","input_fields":[{"key":"url","label":"Link"}]}`, variant)
+		return fmt.Sprintf(`{"name":%q,"type":"html","content":"<a href=\"{{ url }}\">Open</a>","input_fields":[{"key":"url","label":"Link"}]}`, variant)
 	},
 	domain.KindTranslation.Name: func(variant string) string {
 		return fmt.Sprintf(`{"strings":{"welcome":%q}}`, variant)
@@ -263,7 +263,9 @@ func TestPromotionStatesListOnlyTheEnvironmentAndTheOneBelow(t *testing.T) {
 		a := newAPI(t)
 		a.environment("staging")
 		a.channels("development", "staging", "production")
-		at := func(env, key string) string { return "/v1/environments/" + env + "/" + kind.Collection + "/" + key }
+		at := func(env, key string) string {
+			return "/v1/environments/" + env + "/" + kind.Collection + "/" + versionedKey(kind, key)
+		}
 		for _, key := range []string{"a-dev", "b-dev", "c-dev", "d-promoted", "e-dev", "f-promoted"} {
 			a.expect(a.do(a.owner, "PUT", at("development", key), body(key)), 201)
 		}
@@ -284,8 +286,8 @@ func TestPromotionStatesListOnlyTheEnvironmentAndTheOneBelow(t *testing.T) {
 				for _, it := range page["items"].([]any) {
 					item := it.(map[string]any)
 					k := item["key"].(string)
-					keys = append(keys, k)
-					one := a.expect(a.do(key, "GET", at(env, k)+"/promotion", ""), 200).json()
+					keys = append(keys, names(kind, []string{k})[0])
+					one := a.expect(a.do(key, "GET", "/v1/environments/"+env+"/"+kind.Collection+"/"+k+"/promotion", ""), 200).json()
 					if fmt.Sprint(one) != fmt.Sprint(item) {
 						t.Errorf("%s, pages of %d: %s listed %v, the promotion route answers %v", env, limit, k, item, one)
 					}
@@ -333,4 +335,13 @@ func TestPromotionStatesListOnlyTheEnvironmentAndTheOneBelow(t *testing.T) {
 			t.Errorf("no production-born object left, yet the listing says %v", last["production_born_unlisted"])
 		}
 	})
+}
+
+// names are keys of kind as the names versionedKey made them from.
+func names(kind domain.Kind, keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = strings.TrimSuffix(k, versionedKey(kind, ""))
+	}
+	return out
 }

@@ -384,6 +384,10 @@ func TestDriveEveryRoute(t *testing.T) {
 	expect(t, "list partial promotion states", 200, partialStates, err)
 	partialVersions, err := c.ListPartialVersionsWithResponse(ctx, dev, "button", &ListPartialVersionsParams{})
 	expect(t, "list partial versions", 200, partialVersions, err)
+	partialDiff, err := c.DiffPartialWithResponse(ctx, dev, "button", &DiffPartialParams{})
+	if got := expect(t, "diff partial versions", 200, partialDiff, err).JSON200; got.From.Version != 1 || got.To.Version != 2 || len(got.Changes) == 0 {
+		t.Errorf("partial diff: %+v", got)
+	}
 	translation, err := c.PutTranslationWithResponse(ctx, dev, "billing.en-US", &PutTranslationParams{IfNoneMatch: createOnly},
 		TranslationInput{Strings: map[string]string{"due": "Due"}})
 	expect(t, "create translation", 201, translation, err)
@@ -402,6 +406,10 @@ func TestDriveEveryRoute(t *testing.T) {
 	expect(t, "list translation promotion states", 200, translationStates, err)
 	translationVersions, err := c.ListTranslationVersionsWithResponse(ctx, dev, "billing.en-US", &ListTranslationVersionsParams{})
 	expect(t, "list translation versions", 200, translationVersions, err)
+	translationDiff, err := c.DiffTranslationWithResponse(ctx, dev, "billing.en-US", &DiffTranslationParams{})
+	if got := expect(t, "diff translation versions", 200, translationDiff, err).JSON200; got.From.Version != 1 || got.To.Version != 2 || len(got.Changes) != 1 {
+		t.Errorf("translation diff: %+v", got)
+	}
 
 	// A re-import of the backend's own export is a valid request, and a
 	// promotion copies it.
