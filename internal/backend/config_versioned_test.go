@@ -80,8 +80,8 @@ func TestProductionBornVersionedObjectsStayInProduction(t *testing.T) {
 		a.expect(a.do(a.owner, "PUT", "/v1/settings", `{"production_write_access":true}`), 200)
 		a.expect(a.do(a.owner, "PUT", at("development", "welcome"), body("v1")), 201)
 		a.expect(a.do(a.owner, "PUT", at("production", "prod-born"), body("p")), 201)
-		// A clone has no channels of its own yet, so it copies nothing that
-		// sends through one: production holds only what it leaves out.
+		// Production holds only what a clone leaves out: the production-born
+		// object.
 		env := a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"qa","name":"QA","copy_from":"production"}`), 201).json()
 		leftOut, _ := env["copy"].(map[string]any)["left_out"].([]any)
 		if len(leftOut) != 1 || leftOut[0].(map[string]any)["kind"] != kind.Name || leftOut[0].(map[string]any)["key"] != keyOf("prod-born") ||
@@ -89,7 +89,9 @@ func TestProductionBornVersionedObjectsStayInProduction(t *testing.T) {
 			t.Fatalf("clone left out %v", leftOut)
 		}
 		a.expect(a.do(a.owner, "GET", at("qa", "prod-born"), ""), 404)
-		a.channels("qa")
+		// The clone has production's channels (definitions without their
+		// credentials), so what sends through them can be written there.
+		a.expect(a.do(a.owner, "GET", "/v1/environments/qa/channels/postmark", ""), 200)
 		a.expect(a.do(a.owner, "PUT", at("qa", "welcome"), body("v1")), 201)
 		a.expect(a.do(a.owner, "PUT", at("production", "welcome"), body("v1")), 201)
 		r := a.expect(a.do(a.owner, "GET", "/v1/environments/production/config?for=development", ""), 200)
