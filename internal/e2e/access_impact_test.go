@@ -134,3 +134,58 @@ func TestPlanWarnsWhoseAccessAChangeRemoves(t *testing.T) {
 	}
 	w.PlanEmpty()
 }
+
+// TestPromoteActionWarnsWhoseAccessItChanges plans the promote action of a
+// pipeline (terraform plan -invoke): staging's editor holds docs.write,
+// development's does not, and ada is editor at org in staging. The plan
+// warns that the promotion removes docs.write from ada there, measured by
+// a dry run that changes nothing.
+func TestPromoteActionWarnsWhoseAccessItChanges(t *testing.T) {
+	acctest.SkipUnless(t, acctest.FeatureAction)
+	b := acctest.NewBackend(t)
+	b.CreateEnvironment(t, "staging")
+	for env, permissions := range map[string]string{domain.Development: `["docs.read"]`, "staging": `["docs.read","docs.write"]`} {
+		b.PutSeed(t, env,
+			acctest.SeedObject{Kind: domain.KindPermission, Key: "docs.read", Body: `{"name":"Read"}`},
+			acctest.SeedObject{Kind: domain.KindPermission, Key: "docs.write", Body: `{"name":"Write"}`},
+			acctest.SeedObject{Kind: domain.KindRole, Key: "editor", Body: `{"name":"Editor","permissions":` + permissions + `}`},
+			acctest.SeedObject{Kind: domain.KindHierarchyNode, Key: "org", Body: `{"name":"Org"}`})
+	}
+	b.PutObjectNow(t, "identity", "", "ada", map[string]any{"name": "Ada", "email": "ada@example.com"})
+	b.PutObjectNow(t, "role_assignment", "staging", "ada/editor/org", map[string]any{})
+
+	w := acctest.NewWorkspace(t, filepath.Join(t.TempDir(), "pipeline"))
+	w.Write("main.tf", fmt.Sprintf(`terraform {
+  required_providers {
+    arbor = { source = "arborhq/arbor" }
+  }
+}
+
+provider "arbor" {
+  alias    = "admin"
+  endpoint = %q
+  api_key  = %q
+}
+
+action "arbor_environment_promote" "x" {
+  provider = arbor.admin
+  config {
+    from = "development"
+    to   = "staging"
+  }
+}
+`, b.URL, b.Token))
+	out, code := w.Terraform("plan", "-invoke=action.arbor_environment_promote.x")
+	if code != 0 {
+		t.Fatalf("terraform plan -invoke:\n%s", out)
+	}
+	for _, want := range []string{"Promoting development into staging changes who may do what in staging", "removes docs.write at org and below from 1 identity (ada)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan of the promotion does not say %q:\n%s", want, out)
+		}
+	}
+	role, err := client.Objects[domain.Role](b.Client, domain.KindRole).Get(context.Background(), "staging", "editor")
+	if err != nil || !slices.Contains(role.Permissions, "docs.write") {
+		t.Errorf("planning the promotion changed staging: %+v %v", role, err)
+	}
+}

@@ -92,6 +92,15 @@ func accessImpactDetail(env string, answer *api.AccessImpactAnswer) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Measured by the backend from the role assignments of environment %s, for this resource's change alone; other changes in this plan are not counted "+
 		"(terraform-provider-arbor promote --dry-run, or POST /v1/environments/%s/access/impact with the whole change, nets them).\n\n", env, env)
+	b.WriteString(accessImpactGrants(env, answer))
+	return b.String()
+}
+
+// accessImpactGrants lists, capped, the grants an answer removes and adds:
+// identity keys only where the environment does not obfuscate customer
+// data.
+func accessImpactGrants(env string, answer *api.AccessImpactAnswer) string {
+	var b strings.Builder
 	fmt.Fprintf(&b, "%s:\n", answer.Totals.Counts())
 	for _, line := range answer.Summary(impactWarningLines, !answer.CustomerDataObfuscated) {
 		fmt.Fprintf(&b, "  - %s\n", line)

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/client"
 	"os"
 	"path/filepath"
@@ -91,6 +92,30 @@ func (a *promoteAction) ModifyPlan(ctx context.Context, req action.ModifyPlanReq
 		return
 	}
 	a.check(ctx, m, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() && !m.From.IsUnknown() && !m.To.IsUnknown() {
+		a.warnAccessImpact(ctx, m, &resp.Diagnostics)
+	}
+}
+
+// warnAccessImpact says at plan whose access the promotion would change: a
+// dry run of the same promote (nothing written) measures it against the
+// target's role assignments. A dry run the backend refuses is left to the
+// invoke, which reports the refusal; a backend that cannot answer costs
+// the plan nothing but the warning.
+func (a *promoteAction) warnAccessImpact(ctx context.Context, m promoteModel, diags *diag.Diagnostics) {
+	from, to := m.From.ValueString(), m.To.ValueString()
+	result, err := a.data.client.Promote(ctx, to, from, client.ImportOptions{PruneAssignments: m.PruneAssignments.ValueBool(), DryRun: true})
+	if err != nil || result.AccessImpact == nil || (result.AccessImpact.Totals.Removed == 0 && result.AccessImpact.Totals.Added == 0) {
+		return
+	}
+	env, err := a.data.client.Environment(ctx, to)
+	if err != nil {
+		return
+	}
+	answer := &api.AccessImpactAnswer{Environment: to, CustomerDataObfuscated: env.ObfuscateCustomerData, AccessImpact: *result.AccessImpact}
+	diags.AddWarning(fmt.Sprintf("Promoting %s into %s changes who may do what in %s", from, to, to),
+		fmt.Sprintf("Measured by the backend from the role assignments of environment %s, by a dry run of this promotion (nothing written; terraform-provider-arbor promote --dry-run says the same).\n\n%s",
+			to, accessImpactGrants(to, answer)))
 }
 
 func (a *promoteAction) check(ctx context.Context, m promoteModel, diags *diag.Diagnostics) {

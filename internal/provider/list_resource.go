@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -319,6 +320,10 @@ func (l *environmentListResource) List(ctx context.Context, req list.ListRequest
 		stream.Results = list.ListResultsStreamDiagnostics(diags)
 		return
 	}
+	// Key order, as every list resource gives its results (the backend
+	// lists environments in promotion order), so names generated from them
+	// are the same from one query to the next.
+	slices.SortFunc(envs, func(a, b domain.Environment) int { return strings.Compare(a.Slug, b.Slug) })
 	if req.Limit > 0 && int64(len(envs)) > req.Limit {
 		envs = envs[:req.Limit]
 	}
