@@ -54,9 +54,10 @@ func (a *promoteAction) Metadata(_ context.Context, req action.MetadataRequest, 
 func (a *promoteAction) Schema(_ context.Context, _ action.SchemaRequest, resp *action.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Promotes one environment's configuration into another (Terraform 1.14 and later): the `from` environment's configuration document " +
-			"(permissions, roles, hierarchy nodes, OAuth clients, webhooks, workflows, guides) replaces the `to` environment's, in one transaction, " +
-			"under the promotion rule, as `terraform-provider-arbor promote` does. Its progress messages give the objects created, updated, deleted " +
-			"and unchanged per kind. It needs an account token with the admin (or owner) role: give it a provider configuration of its own " +
+			"(permissions, roles, hierarchy nodes, OAuth clients, webhooks and the versioned kinds) replaces the `to` environment's, in one transaction, " +
+			"under the promotion rule, as `terraform-provider-arbor promote` does. Its plan warns whose access the promotion changes in `to` " +
+			"(a dry run of the same promote, measured against `to`'s role assignments: identity keys, or counts only where `to` obfuscates customer data); " +
+			"its progress messages give the objects created, updated, deleted and unchanged per kind, and the grants removed and added. It needs an account token with the admin (or owner) role: give it a provider configuration of its own " +
 			"(an alias) when the environments' roots use API keys. Resources that manage objects it changed plan the change at their next plan.",
 		Attributes: map[string]schema.Attribute{
 			"from": schema.StringAttribute{
