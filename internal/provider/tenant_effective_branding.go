@@ -31,8 +31,8 @@ func effectiveBrandingAttribute() schema.SingleNestedAttribute {
 	}
 	return schema.SingleNestedAttribute{
 		MarkdownDescription: "The branding the tenant's messages carry: its environment's branding (`arbor_branding`) with each field this tenant's `branding` sets in its place. " +
-			"Known at plan, unless the same plan changes the environment's branding: then a tenant the plan changes otherwise shows it unknown, and one it does not change keeps it as it was, " +
-			"so a branding change plans as that one change rather than an update of every tenant; the next refresh shows the new look.",
+			"Read at every refresh. A plan that creates or changes the tenant shows its new value (unknown when the same plan changes the environment's branding); " +
+			"a change of the environment's branding alone plans as that one change, not as an update of every tenant, and the next refresh shows the tenants' new look.",
 		Computed:   true,
 		Attributes: attrs,
 	}
