@@ -361,7 +361,7 @@ func TestPromotionStatesListOnlyTheEnvironmentAndTheOneBelow(t *testing.T) {
 			}
 		}
 		for _, c := range []struct {
-			env, want    string
+			env, want     string
 			checkUnlisted any
 		}{
 			{"development", "[a-dev b-dev c-dev d-promoted e-dev f-promoted]", true},
