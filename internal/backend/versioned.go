@@ -213,8 +213,8 @@ func promotionStatesOf(tx store.Tx, kind domain.Kind, env, after string, limit i
 	page := pageOf(items, limit, func(p domain.Promotion) string { return p.Key })
 	out := domain.PromotionStates{Kind: kind.Name, Environment: env, Order: order, ProductionWriteAccess: settings.ProductionWriteAccess,
 		Items: page.Items, NextCursor: page.NextCursor}
-	if out.NextCursor == "" && env != domain.Production {
-		if out.ProductionBornUnlisted, err = holdsProductionBorn(tx, kind); err != nil {
+	if out.NextCursor == "" {
+		if out.CheckUnlistedKeys, err = unlistedKeysDiffer(tx, kind, env, order, listed); err != nil {
 			return domain.PromotionStates{}, err
 		}
 	}
@@ -245,29 +245,57 @@ func windowHeads(tx store.Tx, kind domain.Kind, env, after string, limit int, he
 	return "", nil
 }
 
-// holdsProductionBorn reports whether production holds an object of kind
-// created there, which the listings of other environments leave out.
-func holdsProductionBorn(tx store.Tx, kind domain.Kind) (bool, error) {
-	const page = 1000
-	for after := ""; ; {
-		objects, err := tx.Objects(store.Query{Environment: domain.Production, Kind: kind.Name, After: after, Limit: page})
-		if err != nil {
-			return false, err
-		}
-		for _, o := range objects {
-			h, err := headOf(o)
+// unlistedKeysDiffer reports whether some key of kind that a listing of
+// env leaves out (in neither env nor the environment below) would be
+// judged otherwise than a key that exists nowhere, with production write
+// access on or off: one created in production, refused everywhere else;
+// or, listed from production, one that exists only further down, which
+// must reach the environment below first. Only then must a client ask for
+// such a key by itself. It reads every object of the kind once.
+func unlistedKeysDiffer(tx store.Tx, kind domain.Kind, env string, order []string, listed []string) (bool, error) {
+	inListed := map[string]bool{}
+	unlisted := map[string][]domain.VersionHead{}
+	for _, e := range order {
+		isListed := slices.Contains(listed, e)
+		for after := ""; ; {
+			const page = 1000
+			objects, err := tx.Objects(store.Query{Environment: e, Kind: kind.Name, After: after, Limit: page})
 			if err != nil {
 				return false, err
 			}
-			if h.OriginEnvironment == domain.Production {
+			for _, o := range objects {
+				switch {
+				case isListed:
+					inListed[o.Key] = true
+				default:
+					h, err := headOf(o)
+					if err != nil {
+						return false, err
+					}
+					unlisted[o.Key] = append(unlisted[o.Key], h)
+				}
+			}
+			if len(objects) < page {
+				break
+			}
+			after = objects[len(objects)-1].Key
+		}
+	}
+	for key, heads := range unlisted {
+		if inListed[key] {
+			continue
+		}
+		for _, access := range []bool{false, true} {
+			actual := domain.NewPromotion(kind, key, env, order, access, heads)
+			absent := domain.NewPromotion(kind, key, env, order, access, nil)
+			gotOrigin, gotErr := actual.CheckWrite("")
+			wantOrigin, wantErr := absent.CheckWrite("")
+			if gotOrigin != wantOrigin || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 				return true, nil
 			}
 		}
-		if len(objects) < page {
-			return false, nil
-		}
-		after = objects[len(objects)-1].Key
 	}
+	return false, nil
 }
 
 type promotionOutput struct {
@@ -334,7 +362,7 @@ func registerVersionedRoutes[T any, PT domain.VersionedPtr[T]](s *Server, kind d
 	states.Description = "The promotion state of each " + kind.Noun + " that exists in this environment or the one directly below, in key order, a page at a time: " +
 		"what the " + routes.Promotion.Path + " route answers, for many at once. Keys that exist only in other environments are not listed. " +
 		"For a key the pages do not list, the rule answers as for a key that exists nowhere (the page's order and production_write_access give that state), " +
-		"unless the last page says production_born_unlisted: then a key about to be created is checked with its own promotion route, which says whether production holds it. " +
+		"unless the last page says check_unlisted_keys: then a key about to be created that the pages do not list is checked with its own promotion route. " +
 		"Readable with a key of this environment."
 	huma.Register(s.api, *states, func(ctx context.Context, in *promotionStatesInput) (*promotionStatesOutput, error) {
 		after, err := in.after()

@@ -204,10 +204,11 @@ func listKeyed(ctx context.Context, client *Client, collection string) (map[stri
 // listing of the kind's promotion states in env when it answers, else from
 // the backend (Promotion). A key the complete listing lacks is in neither
 // env nor the environment below, and its state is the listing's Absent,
-// unless production holds objects created there that the listing leaves
-// out: then only the key's own promotion route says whether one of them
-// holds it (one read per key the plan creates; keys the plan keeps or
-// changes are listed). See listingCache for what the listing guarantees.
+// unless the listing says some key it leaves out is judged otherwise (one
+// created in production, say): then only the key's own promotion route
+// tells (one read per key the plan creates that the listing lacks; keys
+// the plan keeps or changes are listed). See listingCache for what the
+// listing guarantees.
 func (c *Client) PlanPromotion(ctx context.Context, kind domain.Kind, env, key string) (domain.Promotion, error) {
 	path := api.VersionedRoutesOf(kind).PromotionStates.URL(env)
 	fill := func(ctx context.Context) (map[string]json.RawMessage, error) {
@@ -218,7 +219,7 @@ func (c *Client) PlanPromotion(ctx context.Context, kind domain.Kind, env, key s
 		// The listing's own fields, kept under "" when it is complete.
 		if envelope, complete := c.listings.answer(ctx, path, fill, "", false); complete {
 			var states domain.PromotionStates
-			if err := json.Unmarshal(envelope, &states); err == nil && !states.ProductionBornUnlisted {
+			if err := json.Unmarshal(envelope, &states); err == nil && !states.CheckUnlistedKeys {
 				return states.Absent(kind, key), nil
 			}
 		}

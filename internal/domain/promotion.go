@@ -47,10 +47,11 @@ type Promotion struct {
 // Keys that exist only elsewhere are not listed: a key of one environment
 // never learns the names of another's objects from it. For a key without
 // an item, the promotion rule answers as for a key that exists nowhere
-// (Absent), unless production holds keys created there that the listing
-// leaves out (ProductionBornUnlisted): such a key is refused everywhere
-// but production, so a client about to create a key the listing lacks
-// asks the promotion route of that key.
+// (Absent), unless the last page sets CheckUnlistedKeys: some key left out
+// is judged otherwise (one created in production, refused everywhere
+// else; or, for production, one that exists only further down), so a
+// client about to create a key the listing lacks asks the promotion route
+// of that key.
 type PromotionStates struct {
 	Kind                  string      `json:"kind" doc:"The objects' kind, as in the audit log (workflow, guide)." example:"workflow"`
 	Environment           string      `json:"environment" doc:"Environment written."`
@@ -58,12 +59,12 @@ type PromotionStates struct {
 	ProductionWriteAccess bool        `json:"production_write_access" doc:"The account setting."`
 	Items                 []Promotion `json:"items" nullable:"false" doc:"The promotion state of each key that exists in this environment or the one directly below, in key order."`
 	NextCursor            string      `json:"next_cursor,omitempty" doc:"Pass as cursor to fetch the next page; absent on the last page."`
-	// ProductionBornUnlisted is set on the last page only.
-	ProductionBornUnlisted bool `json:"production_born_unlisted,omitempty" doc:"On the last page: production holds objects created there, which this listing leaves out. Before creating a key the pages do not list, read that key's promotion route: it says whether a production-born object holds it. Always absent in production, whose listing holds them."`
+	// CheckUnlistedKeys is set on the last page only.
+	CheckUnlistedKeys bool `json:"check_unlisted_keys,omitempty" doc:"On the last page: some key the pages leave out, because it exists only in other environments, is judged otherwise than a key that exists nowhere (one created in production; from production, one that has not reached the environment below). Before creating a key the pages do not list, read that key's promotion route."`
 }
 
 // Absent is the promotion state of a key the states list no item for
-// when the listing holds no ProductionBornUnlisted: the rule answers for
+// when the listing does not set CheckUnlistedKeys: the rule answers for
 // it as for an object that exists in no environment.
 func (s PromotionStates) Absent(kind Kind, key string) Promotion {
 	return NewPromotion(kind, key, s.Environment, s.Order, s.ProductionWriteAccess, nil)
