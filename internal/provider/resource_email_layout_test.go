@@ -110,28 +110,32 @@ resource "arbor_email_layout" "test" {
 func TestAccEmailLayout_usedByWorkflow(t *testing.T) {
 	b := acctest.NewBackend(t)
 	b.PutChannelNow(t, "development", "postmark", "email")
-	workflow := `
+	workflow := func(layoutKey string) string {
+		return `
 resource "arbor_workflow" "welcome" {
   key  = "welcome"
   name = "Welcome"
   steps = [{
     ref     = "email"
-    channel = { type = "email", key = "postmark", layout_key = "default", subject = "Hi", body = "Welcome" }
+    channel = { type = "email", key = "postmark", layout_key = ` + layoutKey + `, subject = "Hi", body = "Welcome" }
   }]
 }
 `
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
 		CheckDestroy:             b.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config:      b.ProviderConfig() + workflow,
+				Config:      b.ProviderConfig() + workflow(`"default"`),
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`email layout "default" does not exist`),
 			},
 			{
-				Config: emailLayoutConfig(b, "default", "Default") + workflow,
+				// The workflow refers to the layout, so Terraform creates
+				// the layout first and destroys it last.
+				Config: emailLayoutConfig(b, "default", "Default") + workflow("arbor_email_layout.test.key"),
 				Check:  b.Exists("arbor_workflow.welcome"),
 			},
 		},
