@@ -268,6 +268,24 @@ func TestEnvironmentOrderingRules(t *testing.T) {
 	if r["slug"] != "staging" || r["name"] != "Staging EU" || r["position"].(float64) != 2 {
 		t.Errorf("after rename: %v", r)
 	}
+	// The default locale is en unless set, checked as a BCP 47 locale;
+	// an update that leaves it out sets it back to en, like every field.
+	if r["default_locale"] != "en" {
+		t.Errorf("default locale: %v", r["default_locale"])
+	}
+	if r := a.expect(a.do(a.owner, "PUT", "/v1/environments/staging", `{"name":"Staging EU","default_locale":"fr-ca"}`), 400); !strings.Contains(string(r.body), "default_locale") || !strings.Contains(string(r.body), `written \"fr-CA\"`) {
+		t.Errorf("bad locale: %s", r.body)
+	}
+	if r := a.expect(a.do(a.owner, "PUT", "/v1/environments/staging", `{"name":"Staging EU","default_locale":"fr-CA"}`), 200).json(); r["default_locale"] != "fr-CA" {
+		t.Errorf("set locale: %v", r)
+	}
+	if r := a.expect(a.do(a.owner, "GET", "/v1/environments/staging", ""), 200).json(); r["default_locale"] != "fr-CA" {
+		t.Errorf("read locale: %v", r)
+	}
+	if r := a.expect(a.do(a.owner, "POST", "/v1/environments", `{"slug":"de","name":"DE","default_locale":"de-DE"}`), 201).json(); r["default_locale"] != "de-DE" {
+		t.Errorf("created with locale: %v", r)
+	}
+	a.expect(a.do(a.owner, "DELETE", "/v1/environments/de", ""), 204)
 	// A non-empty environment needs force; deleting keeps the others' order.
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/staging/permissions/p", `{"name":"x"}`), 201)
 	a.expect(a.do(a.owner, "DELETE", "/v1/environments/staging", ""), 409)

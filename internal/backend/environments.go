@@ -107,7 +107,7 @@ func (s *Server) registerEnvironmentRoutes() {
 		})
 
 	put := op(api.PutEnvironment.Method, api.PutEnvironment.Path, "update_environment", "Update an environment", tag)
-	put.Description = "Changes the name, description and data obfuscation of an environment; the slug never changes. Owner or admin tokens only."
+	put.Description = "Changes the name, description, data obfuscation and default locale of an environment; the slug never changes. Owner or admin tokens only."
 	huma.Register(s.api, *put, func(ctx context.Context, in *putEnvironmentInput) (*environmentOutput, error) {
 		if err := in.Body.Validate().Err(); err != nil {
 			return nil, s.fail(ctx, err)
@@ -119,6 +119,7 @@ func (s *Server) registerEnvironmentRoutes() {
 			}
 			env = w.env
 			env.Name, env.Description, env.ObfuscateCustomerData = in.Body.Name, in.Body.Description, in.Body.ObfuscateCustomerData
+			env.DefaultLocale = in.Body.Locale()
 			env.Version++
 			env.UpdatedAt = w.now
 			if err := w.tx.UpdateEnvironment(env); err != nil {
@@ -165,7 +166,7 @@ func (s *Server) registerEnvironmentRoutes() {
 
 func (s *Server) createEnvironment(w *write, in domain.NewEnvironmentInput) (*domain.CreatedEnvironment, error) {
 	env := domain.Environment{Slug: in.Slug, Name: in.Name, Description: in.Description, ObfuscateCustomerData: in.ObfuscateCustomerData,
-		Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
+		DefaultLocale: in.Locale(), Version: 1, CreatedAt: w.now, UpdatedAt: w.now}
 	if err := w.tx.InsertEnvironment(env); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return nil, domain.EnvironmentExists(in.Slug)

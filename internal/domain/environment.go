@@ -15,6 +15,7 @@ type Environment struct {
 	Name                  string    `json:"name" doc:"Display name."`
 	Description           string    `json:"description" doc:"Free-text description."`
 	ObfuscateCustomerData bool      `json:"obfuscate_customer_data" doc:"Whether viewer tokens see tenant properties redacted in this environment."`
+	DefaultLocale         string    `json:"default_locale" doc:"The BCP 47 locale whose translations a message uses when its recipient has none (or one no translation holds)." example:"en"`
 	Position              int       `json:"position" readOnly:"true" doc:"1-based place in the promotion order: development is 1, production is last."`
 	Builtin               bool      `json:"builtin" readOnly:"true" doc:"True for development and production, which cannot be deleted."`
 	Version               int64     `json:"version" readOnly:"true" doc:"Incremented on every write; send it in If-Match to update exactly this version."`
@@ -27,6 +28,19 @@ type EnvironmentInput struct {
 	Name                  string `json:"name" maxLength:"255" doc:"Display name."`
 	Description           string `json:"description,omitempty" doc:"Free-text description."`
 	ObfuscateCustomerData bool   `json:"obfuscate_customer_data,omitempty" doc:"Redact tenant properties for viewer tokens in this environment."`
+	DefaultLocale         string `json:"default_locale,omitempty" doc:"The BCP 47 locale, in canonical form (en, en-US, pt-BR), whose translations a message uses when its recipient has none; en when absent." example:"en"`
+}
+
+// DefaultLocale is an environment's default locale when none is given.
+const DefaultLocale = "en"
+
+// Locale is the default locale the input asks for: DefaultLocale when it
+// names none.
+func (in EnvironmentInput) Locale() string {
+	if in.DefaultLocale == "" {
+		return DefaultLocale
+	}
+	return in.DefaultLocale
 }
 
 // Validate checks the writable fields.
@@ -34,6 +48,11 @@ func (in EnvironmentInput) Validate() Problems {
 	var p Problems
 	checkText(&p, "name", in.Name, MaxNameLength, true)
 	checkText(&p, "description", in.Description, MaxDescriptionLength, false)
+	if in.DefaultLocale != "" {
+		if msg := CheckLocale(in.DefaultLocale); msg != "" {
+			p.Add("default_locale", "%s", msg)
+		}
+	}
 	return p
 }
 

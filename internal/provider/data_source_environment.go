@@ -30,6 +30,7 @@ type environmentDataModel struct {
 	Name                  types.String `tfsdk:"name"`
 	Description           types.String `tfsdk:"description"`
 	ObfuscateCustomerData types.Bool   `tfsdk:"obfuscate_customer_data"`
+	DefaultLocale         types.String `tfsdk:"default_locale"`
 	Position              types.Int64  `tfsdk:"position"`
 	Builtin               types.Bool   `tfsdk:"builtin"`
 }
@@ -41,6 +42,7 @@ func flattenEnvironmentData(e domain.Environment) environmentDataModel {
 		Name:                  types.StringValue(e.Name),
 		Description:           types.StringValue(e.Description),
 		ObfuscateCustomerData: types.BoolValue(e.ObfuscateCustomerData),
+		DefaultLocale:         types.StringValue(e.DefaultLocale),
 		Position:              types.Int64Value(int64(e.Position)),
 		Builtin:               types.BoolValue(e.Builtin),
 	}
@@ -53,6 +55,7 @@ func environmentDataAttributes(slug schema.StringAttribute) map[string]schema.At
 		"name":                    schema.StringAttribute{MarkdownDescription: "Display name.", Computed: true},
 		"description":             schema.StringAttribute{MarkdownDescription: "Free-text description.", Computed: true},
 		"obfuscate_customer_data": schema.BoolAttribute{MarkdownDescription: "Whether viewer tokens see tenant properties redacted.", Computed: true},
+		"default_locale":          schema.StringAttribute{MarkdownDescription: "The BCP 47 locale whose translations a message uses when its recipient has none.", Computed: true},
 		"position":                schema.Int64Attribute{MarkdownDescription: "1-based place in the promotion order.", Computed: true},
 		"builtin":                 schema.BoolAttribute{MarkdownDescription: "True for development and production.", Computed: true},
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -43,6 +44,7 @@ type environmentModel struct {
 	Name                  types.String `tfsdk:"name"`
 	Description           types.String `tfsdk:"description"`
 	ObfuscateCustomerData types.Bool   `tfsdk:"obfuscate_customer_data"`
+	DefaultLocale         types.String `tfsdk:"default_locale"`
 	ForceDestroy          types.Bool   `tfsdk:"force_destroy"`
 	CopyFrom              types.String `tfsdk:"copy_from"`
 	CopiedClientSecrets   types.Map    `tfsdk:"copied_oauth_client_secrets"`
@@ -84,6 +86,14 @@ func (r *environmentResource) Schema(_ context.Context, _ resource.SchemaRequest
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(false),
+			},
+			"default_locale": schema.StringAttribute{
+				MarkdownDescription: "The BCP 47 locale, in canonical form (`en`, `en-US`, `pt-BR`), whose translations a message uses when its recipient has no `locale`, " +
+					"or one that no translation holds (after trying its language alone, `fr` for `fr-CA`). Default `en`.",
+				Optional:   true,
+				Computed:   true,
+				Default:    stringdefault.StaticString(domain.DefaultLocale),
+				Validators: []validator.String{localeValidator},
 			},
 			"copy_from": schema.StringAttribute{
 				MarkdownDescription: "Slug of an environment whose configuration the new environment starts with, copied when it is created, " +
@@ -188,12 +198,14 @@ func flattenEnvironment(e domain.Environment, m *environmentModel) {
 	m.Name = types.StringValue(e.Name)
 	m.Description = types.StringValue(e.Description)
 	m.ObfuscateCustomerData = types.BoolValue(e.ObfuscateCustomerData)
+	m.DefaultLocale = types.StringValue(e.DefaultLocale)
 	m.Position = types.Int64Value(int64(e.Position))
 	m.Builtin = types.BoolValue(e.Builtin)
 }
 
 func (m *environmentModel) input() domain.EnvironmentInput {
-	return domain.EnvironmentInput{Name: m.Name.ValueString(), Description: m.Description.ValueString(), ObfuscateCustomerData: m.ObfuscateCustomerData.ValueBool()}
+	return domain.EnvironmentInput{Name: m.Name.ValueString(), Description: m.Description.ValueString(), ObfuscateCustomerData: m.ObfuscateCustomerData.ValueBool(),
+		DefaultLocale: m.DefaultLocale.ValueString()}
 }
 
 func (r *environmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

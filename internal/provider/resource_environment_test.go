@@ -16,13 +16,22 @@ import (
 )
 
 func environmentConfig(b *acctest.Backend, slug, name string, obfuscate bool) string {
+	return environmentLocaleConfig(b, slug, name, obfuscate, "")
+}
+
+// environmentLocaleConfig sets default_locale unless locale is "".
+func environmentLocaleConfig(b *acctest.Backend, slug, name string, obfuscate bool, locale string) string {
+	setting := ""
+	if locale != "" {
+		setting = fmt.Sprintf("  default_locale          = %q\n", locale)
+	}
 	return b.ProviderConfig() + fmt.Sprintf(`
 resource "arbor_environment" "test" {
   slug                    = %q
   name                    = %q
   obfuscate_customer_data = %t
-}
-`, slug, name, obfuscate)
+%s}
+`, slug, name, obfuscate, setting)
 }
 
 func TestAccEnvironment_basic(t *testing.T) {
@@ -39,6 +48,7 @@ func TestAccEnvironment_basic(t *testing.T) {
 					statecheck.ExpectKnownValue("arbor_environment.test", tfjsonpath.New("id"), knownvalue.StringExact("staging")),
 					statecheck.ExpectKnownValue("arbor_environment.test", tfjsonpath.New("position"), knownvalue.Int64Exact(2)),
 					statecheck.ExpectKnownValue("arbor_environment.test", tfjsonpath.New("builtin"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue("arbor_environment.test", tfjsonpath.New("default_locale"), knownvalue.StringExact("en")),
 				},
 			},
 			{
@@ -47,13 +57,22 @@ func TestAccEnvironment_basic(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				Config: environmentConfig(b, "staging", "Staging (EU)", true),
+				Config:      environmentLocaleConfig(b, "staging", "Staging (EU)", true, "french!"),
+				ExpectError: regexp.MustCompile(`(?s)Invalid locale.*"french!" is not a BCP 47 locale`),
+			},
+			{
+				Config:      environmentLocaleConfig(b, "staging", "Staging (EU)", true, "fr-ca"),
+				ExpectError: regexp.MustCompile(`(?s)Invalid locale.*"fr-ca" is written "fr-CA"`),
+			},
+			{
+				Config: environmentLocaleConfig(b, "staging", "Staging (EU)", true, "fr-CA"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("arbor_environment.test", plancheck.ResourceActionUpdate)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("arbor_environment.test", tfjsonpath.New("name"), knownvalue.StringExact("Staging (EU)")),
 					statecheck.ExpectKnownValue("arbor_environment.test", tfjsonpath.New("obfuscate_customer_data"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue("arbor_environment.test", tfjsonpath.New("default_locale"), knownvalue.StringExact("fr-CA")),
 				},
 			},
 			{

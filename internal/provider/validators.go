@@ -30,6 +30,7 @@ var (
 	redirectURIValidator = checkValidator{"Invalid redirect URI", "must be an absolute https URL, or http for localhost", domain.CheckRedirectURI}
 	scopeValidator       = checkValidator{"Invalid scope", "must be " + domain.ScopeRule, domain.CheckScope}
 	eventValidator       = checkValidator{"Invalid event name", "must be " + domain.KeyRule, domain.CheckEventName}
+	localeValidator      = checkValidator{"Invalid locale", "must be a BCP 47 locale in canonical form such as en, en-US or pt-BR", domain.CheckLocale}
 	// The signing secret's own value is never repeated in a message.
 	signingSecretValidator = secretCheckValidator{checkValidator{"Invalid signing secret", "must be 16–255 printable characters without spaces", domain.CheckSigningSecret}}
 )

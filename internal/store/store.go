@@ -322,3 +322,13 @@ type Tx interface {
 	EncryptionKeyCheck() ([]byte, error)
 	PutEncryptionKeyCheck(value []byte) error
 }
+
+// EnvironmentLocale is the default locale an environment is stored with:
+// its own, or domain.DefaultLocale when it names none, as the column's
+// default gives the environments written before it existed.
+func EnvironmentLocale(e domain.Environment) string {
+	if e.DefaultLocale == "" {
+		return domain.DefaultLocale
+	}
+	return e.DefaultLocale
+}

@@ -57,7 +57,7 @@ func (t *tx) Changes(env string) (store.Changes, error) {
 const (
 	sqlRequestTail = `,
 		e.slug IS NOT NULL, coalesce(e.slug, ''), coalesce(e.name, ''::bytea), coalesce(e.description, ''::bytea),
-		coalesce(e.obfuscate_customer_data, false), coalesce(e.builtin, false), coalesce(e.version, 0),
+		coalesce(e.obfuscate_customer_data, false), coalesce(e.default_locale, ''), coalesce(e.builtin, false), coalesce(e.version, 0),
 		coalesce(e.created_at, 0), coalesce(e.updated_at, 0),
 		(SELECT count(*) FROM environments AS below WHERE below.rank <= e.rank), coalesce(e.last_change, 0),
 		s.production_write_access, s.version, s.updated_at, s.account_change,
@@ -98,7 +98,7 @@ func (t *tx) Request(kind store.CredentialKind, id, env string, object *store.Re
 		query = sqlRequestAPIKey
 		dest = []any{&credFound, &key.ID, &key.Environment, &credName, &key.Scope, &key.Prefix, &key.Version, &credCreated, &r.Hash}
 	}
-	dest = append(dest, &envFound, &e.Slug, &envName, &envDescription, &e.ObfuscateCustomerData, &e.Builtin, &e.Version,
+	dest = append(dest, &envFound, &e.Slug, &envName, &envDescription, &e.ObfuscateCustomerData, &e.DefaultLocale, &e.Builtin, &e.Version,
 		&envCreated, &envUpdated, &e.Position, &r.Changes.Environment,
 		&r.Settings.ProductionWriteAccess, &r.Settings.Version, &settingsUpdated, &r.Changes.Account,
 		&objFound, &obj.Version, &obj.Body, &objCreated, &objUpdated)

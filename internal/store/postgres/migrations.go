@@ -234,4 +234,9 @@ CREATE TRIGGER settings_stamp_unstamped AFTER INSERT OR UPDATE OR DELETE ON sett
 	WHEN (pg_trigger_depth() = 0 AND current_setting('application_name') NOT LIKE '%` + stamperMark + `')
 	EXECUTE FUNCTION arbor_stamp_all_changes();
 `,
+	// 6: environments' default locale (domain.Environment.DefaultLocale),
+	// which picks translations for a recipient with no locale; the
+	// environments that exist get en, and so does one a v0.20.0 process
+	// inserts.
+	`ALTER TABLE environments ADD COLUMN default_locale TEXT NOT NULL DEFAULT 'en';`,
 }

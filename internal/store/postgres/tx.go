@@ -126,13 +126,13 @@ func collect[T any](rows pgx.Rows, err error, scan func(pgx.Rows) (T, error)) ([
 
 // Environments
 
-const environmentColumns = `slug, name, description, obfuscate_customer_data, builtin, version, created_at, updated_at`
+const environmentColumns = `slug, name, description, obfuscate_customer_data, default_locale, builtin, version, created_at, updated_at`
 
 func scanEnvironment(sc pgx.Row, position *int) (domain.Environment, error) {
 	var e domain.Environment
 	var name, description []byte
 	var created, updated int64
-	dest := []any{&e.Slug, &name, &description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version, &created, &updated}
+	dest := []any{&e.Slug, &name, &description, &e.ObfuscateCustomerData, &e.DefaultLocale, &e.Builtin, &e.Version, &created, &updated}
 	if position != nil {
 		dest = append(dest, position)
 	}
@@ -182,16 +182,16 @@ func (t *tx) InsertEnvironment(e domain.Environment) error {
 		return store.ErrExists
 	}
 	_, err := t.exec(`INSERT INTO environments (`+environmentColumns+`, rank)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`,
-		e.Slug, []byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, e.Builtin, e.Version, micros(e.CreatedAt), micros(e.UpdatedAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`,
+		e.Slug, []byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, store.EnvironmentLocale(e), e.Builtin, e.Version, micros(e.CreatedAt), micros(e.UpdatedAt))
 	return existsOnConflict(err)
 }
 
 func (t *tx) UpdateEnvironment(e domain.Environment) error {
 	t.s.environments = nil
 	t.touch(e.Slug)
-	return mustAffect(t.exec(`UPDATE environments SET name = $1, description = $2, obfuscate_customer_data = $3, version = $4, updated_at = $5 WHERE slug = $6`,
-		[]byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, e.Version, micros(e.UpdatedAt), e.Slug))
+	return mustAffect(t.exec(`UPDATE environments SET name = $1, description = $2, obfuscate_customer_data = $3, default_locale = $4, version = $5, updated_at = $6 WHERE slug = $7`,
+		[]byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, store.EnvironmentLocale(e), e.Version, micros(e.UpdatedAt), e.Slug))
 }
 
 func (t *tx) DeleteEnvironment(slug string) error {

@@ -75,7 +75,7 @@ func (t *tx) Request(kind store.CredentialKind, id, env string, object *store.Re
 		query = sqlRequestAPIKey
 		dest = []any{&credFound, &key.ID, &key.Environment, &key.Name, &key.Scope, &key.Prefix, &key.Version, &credCreated, &r.Hash}
 	}
-	dest = append(dest, &envFound, &e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version,
+	dest = append(dest, &envFound, &e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.DefaultLocale, &e.Builtin, &e.Version,
 		&envCreated, &envUpdated, &e.Position, &r.Changes.Environment,
 		&r.Settings.ProductionWriteAccess, &r.Settings.Version, &settingsUpdated, &r.Changes.Account,
 		&objFound, &obj.Version, &obj.Body, &objCreated, &objUpdated)

@@ -174,4 +174,8 @@ ALTER TABLE environments ADD COLUMN last_change INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE settings ADD COLUMN last_change INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE settings ADD COLUMN account_change INTEGER NOT NULL DEFAULT 0;
 `,
+	// 6: environments' default locale (domain.Environment.DefaultLocale),
+	// which picks translations for a recipient with no locale; the
+	// environments that exist get en.
+	`ALTER TABLE environments ADD COLUMN default_locale TEXT NOT NULL DEFAULT 'en';`,
 }

@@ -2,7 +2,7 @@ package sqlite
 
 // Every statement the store runs, prepared once per connection pool at open.
 const (
-	environmentColumns = `slug, name, description, obfuscate_customer_data, builtin, version, created_at, updated_at`
+	environmentColumns = `slug, name, description, obfuscate_customer_data, default_locale, builtin, version, created_at, updated_at`
 	auditColumns       = `SELECT id, at, actor, action, environment, kind, key, version, detail FROM audit`
 
 	sqlEnvironments = `SELECT ` + environmentColumns + ` FROM environments ORDER BY rank`
@@ -12,8 +12,8 @@ const (
 		FROM environments AS e WHERE slug = ?`
 	sqlEnvironmentExists = `SELECT count(*) FROM environments WHERE slug = ?`
 	sqlInsertEnvironment = `INSERT INTO environments (` + environmentColumns + `, rank)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`
-	sqlUpdateEnvironment        = `UPDATE environments SET name = ?, description = ?, obfuscate_customer_data = ?, version = ?, updated_at = ? WHERE slug = ?`
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`
+	sqlUpdateEnvironment        = `UPDATE environments SET name = ?, description = ?, obfuscate_customer_data = ?, default_locale = ?, version = ?, updated_at = ? WHERE slug = ?`
 	sqlDeleteEnvironmentObjects = `DELETE FROM objects WHERE environment = ?`
 	sqlDeleteEnvironment        = `DELETE FROM environments WHERE slug = ?`
 	sqlSettings                 = `SELECT production_write_access, version, updated_at FROM settings WHERE id = 1`
@@ -89,7 +89,7 @@ const (
 	// NULLs.
 	sqlRequestTail = `,
 		e.slug IS NOT NULL, coalesce(e.slug, ''), coalesce(e.name, ''), coalesce(e.description, ''),
-		coalesce(e.obfuscate_customer_data, 0), coalesce(e.builtin, 0), coalesce(e.version, 0),
+		coalesce(e.obfuscate_customer_data, 0), coalesce(e.default_locale, ''), coalesce(e.builtin, 0), coalesce(e.version, 0),
 		coalesce(e.created_at, 0), coalesce(e.updated_at, 0),
 		(SELECT count(*) FROM environments AS below WHERE below.rank <= e.rank), coalesce(e.last_change, 0),
 		s.production_write_access, s.version, s.updated_at, s.account_change,

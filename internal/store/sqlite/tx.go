@@ -93,7 +93,7 @@ func limitOrAll(limit int) int {
 func scanEnvironment(sc interface{ Scan(...any) error }, position *int) (domain.Environment, error) {
 	var e domain.Environment
 	var created, updated int64
-	dest := []any{&e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.Builtin, &e.Version, &created, &updated}
+	dest := []any{&e.Slug, &e.Name, &e.Description, &e.ObfuscateCustomerData, &e.DefaultLocale, &e.Builtin, &e.Version, &created, &updated}
 	if position != nil {
 		dest = append(dest, position)
 	}
@@ -137,14 +137,14 @@ func (t *tx) InsertEnvironment(e domain.Environment) error {
 		return store.ErrExists
 	}
 	_, err := t.exec(sqlInsertEnvironment,
-		e.Slug, e.Name, e.Description, e.ObfuscateCustomerData, e.Builtin, e.Version, micros(e.CreatedAt), micros(e.UpdatedAt))
+		e.Slug, e.Name, e.Description, e.ObfuscateCustomerData, store.EnvironmentLocale(e), e.Builtin, e.Version, micros(e.CreatedAt), micros(e.UpdatedAt))
 	return err
 }
 
 func (t *tx) UpdateEnvironment(e domain.Environment) error {
 	t.touch(e.Slug)
 	return mustAffect(t.exec(sqlUpdateEnvironment,
-		e.Name, e.Description, e.ObfuscateCustomerData, e.Version, micros(e.UpdatedAt), e.Slug))
+		e.Name, e.Description, e.ObfuscateCustomerData, store.EnvironmentLocale(e), e.Version, micros(e.UpdatedAt), e.Slug))
 }
 
 func (t *tx) DeleteEnvironment(slug string) error {

@@ -126,6 +126,7 @@ func testBuiltinEnvironments(t *testing.T, s store.Store) {
 		for i, e := range envs {
 			equal(t, e.Slug+" builtin", e.Builtin, true)
 			equal(t, e.Slug+" position", e.Position, i+1)
+			equal(t, e.Slug+" default locale", e.DefaultLocale, domain.DefaultLocale)
 		}
 		prod, err := tx.Environment("production")
 		if err != nil {
@@ -153,17 +154,19 @@ func testEnvironmentOrder(t *testing.T, s store.Store) {
 		equal(t, "order", fmt.Sprint(slugs(envs)), "[development qa uat production]")
 		uat, err := tx.Environment("uat")
 		equal(t, "uat position", uat.Position, 3)
+		equal(t, "uat default locale (none given)", uat.DefaultLocale, domain.DefaultLocale)
 		return err
 	})
 	update(t, s, func(tx store.Tx) error {
 		e := env("qa")
-		e.Name, e.Description, e.ObfuscateCustomerData, e.Version = "Quality", "checks", true, 2
+		e.Name, e.Description, e.ObfuscateCustomerData, e.DefaultLocale, e.Version = "Quality", "checks", true, "fr-CA", 2
 		return tx.UpdateEnvironment(e)
 	})
 	view(t, s, func(tx store.Tx) error {
 		qa, err := tx.Environment("qa")
 		equal(t, "qa name", qa.Name, "Quality")
 		equal(t, "qa obfuscates", qa.ObfuscateCustomerData, true)
+		equal(t, "qa default locale", qa.DefaultLocale, "fr-CA")
 		equal(t, "qa version", qa.Version, int64(2))
 		return err
 	})
