@@ -158,5 +158,36 @@ func previewInputOf(tx store.Tx, env domain.Environment, p domain.Principal, key
 	if branding != nil {
 		in.Branding = &branding.Branding
 	}
-	return in, nil
+	return in, previewContentOf(tx, env, &in)
+}
+
+// previewContentOf reads the reusable content a preview renders, in the
+// preview's transaction: the layouts the workflow's email steps name, the
+// environment's partials (a partial may render another) and translations,
+// and its default locale.
+func previewContentOf(tx store.Tx, env domain.Environment, in *domain.PreviewInput) error {
+	in.DefaultLocale = env.DefaultLocale
+	in.Layouts = map[string]*domain.EmailLayout{}
+	for _, use := range domain.VersionedUses(in.Workflow) {
+		if use.Kind != domain.KindEmailLayout || in.Layouts[use.Key] != nil {
+			continue
+		}
+		layout, err := load[domain.EmailLayout](tx, domain.KindEmailLayout, env.Slug, use.Key)
+		if err != nil {
+			return err
+		}
+		if layout != nil {
+			in.Layouts[use.Key] = layout
+		}
+	}
+	partials, err := listAll[domain.Partial](tx, domain.KindPartial, env.Slug)
+	if err != nil {
+		return err
+	}
+	in.Partials = make(map[string]*domain.Partial, len(partials))
+	for i := range partials {
+		in.Partials[partials[i].Key] = &partials[i]
+	}
+	in.Translations, err = listAll[domain.Translation](tx, domain.KindTranslation, env.Slug)
+	return err
 }

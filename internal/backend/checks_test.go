@@ -246,3 +246,33 @@ func TestWorkflowPreviewReadsVariablesAndBranding(t *testing.T) {
 		t.Errorf("without a tenant: %q", p.Steps[0].Rendered["body"])
 	}
 }
+
+// A preview reads the environment's reusable content in its transaction:
+// the email's layout, the partials it renders and the translations of the
+// recipient's locale, falling back to the environment's default locale.
+func TestWorkflowPreviewRendersLayoutPartialsAndTranslations(t *testing.T) {
+	a := newAPI(t)
+	at := "/v1/environments/development/"
+	a.expect(a.do(a.owner, "PUT", at+"channels/postmark", `{"name":"Postmark","type":"email","service":"postmark"}`), 201)
+	a.expect(a.do(a.owner, "PUT", at+"email-layouts/default", `{"name":"Default","html_layout":"<main>{{ content }}</main>","text_layout":"{{ content }}"}`), 201)
+	a.expect(a.do(a.owner, "PUT", at+"partials/sign-off", `{"name":"Sign-off","type":"html","content":"<em>{{ who }}</em>","input_fields":[{"key":"who"}]}`), 201)
+	a.expect(a.do(a.owner, "PUT", at+"translations/en", `{"strings":{"hi":"Hello {{ recipient.name }}"}}`), 201)
+	a.expect(a.do(a.owner, "PUT", at+"translations/de", `{"strings":{"hi":"Hallo {{ recipient.name }}"}}`), 201)
+	a.expect(a.do(a.owner, "PUT", at+"workflows/welcome", `{"name":"Welcome","steps":[
+		{"ref":"email","channel":{"type":"email","key":"postmark","layout_key":"default","subject":"x","body":"{{ \"hi\" | t }} {% render 'sign-off', who: \"Arbor\" %}"}}]}`), 201)
+
+	p, _ := a.preview(a.owner, "welcome", `{"recipient":{"name":"Ada","locale":"de-AT"}}`, 200)
+	if email := p.Steps[0]; email.Rendered["body"] != "<main>Hallo Ada <em>Arbor</em></main>" || email.Locale != "de" {
+		t.Errorf("de-AT: %+v (%s)", email, p.LocaleReason)
+	}
+	p, _ = a.preview(a.owner, "welcome", `{"recipient":{"name":"Ada","locale":"fr"}}`, 200)
+	if email := p.Steps[0]; email.Rendered["body"] != "<main>Hello Ada <em>Arbor</em></main>" || email.Locale != "en" {
+		t.Errorf("fr falls back to en: %+v (%s)", email, p.LocaleReason)
+	}
+	// The environment's default locale picks the fallback.
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development", `{"name":"Development","default_locale":"de"}`), 200)
+	p, _ = a.preview(a.owner, "welcome", `{"recipient":{"name":"Ada"}}`, 200)
+	if email := p.Steps[0]; email.Locale != "de" || !strings.Contains(p.LocaleReason, "the environment's default locale de") {
+		t.Errorf("default de: %+v (%s)", email, p.LocaleReason)
+	}
+}

@@ -26,6 +26,10 @@ type WorkflowPreview struct {
 	Preferences PreferenceSet `json:"preferences" doc:"The preferences that apply: the tenant's preference_set as defaults, the recipient's own preferences over them."`
 	Branding    Branding      `json:"branding" doc:"The branding messages carry: the environment's, with the tenant's fields over it."`
 	Steps       []StepPreview `json:"steps" nullable:"false" doc:"Every step, in order."`
+	// LocaleReason says how the channel steps' locale was chosen.
+	LocaleReason string `json:"locale_reason" doc:"How the locale the messages' translations are read in was chosen: the recipient's locale (recipient.locale), its language alone, or the environment's default locale, the first a translation holds."`
+	// content renders the channel steps' templates.
+	content *contentRenderer
 }
 
 // StepPreview is what one step would do.
@@ -40,6 +44,7 @@ type StepPreview struct {
 	// content can be checked on its own.
 	Rendered map[string]string `json:"rendered,omitempty" doc:"For a channel step, each template rendered (subject, body, action_url), whether or not the step runs. Sensitive variables render as [sensitive]."`
 	Errors   map[string]string `json:"errors,omitempty" doc:"Template errors by template (subject, body, action_url): a template that does not render is reported here, not rendered."`
+	Locale   string            `json:"locale,omitempty" doc:"For a channel step, the locale its translations ({{ \"key\" | t }}) are read in; a string missing there is read in the locales after it (its language alone, the environment's default locale)." example:"fr"`
 }
 
 // PreviewInput is everything a preview reads from the environment.
@@ -53,6 +58,13 @@ type PreviewInput struct {
 	// Variables are the environment's; sensitive ones are previewed as
 	// SensitiveMask whatever their Value.
 	Variables []Variable
+	// Layouts and Partials are the environment's by key (the layouts its
+	// email steps name, at least), Translations all of its translations,
+	// DefaultLocale its default locale ("" for DefaultLocale).
+	Layouts       map[string]*EmailLayout
+	Partials      map[string]*Partial
+	Translations  []Translation
+	DefaultLocale string
 }
 
 // PreviewWorkflow says, step by step, what a trigger of the workflow would
@@ -94,7 +106,9 @@ func PreviewWorkflow(in PreviewInput) (*WorkflowPreview, error) {
 	scope := previewScope{"recipient": recipient, "tenant": tenant, "data": data, "vars": vars, "branding": brandingTree(branding)}
 	prefs := mergePreferences(defaults, own)
 
-	out := &WorkflowPreview{WorkflowKey: wf.Key, TenantFound: in.Tenant != nil, Preferences: prefs.set, Branding: branding, Steps: make([]StepPreview, 0, len(wf.Steps))}
+	out := &WorkflowPreview{WorkflowKey: wf.Key, TenantFound: in.Tenant != nil, Preferences: prefs.set, Branding: branding, Steps: make([]StepPreview, 0, len(wf.Steps)),
+		content: newContentRenderer(in, scope, recipient)}
+	out.LocaleReason = out.content.localeReason
 	switch {
 	case !wf.IsActive():
 		out.Reason = "the workflow is inactive in this environment: triggers do not run it"
@@ -115,7 +129,8 @@ func previewStep(wf *Workflow, step Step, wp *WorkflowPreview, scope previewScop
 	sp := StepPreview{Ref: step.Ref, Kind: step.kind()}
 	if c := step.Channel; c != nil {
 		sp.ChannelType, sp.ChannelKey = c.Type, c.Key
-		sp.Rendered, sp.Errors = renderChannel(c, scope)
+		sp.Rendered, sp.Errors = wp.content.channel(c)
+		sp.Locale = wp.content.locale
 	}
 	if !wp.Runs {
 		sp.Reason = "the workflow does not run"
@@ -183,25 +198,6 @@ func (s Step) whatRuns() string {
 		return fmt.Sprintf("lets %d runs through per %s (a preview has no earlier runs)", s.Throttle.Limit, s.Throttle.Window)
 	}
 	return fmt.Sprintf("fetches %s %s (not called by a preview)", s.Fetch.Method, s.Fetch.URL)
-}
-
-func renderChannel(c *ChannelStep, scope previewScope) (rendered, errs map[string]string) {
-	rendered = map[string]string{}
-	for _, t := range []struct{ name, source string }{{"subject", c.Subject}, {"body", c.Body}, {"action_url", c.ActionURL}} {
-		if t.source == "" {
-			continue
-		}
-		text, err := renderTemplate(t.source, scope)
-		if err != nil {
-			if errs == nil {
-				errs = map[string]string{}
-			}
-			errs[t.name] = err.Error()
-			continue
-		}
-		rendered[t.name] = text
-	}
-	return rendered, errs
 }
 
 // preferences is the preference set that applies, remembering which

@@ -249,8 +249,8 @@ func TestPreviewReportsTemplateErrorsPerStep(t *testing.T) {
 	if inapp := stepOf(t, p, "inapp"); !strings.Contains(inapp.Errors["body"], "include is not available") || inapp.Rendered["body"] != "" {
 		t.Errorf("include must not read the server's files: %+v", inapp)
 	}
-	wf.Steps[0].Channel.Body = "{% for i in (1..2000000) %}0123456789{% endfor %}"
-	p = preview(t, PreviewInput{Workflow: wf, Request: PreviewRequest{}})
+	wf.Steps[0].Channel.Body = "{% for i in (1..2000) %}{{ data.kb }}{% endfor %}"
+	p = preview(t, PreviewInput{Workflow: wf, Request: PreviewRequest{Data: JSONObject(`{"kb":"` + strings.Repeat("x", 1024) + `"}`)}})
 	if got := stepOf(t, p, "email").Errors["body"]; !strings.Contains(got, "longer than 1 MiB") {
 		t.Errorf("an oversized rendering: %q", got)
 	}
