@@ -213,7 +213,7 @@ func TestBoundedLiquidKeepsLiquidsTags(t *testing.T) {
 	cases := map[string]string{
 		`{% for i in (1..5) reversed offset:1 limit:2 %}{{ i }}{% endfor %}`:                                                    "43",
 		`{% for i in (1..5) %}{% if i == 2 %}{% continue %}{% endif %}{% if i == 4 %}{% break %}{% endif %}{{ i }}{% endfor %}`: "13",
-		`{% for i in data.empty %}x{% else %}empty{% endfor %}`:                                                                  "empty",
+		`{% for i in data.empty %}x{% else %}empty{% endfor %}`:                                                                 "empty",
 		`{% for i in (1..3) %}{{ forloop.index }}{{ forloop.last }}{% cycle 'a', 'b' %}{% endfor %}`:                            "1falsea2falseb3truea",
 		`{% tablerow i in (1..3) cols:2 %}{{ i }}{% endtablerow %}`:                                                             `<tr class="row1"><td class="col1">1</td><td class="col2">2</td></tr><tr class="row2"><td class="col1">3</td></tr>`,
 		`{% assign x = "a,b" | split: "," %}{{ x | join: "-" }}{% capture c %}[{{ x.size }}]{% endcapture %}{{ c }}`:            "a-b[2]",

@@ -35,6 +35,7 @@ type workflowPreviewModel struct {
 	Reason      types.String         `tfsdk:"reason"`
 	TenantFound types.Bool           `tfsdk:"tenant_found"`
 	Steps       types.List           `tfsdk:"steps"`
+	LocaleWhy   types.String         `tfsdk:"locale_reason"`
 }
 
 var workflowKeyValidator = checkValidator{"Invalid workflow key", "must be " + domain.WorkflowKeyRule, domain.CheckWorkflowKey}
@@ -49,6 +50,7 @@ var previewStepType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"channel_key":  types.StringType,
 	"rendered":     types.MapType{ElemType: types.StringType},
 	"errors":       types.MapType{ElemType: types.StringType},
+	"locale":       types.StringType,
 }}
 
 func (d *workflowPreviewDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -101,6 +103,8 @@ func (d *workflowPreviewDataSource) Schema(_ context.Context, _ datasource.Schem
 			},
 			"reason":       computed("Why the workflow runs or not."),
 			"tenant_found": schema.BoolAttribute{MarkdownDescription: "Whether `tenant_key` names a tenant of the environment.", Computed: true},
+			"locale_reason": computed("How the locale the messages' translations are read in was chosen: the recipient's `locale`, its language alone (`fr` for `fr-CA`), " +
+				"or the environment's `default_locale`, the first that a translation holds."),
 			"steps": schema.ListNestedAttribute{
 				MarkdownDescription: "Every step of the workflow, in order.",
 				Computed:            true,
@@ -121,6 +125,8 @@ func (d *workflowPreviewDataSource) Schema(_ context.Context, _ datasource.Schem
 						Computed:            true,
 						ElementType:         types.StringType,
 					},
+					"locale": computed("For a channel step, the locale its translations (`{{ \"key\" | t }}`) are read in; a string missing there is read in the locales after it " +
+						"(its language alone, then the environment's `default_locale`). Empty otherwise."),
 				}},
 			},
 		},
@@ -159,6 +165,7 @@ func (d *workflowPreviewDataSource) Read(ctx context.Context, req datasource.Rea
 	m.Runs = types.BoolValue(p.Runs)
 	m.Reason = types.StringValue(p.Reason)
 	m.TenantFound = types.BoolValue(p.TenantFound)
+	m.LocaleWhy = types.StringValue(p.LocaleReason)
 	steps := make([]attr.Value, 0, len(p.Steps))
 	for _, s := range p.Steps {
 		rendered, diags := types.MapValueFrom(ctx, types.StringType, nonNil(s.Rendered))
@@ -168,6 +175,7 @@ func (d *workflowPreviewDataSource) Read(ctx context.Context, req datasource.Rea
 		step, diags := types.ObjectValue(previewStepType.AttrTypes, map[string]attr.Value{
 			"ref": types.StringValue(s.Ref), "kind": types.StringValue(s.Kind), "runs": types.BoolValue(s.Runs), "reason": types.StringValue(s.Reason),
 			"channel_type": types.StringValue(s.ChannelType), "channel_key": types.StringValue(s.ChannelKey), "rendered": rendered, "errors": errs,
+			"locale": types.StringValue(s.Locale),
 		})
 		resp.Diagnostics.Append(diags...)
 		steps = append(steps, step)
