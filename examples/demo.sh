@@ -44,7 +44,8 @@ quiet() { grep -v -e 'Provider development overrides are in effect' -e 'The foll
 summary() { grep -E '^(---|Plan:|Apply complete|  # )' || true; }
 
 step "The repository: one shared module, one root per environment (examples/gitops)"
-say "modules/notifications   permissions, roles, hierarchy, a tenant, two workflows, a guide, and" \
+say "modules/notifications   permissions, roles, hierarchy, a tenant, two workflows, a guide, an email" \
+	"                        layout, a partial and two translations (en, fr) the welcome email uses, and" \
 	"                        each environment's own channels, app_url variable and branding (never promoted)" \
 	"account/                the promotion order (adds staging) and account settings" \
 	"environments/<env>/     development, staging, production: the same module each" \
@@ -77,8 +78,10 @@ checks
 
 step "3. Staging: the plan is the promotion diff"
 "$pipeline" plan staging 2>&1 | quiet | summary
-step "   ... reviewed; apply staging"
-"$pipeline" apply staging 2>&1 | quiet | grep -E '^(--- staging: apply|Apply complete)' || true
+step "   ... reviewed; apply staging: the content the welcome email uses arrives before it"
+"$pipeline" apply staging 2>&1 | quiet |
+	grep -E '^(--- staging: apply|Apply complete|module\.notifications\.arbor_(email_layout|partial|translation|workflow)\.[a-z_]+: Creation complete)' |
+	sed -E 's/ after [0-9]+s.*//' || true
 
 step "4. Production: the same diff, then apply"
 "$pipeline" plan production 2>&1 | quiet | summary
@@ -105,10 +108,12 @@ echo
 "$pipeline" apply production 2>&1 | quiet | grep -E '^(--- production: apply|Apply complete)' || true
 
 step "7. Every environment now runs the same content"
+shas() {
+	for output in "$@"; do terraform -chdir="$repo/environments/$env" output -json "$output"; done |
+		tr -d '{}"\n' | sed -E 's/([0-9a-f]{12})[0-9a-f]{52}/\1/g; s/:/ /g; s/,/   /g; s/([0-9a-f]{12})([a-z])/\1   \2/g'
+}
 for env in development staging production; do
-	shas=$(for output in workflow_shas guide_shas; do terraform -chdir="$repo/environments/$env" output -json $output; done |
-		tr -d '{}"\n' | sed -E 's/([0-9a-f]{12})[0-9a-f]{52}/\1/g; s/:/ /g; s/,/   /g; s/([0-9a-f]{12})([a-z])/\1   \2/g')
-	printf '   %-12s %s\n' "$env" "$shas"
+	printf '   %-12s %s\n' "$env" "$(shas workflow_shas guide_shas)" "" "$(shas content_shas)"
 done
 
 step "8. The same backend in a browser: the console"

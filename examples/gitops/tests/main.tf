@@ -61,6 +61,15 @@ data "arbor_workflow_preview" "welcome" {
   data         = jsonencode({ organisation = "Acme Corp" })
 }
 
+# The same message for a recipient whose locale is fr-CA: the fr strings.
+data "arbor_workflow_preview" "welcome_fr" {
+  workflow_key = "welcome"
+  tenant_key   = var.tenant_key
+  recipient    = jsonencode({ id = "qa-editor", name = "Quinn", locale = "fr-CA" })
+  data         = jsonencode({ organisation = "Acme Corp" })
+}
+
 locals {
-  welcome_email = one([for s in data.arbor_workflow_preview.welcome.steps : s if s.ref == "email"])
+  welcome_email    = one([for s in data.arbor_workflow_preview.welcome.steps : s if s.ref == "email"])
+  welcome_email_fr = one([for s in data.arbor_workflow_preview.welcome_fr.steps : s if s.ref == "email"])
 }

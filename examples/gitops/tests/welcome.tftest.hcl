@@ -1,5 +1,6 @@
 # The welcome email carries the tenant's name and colour: its branding over
-# the environment's, in the message a new member would get.
+# the environment's, in the message a new member would get, inside the
+# default layout, with its call to action, in the recipient's language.
 
 run "welcome_email_renders_the_tenants_name_and_colour" {
   command = plan
@@ -27,5 +28,20 @@ run "welcome_email_renders_the_tenants_name_and_colour" {
   assert {
     condition     = strcontains(local.welcome_email.rendered.body, "#E4002B")
     error_message = "The welcome email does not carry the tenant's colour #E4002B: ${local.welcome_email.rendered.body}"
+  }
+
+  assert {
+    condition     = strcontains(local.welcome_email.rendered.body, "<footer>") && strcontains(local.welcome_email.rendered.body, "Notification preferences")
+    error_message = "The welcome email is not inside the default layout: ${local.welcome_email.rendered.body}"
+  }
+
+  assert {
+    condition     = strcontains(local.welcome_email.rendered.body, ">Get started</a>") && strcontains(local.welcome_email.rendered.body, "Hello Quinn")
+    error_message = "The welcome email lacks its English greeting or call to action: ${local.welcome_email.rendered.body}"
+  }
+
+  assert {
+    condition     = local.welcome_email_fr.locale == "fr" && strcontains(local.welcome_email_fr.rendered.body, "Bonjour Quinn") && strcontains(local.welcome_email_fr.rendered.body, ">Commencer</a>")
+    error_message = "A recipient in fr-CA does not get the French welcome email (${local.welcome_email_fr.locale}): ${jsonencode(local.welcome_email_fr)}"
   }
 }

@@ -29,6 +29,10 @@ output "guide_shas" {
   value = module.notifications.guide_shas
 }
 
+output "content_shas" {
+  value = module.notifications.content_shas
+}
+
 # The person the team tests access with. Role assignments are each
 # environment's own (never promoted), so only development declares this one;
 # ../../tests checks what it grants before a change is promoted.

@@ -28,3 +28,7 @@ output "workflow_shas" {
 output "guide_shas" {
   value = module.notifications.guide_shas
 }
+
+output "content_shas" {
+  value = module.notifications.content_shas
+}

@@ -8,6 +8,9 @@ resource "arbor_workflow" "welcome" {
   categories  = ["onboarding"]
   active      = var.workflows_active
 
+  # The email renders the partial and the translations: they come first.
+  depends_on = [arbor_partial.call_to_action, arbor_translation.en, arbor_translation.fr]
+
   trigger_data_schema = jsonencode({
     type     = "object"
     required = ["organisation"]
@@ -17,10 +20,11 @@ resource "arbor_workflow" "welcome" {
     {
       ref = "email"
       channel = {
-        type    = "email"
-        key     = arbor_channel.email.key
-        subject = "Welcome to {{ data.organisation }}"
-        body    = "<h1 style=\"color: {{ branding.primary_color }}\">{{ tenant.name }}</h1><p>Hello {{ recipient.name }}, glad to have you. Start at {{ vars.app_url }}.</p>"
+        type       = "email"
+        key        = arbor_channel.email.key
+        layout_key = arbor_email_layout.default.key
+        subject    = "Welcome to {{ data.organisation }}"
+        body       = "<h1 style=\"color: {{ branding.primary_color }}\">{{ tenant.name }}</h1><p>{{ \"greeting\" | t }}</p>{% render 'call-to-action', label: \"get_started\" | t, url: vars.app_url, color: branding.primary_color %}"
       }
     },
   ]
