@@ -67,7 +67,17 @@ func (d *workflowPreviewDataSource) Schema(_ context.Context, _ datasource.Schem
 			"`preferences`), and each channel step's templates rendered with `recipient`, `tenant`, `data`, `vars` and `branding` " +
 			"(the tenant's over the environment's). Use it in a `check {}` block or a `terraform test` assertion to prove a message " +
 			"comes out right before the workflow is promoted. Nothing is stored or sent. A tenant that does not exist previews as an " +
-			"empty tenant (`tenant_found = false`). Sensitive variables render as `" + domain.SensitiveMask + "`: a preview never holds a secret.",
+			"empty tenant (`tenant_found = false`). Sensitive variables render as `" + domain.SensitiveMask + "`: a preview never holds a secret.\n\n" +
+			"An email step with a `layout_key` renders its body inside the layout's `html_layout` (at `{{ content }}`, with the footer links as " +
+			"`layout.footer_links`). `{% render 'key', name: value %}` renders a partial with the inputs passed as its only scope, as Liquid's render tag does " +
+			"(an input the partial does not declare is an error; partials render one another at most " + fmt.Sprint(domain.MaxPartialDepth) + " deep, and a cycle is an error naming it). " +
+			"`{{ \"key\" | t }}` reads a translation string (`{{ \"namespace:key\" | t }}` one of a namespace), itself a template, in the recipient's `locale`, " +
+			"then its language alone (`fr` for `fr-CA`), then the environment's `default_locale`; each channel step's `locale` says which one the message reads and " +
+			"`locale_reason` why. A string no translation holds is an error on the step naming the key and the locales tried, never a silent gap.\n\n" +
+			"Templates are bounded whatever they say: no file access (`include` is refused), at most " + fmt.Sprint(domain.MaxRenderedLength>>20) + " MiB per rendered text, " +
+			"capture and filter result, at most " + fmt.Sprint(domain.MaxTemplateItems) + " items in a list a filter takes or makes, at most " +
+			fmt.Sprint(domain.MaxTemplateIterations) + " loop iterations per template (partials included, whether or not the loop writes), and " +
+			domain.PreviewRenderTime.String() + " for all of a preview's templates. A template past a bound is reported in the step's `errors`.",
 		Attributes: map[string]schema.Attribute{
 			"environment": schema.StringAttribute{
 				MarkdownDescription: "Environment to preview in. Defaults to the provider's `environment`.",

@@ -6,6 +6,10 @@ resource "arbor_environment" "staging" {
 
   # Viewer tokens see tenant properties redacted here.
   obfuscate_customer_data = true
+
+  # Messages to a recipient without a locale read the en-GB translations
+  # (then en's, for a string en-GB lacks).
+  default_locale = "en-GB"
 }
 
 # A new environment that starts as a copy of staging's configuration
