@@ -74,6 +74,26 @@ func opensUnchanged(t *testing.T, database string, rec upgrade.Record) {
 		t.Error(d)
 	}
 	checkCredentials(t, srv.URL, rec.Credentials)
+	checkDefaultLocales(t, srv.API())
+}
+
+// checkDefaultLocales: the environments the previous release made, which
+// had no default locale, have en.
+func checkDefaultLocales(t *testing.T, api *upgrade.API) {
+	t.Helper()
+	v, err := api.Expect(context.Background(), http.StatusOK, http.MethodGet, "/v1/environments", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := v["items"].([]any)
+	if len(items) < 3 {
+		t.Fatalf("the previous release's environments: %s", mustJSON(t, v))
+	}
+	for _, item := range items {
+		if env, _ := item.(map[string]any); env["default_locale"] != "en" {
+			t.Errorf("environment %v has default locale %v, want en", env["slug"], env["default_locale"])
+		}
+	}
 }
 
 func checkCredentials(t *testing.T, base string, creds upgrade.Credentials) {
