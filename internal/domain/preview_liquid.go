@@ -168,6 +168,11 @@ var errorType = reflect.TypeOf((*error)(nil)).Elem()
 var anyType = reflect.TypeOf((*any)(nil)).Elem()
 
 func (f boundedFilters) AddFilter(name string, fn any) {
+	if name == "uniq" {
+		// The library's compares every string or object with every
+		// other kept: seconds for one call over MaxTemplateItems items.
+		fn = uniqFilter
+	}
 	rf := reflect.ValueOf(fn)
 	ft := rf.Type()
 	ins := make([]reflect.Type, ft.NumIn())
@@ -221,6 +226,23 @@ func (f boundedFilters) AddFilter(name string, fn any) {
 		return []reflect.Value{results[0], reflect.Zero(errorType)}
 	})
 	f.cfg.AddFilter(name, wrapped.Interface())
+}
+
+// uniqFilter is Liquid's uniq in linear time: an item is a duplicate of
+// an earlier one of the same type that prints the same (fmt prints a
+// map's keys in order), where the library compares them with == or
+// reflect.DeepEqual.
+func uniqFilter(a []any) []any {
+	seen := make(map[string]bool, len(a))
+	var out []any
+	for _, item := range a {
+		k := fmt.Sprintf("%T\x00%#v", item, item)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // itemCount is the length of a list or range.
