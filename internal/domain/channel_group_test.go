@@ -70,7 +70,7 @@ func TestChannelStepNamesChannelOrGroup(t *testing.T) {
 		{"channel", step("slack", ""), ""},
 		{"group", step("", "chat-fallback"), ""},
 		{"both", step("slack", "chat-fallback"), "steps[0].channel.channel_group_key"},
-		{"neither", step("", ""), "steps[0].channel.key"},
+		{"neither", step("", ""), "steps[0].channel"},
 		{"bad group key", step("", "-x"), "steps[0].channel.channel_group_key"},
 	}
 	for _, c := range cases {

@@ -315,6 +315,8 @@ func (s *Step) validate() Problems {
 			p.Add("channel.channel_group_key", "must be absent when channel.key is set: a step sends through one channel or one channel group, never both")
 		case c.ChannelGroupKey != "":
 			checkKeyField(&p, "channel.channel_group_key", c.ChannelGroupKey)
+		case c.Key == "":
+			p.Add("channel", "must set key (a channel) or channel_group_key (a channel group)")
 		default:
 			checkKeyField(&p, "channel.key", c.Key)
 		}

@@ -121,7 +121,7 @@ func (d *providerData) checkChannelUses(ctx context.Context, env string, obj dom
 	typeOf := map[string]string{}
 	for _, use := range obj.ChannelUses() {
 		at, ok := attributePath(use.Field)
-		if !ok || !knownAlong(config, at) {
+		if use.Key == "" || !ok || !knownAlong(config, at) {
 			continue
 		}
 		channelType, exists, known, err := d.channelType(ctx, env, use.Key)
@@ -159,7 +159,7 @@ func (d *providerData) judgeChannelGroupUses(ctx context.Context, env string, ob
 	typeOf := map[string]string{}
 	for _, use := range obj.ChannelGroupUses() {
 		at, ok := attributePath(use.Field)
-		if !ok || !knownAlong(config, at) {
+		if use.Key == "" || !ok || !knownAlong(config, at) {
 			continue
 		}
 		channelType, exists, known, err := d.channelGroupType(ctx, env, use.Key)
