@@ -36,6 +36,7 @@ var Seed = []SeedObject{
 	{domain.KindTenant, "acme", `{"name":"Acme","properties":{"plan":"pro","seats":12},"branding":{"primary_color":"#0A7","logo_url":"https://acme.example/logo.png"},"preference_set":{"channel_types":{"email":true},"categories":null,"workflows":{"welcome":false}}}`},
 	{domain.KindChannel, "in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
 	{domain.KindChannel, "postmark", `{"name":"Postmark","type":"email","service":"postmark","settings":{"sandbox":"true"},"credentials":{"token":"pm-secret-token"}}`},
+	{domain.KindChannelGroup, "mail", `{"name":"Mail","channel_type":"email","operator":"any","channel_rules":[{"channel_key":"postmark","rule_type":"unless","conditions":{"rules":[{"variable":"recipient.email","operator":"empty"}]}}]}`},
 	{domain.KindVariable, "app_url", `{"value":"https://dev.example.com","description":"Links"}`},
 	{domain.KindPartial, "button", `{"name":"Button","type":"html","content":"<a href=\"{{ url }}\">Open</a>","input_fields":[{"key":"url","label":"Link"}]}`},
 	{domain.KindTranslation, "en-US", `{"strings":{"welcome":"Welcome"}}`},

@@ -176,6 +176,7 @@ const (
 	QueryIdentityKey       = "identity_key"
 	QueryRoleKey           = "role_key"
 	QueryNodeKey           = "node_key"
+	QueryChannelType       = "channel_type"
 	QueryDryRun            = "dry_run"
 )
 

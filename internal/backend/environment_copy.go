@@ -9,14 +9,18 @@ import (
 
 // copyOwn seeds w's new environment with what is each environment's own
 // but which the source's content needs to be written at all: the
-// channels' definitions, without credentials, and the variables that are
-// not sensitive, with their values. It runs before the configuration is
-// imported, so the workflows and guides that send through the channels
-// find them. It answers what the new environment still needs: the
+// channels' definitions, without credentials, the channel groups, and the
+// variables that are not sensitive, with their values. It runs before the
+// configuration is imported, so the workflows and guides that send through
+// the channels and groups find them. It answers what the new environment still needs: the
 // channels that had credentials in source, and the sensitive variables
 // left out.
 func copyOwn(w *write, source string) ([]domain.Needed, error) {
 	channels, err := listAll[domain.Channel](w.tx, domain.KindChannel, source)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := listAll[domain.ChannelGroup](w.tx, domain.KindChannelGroup, source)
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +48,14 @@ func copyOwn(w *write, source string) ([]domain.Needed, error) {
 		}
 		c.Credentials, c.Meta = nil, domain.Meta{}
 		if _, err := putInTx(w, channelRules, c.Key, &c, Conditions{}); err != nil {
+			return nil, err
+		}
+	}
+	// The groups' channels are all copied above.
+	for i := range groups {
+		g := groups[i]
+		g.Meta = domain.Meta{}
+		if _, err := putInTx(w, channelGroupRules, g.Key, &g, Conditions{}); err != nil {
 			return nil, err
 		}
 	}

@@ -63,7 +63,8 @@ func checkChannelUses(w *write, obj domain.ChannelUser) error {
 	return problems.Err()
 }
 
-// channelProblems judges obj's channel uses against env's channels.
+// channelProblems judges obj's channel uses against env's channels, and
+// its channel group uses (domain.ChannelGroupUser) against env's groups.
 func channelProblems(tx store.Tx, env string, obj domain.ChannelUser) (domain.Problems, error) {
 	var readErr error
 	problems := domain.CheckChannelUses(env, obj.ChannelUses(), func(key string) (string, bool) {
@@ -76,6 +77,11 @@ func channelProblems(tx store.Tx, env string, obj domain.ChannelUser) (domain.Pr
 		}
 		return c.Type, true
 	})
+	if gu, ok := obj.(domain.ChannelGroupUser); ok {
+		groups, err := channelGroupProblems(tx, env, gu)
+		problems = append(problems, groups...)
+		readErr = errors.Join(readErr, err)
+	}
 	return problems, readErr
 }
 

@@ -20,6 +20,7 @@ func (s *Server) registerObjectRoutes() {
 	s.registerWorkflowRoutes()
 	s.registerGuideRoutes()
 	s.registerChannelRoutes()
+	s.registerChannelGroupRoutes()
 	s.registerVariableRoutes()
 	s.registerBrandingRoutes()
 }

@@ -29,6 +29,7 @@ var samples = map[string]struct{ key, body string }{
 	domain.KindWorkflow.Name:       {"welcome", `{"name":"Welcome","description":"d","steps":[{"ref":"wait","delay":{"duration":"1h"}}]}`},
 	domain.KindGuide.Name:          {"launch", `{"name":"Launch","description":"d","type":"banner","channel_key":"in-app","content":{"title":"t","body":"New"}}`},
 	domain.KindChannel.Name:        {"in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
+	domain.KindChannelGroup.Name:   {"feeds", `{"name":"Feeds","channel_type":"in_app_feed","operator":"all","channel_rules":[{"channel_key":"in-app","rule_type":"if","conditions":{"rules":[{"variable":"recipient.plan","operator":"equal_to","argument":"pro"}]}}]}`},
 	domain.KindVariable.Name:       {"app_url", `{"value":"https://app.example.com","description":"d"}`},
 	domain.KindIdentity.Name:       {"ada", `{"name":"Ada","email":"ada@example.com"}`},
 	domain.KindPartial.Name:        {"button", `{"name":"Button","type":"html","content":"<a href=\"{{ url }}\">Open</a>","input_fields":[{"key":"url","label":"Link"}]}`},

@@ -43,7 +43,7 @@ func (w *Workflow) ChannelUses() []ChannelUse {
 func ChannelRefs(uses []ChannelUse) []Ref {
 	refs := make([]Ref, 0, len(uses))
 	for _, u := range uses {
-		if !slices.ContainsFunc(refs, func(r Ref) bool { return r.Key == u.Key }) {
+		if u.Key != "" && !slices.ContainsFunc(refs, func(r Ref) bool { return r.Key == u.Key }) {
 			refs = append(refs, Ref{Kind: KindChannel, Key: u.Key, Field: u.Field})
 		}
 	}

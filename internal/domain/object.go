@@ -99,7 +99,7 @@ type Page[T any] struct {
 // Kinds lists every keyed object kind the backend serves: the versioned
 // kinds come from VersionedKinds.
 var Kinds = append([]Kind{KindPermission, KindRole, KindHierarchyNode, KindRoleAssignment, KindOAuthClient, KindWebhook, KindTenant,
-	KindChannel, KindVariable, KindIdentity}, VersionedKinds...)
+	KindChannel, KindChannelGroup, KindVariable, KindIdentity}, VersionedKinds...)
 
 // KindNamed returns the kind with the given stored name.
 func KindNamed(name string) (Kind, bool) {

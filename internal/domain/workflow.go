@@ -128,12 +128,13 @@ type Step struct {
 
 // ChannelStep sends a message.
 type ChannelStep struct {
-	Type      string `json:"type" values:"channel_types" doc:"Channel type."`
-	Key       string `json:"key" doc:"Key of the configured channel to send through." example:"postmark"`
-	Subject   string `json:"subject,omitempty" doc:"Subject template: required for email; allowed for push and in_app_feed."`
-	Body      string `json:"body" doc:"Body template."`
-	ActionURL string `json:"action_url,omitempty" doc:"URL opened when the message is acted on (push, chat, in_app_feed)."`
-	LayoutKey string `json:"layout_key,omitempty" doc:"Key of the email layout the body is sent inside (email only); the layout must exist where the workflow is written."`
+	Type            string `json:"type" values:"channel_types" doc:"Channel type."`
+	Key             string `json:"key,omitempty" doc:"Key of the configured channel to send through; exactly one of key and channel_group_key is set." example:"postmark"`
+	Subject         string `json:"subject,omitempty" doc:"Subject template: required for email; allowed for push and in_app_feed."`
+	Body            string `json:"body" doc:"Body template."`
+	ActionURL       string `json:"action_url,omitempty" doc:"URL opened when the message is acted on (push, chat, in_app_feed)."`
+	LayoutKey       string `json:"layout_key,omitempty" doc:"Key of the email layout the body is sent inside (email only); the layout must exist where the workflow is written."`
+	ChannelGroupKey string `json:"channel_group_key,omitempty" doc:"Key of the channel group of the step's type to send through, instead of one channel (key); the group must exist where the workflow is written."`
 }
 
 // DelayStep waits for a duration or until a time found in the trigger data.
@@ -169,7 +170,7 @@ func (w *Workflow) SetObjectKey(k string) { w.Key = k }
 
 // References are the channels the workflow sends through.
 func (w *Workflow) References() []Ref {
-	refs := ChannelRefs(w.ChannelUses())
+	refs := append(ChannelRefs(w.ChannelUses()), ChannelGroupRefs(w.ChannelGroupUses())...)
 	templates := map[string]string{}
 	for i, s := range w.Steps {
 		if c := s.Channel; c != nil {
@@ -309,7 +310,16 @@ func (s *Step) validate() Problems {
 		if !validChannelType(c.Type) {
 			p.Add("channel.type", "must be one of %s", channelTypeList)
 		}
-		checkKeyField(&p, "channel.key", c.Key)
+		switch {
+		case c.Key != "" && c.ChannelGroupKey != "":
+			p.Add("channel.channel_group_key", "must be absent when channel.key is set: a step sends through one channel or one channel group, never both")
+		case c.ChannelGroupKey != "":
+			checkKeyField(&p, "channel.channel_group_key", c.ChannelGroupKey)
+		case c.Key == "":
+			p.Add("channel", "must set key (a channel) or channel_group_key (a channel group)")
+		default:
+			checkKeyField(&p, "channel.key", c.Key)
+		}
 		checkTemplate(&p, "channel.body", c.Body, true)
 		switch {
 		case c.Type == "email" && c.Subject == "":

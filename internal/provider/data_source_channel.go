@@ -18,6 +18,8 @@ type channelDataModel struct {
 	Type     types.String `tfsdk:"type"`
 	Service  types.String `tfsdk:"service"`
 	Settings types.Map    `tfsdk:"settings"`
+	// NeedsCredentials says copy_from copied the channel without them.
+	NeedsCredentials types.Bool `tfsdk:"needs_credentials"`
 }
 
 func newChannelDataSource() datasource.DataSource {
@@ -27,6 +29,7 @@ func newChannelDataSource() datasource.DataSource {
 			m.Name = types.StringValue(c.Name)
 			m.Type = types.StringValue(c.Type)
 			m.Service = types.StringValue(c.Service)
+			m.NeedsCredentials = types.BoolValue(c.NeedsCredentials)
 			var diags diag.Diagnostics
 			m.Settings, diags = stringMapValue(ctx, c.Settings)
 			return diags

@@ -122,10 +122,10 @@ func (r *objectResource[M, PM, T, PT]) checkNotCopied(ctx context.Context, env, 
 }
 
 // copiedKind reports whether copy_from copies objects of kind: those of
-// the configuration document, channels (without credentials) and
-// variables that are not sensitive.
+// the configuration document, channels (without credentials), channel
+// groups and variables that are not sensitive.
 func copiedKind(kind domain.Kind) bool {
-	if kind == domain.KindChannel || kind == domain.KindVariable {
+	if kind == domain.KindChannel || kind == domain.KindChannelGroup || kind == domain.KindVariable {
 		return true
 	}
 	for _, s := range domain.ConfigSections {
@@ -149,9 +149,12 @@ func (r *objectResource[M, PM, T, PT]) checkReferences(ctx context.Context, env 
 		return
 	}
 	known := func(field string) bool { return knownAlong(req.Plan.Raw, path.Root(field)) }
-	// Channel references are judged with their channel type, by the
-	// kind's own plan hook (checkChannelUses), as the backend does.
-	refs := slices.DeleteFunc(PT(obj).References(), func(ref domain.Ref) bool { return ref.Kind == domain.KindChannel })
+	// Channel and channel group references are judged with their channel
+	// type, by the kind's own plan hook (checkChannelUses), as the backend
+	// does.
+	refs := slices.DeleteFunc(PT(obj).References(), func(ref domain.Ref) bool {
+		return ref.Kind == domain.KindChannel || ref.Kind == domain.KindChannelGroup
+	})
 	r.data.checkReferences(ctx, env, refs, known, &resp.Diagnostics)
 }
 

@@ -304,6 +304,7 @@ func (p *arborProvider) Resources(context.Context) []func() resource.Resource {
 		newPartialResource,
 		newTranslationResource,
 		newChannelResource,
+		newChannelGroupResource,
 		newVariableResource,
 		newBrandingResource,
 	}
@@ -353,6 +354,7 @@ func (p *arborProvider) DataSources(context.Context) []func() datasource.DataSou
 		newTranslationDataSource,
 		newTranslationsDataSource,
 		newChannelDataSource,
+		newChannelGroupDataSource,
 		newVariableDataSource,
 		newBrandingDataSource,
 		newAccessCheckDataSource,

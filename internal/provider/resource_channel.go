@@ -32,6 +32,7 @@ type deliveryChannelModel struct {
 	Settings             types.Map    `tfsdk:"settings"`
 	CredentialsWO        types.String `tfsdk:"credentials_wo"`
 	CredentialsWOVersion types.Int64  `tfsdk:"credentials_wo_version"`
+	NeedsCredentials     types.Bool   `tfsdk:"needs_credentials"`
 }
 
 type channelResource = objectResource[deliveryChannelModel, *deliveryChannelModel, domain.Channel, *domain.Channel]
@@ -75,6 +76,11 @@ func channelAttributes() map[string]schema.Attribute {
 				mapvalidator.KeysAre(keyValidator),
 				mapvalidator.ValueStringsAre(stringvalidator.UTF8LengthAtMost(domain.MaxChannelSettingLength)),
 			},
+		},
+		"needs_credentials": schema.BoolAttribute{
+			MarkdownDescription: "True for a channel an environment's `copy_from` copied without the credentials it had in the source environment, until a write supplies them " +
+				"(`credentials_wo` with a new `credentials_wo_version`): nothing should send through it before then. False for a channel created otherwise.",
+			Computed: true,
 		},
 	}
 }
@@ -132,6 +138,7 @@ func channelSpec() *objectSpec[deliveryChannelModel, domain.Channel] {
 			m.Type = types.StringValue(c.Type)
 			m.Service = types.StringValue(c.Service)
 			m.CredentialsWO = types.StringNull()
+			m.NeedsCredentials = types.BoolValue(c.NeedsCredentials)
 			var diags diag.Diagnostics
 			m.Settings, diags = stringMapValue(ctx, c.Settings)
 			return diags
@@ -146,7 +153,28 @@ func channelSpec() *objectSpec[deliveryChannelModel, domain.Channel] {
 			}
 			// The workflows planned after this channel may send through it.
 			data.plan.planChannel(env.ValueString(), key.ValueString(), channelType)
+			planNeedsCredentials(ctx, req, resp)
 		},
+	}
+}
+
+// planNeedsCredentials plans needs_credentials as the backend will answer
+// it: false for a channel created here; after an update, false when the
+// update sends credentials, else what it was.
+func planNeedsCredentials(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	needs := types.BoolValue(false)
+	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
+		var credentials types.String
+		var version, priorVersion types.Int64
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, credentialsWO, &credentials)...)
+		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, credentialsWOVersion, &version)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, credentialsWOVersion, &priorVersion)...)
+		if credentials.IsNull() || version.Equal(priorVersion) {
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("needs_credentials"), &needs)...)
+		}
+	}
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("needs_credentials"), needs)...)
 	}
 }
 

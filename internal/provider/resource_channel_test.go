@@ -282,3 +282,67 @@ resource "arbor_workflow" "welcome" {
 		},
 	)
 }
+
+// needs_credentials is false for a channel created here, true on one
+// copy_from copied without its credentials, and false again once a write
+// supplies them, in the resource and the data source alike.
+func TestAccChannel_needsCredentials(t *testing.T) {
+	b := acctest.NewBackend(t)
+	config := b.ProviderConfig() + `
+resource "arbor_channel" "dev" {
+  key                    = "postmark"
+  name                   = "Postmark"
+  type                   = "email"
+  service                = "postmark"
+  credentials_wo         = jsonencode({ server_token = "pm-dev" })
+  credentials_wo_version = 1
+}
+
+resource "arbor_environment" "qa" {
+  slug          = "qa"
+  name          = "QA"
+  copy_from     = "development"
+  force_destroy = true
+  depends_on    = [arbor_channel.dev]
+}
+`
+	copied := `
+data "arbor_channel" "qa" {
+  environment = arbor_environment.qa.slug
+  key         = "postmark"
+}
+`
+	adopted := `
+import {
+  to = arbor_channel.qa
+  id = "qa/postmark"
+}
+
+resource "arbor_channel" "qa" {
+  environment            = arbor_environment.qa.slug
+  key                    = "postmark"
+  name                   = "Postmark"
+  type                   = "email"
+  service                = "postmark"
+  credentials_wo         = jsonencode({ server_token = "pm-qa" })
+  credentials_wo_version = 1
+}
+`
+	needs := func(address string, want bool) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(address, tfjsonpath.New("needs_credentials"), knownvalue.Bool(want))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProviderFactories,
+		TerraformVersionChecks:   acctest.Requires(acctest.FeatureWriteOnly),
+		CheckDestroy:             b.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: config + copied, ConfigStateChecks: []statecheck.StateCheck{needs("arbor_channel.dev", false), needs("data.arbor_channel.qa", true)}},
+			{
+				Config:            config + adopted,
+				Check:             b.ChannelCredentials("arbor_channel.qa", "pm-qa"),
+				ConfigStateChecks: []statecheck.StateCheck{needs("arbor_channel.qa", false)},
+			},
+		},
+	})
+}

@@ -50,12 +50,13 @@ type stepModel struct {
 }
 
 type channelModel struct {
-	Type      types.String `tfsdk:"type"`
-	Key       types.String `tfsdk:"key"`
-	Subject   types.String `tfsdk:"subject"`
-	Body      types.String `tfsdk:"body"`
-	ActionURL types.String `tfsdk:"action_url"`
-	LayoutKey types.String `tfsdk:"layout_key"`
+	Type            types.String `tfsdk:"type"`
+	Key             types.String `tfsdk:"key"`
+	Subject         types.String `tfsdk:"subject"`
+	Body            types.String `tfsdk:"body"`
+	ActionURL       types.String `tfsdk:"action_url"`
+	LayoutKey       types.String `tfsdk:"layout_key"`
+	ChannelGroupKey types.String `tfsdk:"channel_group_key"`
 }
 
 type delayModel struct {
@@ -132,7 +133,7 @@ func expandWorkflow(ctx context.Context, m *workflowModel) (*domain.Workflow, di
 		step := domain.Step{Ref: s.Ref.ValueString(), Conditions: expandConditions(s.Conditions)}
 		if c := s.Channel; c != nil {
 			step.Channel = &domain.ChannelStep{Type: c.Type.ValueString(), Key: c.Key.ValueString(), Subject: c.Subject.ValueString(), Body: c.Body.ValueString(), ActionURL: c.ActionURL.ValueString(),
-				LayoutKey: c.LayoutKey.ValueString()}
+				LayoutKey: c.LayoutKey.ValueString(), ChannelGroupKey: c.ChannelGroupKey.ValueString()}
 		}
 		if d := s.Delay; d != nil {
 			step.Delay = &domain.DelayStep{Duration: d.Duration.ValueString(), UntilFieldPath: d.UntilFieldPath.ValueString()}
@@ -171,8 +172,8 @@ func flattenWorkflow(ctx context.Context, wf *domain.Workflow, m *workflowModel)
 	for i, s := range wf.Steps {
 		step := stepModel{Ref: types.StringValue(s.Ref), Conditions: flattenConditions(s.Conditions)}
 		if c := s.Channel; c != nil {
-			step.Channel = &channelModel{Type: types.StringValue(c.Type), Key: types.StringValue(c.Key), Subject: stringOrNull(c.Subject), Body: types.StringValue(c.Body), ActionURL: stringOrNull(c.ActionURL),
-				LayoutKey: stringOrNull(c.LayoutKey)}
+			step.Channel = &channelModel{Type: types.StringValue(c.Type), Key: stringOrNull(c.Key), Subject: stringOrNull(c.Subject), Body: types.StringValue(c.Body), ActionURL: stringOrNull(c.ActionURL),
+				LayoutKey: stringOrNull(c.LayoutKey), ChannelGroupKey: stringOrNull(c.ChannelGroupKey)}
 		}
 		if dl := s.Delay; dl != nil {
 			step.Delay = &delayModel{Duration: stringOrNull(dl.Duration), UntilFieldPath: stringOrNull(dl.UntilFieldPath)}

@@ -146,6 +146,13 @@ resource "arbor_role_assignment" "test" {
 		},
 		identity: environmentKey,
 	},
+	"arbor_channel_group": {
+		config: func(key string) string {
+			return "resource \"arbor_channel\" \"slack\" {\n  key     = \"slack\"\n  name    = \"Slack\"\n  type    = \"chat\"\n  service = \"slack\"\n}\n\n" +
+				fmt.Sprintf("resource \"arbor_channel_group\" \"test\" {\n  key           = %q\n  name          = \"Chat\"\n  channel_type  = \"chat\"\n  operator      = \"any\"\n  channel_rules = [{ channel_key = arbor_channel.slack.key, rule_type = \"always\" }]\n}\n", key)
+		},
+		identity: environmentKey,
+	},
 	"arbor_variable": {
 		// A variable key is an identifier (templates read vars.<key>).
 		config: func(string) string {

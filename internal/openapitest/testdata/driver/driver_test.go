@@ -250,6 +250,20 @@ func TestDriveEveryRoute(t *testing.T) {
 	if len(expect(t, "list channels", 200, channels, err).JSON200.Items) != 1 {
 		t.Errorf("channels: %d, want 1", len(channels.JSON200.Items))
 	}
+	// A channel group sends through the channels of its type.
+	group, err := c.PutChannelGroupWithResponse(ctx, dev, "mail", &PutChannelGroupParams{IfNoneMatch: createOnly}, ChannelGroupInput{Name: "Mail", ChannelType: ChannelGroupInputChannelTypeEmail,
+		Operator: ChannelGroupInputOperatorAny, ChannelRules: []ChannelRule{{ChannelKey: "postmark", RuleType: If,
+			Conditions: &Conditions{Rules: []Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}}}})
+	expect(t, "create channel group", 201, group, err)
+	group, err = c.PutChannelGroupWithResponse(ctx, dev, "mail", &PutChannelGroupParams{IfMatch: etag(t, "create channel group", group.HTTPResponse)}, ChannelGroupInput{Name: "Mail", ChannelType: ChannelGroupInputChannelTypeEmail,
+		Operator: ChannelGroupInputOperatorAll, ChannelRules: []ChannelRule{{ChannelKey: "postmark", RuleType: Always}}})
+	expect(t, "replace channel group", 200, group, err)
+	gotGroup, err := c.GetChannelGroupWithResponse(ctx, dev, "mail")
+	expect(t, "get channel group", 200, gotGroup, err)
+	groups, err := c.ListChannelGroupsWithResponse(ctx, dev, &ListChannelGroupsParams{ChannelType: ptr("email")})
+	if len(expect(t, "list channel groups", 200, groups, err).JSON200.Items) != 1 {
+		t.Errorf("email channel groups: %d, want 1", len(groups.JSON200.Items))
+	}
 	variable, err := c.PutVariableWithResponse(ctx, dev, "api_token", &PutVariableParams{IfNoneMatch: createOnly}, VariableInput{Value: ptr("sk-driver"), Sensitive: ptr(true)})
 	if expect(t, "create variable", 201, variable, err).JSON201.Value != nil {
 		t.Error("the created sensitive variable answers its value")
@@ -505,6 +519,9 @@ func TestDriveEveryRoute(t *testing.T) {
 		}},
 		{"email layout", func() (response, error) {
 			return c.DeleteEmailLayoutWithResponse(ctx, dev, "default", &DeleteEmailLayoutParams{IfMatch: etag(t, "email layout", layout.HTTPResponse)})
+		}},
+		{"channel group", func() (response, error) {
+			return c.DeleteChannelGroupWithResponse(ctx, dev, "mail", &DeleteChannelGroupParams{IfMatch: etag(t, "channel group", group.HTTPResponse)})
 		}},
 		{"channel", func() (response, error) {
 			return c.DeleteChannelWithResponse(ctx, dev, "postmark", &DeleteChannelParams{IfMatch: etag(t, "channel", channel.HTTPResponse)})
