@@ -198,7 +198,9 @@ func TestAccListResources_filters(t *testing.T) {
 		listBlock("arbor_role_assignment", "emea", "    node_key = \"emea\"\n", 10) +
 		listBlock("arbor_workflow", "inactive", "    active = false\n", 10) +
 		listBlock("arbor_workflow", "from_dev", "    origin_environment = \"development\"\n", 10) +
-		listBlock("arbor_workflow", "from_prod", "    origin_environment = \"production\"\n", 10)
+		listBlock("arbor_workflow", "from_prod", "    origin_environment = \"production\"\n", 10) +
+		listBlock("arbor_channel_group", "email", "    channel_type = \"email\"\n", 10) +
+		listBlock("arbor_channel_group", "chat", "    channel_type = \"chat\"\n", 10)
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProviderFactories,
@@ -215,6 +217,8 @@ func TestAccListResources_filters(t *testing.T) {
 				querycheck.ExpectLength("arbor_workflow.inactive", 1),
 				querycheck.ExpectLength("arbor_workflow.from_dev", 2),
 				querycheck.ExpectLength("arbor_workflow.from_prod", 0),
+				querycheck.ExpectLength("arbor_channel_group.email", 1),
+				querycheck.ExpectLength("arbor_channel_group.chat", 0),
 			},
 		}},
 	})
