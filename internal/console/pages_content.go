@@ -52,7 +52,12 @@ var layoutEditor = contentEditor[domain.EmailLayout, *domain.EmailLayout]{
 		return nil
 	},
 	Form: func(_ *http.Request, f contentForm[domain.EmailLayout]) any {
-		return layoutForm{contentForm: f, Links: rows(f.Object.FooterLinks, blankRows, domain.MaxFooterLinks)}
+		var values [][]string
+		for _, l := range rows(f.Object.FooterLinks, blankRows, domain.MaxFooterLinks) {
+			values = append(values, []string{l.Text, l.URL})
+		}
+		return layoutForm{contentForm: f, Links: repeat("footer_links", "Footer links (leave a row empty to remove it)",
+			[]repeatedPart{{Part: "text", Label: "Link %d text"}, {Part: "url", Label: "Link %d URL"}}, values)}
 	},
 	CheckKey: domain.CheckWorkflowKey,
 	KeyHelp:  workflowKeyHelp,
@@ -62,7 +67,7 @@ var layoutEditor = contentEditor[domain.EmailLayout, *domain.EmailLayout]{
 // (footer_links[0].text) and empty ones to add links with.
 type layoutForm struct {
 	contentForm[domain.EmailLayout]
-	Links []domain.FooterLink
+	Links repeatedField
 }
 
 var partialEditor = contentEditor[domain.Partial, *domain.Partial]{
@@ -77,7 +82,12 @@ var partialEditor = contentEditor[domain.Partial, *domain.Partial]{
 		return nil
 	},
 	Form: func(_ *http.Request, f contentForm[domain.Partial]) any {
-		return partialForm{contentForm: f, Types: domain.PartialTypes, Inputs: rows(f.Object.InputFields, blankRows, domain.MaxPartialInputFields)}
+		var values [][]string
+		for _, in := range rows(f.Object.InputFields, blankRows, domain.MaxPartialInputFields) {
+			values = append(values, []string{in.Key, in.Label})
+		}
+		return partialForm{contentForm: f, Types: domain.PartialTypes, Inputs: repeat("input_fields", "Inputs (leave a row empty to remove it)",
+			[]repeatedPart{{Part: "key", Label: "Input %d key"}, {Part: "label", Label: "Input %d label"}}, values)}
 	},
 	CheckKey: domain.CheckWorkflowKey,
 	KeyHelp:  workflowKeyHelp + " Templates render it with {% render 'key' %}.",
@@ -88,7 +98,7 @@ var partialEditor = contentEditor[domain.Partial, *domain.Partial]{
 type partialForm struct {
 	contentForm[domain.Partial]
 	Types  []string
-	Inputs []domain.PartialInputField
+	Inputs repeatedField
 }
 
 // A translation's form has a field per string, named as the API's JSON
@@ -145,7 +155,12 @@ var translationEditor = contentEditor[domain.Translation, *domain.Translation]{
 				}
 			}
 		}
-		return translationForm{contentForm: f, Added: rows(added, blankRows+1, len(added)+blankRows+1)}
+		var values [][]string
+		for _, a := range rows(added, blankRows+1, len(added)+blankRows+1) {
+			values = append(values, []string{a.Key, a.Value})
+		}
+		return translationForm{contentForm: f, Added: repeat("new_strings", "New strings",
+			[]repeatedPart{{Part: "key", Label: "New string %d key"}, {Part: "value", Label: "New string %d text", Lines: 2}}, values)}
 	},
 	CheckKey: domain.CheckTranslationKey,
 	KeyHelp:  "Its locale, a BCP 47 tag such as en, en-US or pt-BR, optionally after a namespace and a dot (billing.en-US); it cannot change later.",
@@ -172,5 +187,5 @@ func addedStrings(r *http.Request) []addedString {
 // translationForm is the form of a translation.
 type translationForm struct {
 	contentForm[domain.Translation]
-	Added []addedString
+	Added repeatedField
 }

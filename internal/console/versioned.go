@@ -444,6 +444,48 @@ func rows[R any](have []R, more, max int) []R {
 	return out
 }
 
+// repeatedField is a form's repeated field (footer links, input fields):
+// a row per item, each of the fields named <name>[i].<part>.
+type repeatedField struct {
+	View         *view
+	Name, Legend string
+	Rows         [][]formField
+}
+
+// repeatedPart is one field of every row: its part of the name, its label
+// (with the row's number for %d) and, for a text area, its rows.
+type repeatedPart struct {
+	Part, Label string
+	Lines       int
+}
+
+// repeat is the repeated field name with a row per item of values, each
+// holding its values in the order of parts.
+func repeat(name, legend string, parts []repeatedPart, values [][]string) repeatedField {
+	f := repeatedField{Name: name, Legend: legend}
+	for i, row := range values {
+		var fields []formField
+		for j, p := range parts {
+			fields = append(fields, formField{Name: fmt.Sprintf("%s[%d].%s", name, i, p.Part), Label: fmt.Sprintf(p.Label, i+1), Value: row[j], Rows: p.Lines})
+		}
+		f.Rows = append(f.Rows, fields)
+	}
+	return f
+}
+
+func init() {
+	// withErrors puts the page's errors on a repeated field's fields.
+	funcs["withErrors"] = func(v *view, f repeatedField) repeatedField {
+		f.View = v
+		for _, row := range f.Rows {
+			for j := range row {
+				row[j].Error = v.Errors[row[j].Name]
+			}
+		}
+		return f
+	}
+}
+
 // readRows reads a form's repeated field, named name[i].<part>, into its
 // rows, skipping those left empty: row i of what it returns is row i of
 // the API's answer about it.
