@@ -2,8 +2,10 @@ package console_test
 
 import (
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -80,5 +82,48 @@ func TestBrowserContentPages(t *testing.T) {
 		"/console/environments/production/workflows/offer",
 	} {
 		tb.open(path)
+	}
+}
+
+// Saving a translation that Terraform manages asks first, in the browser,
+// that the next apply will put it back: dismissed, nothing is written;
+// accepted, the API holds the change.
+func TestBrowserTranslationFormAsksBeforeSavingOverTerraform(t *testing.T) {
+	s := newSite(t)
+	seedContent(s)
+	tb := newTab(t, s)
+	tb.signIn(s.owner)
+	var accept atomic.Bool
+	var asked atomic.Value
+	dialogs := chromedp.Events(tb.ctx, cdppage.JavascriptDialogOpening)
+	go func() {
+		for ev, err := range dialogs {
+			if err != nil {
+				return
+			}
+			asked.Store(ev.Message)
+			if _, err := chromedp.Call(tb.ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: accept.Load()}); err != nil {
+				return
+			}
+		}
+	}()
+	tb.open("/console/environments/production/translations/fr/edit")
+	tb.expectText("Managed by Terraform", "will put back what the configuration says")
+	tb.run("change a string", chromedp.Clear(chromedp.CSS(`[name="strings.welcome"]`)), chromedp.SendKeys(chromedp.CSS(`[name="strings.welcome"]`), "Bienvenue !"))
+	tb.run("save, then dismiss the question", chromedp.Click(chromedp.CSS("main form button")))
+	if msg, _ := asked.Load().(string); !strings.Contains(msg, "Terraform manages this translation") {
+		t.Fatalf("the browser asked %q", msg)
+	}
+	var tr domain.Translation
+	s.api(s.owner, "GET", "/v1/environments/production/translations/fr", "", &tr)
+	if tr.Version != 1 || tr.Strings["welcome"] != "Bienvenue" {
+		t.Fatalf("a dismissed save wrote %+v", tr)
+	}
+	accept.Store(true)
+	tb.submit("main form button", "Translation")
+	tb.expectText("Saved as a new version.", "Bienvenue !", "Managed by Terraform")
+	s.api(s.owner, "GET", "/v1/environments/production/translations/fr", "", &tr)
+	if tr.Version != 2 || tr.Strings["welcome"] != "Bienvenue !" || tr.Strings["bye"] != "Au revoir" {
+		t.Fatalf("the API holds %+v", tr)
 	}
 }
