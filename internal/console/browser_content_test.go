@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -24,11 +25,9 @@ func TestBrowserMarketerEditsAProductionBornPartial(t *testing.T) {
 	tb.signIn(marketer)
 
 	tb.open("/console/environments/production/partials")
-	tb.run("open the partial", chromedp.Click(chromedp.CSS(`main a[href="/console/environments/production/partials/promo"]`)),
-		until(`location.pathname.endsWith("/partials/promo") && document.readyState === "complete"`))
+	tb.follow("/console/environments/production/partials/promo")
 	tb.expectText("Originated in production", "<b>{{ offer }}</b>")
-	tb.run("edit", chromedp.Click(chromedp.CSS(`main a[href="/console/environments/production/partials/promo/edit"]`)),
-		until(`location.pathname.endsWith("/edit") && document.readyState === "complete"`))
+	tb.follow("/console/environments/production/partials/promo/edit")
 	tb.run("change it",
 		chromedp.Clear(chromedp.CSS(`[name="content"]`)),
 		chromedp.SendKeys(chromedp.CSS(`[name="content"]`), "<b>{{ offer }}</b> until {{ until }}"),
@@ -126,4 +125,11 @@ func TestBrowserTranslationFormAsksBeforeSavingOverTerraform(t *testing.T) {
 	if tr.Version != 2 || tr.Strings["welcome"] != "Bienvenue !" || tr.Strings["bye"] != "Au revoir" {
 		t.Fatalf("the API holds %+v", tr)
 	}
+}
+
+// follow clicks the link of main to path and checks the page it opens.
+func (tb *tab) follow(path string) {
+	tb.t.Helper()
+	tb.run("follow "+path, chromedp.Click(chromedp.CSS(fmt.Sprintf(`main a[href=%q]`, path))),
+		until(fmt.Sprintf(`location.pathname === %q && document.readyState === "complete"`, path)))
 }
