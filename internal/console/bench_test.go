@@ -61,6 +61,9 @@ func fillKinds(tb testing.TB, s *site, n int) map[string]string {
 						{Environment: env, Kind: domain.KindHierarchyNode.Name, Key: node}}
 				case domain.KindIdentity:
 					body["email"] = key + "@example.com"
+				case domain.KindTranslation:
+					// A translation's key is a locale, after a namespace.
+					key = fmt.Sprintf("ns%05d.en", i)
 				}
 				body["key"] = key
 				raw, _ := json.Marshal(body)

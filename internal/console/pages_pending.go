@@ -13,7 +13,7 @@ import (
 // promotion would carry, each changed one with a link to its field diff.
 func init() {
 	env := Prefix + "environments/{env}/"
-	register(&group{Order: 38, Section: "Notifications", Environment: true, Links: []link{
+	register(&group{Order: 39, Section: "Notifications", Environment: true, Links: []link{
 		{"Pending promotion", env + "pending-promotion"},
 	}},
 		page{Method: "GET", Path: env + "pending-promotion", Template: "pending/list.html", Title: "Pending promotion", Handle: pendingPage},

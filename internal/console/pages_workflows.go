@@ -22,7 +22,7 @@ func init() {
 		page{Method: "GET", Path: env + "workflows", Template: "workflows/list.html", Title: "Workflows", Handle: workflowsPage},
 		page{Method: "GET", Path: env + "workflows/{key}", Template: "workflows/workflow.html", Title: "Workflow", Handle: versionedPage[domain.Workflow](domain.KindWorkflow)},
 		page{Method: "POST", Path: env + "workflows/{key}/active", Template: "workflows/workflow.html", Title: "Workflow", Handle: switchActive[domain.Workflow](domain.KindWorkflow)},
-		page{Method: "GET", Path: env + "workflows/{key}/diff", Template: "workflows/diff.html", Title: "Workflow changes", Handle: diffPage(domain.KindWorkflow)},
+		page{Method: "GET", Path: env + "workflows/{key}/diff", Template: "notifications/diff.html", Title: "Workflow changes", Handle: diffPage(domain.KindWorkflow)},
 		page{Method: "GET", Path: env + "workflows/{key}/edit", Template: "workflows/edit.html", Title: "Edit workflow templates", Handle: editWorkflowPage},
 		page{Method: "POST", Path: env + "workflows/{key}/edit", Template: "workflows/edit.html", Title: "Edit workflow templates", Handle: saveWorkflow},
 		page{Method: "GET", Path: env + "workflows/{key}/preview", Template: "workflows/preview.html", Title: "Workflow preview", Handle: previewWorkflowPage},

@@ -34,7 +34,7 @@ var samples = map[string]struct{ key, body string }{
 	domain.KindIdentity.Name:       {"ada", `{"name":"Ada","email":"ada@example.com"}`},
 	domain.KindPartial.Name:        {"button", `{"name":"Button","type":"html","content":"<a href=\"{{ url }}\">Open</a>","input_fields":[{"key":"url","label":"Link"}]}`},
 	domain.KindTranslation.Name:    {"en-US", `{"strings":{"welcome":"Welcome"}}`},
-	domain.KindEmailLayout.Name:    {"default", `{"name":"Default","html_layout":"<html><body>{{ content }}</body></html>","text_layout":"{{ content }}"}`},
+	domain.KindEmailLayout.Name:    {"default", `{"name":"Default","html_layout":"<html><body>{{ content }}</body></html>","text_layout":"{{ content }}","footer_links":[{"text":"Help","url":"https://help.example.com"}]}`},
 }
 
 // writeHostile writes obj with every string the API accepts replaced by

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
+	"strings"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -40,17 +42,22 @@ func init() {
 		return sha
 	}
 	funcs["terraform"] = func(managedBy string) bool { return managedBy == domain.ManagedByTerraform }
-	// guideField is the argument of a form's one-line field: its API name,
-	// label, value and the page's error for it.
-	funcs["guideField"] = func(v *view, name, label, value string) formField {
+	// field and area are the argument of a form's one-line field and of
+	// its text area: the field's API name, label, value and the page's
+	// error for it.
+	funcs["field"] = func(v *view, name, label, value string) formField {
 		return formField{Name: name, Label: label, Value: value, Error: v.Errors[name]}
+	}
+	funcs["area"] = func(v *view, name, label, value string, rows int) formField {
+		return formField{Name: name, Label: label, Value: value, Error: v.Errors[name], Rows: rows}
 	}
 }
 
 // formField is one labelled text field of a form, named as the API names
-// it.
+// it; with Rows, a text area of that many rows.
 type formField struct {
 	Name, Label, Value, Error string
+	Rows                      int
 }
 
 // contentRights is what the signed-in token may do to one versioned
@@ -95,9 +102,11 @@ func rightsOf(p domain.Principal, kind domain.Kind, env string, prom domain.Prom
 
 // versionedView is the detail page of a versioned object.
 type versionedView[T any] struct {
-	Env    string
-	Key    string
-	Kind   domain.Kind
+	Env  string
+	Key  string
+	Kind domain.Kind
+	// Title is the object's name, or its key for a kind without names.
+	Title  string
 	Object *T
 	State  *domain.VersionState
 	// Activation is the object's active flag, nil for a kind without one.
@@ -105,7 +114,10 @@ type versionedView[T any] struct {
 	Meta       *domain.Meta
 	Promotion  domain.Promotion
 	Rights     contentRights
-	Versions   []versionRow
+	// Uses are the versioned objects it uses (a layout, partials, a
+	// workflow it triggers), each linked to its page.
+	Uses     []domain.Ref
+	Versions []versionRow
 	// OlderVersions is the address of the next page of versions.
 	OlderVersions string
 	Saved         string
@@ -130,16 +142,27 @@ func loadVersioned[T any, PT domain.VersionedPtr[T]](c *Console, r *http.Request
 	if err != nil {
 		return nil, err
 	}
-	v := &versionedView[T]{Env: env, Key: key, Kind: kind, Object: obj, State: PT(obj).GetVersionState(), Meta: PT(obj).GetMeta(), Saved: r.URL.Query().Get("saved")}
-	if a, ok := any(PT(obj)).(domain.Activatable); ok {
-		v.Activation = a.GetActivation()
-	}
+	v := newVersionedView[T, PT](env, kind, obj, contentRights{})
+	v.Key, v.Saved, v.Uses = key, r.URL.Query().Get("saved"), domain.VersionedUses(PT(obj))
 	route := api.VersionedRoutesOf(kind).Promotion
 	if _, err := c.call(r, route.Method, route.URL(env, key), nil, nil, nil, &v.Promotion); err != nil {
 		return nil, err
 	}
 	v.Rights = rightsOf(principalOf(r), kind, env, v.Promotion)
 	return v, nil
+}
+
+// newVersionedView is the view of obj in env, with rights.
+func newVersionedView[T any, PT domain.VersionedPtr[T]](env string, kind domain.Kind, obj *T, rights contentRights) *versionedView[T] {
+	v := &versionedView[T]{Env: env, Key: PT(obj).ObjectKey(), Kind: kind, Title: PT(obj).ObjectKey(), Object: obj,
+		State: PT(obj).GetVersionState(), Meta: PT(obj).GetMeta(), Rights: rights}
+	if name := reflect.ValueOf(obj).Elem().FieldByName("Name"); name.Kind() == reflect.String && name.String() != "" {
+		v.Title = name.String()
+	}
+	if a, ok := any(PT(obj)).(domain.Activatable); ok {
+		v.Activation = a.GetActivation()
+	}
+	return v
 }
 
 // withVersions adds a page of the object's versions, newest first.
@@ -252,4 +275,227 @@ func diffPage(kind domain.Kind) func(c *Console, r *http.Request) (any, error) {
 		}
 		return v, err
 	}
+}
+
+// versionedListView is the list page of a versioned kind, with what the
+// token may create there.
+type versionedListView[T any] struct {
+	envView[T]
+	Kind   domain.Kind
+	Rights contentRights
+}
+
+// versionedList is the list page of a versioned kind: a page of its
+// objects and whether new ones are created here.
+func versionedList[T any](kind domain.Kind) func(c *Console, r *http.Request) (any, error) {
+	return func(c *Console, r *http.Request) (any, error) {
+		list, err := listOf[T](c, r, kind, nil)
+		if err != nil {
+			return nil, err
+		}
+		rights, err := creationRights(c, r, kind)
+		return versionedListView[T]{envView: list, Kind: kind, Rights: rights}, err
+	}
+}
+
+// creationRights is what the token may do with an object of kind that
+// does not exist yet, from the promotion state of a key no object has.
+func creationRights(c *Console, r *http.Request, kind domain.Kind) (contentRights, error) {
+	env := r.PathValue("env")
+	var states domain.PromotionStates
+	route := api.VersionedRoutesOf(kind).PromotionStates
+	if _, err := c.call(r, route.Method, route.URL(env), map[string][]string{api.QueryLimit: {"1"}}, nil, nil, &states); err != nil {
+		return contentRights{}, err
+	}
+	return rightsOf(principalOf(r), kind, env, states.Absent(kind, "")), nil
+}
+
+// contentForm is the form of a new or existing versioned object; its
+// fields are named as the API's JSON (content.title, html_layout).
+type contentForm[T any] struct {
+	*versionedView[T]
+	New bool
+	// KeyHelp says what a new object's key may be.
+	KeyHelp string
+}
+
+// contentEditor is how the console creates and edits the content of one
+// versioned kind: the pages of seed 000's production-born content. The
+// kind says how its form reads and what else its form shows; the rights,
+// the key, the precondition and the refusals on their fields are the
+// same for every kind.
+type contentEditor[T any, PT domain.VersionedPtr[T]] struct {
+	Kind domain.Kind
+	// Blank is a new object as the create form starts it.
+	Blank func(r *http.Request) *T
+	// Read puts the form's fields into obj, keeping what the form does not
+	// show; a problem it finds itself is named as the API names the field.
+	Read func(r *http.Request, obj *T) *domain.FieldError
+	// Form is the page's data for the form f, with what the kind's form
+	// shows beside its object; r is the request that shows it (a refused
+	// form shows again what was sent).
+	Form func(r *http.Request, f contentForm[T]) any
+	// CheckKey is the API's rule for the kind's keys; KeyHelp says it.
+	CheckKey func(string) string
+	KeyHelp  string
+}
+
+func (e contentEditor[T, PT]) form(r *http.Request, v *versionedView[T], isNew bool) any {
+	return e.Form(r, contentForm[T]{versionedView: v, New: isNew, KeyHelp: e.KeyHelp})
+}
+
+func (e contentEditor[T, PT]) newPage(c *Console, r *http.Request) (any, error) {
+	rights, err := creationRights(c, r, e.Kind)
+	if err != nil {
+		return nil, err
+	}
+	return e.form(r, newVersionedView[T, PT](r.PathValue("env"), e.Kind, e.Blank(r), rights), true), nil
+}
+
+// create writes a new object from the form, only if its key is new.
+func (e contentEditor[T, PT]) create(c *Console, r *http.Request) (any, error) {
+	rights, err := creationRights(c, r, e.Kind)
+	if err != nil {
+		return nil, err
+	}
+	obj := e.Blank(r)
+	key := strings.TrimSpace(r.PostFormValue("key"))
+	PT(obj).SetObjectKey(key)
+	problem := e.Read(r, obj)
+	form := e.form(r, newVersionedView[T, PT](r.PathValue("env"), e.Kind, obj, rights), true)
+	// The key is in the path of the write: one the API refuses is named
+	// by the path, so it is checked here with the API's own rule first.
+	switch {
+	case key == "":
+		problem = &domain.FieldError{Field: "key", Message: "is required"}
+	case e.CheckKey(key) != "":
+		problem = &domain.FieldError{Field: "key", Message: e.CheckKey(key)}
+	}
+	if problem != nil {
+		return nil, fieldRefusal(form, e.Kind, problem.Field, problem.Message)
+	}
+	if err := putVersioned[T, PT](c, r, e.Kind, obj, true); err != nil {
+		return nil, refuse(err, form)
+	}
+	return redirect(objectURL(r.PathValue("env"), e.Kind, key) + "?saved=created"), nil
+}
+
+func (e contentEditor[T, PT]) editPage(c *Console, r *http.Request) (any, error) {
+	v, err := loadVersioned[T, PT](c, r, e.Kind)
+	if err != nil {
+		return nil, err
+	}
+	return e.form(r, v, false), nil
+}
+
+// save writes the form into the object as read, as exactly the version
+// the form was made from.
+func (e contentEditor[T, PT]) save(c *Console, r *http.Request) (any, error) {
+	v, err := loadVersioned[T, PT](c, r, e.Kind)
+	if err != nil {
+		return nil, err
+	}
+	problem := e.Read(r, v.Object)
+	form := e.form(r, v, false)
+	if problem != nil {
+		return nil, fieldRefusal(form, e.Kind, problem.Field, problem.Message)
+	}
+	if err := putVersioned[T, PT](c, r, e.Kind, v.Object, false); err != nil {
+		return nil, refuse(err, form)
+	}
+	return redirect(objectURL(v.Env, e.Kind, v.Key) + "?saved=content"), nil
+}
+
+// fieldRefusal shows the form again with one field's problem, as the API
+// would word it.
+func fieldRefusal(data any, kind domain.Kind, field, message string) error {
+	return &formError{Status: http.StatusBadRequest, Data: data, Err: &apiError{Status: http.StatusBadRequest,
+		API: domain.Error{Code: domain.CodeValidation, Message: fmt.Sprintf("The %s is not valid.", kind.Noun), Details: []domain.FieldError{{Field: field, Message: message}}}}}
+}
+
+// versionedPages are the pages of a versioned kind whose content the
+// console edits, under templates/<dir>/: the list, the form of a new one,
+// each object with its versions, the diff of two, and the form that
+// edits one; active is switched on a kind that has it.
+func versionedPages[T any, PT domain.VersionedPtr[T]](e contentEditor[T, PT], dir, detail string) []page {
+	env := Prefix + "environments/{env}/" + e.Kind.Collection
+	noun := strings.ToUpper(e.Kind.Noun[:1]) + e.Kind.Noun[1:]
+	pages := []page{
+		{Method: "GET", Path: env, Template: dir + "/list.html", Title: noun + "s", Handle: versionedList[T](e.Kind)},
+		{Method: "GET", Path: env + "/new", Template: dir + "/edit.html", Title: "New " + e.Kind.Noun, Handle: e.newPage},
+		{Method: "POST", Path: env + "/new", Template: dir + "/edit.html", Title: "New " + e.Kind.Noun, Handle: e.create},
+		{Method: "GET", Path: env + "/{key}", Template: dir + "/" + detail, Title: noun, Handle: versionedPage[T, PT](e.Kind)},
+		{Method: "GET", Path: env + "/{key}/diff", Template: "notifications/diff.html", Title: noun + " changes", Handle: diffPage(e.Kind)},
+		{Method: "GET", Path: env + "/{key}/edit", Template: dir + "/edit.html", Title: "Edit " + e.Kind.Noun, Handle: e.editPage},
+		{Method: "POST", Path: env + "/{key}/edit", Template: dir + "/edit.html", Title: "Edit " + e.Kind.Noun, Handle: e.save},
+	}
+	if _, ok := any(PT(new(T))).(domain.Activatable); ok {
+		pages = append(pages, page{Method: "POST", Path: env + "/{key}/active", Template: dir + "/" + detail, Title: noun, Handle: switchActive[T, PT](e.Kind)})
+	}
+	return pages
+}
+
+// rows are the rows of a form's repeated field (footer links, input
+// fields): the object's, then empty ones to add more with, up to max.
+func rows[R any](have []R, more, max int) []R {
+	n := min(len(have)+more, max)
+	out := make([]R, n)
+	copy(out, have)
+	return out
+}
+
+// repeatedField is a form's repeated field (footer links, input fields):
+// a row per item, each of the fields named <name>[i].<part>.
+type repeatedField struct {
+	View         *view
+	Name, Legend string
+	Rows         [][]formField
+}
+
+// repeatedPart is one field of every row: its part of the name, its label
+// (with the row's number for %d) and, for a text area, its rows.
+type repeatedPart struct {
+	Part, Label string
+	Lines       int
+}
+
+// repeat is the repeated field name with a row per item of values, each
+// holding its values in the order of parts.
+func repeat(name, legend string, parts []repeatedPart, values [][]string) repeatedField {
+	f := repeatedField{Name: name, Legend: legend}
+	for i, row := range values {
+		var fields []formField
+		for j, p := range parts {
+			fields = append(fields, formField{Name: fmt.Sprintf("%s[%d].%s", name, i, p.Part), Label: fmt.Sprintf(p.Label, i+1), Value: row[j], Rows: p.Lines})
+		}
+		f.Rows = append(f.Rows, fields)
+	}
+	return f
+}
+
+func init() {
+	// withErrors puts the page's errors on a repeated field's fields.
+	funcs["withErrors"] = func(v *view, f repeatedField) repeatedField {
+		f.View = v
+		for _, row := range f.Rows {
+			for j := range row {
+				row[j].Error = v.Errors[row[j].Name]
+			}
+		}
+		return f
+	}
+}
+
+// readRows reads a form's repeated field, named name[i].<part>, into its
+// rows, skipping those left empty: row i of what it returns is row i of
+// the API's answer about it.
+func readRows[R any](r *http.Request, name string, max int, read func(get func(part string) string) (R, bool)) []R {
+	var out []R
+	for i := range max {
+		at := fmt.Sprintf("%s[%d].", name, i)
+		if row, ok := read(func(part string) string { return strings.TrimSpace(r.PostFormValue(at + part)) }); ok {
+			out = append(out, row)
+		}
+	}
+	return out
 }
