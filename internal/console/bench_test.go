@@ -77,7 +77,12 @@ func fillKinds(tb testing.TB, s *site, n int) map[string]string {
 				body["key"] = key
 				versioned := slices.Contains(domain.VersionedKinds, k)
 				if versioned {
-					body["origin_environment"], body["sha"] = "development", fmt.Sprintf("%064d", i)
+					raw, _ := json.Marshal(body)
+					sha, err := contentSHA(k, raw)
+					if err != nil {
+						return err
+					}
+					body["origin_environment"], body["sha"] = "development", sha
 				}
 				raw, _ := json.Marshal(body)
 				if err := tx.PutObject(store.Object{Environment: env, Kind: k.Name, Key: key, Version: 1, Body: raw, CreatedAt: now, UpdatedAt: now}, refs, nil); err != nil {
@@ -85,7 +90,8 @@ func fillKinds(tb testing.TB, s *site, n int) map[string]string {
 				}
 				if versioned {
 					if i%benchChangedEvery == 0 {
-						body["sha"] = fmt.Sprintf("%064d", -i-1)
+						// Changed in development since its last promotion.
+						body["sha"] = fmt.Sprintf("%064d", i)
 					}
 					raw, _ := json.Marshal(body)
 					if err := tx.PutObject(store.Object{Environment: domain.Production, Kind: k.Name, Key: key, Version: 1, Body: raw, CreatedAt: now, UpdatedAt: now}, nil, nil); err != nil {
@@ -116,6 +122,30 @@ func fillKinds(tb testing.TB, s *site, n int) map[string]string {
 		tb.Fatal(err)
 	}
 	return keys
+}
+
+// contentSHA is the sha the backend stores for a versioned object's body.
+func contentSHA(kind domain.Kind, body []byte) (string, error) {
+	var o domain.VersionedObject
+	switch kind {
+	case domain.KindWorkflow:
+		o = &domain.Workflow{}
+	case domain.KindGuide:
+		o = &domain.Guide{}
+	case domain.KindPartial:
+		o = &domain.Partial{}
+	case domain.KindTranslation:
+		o = &domain.Translation{}
+	case domain.KindEmailLayout:
+		o = &domain.EmailLayout{}
+	default:
+		return "", fmt.Errorf("versioned kind %s: give contentSHA its type", kind.Name)
+	}
+	if err := json.Unmarshal(body, o); err != nil {
+		return "", err
+	}
+	o.ApplyDefaults()
+	return domain.ContentSHA(o), nil
 }
 
 // benchPath is where the benchmark shows a page: the pages that compare
