@@ -238,9 +238,95 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument) dom
 			}
 			return keys, err
 		},
-		Promotion: func(kind domain.Kind, key string) (domain.Promotion, error) { return promotionOf(tx, kind, env, key) },
+		Promotion: (&promotionReader{tx: tx, env: env}).of,
 		Channels:  func(obj domain.ChannelUser) (domain.Problems, error) { return channelProblems(tx, env, obj) },
 	}
+}
+
+// promotionReader answers promotionOf for an import plan, which asks it
+// about every versioned object of the document and of the target: the
+// promotion order and the settings are read once, and a kind asked about
+// more than a few times has the heads of its objects read in one pass
+// over each environment, not two point reads per key. The answers are
+// promotionOf's; the plan is made before the import writes anything.
+type promotionReader struct {
+	tx       store.Tx
+	env      string
+	read     bool
+	order    []string
+	settings domain.Settings
+	asked    map[string]int
+	// heads holds, per kind read whole, each key's heads in promotion
+	// order.
+	heads map[string]map[string][]domain.VersionHead
+}
+
+// promotionScanAfter is how many questions about one kind are answered
+// with point reads before its objects are read whole.
+const promotionScanAfter = 32
+
+func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, error) {
+	if !p.read {
+		order, settings, err := promotionContext(p.tx)
+		if err != nil {
+			return domain.Promotion{}, err
+		}
+		p.order, p.settings, p.read = order, settings, true
+		p.asked, p.heads = map[string]int{}, map[string]map[string][]domain.VersionHead{}
+	}
+	byKey, whole := p.heads[kind.Name]
+	if !whole {
+		if p.asked[kind.Name]++; p.asked[kind.Name] <= promotionScanAfter {
+			heads, err := p.pointHeads(kind, key)
+			if err != nil {
+				return domain.Promotion{}, err
+			}
+			return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, heads), nil
+		}
+		byKey = map[string][]domain.VersionHead{}
+		for _, e := range p.order {
+			after := ""
+			for {
+				objects, err := p.tx.Objects(store.Query{Environment: e, Kind: kind.Name, After: after, Limit: headBatch})
+				if err != nil {
+					return domain.Promotion{}, err
+				}
+				for _, o := range objects {
+					h, err := headOf(o)
+					if err != nil {
+						return domain.Promotion{}, err
+					}
+					byKey[o.Key] = append(byKey[o.Key], h)
+					after = o.Key
+				}
+				if len(objects) < headBatch {
+					break
+				}
+			}
+		}
+		p.heads[kind.Name] = byKey
+	}
+	return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, slices.Clone(byKey[key])), nil
+}
+
+// pointHeads reads key's heads in every environment, in promotion order.
+func (p *promotionReader) pointHeads(kind domain.Kind, key string) ([]domain.VersionHead, error) {
+	var heads []domain.VersionHead
+	for _, e := range p.order {
+		o, err := p.tx.Object(e, kind.Name, key)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		h, err := headOf(o)
+		if err != nil {
+			return nil, err
+		}
+		heads = append(heads, h)
+	}
+	return heads, nil
 }
 
 // sectionHooks tune the import of one section.

@@ -23,7 +23,9 @@ type goBenchmark struct {
 
 // measureGoBenchmarks runs the Go benchmarks of the hot paths once each.
 func (h *harness) measureGoBenchmarks(ctx context.Context) ([]goBenchmark, error) {
-	args := append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1"}, goBenchPackages...)
+	// The console's page benchmark fills 10,000 objects of every kind
+	// first: more than go test's default ten minutes on a busy machine.
+	args := append([]string{"test", "-run", "^$", "-bench", ".", "-benchmem", "-count", "1", "-timeout", "60m"}, goBenchPackages...)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = h.opts.Root
 	cmd.Env = cleanEnv()
@@ -58,6 +60,32 @@ func parseGoBench(out string) []goBenchmark {
 		all = append(all, b)
 	}
 	return all
+}
+
+// consolePage is the console page a BenchmarkPages line measured (its
+// pattern under /console/), ok false for any other benchmark.
+func (g goBenchmark) consolePage() (string, bool) {
+	if g.pkg != "internal/console" {
+		return "", false
+	}
+	page, ok := strings.CutPrefix(g.name, "BenchmarkPages/")
+	if !ok {
+		return "", false
+	}
+	// The name ends in -GOMAXPROCS.
+	if i := strings.LastIndexByte(page, '-'); i > 0 && strings.Trim(page[i+1:], "0123456789") == "" {
+		page = page[:i]
+	}
+	return page, true
+}
+
+// millis renders a per-operation time metric (in ns) in ms, or "–".
+func (g goBenchmark) millis(metric string) string {
+	var ns float64
+	if _, err := fmt.Sscanf(g.metrics[metric], "%g", &ns); err != nil {
+		return "–"
+	}
+	return ms(time.Duration(ns))
 }
 
 // micros renders a per-operation time metric (in ns) in µs, or "–".

@@ -77,6 +77,7 @@ func (r report) markdown() string {
 	r.documentsSection(p)
 	r.startupSection(p)
 	r.goBenchSection(p)
+	r.consoleSection(p)
 	p("## Reproduce")
 	p("")
 	p("- `make bench` runs all of the above and rewrites this file (the length of the run is in the table above: most of it is Terraform applying and destroying 3000 resources for the memory section, whose cost grows as N²). `-only` measures some sections alone (`-only postgres`: the backend on PostgreSQL and its pgbench floor; `-only checks`: access checks beside GETs on SQLite and PostgreSQL, with `pgbench -S` and `-N`, in a few minutes; `-only memory`: the peak memory), `-link-delay` sets the slow link's one-way delay, `-memory-sizes` the sizes whose peak memory is measured, `-arbor-binary` measures a given build: `go run ./internal/bench/cmd/arbor-bench -h`.")
@@ -321,7 +322,47 @@ func (r report) goBenchSection(p func(string, ...any)) {
 	p("| package | benchmark | time/op | CPU/op | B/op | allocs/op |")
 	p("|---|---|---:|---:|---:|---:|")
 	for _, g := range r.goBench {
+		if _, ok := g.consolePage(); ok {
+			continue
+		}
 		p("| %s | %s | %s | %s | %s | %s |", g.pkg, g.name, g.micros("ns/op"), g.micros("cpu-ns/op"), g.metrics["B/op"], g.metrics["allocs/op"])
+	}
+	p("")
+}
+
+// consolePageGoal is DESIGN's bound on a console page's render time on
+// the server with 10,000 objects of a kind.
+const consolePageGoal = 50 * time.Millisecond
+
+// consoleSection is the console's BenchmarkPages: every page it registers,
+// rendered on the server with 10,000 objects of every kind.
+func (r report) consoleSection(p func(string, ...any)) {
+	var pages []goBenchmark
+	for _, g := range r.goBench {
+		if _, ok := g.consolePage(); ok {
+			pages = append(pages, g)
+		}
+	}
+	if len(pages) == 0 {
+		return
+	}
+	p("## Console")
+	p("")
+	p("`BenchmarkPages` in internal/console (run with the Go benchmarks above): every page the console registers, the review an import form posts to included, rendered by the server as an owner signed in, over 10,000 objects of every kind in development (identities in the account), a copy of each workflow, guide, partial, translation and email layout in production with one in a thousand changed, and 10,000 tokens, API keys and audit entries. Pending promotion and the promotion review are shown in production, above development; the import review is sent development's export. The goal is %s per page.", ms(consolePageGoal))
+	p("")
+	p("| page | time/op | B/op | allocs/op | under %s |", ms(consolePageGoal))
+	p("|---|---:|---:|---:|---|")
+	for _, g := range pages {
+		page, _ := g.consolePage()
+		verdict := "–"
+		var ns float64
+		if _, err := fmt.Sscanf(g.metrics["ns/op"], "%g", &ns); err == nil {
+			verdict = "yes"
+			if time.Duration(ns) >= consolePageGoal {
+				verdict = "**no**"
+			}
+		}
+		p("| `%s` | %s | %s | %s | %s |", page, g.millis("ns/op"), g.metrics["B/op"], g.metrics["allocs/op"], verdict)
 	}
 	p("")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,10 +19,17 @@ import (
 // benchObjects is how many objects of each kind the page benchmarks hold.
 const benchObjects = 10000
 
+// benchChangedEvery: in the page benchmarks, production holds a copy of
+// each versioned object of development, the same content but for every
+// benchChangedEvery-th: what the pending promotion and the promotion
+// review must find among 10,000 unchanged ones.
+const benchChangedEvery = 1000
+
 // fillKinds stores n objects of every kind in development (identities in
-// the account), n tokens, n API keys and n audit entries, through the store
-// in one transaction: the pages then read them through the API. It returns
-// a key of each kind.
+// the account), a copy of each versioned one in production (see
+// benchChangedEvery), n tokens, n API keys and n audit entries, through
+// the store in one transaction: the pages then read them through the API.
+// It returns a key of each kind.
 func fillKinds(tb testing.TB, s *site, n int) map[string]string {
 	tb.Helper()
 	for _, w := range [][2]string{
@@ -30,6 +38,7 @@ func fillKinds(tb testing.TB, s *site, n int) map[string]string {
 		{"/v1/environments/development/hierarchy-nodes/acme", `{"name":"Acme"}`},
 		{"/v1/identities/ada", `{"name":"Ada","email":"ada@example.com"}`},
 		{"/v1/environments/development/channels/in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
+		{"/v1/environments/production/channels/in-app", `{"name":"In-app","type":"in_app_feed","service":"arbor"}`},
 	} {
 		s.api(s.owner, "PUT", w[0], w[1], &struct{}{})
 	}
@@ -62,13 +71,32 @@ func fillKinds(tb testing.TB, s *site, n int) map[string]string {
 				case domain.KindIdentity:
 					body["email"] = key + "@example.com"
 				case domain.KindTranslation:
-					// A translation's key is a locale, after a namespace.
-					key = fmt.Sprintf("ns%05d.en", i)
+					// A translation's key is its locale after a namespace.
+					key += ".en"
 				}
 				body["key"] = key
+				versioned := slices.Contains(domain.VersionedKinds, k)
+				if versioned {
+					raw, _ := json.Marshal(body)
+					sha, err := contentSHA(k, raw)
+					if err != nil {
+						return err
+					}
+					body["origin_environment"], body["sha"] = "development", sha
+				}
 				raw, _ := json.Marshal(body)
 				if err := tx.PutObject(store.Object{Environment: env, Kind: k.Name, Key: key, Version: 1, Body: raw, CreatedAt: now, UpdatedAt: now}, refs, nil); err != nil {
 					return fmt.Errorf("%s %s: %w", k.Name, key, err)
+				}
+				if versioned {
+					if i%benchChangedEvery == 0 {
+						// Changed in development since its last promotion.
+						body["sha"] = fmt.Sprintf("%064d", i)
+					}
+					raw, _ := json.Marshal(body)
+					if err := tx.PutObject(store.Object{Environment: domain.Production, Kind: k.Name, Key: key, Version: 1, Body: raw, CreatedAt: now, UpdatedAt: now}, nil, nil); err != nil {
+						return fmt.Errorf("%s %s in production: %w", k.Name, key, err)
+					}
 				}
 				if i == n/2 {
 					keys[k.Collection] = key
@@ -96,29 +124,78 @@ func fillKinds(tb testing.TB, s *site, n int) map[string]string {
 	return keys
 }
 
+// contentSHA is the sha the backend stores for a versioned object's body.
+func contentSHA(kind domain.Kind, body []byte) (string, error) {
+	var o domain.VersionedObject
+	switch kind {
+	case domain.KindWorkflow:
+		o = &domain.Workflow{}
+	case domain.KindGuide:
+		o = &domain.Guide{}
+	case domain.KindPartial:
+		o = &domain.Partial{}
+	case domain.KindTranslation:
+		o = &domain.Translation{}
+	case domain.KindEmailLayout:
+		o = &domain.EmailLayout{}
+	default:
+		return "", fmt.Errorf("versioned kind %s: give contentSHA its type", kind.Name)
+	}
+	if err := json.Unmarshal(body, o); err != nil {
+		return "", err
+	}
+	o.ApplyDefaults()
+	return domain.ContentSHA(o), nil
+}
+
+// benchPath is where the benchmark shows a page: the pages that compare
+// an environment with the one below (pending promotion, the promotion
+// review) in production, above development; the others in development.
+func benchPath(pattern string, keys map[string]string) (string, bool) {
+	path, ok := fill(pattern, keys)
+	if !ok {
+		return "", false
+	}
+	switch {
+	case strings.HasSuffix(path, "/promote"), strings.HasSuffix(path, "/pending-promotion"):
+		path = strings.Replace(path, "/development/", "/production/", 1)
+	case strings.HasSuffix(path, "/access/check"):
+		return path + "?" + url.Values{"identity_key": {"ada"}, "permission": {"docs.read"}, "node_key": {keys["hierarchy-nodes"]}}.Encode(), true
+	}
+	return path + queryFor(path), true
+}
+
 // BenchmarkPages renders every page the console registers with 10,000
-// objects of every kind: each is to stay under 50 ms on the server.
+// objects of every kind: each is to stay under 50 ms on the server. The
+// review pages a form shows (an import's) are sent the export of
+// development, 10,000 objects of each configuration kind, to review
+// against production.
 func BenchmarkPages(b *testing.B) {
 	s := newSite(b)
 	keys := fillKinds(b, s, benchObjects)
 	br := s.browser()
 	br.signIn(s.owner)
 	for _, pattern := range console.PagesShown() {
-		path, ok := fill(pattern, keys)
+		path, ok := benchPath(pattern, keys)
 		if !ok {
 			b.Fatalf("%s: no object to show", pattern)
 		}
-		if strings.HasSuffix(path, "/promote") {
-			path += "?from=development"
-			path = strings.Replace(path, "/development/", "/production/", 1)
-		}
-		if strings.HasSuffix(path, "/access/check") {
-			path += "?" + url.Values{"identity_key": {"ada"}, "permission": {"docs.read"}, "node_key": {keys["hierarchy-nodes"]}}.Encode()
-		}
-		b.Run(strings.TrimPrefix(pattern, "/console/"), func(b *testing.B) {
+		b.Run(strings.TrimPrefix(pattern, console.Prefix), func(b *testing.B) {
 			for b.Loop() {
 				if p := br.get(path); p.status != http.StatusOK {
-					b.Fatalf("%s: %d %s", path, p.status, p.body)
+					b.Fatalf("%s: %d %.2000s", path, p.status, p.body)
+				}
+			}
+		})
+	}
+	var doc []byte
+	s.api(s.owner, "GET", "/v1/environments/development/config?for=production", "", (*json.RawMessage)(&doc))
+	for _, pattern := range console.PagesReviewing() {
+		path := strings.ReplaceAll(pattern, "{env}", domain.Production)
+		b.Run(strings.TrimPrefix(pattern, console.Prefix), func(b *testing.B) {
+			for b.Loop() {
+				if p := br.upload(path, "document", "development.json", doc); p.status != http.StatusOK {
+					b.Fatalf("%s: %d %.2000s", path, p.status, p.body)
 				}
 			}
 		})

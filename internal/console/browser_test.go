@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +20,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/console"
 )
 
 // The browser tests drive the console in headless Chromium (Debian's
@@ -273,9 +277,106 @@ func (tb *tab) check(name string) {
 		}
 	}
 	tb.t.Logf("axe-core on %s: %d violation(s) %v", path, len(all), all)
+	axeResults.record(path, violations)
 	if len(bad) > 0 {
 		tb.t.Fatalf("axe-core finds on %s:\n  %s", path, strings.Join(bad, "\n  "))
 	}
+}
+
+// axeResults gathers every page's axe-core result for ARBOR_AXE_REPORT:
+// when set, the file is rewritten after each page checked with a Markdown
+// table, one row per console page (its registered pattern), of the
+// violations found on it by impact, over every visit of every test run.
+var axeResults = &axeReport{pages: map[string]*axePage{}}
+
+type axePage struct {
+	visits int
+	// impacts counts the violations (rules broken) per impact, the most
+	// found on one visit; rules names them.
+	impacts map[string]int
+	rules   map[string]bool
+}
+
+type axeReport struct {
+	mu    sync.Mutex
+	pages map[string]*axePage
+}
+
+var axeImpacts = []string{"critical", "serious", "moderate", "minor"}
+
+func (r *axeReport) record(path string, violations []axeViolation) {
+	file := os.Getenv("ARBOR_AXE_REPORT")
+	if file == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	name := pagePattern(path)
+	p := r.pages[name]
+	if p == nil {
+		p = &axePage{impacts: map[string]int{}, rules: map[string]bool{}}
+		r.pages[name] = p
+	}
+	p.visits++
+	found := map[string]int{}
+	for _, v := range violations {
+		found[v.Impact]++
+		p.rules[v.ID+" ("+v.Impact+")"] = true
+	}
+	for impact, n := range found {
+		p.impacts[impact] = max(p.impacts[impact], n)
+	}
+	var b strings.Builder
+	b.WriteString("| page | visits | critical | serious | moderate | minor | rules |\n|---|---:|---:|---:|---:|---:|---|\n")
+	names := slices.Sorted(maps.Keys(r.pages))
+	for _, name := range names {
+		p := r.pages[name]
+		fmt.Fprintf(&b, "| `%s` | %d |", name, p.visits)
+		for _, impact := range axeImpacts {
+			fmt.Fprintf(&b, " %d |", p.impacts[impact])
+		}
+		rules := slices.Sorted(maps.Keys(p.rules))
+		if len(rules) == 0 {
+			rules = []string{"none"}
+		}
+		fmt.Fprintf(&b, " %s |\n", strings.Join(rules, ", "))
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		panic(fmt.Sprintf("ARBOR_AXE_REPORT: %v", err))
+	}
+}
+
+// pagePattern is the registered pattern of the console page at path
+// (without its query), or the path itself for the pages outside the
+// registry (sign-in).
+func pagePattern(path string) string {
+	path, _, _ = strings.Cut(path, "?")
+	segs := strings.Split(path, "/")
+	best, bestLiteral := "", -1
+	for _, pattern := range append(console.PagesShown(), console.PagesReviewing()...) {
+		ps := strings.Split(pattern, "/")
+		if len(ps) != len(segs) {
+			continue
+		}
+		match, literal := true, 0
+		for i, s := range ps {
+			switch {
+			case strings.HasPrefix(s, "{"):
+			case s == segs[i]:
+				literal++
+			default:
+				match = false
+			}
+		}
+		// The most literal pattern wins: guides/new over guides/{key}.
+		if match && literal > bestLiteral {
+			best, bestLiteral = pattern, literal
+		}
+	}
+	if best == "" {
+		return path
+	}
+	return best
 }
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9]+`)

@@ -1,5 +1,7 @@
 package console
 
+import "strings"
+
 // PagesShown are the patterns of the pages a GET shows, for the tests
 // that visit every page.
 func PagesShown() []string {
@@ -7,6 +9,20 @@ func PagesShown() []string {
 	for _, g := range sortedGroups() {
 		for _, p := range g.pages {
 			if p.Method == "GET" && p.Template != "" {
+				out = append(out, p.Path)
+			}
+		}
+	}
+	return out
+}
+
+// PagesReviewing are the patterns of the pages a form posts to for a
+// review of an uploaded document (the import's): they write nothing.
+func PagesReviewing() []string {
+	var out []string
+	for _, g := range sortedGroups() {
+		for _, p := range g.pages {
+			if p.Method == "POST" && strings.HasSuffix(p.Path, "/review") {
 				out = append(out, p.Path)
 			}
 		}

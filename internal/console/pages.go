@@ -97,6 +97,9 @@ type navLink struct {
 // again by its review's confirm form, with room for the form around it.
 const maxFormBytes = backend.DefaultDocumentLimit + 1<<20
 
+// shownKeys is how many keys a list of keys shows before "and N more".
+const shownKeys = 50
+
 // redirect is a page's answer that sends the browser elsewhere.
 type redirect string
 
@@ -295,5 +298,9 @@ var funcs = template.FuncMap{
 	// and one field's name.
 	"fe":    func(v *view, field string) fieldErrorArg { return fieldErrorArg{Errors: v.Errors, Field: field} },
 	"add":   func(a, b int) int { return a + b },
+	// first and more show a long list of keys (a review's) as its first
+	// shownKeys and a count of the rest.
+	"first": func(keys []string) []string { return keys[:min(len(keys), shownKeys)] },
+	"more":  func(keys []string) int { return max(len(keys)-shownKeys, 0) },
 	"deref": func(b *bool) bool { return b != nil && *b },
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
 
 // Account pages: settings, identities, tokens and the audit log.
@@ -45,14 +46,17 @@ func settingsPage(c *Console, r *http.Request) (any, error) {
 // counted from what the account holds now.
 type settingsReview struct {
 	Current, Want domain.Settings
-	// ProductionMembers are the tokens whose role works only while the
-	// setting is on.
+	// ProductionMembers are the first of the tokens whose role works
+	// only while the setting is on; Members counts them all.
 	ProductionMembers []domain.Token
+	Members           int
 	// ProductionBorn counts, per kind, the objects created in production,
 	// editable there only while the setting is on.
 	ProductionBorn []kindCount
-	Truncated      bool
 }
+
+// namedMembers is how many production members the settings review names.
+const namedMembers = 20
 
 func reviewSettings(c *Console, r *http.Request) (any, error) {
 	var st domain.Settings
@@ -60,30 +64,33 @@ func reviewSettings(c *Console, r *http.Request) (any, error) {
 		return nil, err
 	}
 	v := settingsReview{Current: st, Want: domain.Settings{ProductionWriteAccess: r.FormValue("production_write_access") == "true", Version: st.Version}}
-	tokens, _, err := listAll[domain.Token](c, r, api.ListTokens.Path, nil, 10000)
-	if err != nil {
+	// The API decides who may see tokens and production's objects (a
+	// first page of each, which it refuses to whoever may not); the store
+	// then counts, walking no listing.
+	if _, err := listPage[domain.Token](c, r, api.ListTokens.Path, url.Values{"limit": {"1"}, "cursor": {""}}); err != nil {
 		return nil, err
 	}
-	for _, t := range tokens {
-		if t.Role == domain.RoleProductionMember {
-			v.ProductionMembers = append(v.ProductionMembers, t)
-		}
-	}
 	for _, k := range domain.VersionedKinds {
-		items, truncated, err := listAll[struct {
-			OriginEnvironment string `json:"origin_environment"`
-		}](c, r, api.ObjectRoutes(k).List.URL(domain.Production), nil, 100000)
-		if err != nil {
+		if _, err := listPage[struct{}](c, r, api.ObjectRoutes(k).List.URL(domain.Production), url.Values{"limit": {"1"}, "cursor": {""}}); err != nil {
 			return nil, err
 		}
-		v.Truncated = v.Truncated || truncated
-		n := 0
-		for _, it := range items {
-			if it.OriginEnvironment == domain.Production {
-				n++
-			}
+	}
+	err := c.store.View(r.Context(), func(tx store.Tx) error {
+		var err error
+		if v.ProductionMembers, v.Members, err = tx.TokensWithRole(domain.RoleProductionMember, namedMembers); err != nil {
+			return err
 		}
-		v.ProductionBorn = append(v.ProductionBorn, kindCount{Noun: k.Collection, Count: n})
+		for _, k := range domain.VersionedKinds {
+			n, err := tx.CountObjectsBornIn(domain.Production, k.Name, domain.Production)
+			if err != nil {
+				return err
+			}
+			v.ProductionBorn = append(v.ProductionBorn, kindCount{Noun: k.Collection, Count: n})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return v, nil
 }

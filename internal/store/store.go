@@ -259,6 +259,9 @@ type Tx interface {
 	Tokens(after string, limit int) ([]domain.Token, error)
 	DeleteToken(id string) error
 	CountTokens() (int, error)
+	// TokensWithRole returns the first limit tokens of role, by id, and
+	// how many hold it.
+	TokensWithRole(role domain.OperatorRole, limit int) ([]domain.Token, int, error)
 
 	InsertAPIKey(k domain.APIKey, hash []byte) error
 	// APIKey returns a key and its secret's hash.
@@ -281,6 +284,10 @@ type Tx interface {
 	Referrers(to Ref, limit int) ([]Ref, error)
 	// CountObjects counts the objects of a kind in an environment.
 	CountObjects(env, kind string) (int, error)
+	// CountObjectsBornIn counts the objects of a versioned kind in env
+	// whose version state names origin as their origin environment
+	// (origin_environment in the body).
+	CountObjectsBornIn(env, kind, origin string) (int, error)
 
 	// PutSecret stores a secret value (hashed or sealed by the caller) of an
 	// object; it is removed with the object.

@@ -261,6 +261,16 @@ func (t *tx) DeleteToken(id string) error {
 	return mustAffect(t.exec(`DELETE FROM tokens WHERE id = $1`, id))
 }
 
+func (t *tx) TokensWithRole(role domain.OperatorRole, limit int) ([]domain.Token, int, error) {
+	var n int
+	if err := t.queryRow(`SELECT count(*) FROM tokens WHERE role = $1`, string(role)).Scan(&n); err != nil {
+		return nil, 0, err
+	}
+	rows, err := t.query(`SELECT id, name, role, prefix, version, created_at FROM tokens WHERE role = $1 ORDER BY id LIMIT $2`, string(role), limitOrAll(limit))
+	tokens, err := collect(rows, err, func(r pgx.Rows) (domain.Token, error) { return scanToken(r, nil) })
+	return tokens, n, err
+}
+
 func (t *tx) CountTokens() (int, error) {
 	var n int
 	err := t.queryRow(`SELECT count(*) FROM tokens`).Scan(&n)

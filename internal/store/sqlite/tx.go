@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -218,6 +219,27 @@ func (t *tx) DeleteToken(id string) error {
 	return mustAffect(t.exec(sqlDeleteToken, id))
 }
 
+func (t *tx) TokensWithRole(role domain.OperatorRole, limit int) ([]domain.Token, int, error) {
+	var n int
+	if err := t.queryRow(sqlCountTokensWithRole, string(role)).Scan(&n); err != nil {
+		return nil, 0, err
+	}
+	rows, err := t.query(sqlTokensWithRole, string(role), limitOrAll(limit))
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []domain.Token
+	for rows.Next() {
+		tok, err := scanToken(rows, nil)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, tok)
+	}
+	return out, n, rows.Err()
+}
+
 func (t *tx) CountTokens() (int, error) {
 	var n int
 	err := t.queryRow(sqlCountTokens).Scan(&n)
@@ -403,6 +425,16 @@ func (t *tx) Referrers(to store.Ref, limit int) ([]store.Ref, error) {
 func (t *tx) CountObjects(env, kind string) (int, error) {
 	var n int
 	err := t.queryRow(sqlCountObjects, env, kind).Scan(&n)
+	return n, err
+}
+
+func (t *tx) CountObjectsBornIn(env, kind, origin string) (int, error) {
+	pair, err := json.Marshal(map[string]string{"origin_environment": origin})
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = t.queryRow(sqlCountObjectsBornIn, env, kind, string(pair[1:len(pair)-1]), origin).Scan(&n)
 	return n, err
 }
 

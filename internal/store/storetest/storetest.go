@@ -30,6 +30,8 @@ func Run(t *testing.T, open Opener) {
 		"EnvironmentDeleteCascades":     testEnvironmentDeleteCascades,
 		"Settings":                      testSettings,
 		"Tokens":                        testTokens,
+		"TokensWithRole":                testTokensWithRole,
+		"CountObjectsBornIn":            testCountObjectsBornIn,
 		"APIKeys":                       testAPIKeys,
 		"ObjectsPutGetList":             testObjectsPutGetList,
 		"ObjectsPagination":             testObjectsPagination,
@@ -244,6 +246,70 @@ func testTokens(t *testing.T, s store.Store) {
 	update(t, s, func(tx store.Tx) error { return tx.DeleteToken("b") })
 	err := s.Update(context.Background(), func(tx store.Tx) error { return tx.DeleteToken("b") })
 	equal(t, "second delete", errors.Is(err, store.ErrNotFound), true)
+}
+
+func testTokensWithRole(t *testing.T, s store.Store) {
+	update(t, s, func(tx store.Tx) error {
+		for i, id := range []string{"d", "b", "a", "c"} {
+			role := domain.RoleProductionMember
+			if i == 0 {
+				role = domain.RoleViewer
+			}
+			if err := tx.InsertToken(domain.Token{ID: id, Name: "n" + id, Role: role, Prefix: "arbt_" + id, Version: 1, CreatedAt: now}, []byte("hash-"+id)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx store.Tx) error {
+		first, n, err := tx.TokensWithRole(domain.RoleProductionMember, 2)
+		equal(t, "holders", n, 3)
+		equal(t, "first two by id", len(first) == 2 && first[0].ID == "a" && first[1].ID == "b" && first[0].Name == "na", true)
+		all, _, _ := tx.TokensWithRole(domain.RoleProductionMember, 0)
+		equal(t, "all of them", len(all), 3)
+		none, n, _ := tx.TokensWithRole(domain.RoleOwner, 10)
+		equal(t, "no owner", len(none) == 0 && n == 0, true)
+		return err
+	})
+}
+
+// An object's origin is its body's top-level origin_environment: the same
+// pair nested deeper, or in a string, does not count.
+func testCountObjectsBornIn(t *testing.T, s store.Store) {
+	bodies := map[string]string{
+		"a": `{"key":"a","sha":"x","origin_environment":"production"}`,
+		"b": `{"key":"b","origin_environment":"production","sha":"y"}`,
+		"c": `{"key":"c","sha":"x","origin_environment":"development"}`,
+		"d": `{"key":"d","steps":[{"note":{"origin_environment":"production"}}],"origin_environment":"development"}`,
+		"e": `{"key":"e","description":"\"origin_environment\":\"production\"","origin_environment":"staging"}`,
+		"f": `{"key":"f"}`,
+	}
+	update(t, s, func(tx store.Tx) error {
+		for key, body := range bodies {
+			o := obj("production", "workflow", key, 1)
+			o.Body = []byte(body)
+			if err := tx.PutObject(o, nil, nil); err != nil {
+				return err
+			}
+		}
+		o := obj("development", "workflow", "a", 1)
+		o.Body = []byte(bodies["a"])
+		return tx.PutObject(o, nil, nil)
+	})
+	view(t, s, func(tx store.Tx) error {
+		for _, c := range []struct {
+			env, kind, origin string
+			want              int
+		}{{"production", "workflow", "production", 2}, {"production", "workflow", "development", 2}, {"production", "workflow", "staging", 1},
+			{"development", "workflow", "production", 1}, {"production", "guide", "production", 0}} {
+			n, err := tx.CountObjectsBornIn(c.env, c.kind, c.origin)
+			if err != nil {
+				return err
+			}
+			equal(t, c.env+" "+c.kind+" born in "+c.origin, n, c.want)
+		}
+		return nil
+	})
 }
 
 func testAPIKeys(t *testing.T, s store.Store) {
