@@ -296,8 +296,8 @@ var funcs = template.FuncMap{
 	"contains": slices.Contains[[]string],
 	// fe is the argument of the fielderror template: the page's errors
 	// and one field's name.
-	"fe":    func(v *view, field string) fieldErrorArg { return fieldErrorArg{Errors: v.Errors, Field: field} },
-	"add":   func(a, b int) int { return a + b },
+	"fe":  func(v *view, field string) fieldErrorArg { return fieldErrorArg{Errors: v.Errors, Field: field} },
+	"add": func(a, b int) int { return a + b },
 	// first and more show a long list of keys (a review's) as its first
 	// shownKeys and a count of the rest.
 	"first": func(keys []string) []string { return keys[:min(len(keys), shownKeys)] },

@@ -55,7 +55,7 @@ const (
 			AND instr(body, CAST(? AS BLOB)) > 0 AND json_extract(CAST(body AS TEXT), '$.origin_environment') = ?`
 	sqlTokensWithRole      = `SELECT id, name, role, prefix, version, created_at FROM tokens WHERE role = ? ORDER BY id LIMIT ?`
 	sqlCountTokensWithRole = `SELECT count(*) FROM tokens WHERE role = ?`
-	sqlPutSecret    = `INSERT INTO secrets (environment, kind, key, name, value) VALUES (?, ?, ?, ?, ?)
+	sqlPutSecret           = `INSERT INTO secrets (environment, kind, key, name, value) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (environment, kind, key, name) DO UPDATE SET value = excluded.value`
 	sqlSecret        = `SELECT value FROM secrets WHERE environment = ? AND kind = ? AND key = ? AND name = ?`
 	sqlAppendHistory = `INSERT INTO history (environment, kind, key, version, body, created_at) VALUES (?, ?, ?, ?, ?, ?)`
