@@ -69,6 +69,10 @@ func mergeReport(old, fresh, note string) string {
 				continue
 			}
 		case reproduceHeading:
+			if i >= 0 {
+				blocks[i].lines = mergeBullets(blocks[i].lines, nb.lines)
+				continue
+			}
 		default:
 			nb.lines = slices.Insert(slices.Clone(nb.lines), 1, "", note)
 		}
@@ -135,6 +139,50 @@ func mergeGoalRows(old, fresh []string) []string {
 			return fresh
 		}
 		out = slices.Insert(out, lastRow+1, rows...)
+	}
+	return out
+}
+
+// bulletKey names a line of the Reproduce list by the command it starts
+// with ("- `make bench` …"); other lines have none.
+func bulletKey(line string) string {
+	rest, ok := strings.CutPrefix(line, "- `")
+	if !ok {
+		return ""
+	}
+	command, _, _ := strings.Cut(rest, "`")
+	return command
+}
+
+// mergeBullets replaces old's lines of the commands fresh describes, in
+// place, keeps the others (a section written by other means, such as the
+// soak's, keeps its line) and adds fresh's new ones at the end.
+func mergeBullets(old, fresh []string) []string {
+	byKey := map[string]string{}
+	var order []string
+	for _, line := range fresh {
+		if k := bulletKey(line); k != "" {
+			byKey[k] = line
+			order = append(order, k)
+		}
+	}
+	used := map[string]bool{}
+	out := make([]string, 0, len(old)+len(order))
+	for _, line := range old {
+		if k := bulletKey(line); k != "" && byKey[k] != "" {
+			line, used[k] = byKey[k], true
+		}
+		out = append(out, line)
+	}
+	end := len(out)
+	for end > 0 && out[end-1] == "" {
+		end--
+	}
+	for _, k := range order {
+		if !used[k] {
+			out = slices.Insert(out, end, byKey[k])
+			end++
+		}
 	}
 	return out
 }
