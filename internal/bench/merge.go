@@ -144,14 +144,17 @@ func mergeGoalRows(old, fresh []string) []string {
 }
 
 // bulletKey names a line of the Reproduce list by the command it starts
-// with ("- `make bench` …"); other lines have none.
+// with ("- `make bench` …", "- `go test -run …`" is go test); other lines
+// have none.
 func bulletKey(line string) string {
 	rest, ok := strings.CutPrefix(line, "- `")
 	if !ok {
 		return ""
 	}
 	command, _, _ := strings.Cut(rest, "`")
-	return command
+	// Its first two words: the arguments may change (go test's packages).
+	words := strings.Fields(command)
+	return strings.Join(words[:min(2, len(words))], " ")
 }
 
 // mergeBullets replaces old's lines of the commands fresh describes, in

@@ -34,7 +34,7 @@ old checks
 
 - ~make bench~ old
 - ~make soak~ kept
-- ~go test~ old
+- ~go test ./a~ old
 `
 	fresh := `# Benchmarks
 
@@ -62,7 +62,7 @@ new documents
 ## Reproduce
 
 - ~make bench~ new
-- ~go test~ new
+- ~go test ./a ./b~ new
 - ~make docs~ new
 `
 	old, fresh = tick(old), tick(fresh)
@@ -104,7 +104,7 @@ new documents
 
 - ~make bench~ new
 - ~make soak~ kept
-- ~go test~ new
+- ~go test ./a ./b~ new
 - ~make docs~ new
 `
 	want = tick(want)
