@@ -32,6 +32,12 @@ func (t *tx) Object(env, kind, key string) (store.Object, error) {
 		}
 		return p.object, nil
 	}
+	// Read ahead but not sent yet, and nothing queued after it (a write
+	// that joined a batch, whose environment was known): it is this read.
+	if q := t.s.queue; len(q) > 0 && q[len(q)-1].scan != nil && q[len(q)-1].sql == sqlObject &&
+		q[len(q)-1].args[0] == any(env) && q[len(q)-1].args[1] == any(kind) && q[len(q)-1].args[2] == any(key) {
+		t.s.queue = q[:len(q)-1]
+	}
 	o, err := scanObject(t.queryRow(sqlObject, env, kind, key))
 	return o, noRows(err)
 }

@@ -199,6 +199,12 @@ func TestPrefetchAnswersAsAReadMadeThen(t *testing.T) {
 		if err != nil || o.Version != 1 {
 			t.Errorf("object read ahead: %+v, %v", o, err)
 		}
+		// Read ahead with nothing to send it with: Object makes it.
+		tx.(store.Prefetcher).Prefetch(ref)
+		o, err = tx.Object(ref.Environment, ref.Kind, ref.Key)
+		if err != nil || o.Version != 1 {
+			t.Errorf("object read ahead, not yet sent: %+v, %v", o, err)
+		}
 		return nil
 	})
 	if err != nil {
