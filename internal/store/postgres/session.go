@@ -24,7 +24,10 @@ import (
 // with the COMMIT, in one pgx batch: one round trip for all of them. Every
 // statement still runs in order, so a read sees every write queued before
 // it. A read transaction's BEGIN travels the same way, with its first
-// query.
+// query. Reads can be queued too (tx.Prefetch): a PUT's read of the object
+// it replaces travels with its BEGIN, lock and environment read, so a PUT
+// costs three round trips: the credential, those, and its writes with the
+// COMMIT (backend's TestRoundTripsPerRequestOnPostgreSQL counts them).
 
 // queued is a statement sent with the next one that is waited for.
 type queued struct {
