@@ -215,6 +215,13 @@ type observedTx struct {
 	replays int
 }
 
+// Prefetch passes the hint on to a store that reads ahead.
+func (o *observedTx) Prefetch(refs ...store.Ref) {
+	if pf, ok := o.Tx.(store.Prefetcher); ok {
+		pf.Prefetch(refs...)
+	}
+}
+
 // countReplay counts an idempotent replay made in tx.
 func countReplay(tx store.Tx) {
 	if o, ok := tx.(*observedTx); ok {

@@ -85,7 +85,8 @@ func putObject[T any, PT domain.ObjectPtr[T]](ctx context.Context, s *Server, r 
 		Body *T
 	}{cond, by, obj})
 	var res *written[T]
-	err := s.update(ctx, envSlug, act, func(w *write) error {
+	replaced := store.Ref{Environment: scope(r.kind, envSlug), Kind: r.kind.Name, Key: key}
+	err := s.updateReading(ctx, envSlug, act, []store.Ref{replaced}, func(w *write) error {
 		w.managedBy = by.ManagedBy
 		var err error
 		res, err = idempotent(w, idempotencyKey, fp, objectUnchanged[T, PT](w, r, key), func() (*written[T], error) {

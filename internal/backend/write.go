@@ -79,8 +79,18 @@ func (s *Server) access(tx store.Tx, p domain.Principal, slug string, act domain
 // update runs fn in a write transaction after loading and authorizing the
 // environment.
 func (s *Server) update(ctx context.Context, slug string, act domain.Action, fn func(w *write) error) error {
+	return s.updateReading(ctx, slug, act, nil, fn)
+}
+
+// updateReading is update for a write that reads the objects reads first
+// (the object a PUT replaces): a store that pipelines statements reads
+// them with the environment, in one round trip (store.Prefetcher).
+func (s *Server) updateReading(ctx context.Context, slug string, act domain.Action, reads []store.Ref, fn func(w *write) error) error {
 	p := principalFrom(ctx)
 	return s.store.Update(ctx, func(tx store.Tx) error {
+		if pf, ok := tx.(store.Prefetcher); ok && len(reads) > 0 {
+			pf.Prefetch(reads...)
+		}
 		env, err := s.access(tx, p, slug, act)
 		if err != nil {
 			return err

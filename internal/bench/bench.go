@@ -19,11 +19,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -182,7 +184,19 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	rep.machine.Elapsed = time.Since(m.Start)
 	rep.machine.LoadEnd = loadAverage()
-	if err := os.WriteFile(opts.Out, []byte(rep.markdown()), 0o644); err != nil {
+	out := rep.markdown()
+	if len(opts.Only) > 0 {
+		// A run of some sections updates only theirs (merge.go).
+		if old, err := os.ReadFile(opts.Out); err == nil {
+			m := rep.machine
+			note := fmt.Sprintf("*Measured on its own (`-only %s`) on %s, commit %s, load average %s at start; %s at end: the machine table above is that of the run the other sections come from.*",
+				strings.Join(opts.Only, ","), m.Start.UTC().Format("2006-01-02 15:04 MST"), m.Commit, m.LoadStart, m.LoadEnd)
+			out = mergeReport(string(old), out, note)
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	if err := os.WriteFile(opts.Out, []byte(out), 0o644); err != nil {
 		return err
 	}
 	h.logf("wrote %s in %v", opts.Out, rep.machine.Elapsed.Round(time.Second))

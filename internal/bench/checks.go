@@ -334,49 +334,18 @@ func (h *harness) measureChecks(ctx context.Context) (r checksResult, err error)
 		return r, sqliteErr
 	}
 
-	cluster, err := startPGCluster(ctx)
+	pb, err := h.startPGBench(ctx)
 	if err != nil {
 		return r, err
 	}
 	defer func() {
-		if stopErr := cluster.Stop("fast"); err == nil {
+		if stopErr := pb.stop(); err == nil {
 			err = stopErr
 		}
 	}()
-	pgbench, err := cluster.pgbenchBinary()
-	if err != nil {
-		return r, err
-	}
-	if err := cluster.initPgbench(ctx, pgbench); err != nil {
-		return r, err
-	}
-	if err := cluster.createDatabase(ctx, "arbor"); err != nil {
-		return r, err
-	}
-	keyEnv := "ARBOR_ENCRYPTION_KEY=" + newEncryptionKey()
-	first, err := startServe(ctx, h.arborBinary, cluster.URL("arbor"), keyEnv)
-	if err != nil {
-		return r, err
-	}
-	servers := []*serveProcess{first}
-	defer func() {
-		for _, s := range servers {
-			_ = s.stop() // a failed stop does not change what was measured
-		}
-	}()
-	for len(servers) < slices.Max(replicaCounts) {
-		s, err := startReplica(ctx, h.arborBinary, cluster.URL("arbor"), keyEnv)
-		if err != nil {
-			return r, err
-		}
-		servers = append(servers, s)
-	}
+	cluster, pgbench, servers, first, urls := pb.cluster, pb.pgbench, pb.servers, pb.servers[0], pb.urls()
 	if err := seedAccess(ctx, first.url, first.owner); err != nil {
 		return r, err
-	}
-	var urls []string
-	for _, s := range servers {
-		urls = append(urls, s.url)
 	}
 	if r.pgbenchSelect, err = cluster.runPgbench(ctx, pgbench, pgbenchSelectOnly, r.concurrency, runtime.NumCPU(), r.duration); err != nil {
 		return r, err

@@ -198,53 +198,91 @@ type replicaRuns struct {
 // database.
 var replicaCounts = []int{1, 2}
 
+// pgBench is a throwaway cluster with pgbench's tables in one database and,
+// in another, Arbor's, served by slices.Max(replicaCounts) serve replicas
+// sharing one encryption key: what the postgres and checks sections
+// measure on.
+type pgBench struct {
+	cluster *pgCluster
+	pgbench string
+	// servers are the replicas, the first the one that created the
+	// database (its owner token and API key are the load's).
+	servers []*serveProcess
+}
+
+// startPGBench starts the cluster, initialises pgbench's database and
+// starts the replicas. On error, what was started is stopped.
+func (h *harness) startPGBench(ctx context.Context) (b *pgBench, err error) {
+	cluster, err := startPGCluster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b = &pgBench{cluster: cluster}
+	defer func() {
+		if err != nil {
+			_ = b.stop() // the start's error is the one to report
+		}
+	}()
+	if b.pgbench, err = cluster.pgbenchBinary(); err != nil {
+		return nil, err
+	}
+	if err := cluster.initPgbench(ctx, b.pgbench); err != nil {
+		return nil, err
+	}
+	if err := cluster.createDatabase(ctx, "arbor"); err != nil {
+		return nil, err
+	}
+	keyEnv := "ARBOR_ENCRYPTION_KEY=" + newEncryptionKey()
+	first, err := startServe(ctx, h.arborBinary, cluster.URL("arbor"), keyEnv)
+	if err != nil {
+		return nil, err
+	}
+	b.servers = []*serveProcess{first}
+	for len(b.servers) < slices.Max(replicaCounts) {
+		s, err := startReplica(ctx, h.arborBinary, cluster.URL("arbor"), keyEnv)
+		if err != nil {
+			return nil, err
+		}
+		b.servers = append(b.servers, s)
+	}
+	return b, nil
+}
+
+// urls are the replicas' base URLs, the first replica's first.
+func (b *pgBench) urls() []string {
+	var urls []string
+	for _, s := range b.servers {
+		urls = append(urls, s.url)
+	}
+	return urls
+}
+
+// stop stops the replicas (a failed stop does not change what was
+// measured), then the cluster, whose error it returns.
+func (b *pgBench) stop() error {
+	for _, s := range b.servers {
+		_ = s.stop()
+	}
+	return b.cluster.Stop("fast")
+}
+
 // measurePostgres starts a throwaway cluster and, on it, two serve
 // replicas of one database; then, opts.LoadRuns times: pgbench's
 // simple-update run, and the read and write loads against one replica and
 // against both.
 func (h *harness) measurePostgres(ctx context.Context) (r postgresResult, err error) {
 	r = postgresResult{concurrency: h.opts.LoadConcurrency, duration: h.opts.LoadDuration}
-	cluster, err := startPGCluster(ctx)
+	pb, err := h.startPGBench(ctx)
 	if err != nil {
 		return r, err
 	}
 	defer func() {
-		if stopErr := cluster.Stop("fast"); err == nil {
+		if stopErr := pb.stop(); err == nil {
 			err = stopErr
 		}
 	}()
-	pgbench, err := cluster.pgbenchBinary()
-	if err != nil {
-		return r, err
-	}
-	if err := cluster.initPgbench(ctx, pgbench); err != nil {
-		return r, err
-	}
-	if err := cluster.createDatabase(ctx, "arbor"); err != nil {
-		return r, err
-	}
-	keyEnv := "ARBOR_ENCRYPTION_KEY=" + newEncryptionKey()
-	first, err := startServe(ctx, h.arborBinary, cluster.URL("arbor"), keyEnv)
-	if err != nil {
-		return r, err
-	}
-	servers := []*serveProcess{first}
-	defer func() {
-		for _, s := range servers {
-			_ = s.stop() // a failed stop does not change what was measured
-		}
-	}()
-	for len(servers) < slices.Max(replicaCounts) {
-		s, err := startReplica(ctx, h.arborBinary, cluster.URL("arbor"), keyEnv)
-		if err != nil {
-			return r, err
-		}
-		servers = append(servers, s)
-	}
-	all := loadTarget{token: first.apiKey}
-	for _, s := range servers {
-		all.urls = append(all.urls, s.url)
-	}
+	cluster, pgbench, servers := pb.cluster, pb.pgbench, pb.servers
+	all := loadTarget{urls: pb.urls(), token: servers[0].apiKey}
 	if err := all.seed(ctx); err != nil {
 		return r, err
 	}

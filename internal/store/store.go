@@ -227,6 +227,16 @@ type RequestState struct {
 	Object *Object
 }
 
+// Prefetcher is a Tx that can read objects ahead: Prefetch names objects
+// the transaction is about to read with Object, and a store that
+// pipelines statements (PostgreSQL) sends their reads with its next
+// statement, sparing a round trip each. Object then answers as it would
+// have: a read ahead is forgotten once the transaction writes. A store
+// whose reads cost no round trip (SQLite) does not implement it.
+type Prefetcher interface {
+	Prefetch(refs ...Ref)
+}
+
 // Tx is one transaction. Methods on a Tx from View fail on writes.
 type Tx interface {
 	// Request reads, in one statement, the credential of kind and id, the

@@ -65,6 +65,7 @@ func (b *batch) Run(ctx context.Context, first bool, fn func(store.Tx) error) (e
 	s.write++
 	s.needSavepoint = !first
 	s.savepointSet = false
+	s.prefetched = nil
 	// Statements run to completion: cancelling one (its caller giving up)
 	// would fail the transaction, with the other writes in it.
 	t := &tx{ctx: context.WithoutCancel(ctx), s: s, writable: true}
@@ -84,6 +85,7 @@ func (b *batch) Run(ctx context.Context, first bool, fn func(store.Tx) error) (e
 	}
 	// What the write read may be what it wrote.
 	s.environments = nil
+	s.wrote()
 	switch {
 	case s.savepointSet:
 		if _, rbErr := s.conn.Exec(context.Background(), sqlRollbackToSavepoint+`; `+sqlReleaseSavepoint); rbErr != nil {

@@ -19,12 +19,62 @@ func scanObject(sc pgx.Row) (store.Object, error) {
 	return o, err
 }
 
+const sqlObject = `SELECT environment, kind, key, version, body, created_at, updated_at FROM objects
+	WHERE environment = $1 AND kind = $2 AND key = $3`
+
 func scanObjectRow(r pgx.Rows) (store.Object, error) { return scanObject(r) }
 
 func (t *tx) Object(env, kind, key string) (store.Object, error) {
-	o, err := scanObject(t.queryRow(`SELECT environment, kind, key, version, body, created_at, updated_at FROM objects
-		WHERE environment = $1 AND kind = $2 AND key = $3`, env, kind, key))
+	ref := store.Ref{Environment: env, Kind: kind, Key: key}
+	if p, ok := t.s.prefetched[ref]; ok {
+		delete(t.s.prefetched, ref)
+		if !p.found {
+			return store.Object{}, store.ErrNotFound
+		}
+		return p.object, nil
+	}
+	// Read ahead but not sent yet, and nothing queued after it (a write
+	// that joined a batch, whose environment was known): it is this read.
+	if q := t.s.queue; len(q) > 0 && q[len(q)-1].scan != nil && q[len(q)-1].sql == sqlObject &&
+		q[len(q)-1].args[0] == any(env) && q[len(q)-1].args[1] == any(kind) && q[len(q)-1].args[2] == any(key) {
+		t.s.queue = q[:len(q)-1]
+	}
+	o, err := scanObject(t.queryRow(sqlObject, env, kind, key))
 	return o, noRows(err)
+}
+
+// Prefetch queues the reads of refs, to be sent with the next statement
+// waited for: a write's BEGIN, lock and environment read then bring the
+// object it is about to replace in the same round trip. Object takes a
+// prefetched object once, unless a write statement came between (it may
+// have changed it). Every write holds the write lock from its first
+// statement, so an object read ahead under it is what a read made later
+// would find, as long as no statement of this transaction wrote.
+func (t *tx) Prefetch(refs ...store.Ref) {
+	if t.lookup {
+		return // a lookup makes one read
+	}
+	for _, ref := range refs {
+		if _, ok := t.s.prefetched[ref]; ok {
+			continue
+		}
+		writes := t.s.writes
+		t.s.queue = append(t.s.queue, queued{sql: sqlObject, args: []any{ref.Environment, ref.Kind, ref.Key}, write: t.s.write,
+			scan: func(rows pgx.Rows) error {
+				o, err := scanObject(row{rows: rows})
+				if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+					return err
+				}
+				if t.s.writes != writes {
+					return nil // a write statement came after it
+				}
+				if t.s.prefetched == nil {
+					t.s.prefetched = map[store.Ref]prefetchedObject{}
+				}
+				t.s.prefetched[ref] = prefetchedObject{object: o, found: err == nil}
+				return nil
+			}})
+	}
 }
 
 func (t *tx) Objects(q store.Query) ([]store.Object, error) {

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"sync"
@@ -150,5 +151,63 @@ func TestLookupRefusesASecondRead(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "second read") {
 		t.Fatalf("a lookup's second read gave %v, want it refused", err)
+	}
+}
+
+// An object read ahead answers Object as a read made then would: found or
+// absent, and never once a write of the transaction came after it, even a
+// write queued before the read ahead was answered.
+func TestPrefetchAnswersAsAReadMadeThen(t *testing.T) {
+	s, _ := open(t)
+	ctx := context.Background()
+	ref := store.Ref{Environment: "development", Kind: "permission", Key: "p"}
+	put := func(tx store.Tx, body string) error {
+		return tx.PutObject(store.Object{Environment: ref.Environment, Kind: ref.Kind, Key: ref.Key, Version: 1, Body: []byte(body),
+			CreatedAt: time.Now(), UpdatedAt: time.Now()}, nil, nil)
+	}
+	err := s.Update(ctx, func(tx store.Tx) error {
+		tx.(store.Prefetcher).Prefetch(ref)
+		if _, err := tx.Environment("development"); err != nil {
+			return err
+		}
+		if _, err := tx.Object(ref.Environment, ref.Kind, ref.Key); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("absent object read ahead: %v, want not found", err)
+		}
+		// Queued after the read ahead, sent with the next read.
+		tx.(store.Prefetcher).Prefetch(ref)
+		if err := put(tx, `{"name":"first"}`); err != nil {
+			return err
+		}
+		if _, err := tx.Environment("production"); err != nil {
+			return err
+		}
+		o, err := tx.Object(ref.Environment, ref.Kind, ref.Key)
+		if err != nil || o.Version != 1 {
+			t.Errorf("object written after its read ahead: %+v, %v; want what was written", o, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, func(tx store.Tx) error {
+		tx.(store.Prefetcher).Prefetch(ref)
+		if _, err := tx.Environment("development"); err != nil {
+			return err
+		}
+		o, err := tx.Object(ref.Environment, ref.Kind, ref.Key)
+		if err != nil || o.Version != 1 {
+			t.Errorf("object read ahead: %+v, %v", o, err)
+		}
+		// Read ahead with nothing to send it with: Object makes it.
+		tx.(store.Prefetcher).Prefetch(ref)
+		o, err = tx.Object(ref.Environment, ref.Kind, ref.Key)
+		if err != nil || o.Version != 1 {
+			t.Errorf("object read ahead, not yet sent: %+v, %v", o, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
 
 // Pipelining.
@@ -23,7 +24,10 @@ import (
 // with the COMMIT, in one pgx batch: one round trip for all of them. Every
 // statement still runs in order, so a read sees every write queued before
 // it. A read transaction's BEGIN travels the same way, with its first
-// query.
+// query. Reads can be queued too (tx.Prefetch): a PUT's read of the object
+// it replaces travels with its BEGIN, lock and environment read, so a PUT
+// costs three round trips: the credential, those, and its writes with the
+// COMMIT (backend's TestRoundTripsPerRequestOnPostgreSQL counts them).
 
 // queued is a statement sent with the next one that is waited for.
 type queued struct {
@@ -32,6 +36,8 @@ type queued struct {
 	// write is the number in its batch of the write that queued it (see
 	// committer); batchStatement for the batch's own BEGIN and lock.
 	write int
+	// scan, for a read sent ahead (see prefetch), takes its rows.
+	scan func(pgx.Rows) error
 }
 
 const batchStatement = -1
@@ -54,6 +60,24 @@ type session struct {
 	// broken is the error of a statement of another write, or of the
 	// transaction's BEGIN, found while sending: the transaction is lost.
 	broken error
+	// prefetched are objects read ahead (tx.Prefetch), by reference; a
+	// write statement forgets them, as it may change what they hold.
+	// writes counts the write statements queued or sent, so that a read
+	// ahead answered after one is not kept.
+	prefetched map[store.Ref]prefetchedObject
+	writes     int
+}
+
+// wrote forgets what was read ahead: a write statement follows it.
+func (s *session) wrote() {
+	s.writes++
+	s.prefetched = nil
+}
+
+// prefetchedObject is an object read ahead, or found absent.
+type prefetchedObject struct {
+	object store.Object
+	found  bool
 }
 
 const (
@@ -64,6 +88,7 @@ const (
 
 // later queues a statement of the running write.
 func (s *session) later(sql string, args ...any) {
+	s.wrote()
 	s.queue = append(s.queue, queued{sql: sql, args: args, write: s.write})
 }
 
@@ -83,20 +108,23 @@ func (s *session) dropQueuedOfWrite() {
 func (s *session) sendQueue(ctx context.Context, last string, lastArgs []any, isWrite bool) (pgx.BatchResults, error) {
 	b := &pgx.Batch{}
 	owners := make([]int, 0, len(s.queue)+2)
+	scans := make([]func(pgx.Rows) error, 0, len(s.queue)+2)
 	savepointAt := -1
 	addSavepoint := func() {
 		if s.needSavepoint && !s.savepointSet && savepointAt < 0 {
 			savepointAt = len(owners)
 			b.Queue(sqlSavepoint)
 			owners = append(owners, s.write)
+			scans = append(scans, nil)
 		}
 	}
 	for _, q := range s.queue {
-		if q.write == s.write {
+		if q.write == s.write && q.scan == nil {
 			addSavepoint()
 		}
 		b.Queue(q.sql, q.args...)
 		owners = append(owners, q.write)
+		scans = append(scans, q.scan)
 	}
 	if isWrite {
 		addSavepoint()
@@ -105,7 +133,15 @@ func (s *session) sendQueue(ctx context.Context, last string, lastArgs []any, is
 	b.Queue(last, lastArgs...)
 	results := s.conn.SendBatch(ctx, b)
 	for i, owner := range owners {
-		_, err := results.Exec()
+		var err error
+		if scan := scans[i]; scan != nil {
+			var rows pgx.Rows
+			if rows, err = results.Query(); err == nil {
+				err = scan(rows)
+			}
+		} else {
+			_, err = results.Exec()
+		}
 		if err == nil {
 			if i == savepointAt {
 				s.savepointSet = true
@@ -125,6 +161,7 @@ func (s *session) sendQueue(ctx context.Context, last string, lastArgs []any, is
 // exec runs a statement of the running write now, with the queued ones
 // before it.
 func (s *session) exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	s.wrote()
 	if len(s.queue) == 0 && (!s.needSavepoint || s.savepointSet) {
 		return s.conn.Exec(ctx, sql, args...)
 	}

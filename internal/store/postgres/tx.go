@@ -29,7 +29,10 @@ type tx struct {
 	account bool
 }
 
-var _ store.Tx = (*tx)(nil)
+var (
+	_ store.Tx         = (*tx)(nil)
+	_ store.Prefetcher = (*tx)(nil)
+)
 
 var errReadOnly = errors.New("write attempted in a read-only transaction")
 
