@@ -72,6 +72,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 	a.expect(a.do(a.owner, "PUT", dev+"roles/editor", `{"name":"Editor"}`), 201)
 	a.expect(a.do(a.owner, "PUT", dev+"hierarchy-nodes/emea", `{"name":"EMEA"}`), 201)
 	a.channels("development")
+	a.chatChannels("development")
 	paths := map[string]string{
 		domain.KindPermission.Collection:     dev + "permissions/docs.read",
 		domain.KindRole.Collection:           dev + "roles/editor",
@@ -81,6 +82,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindWebhook.Collection:        dev + "webhooks/audit",
 		domain.KindTenant.Collection:         dev + "tenants/acme",
 		domain.KindChannel.Collection:        dev + "channels/sendgrid",
+		domain.KindChannelGroup.Collection:   dev + "channel-groups/chat",
 		domain.KindVariable.Collection:       dev + "variables/app_url",
 		domain.KindIdentity.Collection:       "/v1/identities/ada",
 	}
@@ -91,6 +93,7 @@ func TestObjectReadBackIsAWritableBody(t *testing.T) {
 		domain.KindWebhook.Collection:        `{"url":"https://hooks.example.com/arbor","events":["role.updated"]}`,
 		domain.KindTenant.Collection:         `{"name":"Acme","properties":{"tier":"gold"}}`,
 		domain.KindChannel.Collection:        postmarkChannel,
+		domain.KindChannelGroup.Collection:   chatGroup,
 		domain.KindVariable.Collection:       `{"value":"https://app.example.com","description":"Links in messages"}`,
 	}
 	// Every versioned kind's object is its sample of the promotion tests.
