@@ -303,4 +303,12 @@ var funcs = template.FuncMap{
 	"first": func(keys []string) []string { return keys[:min(len(keys), shownKeys)] },
 	"more":  func(keys []string) int { return max(len(keys)-shownKeys, 0) },
 	"deref": func(b *bool) bool { return b != nil && *b },
+	// steps is the argument of the workflow-steps template, which calls
+	// itself for the steps inside branches.
+	"steps": func(env string, steps []domain.Step) stepsArg { return stepsArg{Env: env, Steps: steps} },
+}
+
+type stepsArg struct {
+	Env   string
+	Steps []domain.Step
 }

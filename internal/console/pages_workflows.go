@@ -2,7 +2,6 @@ package console
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -53,18 +52,22 @@ type workflowForm struct {
 
 func stepForms(w *domain.Workflow) []stepForm {
 	var out []stepForm
-	for i, s := range w.Steps {
+	w.EachStep(func(step string, s *domain.Step) {
 		if s.Channel == nil {
-			continue
+			return
 		}
-		at := fmt.Sprintf("steps[%d].channel.", i)
-		f := stepForm{Ref: s.Ref, Type: s.Channel.Type, Channel: s.Channel.Key}
+		at := step + ".channel."
+		channel := s.Channel.Key
+		if channel == "" {
+			channel = "channel group " + s.Channel.ChannelGroupKey
+		}
+		f := stepForm{Ref: s.Ref, Type: s.Channel.Type, Channel: channel}
 		if s.Channel.Subject != "" || s.Channel.Type == "email" {
 			f.Fields = append(f.Fields, templateField{Name: at + "subject", Label: "Subject", Value: s.Channel.Subject})
 		}
 		f.Fields = append(f.Fields, templateField{Name: at + "body", Label: "Body", Value: s.Channel.Body, Multiline: true})
 		out = append(out, f)
-	}
+	})
 	return out
 }
 
@@ -87,19 +90,21 @@ func saveWorkflow(c *Console, r *http.Request) (any, error) {
 		return nil, err
 	}
 	w := v.Object
-	for i := range w.Steps {
-		ch := w.Steps[i].Channel
+	// Every channel step, at every level of branches, is edited where
+	// the form names it.
+	w.EachStep(func(step string, s *domain.Step) {
+		ch := s.Channel
 		if ch == nil {
-			continue
+			return
 		}
-		at := fmt.Sprintf("steps[%d].channel.", i)
+		at := step + ".channel."
 		if _, sent := r.PostForm[at+"subject"]; sent {
 			ch.Subject = r.PostFormValue(at + "subject")
 		}
 		if _, sent := r.PostForm[at+"body"]; sent {
 			ch.Body = normalizeNewlines(r.PostFormValue(at + "body"))
 		}
-	}
+	})
 	form := workflowForm{versionedView: v, Steps: stepForms(w)}
 	if err := putVersioned[domain.Workflow](c, r, domain.KindWorkflow, w, false); err != nil {
 		return nil, refuse(err, form)

@@ -106,11 +106,11 @@ type ChannelGroupUser interface {
 // channel group: each needs a group of the step's type.
 func (w *Workflow) ChannelGroupUses() []ChannelUse {
 	var uses []ChannelUse
-	for i, s := range w.Steps {
+	w.EachStep(func(at string, s *Step) {
 		if c := s.Channel; c != nil && c.ChannelGroupKey != "" {
-			uses = append(uses, ChannelUse{Field: fmt.Sprintf("steps[%d].channel.channel_group_key", i), Type: c.Type, Key: c.ChannelGroupKey})
+			uses = append(uses, ChannelUse{Field: at + ".channel.channel_group_key", Type: c.Type, Key: c.ChannelGroupKey})
 		}
-	}
+	})
 	return uses
 }
 

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 )
@@ -30,11 +29,11 @@ type ChannelUser interface {
 // ChannelUses lists the workflow's channel steps.
 func (w *Workflow) ChannelUses() []ChannelUse {
 	var uses []ChannelUse
-	for i, s := range w.Steps {
+	w.EachStep(func(at string, s *Step) {
 		if s.Channel != nil {
-			uses = append(uses, ChannelUse{Field: fmt.Sprintf("steps[%d].channel.key", i), Type: s.Channel.Type, Key: s.Channel.Key})
+			uses = append(uses, ChannelUse{Field: at + ".channel.key", Type: s.Channel.Type, Key: s.Channel.Key})
 		}
-	}
+	})
 	return uses
 }
 

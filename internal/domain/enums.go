@@ -18,6 +18,8 @@ var Enums = map[string][]string{
 	"channel_group_operators": ChannelGroupOperators,
 	"channel_rule_types":      ChannelRuleTypes,
 	"fetch_methods":           FetchMethods,
+	"weekdays":                Weekdays,
+	"send_window_types":       SendWindowTypes,
 	"guide_types":             GuideTypes,
 	"partial_types":           PartialTypes,
 	"step_kinds":              StepKinds,

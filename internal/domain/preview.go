@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // PreviewRequest asks what a workflow would do for one recipient of one
@@ -13,6 +14,7 @@ type PreviewRequest struct {
 	Recipient JSONObject `json:"recipient,omitempty" doc:"The recipient as a trigger would name it: any JSON object (id, name, email, custom properties). Its preferences (channel_types, categories, workflows: maps of bool) override the tenant's defaults." example:"{\"id\":\"ada\",\"name\":\"Ada\"}"`
 	Tenant    string     `json:"tenant,omitempty" doc:"Key of the tenant the trigger is for. A tenant that does not exist previews as an empty tenant (a run would create it as a stub); absent for none."`
 	Data      JSONObject `json:"data,omitempty" doc:"The trigger's data: any JSON object."`
+	At        string     `json:"at,omitempty" doc:"When the trigger happens, RFC 3339: send windows and the before and after operators' now read it. Default: the moment of the preview." example:"2026-12-07T09:30:00Z"`
 }
 
 // WorkflowPreview is what a workflow would do for a PreviewRequest.
@@ -25,7 +27,7 @@ type WorkflowPreview struct {
 	TenantFound bool          `json:"tenant_found" doc:"Whether the tenant exists in the environment; false previews it as an empty tenant."`
 	Preferences PreferenceSet `json:"preferences" doc:"The preferences that apply: the tenant's preference_set as defaults, the recipient's own preferences over them."`
 	Branding    Branding      `json:"branding" doc:"The branding messages carry: the environment's, with the tenant's fields over it."`
-	Steps       []StepPreview `json:"steps" nullable:"false" doc:"Every step, in order."`
+	Steps       []StepPreview `json:"steps" nullable:"false" doc:"Every step on the run's way, in order: a branch step is followed by the steps of the branch it takes (path tells the levels apart)."`
 	// LocaleReason says how the channel steps' locale was chosen.
 	LocaleReason string `json:"locale_reason" doc:"How the locale the messages' translations are read in was chosen: the recipient's locale (recipient.locale), its language alone, or the environment's default locale, the first a translation holds."`
 	// content renders the channel steps' templates.
@@ -35,11 +37,16 @@ type WorkflowPreview struct {
 // StepPreview is what one step would do.
 type StepPreview struct {
 	Ref         string `json:"ref" doc:"The step's ref."`
+	Path        string `json:"path" doc:"Where the step is in the workflow, such as steps[1].branch.branches[0].steps[0]." example:"steps[0]"`
 	Kind        string `json:"kind" values:"step_kinds" doc:"What the step does."`
 	Runs        bool   `json:"runs" doc:"Whether the step would run: the workflow runs, the step's conditions hold and, for a channel step, the preferences let its message through."`
 	Reason      string `json:"reason" doc:"Why the step runs or not."`
 	ChannelType string `json:"channel_type,omitempty" doc:"For a channel step, its channel type."`
 	ChannelKey  string `json:"channel_key,omitempty" doc:"For a channel step, the channel it sends through."`
+	// A channel step sends through a channel or a channel group.
+	ChannelGroupKey string `json:"channel_group_key,omitempty" doc:"For a channel step that sends through a channel group, the group."`
+	Branch          string `json:"branch,omitempty" doc:"For a branch step that runs, the branch it takes: its name, or default when no branch's conditions hold." example:"enterprise"`
+	DeferredUntil   string `json:"deferred_until,omitempty" doc:"For a channel step whose send windows do not allow the trigger's moment, when the message would go out (RFC 3339, in the windows' time zone)."`
 	// Rendered is filled whether or not the step runs, so a message's
 	// content can be checked on its own.
 	Rendered map[string]string `json:"rendered,omitempty" doc:"For a channel step, each template rendered (subject, body, action_url), whether or not the step runs. Sensitive variables render as [sensitive]."`
@@ -65,6 +72,9 @@ type PreviewInput struct {
 	Partials      map[string]*Partial
 	Translations  []Translation
 	DefaultLocale string
+	// Now is the moment of the preview, when the request sets no at; the
+	// zero time reads the clock.
+	Now time.Time
 }
 
 // PreviewWorkflow says, step by step, what a trigger of the workflow would
@@ -84,6 +94,15 @@ func PreviewWorkflow(in PreviewInput) (*WorkflowPreview, error) {
 	}
 	if in.Request.Tenant != "" {
 		checkKeyField(&probs, "tenant", in.Request.Tenant)
+	}
+	now := in.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if in.Request.At != "" {
+		if now, err = time.Parse(time.RFC3339, in.Request.At); err != nil {
+			probs.Add("at", "must be an RFC 3339 timestamp such as 2026-12-07T09:30:00Z")
+		}
 	}
 	own, err := recipientPreferences(recipient)
 	if err != nil {
@@ -114,31 +133,65 @@ func PreviewWorkflow(in PreviewInput) (*WorkflowPreview, error) {
 		out.Reason = "the workflow is inactive in this environment: triggers do not run it"
 	case wf.Conditions != nil:
 		var why string
-		out.Runs, why = wf.Conditions.evaluate(scope, sensitive)
+		out.Runs, why = wf.Conditions.evaluate(scope, sensitive, now)
 		out.Reason = "workflow conditions: " + why
 	default:
 		out.Runs, out.Reason = true, "the workflow is active and has no conditions"
 	}
-	for _, step := range wf.Steps {
-		out.Steps = append(out.Steps, previewStep(wf, step, out, scope, sensitive, prefs))
-	}
+	walk := stepWalk{wf: wf, wp: out, scope: scope, sensitive: sensitive, prefs: prefs, now: now, recipient: recipient}
+	walk.steps("steps", wf.Steps)
 	return out, nil
 }
 
-func previewStep(wf *Workflow, step Step, wp *WorkflowPreview, scope previewScope, sensitive map[string]bool, prefs preferences) StepPreview {
-	sp := StepPreview{Ref: step.Ref, Kind: step.kind()}
-	if c := step.Channel; c != nil {
-		sp.ChannelType, sp.ChannelKey = c.Type, c.Key
-		sp.Rendered, sp.Errors = wp.content.channel(c)
-		sp.Locale = wp.content.locale
+// stepWalk previews the steps on a run's way, entering the branch each
+// branch step takes.
+type stepWalk struct {
+	wf        *Workflow
+	wp        *WorkflowPreview
+	scope     previewScope
+	sensitive map[string]bool
+	prefs     preferences
+	now       time.Time
+	recipient map[string]any
+}
+
+func (w *stepWalk) steps(field string, steps []Step) {
+	for i, step := range steps {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		sp := w.step(at, step)
+		w.wp.Steps = append(w.wp.Steps, sp)
+		if b := step.Branch; b != nil && sp.Runs {
+			if sp.Branch == DefaultBranch {
+				w.steps(at+".branch.default_steps", b.DefaultSteps)
+				continue
+			}
+			for j, br := range b.Branches {
+				if br.Name == sp.Branch {
+					w.steps(fmt.Sprintf("%s.branch.branches[%d].steps", at, j), br.Steps)
+					break
+				}
+			}
+		}
 	}
-	if !wp.Runs {
+}
+
+// DefaultBranch is how a preview names a branch step's default steps.
+const DefaultBranch = "default"
+
+func (w *stepWalk) step(at string, step Step) StepPreview {
+	sp := StepPreview{Ref: step.Ref, Path: at, Kind: step.kind()}
+	if c := step.Channel; c != nil {
+		sp.ChannelType, sp.ChannelKey, sp.ChannelGroupKey = c.Type, c.Key, c.ChannelGroupKey
+		sp.Rendered, sp.Errors = w.wp.content.channel(c)
+		sp.Locale = w.wp.content.locale
+	}
+	if !w.wp.Runs {
 		sp.Reason = "the workflow does not run"
 		return sp
 	}
 	reasons := []string{}
 	if step.Conditions != nil {
-		holds, why := step.Conditions.evaluate(scope, sensitive)
+		holds, why := step.Conditions.evaluate(w.scope, w.sensitive, w.now)
 		if !holds {
 			sp.Reason = "step conditions: " + why
 			return sp
@@ -146,13 +199,35 @@ func previewStep(wf *Workflow, step Step, wp *WorkflowPreview, scope previewScop
 		reasons = append(reasons, "step conditions: "+why)
 	}
 	if c := step.Channel; c != nil {
-		if optOut := prefs.optOut(wf, c.Type); optOut != "" {
+		if optOut := w.prefs.optOut(w.wf, c.Type); optOut != "" {
 			sp.Reason = strings.Join(append(reasons, optOut), "; ")
 			return sp
 		}
 	}
 	sp.Runs = true
-	sp.Reason = strings.Join(append(reasons, step.whatRuns()), "; ")
+	reasons = append(reasons, step.whatRuns())
+	if b := step.Branch; b != nil {
+		sp.Branch = DefaultBranch
+		var tried []string
+		for _, br := range b.Branches {
+			holds, why := br.Conditions.evaluate(w.scope, w.sensitive, w.now)
+			if holds {
+				sp.Branch = br.Name
+				reasons = append(reasons, fmt.Sprintf("takes branch %q: %s", br.Name, why))
+				break
+			}
+			tried = append(tried, fmt.Sprintf("branch %q: %s", br.Name, why))
+		}
+		if sp.Branch == DefaultBranch {
+			reasons = append(reasons, "takes the default steps, as no branch's conditions hold: "+strings.Join(tried, "; "))
+		}
+	}
+	if c := step.Channel; c != nil && len(c.SendWindows) > 0 {
+		if why := w.sendWindow(c, &sp); why != "" {
+			reasons = append(reasons, why)
+		}
+	}
+	sp.Reason = strings.Join(reasons, "; ")
 	return sp
 }
 
@@ -163,10 +238,12 @@ const (
 	StepBatch    = "batch"
 	StepThrottle = "throttle"
 	StepFetch    = "fetch"
+	StepBranch   = "branch"
+	StepTrigger  = "trigger_workflow"
 )
 
 // StepKinds lists every kind of step.
-var StepKinds = []string{StepChannel, StepDelay, StepBatch, StepThrottle, StepFetch}
+var StepKinds = []string{StepChannel, StepDelay, StepBatch, StepThrottle, StepFetch, StepBranch, StepTrigger}
 
 func (s Step) kind() string {
 	switch {
@@ -178,6 +255,10 @@ func (s Step) kind() string {
 		return StepBatch
 	case s.Throttle != nil:
 		return StepThrottle
+	case s.Branch != nil:
+		return StepBranch
+	case s.TriggerWorkflow != nil:
+		return StepTrigger
 	}
 	return StepFetch
 }
@@ -186,8 +267,14 @@ func (s Step) kind() string {
 // waits, collects or calls out.
 func (s Step) whatRuns() string {
 	switch {
+	case s.Channel != nil && s.Channel.ChannelGroupKey != "":
+		return fmt.Sprintf("sends its %s message through channel group %q (not sent by a preview)", s.Channel.Type, s.Channel.ChannelGroupKey)
 	case s.Channel != nil:
 		return fmt.Sprintf("sends its %s message through channel %q (not sent by a preview)", s.Channel.Type, s.Channel.Key)
+	case s.Branch != nil:
+		return fmt.Sprintf("chooses among %d branches", len(s.Branch.Branches))
+	case s.TriggerWorkflow != nil:
+		return fmt.Sprintf("triggers workflow %q with the run's data (not triggered by a preview)", s.TriggerWorkflow.WorkflowKey)
 	case s.Delay != nil && s.Delay.Duration != "":
 		return fmt.Sprintf("waits %s (a preview does not wait)", s.Delay.Duration)
 	case s.Delay != nil:

@@ -11,11 +11,12 @@ import (
 // evaluate judges conditions against the scope and says why, naming the
 // rule that decided and the value it found. sensitive lists the paths
 // whose values are masked, so a reason never carries a secret.
-func (c *Conditions) evaluate(s previewScope, sensitive map[string]bool) (bool, string) {
+// now is the moment before and after compare with, for the argument now.
+func (c *Conditions) evaluate(s previewScope, sensitive map[string]bool, now time.Time) (bool, string) {
 	matchAny := c.Match == "any"
 	var reasons []string
 	for _, r := range c.Rules {
-		holds, why := r.evaluate(s, sensitive)
+		holds, why := r.evaluate(s, sensitive, now)
 		switch {
 		case holds && matchAny:
 			return true, why
@@ -24,15 +25,27 @@ func (c *Conditions) evaluate(s previewScope, sensitive map[string]bool) (bool, 
 		}
 		reasons = append(reasons, why)
 	}
+	for i, g := range c.Groups {
+		all := &Conditions{Match: "all", Rules: g.Rules}
+		holds, why := all.evaluate(s, sensitive, now)
+		why = fmt.Sprintf("group %d: %s", i+1, why)
+		if holds {
+			return true, why
+		}
+		reasons = append(reasons, why)
+	}
+	if matchAny && len(c.Groups) > 0 {
+		return false, "no rule or group holds: " + strings.Join(reasons, "; ")
+	}
 	if matchAny {
 		return false, "no rule holds: " + strings.Join(reasons, "; ")
 	}
 	return true, strings.Join(reasons, "; ")
 }
 
-func (r Condition) evaluate(s previewScope, sensitive map[string]bool) (bool, string) {
+func (r Condition) evaluate(s previewScope, sensitive map[string]bool, now time.Time) (bool, string) {
 	value, found := s.lookup(r.Variable)
-	holds := r.holds(value, found)
+	holds := r.holds(value, found, now)
 	rule := r.Variable + " " + r.Operator
 	if r.Argument != "" {
 		rule += " " + strconv.Quote(r.Argument)
@@ -82,8 +95,33 @@ func describeValue(v any) string {
 // holds applies the operator. Order comparisons are numeric when both
 // sides read as numbers (digits in a string count), by time when both are
 // RFC 3339 timestamps, and otherwise never hold: text has no order here.
-func (r Condition) holds(value any, found bool) bool {
+func (r Condition) holds(value any, found bool, now time.Time) bool {
 	switch r.Operator {
+	case "in", "not_in":
+		in := false
+		for _, v := range strings.Split(r.Argument, ",") {
+			in = in || (found && equalsArgument(value, strings.TrimSpace(v)))
+		}
+		return in == (r.Operator == "in")
+	case "between":
+		low, high, _ := strings.Cut(r.Argument, ",")
+		lo, okLo := compareWithArgument(value, strings.TrimSpace(low))
+		hi, okHi := compareWithArgument(value, strings.TrimSpace(high))
+		return found && okLo && okHi && lo >= 0 && hi <= 0
+	case "before", "after":
+		text, isText := value.(string)
+		t, err := time.Parse(time.RFC3339, text)
+		arg := now
+		if r.Argument != "now" {
+			arg, _ = time.Parse(time.RFC3339, r.Argument)
+		}
+		if !found || !isText || err != nil {
+			return false
+		}
+		if r.Operator == "before" {
+			return t.Before(arg)
+		}
+		return t.After(arg)
 	case "empty":
 		return isEmptyValue(value, found)
 	case "not_empty":

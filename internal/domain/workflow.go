@@ -35,9 +35,10 @@ const (
 var (
 	ChannelTypes       = []string{"email", "sms", "push", "chat", "in_app_feed", "http"}
 	TriggerFrequencies = []string{DefaultTriggerFrequency, "once_per_recipient", "once_per_recipient_per_tenant"}
-	ConditionOperators = []string{"equal_to", "not_equal_to", "greater_than", "greater_than_or_equal_to", "less_than", "less_than_or_equal_to", "contains", "not_contains", "empty", "not_empty"}
-	ConditionMatches   = []string{DefaultConditionMatch, "any"}
-	FetchMethods       = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
+	ConditionOperators = []string{"equal_to", "not_equal_to", "greater_than", "greater_than_or_equal_to", "less_than", "less_than_or_equal_to", "contains", "not_contains", "empty", "not_empty",
+		"between", "before", "after", "in", "not_in"}
+	ConditionMatches = []string{DefaultConditionMatch, "any"}
+	FetchMethods     = []string{"GET", "POST", "PUT", "PATCH", "DELETE"}
 )
 
 var channelTypeList = strings.Join(ChannelTypes, ", ")
@@ -102,16 +103,26 @@ type Workflow struct {
 	Meta
 }
 
-// Conditions gate a workflow or a step.
+// Conditions gate a workflow, a step, a branch, a guide's audience or a
+// channel group's rule. As in the product they come from, they are an
+// `all` of rules, or an `any` of rules and groups, a group holding when
+// all of its rules hold. Groups are an addition: conditions without them
+// encode as they always have, so no existing sha moves.
 type Conditions struct {
-	Match string      `json:"match,omitempty" values:"condition_matches" doc:"all: every rule must hold; any: one is enough. Default all."`
-	Rules []Condition `json:"rules" minItems:"1" nullable:"false" doc:"At least one rule."`
+	Match  string           `json:"match,omitempty" values:"condition_matches" doc:"all: every rule must hold; any: one rule or one group is enough. Default all."`
+	Rules  []Condition      `json:"rules,omitempty" doc:"The rules. Conditions hold at least one rule or one group."`
+	Groups []ConditionGroup `json:"groups,omitempty" doc:"With match any only: groups that each hold when all of their rules hold, so any of (a and b) or c can be said."`
+}
+
+// ConditionGroup holds when all of its rules hold.
+type ConditionGroup struct {
+	Rules []Condition `json:"rules" minItems:"1" nullable:"false" doc:"At least one rule; all must hold."`
 }
 
 // Condition compares a variable of the trigger's scope with an argument.
 type Condition struct {
 	Variable string `json:"variable" doc:"Path of the value to test, such as data.amount, recipient.plan or tenant.tier." example:"recipient.plan"`
-	Operator string `json:"operator" values:"condition_operators"`
+	Operator string `json:"operator" values:"condition_operators" doc:"equal_to, not_equal_to, greater_than(_or_equal_to), less_than(_or_equal_to) compare numbers or RFC 3339 timestamps; contains and not_contains test text or a list; empty and not_empty take no argument; between takes low,high (both ends included); before and after compare timestamps with an RFC 3339 timestamp or now; in and not_in take a comma-separated list."`
 	Argument string `json:"argument,omitempty" doc:"Value to compare with; absent for empty and not_empty."`
 }
 
@@ -124,17 +135,23 @@ type Step struct {
 	Batch      *BatchStep    `json:"batch,omitempty" doc:"Collect triggers over a window into one run."`
 	Throttle   *ThrottleStep `json:"throttle,omitempty" doc:"Cap runs per recipient over a window."`
 	Fetch      *FetchStep    `json:"fetch,omitempty" doc:"Fetch data over HTTP into the run's scope."`
+	// Branch and TriggerWorkflow come after the kinds that predate them,
+	// so that a step without them encodes as it always has.
+	Branch          *BranchStep          `json:"branch,omitempty" doc:"Run the steps of the first branch whose conditions hold, or the default steps. Branches nest: steps are at most three levels deep."`
+	TriggerWorkflow *TriggerWorkflowStep `json:"trigger_workflow,omitempty" doc:"Trigger another workflow for the same recipient with the run's data."`
 }
 
 // ChannelStep sends a message.
 type ChannelStep struct {
-	Type            string `json:"type" values:"channel_types" doc:"Channel type."`
-	Key             string `json:"key,omitempty" doc:"Key of the configured channel to send through; exactly one of key and channel_group_key is set." example:"postmark"`
-	Subject         string `json:"subject,omitempty" doc:"Subject template: required for email; allowed for push and in_app_feed."`
-	Body            string `json:"body" doc:"Body template."`
-	ActionURL       string `json:"action_url,omitempty" doc:"URL opened when the message is acted on (push, chat, in_app_feed)."`
-	LayoutKey       string `json:"layout_key,omitempty" doc:"Key of the email layout the body is sent inside (email only); the layout must exist where the workflow is written."`
-	ChannelGroupKey string `json:"channel_group_key,omitempty" doc:"Key of the channel group of the step's type to send through, instead of one channel (key); the group must exist where the workflow is written."`
+	Type            string       `json:"type" values:"channel_types" doc:"Channel type."`
+	Key             string       `json:"key,omitempty" doc:"Key of the configured channel to send through; exactly one of key and channel_group_key is set." example:"postmark"`
+	Subject         string       `json:"subject,omitempty" doc:"Subject template: required for email; allowed for push and in_app_feed."`
+	Body            string       `json:"body" doc:"Body template."`
+	ActionURL       string       `json:"action_url,omitempty" doc:"URL opened when the message is acted on (push, chat, in_app_feed)."`
+	LayoutKey       string       `json:"layout_key,omitempty" doc:"Key of the email layout the body is sent inside (email only); the layout must exist where the workflow is written."`
+	ChannelGroupKey string       `json:"channel_group_key,omitempty" doc:"Key of the channel group of the step's type to send through, instead of one channel (key); the group must exist where the workflow is written."`
+	SendWindows     []SendWindow `json:"send_windows,omitempty" doc:"When the message may be sent, per weekday: with send windows it is sent only inside one; inside a do_not_send window it is never sent; a message outside waits for the next moment allowed."`
+	SendTimeZone    string       `json:"send_time_zone,omitempty" doc:"IANA time zone the send windows are read in, such as Europe/Paris; absent: the recipient's (recipient.timezone), UTC when it has none."`
 }
 
 // DelayStep waits for a duration or until a time found in the trigger data.
@@ -168,19 +185,24 @@ type FetchStep struct {
 func (w *Workflow) ObjectKey() string     { return w.Key }
 func (w *Workflow) SetObjectKey(k string) { w.Key = k }
 
-// References are the channels the workflow sends through.
+// References are what the workflow uses: the channels and channel groups
+// it sends through, the layouts and partials its messages render, the
+// workflows it triggers; at every level of its steps.
 func (w *Workflow) References() []Ref {
 	refs := append(ChannelRefs(w.ChannelUses()), ChannelGroupRefs(w.ChannelGroupUses())...)
 	templates := map[string]string{}
-	for i, s := range w.Steps {
+	w.EachStep(func(step string, s *Step) {
 		if c := s.Channel; c != nil {
-			at := fmt.Sprintf("steps[%d].channel", i)
+			at := step + ".channel"
 			if c.LayoutKey != "" {
 				refs = append(refs, Ref{Kind: KindEmailLayout, Key: c.LayoutKey, Field: at + ".layout_key"})
 			}
 			templates[at+".subject"], templates[at+".body"] = c.Subject, c.Body
 		}
-	}
+		if t := s.TriggerWorkflow; t != nil && !slices.ContainsFunc(refs, func(r Ref) bool { return r.Kind == KindWorkflow && r.Key == t.WorkflowKey }) {
+			refs = append(refs, Ref{Kind: KindWorkflow, Key: t.WorkflowKey, Field: step + ".trigger_workflow.workflow_key"})
+		}
+	})
 	return append(refs, partialRefs(templates)...)
 }
 
@@ -221,18 +243,24 @@ func (w *Workflow) Validate() Problems {
 	if w.Conditions != nil {
 		p.Merge("conditions", w.Conditions.validate())
 	}
-	if len(w.Steps) > MaxSteps {
-		p.Add("steps", "must have at most %d steps", MaxSteps)
-	}
-	refs := map[string]int{}
-	for i, s := range w.Steps {
-		at := fmt.Sprintf("steps[%d]", i)
-		p.Merge(at, s.validate())
-		if j, dup := refs[s.Ref]; dup && s.Ref != "" {
-			p.Add(at+".ref", "%q is already the ref of steps[%d]; refs must be unique", s.Ref, j)
+	p.Merge("", validateSteps("steps", w.Steps, 1))
+	// Refs are unique in the whole workflow, at every level: a preview
+	// and a run name a step by its ref alone.
+	refs := map[string]string{}
+	count := 0
+	w.EachStep(func(at string, s *Step) {
+		count++
+		if first, dup := refs[s.Ref]; dup && s.Ref != "" {
+			p.Add(at+".ref", "%q is already the ref of %s; refs must be unique in the workflow", s.Ref, first)
 		} else {
-			refs[s.Ref] = i
+			refs[s.Ref] = at
 		}
+		if t := s.TriggerWorkflow; t != nil && t.WorkflowKey == w.Key && w.Key != "" {
+			p.Add(at+".trigger_workflow.workflow_key", "names this workflow: a workflow cannot trigger itself")
+		}
+	})
+	if count > MaxSteps {
+		p.Add("steps", "must have at most %d steps, counting the steps inside branches (has %d)", MaxSteps, count)
 	}
 	return p
 }
@@ -242,12 +270,27 @@ func (c *Conditions) validate() Problems {
 	if c.Match != "" && !slices.Contains(ConditionMatches, c.Match) {
 		p.Add("match", "must be all or any")
 	}
-	if len(c.Rules) == 0 {
-		p.Add("rules", "must have at least one rule")
+	switch {
+	case len(c.Rules) == 0 && len(c.Groups) == 0:
+		p.Add("rules", "must have at least one rule (or, with match any, one group)")
+	case len(c.Groups) > 0 && c.Match != "any":
+		p.Add("groups", "are allowed with match any only: with all, every rule must hold, so list the groups' rules in rules")
 	}
-	for i, r := range c.Rules {
-		at := fmt.Sprintf("rules[%d]", i)
-		checkFieldPath(&p, at+".variable", r.Variable, true)
+	validateRules(&p, "rules", c.Rules)
+	for i, g := range c.Groups {
+		at := fmt.Sprintf("groups[%d].rules", i)
+		if len(g.Rules) == 0 {
+			p.Add(at, "must have at least one rule")
+		}
+		validateRules(&p, at, g.Rules)
+	}
+	return p
+}
+
+func validateRules(p *Problems, field string, rules []Condition) {
+	for i, r := range rules {
+		at := fmt.Sprintf("%s[%d]", field, i)
+		checkFieldPath(p, at+".variable", r.Variable, true)
 		switch {
 		case !slices.Contains(ConditionOperators, r.Operator):
 			p.Add(at+".operator", "must be one of %s", strings.Join(ConditionOperators, ", "))
@@ -255,9 +298,12 @@ func (c *Conditions) validate() Problems {
 			p.Add(at+".argument", "must be absent for operator %s", r.Operator)
 		case r.Operator != "empty" && r.Operator != "not_empty" && r.Argument == "":
 			p.Add(at+".argument", "is required for operator %s", r.Operator)
+		default:
+			if msg := checkArgument(r.Operator, r.Argument); msg != "" {
+				p.Add(at+".argument", "%s", msg)
+			}
 		}
 	}
-	return p
 }
 
 func checkFieldPath(p *Problems, field, v string, required bool) {
@@ -284,7 +330,7 @@ func checkTemplate(p *Problems, field, v string, required bool) {
 	}
 }
 
-func (s *Step) validate() Problems {
+func (s *Step) validate(depth int) Problems {
 	var p Problems
 	if len(s.Ref) == 0 || len(s.Ref) > 255 || !workflowKeyPattern.MatchString(s.Ref) {
 		p.Add("ref", "must be 1–255 characters of lowercase letters, digits, _ and -")
@@ -293,7 +339,8 @@ func (s *Step) validate() Problems {
 		p.Merge("conditions", s.Conditions.validate())
 	}
 	var kinds []string
-	for kind, set := range map[string]bool{"channel": s.Channel != nil, "delay": s.Delay != nil, "batch": s.Batch != nil, "throttle": s.Throttle != nil, "fetch": s.Fetch != nil} {
+	for kind, set := range map[string]bool{"channel": s.Channel != nil, "delay": s.Delay != nil, "batch": s.Batch != nil, "throttle": s.Throttle != nil, "fetch": s.Fetch != nil,
+		"branch": s.Branch != nil, "trigger_workflow": s.TriggerWorkflow != nil} {
 		if set {
 			kinds = append(kinds, kind)
 		}
@@ -304,7 +351,7 @@ func (s *Step) validate() Problems {
 		if len(kinds) > 0 {
 			set = strings.Join(kinds, ", ")
 		}
-		p.Add("", "must set exactly one of channel, delay, batch, throttle or fetch (set: %s)", set)
+		p.Add("", "must set exactly one of channel, delay, batch, throttle, fetch, branch or trigger_workflow (set: %s)", set)
 	}
 	if c := s.Channel; c != nil {
 		if !validChannelType(c.Type) {
@@ -337,6 +384,7 @@ func (s *Step) validate() Problems {
 				p.Add("channel.layout_key", "%s", msg)
 			}
 		}
+		validateSendWindows(&p, c)
 		if c.ActionURL != "" {
 			if c.Type != "push" && c.Type != "chat" && c.Type != "in_app_feed" {
 				p.Add("channel.action_url", "is not used by %s messages", c.Type)
@@ -386,6 +434,14 @@ func (s *Step) validate() Problems {
 		}
 		checkTemplate(&p, "fetch.body", f.Body, false)
 	}
+	if b := s.Branch; b != nil {
+		p.Merge("branch", b.validate(depth))
+	}
+	if t := s.TriggerWorkflow; t != nil {
+		if msg := CheckWorkflowKey(t.WorkflowKey); msg != "" {
+			p.Add("trigger_workflow.workflow_key", "%s", msg)
+		}
+	}
 	return p
 }
 
@@ -411,7 +467,7 @@ func (w *Workflow) VersionedContent() any {
 		TriggerFrequency:  w.TriggerFrequency,
 		TriggerDataSchema: canonicalJSON(w.TriggerDataSchema),
 		Conditions:        normalizeConditions(w.Conditions),
-		Steps:             make([]Step, len(w.Steps)),
+		Steps:             normalizeSteps(w.Steps),
 	}
 	if c.Categories == nil {
 		c.Categories = []string{}
@@ -419,11 +475,30 @@ func (w *Workflow) VersionedContent() any {
 	if c.TriggerFrequency == "" {
 		c.TriggerFrequency = DefaultTriggerFrequency
 	}
-	for i, s := range w.Steps {
-		s.Conditions = normalizeConditions(s.Conditions)
-		c.Steps[i] = s
-	}
 	return c
+}
+
+// normalizeSteps gives every conditions of the steps, at every level,
+// their default match.
+func normalizeSteps(steps []Step) []Step {
+	out := make([]Step, len(steps))
+	for i, s := range steps {
+		s.Conditions = normalizeConditions(s.Conditions)
+		if b := s.Branch; b != nil {
+			nb := BranchStep{Branches: make([]Branch, len(b.Branches)), DefaultSteps: b.DefaultSteps}
+			for j, br := range b.Branches {
+				br.Conditions = normalizeConditions(br.Conditions)
+				br.Steps = normalizeSteps(br.Steps)
+				nb.Branches[j] = br
+			}
+			if len(b.DefaultSteps) > 0 {
+				nb.DefaultSteps = normalizeSteps(b.DefaultSteps)
+			}
+			s.Branch = &nb
+		}
+		out[i] = s
+	}
+	return out
 }
 
 func normalizeConditions(c *Conditions) *Conditions {

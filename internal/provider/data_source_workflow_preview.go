@@ -31,6 +31,7 @@ type workflowPreviewModel struct {
 	Recipient   jsontypes.Normalized `tfsdk:"recipient"`
 	TenantKey   types.String         `tfsdk:"tenant_key"`
 	Data        jsontypes.Normalized `tfsdk:"data"`
+	At          types.String         `tfsdk:"at"`
 	Runs        types.Bool           `tfsdk:"runs"`
 	Reason      types.String         `tfsdk:"reason"`
 	TenantFound types.Bool           `tfsdk:"tenant_found"`
@@ -42,15 +43,19 @@ var workflowKeyValidator = checkValidator{"Invalid workflow key", "must be " + d
 
 // previewStepType is the object type of one element of steps.
 var previewStepType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"ref":          types.StringType,
-	"kind":         types.StringType,
-	"runs":         types.BoolType,
-	"reason":       types.StringType,
-	"channel_type": types.StringType,
-	"channel_key":  types.StringType,
-	"rendered":     types.MapType{ElemType: types.StringType},
-	"errors":       types.MapType{ElemType: types.StringType},
-	"locale":       types.StringType,
+	"ref":               types.StringType,
+	"kind":              types.StringType,
+	"runs":              types.BoolType,
+	"reason":            types.StringType,
+	"channel_type":      types.StringType,
+	"channel_key":       types.StringType,
+	"rendered":          types.MapType{ElemType: types.StringType},
+	"errors":            types.MapType{ElemType: types.StringType},
+	"locale":            types.StringType,
+	"path":              types.StringType,
+	"channel_group_key": types.StringType,
+	"branch":            types.StringType,
+	"deferred_until":    types.StringType,
 }}
 
 func (d *workflowPreviewDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -107,6 +112,10 @@ func (d *workflowPreviewDataSource) Schema(_ context.Context, _ datasource.Schem
 				CustomType:          jsontypes.NormalizedType{},
 				Validators:          []validator.String{jsonNullValidator},
 			},
+			"at": schema.StringAttribute{
+				MarkdownDescription: "When the trigger happens, an RFC 3339 timestamp such as `2026-12-07T09:30:00Z`: channel steps' `send_windows` and the `before` and `after` operators' `now` read it. Default: the moment of the read.",
+				Optional:            true,
+			},
 			"runs": schema.BoolAttribute{
 				MarkdownDescription: "Whether a trigger would run the workflow: it is active and its conditions hold.",
 				Computed:            true,
@@ -116,15 +125,19 @@ func (d *workflowPreviewDataSource) Schema(_ context.Context, _ datasource.Schem
 			"locale_reason": computed("How the locale the messages' translations are read in was chosen: the recipient's `locale`, its language alone (`fr` for `fr-CA`), " +
 				"or the environment's `default_locale`, the first that a translation holds."),
 			"steps": schema.ListNestedAttribute{
-				MarkdownDescription: "Every step of the workflow, in order.",
+				MarkdownDescription: "Every step on the run's way, in order: a branch step is followed by the steps of the branch it takes (`path` tells the levels apart).",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"ref":          computed("The step's `ref`."),
-					"kind":         computed("What the step does: `channel`, `delay`, `batch`, `throttle` or `fetch`."),
-					"runs":         schema.BoolAttribute{MarkdownDescription: "Whether the step would run.", Computed: true},
-					"reason":       computed("Why the step runs or not: the condition that decided, or the preference that stops its message."),
-					"channel_type": computed("For a channel step, its channel type; empty otherwise."),
-					"channel_key":  computed("For a channel step, the channel it sends through; empty otherwise."),
+					"ref":               computed("The step's `ref`."),
+					"kind":              computed(fmt.Sprintf("What the step does: `%s`.", joinDoc(domain.StepKinds))),
+					"path":              computed("Where the step is in the workflow, such as `steps[1].branch.branches[0].steps[0]`."),
+					"branch":            computed("For a branch step that runs, the branch it takes: its `name`, or `" + domain.DefaultBranch + "` when no branch's conditions hold; empty otherwise."),
+					"deferred_until":    computed("For a channel step whose `send_windows` do not allow the trigger's moment (`at`), when its message would go out (RFC 3339, in the windows' time zone); empty otherwise."),
+					"channel_group_key": computed("For a channel step that sends through a channel group, the group; empty otherwise."),
+					"runs":              schema.BoolAttribute{MarkdownDescription: "Whether the step would run.", Computed: true},
+					"reason":            computed("Why the step runs or not: the condition that decided, or the preference that stops its message."),
+					"channel_type":      computed("For a channel step, its channel type; empty otherwise."),
+					"channel_key":       computed("For a channel step, the channel it sends through; empty otherwise."),
 					"rendered": schema.MapAttribute{
 						MarkdownDescription: "For a channel step, each template rendered (`subject`, `body`, `action_url`), whether or not the step runs; empty otherwise.",
 						Computed:            true,
@@ -159,7 +172,7 @@ func (d *workflowPreviewDataSource) Read(ctx context.Context, req datasource.Rea
 		return
 	}
 	key := m.WorkflowKey.ValueString()
-	preq := domain.PreviewRequest{Tenant: m.TenantKey.ValueString()}
+	preq := domain.PreviewRequest{Tenant: m.TenantKey.ValueString(), At: m.At.ValueString()}
 	if !m.Recipient.IsNull() {
 		preq.Recipient = domain.JSONObject(m.Recipient.ValueString())
 	}
@@ -185,7 +198,8 @@ func (d *workflowPreviewDataSource) Read(ctx context.Context, req datasource.Rea
 		step, diags := types.ObjectValue(previewStepType.AttrTypes, map[string]attr.Value{
 			"ref": types.StringValue(s.Ref), "kind": types.StringValue(s.Kind), "runs": types.BoolValue(s.Runs), "reason": types.StringValue(s.Reason),
 			"channel_type": types.StringValue(s.ChannelType), "channel_key": types.StringValue(s.ChannelKey), "rendered": rendered, "errors": errs,
-			"locale": types.StringValue(s.Locale),
+			"locale": types.StringValue(s.Locale), "path": types.StringValue(s.Path), "channel_group_key": types.StringValue(s.ChannelGroupKey),
+			"branch": types.StringValue(s.Branch), "deferred_until": types.StringValue(s.DeferredUntil),
 		})
 		resp.Diagnostics.Append(diags...)
 		steps = append(steps, step)

@@ -148,7 +148,13 @@ func (r *objectResource[M, PM, T, PT]) checkReferences(ctx context.Context, env 
 	if diags.HasError() {
 		return
 	}
-	known := func(field string) bool { return knownAlong(req.Plan.Raw, path.Root(field)) }
+	// A reference's field is an API path (steps[1].branch.branches[0].
+	// steps[0].channel.layout_key): it is judged at plan only when every
+	// value along it is known.
+	known := func(field string) bool {
+		p, ok := attributePath(field)
+		return !ok || knownAlong(req.Plan.Raw, p)
+	}
 	// Channel and channel group references are judged with their channel
 	// type, by the kind's own plan hook (checkChannelUses), as the backend
 	// does.

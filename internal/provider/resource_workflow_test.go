@@ -195,8 +195,21 @@ resource "arbor_workflow" "test" {
 `
 	}
 	cases := []struct{ steps, want string }{
-		{`{ ref = "a" }`, `steps[0] must set exactly one of channel, delay, batch, throttle or fetch`},
-		{`{ ref = "a", delay = { duration = "5m" }, batch = { window = "1m" } }`, `must set exactly one of channel, delay, batch, throttle or fetch (set: batch, delay)`},
+		{`{ ref = "a" }`, `steps[0] must set exactly one of channel, delay, batch, throttle, fetch, branch or trigger_workflow`},
+		{`{ ref = "a", delay = { duration = "5m" }, batch = { window = "1m" } }`, `must set exactly one of channel, delay, batch, throttle, fetch, branch or trigger_workflow (set: batch, delay)`},
+		// Steps inside branches are named by their whole path.
+		{`{ ref = "a", branch = { branches = [{ name = "pro", conditions = { rules = [{ variable = "recipient.plan", operator = "equal_to", argument = "pro" }] }, steps = [{ ref = "b", channel = { type = "email", key = "k", body = "b" } }] }] } }`,
+			`steps[0].branch.branches[0].steps[0].channel.subject is required for email`},
+		{`{ ref = "a", branch = { branches = [{ name = "pro", steps = [] }] } }`, `steps[0].branch.branches[0].conditions is required`},
+		{`{ ref = "a", branch = { branches = [{ name = "x", conditions = { rules = [{ variable = "data.n", operator = "between", argument = "9,1" }] }, steps = [] }], default_steps = [{ ref = "a", delay = { duration = "1m" } }] } }`,
+			`steps[0].branch.branches[0].conditions.rules[0].argument must be low,high`},
+		{`{ ref = "a", branch = { branches = [{ name = "x", conditions = { rules = [{ variable = "data.n", operator = "empty" }] }, steps = [] }], default_steps = [{ ref = "a", delay = { duration = "1m" } }] } }`,
+			`steps[0].branch.default_steps[0].ref "a" is already the ref of steps[0]`},
+		{`{ ref = "a", channel = { type = "chat", key = "k", body = "b", send_windows = [{ day = "monday", type = "send", from = "17:00", until = "09:00" }] } }`,
+			`steps[0].channel.send_windows[0].until must be after from`},
+		{`{ ref = "a", trigger_workflow = { workflow_key = "checked" } }`, `steps[0].trigger_workflow.workflow_key names this workflow`},
+		{`{ ref = "a", conditions = { rules = [], groups = [{ rules = [{ variable = "data.n", operator = "empty" }] }] }, delay = { duration = "1m" } }`, `steps[0].conditions.rules`},
+		{`{ ref = "a", conditions = { groups = [{ rules = [{ variable = "data.n", operator = "empty" }] }] }, delay = { duration = "1m" } }`, `steps[0].conditions.groups are allowed with match any only`},
 		{`{ ref = "a", delay = { duration = "5m" } }, { ref = "a", delay = { duration = "1m" } }`, `steps[1].ref "a" is already the ref of steps[0]`},
 		{`{ ref = "a", delay = { duration = "five minutes" } }`, `steps[0].delay.duration must be a duration such as 30s`},
 		{`{ ref = "a", channel = { type = "pigeon", key = "k", body = "b" } }`, `steps[0].channel.type must be one of email, sms, push, chat, in_app_feed, http`},

@@ -206,7 +206,7 @@ func TestDriveEveryRoute(t *testing.T) {
 		t.Errorf("created workflow: active %v, trigger_frequency %v; want the documented defaults", born.Active, born.TriggerFrequency)
 	}
 	wf, err = c.PutWorkflowWithResponse(ctx, dev, "welcome", &PutWorkflowParams{IfMatch: etag(t, "create workflow", wf.HTTPResponse)}, WorkflowInput{Name: "Welcome", Steps: steps, Active: ptr(false),
-		Conditions: &Conditions{Rules: []Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}})
+		Conditions: &Conditions{Rules: &[]Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}})
 	expect(t, "deactivate workflow", 200, wf, err)
 	gotWorkflow, err := c.GetWorkflowWithResponse(ctx, dev, "welcome")
 	expect(t, "get workflow", 200, gotWorkflow, err)
@@ -253,7 +253,7 @@ func TestDriveEveryRoute(t *testing.T) {
 	// A channel group sends through the channels of its type.
 	group, err := c.PutChannelGroupWithResponse(ctx, dev, "mail", &PutChannelGroupParams{IfNoneMatch: createOnly}, ChannelGroupInput{Name: "Mail", ChannelType: ChannelGroupInputChannelTypeEmail,
 		Operator: ChannelGroupInputOperatorAny, ChannelRules: []ChannelRule{{ChannelKey: "postmark", RuleType: If,
-			Conditions: &Conditions{Rules: []Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}}}})
+			Conditions: &Conditions{Rules: &[]Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}}}})
 	expect(t, "create channel group", 201, group, err)
 	group, err = c.PutChannelGroupWithResponse(ctx, dev, "mail", &PutChannelGroupParams{IfMatch: etag(t, "create channel group", group.HTTPResponse)}, ChannelGroupInput{Name: "Mail", ChannelType: ChannelGroupInputChannelTypeEmail,
 		Operator: ChannelGroupInputOperatorAll, ChannelRules: []ChannelRule{{ChannelKey: "postmark", RuleType: Always}}})
@@ -298,6 +298,19 @@ func TestDriveEveryRoute(t *testing.T) {
 	if got := expect(t, "access impact of a change set", 200, impact, err).JSON200; len(got.Removed) != 1 || got.Removed[0].Assignment != "development/ada/editor/emea" || got.Totals.Removed != 1 {
 		t.Errorf("access impact: %+v", got)
 	}
+	// A branch's steps are steps again (the schema refers to itself); a
+	// preview names the branch taken and lists its steps after it.
+	routed := &[]Step{{Ref: "route", Branch: &BranchStep{Branches: []Branch{{Name: "pro",
+		Conditions: Conditions{Match: ptr(ConditionsMatchAny), Groups: &[]ConditionGroup{{Rules: []Condition{{Variable: "recipient.plan", Operator: In, Argument: ptr("pro,team")}}}}},
+		Steps:      []Step{{Ref: "pause", Delay: &DelayStep{Duration: ptr("1h")}}}}}}}}
+	routedWF, err := c.PutWorkflowWithResponse(ctx, dev, "routed", &PutWorkflowParams{IfNoneMatch: createOnly}, WorkflowInput{Name: "Routed", Steps: routed})
+	expect(t, "create a workflow with a branch", 201, routedWF, err)
+	routedPreview, err := c.PreviewWorkflowWithResponse(ctx, dev, "routed", PreviewRequest{Recipient: &map[string]any{"plan": "pro"}})
+	if got := expect(t, "preview a branch", 200, routedPreview, err).JSON200; len(got.Steps) != 2 || got.Steps[0].Branch == nil || *got.Steps[0].Branch != "pro" || got.Steps[1].Path != "steps[0].branch.branches[0].steps[0]" {
+		t.Errorf("branch preview: %+v", got.Steps)
+	}
+	routedDelete, err := c.DeleteWorkflowWithResponse(ctx, dev, "routed", &DeleteWorkflowParams{IfMatch: etag(t, "routed workflow", routedWF.HTTPResponse)})
+	expect(t, "delete the workflow with a branch", 204, routedDelete, err)
 	preview, err := c.PreviewWorkflowWithResponse(ctx, dev, "welcome", PreviewRequest{Recipient: &map[string]any{"plan": "pro"}, Tenant: ptr("acme"), Data: &map[string]any{}})
 	if got := expect(t, "preview workflow", 200, preview, err).JSON200; !got.TenantFound || len(got.Steps) != 1 || string(got.Steps[0].Kind) != "delay" {
 		t.Errorf("preview: %+v", got)
@@ -319,7 +332,7 @@ func TestDriveEveryRoute(t *testing.T) {
 	guide, err = c.PutGuideWithResponse(ctx, dev, "launch", &PutGuideParams{IfMatch: etag(t, "create guide", guide.HTTPResponse)},
 		GuideInput{Name: "Launch", Type: GuideInputTypeModal, ChannelKey: "feed", Priority: ptr(int64(3)), ActivationUrlPatterns: &[]string{"/dashboard"},
 			Content:  GuideContent{Title: ptr("New"), Body: ptr("Projects are here"), ButtonText: ptr("Try"), ButtonUrl: ptr("https://app.example.com/projects")},
-			Audience: &Conditions{Rules: []Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}})
+			Audience: &Conditions{Rules: &[]Condition{{Variable: "recipient.plan", Operator: EqualTo, Argument: ptr("pro")}}}})
 	expect(t, "replace guide", 200, guide, err)
 	gotGuide, err := c.GetGuideWithResponse(ctx, dev, "launch")
 	expect(t, "get guide", 200, gotGuide, err)
