@@ -353,6 +353,7 @@ func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section
 	for i := range current {
 		have[PT(&current[i]).ObjectKey()] = &current[i]
 	}
+	want = usedFirst[T, PT](r.kind, want)
 	for i := range want {
 		obj := &want[i]
 		key := PT(obj).ObjectKey()
@@ -380,6 +381,37 @@ func importSection[T any, PT domain.ObjectPtr[T]](w *write, r *rules[T], section
 		}
 	}
 	return nil
+}
+
+// usedFirst orders a section's objects so that one an object of the same
+// section uses (a workflow another triggers) is written before it, as the
+// promotion order asks; otherwise the document's order stays. A cycle is
+// left to the kind's own check, which names it.
+func usedFirst[T any, PT domain.ObjectPtr[T]](kind domain.Kind, want []T) []T {
+	index := map[string]int{}
+	for i := range want {
+		index[PT(&want[i]).ObjectKey()] = i
+	}
+	out := make([]T, 0, len(want))
+	state := make([]byte, len(want)) // 0 unseen, 1 on the way, 2 placed
+	var place func(i int)
+	place = func(i int) {
+		if state[i] != 0 {
+			return
+		}
+		state[i] = 1
+		for _, ref := range PT(&want[i]).References() {
+			if j, ok := index[ref.Key]; ok && ref.Kind == kind && j != i {
+				place(j)
+			}
+		}
+		state[i] = 2
+		out = append(out, want[i])
+	}
+	for i := range want {
+		place(i)
+	}
+	return out
 }
 
 // HTTP

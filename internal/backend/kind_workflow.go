@@ -6,9 +6,14 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
-// Workflows are a versioned kind (versioned.go): the rules of every
-// versioned kind are all they need.
-var workflowRules = versionedRules[domain.Workflow](domain.KindWorkflow, nil)
+// Workflows are a versioned kind (versioned.go), with one rule of their
+// own: trigger_workflow steps make no cycle among the environment's
+// workflows (a trigger of itself is refused by validation).
+var workflowRules = versionedRules[domain.Workflow](domain.KindWorkflow, func(w *write, _, wf *domain.Workflow) error {
+	return domain.TriggerCycle(wf, func(key string) (*domain.Workflow, error) {
+		return load[domain.Workflow](w.tx, domain.KindWorkflow, w.env.Slug, key)
+	})
+})
 
 type listWorkflowsInput struct {
 	ListParams

@@ -192,3 +192,67 @@ func checkArgument(operator, arg string) string {
 	}
 	return ""
 }
+
+// TriggerCycle finds a chain of trigger_workflow steps that leads from w
+// back to w: a run of it would trigger itself without end. load reads a
+// workflow of the environment w is written to (nil when absent). It
+// answers a conflict naming the step that starts the cycle and the chain.
+func TriggerCycle(w *Workflow, load func(key string) (*Workflow, error)) error {
+	type start struct{ field, key string }
+	var starts []start
+	w.EachStep(func(at string, s *Step) {
+		if t := s.TriggerWorkflow; t != nil {
+			starts = append(starts, start{at + ".trigger_workflow.workflow_key", t.WorkflowKey})
+		}
+	})
+	triggers := func(wf *Workflow) []string {
+		var keys []string
+		wf.EachStep(func(_ string, s *Step) {
+			if t := s.TriggerWorkflow; t != nil && !slices.Contains(keys, t.WorkflowKey) {
+				keys = append(keys, t.WorkflowKey)
+			}
+		})
+		return keys
+	}
+	for _, st := range starts {
+		// Breadth first from the target, remembering how each workflow
+		// was reached, so the chain named is a shortest one.
+		from := map[string]string{st.key: ""}
+		queue := []string{st.key}
+		for len(queue) > 0 {
+			key := queue[0]
+			queue = queue[1:]
+			if key == w.Key {
+				chain := []string{w.Key}
+				for k := from[w.Key]; k != ""; k = from[k] {
+					chain = append([]string{k}, chain...)
+				}
+				chain = append([]string{w.Key}, chain...)
+				msg := fmt.Sprintf("would make a trigger cycle: %s; a run would trigger itself without end", strings.Join(quoteAll(chain), " triggers "))
+				return &Error{Code: CodeConflict, Message: st.field + " " + msg, Details: []FieldError{{Field: st.field, Message: msg}}}
+			}
+			wf, err := load(key)
+			if err != nil {
+				return err
+			}
+			if wf == nil {
+				continue
+			}
+			for _, next := range triggers(wf) {
+				if _, seen := from[next]; !seen {
+					from[next] = key
+					queue = append(queue, next)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func quoteAll(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = strconv.Quote(k)
+	}
+	return out
+}
