@@ -69,7 +69,18 @@ data "arbor_workflow_preview" "welcome_fr" {
   data         = jsonencode({ organisation = "Acme Corp" })
 }
 
+# The new-comment digest: by email for a recipient with an address (the
+# branch named email), on a Saturday deferred to Monday by its send windows.
+data "arbor_workflow_preview" "new_comment" {
+  workflow_key = "new-comment"
+  recipient    = jsonencode({ id = "qa-editor", name = "Quinn", email = "quinn@example.com", timezone = "Europe/London" })
+  data         = jsonencode({ thread_title = "Roadmap" })
+  at           = "2026-12-12T10:00:00Z"
+}
+
 locals {
-  welcome_email    = one([for s in data.arbor_workflow_preview.welcome.steps : s if s.ref == "email"])
-  welcome_email_fr = one([for s in data.arbor_workflow_preview.welcome_fr.steps : s if s.ref == "email"])
+  new_comment_route = one([for s in data.arbor_workflow_preview.new_comment.steps : s if s.ref == "route"])
+  new_comment_email = one([for s in data.arbor_workflow_preview.new_comment.steps : s if s.ref == "email"])
+  welcome_email     = one([for s in data.arbor_workflow_preview.welcome.steps : s if s.ref == "email"])
+  welcome_email_fr  = one([for s in data.arbor_workflow_preview.welcome_fr.steps : s if s.ref == "email"])
 }

@@ -45,3 +45,19 @@ run "welcome_email_renders_the_tenants_name_and_colour" {
     error_message = "A recipient in fr-CA does not get the French welcome email (${local.welcome_email_fr.locale}): ${jsonencode(local.welcome_email_fr)}"
   }
 }
+
+# The new-comment digest takes its email branch for a recipient with an
+# address, and its send windows keep a Saturday message until Monday.
+run "new_comment_emails_recipients_with_an_address_on_weekdays" {
+  command = plan
+
+  assert {
+    condition     = local.new_comment_route.branch == "email"
+    error_message = "The new-comment digest does not take its email branch: ${local.new_comment_route.reason}"
+  }
+
+  assert {
+    condition     = local.new_comment_email.deferred_until == "2026-12-14T08:00:00Z"
+    error_message = "A Saturday digest email is not deferred to Monday 08:00 in London: ${local.new_comment_email.reason}"
+  }
+}

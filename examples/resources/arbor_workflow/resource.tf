@@ -33,6 +33,36 @@ resource "arbor_workflow" "new_comment" {
       ref     = "feed"
       channel = { type = "in_app_feed", key = "feed", body = "New comments", action_url = "https://app.example.com/inbox" }
     },
+    # Enterprise tenants, or large teams on the pro plan, also hear about it
+    # in chat during office hours (Paris time); then every run triggers the
+    # follow-up workflow.
+    {
+      ref = "route"
+      branch = {
+        branches = [{
+          name = "enterprise"
+          conditions = {
+            match  = "any"
+            rules  = [{ variable = "tenant.tier", operator = "in", argument = "enterprise,strategic" }]
+            groups = [{ rules = [{ variable = "recipient.plan", operator = "equal_to", argument = "pro" }, { variable = "data.seats", operator = "between", argument = "100,100000" }] }]
+          }
+          steps = [{
+            ref = "chat"
+            channel = {
+              type              = "chat"
+              channel_group_key = "chat" # an arbor_channel_group of chat channels
+              body              = "New comments on {{ data.thread_title }}"
+              send_windows = [
+                for day in ["monday", "tuesday", "wednesday", "thursday", "friday"] :
+                { day = day, type = "send", from = "09:00", until = "18:00" }
+              ]
+              send_time_zone = "Europe/Paris"
+            }
+          }]
+        }]
+      }
+    },
+    { ref = "follow-up", trigger_workflow = { workflow_key = "thread-follow-up" } },
   ]
 
   # Per environment: switch it off here without touching the content.

@@ -43,16 +43,28 @@ resource "arbor_workflow" "new_comment" {
       ref     = "feed"
       channel = { type = "in_app_feed", key = arbor_channel.feed.key, body = "{{ total_activities }} new comments" }
     },
+    # Recipients with an email address get the digest by email too, in
+    # office hours on weekdays; the others only in the feed.
     {
-      ref = "email"
-      conditions = {
-        rules = [{ variable = "recipient.email", operator = "not_empty" }]
-      }
-      channel = {
-        type    = "email"
-        key     = arbor_channel.email.key
-        subject = "New comments on {{ data.thread_title }}"
-        body    = "{{ total_activities }} new comments."
+      ref = "route"
+      branch = {
+        branches = [{
+          name       = "email"
+          conditions = { rules = [{ variable = "recipient.email", operator = "not_empty" }] }
+          steps = [{
+            ref = "email"
+            channel = {
+              type    = "email"
+              key     = arbor_channel.email.key
+              subject = "New comments on {{ data.thread_title }}"
+              body    = "{{ total_activities }} new comments."
+              send_windows = [
+                for day in ["monday", "tuesday", "wednesday", "thursday", "friday"] :
+                { day = day, type = "send", from = "08:00", until = "19:00" }
+              ]
+            }
+          }]
+        }]
       }
     },
   ]
