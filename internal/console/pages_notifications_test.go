@@ -102,3 +102,29 @@ func TestDiffOfTheFirstVersion(t *testing.T) {
 	b.signIn(s.owner)
 	b.get("/console/environments/production/guides/launch/diff").expect(t, http.StatusOK, "Nothing to compare", "no version before 1")
 }
+
+// A workflow with a branch shows the branch and the steps inside it, and
+// its template form edits a channel step inside the branch by its path.
+func TestWorkflowPagesShowAndEditStepsInsideBranches(t *testing.T) {
+	s := newSite(t)
+	seedNotifications(s)
+	s.api(s.owner, "PUT", "/v1/environments/production/workflows/routed", `{"name":"Routed","steps":[{"ref":"route","branch":{"branches":[`+
+		`{"name":"pro","conditions":{"match":"any","groups":[{"rules":[{"variable":"recipient.plan","operator":"in","argument":"pro,team"}]}]},`+
+		`"steps":[{"ref":"pro-email","channel":{"type":"email","key":"postmark","subject":"For pro","body":"Pro body",`+
+		`"send_windows":[{"day":"monday","type":"send","from":"09:00","until":"17:00"}]}}]}],`+
+		`"default_steps":[{"ref":"wait","delay":{"duration":"1h"}}]}}]}`, &struct{}{})
+	b := s.browser()
+	b.signIn(s.owner)
+	nested := "steps[0].branch.branches[0].steps[0].channel."
+	b.get("/console/environments/production/workflows/routed").expect(t, http.StatusOK, "pro", "pro-email", "For pro", "send monday 09:00–17:00", "default", "delay 1h", "any of", "pro,team")
+	b.get("/console/environments/production/workflows/routed/edit").expect(t, http.StatusOK, `name="`+nested+`subject"`, `name="`+nested+`body"`)
+	b.get("/console/environments/production/workflows/routed/preview?run=1&recipient=%7B%22plan%22%3A%22pro%22%7D&data=%7B%7D").
+		expect(t, http.StatusOK, "takes the branch", "pro-email", "For pro")
+	b.post("/console/environments/production/workflows/routed/edit", url.Values{"version": {"1"},
+		nested + "subject": {"For pro, edited"}, nested + "body": {"Pro body"}}).expect(t, http.StatusSeeOther)
+	var wf domain.Workflow
+	s.api(s.owner, "GET", "/v1/environments/production/workflows/routed", "", &wf)
+	if got := wf.Steps[0].Branch.Branches[0].Steps[0].Channel; wf.Version != 2 || got.Subject != "For pro, edited" || len(got.SendWindows) != 1 {
+		t.Errorf("after the form: version %d, %+v", wf.Version, got)
+	}
+}
