@@ -199,6 +199,11 @@ resource "arbor_workflow" "test" {
 				PlanOnly:    true,
 				ExpectError: regexp.MustCompile(`(?s)steps\[0\]\.branch\.branches\[0\]\.steps\[0\]\.trigger_workflow\.workflow_key.*missing-flow`),
 			},
+			{
+				Config:      config(`{ ref = "chat", channel = { type = "chat", key = "no-such-channel", body = "Hi" } }`),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)steps\[0\]\.branch\.branches\[0\]\.steps\[0\]\.channel\.key.*no-such-channel`),
+			},
 		},
 	})
 }
