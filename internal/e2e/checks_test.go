@@ -150,7 +150,7 @@ func TestGitOpsTestsGuardPromotion(t *testing.T) {
 	development := root("environments/development")
 	development.Apply()
 	tests := root("tests")
-	if out, code := tests.Terraform("test"); code != 0 || !strings.Contains(out, "3 passed, 0 failed") {
+	if out, code := tests.Terraform("test"); code != 0 || !strings.Contains(out, "4 passed, 0 failed") {
 		t.Fatalf("the tests of development as applied (exit %d):\n%s", code, out)
 	}
 
@@ -166,7 +166,7 @@ func TestGitOpsTestsGuardPromotion(t *testing.T) {
 	development.Write("../../modules/notifications/access.tf", broken)
 	development.Apply()
 	out, code := tests.Terraform("test")
-	if code == 0 || !strings.Contains(out, "2 passed, 1 failed") || !strings.Contains(strings.Join(strings.Fields(out), " "), "The editor role no longer grants documents.write at team node engineering") {
+	if code == 0 || !strings.Contains(out, "3 passed, 1 failed") || !strings.Contains(strings.Join(strings.Fields(out), " "), "The editor role no longer grants documents.write at team node engineering") {
 		t.Fatalf("a role that stopped granting must fail its test, naming it (exit %d):\n%s", code, out)
 	}
 }
