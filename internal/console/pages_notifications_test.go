@@ -118,8 +118,10 @@ func TestWorkflowPagesShowAndEditStepsInsideBranches(t *testing.T) {
 	nested := "steps[0].branch.branches[0].steps[0].channel."
 	b.get("/console/environments/production/workflows/routed").expect(t, http.StatusOK, "pro", "pro-email", "For pro", "send monday 09:00–17:00", "default", "delay 1h", "any of", "pro,team")
 	b.get("/console/environments/production/workflows/routed/edit").expect(t, http.StatusOK, `name="`+nested+`subject"`, `name="`+nested+`body"`)
-	b.get("/console/environments/production/workflows/routed/preview?run=1&recipient=%7B%22plan%22%3A%22pro%22%7D&data=%7B%7D").
-		expect(t, http.StatusOK, "takes the branch", "pro-email", "For pro")
+	b.get("/console/environments/production/workflows/routed/preview?run=1&recipient=%7B%22plan%22%3A%22pro%22%7D&data=%7B%7D&at=2026-12-07T18%3A00%3A00Z").
+		expect(t, http.StatusOK, "takes the branch", "pro-email", "For pro", "deferred until 2026-12-14T09:00:00Z")
+	b.get("/console/environments/production/workflows/routed/preview?run=1&recipient=%7B%7D&data=%7B%7D&at=tomorrow").
+		expect(t, http.StatusBadRequest, "must be an RFC 3339 timestamp")
 	b.post("/console/environments/production/workflows/routed/edit", url.Values{"version": {"1"},
 		nested + "subject": {"For pro, edited"}, nested + "body": {"Pro body"}}).expect(t, http.StatusSeeOther)
 	var wf domain.Workflow

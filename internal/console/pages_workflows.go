@@ -122,6 +122,7 @@ type previewView struct {
 	Recipient string
 	Tenant    string
 	Data      string
+	At        string
 	Result    *domain.WorkflowPreview
 }
 
@@ -129,7 +130,7 @@ type previewView struct {
 // trigger data through the API's preview route; nothing is stored or sent.
 func previewWorkflowPage(c *Console, r *http.Request) (any, error) {
 	q := r.URL.Query()
-	v := previewView{Env: r.PathValue("env"), Key: r.PathValue("key"), Recipient: q.Get("recipient"), Tenant: q.Get("tenant"), Data: q.Get("data")}
+	v := previewView{Env: r.PathValue("env"), Key: r.PathValue("key"), Recipient: q.Get("recipient"), Tenant: q.Get("tenant"), Data: q.Get("data"), At: strings.TrimSpace(q.Get("at"))}
 	if v.Recipient == "" {
 		v.Recipient = `{"id": "ada", "name": "Ada"}`
 	}
@@ -139,7 +140,7 @@ func previewWorkflowPage(c *Console, r *http.Request) (any, error) {
 	if q.Get("run") == "" {
 		return v, nil
 	}
-	in := domain.PreviewRequest{Tenant: v.Tenant}
+	in := domain.PreviewRequest{Tenant: v.Tenant, At: v.At}
 	var problems domain.Problems
 	for _, f := range []struct {
 		name, text string
