@@ -459,16 +459,19 @@ func (s *Server) registerConfigRoutes() {
 		var leftOut []string
 		var version string
 		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
-			current, err := exportConfig(tx, env.Slug)
+			current, err := s.envCopies.exportOf(tx, env.Slug)
 			if err != nil {
 				return err
 			}
-			if version, err = domain.ConfigVersion(current); err != nil {
-				return err
-			}
+			version = current.version
 			target := in.For
 			if target == "" {
 				target = env.Slug
+			}
+			keeps, err := s.keepsProductionBorn(tx, env.Slug, target)
+			if err != nil || !keeps {
+				body = current.encoded
+				return err
 			}
 			doc, left, err := exportFor(tx, env.Slug, target)
 			if err != nil {
@@ -555,6 +558,28 @@ func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocum
 		return nil, nil, (&domain.Problems{{Field: field, Message: fmt.Sprintf("environment %q not found", source)}}).Err()
 	}
 	return exportFor(w.tx, source, w.env.Slug)
+}
+
+// keepsProductionBorn reports whether source's document for target
+// leaves objects out (exportFor): for a target other than production,
+// when source holds workflows or guides born in production. Read in a
+// read transaction, from the heads of source's versioned objects.
+func (s *Server) keepsProductionBorn(tx store.Tx, source, target string) (bool, error) {
+	if target == domain.Production {
+		return false, nil
+	}
+	for _, vk := range versionedKinds {
+		heads, err := s.envCopies.headsOf(tx, source, vk.kind)
+		if err != nil {
+			return false, err
+		}
+		for _, h := range heads {
+			if h.head.OriginEnvironment == domain.Production {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // exportFor exports source's configuration as a document for target.

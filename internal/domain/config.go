@@ -294,8 +294,13 @@ func ConfigVersion(d *ConfigDocument) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(b)
-	return "sha256-" + hex.EncodeToString(sum[:]), nil
+	return ConfigVersionOf(b), nil
+}
+
+// ConfigVersionOf is ConfigVersion of the document encoded (by Encode).
+func ConfigVersionOf(encoded []byte) string {
+	sum := sha256.Sum256(encoded)
+	return "sha256-" + hex.EncodeToString(sum[:])
 }
 
 func emptyIfNil[T any](s *[]T) {
