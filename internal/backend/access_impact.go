@@ -184,7 +184,8 @@ func (s *Server) accessImpactOf(tx store.Tx, env domain.Environment, p domain.Pr
 	var after domain.AccessState
 	var refused domain.Problems
 	if prop.doc != nil {
-		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current), prop.doc, prop.pruneAssignments)
+		heads := func(env string, kind domain.Kind) ([]keyedHead, error) { return s.envCopies.headsOf(tx, env, kind) }
+		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current, heads), prop.doc, prop.pruneAssignments)
 		var de *domain.Error
 		switch {
 		case errors.As(err, &de) && de.Code == domain.CodeConflict:

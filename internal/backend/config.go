@@ -220,11 +220,13 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 // importTarget answers the import rules' questions about w's environment
 // inside w's transaction.
 func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget {
-	return importTargetOf(w.tx, w.env.Slug, current)
+	return importTargetOf(w.tx, w.env.Slug, current, nil)
 }
 
-// importTargetOf answers them in tx, for an import into env.
-func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument) domain.ImportTarget {
+// importTargetOf answers them in tx, for an import into env. heads, when
+// not nil, gives the version heads of an environment's objects of a kind
+// in key order, as tx holds them (the copies of a read transaction).
+func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, heads func(env string, kind domain.Kind) ([]keyedHead, error)) domain.ImportTarget {
 	return domain.ImportTarget{
 		Environment: env,
 		Current:     current,
@@ -238,7 +240,7 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument) dom
 			}
 			return keys, err
 		},
-		Promotion: (&promotionReader{tx: tx, env: env}).of,
+		Promotion: (&promotionReader{tx: tx, env: env, wholeHeads: heads}).of,
 		Channels:  func(obj domain.ChannelUser) (domain.Problems, error) { return channelProblems(tx, env, obj) },
 	}
 }
@@ -259,6 +261,9 @@ type promotionReader struct {
 	// heads holds, per kind read whole, each key's heads in promotion
 	// order.
 	heads map[string]map[string][]domain.VersionHead
+	// wholeHeads, when not nil, reads a kind whole in one environment
+	// instead of tx.
+	wholeHeads func(env string, kind domain.Kind) ([]keyedHead, error)
 }
 
 // promotionScanAfter is how many questions about one kind are answered
@@ -285,6 +290,16 @@ func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, er
 		}
 		byKey = map[string][]domain.VersionHead{}
 		for _, e := range p.order {
+			if p.wholeHeads != nil {
+				heads, err := p.wholeHeads(e, kind)
+				if err != nil {
+					return domain.Promotion{}, err
+				}
+				for _, h := range heads {
+					byKey[h.key] = append(byKey[h.key], h.head)
+				}
+				continue
+			}
 			after := ""
 			for {
 				objects, err := p.tx.Objects(store.Query{Environment: e, Kind: kind.Name, After: after, Limit: headBatch})
