@@ -241,7 +241,7 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, hea
 			return keys, err
 		},
 		Promotion: (&promotionReader{tx: tx, env: env, wholeHeads: heads}).of,
-		Channels:  func(obj domain.ChannelUser) (domain.Problems, error) { return channelProblems(tx, env, obj) },
+		Channels:  (&channelTypes{tx: tx, env: env}).problems,
 	}
 }
 
