@@ -151,3 +151,18 @@ func headsAfter(heads []keyedHead, after string) []keyedHead {
 	}
 	return heads[i:]
 }
+
+// CountBornIn counts env's objects of a versioned kind whose origin
+// environment is origin, in tx, a read transaction of the server's store
+// (the console's counts): from env's kept heads, so a page that counts
+// reads no object once they are kept.
+func (s *Server) CountBornIn(tx store.Tx, env string, kind domain.Kind, origin string) (int, error) {
+	heads, err := s.envCopies.headsOf(tx, env, kind)
+	n := 0
+	for _, h := range heads {
+		if h.head.OriginEnvironment == origin {
+			n++
+		}
+	}
+	return n, err
+}
