@@ -3,6 +3,7 @@ package domain
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -89,5 +90,27 @@ func TestEncodedObjectsRefusesOtherEncodings(t *testing.T) {
 		if _, err := EncodedObjects([]byte(doc)); err == nil {
 			t.Errorf("%s: read without error", name)
 		}
+	}
+}
+
+// A document as Encode writes it decodes as it is; the same bytes with one
+// member name's case changed are refused on that member, as any document
+// naming a field other than exactly is.
+func TestDecodeConfigDocumentKeepsNamesExactInAnEncoding(t *testing.T) {
+	d := documentWithSamples(t)
+	d.Permissions = []Permission{{Key: "docs.read", Name: "Read"}}
+	d.Canonicalize()
+	encoded, err := d.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := DecodeConfigDocument(encoded); err != nil {
+		t.Fatalf("an encoding refused: %v", err)
+	}
+	renamed := bytes.Replace(encoded, []byte(`"name": "Read"`), []byte(`"Name": "Read"`), 1)
+	_, err = DecodeConfigDocument(renamed)
+	var de *Error
+	if !errors.As(err, &de) || len(de.Details) != 1 || de.Details[0].Field != "permissions[0].Name" {
+		t.Errorf("an encoding with a name's case changed: %v", err)
 	}
 }
