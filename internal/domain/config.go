@@ -364,10 +364,10 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 // names are exact, so what is sent under one name is never stored under
 // another. It compares the members sent with those d encodes to.
 func exactFieldNames(b []byte, d *ConfigDocument) Problems {
-	// A document as Encode writes it (an export sent back as it is) has
-	// only the names Encode writes: decoding it twice more would find no
-	// other.
-	if encoded, err := d.Encode(); err == nil && bytes.Equal(encoded, b) {
+	// A document as Encode writes it (an export sent back as it is, with
+	// or without the newline that ends it) has only the names Encode
+	// writes: decoding it twice more would find no other.
+	if encoded, err := d.Encode(); err == nil && bytes.Equal(bytes.TrimSpace(encoded), bytes.TrimSpace(b)) {
 		return nil
 	}
 	var sent, decoded any

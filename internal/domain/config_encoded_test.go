@@ -104,13 +104,17 @@ func TestDecodeConfigDocumentKeepsNamesExactInAnEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := DecodeConfigDocument(encoded); err != nil {
-		t.Fatalf("an encoding refused: %v", err)
+	for _, doc := range [][]byte{encoded, bytes.TrimSpace(encoded)} {
+		if _, err := DecodeConfigDocument(doc); err != nil {
+			t.Fatalf("an encoding refused: %v", err)
+		}
 	}
 	renamed := bytes.Replace(encoded, []byte(`"name": "Read"`), []byte(`"Name": "Read"`), 1)
-	_, err = DecodeConfigDocument(renamed)
-	var de *Error
-	if !errors.As(err, &de) || len(de.Details) != 1 || de.Details[0].Field != "permissions[0].Name" {
-		t.Errorf("an encoding with a name's case changed: %v", err)
+	for _, doc := range [][]byte{renamed, bytes.TrimSpace(renamed)} {
+		_, err = DecodeConfigDocument(doc)
+		var de *Error
+		if !errors.As(err, &de) || len(de.Details) != 1 || de.Details[0].Field != "permissions[0].Name" {
+			t.Errorf("an encoding with a name's case changed: %v", err)
+		}
 	}
 }
