@@ -170,7 +170,8 @@ func prefixProblems(prefix string, err error) error {
 // accessImpactOf measures a proposal against env's state in tx, a read
 // transaction.
 func (s *Server) accessImpactOf(tx store.Tx, env domain.Environment, p domain.Principal, prop impactProposal) (*api.AccessImpactAnswer, error) {
-	export, err := s.envCopies.exportOf(tx, env.Slug)
+	copies := s.envCopies.in(tx)
+	export, err := copies.exportOf(env.Slug)
 	if err != nil {
 		return nil, err
 	}
@@ -184,8 +185,7 @@ func (s *Server) accessImpactOf(tx store.Tx, env domain.Environment, p domain.Pr
 	var after domain.AccessState
 	var refused domain.Problems
 	if prop.doc != nil {
-		heads := func(env string, kind domain.Kind) ([]keyedHead, error) { return s.envCopies.headsOf(tx, env, kind) }
-		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current, heads), prop.doc, prop.pruneAssignments)
+		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current, copies.headsOf), prop.doc, prop.pruneAssignments)
 		var de *domain.Error
 		switch {
 		case errors.As(err, &de) && de.Code == domain.CodeConflict:

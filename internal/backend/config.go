@@ -474,7 +474,8 @@ func (s *Server) registerConfigRoutes() {
 		var leftOut []string
 		var version string
 		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
-			current, err := s.envCopies.exportOf(tx, env.Slug)
+			copies := s.envCopies.in(tx)
+			current, err := copies.exportOf(env.Slug)
 			if err != nil {
 				return err
 			}
@@ -483,7 +484,7 @@ func (s *Server) registerConfigRoutes() {
 			if target == "" {
 				target = env.Slug
 			}
-			keeps, err := s.keepsProductionBorn(tx, env.Slug, target)
+			keeps, err := keepsProductionBorn(copies, env.Slug, target)
 			if err != nil || !keeps {
 				body = current.encoded
 				return err
@@ -577,14 +578,14 @@ func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocum
 
 // keepsProductionBorn reports whether source's document for target
 // leaves objects out (exportFor): for a target other than production,
-// when source holds workflows or guides born in production. Read in a
-// read transaction, from the heads of source's versioned objects.
-func (s *Server) keepsProductionBorn(tx store.Tx, source, target string) (bool, error) {
+// when source holds versioned objects born in production. Read from
+// the heads of source's versioned objects.
+func keepsProductionBorn(copies *copiesInTx, source, target string) (bool, error) {
 	if target == domain.Production {
 		return false, nil
 	}
 	for _, vk := range versionedKinds {
-		heads, err := s.envCopies.headsOf(tx, source, vk.kind)
+		heads, err := copies.headsOf(source, vk.kind)
 		if err != nil {
 			return false, err
 		}

@@ -79,12 +79,38 @@ func (c *envCopies) of(tx store.Tx, env string) (*envCopy, error) {
 	return fresh, nil
 }
 
-// exportOf is env's export for itself as tx's snapshot holds it.
-func (c *envCopies) exportOf(tx store.Tx, env string) (*exportCopy, error) {
-	cp, err := c.of(tx, env)
+// in gives the copies tx's snapshot holds, tx being a read transaction:
+// each environment's change number is read once in it.
+func (c *envCopies) in(tx store.Tx) *copiesInTx {
+	return &copiesInTx{copies: c, tx: tx, held: map[string]*envCopy{}}
+}
+
+// copiesInTx are the copies of the environments one read transaction
+// holds.
+type copiesInTx struct {
+	copies *envCopies
+	tx     store.Tx
+	held   map[string]*envCopy
+}
+
+func (t *copiesInTx) of(env string) (*envCopy, error) {
+	if cp, ok := t.held[env]; ok {
+		return cp, nil
+	}
+	cp, err := t.copies.of(t.tx, env)
+	if err == nil {
+		t.held[env] = cp
+	}
+	return cp, err
+}
+
+// exportOf is env's export for itself.
+func (t *copiesInTx) exportOf(env string) (*exportCopy, error) {
+	cp, err := t.of(env)
 	if err != nil {
 		return nil, err
 	}
+	tx := t.tx
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	if cp.export != nil {
@@ -103,12 +129,13 @@ func (c *envCopies) exportOf(tx store.Tx, env string) (*exportCopy, error) {
 }
 
 // headsOf are the version heads of env's objects of a versioned kind, in
-// key order, as tx's snapshot holds them.
-func (c *envCopies) headsOf(tx store.Tx, env string, kind domain.Kind) ([]keyedHead, error) {
-	cp, err := c.of(tx, env)
+// key order.
+func (t *copiesInTx) headsOf(env string, kind domain.Kind) ([]keyedHead, error) {
+	cp, err := t.of(env)
 	if err != nil {
 		return nil, err
 	}
+	tx := t.tx
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	if heads, ok := cp.heads[kind.Name]; ok {
@@ -157,7 +184,7 @@ func headsAfter(heads []keyedHead, after string) []keyedHead {
 // (the console's counts): from env's kept heads, so a page that counts
 // reads no object once they are kept.
 func (s *Server) CountBornIn(tx store.Tx, env string, kind domain.Kind, origin string) (int, error) {
-	heads, err := s.envCopies.headsOf(tx, env, kind)
+	heads, err := s.envCopies.in(tx).headsOf(env, kind)
 	n := 0
 	for _, h := range heads {
 		if h.head.OriginEnvironment == origin {

@@ -36,6 +36,7 @@ func (s *Server) pendingOf(tx store.Tx, env, below, after string, limit int) ([]
 	}
 	afterKind, afterKey, _ := strings.Cut(after, "/")
 	started := after == ""
+	copies := s.envCopies.in(tx)
 	for _, kind := range domain.VersionedKinds {
 		from := ""
 		if !started {
@@ -44,11 +45,11 @@ func (s *Server) pendingOf(tx store.Tx, env, below, after string, limit int) ([]
 			}
 			started, from = true, afterKey
 		}
-		lower, err := s.envCopies.headsOf(tx, below, kind)
+		lower, err := copies.headsOf(below, kind)
 		if err != nil {
 			return nil, err
 		}
-		here, err := s.envCopies.headsOf(tx, env, kind)
+		here, err := copies.headsOf(env, kind)
 		if err != nil {
 			return nil, err
 		}
