@@ -8,10 +8,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/bench/cpubench"
 	"github.com/arborhq/terraform-provider-arbor/internal/console"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -182,7 +182,7 @@ func BenchmarkPages(b *testing.B) {
 			b.Fatalf("%s: no object to show", pattern)
 		}
 		b.Run(strings.TrimPrefix(pattern, console.Prefix), func(b *testing.B) {
-			defer reportCPU(b)()
+			defer cpubench.Start(b)()
 			for b.Loop() {
 				if p := br.get(path); p.status != http.StatusOK {
 					b.Fatalf("%s: %d %.2000s", path, p.status, p.body)
@@ -195,7 +195,7 @@ func BenchmarkPages(b *testing.B) {
 	for _, pattern := range console.PagesReviewing() {
 		path := strings.ReplaceAll(pattern, "{env}", domain.Production)
 		b.Run(strings.TrimPrefix(pattern, console.Prefix), func(b *testing.B) {
-			defer reportCPU(b)()
+			defer cpubench.Start(b)()
 			for b.Loop() {
 				if p := br.upload(path, "document", "development.json", doc); p.status != http.StatusOK {
 					b.Fatalf("%s: %d %.2000s", path, p.status, p.body)
@@ -205,23 +205,3 @@ func BenchmarkPages(b *testing.B) {
 	}
 }
 
-// reportCPU, deferred when a benchmark starts, reports the CPU time the
-// process spent per iteration (cpu-ms/op), client and server together:
-// on a shared machine the wall time says as much about the neighbours.
-func reportCPU(b *testing.B) func() {
-	start := cpuTime(b)
-	return func() {
-		if b.N > 0 {
-			b.ReportMetric(float64((cpuTime(b)-start).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-		}
-	}
-}
-
-// cpuTime is the CPU time the process has used, user and system.
-func cpuTime(b *testing.B) time.Duration {
-	var u syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
-}
