@@ -204,4 +204,3 @@ func BenchmarkPages(b *testing.B) {
 		})
 	}
 }
-
