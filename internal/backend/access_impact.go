@@ -45,7 +45,7 @@ func (s *Server) registerAccessImpactRoute() {
 		}
 		var out *api.AccessImpactAnswer
 		err = s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, p domain.Principal) error {
-			out, err = accessImpactOf(tx, env, p, proposal)
+			out, err = s.accessImpactOf(tx, env, p, proposal)
 			return err
 		})
 		if err != nil {
@@ -167,16 +167,16 @@ func prefixProblems(prefix string, err error) error {
 	return probs.Err()
 }
 
-// accessImpactOf measures a proposal against env's state in tx.
-func accessImpactOf(tx store.Tx, env domain.Environment, p domain.Principal, prop impactProposal) (*api.AccessImpactAnswer, error) {
-	current, err := exportConfig(tx, env.Slug)
+// accessImpactOf measures a proposal against env's state in tx, a read
+// transaction.
+func (s *Server) accessImpactOf(tx store.Tx, env domain.Environment, p domain.Principal, prop impactProposal) (*api.AccessImpactAnswer, error) {
+	copies := s.envCopies.in(tx)
+	export, err := copies.exportOf(env.Slug)
 	if err != nil {
 		return nil, err
 	}
-	version, err := domain.ConfigVersion(current)
-	if err != nil {
-		return nil, err
-	}
+	// The copy is shared: read, never changed.
+	current, version := export.doc, export.version
 	assignments, err := listAll[domain.RoleAssignment](tx, domain.KindRoleAssignment, env.Slug)
 	if err != nil {
 		return nil, err
@@ -185,7 +185,7 @@ func accessImpactOf(tx store.Tx, env domain.Environment, p domain.Principal, pro
 	var after domain.AccessState
 	var refused domain.Problems
 	if prop.doc != nil {
-		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current), prop.doc, prop.pruneAssignments)
+		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current, copies.headsOf), prop.doc, prop.pruneAssignments)
 		var de *domain.Error
 		switch {
 		case errors.As(err, &de) && de.Code == domain.CodeConflict:

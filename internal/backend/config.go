@@ -220,11 +220,13 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 // importTarget answers the import rules' questions about w's environment
 // inside w's transaction.
 func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget {
-	return importTargetOf(w.tx, w.env.Slug, current)
+	return importTargetOf(w.tx, w.env.Slug, current, nil)
 }
 
-// importTargetOf answers them in tx, for an import into env.
-func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument) domain.ImportTarget {
+// importTargetOf answers them in tx, for an import into env. heads, when
+// not nil, gives the version heads of an environment's objects of a kind
+// in key order, as tx holds them (the copies of a read transaction).
+func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, heads func(env string, kind domain.Kind) ([]keyedHead, error)) domain.ImportTarget {
 	return domain.ImportTarget{
 		Environment: env,
 		Current:     current,
@@ -238,8 +240,8 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument) dom
 			}
 			return keys, err
 		},
-		Promotion: (&promotionReader{tx: tx, env: env}).of,
-		Channels:  func(obj domain.ChannelUser) (domain.Problems, error) { return channelProblems(tx, env, obj) },
+		Promotion: (&promotionReader{tx: tx, env: env, wholeHeads: heads}).of,
+		Channels:  (&channelTypes{tx: tx, env: env}).problems,
 	}
 }
 
@@ -259,6 +261,9 @@ type promotionReader struct {
 	// heads holds, per kind read whole, each key's heads in promotion
 	// order.
 	heads map[string]map[string][]domain.VersionHead
+	// wholeHeads, when not nil, reads a kind whole in one environment
+	// instead of tx.
+	wholeHeads func(env string, kind domain.Kind) ([]keyedHead, error)
 }
 
 // promotionScanAfter is how many questions about one kind are answered
@@ -285,6 +290,16 @@ func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, er
 		}
 		byKey = map[string][]domain.VersionHead{}
 		for _, e := range p.order {
+			if p.wholeHeads != nil {
+				heads, err := p.wholeHeads(e, kind)
+				if err != nil {
+					return domain.Promotion{}, err
+				}
+				for _, h := range heads {
+					byKey[h.key] = append(byKey[h.key], h.head)
+				}
+				continue
+			}
 			after := ""
 			for {
 				objects, err := p.tx.Objects(store.Query{Environment: e, Kind: kind.Name, After: after, Limit: headBatch})
@@ -491,16 +506,20 @@ func (s *Server) registerConfigRoutes() {
 		var leftOut []string
 		var version string
 		err := s.view(ctx, in.Env, func(tx store.Tx, env domain.Environment, _ domain.Principal) error {
-			current, err := exportConfig(tx, env.Slug)
+			copies := s.envCopies.in(tx)
+			current, err := copies.exportOf(env.Slug)
 			if err != nil {
 				return err
 			}
-			if version, err = domain.ConfigVersion(current); err != nil {
-				return err
-			}
+			version = current.version
 			target := in.For
 			if target == "" {
 				target = env.Slug
+			}
+			keeps, err := keepsProductionBorn(copies, env.Slug, target)
+			if err != nil || !keeps {
+				body = current.encoded
+				return err
 			}
 			doc, left, err := exportFor(tx, env.Slug, target)
 			if err != nil {
@@ -587,6 +606,28 @@ func (s *Server) exportFrom(w *write, source, field string) (*domain.ConfigDocum
 		return nil, nil, (&domain.Problems{{Field: field, Message: fmt.Sprintf("environment %q not found", source)}}).Err()
 	}
 	return exportFor(w.tx, source, w.env.Slug)
+}
+
+// keepsProductionBorn reports whether source's document for target
+// leaves objects out (exportFor): for a target other than production,
+// when source holds versioned objects born in production. Read from
+// the heads of source's versioned objects.
+func keepsProductionBorn(copies *copiesInTx, source, target string) (bool, error) {
+	if target == domain.Production {
+		return false, nil
+	}
+	for _, vk := range versionedKinds {
+		heads, err := copies.headsOf(source, vk.kind)
+		if err != nil {
+			return false, err
+		}
+		for _, h := range heads {
+			if h.head.OriginEnvironment == domain.Production {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }
 
 // exportFor exports source's configuration as a document for target.

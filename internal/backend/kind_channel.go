@@ -66,21 +66,68 @@ func checkChannelUses(w *write, obj domain.ChannelUser) error {
 // channelProblems judges obj's channel uses against env's channels, and
 // its channel group uses (domain.ChannelGroupUser) against env's groups.
 func channelProblems(tx store.Tx, env string, obj domain.ChannelUser) (domain.Problems, error) {
-	var readErr error
-	problems := domain.CheckChannelUses(env, obj.ChannelUses(), func(key string) (string, bool) {
-		c, err := load[domain.Channel](tx, domain.KindChannel, env, key)
+	return (&channelTypes{tx: tx, env: env}).problems(obj)
+}
+
+// channelTypes reads the types of env's channels and channel groups in
+// tx, each once: an import's plan asks about the same few for every
+// object of its document, before it writes anything.
+type channelTypes struct {
+	tx   store.Tx
+	env  string
+	seen map[string]channelType
+}
+
+type channelType struct {
+	name   string
+	exists bool
+}
+
+// typeOf is the type of the channel (or the channel type of the channel
+// group) key, and whether it exists.
+func (c *channelTypes) typeOf(kind domain.Kind, key string) (string, bool, error) {
+	if t, ok := c.seen[kind.Name+"/"+key]; ok {
+		return t.name, t.exists, nil
+	}
+	var t channelType
+	switch kind {
+	case domain.KindChannel:
+		ch, err := load[domain.Channel](c.tx, kind, c.env, key)
 		if err != nil {
+			return "", false, err
+		}
+		if ch != nil {
+			t = channelType{name: ch.Type, exists: true}
+		}
+	default:
+		g, err := load[domain.ChannelGroup](c.tx, kind, c.env, key)
+		if err != nil {
+			return "", false, err
+		}
+		if g != nil {
+			t = channelType{name: g.ChannelType, exists: true}
+		}
+	}
+	if c.seen == nil {
+		c.seen = map[string]channelType{}
+	}
+	c.seen[kind.Name+"/"+key] = t
+	return t.name, t.exists, nil
+}
+
+// problems judges obj's channel and channel group uses.
+func (c *channelTypes) problems(obj domain.ChannelUser) (domain.Problems, error) {
+	var readErr error
+	lookup := func(kind domain.Kind) func(string) (string, bool) {
+		return func(key string) (string, bool) {
+			name, ok, err := c.typeOf(kind, key)
 			readErr = errors.Join(readErr, err)
+			return name, ok
 		}
-		if c == nil {
-			return "", false
-		}
-		return c.Type, true
-	})
+	}
+	problems := domain.CheckChannelUses(c.env, obj.ChannelUses(), lookup(domain.KindChannel))
 	if gu, ok := obj.(domain.ChannelGroupUser); ok {
-		groups, err := channelGroupProblems(tx, env, gu)
-		problems = append(problems, groups...)
-		readErr = errors.Join(readErr, err)
+		problems = append(problems, domain.CheckChannelGroupUses(c.env, gu.ChannelGroupUses(), lookup(domain.KindChannelGroup))...)
 	}
 	return problems, readErr
 }

@@ -1,10 +1,7 @@
 package backend
 
 import (
-	"errors"
-
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
-	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
 
 // Channel groups: each environment's own sets of channels of one type that
@@ -43,21 +40,4 @@ func (s *Server) registerChannelGroupRoutes() {
 			}
 			return listFilter[domain.ChannelGroup]{keep: func(g *domain.ChannelGroup) bool { return g.ChannelType == in.ChannelType }}
 		}, routeOptions{})
-}
-
-// channelGroupProblems judges obj's channel group uses against env's
-// groups.
-func channelGroupProblems(tx store.Tx, env string, obj domain.ChannelGroupUser) (domain.Problems, error) {
-	var readErr error
-	problems := domain.CheckChannelGroupUses(env, obj.ChannelGroupUses(), func(key string) (string, bool) {
-		g, err := load[domain.ChannelGroup](tx, domain.KindChannelGroup, env, key)
-		if err != nil {
-			readErr = errors.Join(readErr, err)
-		}
-		if g == nil {
-			return "", false
-		}
-		return g.ChannelType, true
-	})
-	return problems, readErr
 }

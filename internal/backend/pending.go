@@ -20,57 +20,23 @@ import (
 // reads at a time while it looks for differences.
 const headBatch = 500
 
-// headStream reads one environment's objects of a kind in key order, a
-// batch at a time.
-type headStream struct {
-	tx        store.Tx
-	env, kind string
-	after     string
-	buf       []domain.VersionHead
-	keys      []string
-	done      bool
-}
-
-// peek returns the next object's key and head without taking it; ok is
-// false once the environment has no more.
-func (h *headStream) peek() (string, *domain.VersionHead, bool, error) {
-	if len(h.buf) == 0 && !h.done {
-		objects, err := h.tx.Objects(store.Query{Environment: h.env, Kind: h.kind, After: h.after, Limit: headBatch})
-		if err != nil {
-			return "", nil, false, err
-		}
-		h.done = len(objects) < headBatch
-		for _, o := range objects {
-			head, err := headOf(o)
-			if err != nil {
-				return "", nil, false, err
-			}
-			h.buf, h.keys = append(h.buf, head), append(h.keys, o.Key)
-			h.after = o.Key
-		}
-	}
-	if len(h.buf) == 0 {
-		return "", nil, false, nil
-	}
-	return h.keys[0], &h.buf[0], true, nil
-}
-
-func (h *headStream) next() { h.buf, h.keys = h.buf[1:], h.keys[1:] }
-
 // pendingCursor is the position of one item in the pending listing: its
 // kind's place in domain.VersionedKinds, then its key.
 func pendingCursor(p domain.PendingPromotion) string { return p.Kind + "/" + p.Key }
 
 // pendingOf is a page of what the next promotion into env (whose
 // environment below is below, "" for the first) would carry: up to
-// limit+1 items after the cursor position after.
-func pendingOf(tx store.Tx, env, below, after string, limit int) ([]domain.PendingPromotion, error) {
+// limit+1 items after the cursor position after. tx is a read
+// transaction: the heads of both environments come from their copies
+// (env_copies.go), merged in key order.
+func (s *Server) pendingOf(tx store.Tx, env, below, after string, limit int) ([]domain.PendingPromotion, error) {
 	var items []domain.PendingPromotion
 	if below == "" {
 		return items, nil
 	}
 	afterKind, afterKey, _ := strings.Cut(after, "/")
 	started := after == ""
+	copies := s.envCopies.in(tx)
 	for _, kind := range domain.VersionedKinds {
 		from := ""
 		if !started {
@@ -79,31 +45,29 @@ func pendingOf(tx store.Tx, env, below, after string, limit int) ([]domain.Pendi
 			}
 			started, from = true, afterKey
 		}
-		lower := &headStream{tx: tx, env: below, kind: kind.Name, after: from}
-		here := &headStream{tx: tx, env: env, kind: kind.Name, after: from}
-		for len(items) <= limit {
-			lk, lh, lok, err := lower.peek()
-			if err != nil {
-				return nil, err
+		lower, err := copies.headsOf(below, kind)
+		if err != nil {
+			return nil, err
+		}
+		here, err := copies.headsOf(env, kind)
+		if err != nil {
+			return nil, err
+		}
+		lower, here = headsAfter(lower, from), headsAfter(here, from)
+		for len(items) <= limit && (len(lower) > 0 || len(here) > 0) {
+			// The heads are shared with other requests: the items point
+			// at copies.
+			var key string
+			var lh, hh *domain.VersionHead
+			takeLower := len(here) == 0 || (len(lower) > 0 && lower[0].key <= here[0].key)
+			takeHere := len(lower) == 0 || (len(here) > 0 && here[0].key <= lower[0].key)
+			if takeLower {
+				h := lower[0].head
+				key, lh, lower = lower[0].key, &h, lower[1:]
 			}
-			hk, hh, hok, err := here.peek()
-			if err != nil {
-				return nil, err
-			}
-			if !lok && !hok {
-				break
-			}
-			key := lk
-			switch {
-			case !lok || (hok && hk < lk):
-				key, lh = hk, nil
-				here.next()
-			case !hok || lk < hk:
-				hh = nil
-				lower.next()
-			default:
-				lower.next()
-				here.next()
+			if takeHere {
+				h := here[0].head
+				key, hh, here = here[0].key, &h, here[1:]
 			}
 			if change := domain.PendingChange(env, lh, hh); change != "" {
 				items = append(items, domain.PendingPromotion{Kind: kind.Name, Key: key, Change: change, Below: lh, Current: hh})
@@ -155,7 +119,7 @@ func (s *Server) registerPendingRoutes() {
 					below = order[i-1]
 				}
 			}
-			items, err := pendingOf(tx, env.Slug, below, after, in.limit())
+			items, err := s.pendingOf(tx, env.Slug, below, after, in.limit())
 			if err != nil {
 				return err
 			}

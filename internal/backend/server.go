@@ -65,6 +65,9 @@ type Server struct {
 	metrics   *metrics
 	// accessIndexes answer access checks (see access_index.go).
 	accessIndexes accessIndexes
+	// envCopies keep what is derived of all of an environment's objects
+	// (see env_copies.go).
+	envCopies envCopies
 
 	// metricsOnAPI is false when a listener of their own serves /metrics.
 	metricsOnAPI bool

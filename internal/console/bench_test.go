@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/bench/cpubench"
 	"github.com/arborhq/terraform-provider-arbor/internal/console"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -181,6 +182,7 @@ func BenchmarkPages(b *testing.B) {
 			b.Fatalf("%s: no object to show", pattern)
 		}
 		b.Run(strings.TrimPrefix(pattern, console.Prefix), func(b *testing.B) {
+			defer cpubench.Start(b)()
 			for b.Loop() {
 				if p := br.get(path); p.status != http.StatusOK {
 					b.Fatalf("%s: %d %.2000s", path, p.status, p.body)
@@ -193,6 +195,7 @@ func BenchmarkPages(b *testing.B) {
 	for _, pattern := range console.PagesReviewing() {
 		path := strings.ReplaceAll(pattern, "{env}", domain.Production)
 		b.Run(strings.TrimPrefix(pattern, console.Prefix), func(b *testing.B) {
+			defer cpubench.Start(b)()
 			for b.Loop() {
 				if p := br.upload(path, "document", "development.json", doc); p.status != http.StatusOK {
 					b.Fatalf("%s: %d %.2000s", path, p.status, p.body)

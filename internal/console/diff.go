@@ -2,7 +2,6 @@ package console
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -36,22 +35,24 @@ var neverTouched = []string{
 }
 
 // diffDocuments compares the target's exported configuration with the
-// document that would replace it, section by section. bornInTarget names,
-// per versioned section, the objects created in the target, which a
-// document from elsewhere never removes.
-func diffDocuments(target, incoming []byte, bornInTarget map[string][]string) ([]sectionDiff, error) {
-	have, err := sectionsOf(target)
+// document that would replace it, section by section, object by object
+// as encoded: both are canonical encodings (an export, or a document put
+// through canonical), in which equal objects are equal bytes. What the
+// document lacks is Removed here; see keepBornInTarget. It returns the
+// document's source environment too.
+func diffDocuments(target, incoming []byte) ([]sectionDiff, string, error) {
+	have, err := domain.EncodedObjects(target)
 	if err != nil {
-		return nil, fmt.Errorf("reading the target's configuration: %w", err)
+		return nil, "", fmt.Errorf("reading the target's configuration: %w", err)
 	}
-	want, err := sectionsOf(incoming)
+	want, err := domain.EncodedObjects(incoming)
 	if err != nil {
-		return nil, fmt.Errorf("reading the document: %w", err)
+		return nil, "", fmt.Errorf("reading the document: %w", err)
 	}
 	var out []sectionDiff
 	for _, s := range domain.ConfigSections {
 		d := sectionDiff{Name: s.Name}
-		h, w := have[s.Name], want[s.Name]
+		h, w := bytesByKey(have.Sections[s.Name]), bytesByKey(want.Sections[s.Name])
 		for _, key := range sortedKeys(w) {
 			switch old, ok := h[key]; {
 			case !ok:
@@ -63,18 +64,34 @@ func diffDocuments(target, incoming []byte, bornInTarget map[string][]string) ([
 			}
 		}
 		for _, key := range sortedKeys(h) {
-			if _, ok := w[key]; ok {
-				continue
-			}
-			if slices.Contains(bornInTarget[s.Name], key) {
-				d.Kept = append(d.Kept, key)
-			} else {
+			if _, ok := w[key]; !ok {
 				d.Removed = append(d.Removed, key)
 			}
 		}
 		out = append(out, d)
 	}
-	return out, nil
+	return out, want.SourceEnvironment, nil
+}
+
+// keepBornInTarget moves, in the section of kind, the objects created in
+// the target itself (born) from Removed to Kept: a document from another
+// environment never removes them.
+func keepBornInTarget(sections []sectionDiff, kind domain.Kind, born map[string]bool) {
+	for i := range sections {
+		d := &sections[i]
+		if d.Name != kind.Section() {
+			continue
+		}
+		var removed []string
+		for _, key := range d.Removed {
+			if born[key] {
+				d.Kept = append(d.Kept, key)
+			} else {
+				removed = append(removed, key)
+			}
+		}
+		d.Removed = removed
+	}
 }
 
 // canonical decodes, checks and re-encodes a document sent by a person, so
@@ -89,36 +106,13 @@ func canonical(doc []byte) ([]byte, error) {
 	return d.Encode()
 }
 
-// sectionsOf reads a canonical document's objects per section, keyed by
-// key, each in compact JSON.
-func sectionsOf(doc []byte) (map[string]map[string][]byte, error) {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &raw); err != nil {
-		return nil, err
+// bytesByKey indexes a section's encoded objects by key.
+func bytesByKey(objects []domain.EncodedObject) map[string][]byte {
+	m := make(map[string][]byte, len(objects))
+	for _, o := range objects {
+		m[o.Key] = o.Bytes
 	}
-	out := map[string]map[string][]byte{}
-	for _, s := range domain.ConfigSections {
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw[s.Name], &items); err != nil {
-			return nil, fmt.Errorf("section %s: %w", s.Name, err)
-		}
-		m := map[string][]byte{}
-		for _, item := range items {
-			var k struct {
-				Key string `json:"key"`
-			}
-			if err := json.Unmarshal(item, &k); err != nil {
-				return nil, err
-			}
-			var buf bytes.Buffer
-			if err := json.Compact(&buf, item); err != nil {
-				return nil, err
-			}
-			m[k.Key] = buf.Bytes()
-		}
-		out[s.Name] = m
-	}
-	return out, nil
+	return m
 }
 
 func sortedKeys(m map[string][]byte) []string {

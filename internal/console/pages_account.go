@@ -81,7 +81,7 @@ func reviewSettings(c *Console, r *http.Request) (any, error) {
 			return err
 		}
 		for _, k := range domain.VersionedKinds {
-			n, err := tx.CountObjectsBornIn(domain.Production, k.Name, domain.Production)
+			n, err := c.backend.CountBornIn(tx, domain.Production, k, domain.Production)
 			if err != nil {
 				return err
 			}

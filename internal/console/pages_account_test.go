@@ -29,6 +29,13 @@ func TestProductionWriteAccessIsTurnedOnAfterItsReview(t *testing.T) {
 		t.Fatal("not turned on")
 	}
 	b.get("/console/settings?saved=1").expect(t, http.StatusOK, "is <strong>on</strong>")
+	// What was born in production is counted, and counted again after
+	// each write there.
+	b.get("/console/settings/review?production_write_access=false").expect(t, http.StatusOK, "0 partials")
+	s.api(s.owner, "PUT", "/v1/environments/production/partials/button", samples["partial"].body, &struct{}{})
+	b.get("/console/settings/review?production_write_access=false").expect(t, http.StatusOK, "1 partials", "become read-only")
+	s.api(s.owner, "PUT", "/v1/environments/production/partials/footer", samples["partial"].body, &struct{}{})
+	b.get("/console/settings/review?production_write_access=false").expect(t, http.StatusOK, "2 partials")
 	// The same form again carries a stale version: refused, shown again.
 	form.Set("production_write_access", "false")
 	b.post("/console/settings", form).expect(t, http.StatusPreconditionFailed, "Turning production write access <strong>off</strong>")

@@ -2,12 +2,12 @@ package console
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/api"
@@ -221,8 +221,17 @@ func (c *Console) review(r *http.Request, action, target, from string, doc []byt
 	if err != nil {
 		return nil, err
 	}
-	born := map[string][]string{}
-	for _, k := range []domain.Kind{domain.KindWorkflow, domain.KindGuide} {
+	sections, source, err := diffDocuments(current, doc)
+	if err != nil {
+		return nil, err
+	}
+	// A document of the target itself removes what it lacks; one from
+	// elsewhere keeps the versioned objects created in the target. Their
+	// origins are read only where the document lacks some.
+	for _, k := range domain.VersionedKinds {
+		if source == target || !removesSome(sections, k) {
+			continue
+		}
 		items, _, err := listAll[struct {
 			Key               string `json:"key"`
 			OriginEnvironment string `json:"origin_environment"`
@@ -230,24 +239,11 @@ func (c *Console) review(r *http.Request, action, target, from string, doc []byt
 		if err != nil {
 			return nil, err
 		}
-		section := strings.ReplaceAll(k.Collection, "-", "_")
+		born := map[string]bool{}
 		for _, it := range items {
-			if it.OriginEnvironment == target {
-				born[section] = append(born[section], it.Key)
-			}
+			born[it.Key] = it.OriginEnvironment == target
 		}
-	}
-	var source struct {
-		SourceEnvironment string `json:"source_environment"`
-	}
-	_ = json.Unmarshal(doc, &source)
-	if source.SourceEnvironment == target {
-		// A document of the target itself removes what it lacks.
-		born = nil
-	}
-	sections, err := diffDocuments(current, doc, born)
-	if err != nil {
-		return nil, err
+		keepBornInTarget(sections, k, born)
 	}
 	v := &reviewView{Action: action, Target: target, From: from, Reviewed: h.Get("ETag"), Sections: sections, NeverTouched: neverTouched, NoChange: true}
 	for _, s := range sections {
@@ -256,12 +252,25 @@ func (c *Console) review(r *http.Request, action, target, from string, doc []byt
 		}
 	}
 	// What the change does to people, from the target's own assignments.
+	// The document is sent as it is: valid JSON already, it needs no
+	// second encoding.
+	request := slices.Concat([]byte(`{"document":`), doc, []byte(`,"prune_assignments":true}`))
 	var impact api.AccessImpactAnswer
-	if _, err := c.call(r, api.AccessImpact.Method, api.AccessImpact.URL(target), nil, nil, api.AccessImpactRequest{Document: doc, PruneAssignments: true}, &impact); err != nil {
+	if _, err := c.call(r, api.AccessImpact.Method, api.AccessImpact.URL(target), nil, nil, request, &impact); err != nil {
 		return nil, err
 	}
 	v.Impact = &impact
 	return v, nil
+}
+
+// removesSome reports whether the diff removes objects of kind.
+func removesSome(sections []sectionDiff, kind domain.Kind) bool {
+	for _, s := range sections {
+		if s.Name == kind.Section() && len(s.Removed) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // stale refuses a confirm whose review no longer describes an

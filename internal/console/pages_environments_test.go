@@ -154,3 +154,89 @@ func TestReviewShowsTheAccessImpact(t *testing.T) {
 	b.get("/console/environments/production/promote?from=development").
 		expect(t, http.StatusOK, "What it does to people in production", "1 identity loses 1 grant(s)", "<code>ada</code> loses <code>docs.read</code> at <code>acme</code>")
 }
+
+// The review of a promotion names, per section, exactly what the
+// promotion then does (its dry run says it): added, changed, removed,
+// and kept, for objects created in the target, which a promotion never
+// removes, of every versioned kind.
+func TestPromotionReviewIsWhatThePromotionDoes(t *testing.T) {
+	s := newSite(t)
+	s.api(s.owner, "PUT", "/v1/settings", `{"production_write_access":true}`, &struct{}{})
+	partial := func(name string) string { return strings.Replace(samples["partial"].body, `"Button"`, `"`+name+`"`, 1) }
+	for _, w := range [][2]string{
+		{"/v1/environments/development/permissions/docs.read", `{"name":"Read"}`},
+		{"/v1/environments/development/permissions/docs.write", `{"name":"Write"}`},
+		{"/v1/environments/production/permissions/docs.write", `{"name":"Write, before"}`},
+		{"/v1/environments/production/permissions/docs.old", `{"name":"Old"}`},
+		{"/v1/environments/development/partials/header", partial("Header")},
+		{"/v1/environments/development/partials/footer", partial("Footer")},
+		{"/v1/environments/development/partials/stale", partial("Stale")},
+		{"/v1/environments/production/promote", `{"from":"development"}`},
+		{"/v1/environments/development/partials/footer", partial("Footer, changed")},
+		{"/v1/environments/development/partials/stale", ""},
+		{"/v1/environments/production/partials/banner", partial("Banner, born in production")},
+		{"/v1/environments/development/workflows/welcome", samples["workflow"].body},
+	} {
+		method := "PUT"
+		switch {
+		case w[1] == "":
+			method = "DELETE"
+		case strings.HasSuffix(w[0], "/promote"):
+			method = "POST"
+		}
+		s.api(s.owner, method, w[0], w[1], nil)
+	}
+	// The promotion above carried docs.old away: put it back.
+	s.api(s.owner, "PUT", "/v1/environments/production/permissions/docs.old", `{"name":"Old"}`, &struct{}{})
+	s.api(s.owner, "PUT", "/v1/environments/production/permissions/docs.write", `{"name":"Write, before"}`, &struct{}{})
+
+	b := s.browser()
+	b.signIn(s.owner)
+	page := b.get("/console/environments/production/promote?from=development").expect(t, http.StatusOK, "Promoting")
+	shown := map[string]string{}
+	for _, row := range regexp.MustCompile(`(?s)<tr>\s*<th scope="row">(\w+)</th>(.*?)</tr>`).FindAllStringSubmatch(page.body, -1) {
+		var parts []string
+		for _, change := range []string{"added", "changed", "removed", ""} {
+			var keys []string
+			for _, m := range regexp.MustCompile(`class="badge`+map[bool]string{true: " " + change, false: ""}[change != ""]+`">([^<]+)<`).FindAllStringSubmatch(row[2], -1) {
+				keys = append(keys, m[1])
+			}
+			parts = append(parts, strings.Join(keys, ","))
+		}
+		if strings.Join(parts, "") != "" {
+			shown[row[1]] = strings.Join(parts, " | ")
+		}
+	}
+
+	var dry struct {
+		Diff map[string]struct{ Created, Updated, Deleted []string }
+		Kept map[string][]string
+	}
+	s.api(s.owner, "POST", "/v1/environments/production/promote", `{"from":"development","dry_run":true,"prune_assignments":true}`, &dry)
+	done := map[string]string{}
+	for section, d := range dry.Diff {
+		if len(d.Created)+len(d.Updated)+len(d.Deleted)+len(dry.Kept[section]) > 0 {
+			done[section] = strings.Join([]string{strings.Join(d.Created, ","), strings.Join(d.Updated, ","), strings.Join(d.Deleted, ","), strings.Join(dry.Kept[section], ",")}, " | ")
+		}
+	}
+	for section, kept := range dry.Kept {
+		if _, ok := done[section]; !ok && len(kept) > 0 {
+			done[section] = " |  |  | " + strings.Join(kept, ",")
+		}
+	}
+	want := map[string]string{
+		"permissions": " | docs.write | docs.old | ",
+		"partials":    " | footer | stale | banner",
+		"workflows":   "welcome |  |  | ",
+	}
+	for name, got := range map[string]map[string]string{"the review shows": shown, "the promotion does": done} {
+		if len(got) != len(want) {
+			t.Errorf("%s %v, want %v", name, got, want)
+		}
+		for section, w := range want {
+			if got[section] != w {
+				t.Errorf("%s in %s: %q, want %q", name, section, got[section], w)
+			}
+		}
+	}
+}

@@ -294,10 +294,6 @@ type Tx interface {
 	Referrers(to Ref, limit int) ([]Ref, error)
 	// CountObjects counts the objects of a kind in an environment.
 	CountObjects(env, kind string) (int, error)
-	// CountObjectsBornIn counts the objects of a versioned kind in env
-	// whose version state names origin as their origin environment
-	// (origin_environment in the body).
-	CountObjectsBornIn(env, kind, origin string) (int, error)
 
 	// PutSecret stores a secret value (hashed or sealed by the caller) of an
 	// object; it is removed with the object.

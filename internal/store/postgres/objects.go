@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"encoding/json"
 	"errors"
 
 	"github.com/jackc/pgx/v5"
@@ -168,21 +167,6 @@ func (t *tx) Referrers(to store.Ref, limit int) ([]store.Ref, error) {
 func (t *tx) CountObjects(env, kind string) (int, error) {
 	var n int
 	err := t.queryRow(`SELECT count(*) FROM objects WHERE environment = $1 AND kind = $2`, env, kind).Scan(&n)
-	return n, err
-}
-
-func (t *tx) CountObjectsBornIn(env, kind, origin string) (int, error) {
-	pair, err := json.Marshal(map[string]string{"origin_environment": origin})
-	if err != nil {
-		return 0, err
-	}
-	// The origin is matched as bytes first (a body is compact JSON, and a
-	// string value cannot hold the pair with its quotes unescaped), then
-	// parsed, so that only the candidates are parsed.
-	var n int
-	err = t.queryRow(`SELECT count(*) FROM objects WHERE environment = $1 AND kind = $2
-		AND position($3::bytea IN body) > 0 AND convert_from(body, 'UTF8')::jsonb ->> 'origin_environment' = $4`,
-		env, kind, pair[1:len(pair)-1], origin).Scan(&n)
 	return n, err
 }
 

@@ -47,12 +47,7 @@ const (
 	sqlDeleteObject  = `DELETE FROM objects WHERE environment = ? AND kind = ? AND key = ?`
 	sqlReferrers     = `SELECT environment, kind, key FROM refs WHERE target_environment = ? AND target_kind = ? AND target_key = ?
 		ORDER BY environment, kind, key LIMIT ?`
-	sqlCountObjects = `SELECT count(*) FROM objects WHERE environment = ? AND kind = ?`
-	// The origin is matched as bytes first (a body is compact JSON, and
-	// a string value cannot hold the pair with its quotes unescaped),
-	// then parsed, so that only the candidates are parsed.
-	sqlCountObjectsBornIn = `SELECT count(*) FROM objects WHERE environment = ? AND kind = ?
-			AND instr(body, CAST(? AS BLOB)) > 0 AND json_extract(CAST(body AS TEXT), '$.origin_environment') = ?`
+	sqlCountObjects        = `SELECT count(*) FROM objects WHERE environment = ? AND kind = ?`
 	sqlTokensWithRole      = `SELECT id, name, role, prefix, version, created_at FROM tokens WHERE role = ? ORDER BY id LIMIT ?`
 	sqlCountTokensWithRole = `SELECT count(*) FROM tokens WHERE role = ?`
 	sqlPutSecret           = `INSERT INTO secrets (environment, kind, key, name, value) VALUES (?, ?, ?, ?, ?)
@@ -152,7 +147,6 @@ var statements = []string{
 	sqlDeleteObject,
 	sqlReferrers,
 	sqlCountObjects,
-	sqlCountObjectsBornIn,
 	sqlTokensWithRole,
 	sqlCountTokensWithRole,
 	sqlPutSecret,

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -425,16 +424,6 @@ func (t *tx) Referrers(to store.Ref, limit int) ([]store.Ref, error) {
 func (t *tx) CountObjects(env, kind string) (int, error) {
 	var n int
 	err := t.queryRow(sqlCountObjects, env, kind).Scan(&n)
-	return n, err
-}
-
-func (t *tx) CountObjectsBornIn(env, kind, origin string) (int, error) {
-	pair, err := json.Marshal(map[string]string{"origin_environment": origin})
-	if err != nil {
-		return 0, err
-	}
-	var n int
-	err = t.queryRow(sqlCountObjectsBornIn, env, kind, string(pair[1:len(pair)-1]), origin).Scan(&n)
 	return n, err
 }
 

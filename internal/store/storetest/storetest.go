@@ -31,7 +31,6 @@ func Run(t *testing.T, open Opener) {
 		"Settings":                      testSettings,
 		"Tokens":                        testTokens,
 		"TokensWithRole":                testTokensWithRole,
-		"CountObjectsBornIn":            testCountObjectsBornIn,
 		"APIKeys":                       testAPIKeys,
 		"ObjectsPutGetList":             testObjectsPutGetList,
 		"ObjectsPagination":             testObjectsPagination,
@@ -270,45 +269,6 @@ func testTokensWithRole(t *testing.T, s store.Store) {
 		none, n, _ := tx.TokensWithRole(domain.RoleOwner, 10)
 		equal(t, "no owner", len(none) == 0 && n == 0, true)
 		return err
-	})
-}
-
-// An object's origin is its body's top-level origin_environment: the same
-// pair nested deeper, or in a string, does not count.
-func testCountObjectsBornIn(t *testing.T, s store.Store) {
-	bodies := map[string]string{
-		"a": `{"key":"a","sha":"x","origin_environment":"production"}`,
-		"b": `{"key":"b","origin_environment":"production","sha":"y"}`,
-		"c": `{"key":"c","sha":"x","origin_environment":"development"}`,
-		"d": `{"key":"d","steps":[{"note":{"origin_environment":"production"}}],"origin_environment":"development"}`,
-		"e": `{"key":"e","description":"\"origin_environment\":\"production\"","origin_environment":"staging"}`,
-		"f": `{"key":"f"}`,
-	}
-	update(t, s, func(tx store.Tx) error {
-		for key, body := range bodies {
-			o := obj("production", "workflow", key, 1)
-			o.Body = []byte(body)
-			if err := tx.PutObject(o, nil, nil); err != nil {
-				return err
-			}
-		}
-		o := obj("development", "workflow", "a", 1)
-		o.Body = []byte(bodies["a"])
-		return tx.PutObject(o, nil, nil)
-	})
-	view(t, s, func(tx store.Tx) error {
-		for _, c := range []struct {
-			env, kind, origin string
-			want              int
-		}{{"production", "workflow", "production", 2}, {"production", "workflow", "development", 2}, {"production", "workflow", "staging", 1},
-			{"development", "workflow", "production", 1}, {"production", "guide", "production", 0}} {
-			n, err := tx.CountObjectsBornIn(c.env, c.kind, c.origin)
-			if err != nil {
-				return err
-			}
-			equal(t, c.env+" "+c.kind+" born in "+c.origin, n, c.want)
-		}
-		return nil
 	})
 }
 

@@ -1,0 +1,195 @@
+package backend
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// What the configuration pages derive from every object of an environment
+// (its export and the version heads of its versioned objects) costs a read
+// and a decode of all of them: with 10,000 objects of each kind, seconds.
+// It is kept in memory between requests, under the environment's change
+// number (store.Changes, see access_index.go): every committed write in an
+// environment stamps it with a new number, never reused, so two read
+// snapshots that see the same number see the same objects there. A copy is
+// used only by a read transaction whose snapshot holds the copy's number,
+// and is filled from such a transaction; a write transaction never uses
+// one, since its own writes are stamped only when it ends.
+
+// envCopies holds the newest copy of each environment.
+type envCopies struct {
+	mu    sync.Mutex
+	byEnv map[string]*envCopy
+}
+
+// envCopy is what was derived of one environment at one change number,
+// filled as it is first asked for. What it hands out is shared: callers
+// read it and never change it.
+type envCopy struct {
+	at int64
+
+	mu     sync.Mutex
+	export *exportCopy
+	heads  map[string][]keyedHead
+}
+
+// exportCopy is an environment's export for itself.
+type exportCopy struct {
+	doc     *domain.ConfigDocument
+	version string
+	encoded []byte
+}
+
+// keyedHead is the version head of one object.
+type keyedHead struct {
+	key  string
+	head domain.VersionHead
+}
+
+// of returns the copy of env that tx's snapshot holds; tx must be a read
+// transaction. A snapshot older than the copy held gets one of its own,
+// which is not kept.
+func (c *envCopies) of(tx store.Tx, env string) (*envCopy, error) {
+	changes, err := tx.Changes(env)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if errors.Is(err, store.ErrNotFound) {
+		// An environment gone takes its copy with it.
+		delete(c.byEnv, env)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.byEnv == nil {
+		c.byEnv = map[string]*envCopy{}
+	}
+	held := c.byEnv[env]
+	if held != nil && held.at == changes.Environment {
+		return held, nil
+	}
+	fresh := &envCopy{at: changes.Environment}
+	if held == nil || held.at < changes.Environment {
+		c.byEnv[env] = fresh
+	}
+	return fresh, nil
+}
+
+// in gives the copies tx's snapshot holds, tx being a read transaction:
+// each environment's change number is read once in it.
+func (c *envCopies) in(tx store.Tx) *copiesInTx {
+	return &copiesInTx{copies: c, tx: tx, held: map[string]*envCopy{}}
+}
+
+// copiesInTx are the copies of the environments one read transaction
+// holds.
+type copiesInTx struct {
+	copies *envCopies
+	tx     store.Tx
+	held   map[string]*envCopy
+}
+
+func (t *copiesInTx) of(env string) (*envCopy, error) {
+	if cp, ok := t.held[env]; ok {
+		return cp, nil
+	}
+	cp, err := t.copies.of(t.tx, env)
+	if err == nil {
+		t.held[env] = cp
+	}
+	return cp, err
+}
+
+// exportOf is env's export for itself.
+func (t *copiesInTx) exportOf(env string) (*exportCopy, error) {
+	cp, err := t.of(env)
+	if err != nil {
+		return nil, err
+	}
+	tx := t.tx
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	if cp.export != nil {
+		return cp.export, nil
+	}
+	doc, err := exportConfig(tx, env)
+	if err != nil {
+		return nil, err
+	}
+	encoded, err := doc.Encode()
+	if err != nil {
+		return nil, err
+	}
+	cp.export = &exportCopy{doc: doc, version: domain.ConfigVersionOf(encoded), encoded: encoded}
+	return cp.export, nil
+}
+
+// headsOf are the version heads of env's objects of a versioned kind, in
+// key order.
+func (t *copiesInTx) headsOf(env string, kind domain.Kind) ([]keyedHead, error) {
+	cp, err := t.of(env)
+	if err != nil {
+		return nil, err
+	}
+	tx := t.tx
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	if heads, ok := cp.heads[kind.Name]; ok {
+		return heads, nil
+	}
+	var heads []keyedHead
+	after := ""
+	for {
+		objects, err := tx.Objects(store.Query{Environment: env, Kind: kind.Name, After: after, Limit: headBatch})
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range objects {
+			h, err := headOf(o)
+			if err != nil {
+				return nil, err
+			}
+			heads = append(heads, keyedHead{key: o.Key, head: h})
+			after = o.Key
+		}
+		if len(objects) < headBatch {
+			break
+		}
+	}
+	if cp.heads == nil {
+		cp.heads = map[string][]keyedHead{}
+	}
+	cp.heads[kind.Name] = heads
+	return heads, nil
+}
+
+// headsAfter are the heads of keys after after (all of them for "").
+func headsAfter(heads []keyedHead, after string) []keyedHead {
+	if after == "" {
+		return heads
+	}
+	i, found := slices.BinarySearchFunc(heads, after, func(h keyedHead, key string) int { return strings.Compare(h.key, key) })
+	if found {
+		i++
+	}
+	return heads[i:]
+}
+
+// CountBornIn counts env's objects of a versioned kind whose origin
+// environment is origin, in tx, a read transaction of the server's store
+// (the console's counts): from env's kept heads, so a page that counts
+// reads no object once they are kept.
+func (s *Server) CountBornIn(tx store.Tx, env string, kind domain.Kind, origin string) (int, error) {
+	heads, err := s.envCopies.in(tx).headsOf(env, kind)
+	n := 0
+	for _, h := range heads {
+		if h.head.OriginEnvironment == origin {
+			n++
+		}
+	}
+	return n, err
+}

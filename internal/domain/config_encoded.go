@@ -1,0 +1,117 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// EncodedObject is one object of a document's encoding: its key and its
+// bytes there.
+type EncodedObject struct {
+	Key   string
+	Bytes []byte
+}
+
+// Lines of Encode's output: the document's fields are indented by two
+// spaces, a section's objects by four, their fields by six. JSON strings
+// hold no raw newline, so each line is one of these or deeper.
+var (
+	encodedField       = []byte(`  "`)
+	encodedObjectStart = []byte("    {")
+	encodedObjectEnd   = []byte("    }")
+	encodedKey         = []byte(`      "key": `)
+	encodedSectionEnd  = []byte("  ]")
+)
+
+// EncodedDocument is a document's encoding split into its objects.
+type EncodedDocument struct {
+	SourceEnvironment string
+	// Sections holds each section's objects in document order.
+	Sections map[string][]EncodedObject
+}
+
+// EncodedObjects splits a canonical document's encoding (Encode's output)
+// into its objects, per section in document order, without decoding them:
+// Encode writes equal objects as equal bytes, so two encodings compare
+// object by object by their bytes. An encoding Encode did not write is an
+// error.
+func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
+	sections := map[string]bool{}
+	for _, s := range ConfigSections {
+		sections[s.Name] = true
+	}
+	doc := &EncodedDocument{Sections: map[string][]EncodedObject{}}
+	out := doc.Sections
+	lines := bytes.SplitAfter(encoded, []byte("\n"))
+	bad := func(n int, why string) error {
+		return fmt.Errorf("line %d of the document is not as its canonical encoding writes it: %s", n+1, why)
+	}
+	if len(lines) < 2 || string(lines[0]) != "{\n" {
+		return nil, bad(0, "it opens with no {")
+	}
+	section := ""
+	var object *EncodedObject
+	start := 0
+	for n := 1; n < len(lines); n++ {
+		line := bytes.TrimSuffix(lines[n], []byte("\n"))
+		switch {
+		case object != nil:
+			if bytes.Equal(line, encodedObjectEnd) || (bytes.HasPrefix(line, encodedObjectEnd) && string(line[len(encodedObjectEnd):]) == ",") {
+				object.Bytes = bytes.Join(lines[start:n+1], nil)
+				object.Bytes = bytes.TrimSuffix(bytes.TrimSuffix(object.Bytes, []byte("\n")), []byte(","))
+				if object.Key == "" {
+					return nil, bad(n, "an object of "+section+" has no key")
+				}
+				out[section] = append(out[section], *object)
+				object = nil
+				continue
+			}
+			if bytes.HasPrefix(line, encodedKey) {
+				value := bytes.TrimSuffix(line[len(encodedKey):], []byte(","))
+				if err := json.Unmarshal(value, &object.Key); err != nil {
+					return nil, bad(n, "a key that is not a string")
+				}
+			}
+		case section != "":
+			switch {
+			case bytes.Equal(line, encodedObjectStart):
+				object, start = &EncodedObject{}, n
+			case bytes.Equal(line, encodedSectionEnd) || string(line) == string(encodedSectionEnd)+",":
+				section = ""
+			default:
+				return nil, bad(n, "neither an object nor the end of "+section)
+			}
+		case bytes.HasPrefix(line, encodedField):
+			name, value, ok := bytes.Cut(line[len(encodedField):], []byte(`": `))
+			if !ok {
+				return nil, bad(n, "a field with no value")
+			}
+			if string(name) == "source_environment" {
+				if err := json.Unmarshal(bytes.TrimSuffix(value, []byte(",")), &doc.SourceEnvironment); err != nil {
+					return nil, bad(n, "a source environment that is not a string")
+				}
+			}
+			if !sections[string(name)] {
+				continue
+			}
+			switch string(bytes.TrimSuffix(value, []byte(","))) {
+			case "[]":
+				out[string(name)] = []EncodedObject{}
+			case "[":
+				section = string(name)
+				out[section] = []EncodedObject{}
+			default:
+				return nil, bad(n, "section "+string(name)+" is not a list")
+			}
+		case string(line) == "}" && n >= len(lines)-2:
+			if n == len(lines)-2 && len(lines[n+1]) > 0 {
+				return nil, bad(n+1, "something follows the document")
+			}
+			return doc, nil
+		default:
+			return nil, bad(n, "not a field of the document")
+		}
+	}
+	return nil, bad(len(lines)-1, "it ends before its closing }")
+}

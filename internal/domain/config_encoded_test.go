@@ -1,0 +1,120 @@
+package domain
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// EncodedObjects finds every object of an encoded document, with its key,
+// as the bytes Encode wrote for it: the same bytes as the object encoded
+// alone at its depth. Nested keys, and strings that look like the lines
+// around an object, are not taken for objects or keys.
+func TestEncodedObjectsSplitsAnEncoding(t *testing.T) {
+	d := documentWithSamples(t)
+	d.Permissions = []Permission{
+		{Key: "docs.read", Name: "Read", Description: "two lines:\n    },\n    {\n      \"key\": \"not-a-key\""},
+		{Key: "docs.write", Name: "Write"},
+	}
+	d.HierarchyNodes = []HierarchyNode{{Key: "acme", Name: "Acme"}}
+	d.Canonicalize()
+	encoded, err := d.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	split, err := EncodedObjects(encoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if split.SourceEnvironment != "development" {
+		t.Errorf("source environment %q", split.SourceEnvironment)
+	}
+	got := split.Sections
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(encoded, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ConfigSections {
+		var items []json.RawMessage
+		if err := json.Unmarshal(fields[s.Name], &items); err != nil {
+			t.Fatal(err)
+		}
+		objects, ok := got[s.Name]
+		if !ok || len(objects) != len(items) {
+			t.Fatalf("section %s: %d objects found, the document holds %d", s.Name, len(objects), len(items))
+		}
+		for i, o := range objects {
+			var key struct {
+				Key string `json:"key"`
+			}
+			if err := json.Unmarshal(items[i], &key); err != nil {
+				t.Fatal(err)
+			}
+			var alone bytes.Buffer
+			if err := json.Indent(&alone, items[i], "    ", "  "); err != nil {
+				t.Fatal(err)
+			}
+			if o.Key != key.Key || string(o.Bytes) != "    "+alone.String() {
+				t.Errorf("section %s object %d: key %q, bytes\n%s\nwant key %q, bytes\n    %s", s.Name, i, o.Key, o.Bytes, key.Key, alone.String())
+			}
+		}
+	}
+	if keys := got["permissions"]; len(keys) != 2 || keys[0].Key != "docs.read" || keys[1].Key != "docs.write" {
+		t.Errorf("permissions: %+v", keys)
+	}
+}
+
+// Anything Encode did not write is refused, never read differently.
+func TestEncodedObjectsRefusesOtherEncodings(t *testing.T) {
+	d := documentWithSamples(t)
+	d.Permissions = []Permission{{Key: "docs.read", Name: "Read"}}
+	d.Canonicalize()
+	encoded, err := d.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, encoded); err != nil {
+		t.Fatal(err)
+	}
+	for name, doc := range map[string]string{
+		"compact":          compact.String(),
+		"cut short":        string(encoded[:len(encoded)/2]),
+		"trailing content": string(encoded) + "{}\n",
+		"tabs":             strings.ReplaceAll(string(encoded), "  ", "\t"),
+		"no key":           strings.Replace(string(encoded), `"key": "docs.read",`, `"name2": "x",`, 1),
+		"empty":            "",
+	} {
+		if _, err := EncodedObjects([]byte(doc)); err == nil {
+			t.Errorf("%s: read without error", name)
+		}
+	}
+}
+
+// A document as Encode writes it decodes as it is; the same bytes with one
+// member name's case changed are refused on that member, as any document
+// naming a field other than exactly is.
+func TestDecodeConfigDocumentKeepsNamesExactInAnEncoding(t *testing.T) {
+	d := documentWithSamples(t)
+	d.Permissions = []Permission{{Key: "docs.read", Name: "Read"}}
+	d.Canonicalize()
+	encoded, err := d.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, doc := range [][]byte{encoded, bytes.TrimSpace(encoded)} {
+		if _, err := DecodeConfigDocument(doc); err != nil {
+			t.Fatalf("an encoding refused: %v", err)
+		}
+	}
+	renamed := bytes.Replace(encoded, []byte(`"name": "Read"`), []byte(`"Name": "Read"`), 1)
+	for _, doc := range [][]byte{renamed, bytes.TrimSpace(renamed)} {
+		_, err = DecodeConfigDocument(doc)
+		var de *Error
+		if !errors.As(err, &de) || len(de.Details) != 1 || de.Details[0].Field != "permissions[0].Name" {
+			t.Errorf("an encoding with a name's case changed: %v", err)
+		}
+	}
+}
