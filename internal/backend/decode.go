@@ -74,9 +74,16 @@ func exactPaths(next http.Handler) http.Handler {
 func (s *Server) strictBodies(mux *http.ServeMux) http.Handler {
 	limits := s.bodyLimits()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Only a body needs its route's limit: a request without one
+		// (every GET) skips this lookup of its route, which mux makes
+		// again to serve it.
+		if r.Body == nil || r.Body == http.NoBody {
+			mux.ServeHTTP(w, r)
+			return
+		}
 		_, pattern := mux.Handler(r)
 		limit, takesBody := limits[pattern]
-		if !takesBody || r.Body == nil || r.Body == http.NoBody {
+		if !takesBody {
 			mux.ServeHTTP(w, r)
 			return
 		}

@@ -15,6 +15,11 @@ import (
 // route does not document: a misspelt filter (`key_prefx`) would otherwise
 // be ignored, and a listing meant to be narrow would answer everything.
 func knownQueryParameters(ctx huma.Context, next func(huma.Context)) {
+	// Most requests have no query: nothing to parse, sort or compare.
+	if ctx.URL().RawQuery == "" {
+		next(ctx)
+		return
+	}
 	known := queryParameters(ctx.Operation())
 	var probs domain.Problems
 	for _, name := range slices.Sorted(maps.Keys(queryOf(ctx))) {

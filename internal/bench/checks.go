@@ -300,10 +300,10 @@ func (h *harness) measureChecksOn(ctx context.Context, t loadTarget, servers []*
 	if on.single, on.batch, err = t.batchLatency(ctx); err != nil {
 		return fmt.Errorf("batch latency, %s: %w", on.store, err)
 	}
-	h.logf("checks: %s: checks %.0f/s (p50 %v, p99 %v); GETs %.0f/s (p50 %v, p99 %v); one check %v, a batch of %d %v",
+	h.logf("checks: %s: checks %.0f/s (p50 %v, p99 %v; CPU %s); GETs %.0f/s (p50 %v, p99 %v; CPU %s); one check %v, a batch of %d %v",
 		on.where(),
-		on.checks.PerSecond, on.checks.P50.Round(time.Microsecond), on.checks.P99.Round(time.Microsecond),
-		on.reads.PerSecond, on.reads.P50.Round(time.Microsecond), on.reads.P99.Round(time.Microsecond),
+		on.checks.PerSecond, on.checks.P50.Round(time.Microsecond), on.checks.P99.Round(time.Microsecond), on.checks.cpuPerRequest(),
+		on.reads.PerSecond, on.reads.P50.Round(time.Microsecond), on.reads.P99.Round(time.Microsecond), on.reads.cpuPerRequest(),
 		on.single.Round(time.Microsecond), accessBatch, on.batch.Round(time.Microsecond))
 	return nil
 }
@@ -350,7 +350,11 @@ func (h *harness) measureChecks(ctx context.Context) (r checksResult, err error)
 	if r.pgbenchSelect, err = cluster.runPgbench(ctx, pgbench, pgbenchSelectOnly, r.concurrency, runtime.NumCPU(), r.duration); err != nil {
 		return r, err
 	}
-	h.logf("checks: pgbench -S %.0f TPS", r.pgbenchSelect.tps)
+	if n := r.pgbenchSelect.tps * r.duration.Seconds(); n > 0 {
+		perTx := func(d time.Duration) time.Duration { return (d / time.Duration(n)).Round(time.Microsecond) }
+		h.logf("checks: pgbench -S %.0f TPS (CPU PostgreSQL %v, pgbench %v per transaction)", r.pgbenchSelect.tps,
+			perTx(r.pgbenchSelect.databaseCPU), perTx(r.pgbenchSelect.clientCPU))
+	}
 	for _, n := range replicaCounts {
 		on := checksOn{store: "PostgreSQL", replicas: n}
 		if err := h.measureChecksOn(ctx, loadTarget{urls: urls[:n], token: first.apiKey}, servers, cluster.cpu, &on); err != nil {
@@ -382,6 +386,18 @@ func (h *harness) measureChecks(ctx context.Context) (r checksResult, err error)
 		h.logf("%s", line)
 	}
 	return r, nil
+}
+
+// cpuPerRequest says where a run's CPU went, per request: in the serve
+// processes, the database server (PostgreSQL only) and the load
+// generator; what the servers spend is what a change to them can cut.
+func (x loadRun) cpuPerRequest() string {
+	round := func(d time.Duration) time.Duration { return x.perRequest(d).Round(time.Microsecond) }
+	s := fmt.Sprintf("serve %v", round(x.serverCPU))
+	if x.databaseCPU > 0 {
+		s += fmt.Sprintf(", PostgreSQL %v", round(x.databaseCPU))
+	}
+	return s + fmt.Sprintf(", generator %v per request", round(x.generatorCPU))
 }
 
 // where names a store and its number of serve processes.

@@ -1,9 +1,8 @@
 package postgres
 
 import (
+	"fmt"
 	"slices"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -52,6 +51,15 @@ func (t *tx) Changes(env string) (store.Changes, error) {
 	return c, noRows(err)
 }
 
+// The columns of the request statement's parts, each after the flag that
+// says whether the part was found: a part not found is skipped.
+const (
+	requestTokenColumns       = 7
+	requestAPIKeyColumns      = 8
+	requestEnvironmentColumns = 10
+	requestObjectColumns      = 4
+)
+
 // The request statement: the settings row, which always exists, with the
 // credential and the environment joined to it, each absent as NULLs.
 const (
@@ -73,6 +81,9 @@ const (
 		` LEFT JOIN api_keys AS c ON c.id = $1` + sqlRequestEnd
 )
 
+// Request reads the request statement's row by hand from its raw values
+// (rawRow) rather than through pgx's Scan: every request makes it, and
+// Scan would plan the decoding of its thirty columns again for each one.
 func (t *tx) Request(kind store.CredentialKind, id, env string, object *store.Ref) (store.RequestState, error) {
 	var r store.RequestState
 	// A kind no object has reads no object.
@@ -80,56 +91,58 @@ func (t *tx) Request(kind store.CredentialKind, id, env string, object *store.Re
 	if object != nil {
 		want = *object
 	}
-	var objFound bool
-	var obj store.Object
-	var objCreated, objUpdated int64
-	var credFound, envFound bool
-	var credName, envName, envDescription []byte
-	var credCreated, envCreated, envUpdated, settingsUpdated int64
-	var tok domain.Token
-	var key domain.APIKey
-	var e domain.Environment
-	var dest []any
-	query := sqlRequestToken
-	switch kind {
-	case store.CredentialToken:
-		dest = []any{&credFound, &tok.ID, &credName, &tok.Role, &tok.Prefix, &tok.Version, &credCreated, &r.Hash}
-	default:
-		query = sqlRequestAPIKey
-		dest = []any{&credFound, &key.ID, &key.Environment, &credName, &key.Scope, &key.Prefix, &key.Version, &credCreated, &r.Hash}
+	query, credentialColumns := sqlRequestToken, requestTokenColumns
+	if kind != store.CredentialToken {
+		query, credentialColumns = sqlRequestAPIKey, requestAPIKeyColumns
 	}
-	dest = append(dest, &envFound, &e.Slug, &envName, &envDescription, &e.ObfuscateCustomerData, &e.DefaultLocale, &e.Builtin, &e.Version,
-		&envCreated, &envUpdated, &e.Position, &r.Changes.Environment,
-		&r.Settings.ProductionWriteAccess, &r.Settings.Version, &settingsUpdated, &r.Changes.Account,
-		&objFound, &obj.Version, &obj.Body, &objCreated, &objUpdated)
-	if err := t.queryRow(query, id, env, want.Environment, want.Kind, want.Key).Scan(dest...); err != nil {
-		if err == pgx.ErrNoRows {
-			return r, store.ErrNotFound
-		}
+	rows, err := t.query(query, id, env, want.Environment, want.Kind, want.Key)
+	if err != nil {
 		return r, err
 	}
-	r.Settings.UpdatedAt = fromMicros(settingsUpdated)
-	if credFound {
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return r, err
+		}
+		return r, store.ErrNotFound
+	}
+	c := rawRow{values: rows.RawValues(), fields: rows.FieldDescriptions()}
+	if c.bool() {
 		switch kind {
 		case store.CredentialToken:
-			tok.Name, tok.CreatedAt = string(credName), fromMicros(credCreated)
-			r.Token = &tok
+			r.Token = &domain.Token{ID: c.string(), Name: c.string(), Role: domain.OperatorRole(c.string()), Prefix: c.string(),
+				Version: c.int64(), CreatedAt: fromMicros(c.int64())}
 		default:
-			key.Name, key.CreatedAt = string(credName), fromMicros(credCreated)
-			r.APIKey = &key
+			r.APIKey = &domain.APIKey{ID: c.string(), Environment: c.string(), Name: c.string(), Scope: domain.Scope(c.string()), Prefix: c.string(),
+				Version: c.int64(), CreatedAt: fromMicros(c.int64())}
 		}
+		r.Hash = c.bytes()
 	} else {
-		r.Hash = nil
+		c.skip(credentialColumns)
 	}
-	if envFound {
-		e.Name, e.Description = string(envName), string(envDescription)
-		e.CreatedAt, e.UpdatedAt = fromMicros(envCreated), fromMicros(envUpdated)
+	if c.bool() {
+		e := domain.Environment{Slug: c.string(), Name: c.string(), Description: c.string(), ObfuscateCustomerData: c.bool(),
+			DefaultLocale: c.string(), Builtin: c.bool(), Version: c.int64(), CreatedAt: fromMicros(c.int64()), UpdatedAt: fromMicros(c.int64()),
+			Position: int(c.int64())}
 		r.Environment = &e
+	} else {
+		c.skip(requestEnvironmentColumns)
 	}
-	if objFound {
-		obj.Environment, obj.Kind, obj.Key = want.Environment, want.Kind, want.Key
-		obj.CreatedAt, obj.UpdatedAt = fromMicros(objCreated), fromMicros(objUpdated)
-		r.Object = &obj
+	r.Changes.Environment = c.int64()
+	r.Settings.ProductionWriteAccess, r.Settings.Version, r.Settings.UpdatedAt = c.bool(), c.int64(), fromMicros(c.int64())
+	r.Changes.Account = c.int64()
+	if c.bool() {
+		r.Object = &store.Object{Environment: want.Environment, Kind: want.Kind, Key: want.Key,
+			Version: c.int64(), Body: c.bytes(), CreatedAt: fromMicros(c.int64()), UpdatedAt: fromMicros(c.int64())}
+	} else {
+		c.skip(requestObjectColumns)
 	}
-	return r, nil
+	if c.err == nil && c.next != len(c.values) {
+		c.err = fmt.Errorf("the request statement returned %d columns, %d were read", len(c.values), c.next)
+	}
+	if c.err != nil {
+		return store.RequestState{}, c.err
+	}
+	rows.Close()
+	return r, rows.Err()
 }

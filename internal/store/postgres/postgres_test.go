@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -210,4 +211,20 @@ func TestPrefetchAnswersAsAReadMadeThen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Over the simple protocol, as a URL may ask for (a pooler in transaction
+// mode), values come as text, not binary: what the store reads by hand
+// from raw values (the request statement's row) must read both.
+func TestStoreSuiteOverTheSimpleProtocol(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) (store.Store, func() store.Store) {
+		u, err := url.Parse(pgtest.NewDatabase(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("default_query_exec_mode", "simple_protocol")
+		u.RawQuery = q.Encode()
+		return openURL(t, u.String()), func() store.Store { return openURL(t, u.String()) }
+	})
 }
