@@ -262,7 +262,7 @@ type promotionReader struct {
 	// order.
 	heads map[string]map[string][]domain.VersionHead
 	// wholeHeads, when not nil, reads a kind whole in one environment
-	// instead of tx.
+	// (kept copies); nil reads it from tx (readHeads).
 	wholeHeads func(env string, kind domain.Kind) ([]keyedHead, error)
 }
 
@@ -289,34 +289,17 @@ func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, er
 			return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, heads), nil
 		}
 		byKey = map[string][]domain.VersionHead{}
+		whole := p.wholeHeads
+		if whole == nil {
+			whole = func(env string, kind domain.Kind) ([]keyedHead, error) { return readHeads(p.tx, env, kind) }
+		}
 		for _, e := range p.order {
-			if p.wholeHeads != nil {
-				heads, err := p.wholeHeads(e, kind)
-				if err != nil {
-					return domain.Promotion{}, err
-				}
-				for _, h := range heads {
-					byKey[h.key] = append(byKey[h.key], h.head)
-				}
-				continue
+			heads, err := whole(e, kind)
+			if err != nil {
+				return domain.Promotion{}, err
 			}
-			after := ""
-			for {
-				objects, err := p.tx.Objects(store.Query{Environment: e, Kind: kind.Name, After: after, Limit: headBatch})
-				if err != nil {
-					return domain.Promotion{}, err
-				}
-				for _, o := range objects {
-					h, err := headOf(o)
-					if err != nil {
-						return domain.Promotion{}, err
-					}
-					byKey[o.Key] = append(byKey[o.Key], h)
-					after = o.Key
-				}
-				if len(objects) < headBatch {
-					break
-				}
+			for _, h := range heads {
+				byKey[h.key] = append(byKey[h.key], h.head)
 			}
 		}
 		p.heads[kind.Name] = byKey

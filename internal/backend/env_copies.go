@@ -135,12 +135,25 @@ func (t *copiesInTx) headsOf(env string, kind domain.Kind) ([]keyedHead, error) 
 	if err != nil {
 		return nil, err
 	}
-	tx := t.tx
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	if heads, ok := cp.heads[kind.Name]; ok {
 		return heads, nil
 	}
+	heads, err := readHeads(t.tx, env, kind)
+	if err != nil {
+		return nil, err
+	}
+	if cp.heads == nil {
+		cp.heads = map[string][]keyedHead{}
+	}
+	cp.heads[kind.Name] = heads
+	return heads, nil
+}
+
+// readHeads reads the version heads of env's objects of a versioned kind
+// in tx, in key order, a batch at a time.
+func readHeads(tx store.Tx, env string, kind domain.Kind) ([]keyedHead, error) {
 	var heads []keyedHead
 	after := ""
 	for {
@@ -157,14 +170,9 @@ func (t *copiesInTx) headsOf(env string, kind domain.Kind) ([]keyedHead, error) 
 			after = o.Key
 		}
 		if len(objects) < headBatch {
-			break
+			return heads, nil
 		}
 	}
-	if cp.heads == nil {
-		cp.heads = map[string][]keyedHead{}
-	}
-	cp.heads[kind.Name] = heads
-	return heads, nil
 }
 
 // headsAfter are the heads of keys after after (all of them for "").

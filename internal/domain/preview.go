@@ -158,28 +158,19 @@ type stepWalk struct {
 func (w *stepWalk) steps(field string, steps []Step) {
 	for i, step := range steps {
 		at := fmt.Sprintf("%s[%d]", field, i)
-		sp := w.step(at, step)
+		sp, takenField, taken := w.step(at, step)
 		w.wp.Steps = append(w.wp.Steps, sp)
-		if b := step.Branch; b != nil && sp.Runs {
-			if sp.Branch == DefaultBranch {
-				w.steps(at+".branch.default_steps", b.DefaultSteps)
-				continue
-			}
-			for j, br := range b.Branches {
-				if br.Name == sp.Branch {
-					w.steps(fmt.Sprintf("%s.branch.branches[%d].steps", at, j), br.Steps)
-					break
-				}
-			}
-		}
+		w.steps(takenField, taken)
 	}
 }
 
 // DefaultBranch is how a preview names a branch step's default steps.
 const DefaultBranch = "default"
 
-func (w *stepWalk) step(at string, step Step) StepPreview {
-	sp := StepPreview{Ref: step.Ref, Path: at, Kind: step.kind()}
+// step previews one step; for a branch step that runs, it also answers
+// the steps of the branch it takes and their field.
+func (w *stepWalk) step(at string, step Step) (sp StepPreview, takenField string, taken []Step) {
+	sp = StepPreview{Ref: step.Ref, Path: at, Kind: step.kind()}
 	if c := step.Channel; c != nil {
 		sp.ChannelType, sp.ChannelKey, sp.ChannelGroupKey = c.Type, c.Key, c.ChannelGroupKey
 		sp.Rendered, sp.Errors = w.wp.content.channel(c)
@@ -187,38 +178,38 @@ func (w *stepWalk) step(at string, step Step) StepPreview {
 	}
 	if !w.wp.Runs {
 		sp.Reason = "the workflow does not run"
-		return sp
+		return sp, "", nil
 	}
 	reasons := []string{}
 	if step.Conditions != nil {
 		holds, why := step.Conditions.evaluate(w.scope, w.sensitive, w.now)
 		if !holds {
 			sp.Reason = "step conditions: " + why
-			return sp
+			return sp, "", nil
 		}
 		reasons = append(reasons, "step conditions: "+why)
 	}
 	if c := step.Channel; c != nil {
 		if optOut := w.prefs.optOut(w.wf, c.Type); optOut != "" {
 			sp.Reason = strings.Join(append(reasons, optOut), "; ")
-			return sp
+			return sp, "", nil
 		}
 	}
 	sp.Runs = true
 	reasons = append(reasons, step.whatRuns())
 	if b := step.Branch; b != nil {
-		sp.Branch = DefaultBranch
+		sp.Branch, takenField, taken = DefaultBranch, at+".branch.default_steps", b.DefaultSteps
 		var tried []string
-		for _, br := range b.Branches {
+		for j, br := range b.Branches {
 			holds, why := br.Conditions.evaluate(w.scope, w.sensitive, w.now)
 			if holds {
-				sp.Branch = br.Name
+				sp.Branch, takenField, taken = br.Name, fmt.Sprintf("%s.branch.branches[%d].steps", at, j), br.Steps
 				reasons = append(reasons, fmt.Sprintf("takes branch %q: %s", br.Name, why))
 				break
 			}
 			tried = append(tried, fmt.Sprintf("branch %q: %s", br.Name, why))
 		}
-		if sp.Branch == DefaultBranch {
+		if len(tried) == len(b.Branches) {
 			reasons = append(reasons, "takes the default steps, as no branch's conditions hold: "+strings.Join(tried, "; "))
 		}
 	}
@@ -228,7 +219,7 @@ func (w *stepWalk) step(at string, step Step) StepPreview {
 		}
 	}
 	sp.Reason = strings.Join(reasons, "; ")
-	return sp
+	return sp, takenField, taken
 }
 
 // The kinds of step, as a preview names them.

@@ -163,3 +163,16 @@ func TestPreviewFollowsTheBranchTaken(t *testing.T) {
 		t.Errorf("bad at: %v", err)
 	}
 }
+
+// A branch may be named default: taking it runs its own steps, not the
+// default steps.
+func TestPreviewTakesABranchNamedDefault(t *testing.T) {
+	w := &Workflow{Key: "routed", Name: "Routed", Steps: []Step{{Ref: "route", Branch: &BranchStep{
+		Branches:     []Branch{{Name: DefaultBranch, Conditions: &Conditions{Rules: rule("recipient.id", "not_empty", "")}, Steps: []Step{delay("named")}}},
+		DefaultSteps: []Step{delay("fallback")},
+	}}}}
+	p := preview(t, PreviewInput{Workflow: w, Request: PreviewRequest{Recipient: JSONObject(`{"id":"ada"}`)}})
+	if len(p.Steps) != 2 || p.Steps[1].Ref != "named" || p.Steps[1].Path != "steps[0].branch.branches[0].steps[0]" {
+		t.Errorf("steps %+v", p.Steps)
+	}
+}
