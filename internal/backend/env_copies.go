@@ -36,6 +36,9 @@ type envCopy struct {
 	mu     sync.Mutex
 	export *exportCopy
 	heads  map[string][]keyedHead
+	// reviews are the reviews of imports and promotions into the
+	// environment at this number (config_review.go).
+	reviews map[string]*ConfigReview
 }
 
 // exportCopy is an environment's export for itself.
@@ -43,6 +46,11 @@ type exportCopy struct {
 	doc     *domain.ConfigDocument
 	version string
 	encoded []byte
+
+	// The encoding split into its objects, as a review compares them.
+	split          sync.Once
+	encodedObjects *domain.EncodedDocument
+	splitErr       error
 }
 
 // keyedHead is the version head of one object.

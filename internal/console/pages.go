@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
@@ -182,7 +183,7 @@ func (c *Console) page(g *group, p page) http.Handler {
 			c.fail(w, r, g, p, v, err)
 			return
 		}
-		c.write(w, status, c.pages[tmpl], v)
+		c.writeTimed(w, status, c.pages[tmpl], v, start)
 		c.log.DebugContext(r.Context(), "console page", "path", r.URL.Path, "took", time.Since(start))
 	}))
 }
@@ -256,11 +257,21 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, g *group, p page,
 }
 
 func (c *Console) write(w http.ResponseWriter, status int, t *template.Template, v any) {
+	c.writeTimed(w, status, t, v, time.Time{})
+}
+
+// writeTimed is write for a page whose handler began at start: the
+// answer's Server-Timing header says how long the server took to make it
+// (browsers show it beside the request; the page benchmarks read it).
+func (c *Console) writeTimed(w http.ResponseWriter, status int, t *template.Template, v any, start time.Time) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		c.log.Error("console template", "error", err)
 		c.plainError(w, http.StatusInternalServerError, "The server could not show this page; its log has details.")
 		return
+	}
+	if !start.IsZero() {
+		w.Header().Set("Server-Timing", fmt.Sprintf("page;dur=%.2f", float64(time.Since(start).Microseconds())/1000))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
@@ -302,7 +313,17 @@ var funcs = template.FuncMap{
 	// shownKeys and a count of the rest.
 	"first": func(keys []string) []string { return keys[:min(len(keys), shownKeys)] },
 	"more":  func(keys []string) int { return max(len(keys)-shownKeys, 0) },
-	"deref": func(b *bool) bool { return b != nil && *b },
+	// firstGrants and moreGrants are first and more for the grants an
+	// access impact lists: a page shows as many as a person reads; the
+	// rest are counted, and listed by the API.
+	"firstGrants": func(grants []domain.AccessGrant) []domain.AccessGrant { return grants[:min(len(grants), shownKeys)] },
+	"maxListed":   func() int { return api.MaxAccessImpactListed },
+	// firstProblems and moreProblems are first and more for a refusal's
+	// problems, of which a document can have one per object.
+	"firstProblems": func(ps []domain.FieldError) []domain.FieldError { return ps[:min(len(ps), shownKeys)] },
+	"moreProblems":  func(ps []domain.FieldError) int { return max(len(ps)-shownKeys, 0) },
+	"moreGrants":    func(grants []domain.AccessGrant, total int) int { return max(total-min(len(grants), shownKeys), 0) },
+	"deref":         func(b *bool) bool { return b != nil && *b },
 	// steps is the argument of the workflow-steps template, which calls
 	// itself for the steps inside branches.
 	"steps": func(env string, steps []domain.Step) stepsArg { return stepsArg{Env: env, Steps: steps} },

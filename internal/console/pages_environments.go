@@ -1,16 +1,21 @@
 package console
 
 import (
+	"bytes"
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
+	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/arborhq/terraform-provider-arbor/internal/api"
+	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -153,48 +158,94 @@ func importForm(c *Console, r *http.Request) (any, error) {
 }
 
 // reviewView is the review before an import or a promotion: what the
-// write would do. Nothing is written until its form is confirmed.
+// write would do, as the backend reviews it (backend.ConfigReview, shared:
+// read, never changed). Nothing is written until its form is confirmed.
 type reviewView struct {
-	Action       string // "import" or "promote"
-	Target, From string
-	// Document is the uploaded document, sent again by the confirm form.
-	Document string
+	*backend.ConfigReview
+	Action string // "import" or "promote"
+	// DocumentField is the uploaded document as the confirm form sends it
+	// again: the value attribute of a hidden field, in base64. Its
+	// alphabet holds nothing HTML reads as markup or as the attribute's
+	// end, so the template writes it as it is: escaping a document of
+	// megabytes character by character cost more than the rest of the
+	// page.
+	DocumentField template.HTMLAttr
 	// Reviewed fingerprints the target's configuration as reviewed, and
 	// SourceReviewed the source's (promotion): a confirm after either
 	// changed is refused.
 	Reviewed, SourceReviewed string
-	Sections                 []sectionDiff
 	NoChange                 bool
-	// Impact is what the change does to people's access in the target
-	// (with the assignments of removed roles and nodes removed too).
-	Impact       *api.AccessImpactAnswer
-	NeverTouched []string
-	LeftOut      []string
+	NeverTouched             []string
+}
+
+func newReviewView(action string, r *backend.ConfigReview) *reviewView {
+	return &reviewView{ConfigReview: r, Action: action, Reviewed: r.Version, SourceReviewed: r.SourceVersion, NoChange: r.NoChange(), NeverTouched: neverTouched}
 }
 
 func reviewImport(c *Console, r *http.Request) (any, error) {
 	target := r.PathValue("env")
-	file, _, err := r.FormFile("document")
+	doc, err := uploaded(r, "document")
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, &formError{Status: http.StatusRequestEntityTooLarge, Data: importView{Target: target}, Template: "environments/import.html",
+			Err: &apiError{Status: http.StatusRequestEntityTooLarge, API: domain.Error{Code: domain.CodeValidation, Message: fmt.Sprintf("the document is larger than the %d MiB an import takes", backend.DefaultDocumentLimit>>20),
+				Details: []domain.FieldError{{Field: "document", Message: "is too large"}}}}}
+	}
 	if err != nil {
+		return nil, err
+	}
+	if len(doc) == 0 {
 		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target}, Template: "environments/import.html",
 			Err: &apiError{Status: 400, API: domain.Error{Code: domain.CodeValidation, Message: "choose a configuration document (a JSON file exported from an environment) to review",
 				Details: []domain.FieldError{{Field: "document", Message: "is required"}}}}}
 	}
-	defer file.Close()
-	doc, err := io.ReadAll(file)
+	review, err := c.backend.ReviewImport(r.Context(), principalOf(r), target, doc)
 	if err != nil {
-		return nil, err
+		return nil, refuseOn(fromBackend(err), "environments/import.html", importView{Target: target})
 	}
-	canon, err := canonical(doc)
-	if err != nil {
-		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target}, Template: "environments/import.html", Err: asAPIError(err)}
-	}
-	v, err := c.review(r, "import", target, "", canon)
-	if err != nil {
-		return nil, refuseOn(err, "environments/import.html", importView{Target: target})
-	}
-	v.Document = string(doc)
+	v := newReviewView("import", review)
+	v.DocumentField = template.HTMLAttr(`value="` + base64.StdEncoding.EncodeToString(doc) + `"`)
 	return v, nil
+}
+
+// uploaded reads the file a multipart form sends as field: nil when the
+// form sends none. The part is read once, straight into one buffer sized
+// by the request (a document can be megabytes; the form's parser would copy
+// it twice).
+func uploaded(r *http.Request, field string) ([]byte, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if part.FormName() != field || part.FileName() == "" {
+			continue
+		}
+		var buf bytes.Buffer
+		if r.ContentLength > 0 {
+			buf.Grow(int(min(r.ContentLength, maxFormBytes)))
+		}
+		_, err = buf.ReadFrom(part)
+		return buf.Bytes(), err
+	}
+}
+
+// fromBackend is an error of a backend operation called directly as the
+// API would answer it: its status and body.
+func fromBackend(err error) error {
+	var se huma.StatusError
+	var de *domain.Error
+	if errors.As(err, &se) && errors.As(err, &de) {
+		return &apiError{Status: se.GetStatus(), API: *de}
+	}
+	return err
 }
 
 // refuseOn is refuse shown on another page than the route's.
@@ -207,87 +258,16 @@ func refuseOn(err error, template string, data any) error {
 	return err
 }
 
-func asAPIError(err error) *apiError {
-	var de *domain.Error
-	if errors.As(err, &de) {
-		return &apiError{Status: http.StatusBadRequest, API: *de}
-	}
-	return &apiError{Status: http.StatusBadRequest, API: domain.Error{Code: domain.CodeValidation, Message: err.Error()}}
-}
-
-func (c *Console) review(r *http.Request, action, target, from string, doc []byte) (*reviewView, error) {
-	var current []byte
-	h, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(target), nil, nil, nil, &current)
-	if err != nil {
-		return nil, err
-	}
-	sections, source, err := diffDocuments(current, doc)
-	if err != nil {
-		return nil, err
-	}
-	// A document of the target itself removes what it lacks; one from
-	// elsewhere keeps the versioned objects created in the target. Their
-	// origins are read only where the document lacks some.
-	for _, k := range domain.VersionedKinds {
-		if source == target || !removesSome(sections, k) {
-			continue
-		}
-		items, _, err := listAll[struct {
-			Key               string `json:"key"`
-			OriginEnvironment string `json:"origin_environment"`
-		}](c, r, api.ObjectRoutes(k).List.URL(target), nil, 1<<20)
-		if err != nil {
-			return nil, err
-		}
-		born := map[string]bool{}
-		for _, it := range items {
-			born[it.Key] = it.OriginEnvironment == target
-		}
-		keepBornInTarget(sections, k, born)
-	}
-	v := &reviewView{Action: action, Target: target, From: from, Reviewed: h.Get("ETag"), Sections: sections, NeverTouched: neverTouched, NoChange: true}
-	for _, s := range sections {
-		if !s.Empty() {
-			v.NoChange = false
-		}
-	}
-	// What the change does to people, from the target's own assignments.
-	// The document is sent as it is: valid JSON already, it needs no
-	// second encoding.
-	request := slices.Concat([]byte(`{"document":`), doc, []byte(`,"prune_assignments":true}`))
-	var impact api.AccessImpactAnswer
-	if _, err := c.call(r, api.AccessImpact.Method, api.AccessImpact.URL(target), nil, nil, request, &impact); err != nil {
-		return nil, err
-	}
-	v.Impact = &impact
-	return v, nil
-}
-
-// removesSome reports whether the diff removes objects of kind.
-func removesSome(sections []sectionDiff, kind domain.Kind) bool {
-	for _, s := range sections {
-		if s.Name == kind.Section() && len(s.Removed) > 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // stale refuses a confirm whose review no longer describes an
 // environment: its configuration's version (the export's ETag) changed.
 // The backend refuses such a write too when it takes If-Match on import
 // and promote; this check says so before anything is sent.
-func (c *Console) stale(r *http.Request, env, reviewed, forEnv string) error {
-	q := url.Values{}
-	if forEnv != "" {
-		q.Set("for", forEnv)
-	}
-	var current []byte
-	h, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(env), q, nil, nil, &current)
+func (c *Console) stale(r *http.Request, env, reviewed string) error {
+	version, err := c.backend.ConfigVersion(r.Context(), principalOf(r), env)
 	if err != nil {
-		return err
+		return fromBackend(err)
 	}
-	if version := h.Get("ETag"); version == "" || version != reviewed {
+	if version != reviewed {
 		return &apiError{Status: http.StatusPreconditionFailed, API: domain.Error{Code: domain.CodePreconditionFailed,
 			Message: fmt.Sprintf("the configuration of %s changed after your review: nothing was written; review again", env)}}
 	}
@@ -303,9 +283,14 @@ type resultView struct {
 
 func confirmImport(c *Console, r *http.Request) (any, error) {
 	target := r.PathValue("env")
-	doc := []byte(r.PostFormValue("document"))
 	back := importView{Target: target}
-	if err := c.stale(r, target, r.PostFormValue("reviewed"), ""); err != nil {
+	doc, err := base64.StdEncoding.DecodeString(r.PostFormValue("document"))
+	if err != nil || len(doc) == 0 {
+		return nil, &formError{Status: http.StatusBadRequest, Data: back, Template: "environments/import.html",
+			Err: &apiError{Status: 400, API: domain.Error{Code: domain.CodeValidation, Message: "the form did not carry the reviewed document back: nothing was written; upload it again",
+				Details: []domain.FieldError{{Field: "document", Message: "is not the document of a review"}}}}}
+	}
+	if err := c.stale(r, target, r.PostFormValue("reviewed")); err != nil {
 		return nil, refuseOn(err, "environments/import.html", back)
 	}
 	q := url.Values{}
@@ -326,21 +311,11 @@ func reviewPromotion(c *Console, r *http.Request) (any, error) {
 		return nil, &apiError{Status: http.StatusBadRequest, API: domain.Error{Code: domain.CodeValidation, Message: "choose the environment to promote from (from)",
 			Details: []domain.FieldError{{Field: "from", Message: "is required"}}}}
 	}
-	q := url.Values{"for": {target}}
-	var doc []byte
-	h, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(from), q, nil, nil, &doc)
+	review, err := c.backend.ReviewPromotion(r.Context(), principalOf(r), target, from)
 	if err != nil {
-		return nil, err
+		return nil, fromBackend(err)
 	}
-	v, err := c.review(r, "promote", target, from, doc)
-	if err != nil {
-		return nil, err
-	}
-	v.SourceReviewed = h.Get("ETag")
-	if lo := h.Get("X-Arbor-Left-Out"); lo != "" {
-		v.LeftOut = strings.Split(lo, ",")
-	}
-	return v, nil
+	return newReviewView("promote", review), nil
 }
 
 // promoteAgain is the page of a refused promotion: its reason, and the
@@ -352,10 +327,10 @@ type promoteAgain struct {
 func confirmPromotion(c *Console, r *http.Request) (any, error) {
 	target, from := r.PathValue("env"), r.PostFormValue("from")
 	back := promoteAgain{Target: target, From: from}
-	if err := c.stale(r, target, r.PostFormValue("reviewed"), ""); err != nil {
+	if err := c.stale(r, target, r.PostFormValue("reviewed")); err != nil {
 		return nil, refuseOn(err, "environments/again.html", back)
 	}
-	if err := c.stale(r, from, r.PostFormValue("source_reviewed"), target); err != nil {
+	if err := c.stale(r, from, r.PostFormValue("source_reviewed")); err != nil {
 		return nil, refuseOn(err, "environments/again.html", back)
 	}
 	req := api.PromoteRequest{From: from, PruneAssignments: r.PostFormValue("prune_assignments") == "true"}

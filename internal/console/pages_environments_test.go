@@ -2,12 +2,15 @@ package console_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
 // hidden reads a hidden form field's value from a page.
@@ -239,4 +242,67 @@ func TestPromotionReviewIsWhatThePromotionDoes(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The backend keeps each review it makes, under what it compared: the
+// review after a write to either side, or by another reader, is the one
+// the new state and the reader call for, never a kept one of before.
+func TestKeptReviewsFollowEveryWrite(t *testing.T) {
+	s := newSite(t)
+	for _, w := range [][2]string{
+		{"/v1/environments/production/permissions/docs.read", `{"name":"Read"}`},
+		{"/v1/environments/production/roles/reader", `{"name":"Reader","permissions":["docs.read"]}`},
+		{"/v1/environments/production/hierarchy-nodes/acme", `{"name":"Acme"}`},
+		{"/v1/identities/ada", `{"name":"Ada","email":"ada@example.com"}`},
+		{"/v1/environments/production/role-assignments/ada/reader/acme", `{}`},
+		{"/v1/environments/development/permissions/docs.read", `{"name":"Read"}`},
+	} {
+		s.api(s.owner, "PUT", w[0], w[1], &struct{}{})
+	}
+	owner := s.browser()
+	owner.signIn(s.owner)
+	const promotion = "/console/environments/production/promote?from=development"
+	owner.get(promotion).expect(t, http.StatusOK, "<code>ada</code> loses <code>docs.read</code> at <code>acme</code>")
+
+	// A write to the source: the promotion now adds a permission.
+	s.api(s.owner, "PUT", "/v1/environments/development/permissions/docs.write", `{"name":"Write"}`, &struct{}{})
+	owner.get(promotion).expect(t, http.StatusOK, `<span class="badge added">docs.write</span>`)
+
+	// A write to the target: ada's access there no longer changes.
+	s.api(s.owner, "DELETE", "/v1/environments/production/role-assignments/ada/reader/acme", "", nil)
+	if p := owner.get(promotion).expect(t, http.StatusOK, "Nobody's access changes."); strings.Contains(p.body, "loses") {
+		t.Error("the review after the assignment's removal still shows its grants lost")
+	}
+
+	// A viewer of an environment that obfuscates customer data is not
+	// shown the review an owner was: identities are not named.
+	s.api(s.owner, "PUT", "/v1/environments/production/role-assignments/ada/reader/acme", `{}`, &struct{}{})
+	s.api(s.owner, "PUT", "/v1/environments/production", `{"name":"Production","obfuscate_customer_data":true}`, &struct{}{})
+	owner.get(promotion).expect(t, http.StatusOK, "<code>ada</code> loses")
+	viewer := s.browser()
+	viewer.signIn(s.token(string(domain.RoleViewer)))
+	if p := viewer.get(promotion).expect(t, http.StatusOK, "identities are not named"); strings.Contains(p.body, "<code>ada</code>") {
+		t.Error("a viewer was shown the identities of an environment that obfuscates customer data")
+	}
+
+	// The same document uploaded again after a write to the target is
+	// reviewed against the target as it is now.
+	var doc []byte
+	s.api(s.owner, "GET", "/v1/environments/development/config", "", (*json.RawMessage)(&doc))
+	const review = "/console/environments/production/config/review"
+	owner.upload(review, "document", "dev.json", doc).expect(t, http.StatusOK, `<span class="badge added">docs.write</span>`)
+	s.api(s.owner, "PUT", "/v1/environments/production/permissions/docs.write", `{"name":"Write"}`, &struct{}{})
+	if p := owner.upload(review, "document", "dev.json", doc).expect(t, http.StatusOK); strings.Contains(p.body, `<span class="badge added">docs.write</span>`) {
+		t.Error("the review of an upload after the write still adds what the write created")
+	}
+}
+
+// A promotion names another environment than its target; its review says
+// so on the field.
+func TestPromotionReviewOfTheTargetItselfIsRefused(t *testing.T) {
+	s := newSite(t)
+	b := s.browser()
+	b.signIn(s.owner)
+	b.get("/console/environments/production/promote?from=production").expect(t, http.StatusBadRequest, "must name another environment")
+	b.get("/console/environments/production/promote?from=nowhere").expect(t, http.StatusNotFound)
 }

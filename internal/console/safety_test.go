@@ -187,6 +187,10 @@ func seedSamples(t *testing.T, s *site, write func(path, body string)) map[strin
 func queryFor(path string) string {
 	switch {
 	case strings.HasSuffix(path, "/promote"):
+		// A promotion names another environment than its target.
+		if strings.Contains(path, "/development/") {
+			return "?from=production"
+		}
 		return "?from=development"
 	case strings.HasSuffix(path, "/diff"):
 		return "?from=1&to=1"

@@ -1,0 +1,352 @@
+package backend
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/api"
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+)
+
+// The review of an import or a promotion: what writing a configuration
+// document into an environment would change, section by section, and what
+// it would do to people's access there. The console shows it before a
+// person confirms; nothing is written.
+//
+// The same answers come from the API (the export of both sides and
+// POST …/access-impact), but through it a review moves two whole documents
+// through JSON: with 10,000 objects of each kind, seconds per page. Here
+// both sides are read from the environments' kept copies (env_copies.go),
+// and a review, once made, is kept in the target's copy under what it
+// compared: the source's change number (a promotion) or the digest of the
+// uploaded bytes (an import), with how the reader sees customer data. The
+// target's copy is dropped at its next write, and the source's number is
+// read in the same snapshot, so a kept review describes exactly the state
+// it is shown against.
+
+// SectionChange is what a review finds in one section of the document.
+type SectionChange struct {
+	Name                    string
+	Added, Changed, Removed []string
+	// Kept are objects the document lacks that stay: versioned objects
+	// created in the target itself, which a document from another
+	// environment never removes.
+	Kept      []string
+	Unchanged int
+}
+
+// Empty is true when the section does not change.
+func (d SectionChange) Empty() bool {
+	return len(d.Added)+len(d.Changed)+len(d.Removed) == 0
+}
+
+// ConfigReview is what an import or a promotion would do to an
+// environment.
+type ConfigReview struct {
+	Target, From string
+	// Version is the target's configuration version as its export's ETag
+	// gives it, the precondition (If-Match) a confirm sends; SourceVersion
+	// is the promotion source's.
+	Version, SourceVersion string
+	// LeftOut names what the source's document for the target leaves out
+	// (kind/key), as the export's X-Arbor-Left-Out does.
+	LeftOut  []string
+	Sections []SectionChange
+	// Impact is what the change does to people's access in the target,
+	// with the assignments of removed roles and nodes removed too
+	// (prune_assignments), as the access impact route answers it.
+	Impact *api.AccessImpactAnswer
+}
+
+// NoChange is true when the document changes no section.
+func (r *ConfigReview) NoChange() bool {
+	for _, s := range r.Sections {
+		if !s.Empty() {
+			return false
+		}
+	}
+	return true
+}
+
+// maxKeptReviews bounds the reviews kept per environment copy.
+const maxKeptReviews = 8
+
+// ReviewPromotion reviews a promotion of from's configuration into target,
+// as p: p must be allowed to read both environments, as the exports it
+// stands for require.
+func (s *Server) ReviewPromotion(ctx context.Context, p domain.Principal, target, from string) (*ConfigReview, error) {
+	if msg := domain.CheckSlug(from); msg != "" || from == target {
+		if msg == "" {
+			msg = "must name another environment"
+		}
+		return nil, s.fail(ctx, &domain.Error{Code: domain.CodeValidation, Message: fmt.Sprintf("choose the environment to promote into %s from: from %s", target, msg),
+			Details: []domain.FieldError{{Field: "from", Message: msg}}})
+	}
+	return s.review(ctx, p, target, from, func(tx store.Tx, copies *copiesInTx, env domain.Environment) (string, func() (*reviewSource, error), error) {
+		if _, err := s.access(tx, p, from, domain.ActRead); err != nil {
+			return "", nil, err
+		}
+		cp, err := copies.of(from)
+		if err != nil {
+			return "", nil, err
+		}
+		key := "promote:" + from + "@" + strconv.FormatInt(cp.at, 10)
+		return key, func() (*reviewSource, error) {
+			current, err := copies.exportOf(from)
+			if err != nil {
+				return nil, err
+			}
+			src := &reviewSource{version: strconv.Quote(current.version)}
+			keeps, err := keepsProductionBorn(copies, from, target)
+			if err != nil {
+				return nil, err
+			}
+			if !keeps {
+				src.doc = current.doc
+				src.encoded, err = current.objects()
+				return src, err
+			}
+			doc, left, err := exportFor(tx, from, target)
+			if err != nil {
+				return nil, err
+			}
+			for _, lo := range left {
+				src.leftOut = append(src.leftOut, lo.Kind+"/"+lo.Key)
+			}
+			src.doc = doc
+			src.encoded, err = encodedObjectsOf(doc)
+			return src, err
+		}, nil
+	})
+}
+
+// ReviewImport reviews an import of document (as uploaded) into target, as
+// p. A document that does not decode or validate is refused as the import
+// refuses it, its fields named.
+func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target string, document []byte) (*ConfigReview, error) {
+	sum := sha256.Sum256(document)
+	key := "import:" + hex.EncodeToString(sum[:])
+	return s.review(ctx, p, target, "", func(store.Tx, *copiesInTx, domain.Environment) (string, func() (*reviewSource, error), error) {
+		return key, func() (*reviewSource, error) {
+			doc, err := domain.DecodeConfigDocument(document)
+			if err != nil {
+				return nil, err
+			}
+			if err := doc.Validate().Err(); err != nil {
+				return nil, err
+			}
+			doc.Canonicalize()
+			encoded, err := encodedObjectsOf(doc)
+			return &reviewSource{doc: doc, encoded: encoded}, err
+		}, nil
+	})
+}
+
+// reviewSource is the document a review compares with its target.
+type reviewSource struct {
+	doc     *domain.ConfigDocument
+	encoded *domain.EncodedDocument
+	version string
+	leftOut []string
+}
+
+// review reads, in one read transaction of p's, target and what source
+// names: the key under which its review is kept, and the document. A kept
+// review is answered as it is; another is made and kept.
+func (s *Server) review(ctx context.Context, p domain.Principal, target, from string,
+	source func(tx store.Tx, copies *copiesInTx, env domain.Environment) (string, func() (*reviewSource, error), error)) (*ConfigReview, error) {
+	var out *ConfigReview
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		env, err := s.access(tx, p, target, domain.ActRead)
+		if err != nil {
+			return err
+		}
+		copies := s.envCopies.in(tx)
+		key, read, err := source(tx, copies, env)
+		if err != nil {
+			return err
+		}
+		// A reader who sees customer data obfuscated gets an impact
+		// without identity keys: kept apart from the others'.
+		if env.ObfuscateCustomerData && p.SeesObfuscatedData() {
+			key += ";obfuscated"
+		}
+		cp, err := copies.of(target)
+		if err != nil {
+			return err
+		}
+		if out = cp.review(key); out != nil {
+			return nil
+		}
+		src, err := read()
+		if err != nil {
+			return err
+		}
+		if out, err = s.makeReview(tx, copies, env, p, src); err != nil {
+			return err
+		}
+		out.Target, out.From = target, from
+		cp.keepReview(key, out)
+		return nil
+	})
+	if err != nil {
+		return nil, s.fail(ctx, err)
+	}
+	return out, nil
+}
+
+// makeReview compares src with env's configuration in tx.
+func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environment, p domain.Principal, src *reviewSource) (*ConfigReview, error) {
+	current, err := copies.exportOf(env.Slug)
+	if err != nil {
+		return nil, err
+	}
+	have, err := current.objects()
+	if err != nil {
+		return nil, err
+	}
+	r := &ConfigReview{Version: strconv.Quote(current.version), SourceVersion: src.version, LeftOut: src.leftOut}
+	for _, sec := range domain.ConfigSections {
+		r.Sections = append(r.Sections, diffSection(sec.Name, have.Sections[sec.Name], src.encoded.Sections[sec.Name]))
+	}
+	// A document of the target itself removes what it lacks; one from
+	// elsewhere keeps the versioned objects created in the target.
+	if src.encoded.SourceEnvironment != env.Slug {
+		for _, k := range domain.VersionedKinds {
+			i := slices.IndexFunc(r.Sections, func(d SectionChange) bool { return d.Name == k.Section() })
+			if i < 0 || len(r.Sections[i].Removed) == 0 {
+				continue
+			}
+			heads, err := copies.headsOf(env.Slug, k)
+			if err != nil {
+				return nil, err
+			}
+			born := map[string]bool{}
+			for _, h := range heads {
+				born[h.key] = h.head.OriginEnvironment == env.Slug
+			}
+			d := &r.Sections[i]
+			var removed []string
+			for _, key := range d.Removed {
+				if born[key] {
+					d.Kept = append(d.Kept, key)
+				} else {
+					removed = append(removed, key)
+				}
+			}
+			d.Removed = removed
+		}
+	}
+	if r.Impact, err = s.accessImpactOf(tx, env, p, impactProposal{doc: src.doc, pruneAssignments: true}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// diffSection compares a section's objects in the target (have) with the
+// document's (want), by their canonical bytes. What the document lacks is
+// Removed.
+func diffSection(name string, have, want []domain.EncodedObject) SectionChange {
+	d := SectionChange{Name: name}
+	h := make(map[string][]byte, len(have))
+	for _, o := range have {
+		h[o.Key] = o.Bytes
+	}
+	w := make(map[string]bool, len(want))
+	for _, o := range want {
+		w[o.Key] = true
+		switch old, ok := h[o.Key]; {
+		case !ok:
+			d.Added = append(d.Added, o.Key)
+		case !bytes.Equal(old, o.Bytes):
+			d.Changed = append(d.Changed, o.Key)
+		default:
+			d.Unchanged++
+		}
+	}
+	for _, o := range have {
+		if !w[o.Key] {
+			d.Removed = append(d.Removed, o.Key)
+		}
+	}
+	for _, l := range [][]string{d.Added, d.Changed, d.Removed} {
+		slices.Sort(l)
+	}
+	return d
+}
+
+// encodedObjectsOf is doc's canonical encoding split into its objects.
+func encodedObjectsOf(doc *domain.ConfigDocument) (*domain.EncodedDocument, error) {
+	encoded, err := doc.Encode()
+	if err != nil {
+		return nil, err
+	}
+	return domain.EncodedObjects(encoded)
+}
+
+// objects is the export split into its objects, made once per copy.
+func (e *exportCopy) objects() (*domain.EncodedDocument, error) {
+	e.split.Do(func() { e.encodedObjects, e.splitErr = domain.EncodedObjects(e.encoded) })
+	return e.encodedObjects, e.splitErr
+}
+
+// review is the review kept under key, or nil.
+func (c *envCopy) review(key string) *ConfigReview {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reviews[key]
+}
+
+// keepReview keeps r under key, making room when the copy holds
+// maxKeptReviews already.
+func (c *envCopy) keepReview(key string, r *ConfigReview) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.reviews == nil {
+		c.reviews = map[string]*ConfigReview{}
+	}
+	if len(c.reviews) >= maxKeptReviews {
+		for k := range c.reviews {
+			if !strings.HasPrefix(k, "promote:") {
+				delete(c.reviews, k)
+				break
+			}
+		}
+		for k := range c.reviews {
+			if len(c.reviews) < maxKeptReviews {
+				break
+			}
+			delete(c.reviews, k)
+		}
+	}
+	c.reviews[key] = r
+}
+
+// ConfigVersion is env's configuration version as its export's ETag gives
+// it (for any target: a document for another environment carries the
+// version of its source's configuration), read as p, who must be allowed
+// to read env: what a confirm compares with the version it reviewed.
+func (s *Server) ConfigVersion(ctx context.Context, p domain.Principal, env string) (string, error) {
+	var version string
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		if _, err := s.access(tx, p, env, domain.ActRead); err != nil {
+			return err
+		}
+		current, err := s.envCopies.in(tx).exportOf(env)
+		if err == nil {
+			version = strconv.Quote(current.version)
+		}
+		return err
+	})
+	if err != nil {
+		return "", s.fail(ctx, err)
+	}
+	return version, nil
+}
