@@ -95,8 +95,9 @@ type navLink struct {
 }
 
 // maxFormBytes caps a form: an uploaded configuration document, carried
-// again by its review's confirm form, with room for the form around it.
-const maxFormBytes = backend.DefaultDocumentLimit + 1<<20
+// again by its review's confirm form in base64 (4/3 of its size), with room
+// for the form around it.
+const maxFormBytes = backend.DefaultDocumentLimit/3*4 + 1<<20
 
 // shownKeys is how many keys a list of keys shows before "and N more".
 const shownKeys = 50

@@ -164,11 +164,12 @@ type reviewView struct {
 	*backend.ConfigReview
 	Action string // "import" or "promote"
 	// DocumentField is the uploaded document as the confirm form sends it
-	// again: the value attribute of a hidden field, in base64. Its
-	// alphabet holds nothing HTML reads as markup or as the attribute's
-	// end, so the template writes it as it is: escaping a document of
-	// megabytes character by character cost more than the rest of the
-	// page.
+	// again: the value attribute of a hidden field, in unpadded base64url.
+	// Its alphabet holds nothing HTML reads as markup or as the
+	// attribute's end, so the template writes it as it is (escaping a
+	// document of megabytes character by character cost more than the
+	// rest of the page), and nothing a form's encoding escapes, so the
+	// confirm's body is 4/3 of the document (see maxFormBytes).
 	DocumentField template.HTMLAttr
 	// Reviewed fingerprints the target's configuration as reviewed, and
 	// SourceReviewed the source's (promotion): a confirm after either
@@ -186,7 +187,7 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 	target := r.PathValue("env")
 	doc, err := uploaded(r, "document")
 	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) {
+	if errors.As(err, &tooLarge) || len(doc) > backend.DefaultDocumentLimit {
 		return nil, &formError{Status: http.StatusRequestEntityTooLarge, Data: importView{Target: target}, Template: "environments/import.html",
 			Err: &apiError{Status: http.StatusRequestEntityTooLarge, API: domain.Error{Code: domain.CodeValidation, Message: fmt.Sprintf("the document is larger than the %d MiB an import takes", backend.DefaultDocumentLimit>>20),
 				Details: []domain.FieldError{{Field: "document", Message: "is too large"}}}}}
@@ -204,7 +205,7 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 		return nil, refuseOn(fromBackend(err), "environments/import.html", importView{Target: target})
 	}
 	v := newReviewView("import", review)
-	v.DocumentField = template.HTMLAttr(`value="` + base64.StdEncoding.EncodeToString(doc) + `"`)
+	v.DocumentField = template.HTMLAttr(`value="` + base64.RawURLEncoding.EncodeToString(doc) + `"`)
 	return v, nil
 }
 
@@ -284,7 +285,7 @@ type resultView struct {
 func confirmImport(c *Console, r *http.Request) (any, error) {
 	target := r.PathValue("env")
 	back := importView{Target: target}
-	doc, err := base64.StdEncoding.DecodeString(r.PostFormValue("document"))
+	doc, err := base64.RawURLEncoding.DecodeString(r.PostFormValue("document"))
 	if err != nil || len(doc) == 0 {
 		return nil, &formError{Status: http.StatusBadRequest, Data: back, Template: "environments/import.html",
 			Err: &apiError{Status: 400, API: domain.Error{Code: domain.CodeValidation, Message: "the form did not carry the reviewed document back: nothing was written; upload it again",
