@@ -168,21 +168,23 @@ ok  	github.com/arborhq/terraform-provider-arbor/internal/backend	3.2s
 }
 
 // The console's page benchmarks get their own section, each page with its
-// time and whether it is under the goal, and stay out of the hot paths'
-// table.
+// server time (Server-Timing), its round trip, and whether the server time
+// is under the goal, and stay out of the hot paths' table.
 func TestConsoleSection(t *testing.T) {
 	out := `pkg: github.com/arborhq/terraform-provider-arbor/internal/backend
 BenchmarkGetPermission-2   	   10000	    64500 ns/op	   17090 B/op	     265 allocs/op
 pkg: github.com/arborhq/terraform-provider-arbor/internal/console
-BenchmarkPages/environments-2         	       3	   4228720 ns/op	  120000 B/op	    900 allocs/op
-BenchmarkPages/environments/{env}/promote-2               	       1	  93920000 ns/op	  9120000 B/op	  90000 allocs/op
+BenchmarkPages/environments-2         	       3	   4228720 ns/op	  3.91 server-ms/op	  120000 B/op	    900 allocs/op
+BenchmarkPages/environments/{env}/promote-2               	       1	  93920000 ns/op	  62.5 server-ms/op	  9120000 B/op	  90000 allocs/op
+BenchmarkPages/environments/{env}/old-2               	       1	  1000 ns/op
 `
 	md := report{goBench: parseGoBench(out)}.markdown()
 	_, console, ok := strings.Cut(md, "## Console\n")
 	if !ok {
 		t.Fatalf("no console section:\n%s", md)
 	}
-	for _, want := range []string{"| `environments` | 4.2 ms | 120000 | 900 | yes |", "| `environments/{env}/promote` | 93.9 ms | 9120000 | 90000 | **no** |"} {
+	for _, want := range []string{"| `environments` | 3.9 ms | 4.2 ms | 120000 | 900 | yes |", "| `environments/{env}/promote` | 62.5 ms | 93.9 ms | 9120000 | 90000 | **no** |",
+		"| `environments/{env}/old` | – | 0.0 ms |  |  | – |"} {
 		if !strings.Contains(console, want+"\n") {
 			t.Errorf("the console section lacks %q:\n%s", want, console)
 		}
