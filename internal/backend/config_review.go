@@ -162,6 +162,9 @@ type reviewSource struct {
 // review is answered as it is; another is made and kept.
 func (s *Server) review(ctx context.Context, p domain.Principal, target, from string,
 	source func(tx store.Tx, copies *copiesInTx, env domain.Environment) (string, func() (*reviewSource, error), error)) (*ConfigReview, error) {
+	if err := s.limit(p); err != nil {
+		return nil, s.fail(ctx, err)
+	}
 	var out *ConfigReview
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		env, err := s.access(tx, p, target, domain.ActRead)
@@ -334,6 +337,9 @@ func (c *envCopy) keepReview(key string, r *ConfigReview) {
 // version of its source's configuration), read as p, who must be allowed
 // to read env: what a confirm compares with the version it reviewed.
 func (s *Server) ConfigVersion(ctx context.Context, p domain.Principal, env string) (string, error) {
+	if err := s.limit(p); err != nil {
+		return "", s.fail(ctx, err)
+	}
 	var version string
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		if _, err := s.access(tx, p, env, domain.ActRead); err != nil {
@@ -349,4 +355,16 @@ func (s *Server) ConfigVersion(ctx context.Context, p domain.Principal, env stri
 		return "", s.fail(ctx, err)
 	}
 	return version, nil
+}
+
+// limit takes a request of p's from the rate limiter, as the API's door
+// does for every request: an operation called in process counts as one.
+func (s *Server) limit(p domain.Principal) error {
+	if s.limiter == nil {
+		return nil
+	}
+	if wait, ok := s.limiter.allow(p.Actor()); !ok {
+		return domain.Errorf(domain.CodeRateLimited, "rate limit exceeded; retry after %s second(s)", wait)
+	}
+	return nil
 }

@@ -21,6 +21,14 @@ import (
 // handler, without a socket, gives the console exactly the API's
 // authorization, validation, preconditions, rate limit and audit, with no
 // second path to keep in step.
+//
+// Two reads are the exception: the reviews before an import or a promotion
+// (backend.ReviewImport, ReviewPromotion) and the configuration version a
+// confirm compares (backend.ConfigVersion). Through the API a review moves
+// both environments' whole documents through JSON, seconds with 10,000
+// objects of each kind; the backend answers them from the copies it keeps,
+// as the principal, with the exports' access checks and the rate limit.
+// They write nothing: the confirm goes through the API.
 
 // apiError is an error answer of the API.
 type apiError struct {
