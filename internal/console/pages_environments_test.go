@@ -140,8 +140,10 @@ func TestViewersSeeTheCardWithoutOperatorActions(t *testing.T) {
 }
 
 // A review says what the change does to people: whose grants go.
-func TestReviewShowsTheAccessImpact(t *testing.T) {
-	s := newSite(t)
+// seedAdaReadsInProduction gives ada, in production alone, a role that
+// grants docs.read at acme; development holds docs.read and nothing else:
+// a promotion of development removes ada's grant.
+func seedAdaReadsInProduction(s *site) {
 	for _, w := range [][2]string{
 		{"/v1/environments/production/permissions/docs.read", `{"name":"Read"}`},
 		{"/v1/environments/production/roles/reader", `{"name":"Reader","permissions":["docs.read"]}`},
@@ -152,6 +154,11 @@ func TestReviewShowsTheAccessImpact(t *testing.T) {
 	} {
 		s.api(s.owner, "PUT", w[0], w[1], &struct{}{})
 	}
+}
+
+func TestReviewShowsTheAccessImpact(t *testing.T) {
+	s := newSite(t)
+	seedAdaReadsInProduction(s)
 	b := s.browser()
 	b.signIn(s.owner)
 	b.get("/console/environments/production/promote?from=development").
@@ -249,16 +256,7 @@ func TestPromotionReviewIsWhatThePromotionDoes(t *testing.T) {
 // the new state and the reader call for, never a kept one of before.
 func TestKeptReviewsFollowEveryWrite(t *testing.T) {
 	s := newSite(t)
-	for _, w := range [][2]string{
-		{"/v1/environments/production/permissions/docs.read", `{"name":"Read"}`},
-		{"/v1/environments/production/roles/reader", `{"name":"Reader","permissions":["docs.read"]}`},
-		{"/v1/environments/production/hierarchy-nodes/acme", `{"name":"Acme"}`},
-		{"/v1/identities/ada", `{"name":"Ada","email":"ada@example.com"}`},
-		{"/v1/environments/production/role-assignments/ada/reader/acme", `{}`},
-		{"/v1/environments/development/permissions/docs.read", `{"name":"Read"}`},
-	} {
-		s.api(s.owner, "PUT", w[0], w[1], &struct{}{})
-	}
+	seedAdaReadsInProduction(s)
 	owner := s.browser()
 	owner.signIn(s.owner)
 	const promotion = "/console/environments/production/promote?from=development"
