@@ -23,6 +23,9 @@ const benchPermissions = 1000
 type benchAPI struct {
 	handler http.Handler
 	key     string
+	// owner is the account's owner token, for account-level seeding
+	// (identities); newBenchAPI sets it.
+	owner string
 }
 
 func (a benchAPI) serve(method, path, body string, headers ...string) *httptest.ResponseRecorder {
@@ -60,7 +63,7 @@ func newBenchAPI(b *testing.B) benchAPI {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a := benchAPI{handler: srv.Handler(), key: owner}
+	a := benchAPI{handler: srv.Handler(), key: owner, owner: owner}
 	rec := a.serve("POST", "/v1/environments/development/api-keys", `{"name":"bench","scope":"read_write"}`)
 	var key struct{ Secret string }
 	if rec.Code != http.StatusCreated || json.Unmarshal(rec.Body.Bytes(), &key) != nil {

@@ -51,12 +51,14 @@ func (s *Server) registerCheckRoutes() {
 		"The answer names the granting assignments and the path from the node up to its root. " +
 		"An identity, permission or node that does not exist is refused (400), naming the field, rather than answered \"not allowed\". Nothing is changed."
 	check.MaxBodyBytes = s.bodyLimit
+	// A check in the plain form clients send is answered before it
+	// reaches here (answerPlainCheck); this handler answers every other.
 	huma.Register(s.api, *check, func(ctx context.Context, in *accessCheckInput) (*accessCheckOutput, error) {
-		answers, err := s.checkAccess(ctx, in.Env, []domain.AccessQuestion{in.Body}, false)
+		a, err := s.checkAccess(ctx, in.Env, in.Body)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		return &accessCheckOutput{Body: answers[0]}, nil
+		return &accessCheckOutput{Body: a}, nil
 	})
 
 	batch := op(api.CheckAccessBatch.Method, api.CheckAccessBatch.Path, "check_access_batch", "Check many accesses at once", tag)
@@ -64,7 +66,11 @@ func (s *Server) registerCheckRoutes() {
 		"Every check that names something missing is reported at once, under checks[i]. Nothing is changed."
 	batch.MaxBodyBytes = s.bodyLimit
 	huma.Register(s.api, *batch, func(ctx context.Context, in *accessBatchInput) (*accessBatchOutput, error) {
-		answers, err := s.checkAccess(ctx, in.Env, in.Body.Checks, true)
+		var answers []domain.AccessAnswer
+		ix, err := s.accessIndex(ctx, in.Env)
+		if err == nil {
+			answers, err = ix.CheckAll(in.Body.Checks)
+		}
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
@@ -96,12 +102,21 @@ func (s *Server) registerCheckRoutes() {
 	s.registerAccessImpactRoute()
 }
 
-// checkAccess answers questions from the environment's index in memory,
-// at least as new as the change numbers read with the request's
-// credential (see access_index.go): on the hot path the request makes no
-// read besides that one statement. A batch is answered from one index in
-// one pass.
-func (s *Server) checkAccess(ctx context.Context, envSlug string, qs []domain.AccessQuestion, batch bool) ([]domain.AccessAnswer, error) {
+// checkAccess answers one question about environment envSlug.
+func (s *Server) checkAccess(ctx context.Context, envSlug string, q domain.AccessQuestion) (domain.AccessAnswer, error) {
+	ix, err := s.accessIndex(ctx, envSlug)
+	if err != nil {
+		return domain.AccessAnswer{}, err
+	}
+	return ix.Check(q)
+}
+
+// accessIndex is the index access checks of environment envSlug are
+// answered from, held in memory and at least as new as the change numbers
+// read with the request's credential (see access_index.go): on the hot
+// path the request makes no read besides that one statement. A batch is
+// answered from one index in one pass.
+func (s *Server) accessIndex(ctx context.Context, envSlug string) (*domain.AccessIndex, error) {
 	env, need, err := s.requestEnvironment(ctx, envSlug, domain.ActRead)
 	if err != nil {
 		return nil, err
@@ -110,14 +125,7 @@ func (s *Server) checkAccess(ctx context.Context, envSlug string, qs []domain.Ac
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, domain.NotFound("environment", env.Slug)
 	}
-	if err != nil {
-		return nil, err
-	}
-	if batch {
-		return ix.CheckAll(qs)
-	}
-	a, err := ix.Check(qs[0])
-	return []domain.AccessAnswer{a}, err
+	return ix, err
 }
 
 // previewInputOf reads what a preview of workflow key needs: the workflow,

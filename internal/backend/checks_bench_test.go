@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/bench/cpubench"
 )
 
 // seedLargeAccess writes the access benchmark's environment into
@@ -77,5 +79,67 @@ func BenchmarkAccessCheckBatchRoute(b *testing.B) {
 		if rec := a.serve("POST", "/v1/environments/development/access/batch-check", body); rec.Code != http.StatusOK {
 			b.Fatalf("%d %s", rec.Code, rec.Body)
 		}
+	}
+}
+
+// BenchmarkCheckVersusGet compares, in one run on one server, what the
+// checks section of make bench compares under load (issue 25): a POST
+// …/access/check and a GET of one hierarchy node, both with an
+// environment API key, on an environment of the load test's shape (1,000
+// nodes of fan-out 10, 20 permissions, 10 roles, 100 identities, 500
+// assignments). The goal is a check no dearer than the GET.
+func BenchmarkCheckVersusGet(b *testing.B) {
+	a := newBenchAPI(b)
+	seedCheckEnvironment(b, a)
+	const dev = "/v1/environments/development"
+	b.Run("check", func(b *testing.B) {
+		b.ReportAllocs()
+		defer cpubench.Start(b)()
+		for i := 0; b.Loop(); i++ {
+			body := fmt.Sprintf(`{"identity_key":"user-%03d","permission":"perm-%02d","node_key":"n-%04d"}`, i%100, (i/100)%20, (i*7)%1000)
+			if rec := a.serve("POST", dev+"/access/check", body); rec.Code != http.StatusOK {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+	b.Run("get", func(b *testing.B) {
+		b.ReportAllocs()
+		defer cpubench.Start(b)()
+		for i := 0; b.Loop(); i++ {
+			if rec := a.serve("GET", fmt.Sprintf(dev+"/hierarchy-nodes/n-%04d", (i*7)%1000), ""); rec.Code != http.StatusOK {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+}
+
+// seedCheckEnvironment writes into development, through a, an environment
+// of the shape the checks section of make bench measures: 1,000 nodes of
+// fan-out 10 (n-0000…), 20 permissions (perm-00…), 10 roles of two
+// permissions, 100 identities (user-000…) and 500 assignments.
+func seedCheckEnvironment(b *testing.B, a benchAPI) {
+	b.Helper()
+	owner := benchAPI{handler: a.handler, key: a.owner}
+	put := func(as benchAPI, path, body string) {
+		if rec := as.serve("PUT", path, body); rec.Code != http.StatusCreated {
+			b.Fatalf("seeding %s: %d %s", path, rec.Code, rec.Body)
+		}
+	}
+	const dev = "/v1/environments/development"
+	for i := range 20 {
+		put(a, fmt.Sprintf(dev+"/permissions/perm-%02d", i), `{"name":"P"}`)
+	}
+	for i := range 10 {
+		put(a, fmt.Sprintf(dev+"/roles/role-%d", i), fmt.Sprintf(`{"name":"R","permissions":["perm-%02d","perm-%02d"]}`, i, i+10))
+	}
+	put(a, dev+"/hierarchy-nodes/n-0000", `{"name":"N"}`)
+	for i := 1; i < 1000; i++ {
+		put(a, fmt.Sprintf(dev+"/hierarchy-nodes/n-%04d", i), fmt.Sprintf(`{"name":"N","parent_key":"n-%04d"}`, (i-1)/10))
+	}
+	for i := range 100 {
+		put(owner, fmt.Sprintf("/v1/identities/user-%03d", i), fmt.Sprintf(`{"name":"I","email":"user-%d@example.com"}`, i))
+	}
+	for i := range 500 {
+		put(a, fmt.Sprintf(dev+"/role-assignments/user-%03d/role-%d/n-%04d", i%100, (i/100)%10, (i*37)%1000), `{}`)
 	}
 }

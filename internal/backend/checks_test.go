@@ -99,6 +99,58 @@ func TestAccessCheckOverTheAPI(t *testing.T) {
 	}
 }
 
+// TestPlainAccessCheckAnswersAsHuma sends each question twice: plain,
+// which the server answers before huma (checks_plain.go), and with one
+// character of the identity's key escaped, which only huma reads. Both
+// must be answered alike, to the byte: allowed or not, refused, or with
+// headers the plain path leaves to huma.
+func TestPlainAccessCheckAnswersAsHuma(t *testing.T) {
+	a := newAPI(t)
+	a.accessFixture("development")
+	a.environment("staging")
+	viewer := a.key("development", domain.ScopeReadOnly)
+	other := a.key("staging", domain.ScopeReadWrite)
+	type ask struct {
+		token, env, identity, permission, node string
+		headers                                []string
+	}
+	for _, q := range []ask{
+		{a.owner, "development", "ada", "docs.write", "squad", nil},
+		{viewer, "development", "ada", "docs.write", "org", nil},
+		{viewer, "development", "grace", "docs.read", "team", []string{"Accept", "application/json"}},
+		{viewer, "development", "ada", "docs.read", "team", []string{"Accept", "*/*"}},
+		{viewer, "development", "ada", "docs.read", "team", []string{"Accept", "text/html"}},
+		{viewer, "development", "ada", "docs.read", "team", []string{"Content-Type", "application/json; charset=utf-8"}},
+		{viewer, "development", "ada", "docs.delete", "team", nil},
+		{viewer, "development", "ada", "docs.read", "nowhere", nil},
+		{viewer, "development", "ada", "docs read", "team", nil},
+		{viewer, "development", "ada", "", "team", nil},
+		{other, "development", "ada", "docs.read", "team", nil},
+		{a.owner, "nowhere", "ada", "docs.read", "team", nil},
+	} {
+		path := "/v1/environments/" + q.env + "/access/check"
+		plain := a.do(q.token, "POST", path, fmt.Sprintf(` { "node_key" :%q,"identity_key":%q,
+			"permission":%q}`+"\n", q.node, q.identity, q.permission), q.headers...)
+		escaped := a.do(q.token, "POST", path, fmt.Sprintf(`{"node_key":%q,"identity_key":"\u%04x%s","permission":%q}`,
+			q.node, q.identity[0], q.identity[1:], q.permission), q.headers...)
+		if plain.status != escaped.status || string(plain.body) != string(escaped.body) ||
+			plain.header.Get("Content-Type") != escaped.header.Get("Content-Type") || plain.header.Get("Content-Length") != escaped.header.Get("Content-Length") {
+			t.Errorf("%+v:\nplain   %d %s %s\nthrough huma %d %s %s", q, plain.status, plain.header.Get("Content-Type"), plain.body,
+				escaped.status, escaped.header.Get("Content-Type"), escaped.body)
+		}
+	}
+	// A body huma refuses is refused whatever its form.
+	for _, body := range []string{
+		`{"identity_key":"ada","permission":"docs.read"}`,
+		`{"identity_key":"ada","permission":"docs.read","node_key":"team","extra":"x"}`,
+		`{"Identity_key":"ada","permission":"docs.read","node_key":"team"}`,
+		`{"identity_key":"ada","permission":"docs.read","node_key":7}`,
+		`{"identity_key":"ada","permission":"docs.read","node_key":"team"} {}`,
+	} {
+		a.expect(a.do(viewer, "POST", "/v1/environments/development/access/check", body), 400)
+	}
+}
+
 func TestAccessBatchCheckOverTheAPI(t *testing.T) {
 	a := newAPI(t)
 	a.accessFixture("development")

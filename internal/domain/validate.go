@@ -21,7 +21,6 @@ const (
 )
 
 var (
-	keyPattern  = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:@-]*$`)
 	slugPattern = regexp.MustCompile(`^[a-z][a-z0-9-]*[a-z0-9]$`)
 	hexColor    = regexp.MustCompile(`^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$`)
 )
@@ -39,10 +38,26 @@ func CheckKey(key string) string {
 		return "must not be empty"
 	case len(key) > MaxKeyLength:
 		return "must be at most 255 characters"
-	case !keyPattern.MatchString(key):
+	case !isKey(key):
 		return "must be " + KeyRule
 	}
 	return ""
+}
+
+// isKey says key has an object key's characters (KeyRule): a letter or
+// digit, then letters, digits and _ . : @ -. A loop, not a regular
+// expression: an access check validates three keys, and the expression
+// cost more than the rest of the check's answer.
+func isKey(key string) bool {
+	for i := 0; i < len(key); i++ {
+		switch c := key[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case i > 0 && (c == '_' || c == '.' || c == ':' || c == '@' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return key != ""
 }
 
 // CheckSlug returns a message when slug is not a valid environment slug.
