@@ -65,16 +65,13 @@ func (s *Server) registerCheckRoutes() {
 	batch.Description = "Answers up to 1000 access checks against one state of the environment, in order. " +
 		"Every check that names something missing is reported at once, under checks[i]. Nothing is changed."
 	batch.MaxBodyBytes = s.bodyLimit
+	// A batch in the plain form is answered before it reaches here too.
 	huma.Register(s.api, *batch, func(ctx context.Context, in *accessBatchInput) (*accessBatchOutput, error) {
-		var answers []domain.AccessAnswer
-		ix, err := s.accessIndex(ctx, in.Env)
-		if err == nil {
-			answers, err = ix.CheckAll(in.Body.Checks)
-		}
+		result, err := s.checkAccessBatch(ctx, in.Env, in.Body.Checks)
 		if err != nil {
 			return nil, s.fail(ctx, err)
 		}
-		return &accessBatchOutput{Body: domain.AccessCheckBatchResult{Results: answers}}, nil
+		return &accessBatchOutput{Body: result}, nil
 	})
 
 	preview := op(api.PreviewWorkflow.Method, api.PreviewWorkflow.Path, "preview_workflow", "Preview what a workflow would do for a recipient", tag)
@@ -109,6 +106,17 @@ func (s *Server) checkAccess(ctx context.Context, envSlug string, q domain.Acces
 		return domain.AccessAnswer{}, err
 	}
 	return ix.Check(q)
+}
+
+// checkAccessBatch answers the questions qs about environment envSlug,
+// in order, from one index.
+func (s *Server) checkAccessBatch(ctx context.Context, envSlug string, qs []domain.AccessQuestion) (domain.AccessCheckBatchResult, error) {
+	ix, err := s.accessIndex(ctx, envSlug)
+	if err != nil {
+		return domain.AccessCheckBatchResult{}, err
+	}
+	answers, err := ix.CheckAll(qs)
+	return domain.AccessCheckBatchResult{Results: answers}, err
 }
 
 // accessIndex is the index access checks of environment envSlug are

@@ -1,6 +1,8 @@
 package backend
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -45,6 +47,65 @@ func TestParsePlainQuestion(t *testing.T) {
 	} {
 		if q, ok := parsePlainQuestion([]byte(body)); ok {
 			t.Errorf("%q read as plain: %+v", body, q)
+		}
+	}
+}
+
+// TestParsePlainBatch: what the plain path reads of a batch, and what it
+// leaves to huma.
+func TestParsePlainBatch(t *testing.T) {
+	const ada = `{"identity_key":"ada","permission":"docs.read","node_key":"team-a"}`
+	want := domain.AccessQuestion{IdentityKey: "ada", Permission: "docs.read", NodeKey: "team-a"}
+	grace := domain.AccessQuestion{IdentityKey: "grace", Permission: "docs.write", NodeKey: "org"}
+	for body, questions := range map[string][]domain.AccessQuestion{
+		`{"checks":[` + ada + `]}`: {want},
+		" \r\n\t{ \"checks\" :\n[ " + ada + " ,\n{\"node_key\":\"org\" , \"identity_key\":\"grace\",\"permission\":\"docs.write\"} ]\t}\n": {want, grace},
+		`{"checks":[` + strings.Repeat(ada+",", domain.MaxAccessChecks-1) + ada + `]}`:                                                     slices.Repeat([]domain.AccessQuestion{want}, domain.MaxAccessChecks),
+		`{"checks":[{"identity_key":"","permission":"","node_key":""}]}`:                                                                   {{}},
+	} {
+		qs, ok := parsePlainBatch([]byte(body))
+		if !ok || len(qs) != len(questions) {
+			t.Errorf("%.100q: %d questions %v, want %d", body, len(qs), ok, len(questions))
+			continue
+		}
+		for i := range qs {
+			if qs[i] != questions[i] {
+				t.Errorf("%.100q: question %d %+v, want %+v", body, i, qs[i], questions[i])
+			}
+		}
+		if cap(qs) < len(qs) || cap(qs) > domain.MaxAccessChecks {
+			t.Errorf("%.100q: capacity %d for %d questions", body, cap(qs), len(qs))
+		}
+	}
+	for _, body := range []string{
+		``,
+		`{}`,
+		`[]`,
+		`[` + ada + `]`,
+		ada,
+		`{"checks":[]}`,
+		`{"checks":null}`,
+		`{"checks":` + ada + `}`,
+		`{"checks":[` + strings.Repeat(ada+",", domain.MaxAccessChecks) + ada + `]}`,
+		`{"checks":[` + ada + `],"checks":[` + ada + `]}`,
+		`{"checks":[` + ada + `],"extra":1}`,
+		`{"extra":1,"checks":[` + ada + `]}`,
+		`{"Checks":[` + ada + `]}`,
+		`{"ch\u0065cks":[` + ada + `]}`,
+		`{"checks":[` + ada + `,]}`,
+		`{"checks":[` + ada + `,null]}`,
+		`{"checks":[` + ada + ` ` + ada + `]}`,
+		`{"checks":[` + ada + `]`,
+		`{"checks":[` + ada + `]}}`,
+		`{"checks":[` + ada + `]} x`,
+		`{"checks"[` + ada + `]}`,
+		`{"checks":[` + ada + `,{"identity_key":"ada","permission":"docs.read","node_key":"team-a","node_key":"b"}]}`,
+		`{"checks":[` + ada + `,{"identity_key":"\u0061da","permission":"docs.read","node_key":"team-a"}]}`,
+		`{"checks":[` + ada + `,{"identity_key":"adé","permission":"docs.read","node_key":"team-a"}]}`,
+		`{"checks":[` + ada + `,{"identity_key":"ada","permission":"docs.read"}]}`,
+	} {
+		if qs, ok := parsePlainBatch([]byte(body)); ok {
+			t.Errorf("%.100q read as plain: %d questions", body, len(qs))
 		}
 	}
 }

@@ -133,8 +133,7 @@ func TestPlainAccessCheckAnswersAsHuma(t *testing.T) {
 			"permission":%q}`+"\n", q.node, q.identity, q.permission), q.headers...)
 		escaped := a.do(q.token, "POST", path, fmt.Sprintf(`{"node_key":%q,"identity_key":"\u%04x%s","permission":%q}`,
 			q.node, q.identity[0], q.identity[1:], q.permission), q.headers...)
-		if plain.status != escaped.status || string(plain.body) != string(escaped.body) ||
-			plain.header.Get("Content-Type") != escaped.header.Get("Content-Type") || plain.header.Get("Content-Length") != escaped.header.Get("Content-Length") {
+		if !answeredAlike(plain, escaped) {
 			t.Errorf("%+v:\nplain   %d %s %s\nthrough huma %d %s %s", q, plain.status, plain.header.Get("Content-Type"), plain.body,
 				escaped.status, escaped.header.Get("Content-Type"), escaped.body)
 		}
@@ -148,6 +147,93 @@ func TestPlainAccessCheckAnswersAsHuma(t *testing.T) {
 		`{"identity_key":"ada","permission":"docs.read","node_key":"team"} {}`,
 	} {
 		a.expect(a.do(viewer, "POST", "/v1/environments/development/access/check", body), 400)
+	}
+}
+
+// answeredAlike says two answers are the same to the byte: status, body
+// and the headers that describe it.
+func answeredAlike(x, y response) bool {
+	for _, h := range []string{"Content-Type", "Content-Length", "Transfer-Encoding"} {
+		if x.header.Get(h) != y.header.Get(h) {
+			return false
+		}
+	}
+	return x.status == y.status && string(x.body) == string(y.body)
+}
+
+// TestPlainAccessBatchAnswersAsHuma sends each batch twice: with the first
+// question's identity key as written and with its first character escaped,
+// which only huma reads. Both must be answered alike, to the byte: plain
+// batches the server answers before huma (checks_plain.go), and every
+// batch it must leave to huma — refused, too large, or in another form.
+func TestPlainAccessBatchAnswersAsHuma(t *testing.T) {
+	a := newAPI(t)
+	a.accessFixture("development")
+	a.environment("staging")
+	viewer := a.key("development", domain.ScopeReadOnly)
+	other := a.key("staging", domain.ScopeReadWrite)
+	// batch renders questions in the plain form, with JSON whitespace
+	// between tokens; its first identity key is left as %s.
+	batch := func(qs ...[3]string) string {
+		items := make([]string, len(qs))
+		for i, q := range qs {
+			identity := "%s"
+			if i > 0 {
+				identity = q[0]
+			}
+			items[i] = fmt.Sprintf(`{ "permission":%q,"identity_key" : "%s",
+				"node_key":%q}`, q[1], identity, q[2])
+		}
+		return " { \"checks\" :\n[" + strings.Join(items, " ,") + "] }\n"
+	}
+	allowed, refused := [3]string{"ada", "docs.write", "squad"}, [3]string{"ada", "docs.write", "org"}
+	type ask struct {
+		token, env, body string
+		headers          []string
+	}
+	for _, q := range []ask{
+		{a.owner, "development", batch(allowed, refused, [3]string{"grace", "docs.read", "team"}), nil},
+		{viewer, "development", batch(refused), []string{"Accept", "application/json"}},
+		{viewer, "development", batch(allowed), []string{"Accept", "*/*"}},
+		{viewer, "development", batch(allowed), []string{"Accept", "text/html"}},
+		{viewer, "development", batch(allowed), []string{"Content-Type", "application/json; charset=utf-8"}},
+		{viewer, "development", batch(slices.Repeat([][3]string{allowed}, domain.MaxAccessChecks)...), nil},
+		{viewer, "development", batch(slices.Repeat([][3]string{allowed}, domain.MaxAccessChecks+1)...), nil},
+		{viewer, "development", batch(allowed, [3]string{"ada", "docs.read", "nowhere"}, [3]string{"nobody", "docs.read", "team"}), nil},
+		{viewer, "development", batch([3]string{"ada", "docs.delete", "team"}), nil},
+		{viewer, "development", batch([3]string{"ada", "docs read", "team"}), nil},
+		{viewer, "development", batch([3]string{"ada", "", "team"}), nil},
+		{other, "development", batch(allowed), nil},
+		{a.owner, "nowhere", batch(allowed), nil},
+		// Forms huma alone reads or refuses.
+		{viewer, "development", `{"checks":[{"identity_key":"%s","permission":"docs.read","node_key":"team"}],"checks":[{"identity_key":"grace","permission":"docs.read","node_key":"team"}]}`, nil},
+		{viewer, "development", `{"checks":[{"identity_key":"%s","permission":"docs.read","node_key":"team","node_key":"org"}]}`, nil},
+		{viewer, "development", `{"checks":[{"identity_key":"%s","permission":"docs.read","node_key":"team"}],"extra":1}`, nil},
+		{viewer, "development", `{"Checks":[{"identity_key":"%s","permission":"docs.read","node_key":"team"}]}`, nil},
+		{viewer, "development", `{"checks":[{"identity_key":"%s","permission":"docs.read","node_key":"team"},]}`, nil},
+		{viewer, "development", `{"checks":[{"identity_key":"%s","permission":"docs.read","node_key":"team"},null]}`, nil},
+		{viewer, "development", `{"checks":[{"identity_key":"%s","permission":"docs.read","node_key":"team"}]} []`, nil},
+		{viewer, "development", `{"checks":{"identity_key":"%s","permission":"docs.read","node_key":"team"}}`, nil},
+		{viewer, "development", `{"checks":[{"identity_key":"%s","permission":"docs.read","node_key":"team"},{"identity_key":"gr\u0061ce","permission":"docs.read","node_key":"team"}]}`, nil},
+		{viewer, "development", `{"checks":[{"identity_key":"%s","permission":"docs.read","node_key":"team"}],"checks":[]}`, nil},
+	} {
+		path := "/v1/environments/" + q.env + "/access/batch-check"
+		plain := a.do(q.token, "POST", path, strings.Replace(q.body, "%s", "ada", 1), q.headers...)
+		escaped := a.do(q.token, "POST", path, strings.Replace(q.body, "%s", `\u0061da`, 1), q.headers...)
+		if !answeredAlike(plain, escaped) {
+			t.Errorf("%.300s %v:\nplain   %d %s %.300s\nthrough huma %d %s %.300s", q.body, q.headers, plain.status, plain.header.Get("Content-Type"), plain.body,
+				escaped.status, escaped.header.Get("Content-Type"), escaped.body)
+		}
+	}
+	// A batch huma refuses is refused whatever its form.
+	for _, body := range []string{
+		`{"checks":[]}`,
+		`{"checks":[{"identity_key":"ada","permission":"docs.read"}]}`,
+		`{"checks":[{"identity_key":"ada","permission":"docs.read","node_key":"team"}],"extra":1}`,
+		`{"checks":[{"identity_key":"ada","permission":"docs.read","node_key":"team"}]} {}`,
+		`{}`,
+	} {
+		a.expect(a.do(viewer, "POST", "/v1/environments/development/access/batch-check", body), 400)
 	}
 }
 

@@ -99,10 +99,10 @@ func (s *Server) strictBodies(mux *http.ServeMux) http.Handler {
 			writeError(w, domain.Errorf(domain.CodeTooLarge, "the request body is larger than this route accepts (%d bytes); send less at a time", limit))
 			return
 		}
-		// A plain access check is answered here, its body in hand (see
-		// checks_plain.go): what answerPlainCheck accepts passes the
-		// checks below.
-		if pattern == checkAccessPattern && s.answerPlainCheck(w, r, body) {
+		// A plain access check or batch is answered here, its body in
+		// hand (see checks_plain.go): what answerPlainCheck accepts
+		// passes the checks below.
+		if s.answerPlainCheck(w, r, pattern, body) {
 			return
 		}
 		if len(body) > 0 {
