@@ -34,6 +34,9 @@ const (
 	// batch timed; latencyRounds batches are.
 	latencySamples = 10
 	latencyRounds  = 15
+	// requestsPerWorker is how many distinct requests of each load a
+	// worker builds before the runs and then cycles through.
+	requestsPerWorker = 1024
 )
 
 // Goals of issue 25.
@@ -168,13 +171,36 @@ func seedAccess(ctx context.Context, url, owner string) error {
 	return nil
 }
 
+// perWorker builds, before a load runs, the first requestsPerWorker
+// values of each worker's sequence, which the worker then cycles through:
+// a request of the run costs the generator no more than taking the next.
+func perWorker[T any](concurrency int, build func(worker, i int) T) func(worker, i int) T {
+	built := make([][]T, concurrency)
+	for w := range built {
+		built[w] = make([]T, requestsPerWorker)
+		for i := range built[w] {
+			built[w][i] = build(w, i)
+		}
+	}
+	return func(worker, i int) T { return built[worker][i%requestsPerWorker] }
+}
+
 // checkLoad asks access checks, each worker its own sequence of questions.
+// Bodies and URLs are built before the run, as nodeReadLoad's URLs are, so
+// that the generator spends on a check what it spends on a GET.
 func (t loadTarget) checkLoad(concurrency int, d time.Duration) load.Config {
+	url := make([]string, concurrency)
+	for w := range url {
+		url[w] = t.url(w) + "/v1/environments/development/access/check"
+	}
+	body := perWorker(concurrency, func(worker, i int) []byte {
+		b, _ := json.Marshal(accessQuestion(worker, i))
+		return b
+	})
 	return load.Config{
 		Concurrency: concurrency, Duration: d,
 		Request: func(worker, i int) (*http.Request, error) {
-			body, _ := json.Marshal(accessQuestion(worker, i))
-			req, err := http.NewRequest(http.MethodPost, t.url(worker)+"/v1/environments/development/access/check", bytes.NewReader(body))
+			req, err := http.NewRequest(http.MethodPost, url[worker], bytes.NewReader(body(worker, i)))
 			if err == nil {
 				req.Header.Set("Authorization", "Bearer "+t.token)
 				req.Header.Set("Content-Type", "application/json")
@@ -186,12 +212,16 @@ func (t loadTarget) checkLoad(concurrency int, d time.Duration) load.Config {
 }
 
 // nodeReadLoad GETs hierarchy nodes: one object of the environment the
-// checks read, each worker walking them in its own order.
+// checks read, each worker walking them in its own order from URLs built
+// before the run.
 func (t loadTarget) nodeReadLoad(concurrency int, d time.Duration) load.Config {
+	url := perWorker(concurrency, func(worker, i int) string {
+		return t.url(worker) + "/v1/environments/development/hierarchy-nodes/" + nodeKey(spread(worker, i)%accessNodes)
+	})
 	return load.Config{
 		Concurrency: concurrency, Duration: d,
 		Request: func(worker, i int) (*http.Request, error) {
-			req, err := http.NewRequest(http.MethodGet, t.url(worker)+"/v1/environments/development/hierarchy-nodes/"+nodeKey(spread(worker, i)%accessNodes), nil)
+			req, err := http.NewRequest(http.MethodGet, url(worker, i), nil)
 			if err == nil {
 				req.Header.Set("Authorization", "Bearer "+t.token)
 			}
@@ -287,14 +317,31 @@ func (r checksResult) on(store string, replicas int) (checksOn, bool) {
 	return checksOn{}, false
 }
 
+// warmUp is how long each load runs, unmeasured, before the measured
+// runs: long enough for the servers' connection pools, the environment's
+// access index and the Go heap to reach their size under load.
+func warmUp(d time.Duration) time.Duration { return min(d/5, time.Second) }
+
 // measureChecksOn runs the check and the read load against t, back to
-// back, and times single checks against batches.
+// back, and times single checks against batches. Both loads first run
+// unmeasured (warmUp), so that neither measured run pays for warming what
+// the other then finds warm: whichever ran first used to open the
+// servers' database connections for both.
 func (h *harness) measureChecksOn(ctx context.Context, t loadTarget, servers []*serveProcess, dbCPU func() time.Duration, on *checksOn) error {
+	checks := t.checkLoad(h.opts.LoadConcurrency, h.opts.LoadDuration)
+	reads := t.nodeReadLoad(h.opts.LoadConcurrency, h.opts.LoadDuration)
+	for _, cfg := range []load.Config{checks, reads} {
+		cfg.Duration = warmUp(h.opts.LoadDuration)
+		if res := load.Run(ctx, cfg); res.Failures > 0 {
+			return fmt.Errorf("warming up, %s, %s: %d of %d requests failed; the first: %s", on.store, replicaWord(on.replicas),
+				res.Failures, res.Requests, res.FirstFailure)
+		}
+	}
 	var err error
-	if on.checks, err = measureLoad(ctx, t.checkLoad(h.opts.LoadConcurrency, h.opts.LoadDuration), servers, dbCPU); err != nil {
+	if on.checks, err = measureLoad(ctx, checks, servers, dbCPU); err != nil {
 		return fmt.Errorf("check load, %s, %s: %w", on.store, replicaWord(on.replicas), err)
 	}
-	if on.reads, err = measureLoad(ctx, t.nodeReadLoad(h.opts.LoadConcurrency, h.opts.LoadDuration), servers, dbCPU); err != nil {
+	if on.reads, err = measureLoad(ctx, reads, servers, dbCPU); err != nil {
 		return fmt.Errorf("read load, %s, %s: %w", on.store, replicaWord(on.replicas), err)
 	}
 	if on.single, on.batch, err = t.batchLatency(ctx); err != nil {
@@ -481,9 +528,11 @@ func (r checksResult) checksSection(p func(string, ...any)) {
 	p("")
 	p("The development environment of a new database holds %s hierarchy nodes (a tree of fan-out 10, four levels), %d permissions, %d roles, %d identities and %d role assignments, written through the API. "+
 		"%d workers, each with one request in flight on a keep-alive connection of its own, for %v per run, authenticate with an environment API key and ask `POST …/access/check` about a spread of identities, permissions and nodes, "+
-		"then GET one hierarchy node each (the same store, right after). One check and a batch of %s are then timed one request at a time (medians of %d and %d, interleaved). "+
+		"then GET one hierarchy node each (the same store, right after). Each worker's request bodies and URLs are built before the runs, so the load generator spends as little on a check as on a GET, "+
+		"and both loads first run unmeasured for %v each, so that neither measured run pays for warming connection pools and caches the other finds warm. "+
+		"One check and a batch of %s are then timed one request at a time (medians of %d and %d, interleaved). "+
 		"On PostgreSQL, `pgbench -S` (one SELECT by primary key per transaction) runs on the same cluster at the same client count, and the write load (`PUT` of a new permission, create-only) runs beside `pgbench -N`, %d times.",
-		thousands(accessNodes), accessPermissions, accessRoles, accessIdentities, accessAssignments, r.concurrency, r.duration, thousands(accessBatch),
+		thousands(accessNodes), accessPermissions, accessRoles, accessIdentities, accessAssignments, r.concurrency, r.duration, warmUp(r.duration), thousands(accessBatch),
 		latencyRounds*latencySamples, latencyRounds, len(r.pgbenchUpdate))
 	p("")
 	p("| store | checks/s | p50 / p99 | GETs/s | p50 / p99 | checks ÷ GETs | one check | batch of %s |", thousands(accessBatch))
