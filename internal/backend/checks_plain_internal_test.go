@@ -1,6 +1,10 @@
 package backend
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -108,4 +112,41 @@ func TestParsePlainBatch(t *testing.T) {
 			t.Errorf("%.100q read as plain: %d questions", body, len(qs))
 		}
 	}
+}
+
+// FuzzPlainAccessBodies: whatever the plain path reads as a question or a
+// batch, encoding/json reads strictly (no unknown field, nothing after)
+// as the same questions, within the batch's bounds: the plain path never
+// answers a body that huma would read as something else or refuse.
+func FuzzPlainAccessBodies(f *testing.F) {
+	f.Add([]byte(`{"identity_key":"ada","permission":"docs.read","node_key":"team-a"}`))
+	f.Add([]byte(` {"node_key":"n","identity_key":"i","permission":"p"} `))
+	f.Add([]byte(`{"checks":[{"identity_key":"ada","permission":"docs.read","node_key":"team-a"},{"identity_key":"bo","permission":"p","node_key":"n"}]}`))
+	f.Add([]byte(`{"checks":[]}`))
+	f.Add([]byte(`{"identity_key":"\u0061","permission":"p","node_key":"n"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		strict := func(v any) error {
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(v); err != nil {
+				return err
+			}
+			if _, err := dec.Token(); err != io.EOF {
+				return fmt.Errorf("more after the value: %v", err)
+			}
+			return nil
+		}
+		if q, ok := parsePlainQuestion(b); ok {
+			var want domain.AccessQuestion
+			if err := strict(&want); err != nil || want != q {
+				t.Fatalf("%q read plain as %+v; encoding/json: %+v, %v", b, q, want, err)
+			}
+		}
+		if qs, ok := parsePlainBatch(b); ok {
+			var want domain.AccessCheckBatch
+			if err := strict(&want); err != nil || !slices.Equal(want.Checks, qs) || len(qs) == 0 || len(qs) > domain.MaxAccessChecks {
+				t.Fatalf("%q read plain as %d questions; encoding/json: %d, %v", b, len(qs), len(want.Checks), err)
+			}
+		}
+	})
 }
