@@ -162,11 +162,19 @@ func (tb *tab) open(path string) {
 }
 
 // submit clicks a button and waits for the next page's heading to be text.
+// The page submitted is marked first and the wait is for a page without
+// the mark: a form shown again (refused on a field) has the heading it
+// had, and waiting for the heading alone ran the page's checks on the
+// old document while the browser was leaving it.
 func (tb *tab) submit(button, heading string) {
 	tb.t.Helper()
 	tb.run("submit "+button,
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`window.arborSubmitted = true`)(ctx, t)
+			return err
+		}),
 		chromedp.Click(chromedp.CSS(button)),
-		until(fmt.Sprintf(`document.readyState === "complete" && document.querySelector("main h1") && document.querySelector("main h1").textContent === %q`, heading)))
+		until(fmt.Sprintf(`!window.arborSubmitted && document.readyState === "complete" && document.querySelector("main h1") && document.querySelector("main h1").textContent === %q`, heading)))
 }
 
 // until waits for a JavaScript expression to be true, across the
