@@ -104,6 +104,12 @@ func TestImportReviewRefusesABadDocumentOnItsField(t *testing.T) {
 	b.signIn(s.owner)
 	b.upload("/console/environments/production/config/review", "document", "x.json", []byte(`{"permissions": 3}`)).
 		expect(t, http.StatusBadRequest, "permissions")
+	for _, doc := range []string{`not json`, `{"permissions":[{"key":"a"}],}`, `[]`, `{"permissions":[{"key":"Not A Key","name":"x"}]}`, "ÿ"} {
+		if p := b.upload("/console/environments/production/config/review", "document", "x.json", []byte(doc)); p.status != http.StatusBadRequest {
+			t.Errorf("%q: %d, want 400:\n%.2000s", doc, p.status, p.body)
+		}
+	}
+	b.post("/console/environments/production/config/review", url.Values{}).expect(t, http.StatusBadRequest, "choose a configuration document")
 }
 
 func TestCreateEnvironmentWithCopy(t *testing.T) {
