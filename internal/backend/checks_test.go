@@ -99,17 +99,22 @@ func TestAccessCheckOverTheAPI(t *testing.T) {
 	}
 }
 
+// plainFixture is the access fixture in development, with a read-only key
+// of development (viewer) and a key of another environment (other).
+func plainFixture(t *testing.T) (a *api, viewer, other string) {
+	a = newAPI(t)
+	a.accessFixture("development")
+	a.environment("staging")
+	return a, a.key("development", domain.ScopeReadOnly), a.key("staging", domain.ScopeReadWrite)
+}
+
 // TestPlainAccessCheckAnswersAsHuma sends each question twice: plain,
 // which the server answers before huma (checks_plain.go), and with one
 // character of the identity's key escaped, which only huma reads. Both
 // must be answered alike, to the byte: allowed or not, refused, or with
 // headers the plain path leaves to huma.
 func TestPlainAccessCheckAnswersAsHuma(t *testing.T) {
-	a := newAPI(t)
-	a.accessFixture("development")
-	a.environment("staging")
-	viewer := a.key("development", domain.ScopeReadOnly)
-	other := a.key("staging", domain.ScopeReadWrite)
+	a, viewer, other := plainFixture(t)
 	type ask struct {
 		token, env, identity, permission, node string
 		headers                                []string
@@ -167,11 +172,7 @@ func answeredAlike(x, y response) bool {
 // batches the server answers before huma (checks_plain.go), and every
 // batch it must leave to huma — refused, too large, or in another form.
 func TestPlainAccessBatchAnswersAsHuma(t *testing.T) {
-	a := newAPI(t)
-	a.accessFixture("development")
-	a.environment("staging")
-	viewer := a.key("development", domain.ScopeReadOnly)
-	other := a.key("staging", domain.ScopeReadWrite)
+	a, viewer, other := plainFixture(t)
 	// batch renders questions in the plain form, with JSON whitespace
 	// between tokens; its first identity key is left as %s.
 	batch := func(qs ...[3]string) string {
