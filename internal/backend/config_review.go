@@ -21,15 +21,16 @@ import (
 // person confirms; nothing is written.
 //
 // The same answers come from the API (the export of both sides and
-// POST …/access-impact), but through it a review moves two whole documents
+// POST …/access/impact), but through it a review moves two whole documents
 // through JSON: with 10,000 objects of each kind, seconds per page. Here
 // both sides are read from the environments' kept copies (env_copies.go),
 // and a review, once made, is kept in the target's copy under what it
 // compared: the source's change number (a promotion) or the digest of the
-// uploaded bytes (an import), with how the reader sees customer data. The
-// target's copy is dropped at its next write, and the source's number is
-// read in the same snapshot, so a kept review describes exactly the state
-// it is shown against.
+// uploaded bytes (an import), with every environment's change number in
+// promotion order, the settings' version and how the reader sees customer
+// data: all a review reads. The target's copy is dropped at its next
+// write, and the rest is read in the same snapshot, so a kept review
+// describes exactly the state it is shown against.
 
 // SectionChange is what a review finds in one section of the document.
 type SectionChange struct {
@@ -176,6 +177,25 @@ func (s *Server) review(ctx context.Context, p domain.Principal, target, from st
 		if err != nil {
 			return err
 		}
+		// A review reads more than its two sides: the promotion rule
+		// reads the production write access setting, the promotion order
+		// and every environment's versions of each object (the one
+		// directly below the target above all). It is kept under the
+		// settings' version and each environment's change number too.
+		order, settings, err := promotionContext(tx)
+		if err != nil {
+			return err
+		}
+		var under strings.Builder
+		fmt.Fprintf(&under, "%s;settings@%d", key, settings.Version)
+		for _, e := range order {
+			cp, err := copies.of(e)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&under, ";%s@%d", e, cp.at)
+		}
+		key = under.String()
 		// A reader who sees customer data obfuscated gets an impact
 		// without identity keys: kept apart from the others'.
 		if env.ObfuscateCustomerData && p.SeesObfuscatedData() {

@@ -310,3 +310,45 @@ func TestPromotionReviewOfTheTargetItselfIsRefused(t *testing.T) {
 	b.get("/console/environments/production/promote?from=production").expect(t, http.StatusBadRequest, "must name another environment")
 	b.get("/console/environments/production/promote?from=nowhere").expect(t, http.StatusNotFound)
 }
+
+// A review depends on account state too: the promotion rule reads the
+// production write access setting. Turned off, the same document's review
+// refuses the removal it allowed.
+func TestKeptReviewsFollowTheAccountSettings(t *testing.T) {
+	s := newSite(t)
+	s.api(s.owner, "PUT", "/v1/settings", `{"production_write_access":true}`, &struct{}{})
+	var doc []byte
+	s.api(s.owner, "GET", "/v1/environments/production/config", "", (*json.RawMessage)(&doc))
+	s.api(s.owner, "PUT", "/v1/environments/production/partials/banner", samples["partial"].body, &struct{}{})
+	b := s.browser()
+	b.signIn(s.owner)
+	const review = "/console/environments/production/config/review"
+	if p := b.upload(review, "document", "production.json", doc).expect(t, http.StatusOK, `<span class="badge removed">banner</span>`); strings.Contains(p.body, "would refuse") {
+		t.Fatalf("the removal of a production-born partial is refused with production write access on:\n%s", p.body)
+	}
+	s.api(s.owner, "PUT", "/v1/settings", `{"production_write_access":false}`, &struct{}{})
+	b.upload(review, "document", "production.json", doc).expect(t, http.StatusOK, "would refuse", "only while production write access is on")
+}
+
+// A review reads every environment's versions, not only its two sides': a
+// write to the environment below the target, and nowhere else the review
+// compares, changes the same document's review.
+func TestKeptReviewsFollowTheEnvironmentBelow(t *testing.T) {
+	s := newSite(t)
+	s.api(s.owner, "POST", "/v1/environments", `{"slug":"staging","name":"Staging"}`, &struct{}{})
+	partial := func(name string) string { return strings.Replace(samples["partial"].body, `"Button"`, `"`+name+`"`, 1) }
+	s.api(s.owner, "PUT", "/v1/environments/development/partials/header", partial("Header"), &struct{}{})
+	s.api(s.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`, nil)
+	var doc []byte
+	s.api(s.owner, "GET", "/v1/environments/staging/config", "", (*json.RawMessage)(&doc))
+	b := s.browser()
+	b.signIn(s.owner)
+	const review = "/console/environments/production/config/review"
+	if p := b.upload(review, "document", "staging.json", doc).expect(t, http.StatusOK, `<span class="badge added">header</span>`); strings.Contains(p.body, "would refuse") {
+		t.Fatalf("the promotion of staging's own partial is refused:\n%s", p.body)
+	}
+	// Staging moves on; the document still carries what it held.
+	s.api(s.owner, "PUT", "/v1/environments/development/partials/header", partial("Header, changed"), &struct{}{})
+	s.api(s.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`, nil)
+	b.upload(review, "document", "staging.json", doc).expect(t, http.StatusOK, "would refuse", "differs from its version in staging")
+}
