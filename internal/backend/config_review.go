@@ -25,8 +25,8 @@ import (
 // through JSON: with 10,000 objects of each kind, seconds per page. Here
 // both sides are read from the environments' kept copies (env_copies.go),
 // and a review, once made, is kept in the target's copy under what it
-// compared: the source's change number (a promotion) or the digest of the
-// uploaded bytes (an import), with every environment's change number in
+// compared: the source (a promotion) or the digest of the uploaded bytes
+// (an import), with every environment's change number in
 // promotion order, the settings' version and how the reader sees customer
 // data: all a review reads. The target's copy is dropped at its next
 // write, and the rest is read in the same snapshot, so a kept review
@@ -94,12 +94,9 @@ func (s *Server) ReviewPromotion(ctx context.Context, p domain.Principal, target
 		if _, err := s.access(tx, p, from, domain.ActRead); err != nil {
 			return "", nil, err
 		}
-		cp, err := copies.of(from)
-		if err != nil {
-			return "", nil, err
-		}
-		key := "promote:" + from + "@" + strconv.FormatInt(cp.at, 10)
-		return key, func() (*reviewSource, error) {
+		// from's change number joins the key with every environment's
+		// (review).
+		return "promote:" + from, func() (*reviewSource, error) {
 			current, err := copies.exportOf(from)
 			if err != nil {
 				return nil, err
