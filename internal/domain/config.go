@@ -59,6 +59,8 @@ type configSection struct {
 	validate     func(p *Problems, keys map[string]bool)
 	// versioned is the section of a versioned kind, nil for the others.
 	versioned func() VersionedSection
+	// items is the document's field: a *[]T of the kind's type.
+	items any
 	// activatable is true for a versioned kind with an active flag.
 	activatable bool
 	// since is the format version that introduced the section.
@@ -162,6 +164,7 @@ type normalizer interface{ Normalize() }
 func plainSection[T any, PT ObjectPtr[T]](kind Kind, items *[]T, strip func(*T)) configSection {
 	return configSection{
 		Kind:       kind,
+		items:      items,
 		since:      1,
 		count:      func() int { return len(*items) },
 		missing:    func() bool { return *items == nil },
@@ -227,6 +230,17 @@ type VersionedSection struct {
 	// Remove takes the objects with the given keys out of the section;
 	// Objects no longer point into the document after it.
 	Remove func(keys map[string]bool)
+}
+
+// SectionItems is the document's field holding the objects of kind, a
+// *[]T of the kind's type; false when no section holds that kind.
+func (d *ConfigDocument) SectionItems(kind Kind) (any, bool) {
+	for _, s := range d.sections() {
+		if s.Kind == kind {
+			return s.items, true
+		}
+	}
+	return nil, false
 }
 
 // VersionedSections are the document's sections of versioned kinds, in

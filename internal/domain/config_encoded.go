@@ -115,3 +115,64 @@ func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
 	}
 	return nil, bad(len(lines)-1, "it ends before its closing }")
 }
+
+// EncodeObject is the bytes Encode writes for o, a canonical object of a
+// section, without the comma that may follow it: the bytes EncodedObjects
+// gives for it. A document is assembled from them (Assemble) without
+// encoding its objects anew.
+func EncodeObject(o any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Write(encodedObjectStart[:len(encodedObjectStart)-1])
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(string(encodedObjectStart[:len(encodedObjectStart)-1]), "  ")
+	if err := enc.Encode(o); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Assemble is Encode's output for a document of d's format version and
+// source environment whose sections hold the objects given, each as
+// EncodeObject wrote it, in the order given (key order, as Canonicalize
+// puts them); d's own sections are not read. The document's frame is
+// Encode's own, its sections spliced in.
+func (d *ConfigDocument) Assemble(sections map[string][]EncodedObject) ([]byte, error) {
+	frame, err := (&ConfigDocument{FormatVersion: d.FormatVersion, SourceEnvironment: d.SourceEnvironment}).Encode()
+	if err != nil {
+		return nil, err
+	}
+	size := len(frame)
+	for _, objects := range sections {
+		for _, o := range objects {
+			size += len(o.Bytes) + 2
+		}
+	}
+	out := make([]byte, 0, size+64*len(sections))
+	rest := frame
+	for _, s := range ConfigSections {
+		objects := sections[s.Name]
+		if len(objects) == 0 {
+			continue
+		}
+		empty := []byte("\n" + string(encodedField) + s.Name + `": []`)
+		i := bytes.Index(rest, empty)
+		if i < 0 {
+			return nil, fmt.Errorf("a document of format version %d has no section %s", d.FormatVersion, s.Name)
+		}
+		// The empty list's closing ], after which the section goes on.
+		end := i + len(empty) - 1
+		out = append(out, rest[:end]...)
+		out = append(out, '\n')
+		for n, o := range objects {
+			if n > 0 {
+				out = append(out, ",\n"...)
+			}
+			out = append(out, o.Bytes...)
+		}
+		out = append(out, '\n')
+		out = append(out, encodedSectionEnd...)
+		rest = rest[end+1:]
+	}
+	return append(out, rest...), nil
+}

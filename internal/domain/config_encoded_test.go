@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -116,5 +117,74 @@ func TestDecodeConfigDocumentKeepsNamesExactInAnEncoding(t *testing.T) {
 		if !errors.As(err, &de) || len(de.Details) != 1 || de.Details[0].Field != "permissions[0].Name" {
 			t.Errorf("an encoding with a name's case changed: %v", err)
 		}
+	}
+}
+
+// A document assembled from its objects' encodings is Encode's output, byte
+// for byte: with every section holding objects, with some empty, and with
+// strings JSON escapes (HTML characters, which Encode does not escape,
+// quotes, newlines, other scripts).
+func TestAssembleIsEncode(t *testing.T) {
+	full := documentWithSamples(t)
+	full.Permissions = []Permission{
+		{Key: "docs.read", Name: "Read <b>&</b> \"quoted\"", Description: "two lines:\n    },\n  ]\n  \"roles\": []"},
+		{Key: "docs.write", Name: "Écrire — 書く"},
+	}
+	full.Roles = []Role{{Key: "reader", Name: "Reader", Permissions: []string{"docs.write", "docs.read"}}}
+	full.HierarchyNodes = []HierarchyNode{{Key: "acme", Name: "Acme"}, {Key: "acme-eu", Name: "Acme EU", ParentKey: "acme"}}
+	full.OAuthClients = []OAuthClient{{Key: "app", Name: "App", RedirectURIs: []string{"https://app.example.com/cb?a=1&b=2"}}}
+	full.Webhooks = []Webhook{{Key: "sink", URL: "https://hooks.example.com/x", Events: []string{"role.created"}}}
+	full.Canonicalize()
+	for _, s := range ConfigSections {
+		if n := full.Counts()[s.Name]; n == 0 {
+			t.Fatalf("section %s holds no object: give it one here", s.Name)
+		}
+	}
+	sparse := *full
+	sparse.Permissions, sparse.Workflows = nil, []Workflow{}
+	empty := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "production"}
+	for name, d := range map[string]*ConfigDocument{"every section": full, "some sections empty": &sparse, "no object": empty} {
+		t.Run(name, func(t *testing.T) {
+			want, err := d.Encode()
+			if err != nil {
+				t.Fatal(err)
+			}
+			split, err := EncodedObjects(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sections := map[string][]EncodedObject{}
+			for _, s := range ConfigSections {
+				items, ok := d.SectionItems(s.Kind)
+				if !ok {
+					t.Fatalf("no items for section %s", s.Name)
+				}
+				list := reflect.ValueOf(items).Elem()
+				for i := range list.Len() {
+					o := list.Index(i).Addr().Interface()
+					b, err := EncodeObject(o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					key := o.(Object).ObjectKey()
+					if got := split.Sections[s.Name][i]; got.Key != key || !bytes.Equal(got.Bytes, b) {
+						t.Errorf("section %s object %d: EncodeObject wrote\n%s\nEncode\n%s", s.Name, i, b, got.Bytes)
+					}
+					sections[s.Name] = append(sections[s.Name], EncodedObject{Key: key, Bytes: b})
+				}
+			}
+			got, err := d.Assemble(sections)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("assembled:\n%s\nencoded:\n%s", got, want)
+			}
+		})
+	}
+	// A section the document's format version predates cannot be filled.
+	old := &ConfigDocument{FormatVersion: 1, SourceEnvironment: "development"}
+	if _, err := old.Assemble(map[string][]EncodedObject{"partials": {{Key: "p", Bytes: []byte("    {}")}}}); err == nil {
+		t.Error("a version-1 document was assembled with partials")
 	}
 }
