@@ -62,7 +62,9 @@ func (s *Server) registerAccessImpactRoute() {
 
 // impactProposal is a decoded AccessImpactRequest: a document, or changes.
 type impactProposal struct {
-	doc              *domain.ConfigDocument
+	doc *domain.ConfigDocument
+	// shas, when not nil, gives the content shas of doc's objects.
+	shas             func(kind domain.Kind, key string) (string, bool)
 	pruneAssignments bool
 	changes          []domain.AccessChange
 }
@@ -185,7 +187,7 @@ func (s *Server) accessImpactOf(tx store.Tx, env domain.Environment, p domain.Pr
 	var after domain.AccessState
 	var refused domain.Problems
 	if prop.doc != nil {
-		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current, copies.headsOf), prop.doc, prop.pruneAssignments)
+		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current, copies.headIndexOf, prop.shas), prop.doc, prop.pruneAssignments)
 		var de *domain.Error
 		switch {
 		case errors.As(err, &de) && de.Code == domain.CodeConflict:

@@ -220,13 +220,15 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 // importTarget answers the import rules' questions about w's environment
 // inside w's transaction.
 func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget {
-	return importTargetOf(w.tx, w.env.Slug, current, nil)
+	return importTargetOf(w.tx, w.env.Slug, current, nil, nil)
 }
 
 // importTargetOf answers them in tx, for an import into env. heads, when
 // not nil, gives the version heads of an environment's objects of a kind
-// in key order, as tx holds them (the copies of a read transaction).
-func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, heads func(env string, kind domain.Kind) ([]keyedHead, error)) domain.ImportTarget {
+// by key, as tx holds them (the copies of a read transaction); shas, when
+// not nil, the content shas of the document's versioned objects.
+func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, heads func(env string, kind domain.Kind) (map[string]domain.VersionHead, error),
+	shas func(kind domain.Kind, key string) (string, bool)) domain.ImportTarget {
 	return domain.ImportTarget{
 		Environment: env,
 		Current:     current,
@@ -240,8 +242,9 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, hea
 			}
 			return keys, err
 		},
-		Promotion: (&promotionReader{tx: tx, env: env, wholeHeads: heads}).of,
-		Channels:  (&channelTypes{tx: tx, env: env}).problems,
+		Promotion:  (&promotionReader{tx: tx, env: env, index: heads}).of,
+		Channels:   (&channelTypes{tx: tx, env: env}).problems,
+		ContentSHA: shas,
 	}
 }
 
@@ -261,9 +264,11 @@ type promotionReader struct {
 	// heads holds, per kind read whole, each key's heads in promotion
 	// order.
 	heads map[string]map[string][]domain.VersionHead
-	// wholeHeads, when not nil, reads a kind whole in one environment
-	// (kept copies); nil reads it from tx (readHeads).
-	wholeHeads func(env string, kind domain.Kind) ([]keyedHead, error)
+	// index, when not nil, gives the heads of a kind in one environment by
+	// key (kept copies): every question is answered from it, with no
+	// read. Without it a kind is read from tx (readHeads).
+	index   func(env string, kind domain.Kind) (map[string]domain.VersionHead, error)
+	indexes map[string][]map[string]domain.VersionHead
 }
 
 // promotionScanAfter is how many questions about one kind are answered
@@ -279,6 +284,9 @@ func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, er
 		p.order, p.settings, p.read = order, settings, true
 		p.asked, p.heads = map[string]int{}, map[string]map[string][]domain.VersionHead{}
 	}
+	if p.index != nil {
+		return p.fromIndex(kind, key)
+	}
 	byKey, whole := p.heads[kind.Name]
 	if !whole {
 		if p.asked[kind.Name]++; p.asked[kind.Name] <= promotionScanAfter {
@@ -289,12 +297,8 @@ func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, er
 			return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, heads), nil
 		}
 		byKey = map[string][]domain.VersionHead{}
-		whole := p.wholeHeads
-		if whole == nil {
-			whole = func(env string, kind domain.Kind) ([]keyedHead, error) { return readHeads(p.tx, env, kind) }
-		}
 		for _, e := range p.order {
-			heads, err := whole(e, kind)
+			heads, err := readHeads(p.tx, e, kind)
 			if err != nil {
 				return domain.Promotion{}, err
 			}
@@ -305,6 +309,31 @@ func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, er
 		p.heads[kind.Name] = byKey
 	}
 	return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, slices.Clone(byKey[key])), nil
+}
+
+// fromIndex answers from the kept heads of kind in every environment.
+func (p *promotionReader) fromIndex(kind domain.Kind, key string) (domain.Promotion, error) {
+	if p.indexes == nil {
+		p.indexes = map[string][]map[string]domain.VersionHead{}
+	}
+	byEnv, ok := p.indexes[kind.Name]
+	if !ok {
+		for _, e := range p.order {
+			idx, err := p.index(e, kind)
+			if err != nil {
+				return domain.Promotion{}, err
+			}
+			byEnv = append(byEnv, idx)
+		}
+		p.indexes[kind.Name] = byEnv
+	}
+	var heads []domain.VersionHead
+	for _, idx := range byEnv {
+		if h, ok := idx[key]; ok {
+			heads = append(heads, h)
+		}
+	}
+	return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, heads), nil
 }
 
 // pointHeads reads key's heads in every environment, in promotion order.

@@ -25,6 +25,10 @@ import (
 type envCopies struct {
 	mu    sync.Mutex
 	byEnv map[string]*envCopy
+	// parts are the objects of each environment's newest export made
+	// (export_parts.go), which the next one takes again where their rows
+	// have not changed.
+	parts map[string]keptParts
 }
 
 // envCopy is what was derived of one environment at one change number,
@@ -36,6 +40,8 @@ type envCopy struct {
 	mu     sync.Mutex
 	export *exportCopy
 	heads  map[string][]keyedHead
+	// headIndex holds heads by key, per kind.
+	headIndex map[string]map[string]domain.VersionHead
 	// reviews are the reviews of imports and promotions into the
 	// environment at this number (config_review.go).
 	reviews map[string]*ConfigReview
@@ -51,6 +57,9 @@ type exportCopy struct {
 	split          sync.Once
 	encodedObjects *domain.EncodedDocument
 	splitErr       error
+
+	// The content shas of its versioned objects.
+	shas contentSHAs
 }
 
 // keyedHead is the version head of one object.
@@ -69,6 +78,7 @@ func (c *envCopies) of(tx store.Tx, env string) (*envCopy, error) {
 	if errors.Is(err, store.ErrNotFound) {
 		// An environment gone takes its copy with it.
 		delete(c.byEnv, env)
+		delete(c.parts, env)
 	}
 	if err != nil {
 		return nil, err
@@ -112,27 +122,32 @@ func (t *copiesInTx) of(env string) (*envCopy, error) {
 	return cp, err
 }
 
-// exportOf is env's export for itself.
+// exportOf is env's export for itself. Made with it are the version heads
+// of env's versioned objects, from the same rows.
 func (t *copiesInTx) exportOf(env string) (*exportCopy, error) {
 	cp, err := t.of(env)
 	if err != nil {
 		return nil, err
 	}
-	tx := t.tx
 	cp.mu.Lock()
 	defer cp.mu.Unlock()
 	if cp.export != nil {
 		return cp.export, nil
 	}
-	doc, err := exportConfig(tx, env)
+	built, err := buildExport(t.tx, env, t.copies.partsOf(env))
 	if err != nil {
 		return nil, err
 	}
-	encoded, err := doc.Encode()
-	if err != nil {
-		return nil, err
+	cp.export = built.export
+	if cp.heads == nil {
+		cp.heads = map[string][]keyedHead{}
 	}
-	cp.export = &exportCopy{doc: doc, version: domain.ConfigVersionOf(encoded), encoded: encoded}
+	for kind, heads := range built.heads {
+		if _, ok := cp.heads[kind]; !ok {
+			cp.heads[kind] = heads
+		}
+	}
+	t.copies.keepParts(env, cp.at, built.objects)
 	return cp.export, nil
 }
 
@@ -157,6 +172,56 @@ func (t *copiesInTx) headsOf(env string, kind domain.Kind) ([]keyedHead, error) 
 	}
 	cp.heads[kind.Name] = heads
 	return heads, nil
+}
+
+// headIndexOf are the heads of env's objects of a versioned kind by key.
+func (t *copiesInTx) headIndexOf(env string, kind domain.Kind) (map[string]domain.VersionHead, error) {
+	heads, err := t.headsOf(env, kind)
+	if err != nil {
+		return nil, err
+	}
+	cp := t.held[env]
+	cp.mu.Lock()
+	defer cp.mu.Unlock()
+	if idx, ok := cp.headIndex[kind.Name]; ok {
+		return idx, nil
+	}
+	idx := make(map[string]domain.VersionHead, len(heads))
+	for _, h := range heads {
+		idx[h.key] = h.head
+	}
+	if cp.headIndex == nil {
+		cp.headIndex = map[string]map[string]domain.VersionHead{}
+	}
+	cp.headIndex[kind.Name] = idx
+	return idx, nil
+}
+
+// contentSHAs are the content shas of a document's versioned objects, by
+// kind and key, as an import plan checks them, computed once for all of
+// them: for a document that no one changes, which a review compares
+// again after every write to its target.
+type contentSHAs struct {
+	once sync.Once
+	shas map[string]map[string]string
+}
+
+// of gives the shas of doc's objects.
+func (c *contentSHAs) of(doc *domain.ConfigDocument) func(kind domain.Kind, key string) (string, bool) {
+	c.once.Do(func() {
+		c.shas = map[string]map[string]string{}
+		for _, sec := range doc.VersionedSections() {
+			byKey := make(map[string]string, len(sec.Objects))
+			for _, o := range sec.Objects {
+				byKey[o.ObjectKey()] = domain.ContentSHA(o)
+			}
+			c.shas[sec.Kind.Name] = byKey
+		}
+	})
+	return func(kind domain.Kind, key string) (string, bool) {
+		sha, ok := c.shas[kind.Name][key]
+		return sha, ok
+	}
 }
 
 // readHeads reads the version heads of env's objects of a versioned kind

@@ -71,6 +71,9 @@ type api struct {
 	database string
 	url      string
 	owner    string
+	// uncheckedCopies turns off the check of the kept exports after each
+	// write (do), for a test that counts what requests cost the store.
+	uncheckedCopies bool
 }
 
 // openDatabase opens a fresh database on the store this process tests, and
@@ -231,6 +234,14 @@ func (a *api) do(token, method, path, body string, headers ...string) response {
 	r, err := a.send(token, method, path, body, headers...)
 	if err != nil {
 		a.t.Fatal(err)
+	}
+	// After every write a test makes, the environments' kept exports are
+	// what exporting them anew makes (not in benchmarks, which it would
+	// slow).
+	if _, isTest := a.t.(*testing.T); isTest && !a.uncheckedCopies && method != http.MethodGet && r.status < 300 {
+		if mismatch, err := a.srv.KeptCopyMismatch(context.Background()); err == nil && mismatch != "" {
+			a.t.Fatalf("after %s %s: %s", method, path, mismatch)
+		}
 	}
 	return r
 }

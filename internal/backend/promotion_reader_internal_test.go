@@ -79,6 +79,22 @@ func TestPromotionReaderAnswersAsPromotionOf(t *testing.T) {
 			if _, whole := reader.heads[domain.KindWorkflow.Name]; !whole {
 				t.Errorf("%s: the reader never read the kind whole", env)
 			}
+			// From the heads the environments' kept copies hold, as a
+			// review reads them.
+			kept := &promotionReader{tx: tx, env: env, index: (&envCopies{}).in(tx).headIndexOf}
+			for _, key := range keys {
+				want, err := promotionOf(tx, domain.KindWorkflow, env, key)
+				if err != nil {
+					return err
+				}
+				got, err := kept.of(domain.KindWorkflow, key)
+				if err != nil {
+					return err
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s %s: the reader of kept heads answers\n%+v\npromotionOf\n%+v", env, key, got, want)
+				}
+			}
 		}
 		return nil
 	})

@@ -27,12 +27,12 @@ const benchObjects = 10000
 // review must find among 10,000 unchanged ones.
 const benchChangedEvery = 1000
 
-// fillKinds stores n objects of every kind in development (identities in
-// the account), a copy of each versioned one in production (see
+// fillKinds stores n objects of every kind (of only those given, when
+// some are) in development (identities in the account), a copy of each versioned one in production (see
 // benchChangedEvery), n tokens, n API keys and n audit entries, through
 // the store in one transaction: the pages then read them through the API.
 // It returns a key of each kind.
-func fillKinds(tb testing.TB, s *site, n int) map[string]string {
+func fillKinds(tb testing.TB, s *site, n int, only ...domain.Kind) map[string]string {
 	tb.Helper()
 	for _, w := range [][2]string{
 		{"/v1/environments/development/permissions/docs.read", `{"name":"Read"}`},
@@ -48,6 +48,9 @@ func fillKinds(tb testing.TB, s *site, n int) map[string]string {
 	now := time.Now().UTC()
 	err := s.store.Update(context.Background(), func(tx store.Tx) error {
 		for _, k := range domain.Kinds {
+			if len(only) > 0 && !slices.Contains(only, k) {
+				continue
+			}
 			sample, ok := samples[k.Name]
 			if !ok {
 				return fmt.Errorf("kind %s has no sample", k.Name)
@@ -258,9 +261,26 @@ func BenchmarkPages(b *testing.B) {
 			upload()
 		}
 	})
-	// The reviews made anew: a write to production before each showing
-	// drops what was kept of it.
+	coldReviews(b, "cold/", s, br, keys, doc)
+	// The same over 10,000 objects of one configuration kind, each in
+	// turn, on a site of its own.
+	for _, sec := range domain.ConfigSections {
+		one := newSite(b)
+		keys := fillKinds(b, one, benchObjects, sec.Kind)
+		br := one.browser()
+		br.signIn(one.owner)
+		var doc []byte
+		one.api(one.owner, "GET", "/v1/environments/development/config?for=production", "", (*json.RawMessage)(&doc))
+		coldReviews(b, "cold/"+sec.Name+"/", one, br, keys, doc)
+	}
+}
+
+// coldReviews times the reviews made anew, the promotion's and the
+// import's of doc, on s: a write to production before each showing drops
+// what was kept of it.
+func coldReviews(b *testing.B, prefix string, s *site, br *browser, keys map[string]string, doc []byte) {
 	promotion, _ := benchPath(console.Prefix+"environments/{env}/promote", keys)
+	review := console.Prefix + "environments/production/config/review"
 	for _, c := range []struct {
 		name string
 		show func(b *testing.B)
@@ -272,9 +292,15 @@ func BenchmarkPages(b *testing.B) {
 			}
 			serverTook(b, p)
 		}},
-		{"config/review", func(b *testing.B) { review(b, console.Prefix+"environments/production/config/review") }},
+		{"config/review", func(b *testing.B) {
+			p := br.upload(review, "document", "development.json", doc)
+			if p.status != http.StatusOK {
+				b.Fatalf("%s: %d %.2000s", review, p.status, p.body)
+			}
+			serverTook(b, p)
+		}},
 	} {
-		b.Run("cold/"+c.name, func(b *testing.B) {
+		b.Run(prefix+c.name, func(b *testing.B) {
 			n := 0
 			defer cpubench.Start(b)()
 			defer serverTime(b)()

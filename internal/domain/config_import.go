@@ -22,6 +22,10 @@ type ImportTarget struct {
 	// Channels judges the channel uses of an object written in the
 	// target (CheckChannelUses against the target's channels).
 	Channels func(ChannelUser) (Problems, error)
+	// ContentSHA, when not nil, gives the content sha of the document's
+	// object of kind and key when it is known ahead (what ContentSHA
+	// computes of it); without it, or when it says false, it is computed.
+	ContentSHA func(kind Kind, key string) (string, bool)
 }
 
 // ImportPlan is what an import removes, decided before anything is written.
@@ -121,7 +125,14 @@ func planVersionedSection(target ImportTarget, source string, section, current V
 			return err
 		}
 		field := fmt.Sprintf("%s[%d]", section.Name, i)
-		if _, err := p.CheckWrite(ContentSHA(o)); err != nil {
+		sha, known := "", false
+		if target.ContentSHA != nil {
+			sha, known = target.ContentSHA(section.Kind, o.ObjectKey())
+		}
+		if !known {
+			sha = ContentSHA(o)
+		}
+		if _, err := p.CheckWrite(sha); err != nil {
 			refusals.Add(field, "%s", err.Error())
 		}
 		channels, err := target.Channels(o)
