@@ -187,7 +187,7 @@ func (s *Server) accessImpactOf(tx store.Tx, env domain.Environment, p domain.Pr
 	var after domain.AccessState
 	var refused domain.Problems
 	if prop.doc != nil {
-		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current, copies.headIndexOf, prop.shas), prop.doc, prop.pruneAssignments)
+		_, err := domain.PlanImport(importTargetOf(tx, env.Slug, current, copies.headsOf, prop.shas), prop.doc, prop.pruneAssignments)
 		var de *domain.Error
 		switch {
 		case errors.As(err, &de) && de.Code == domain.CodeConflict:

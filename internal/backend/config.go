@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -225,9 +226,9 @@ func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget 
 
 // importTargetOf answers them in tx, for an import into env. heads, when
 // not nil, gives the version heads of an environment's objects of a kind
-// by key, as tx holds them (the copies of a read transaction); shas, when
+// in key order, as tx holds them (the copies of a read transaction); shas, when
 // not nil, the content shas of the document's versioned objects.
-func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, heads func(env string, kind domain.Kind) (map[string]domain.VersionHead, error),
+func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, heads func(env string, kind domain.Kind) ([]keyedHead, error),
 	shas func(kind domain.Kind, key string) (string, bool)) domain.ImportTarget {
 	return domain.ImportTarget{
 		Environment: env,
@@ -264,11 +265,11 @@ type promotionReader struct {
 	// heads holds, per kind read whole, each key's heads in promotion
 	// order.
 	heads map[string]map[string][]domain.VersionHead
-	// index, when not nil, gives the heads of a kind in one environment by
-	// key (kept copies): every question is answered from it, with no
-	// read. Without it a kind is read from tx (readHeads).
-	index   func(env string, kind domain.Kind) (map[string]domain.VersionHead, error)
-	indexes map[string][]map[string]domain.VersionHead
+	// index, when not nil, gives the heads of a kind in one environment in
+	// key order (kept copies): every question is answered from them, with
+	// no read. Without it a kind is read from tx (readHeads).
+	index   func(env string, kind domain.Kind) ([]keyedHead, error)
+	indexes map[string][]*headCursor
 }
 
 // promotionScanAfter is how many questions about one kind are answered
@@ -314,26 +315,60 @@ func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, er
 // fromIndex answers from the kept heads of kind in every environment.
 func (p *promotionReader) fromIndex(kind domain.Kind, key string) (domain.Promotion, error) {
 	if p.indexes == nil {
-		p.indexes = map[string][]map[string]domain.VersionHead{}
+		p.indexes = map[string][]*headCursor{}
 	}
 	byEnv, ok := p.indexes[kind.Name]
 	if !ok {
 		for _, e := range p.order {
-			idx, err := p.index(e, kind)
+			heads, err := p.index(e, kind)
 			if err != nil {
 				return domain.Promotion{}, err
 			}
-			byEnv = append(byEnv, idx)
+			byEnv = append(byEnv, &headCursor{heads: heads})
 		}
 		p.indexes[kind.Name] = byEnv
 	}
 	var heads []domain.VersionHead
-	for _, idx := range byEnv {
-		if h, ok := idx[key]; ok {
+	for _, c := range byEnv {
+		if h, ok := c.find(key); ok {
 			heads = append(heads, h)
 		}
 	}
 	return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, heads), nil
+}
+
+// headCursor finds keys among heads in key order. An import plan asks
+// about a section's keys in key order (the document's, then the
+// target's), so each search starts where the last one ended, and mostly
+// finds its key there or a step further: no map of the heads is built for
+// the one question asked of each.
+type headCursor struct {
+	heads []keyedHead
+	// at is where the next search starts: every head before it has a key
+	// lower than the last one asked for.
+	at int
+}
+
+// find gives key's head, if there is one.
+func (c *headCursor) find(key string) (domain.VersionHead, bool) {
+	h, i := c.heads, c.at
+	if i > 0 && h[i-1].key >= key {
+		i = 0
+	}
+	for step := 0; i < len(h) && h[i].key < key; step++ {
+		if step == 4 {
+			// Far ahead: halve the rest.
+			i += sort.Search(len(h)-i, func(j int) bool { return h[i+j].key >= key })
+			break
+		}
+		i++
+	}
+	if i < len(h) && h[i].key == key {
+		c.at = i + 1
+		return h[i].head, true
+	}
+	c.at = i
+	return domain.VersionHead{}, false
 }
 
 // pointHeads reads key's heads in every environment, in promotion order.

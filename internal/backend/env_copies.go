@@ -40,8 +40,6 @@ type envCopy struct {
 	mu     sync.Mutex
 	export *exportCopy
 	heads  map[string][]keyedHead
-	// headIndex holds heads by key, per kind.
-	headIndex map[string]map[string]domain.VersionHead
 	// reviews are the reviews of imports and promotions into the
 	// environment at this number (config_review.go).
 	reviews map[string]*ConfigReview
@@ -172,29 +170,6 @@ func (t *copiesInTx) headsOf(env string, kind domain.Kind) ([]keyedHead, error) 
 	}
 	cp.heads[kind.Name] = heads
 	return heads, nil
-}
-
-// headIndexOf are the heads of env's objects of a versioned kind by key.
-func (t *copiesInTx) headIndexOf(env string, kind domain.Kind) (map[string]domain.VersionHead, error) {
-	heads, err := t.headsOf(env, kind)
-	if err != nil {
-		return nil, err
-	}
-	cp := t.held[env]
-	cp.mu.Lock()
-	defer cp.mu.Unlock()
-	if idx, ok := cp.headIndex[kind.Name]; ok {
-		return idx, nil
-	}
-	idx := make(map[string]domain.VersionHead, len(heads))
-	for _, h := range heads {
-		idx[h.key] = h.head
-	}
-	if cp.headIndex == nil {
-		cp.headIndex = map[string]map[string]domain.VersionHead{}
-	}
-	cp.headIndex[kind.Name] = idx
-	return idx, nil
 }
 
 // contentSHAs are the content shas of a document's versioned objects, by

@@ -3,8 +3,10 @@ package backend
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -81,7 +83,7 @@ func TestPromotionReaderAnswersAsPromotionOf(t *testing.T) {
 			}
 			// From the heads the environments' kept copies hold, as a
 			// review reads them.
-			kept := &promotionReader{tx: tx, env: env, index: (&envCopies{}).in(tx).headIndexOf}
+			kept := &promotionReader{tx: tx, env: env, index: (&envCopies{}).in(tx).headsOf}
 			for _, key := range keys {
 				want, err := promotionOf(tx, domain.KindWorkflow, env, key)
 				if err != nil {
@@ -100,5 +102,46 @@ func TestPromotionReaderAnswersAsPromotionOf(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A head cursor finds what a map of the heads finds, whatever the order of
+// the questions: in key order, backwards, repeated, absent keys between
+// and beyond the heads.
+func TestHeadCursorFindsAsAMap(t *testing.T) {
+	var heads []keyedHead
+	byKey := map[string]domain.VersionHead{}
+	for i := range 40 {
+		if i%3 == 0 {
+			continue
+		}
+		key := fmt.Sprintf("k%03d", i)
+		h := domain.VersionHead{Environment: "development", SHA: key, Version: int64(i)}
+		heads = append(heads, keyedHead{key: key, head: h})
+		byKey[key] = h
+	}
+	var asked []string
+	for i := range 45 {
+		asked = append(asked, fmt.Sprintf("k%03d", i))
+	}
+	backwards := slices.Clone(asked)
+	slices.Reverse(backwards)
+	orders := map[string][]string{"in key order": asked, "backwards": backwards}
+	shuffled := slices.Clone(asked)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	orders["shuffled, twice"] = append(shuffled, shuffled...)
+	orders["each twice"] = nil
+	for _, k := range asked {
+		orders["each twice"] = append(orders["each twice"], k, k)
+	}
+	for name, keys := range orders {
+		c := &headCursor{heads: heads}
+		for _, k := range keys {
+			got, ok := c.find(k)
+			want, wantOK := byKey[k]
+			if got != want || ok != wantOK {
+				t.Errorf("%s: %s: found %+v %v, want %+v %v", name, k, got, ok, want, wantOK)
+			}
+		}
 	}
 }
