@@ -408,3 +408,19 @@ func TestReportStatesTheCheckGoals(t *testing.T) {
 		}
 	}
 }
+
+// The checks section reports, of its alternating runs, the run of median
+// throughput with the median p50 and p99 of all of them, each on its own.
+func TestMedianRunTakesEachMedian(t *testing.T) {
+	run := func(perSecond float64, p50, p99 time.Duration) loadRun {
+		return loadRun{Result: load.Result{PerSecond: perSecond, P50: p50, P99: p99}, serverCPU: time.Duration(perSecond)}
+	}
+	m := medianRun([]loadRun{run(100, 3, 50), run(300, 1, 10), run(200, 2, 30)})
+	if m.PerSecond != 200 || m.serverCPU != 200 || m.P50 != 2 || m.P99 != 30 {
+		t.Errorf("median run %+v", m)
+	}
+	m = medianRun([]loadRun{run(100, 1, 50), run(300, 2, 30), run(200, 3, 10)})
+	if m.PerSecond != 200 || m.P50 != 2 || m.P99 != 30 {
+		t.Errorf("median run %+v, want 200/s with p50 2 and p99 30", m)
+	}
+}
