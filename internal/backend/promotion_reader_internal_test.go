@@ -61,12 +61,10 @@ func TestPromotionReaderAnswersAsPromotionOf(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = st.View(context.Background(), func(tx store.Tx) error {
-		for _, env := range []string{"development", domain.Production} {
-			reader := &promotionReader{tx: tx, env: env}
-			// Twice over: the first promotionScanAfter answers come from
-			// point reads, the rest from the kind read whole.
-			for _, key := range append(keys, keys...) {
-				want, err := promotionOf(tx, domain.KindWorkflow, env, key)
+		// answers asks reader about keys, as promotionOf answers them.
+		answers := func(what string, reader *promotionReader, keys []string) error {
+			for _, key := range keys {
+				want, err := promotionOf(tx, domain.KindWorkflow, reader.env, key)
 				if err != nil {
 					return err
 				}
@@ -75,8 +73,17 @@ func TestPromotionReaderAnswersAsPromotionOf(t *testing.T) {
 					return err
 				}
 				if !reflect.DeepEqual(got, want) {
-					t.Errorf("%s %s: the reader answers\n%+v\npromotionOf\n%+v", env, key, got, want)
+					t.Errorf("%s %s: %s answers\n%+v\npromotionOf\n%+v", reader.env, key, what, got, want)
 				}
+			}
+			return nil
+		}
+		for _, env := range []string{"development", domain.Production} {
+			reader := &promotionReader{tx: tx, env: env}
+			// Twice over: the first promotionScanAfter answers come from
+			// point reads, the rest from the kind read whole.
+			if err := answers("the reader", reader, append(keys, keys...)); err != nil {
+				return err
 			}
 			if _, whole := reader.heads[domain.KindWorkflow.Name]; !whole {
 				t.Errorf("%s: the reader never read the kind whole", env)
@@ -84,18 +91,8 @@ func TestPromotionReaderAnswersAsPromotionOf(t *testing.T) {
 			// From the heads the environments' kept copies hold, as a
 			// review reads them.
 			kept := &promotionReader{tx: tx, env: env, index: (&envCopies{}).in(tx).headsOf}
-			for _, key := range keys {
-				want, err := promotionOf(tx, domain.KindWorkflow, env, key)
-				if err != nil {
-					return err
-				}
-				got, err := kept.of(domain.KindWorkflow, key)
-				if err != nil {
-					return err
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("%s %s: the reader of kept heads answers\n%+v\npromotionOf\n%+v", env, key, got, want)
-				}
+			if err := answers("the reader of kept heads", kept, keys); err != nil {
+				return err
 			}
 		}
 		return nil
