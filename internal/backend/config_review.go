@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -134,9 +133,6 @@ func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target st
 	key := "import:" + hex.EncodeToString(sum[:])
 	return s.review(ctx, p, target, "", func(store.Tx, *copiesInTx, domain.Environment) (string, func() (*reviewSource, error), error) {
 		return key, func() (*reviewSource, error) {
-			if src := s.uploads.get(key); src != nil {
-				return src, nil
-			}
 			doc, err := domain.DecodeConfigDocument(document)
 			if err != nil {
 				return nil, err
@@ -149,55 +145,9 @@ func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target st
 			if err != nil {
 				return nil, err
 			}
-			src := &reviewSource{doc: doc, encoded: encoded, shas: &contentSHAs{}}
-			s.uploads.keep(key, src)
-			return src, nil
+			return &reviewSource{doc: doc, encoded: encoded, shas: &contentSHAs{}}, nil
 		}, nil
 	})
-}
-
-// A review of an upload is kept only while the target does not change,
-// but what the upload decodes to does not depend on the target: the
-// documents last reviewed are kept decoded, under the digest of their
-// bytes, so that the review of the same upload made anew after a write
-// (a person's second look at a review page) reads only the target.
-// Decoding a document of megabytes costs more than the rest of its review.
-
-// maxKeptUploads bounds the documents kept decoded.
-const maxKeptUploads = 2
-
-// keptUploads are the documents last reviewed for an import, the newest
-// last.
-type keptUploads struct {
-	mu   sync.Mutex
-	kept []keptUpload
-}
-
-type keptUpload struct {
-	key string
-	src *reviewSource
-}
-
-// get is the document kept under key, or nil.
-func (u *keptUploads) get(key string) *reviewSource {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	for _, k := range u.kept {
-		if k.key == key {
-			return k.src
-		}
-	}
-	return nil
-}
-
-// keep keeps src under key, forgetting the oldest beyond maxKeptUploads.
-func (u *keptUploads) keep(key string, src *reviewSource) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	u.kept = append(u.kept, keptUpload{key: key, src: src})
-	if len(u.kept) > maxKeptUploads {
-		u.kept = slices.Delete(u.kept, 0, len(u.kept)-maxKeptUploads)
-	}
 }
 
 // reviewSource is the document a review compares with its target.

@@ -68,10 +68,6 @@ type Server struct {
 	// envCopies keep what is derived of all of an environment's objects
 	// (see env_copies.go).
 	envCopies envCopies
-	// uploads keep the documents last reviewed for an import, decoded
-	// (see config_review.go).
-	uploads keptUploads
-
 	// metricsOnAPI is false when a listener of their own serves /metrics.
 	metricsOnAPI bool
 }
