@@ -29,7 +29,9 @@ const (
 	sqlUpdateAPIKey             = `UPDATE api_keys SET name = ?, scope = ?, version = ? WHERE id = ?`
 	sqlDeleteAPIKey             = `DELETE FROM api_keys WHERE id = ?`
 	sqlObject                   = `SELECT environment, kind, key, version, body, created_at, updated_at FROM objects WHERE environment = ? AND kind = ? AND key = ?`
-	sqlObjects                  = `SELECT environment, kind, key, version, body, created_at, updated_at FROM objects
+	// The environment and kind of a listing's rows are the query's: not
+	// read back, a string each per row.
+	sqlObjects = `SELECT key, version, body, created_at, updated_at FROM objects
 			WHERE environment = ? AND kind = ? AND key > ? ORDER BY key LIMIT ?`
 	sqlObjectsReferencing = `SELECT o.environment, o.kind, o.key, o.version, o.body, o.created_at, o.updated_at
 			FROM refs r JOIN objects o ON o.environment = r.environment AND o.kind = r.kind AND o.key = r.key

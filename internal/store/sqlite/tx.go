@@ -335,13 +335,27 @@ func (t *tx) Objects(q store.Query) ([]store.Object, error) {
 	defer rows.Close()
 	var out []store.Object
 	for rows.Next() {
-		o, err := scanObject(rows)
+		var o store.Object
+		if q.ReferencesTo == nil {
+			o, err = scanListed(rows, q.Environment, q.Kind)
+		} else {
+			o, err = scanObject(rows)
+		}
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// scanListed scans a row of sqlObjects, of env and kind.
+func scanListed(sc interface{ Scan(...any) error }, env, kind string) (store.Object, error) {
+	o := store.Object{Environment: env, Kind: kind}
+	var created, updated int64
+	err := sc.Scan(&o.Key, &o.Version, &o.Body, &created, &updated)
+	o.CreatedAt, o.UpdatedAt = fromMicros(created), fromMicros(updated)
+	return o, err
 }
 
 func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique) error {
