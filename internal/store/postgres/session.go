@@ -57,6 +57,9 @@ type session struct {
 	// environments are the environments a write batch has read (see
 	// tx.Environment).
 	environments map[string]domain.Environment
+	// stamps are what a write batch's writes took of the counter rows,
+	// written once before its COMMIT (see changes.go).
+	stamps batchStamps
 	// broken is the error of a statement of another write, or of the
 	// transaction's BEGIN, found while sending: the transaction is lost.
 	broken error
