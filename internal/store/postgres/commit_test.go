@@ -347,3 +347,72 @@ func TestBatchRemembersEnvironmentsAsItsWritesLeaveThem(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// An object read as absent is created with a plain INSERT; once any write
+// statement follows the read, a put of it replaces whatever is there, as
+// when it was never read.
+func TestPutAfterReadingAbsent(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	obj := func(key string, version int64) store.Object {
+		return store.Object{Environment: domain.Development, Kind: "permission", Key: key, Version: version, Body: []byte(`{}`)}
+	}
+	uniq := []store.Unique{{Name: "name", Value: "Read"}}
+	err := s.Update(ctx, func(tx store.Tx) error {
+		if _, err := tx.Object(domain.Development, "permission", "a"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("reading a: %v, want ErrNotFound", err)
+		}
+		if err := tx.PutObject(obj("a", 1), nil, uniq); err != nil {
+			return err
+		}
+		// Put again in the same write, after the read: it replaces.
+		if err := tx.PutObject(obj("a", 2), nil, uniq); err != nil {
+			return err
+		}
+		// Read absent, another object written, then put: it replaces too.
+		if _, err := tx.Object(domain.Development, "permission", "b"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("reading b: %v, want ErrNotFound", err)
+		}
+		if err := put(tx, "b"); err != nil {
+			return err
+		}
+		if err := put(tx, "c"); err != nil {
+			return err
+		}
+		return tx.PutObject(obj("b", 3), nil, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In a batch: the first write reads c2 absent and fails having written
+	// nothing; the next creates it.
+	errs := batchOf(t, s, putting("d"), func(tx store.Tx) error {
+		if _, err := tx.Object(domain.Development, "permission", "c2"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("reading c2: %v", err)
+		}
+		return errors.New("undo")
+	}, func(tx store.Tx) error {
+		if _, err := tx.Object(domain.Development, "permission", "c2"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("reading c2: %v", err)
+		}
+		return put(tx, "c2")
+	})
+	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
+		t.Fatalf("batch: %v", errs)
+	}
+	err = s.View(ctx, func(tx store.Tx) error {
+		for key, version := range map[string]int64{"a": 2, "b": 3, "c": 1, "c2": 1, "d": 1} {
+			o, err := tx.Object(domain.Development, "permission", key)
+			if err != nil {
+				return fmt.Errorf("%s: %w", key, err)
+			}
+			if o.Version != version {
+				t.Errorf("%s has version %d, want %d", key, o.Version, version)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

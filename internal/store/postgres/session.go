@@ -69,6 +69,12 @@ type session struct {
 	// ahead answered after one is not kept.
 	prefetched map[store.Ref]prefetchedObject
 	writes     int
+	// absent is the object last read as not found in a write batch, and
+	// absentAt the count of writes when it was: until the next write
+	// statement it is still absent (the batch holds the write lock), so
+	// PutObject creates it with a plain INSERT.
+	absent   *store.Ref
+	absentAt int
 }
 
 // wrote forgets what was read ahead: a write statement follows it.
