@@ -53,7 +53,7 @@ func (s *Store) beginBatch() (*batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	ss := &session{conn: conn, write: batchStatement}
+	ss := &session{conn: conn, write: batchStatement, ahead: &s.ahead}
 	ss.later(`BEGIN`)
 	ss.later(`SELECT pg_advisory_xact_lock($1)`, writeLockKey)
 	return &batch{session: ss}, nil
@@ -65,7 +65,8 @@ func (b *batch) Run(ctx context.Context, first bool, fn func(store.Tx) error) (e
 	s.write++
 	s.needSavepoint = !first
 	s.savepointSet = false
-	s.prefetched = nil
+	// What was read ahead stays: every write statement since forgot what
+	// it may have changed.
 	audits := s.stamps.audits
 	// Statements run to completion: cancelling one (its caller giving up)
 	// would fail the transaction, with the other writes in it.

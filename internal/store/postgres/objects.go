@@ -139,21 +139,22 @@ func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique)
 	// statement that writes it.
 	ref := store.Ref{Environment: o.Environment, Kind: o.Kind, Key: o.Key}
 	if a := t.s.absent; a != nil && *a == ref && t.s.absentAt == t.s.writes {
-		t.s.later(`INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		t.s.laterOnly(&ref, `INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt))
 	} else {
-		t.s.later(`WITH old_refs AS (DELETE FROM refs WHERE environment = $1 AND kind = $2 AND key = $3),
+		t.s.laterOnly(&ref, `WITH old_refs AS (DELETE FROM refs WHERE environment = $1 AND kind = $2 AND key = $3),
 			old_uniques AS (DELETE FROM uniques WHERE environment = $1 AND kind = $2 AND key = $3)
 		INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (environment, kind, key) DO UPDATE SET version = excluded.version, body = excluded.body, updated_at = excluded.updated_at`,
 			o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt))
 	}
+	// Refs and uniques change no object.
 	for _, r := range refs {
-		t.s.later(`INSERT INTO refs (environment, kind, key, target_environment, target_kind, target_key) VALUES ($1, $2, $3, $4, $5, $6)
+		t.s.laterOnly(nil, `INSERT INTO refs (environment, kind, key, target_environment, target_kind, target_key) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT DO NOTHING`, o.Environment, o.Kind, o.Key, r.Environment, r.Kind, r.Key)
 	}
 	for _, u := range uniques {
-		t.s.later(`INSERT INTO uniques (environment, kind, name, value, key) VALUES ($1, $2, $3, $4, $5)`,
+		t.s.laterOnly(nil, `INSERT INTO uniques (environment, kind, name, value, key) VALUES ($1, $2, $3, $4, $5)`,
 			o.Environment, o.Kind, u.Name, u.Value, o.Key)
 	}
 	return nil

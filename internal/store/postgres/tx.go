@@ -348,9 +348,11 @@ func (t *tx) AppendAudit(e domain.AuditEntry) error {
 	// audit_sequence in the migrations, and batchStamps): ids follow
 	// commit order.
 	t.s.stamps.audits++
-	return t.later(`INSERT INTO audit (id, at, actor, action, environment, kind, key, version, detail)
+	// It changes no object: objects read ahead stay.
+	t.s.laterOnly(nil, `INSERT INTO audit (id, at, actor, action, environment, kind, key, version, detail)
 		SELECT last_id + $9, $1, $2, $3, $4, $5, $6, $7, $8 FROM audit_sequence WHERE id = 1`,
 		micros(e.At), []byte(e.Actor), e.Action, e.Environment, e.Kind, e.Key, e.Version, detail, t.s.stamps.audits)
+	return nil
 }
 
 func (t *tx) Audit(q store.AuditQuery) ([]domain.AuditEntry, error) {
