@@ -231,7 +231,8 @@ type RequestState struct {
 // the transaction is about to read with Object, and a store that
 // pipelines statements (PostgreSQL) sends their reads with its next
 // statement, sparing a round trip each. Object then answers as it would
-// have: a read ahead is forgotten once the transaction writes. A store
+// have: a read ahead is forgotten once the transaction writes what it may
+// have changed. A store
 // whose reads cost no round trip (SQLite) does not implement it.
 type Prefetcher interface {
 	Prefetch(refs ...Ref)

@@ -85,7 +85,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 }
 
 // stamperMark ends the application_name of every connection of a release
-// that stamps change numbers in its commit path (bumpChanges): migration
+// that stamps change numbers in its commit path (changes.go): migration
 // 5's triggers stamp for the writers whose name does not end with it, the
 // replicas of an older release during a rolling upgrade. Every later
 // release must keep it.

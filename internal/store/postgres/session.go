@@ -29,7 +29,10 @@ import (
 // query. Reads can be queued too (tx.Prefetch): a PUT's read of the object
 // it replaces travels with its BEGIN, lock and environment read, so a PUT
 // costs three round trips: the credential, those, and its writes with the
-// COMMIT (backend's TestRoundTripsPerRequestOnPostgreSQL counts them).
+// COMMIT (backend's TestRoundTripsPerRequestOnPostgreSQL counts them). A PUT
+// that joins a running batch has its object read while it waits, in the
+// running write's round trip (readsAhead), and its own turn under the
+// write lock costs none.
 
 // queued is a statement sent with the next one that is waited for.
 type queued struct {
