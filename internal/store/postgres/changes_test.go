@@ -210,3 +210,24 @@ func TestABatchStampsEachWrite(t *testing.T) {
 		t.Fatalf("newest audit entry %+v, %v", entries, err)
 	}
 }
+
+// A batch writing in several environments stamps each with the number of
+// the last of its writes there.
+func TestABatchStampsEachEnvironmentItWrote(t *testing.T) {
+	s := openStore(t)
+	if err := s.Update(context.Background(), putting("first")); err != nil {
+		t.Fatal(err)
+	}
+	last := changesOf(t, s, domain.Development).Environment // the latest number taken
+	inProduction := func(tx store.Tx) error {
+		return tx.PutObject(store.Object{Environment: domain.Production, Kind: "permission", Key: "p", Version: 1, Body: []byte(`{}`)}, nil, nil)
+	}
+	for i, err := range batchOf(t, s, putting("a"), inProduction, putting("b"), inProduction) {
+		if err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	if dev, prod := changesOf(t, s, domain.Development), changesOf(t, s, domain.Production); dev.Environment != last+3 || prod.Environment != last+4 {
+		t.Errorf("development %d, production %d; want %d and %d", dev.Environment, prod.Environment, last+3, last+4)
+	}
+}
