@@ -118,4 +118,14 @@ func TestReplicasRefuseARevokedCredentialAtOnce(t *testing.T) {
 		a.checkAccess(secret, "development", "ada", "docs.write", "squad", 401)
 		t.Logf("%s refused by both replicas", what)
 	}
+	// A write reads the credential alone (resolve): a revoked one is
+	// refused all the same.
+	writer := a.expect(a.do(a.owner, "POST", "/v1/environments/development/api-keys", `{"name":"ci","scope":"read_write"}`), 201).json()
+	secret := writer["secret"].(string)
+	b.expect(b.do(secret, "PUT", "/v1/environments/development/permissions/w1", `{"name":"W"}`, "If-None-Match", "*"), 201)
+	b.expect(b.do(secret, "DELETE", "/v1/environments/development/permissions/w1", ""), 204)
+	a.expect(a.do(a.owner, "DELETE", "/v1/environments/development/api-keys/"+writer["id"].(string), ""), 204)
+	b.expect(b.do(secret, "PUT", "/v1/environments/development/permissions/w2", `{"name":"W"}`, "If-None-Match", "*"), 401)
+	b.expect(b.do(secret, "DELETE", "/v1/environments/development/permissions/docs.read", ""), 401)
+	b.expect(b.do(a.owner, "GET", "/v1/environments/development/permissions/w2", ""), 404)
 }

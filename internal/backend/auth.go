@@ -47,7 +47,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 					Details: []domain.FieldError{{Field: "Authorization", Message: "must appear once"}}})
 				return
 			}
-			p, read, err := s.resolve(ctx, r.Header.Get("Authorization"), environmentOfPath(r.URL.Path), objectOfRequest(r))
+			p, read, err := s.resolve(ctx, r.Header.Get("Authorization"), environmentOfPath(r.URL.Path), objectOfRequest(r), writes(r.Method))
 			if err != nil {
 				var de *domain.Error
 				switch {
@@ -92,7 +92,12 @@ var errUnauthorized = domain.Errorf(domain.CodeUnauthorized, "missing or invalid
 // A GET of one object reads the object in the same statement (object; nil
 // for any other request), and the handler takes it from there once the
 // credential holds: one statement per object read.
-func (s *Server) resolve(ctx context.Context, header, env string, object *store.Ref) (domain.Principal, requestRead, error) {
+//
+// A request that writes (credentialOnly: PUT, PATCH, DELETE) reads the
+// credential alone: its write reads the environment again under the write
+// lock, and the request statement would read the settings and environment
+// rows that the writes before it have just updated, beside them.
+func (s *Server) resolve(ctx context.Context, header, env string, object *store.Ref, credentialOnly bool) (domain.Principal, requestRead, error) {
 	read := requestRead{env: env, object: object}
 	// The scheme is case-insensitive (RFC 9110, section 11.1).
 	scheme, secret, _ := strings.Cut(strings.TrimSpace(header), " ")
@@ -113,6 +118,10 @@ func (s *Server) resolve(ctx context.Context, header, env string, object *store.
 	}
 	err := s.store.Lookup(ctx, func(tx store.Tx) error {
 		var err error
+		if credentialOnly {
+			read.state, err = credential(tx, kind, id)
+			return err
+		}
 		read.state, err = tx.Request(kind, id, env, object)
 		return err
 	})
@@ -123,7 +132,7 @@ func (s *Server) resolve(ctx context.Context, header, env string, object *store.
 	if (st.Token == nil && st.APIKey == nil) || !domain.SecretMatches(secret, st.Hash) {
 		return domain.Principal{}, read, errUnauthorized
 	}
-	read.ok = true
+	read.ok = !credentialOnly
 	if tok := st.Token; tok != nil {
 		return TokenPrincipal(*tok), read, nil
 	}
@@ -169,6 +178,34 @@ func objectOfRequest(r *http.Request) *store.Ref {
 		}
 	}
 	return nil
+}
+
+// writes reports whether requests of method write, reading nothing
+// resolve's request statement reads but the credential (see resolve).
+func writes(method string) bool {
+	return method == http.MethodPut || method == http.MethodPatch || method == http.MethodDelete
+}
+
+// credential reads the credential of kind and id alone, as the request
+// statement would (store.Tx.Request): absent, it is nil.
+func credential(tx store.Tx, kind store.CredentialKind, id string) (store.RequestState, error) {
+	var st store.RequestState
+	var err error
+	if kind == store.CredentialToken {
+		var tok domain.Token
+		if tok, st.Hash, err = tx.Token(id); err == nil {
+			st.Token = &tok
+		}
+	} else {
+		var key domain.APIKey
+		if key, st.Hash, err = tx.APIKey(id); err == nil {
+			st.APIKey = &key
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return store.RequestState{}, nil
+	}
+	return st, err
 }
 
 type requestReadKey struct{}
@@ -241,7 +278,7 @@ func (s *Server) AccountToken(ctx context.Context, secret string) (domain.Princi
 	if secret == "" || strings.ContainsAny(secret, " \t\r\n") {
 		return domain.Principal{}, errSignIn
 	}
-	p, _, err := s.resolve(ctx, "Bearer "+secret, "", nil)
+	p, _, err := s.resolve(ctx, "Bearer "+secret, "", nil, false)
 	var de *domain.Error
 	if errors.As(err, &de) && de.Code == domain.CodeUnauthorized {
 		return p, errSignIn

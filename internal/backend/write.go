@@ -87,7 +87,7 @@ func (s *Server) update(ctx context.Context, slug string, act domain.Action, fn 
 // them with the environment, in one round trip (store.Prefetcher).
 func (s *Server) updateReading(ctx context.Context, slug string, act domain.Action, reads []store.Ref, fn func(w *write) error) error {
 	p := principalFrom(ctx)
-	return s.store.Update(ctx, func(tx store.Tx) error {
+	return s.store.Update(store.WithReads(ctx, reads...), func(tx store.Tx) error {
 		if pf, ok := tx.(store.Prefetcher); ok && len(reads) > 0 {
 			pf.Prefetch(reads...)
 		}

@@ -231,10 +231,33 @@ type RequestState struct {
 // the transaction is about to read with Object, and a store that
 // pipelines statements (PostgreSQL) sends their reads with its next
 // statement, sparing a round trip each. Object then answers as it would
-// have: a read ahead is forgotten once the transaction writes. A store
+// have: a read ahead is forgotten once the transaction writes what it may
+// have changed. A store
 // whose reads cost no round trip (SQLite) does not implement it.
 type Prefetcher interface {
 	Prefetch(refs ...Ref)
+}
+
+// readsKey carries the objects a write is about to read (WithReads).
+type readsKey struct{}
+
+// WithReads returns ctx naming the objects the write Update is given ctx
+// for will read first (the object a PUT replaces). A store that queues
+// writes (PostgreSQL's group commit) may read them while the write waits
+// for the one before it, in that one's round trip; the write's Object
+// still answers as a read made in its turn would. It is a hint: a store
+// may ignore it.
+func WithReads(ctx context.Context, refs ...Ref) context.Context {
+	if len(refs) == 0 {
+		return ctx
+	}
+	return context.WithValue(ctx, readsKey{}, refs)
+}
+
+// Reads returns the objects WithReads named in ctx.
+func Reads(ctx context.Context) []Ref {
+	refs, _ := ctx.Value(readsKey{}).([]Ref)
+	return refs
 }
 
 // Tx is one transaction. Methods on a Tx from View fail on writes.

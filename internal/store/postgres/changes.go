@@ -11,12 +11,24 @@ import (
 // Change numbers (store.Changes).
 //
 // A write notes each environment it writes in (touch); once its function
-// has succeeded, bumpChanges queues one statement that takes the next
-// number and stamps it on them. The statement is queued like the write's
-// others, so it reaches the server with the COMMIT (or the next read) and
-// costs no round trip; it runs inside the write's savepoint, so a write
-// undone takes its stamp with it; and it runs under the write lock, so the
-// numbers follow commit order across every replica.
+// has succeeded, bumpChanges takes the next number for it. The numbers
+// follow commit order across every replica because they are taken under
+// the write lock, from settings.last_change as the batch's transaction
+// found it.
+//
+// The counter rows (settings.last_change and account_change, each
+// environment's last_change, audit_sequence.last_id) are written once per
+// batch, not once per write: the batch counts in memory what each write
+// takes (batchStamps) and stampBatch queues one statement that moves them
+// all, sent with the COMMIT. Each write still gets a number of its own
+// and the rows end exactly where one update per write would leave them;
+// nothing outside the transaction sees the rows before the COMMIT, and
+// inside it Changes adds what the batch has taken. One update per write
+// left a batch of n writes n versions of each counter row to walk (every
+// request reads the settings and environment rows), and made three hot
+// updates per write where a batch now makes them once. A write undone
+// takes nothing: bumpChanges runs only for a write that succeeded, and
+// Run gives back the audit ids of a write undone.
 
 // touch notes that the running write changes env ("" for account-level
 // objects).
@@ -30,24 +42,84 @@ func (t *tx) touch(env string) {
 	}
 }
 
-const sqlBumpChanges = `WITH next AS (
-		UPDATE settings SET last_change = last_change + 1,
-			account_change = CASE WHEN $2::boolean THEN last_change + 1 ELSE account_change END
-		WHERE id = 1 RETURNING last_change)
-	UPDATE environments AS e SET last_change = next.last_change FROM next WHERE e.slug = ANY($1::text[])`
+// batchStamps are what a write batch's writes have taken of the counters,
+// as offsets from the values its transaction found.
+type batchStamps struct {
+	// changes counts the numbers taken: the n-th write that stamps takes
+	// settings.last_change + n.
+	changes int64
+	// envs is, for each environment written, the offset of the last
+	// write in it; account that of the last write to account-level
+	// objects (0: none).
+	envs    map[string]int64
+	account int64
+	// audits counts the audit entries appended: the n-th takes
+	// audit_sequence.last_id + n.
+	audits int64
+}
 
-// bumpChanges queues the stamp of a write that succeeded.
+// sqlStampBatch moves the counters by what a batch took (stampBatch):
+// $3 are the environments written and $4 their offsets, in the same order.
+// Statements in WITH run to completion whether or not they are read. (The
+// environments are found by slug = ANY, the offset by its position: a
+// join with unnest($3, $4) cost about 20 µs more per batch.)
+const sqlStampBatch = `WITH s AS (
+		UPDATE settings SET last_change = last_change + $1::bigint,
+			account_change = CASE WHEN $2::bigint > 0 THEN last_change + $2::bigint ELSE account_change END
+		WHERE id = 1 AND $1::bigint > 0 RETURNING last_change - $1::bigint AS base),
+	e AS (
+		UPDATE environments AS e SET last_change = s.base + ($4::bigint[])[array_position($3::text[], e.slug::text)] FROM s
+		WHERE e.slug = ANY($3::text[]))
+	UPDATE audit_sequence SET last_id = last_id + $5::bigint WHERE id = 1 AND $5::bigint > 0`
+
+// bumpChanges takes the next number for a write that succeeded.
 func (t *tx) bumpChanges() {
 	if len(t.touched) == 0 && !t.account {
 		return
 	}
-	t.s.later(sqlBumpChanges, t.touched, t.account)
+	st := &t.s.stamps
+	st.changes++
+	for _, env := range t.touched {
+		if st.envs == nil {
+			st.envs = map[string]int64{}
+		}
+		st.envs[env] = st.changes
+	}
+	if t.account {
+		st.account = st.changes
+	}
+}
+
+// stampBatch queues the statement that moves the counters by what the
+// batch's writes took, to be sent with its COMMIT.
+func (s *session) stampBatch() {
+	st := &s.stamps
+	if st.changes == 0 && st.audits == 0 {
+		return
+	}
+	slugs := make([]string, 0, len(st.envs))
+	offsets := make([]int64, 0, len(st.envs))
+	for env, off := range st.envs {
+		slugs, offsets = append(slugs, env), append(offsets, off)
+	}
+	s.queue = append(s.queue, queued{sql: sqlStampBatch, args: []any{st.changes, st.account, slugs, offsets, st.audits}, write: batchStatement})
+	*st = batchStamps{}
 }
 
 func (t *tx) Changes(env string) (store.Changes, error) {
 	var c store.Changes
-	err := t.queryRow(`SELECT e.last_change, s.account_change FROM settings AS s JOIN environments AS e ON e.slug = $1 WHERE s.id = 1`, env).
-		Scan(&c.Environment, &c.Account)
+	var last int64
+	err := t.queryRow(`SELECT e.last_change, s.account_change, s.last_change FROM settings AS s JOIN environments AS e ON e.slug = $1 WHERE s.id = 1`, env).
+		Scan(&c.Environment, &c.Account, &last)
+	if err == nil && t.writable {
+		// What the batch's writes took is not in the rows yet.
+		if off, ok := t.s.stamps.envs[env]; ok {
+			c.Environment = last + off
+		}
+		if off := t.s.stamps.account; off > 0 {
+			c.Account = last + off
+		}
+	}
 	return c, noRows(err)
 }
 

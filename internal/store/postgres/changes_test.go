@@ -2,8 +2,10 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -86,5 +88,146 @@ func TestApplicationNameKeepsTheMark(t *testing.T) {
 				t.Errorf("applicationName(%q) = %q holds a byte the server would escape", given, got)
 			}
 		}
+	}
+}
+
+// A batch writes the counter rows once, before its COMMIT, yet each write
+// of it takes a number and audit ids of its own, in order, as one update
+// per write would: a write undone in the middle takes none, and a write
+// reading the numbers inside the batch sees those its batch took.
+func TestABatchStampsEachWrite(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	before := changesOf(t, s, domain.Development)
+	prodBefore := changesOf(t, s, domain.Production)
+	undo := errors.New("undo")
+	audit := func(tx store.Tx, key string) error {
+		return tx.AppendAudit(domain.AuditEntry{At: time.Now(), Actor: "a", Action: "create", Environment: domain.Development, Kind: "permission", Key: key, Version: 1})
+	}
+	writing := func(key string) func(store.Tx) error {
+		return func(tx store.Tx) error {
+			if err := put(tx, key); err != nil {
+				return err
+			}
+			return audit(tx, key)
+		}
+	}
+	var seen [2]store.Changes
+	errs := batchOf(t, s,
+		writing("a"),
+		func(tx store.Tx) error {
+			// Undone after its statements reached the server.
+			if err := writing("x")(tx); err != nil {
+				return err
+			}
+			if _, err := tx.Object(domain.Development, "permission", "x"); err != nil {
+				return err
+			}
+			return undo
+		},
+		func(tx store.Tx) error {
+			if err := writing("b")(tx); err != nil {
+				return err
+			}
+			var err error
+			seen[0], err = tx.Changes(domain.Development)
+			return err
+		},
+		func(tx store.Tx) error {
+			// Undone with its statements still queued.
+			if err := writing("y")(tx); err != nil {
+				return err
+			}
+			return undo
+		},
+		func(tx store.Tx) error {
+			if err := tx.PutObject(store.Object{Kind: "identity", Key: "ada", Version: 1, Body: []byte(`{}`)}, nil, nil); err != nil {
+				return err
+			}
+			if err := audit(tx, "ada"); err != nil {
+				return err
+			}
+			var err error
+			seen[1], err = tx.Changes(domain.Development)
+			return err
+		},
+	)
+	for i, err := range errs {
+		if want := i == 1 || i == 3; want != errors.Is(err, undo) || (!want && err != nil) {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	// a, b and ada took the next three numbers, in order.
+	after := changesOf(t, s, domain.Development)
+	if want := (store.Changes{Environment: before.Environment + 2, Account: before.Environment + 3}); after != want {
+		t.Errorf("after the batch development reads %+v, want %+v (from %+v)", after, want, before)
+	}
+	// A write reading inside itself sees the numbers of the writes before
+	// it, not yet its own, as it would with one update per write.
+	if want := (store.Changes{Environment: before.Environment + 1, Account: before.Account}); seen[0] != want {
+		t.Errorf("b read %+v inside the batch, want %+v", seen[0], want)
+	}
+	if want := (store.Changes{Environment: before.Environment + 2, Account: before.Account}); seen[1] != want {
+		t.Errorf("ada read %+v inside the batch, want %+v", seen[1], want)
+	}
+	if prod := changesOf(t, s, domain.Production); prod.Environment != prodBefore.Environment {
+		t.Errorf("production's number moved: %+v → %+v", prodBefore, prod)
+	}
+	// The audit ids follow one another, the undone writes' given back.
+	var entries []domain.AuditEntry
+	err := s.View(ctx, func(tx store.Tx) error {
+		var err error
+		entries, err = tx.Audit(store.AuditQuery{Limit: 10})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for i, e := range entries {
+		keys = append(keys, e.Key)
+		if i > 0 && e.ID != entries[i-1].ID-1 {
+			t.Errorf("audit ids %d then %d: not consecutive", entries[i-1].ID, e.ID)
+		}
+	}
+	if got := strings.Join(keys, " "); got != "ada b a" {
+		t.Errorf("audit entries, newest first: %s, want ada b a", got)
+	}
+	newest := entries[0].ID
+	// The next batch goes on from there.
+	if err := s.Update(ctx, writing("c")); err != nil {
+		t.Fatal(err)
+	}
+	if got := changesOf(t, s, domain.Development); got.Environment != before.Environment+4 {
+		t.Errorf("the next write took %d, want %d", got.Environment, before.Environment+4)
+	}
+	err = s.View(ctx, func(tx store.Tx) error {
+		var err error
+		entries, err = tx.Audit(store.AuditQuery{Limit: 1})
+		return err
+	})
+	if err != nil || len(entries) != 1 || entries[0].Key != "c" || entries[0].ID != newest+1 {
+		t.Fatalf("newest audit entry %+v, %v", entries, err)
+	}
+}
+
+// A batch writing in several environments stamps each with the number of
+// the last of its writes there.
+func TestABatchStampsEachEnvironmentItWrote(t *testing.T) {
+	s := openStore(t)
+	if err := s.Update(context.Background(), putting("first")); err != nil {
+		t.Fatal(err)
+	}
+	last := changesOf(t, s, domain.Development).Environment // the latest number taken
+	inProduction := func(tx store.Tx) error {
+		return tx.PutObject(store.Object{Environment: domain.Production, Kind: "permission", Key: "p", Version: 1, Body: []byte(`{}`)}, nil, nil)
+	}
+	for i, err := range batchOf(t, s, putting("a"), inProduction, putting("b"), inProduction) {
+		if err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	if dev, prod := changesOf(t, s, domain.Development), changesOf(t, s, domain.Production); dev.Environment != last+3 || prod.Environment != last+4 {
+		t.Errorf("development %d, production %d; want %d and %d", dev.Environment, prod.Environment, last+3, last+4)
 	}
 }

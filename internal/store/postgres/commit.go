@@ -53,7 +53,7 @@ func (s *Store) beginBatch() (*batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	ss := &session{conn: conn, write: batchStatement}
+	ss := &session{conn: conn, write: batchStatement, ahead: &s.ahead}
 	ss.later(`BEGIN`)
 	ss.later(`SELECT pg_advisory_xact_lock($1)`, writeLockKey)
 	return &batch{session: ss}, nil
@@ -65,7 +65,9 @@ func (b *batch) Run(ctx context.Context, first bool, fn func(store.Tx) error) (e
 	s.write++
 	s.needSavepoint = !first
 	s.savepointSet = false
-	s.prefetched = nil
+	// What was read ahead stays: every write statement since forgot what
+	// it may have changed.
+	audits := s.stamps.audits
 	// Statements run to completion: cancelling one (its caller giving up)
 	// would fail the transaction, with the other writes in it.
 	t := &tx{ctx: context.WithoutCancel(ctx), s: s, writable: true}
@@ -83,8 +85,10 @@ func (b *batch) Run(ctx context.Context, first bool, fn func(store.Tx) error) (e
 		}
 		return nil, nil
 	}
-	// What the write read may be what it wrote.
+	// What the write read may be what it wrote; the audit ids it took
+	// are given back.
 	s.environments = nil
+	s.stamps.audits = audits
 	s.wrote()
 	switch {
 	case s.savepointSet:
@@ -125,6 +129,7 @@ func commit(ctx context.Context, s *session) error {
 		return nil
 	}
 	s.needSavepoint = false
+	s.stampBatch()
 	tag, err := s.exec(ctx, `COMMIT`)
 	if err != nil {
 		return err

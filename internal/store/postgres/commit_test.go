@@ -347,3 +347,163 @@ func TestBatchRemembersEnvironmentsAsItsWritesLeaveThem(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// An object read as absent is created with a plain INSERT; once any write
+// statement follows the read, a put of it replaces whatever is there, as
+// when it was never read.
+func TestPutAfterReadingAbsent(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	obj := func(key string, version int64) store.Object {
+		return store.Object{Environment: domain.Development, Kind: "permission", Key: key, Version: version, Body: []byte(`{}`)}
+	}
+	uniq := []store.Unique{{Name: "name", Value: "Read"}}
+	err := s.Update(ctx, func(tx store.Tx) error {
+		if _, err := tx.Object(domain.Development, "permission", "a"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("reading a: %v, want ErrNotFound", err)
+		}
+		if err := tx.PutObject(obj("a", 1), nil, uniq); err != nil {
+			return err
+		}
+		// Put again in the same write, after the read: it replaces.
+		if err := tx.PutObject(obj("a", 2), nil, uniq); err != nil {
+			return err
+		}
+		// Read absent, another object written, then put: it replaces too.
+		if _, err := tx.Object(domain.Development, "permission", "b"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("reading b: %v, want ErrNotFound", err)
+		}
+		if err := put(tx, "b"); err != nil {
+			return err
+		}
+		if err := put(tx, "c"); err != nil {
+			return err
+		}
+		return tx.PutObject(obj("b", 3), nil, nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// In a batch: the first write reads c2 absent and fails having written
+	// nothing; the next creates it.
+	errs := batchOf(t, s, putting("d"), func(tx store.Tx) error {
+		if _, err := tx.Object(domain.Development, "permission", "c2"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("reading c2: %v", err)
+		}
+		return errors.New("undo")
+	}, func(tx store.Tx) error {
+		if _, err := tx.Object(domain.Development, "permission", "c2"); !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("reading c2: %v", err)
+		}
+		return put(tx, "c2")
+	})
+	if errs[0] != nil || errs[1] == nil || errs[2] != nil {
+		t.Fatalf("batch: %v", errs)
+	}
+	err = s.View(ctx, func(tx store.Tx) error {
+		for key, version := range map[string]int64{"a": 2, "b": 3, "c": 1, "c2": 1, "d": 1} {
+			o, err := tx.Object(domain.Development, "permission", key)
+			if err != nil {
+				return fmt.Errorf("%s: %w", key, err)
+			}
+			if o.Version != version {
+				t.Errorf("%s has version %d, want %d", key, o.Version, version)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The objects a queued write names (store.WithReads) are read ahead, with
+// the running write's next read; each write still finds what a read made
+// in its turn would: an object the writes before it changed is read again.
+func TestQueuedWritesReadAhead(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	s.writes.MaxAge = time.Hour
+	ref := func(key string) store.Ref {
+		return store.Ref{Environment: domain.Development, Kind: "permission", Key: key}
+	}
+	if err := s.Update(ctx, putting("old")); err != nil {
+		t.Fatal(err)
+	}
+	version := func(tx store.Tx, key string) (int64, error) {
+		o, err := tx.Object(domain.Development, "permission", key)
+		if errors.Is(err, store.ErrNotFound) {
+			return 0, nil
+		}
+		return o.Version, err
+	}
+	// Each write after the first reads an object and writes it one
+	// version up; what it read is checked against what the writes before
+	// it left.
+	type step struct {
+		key  string
+		want int64
+	}
+	steps := []step{
+		{"a", 0},   // read ahead, untouched before it
+		{"old", 2}, // read ahead; written by the first write after
+		{"a", 1},   // read ahead, written by the step before
+		{"b", 0},
+		{"old", 3}, // the first write and step 2 wrote it
+	}
+	var mu sync.Mutex
+	got := map[int]int64{}
+	running, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make([]error, len(steps)+1)
+	wg.Go(func() {
+		errs[0] = s.Update(ctx, func(tx store.Tx) error {
+			close(running)
+			<-release
+			// A read sends the reads ahead of the writes waiting; then
+			// this write changes one of the objects they read.
+			if _, err := version(tx, "x"); err != nil {
+				return err
+			}
+			return tx.PutObject(store.Object{Environment: domain.Development, Kind: "permission", Key: "old", Version: 2, Body: []byte(`{}`)}, nil, nil)
+		})
+	})
+	<-running
+	for i, st := range steps {
+		wg.Go(func() {
+			errs[i+1] = s.Update(store.WithReads(ctx, ref(st.key)), func(tx store.Tx) error {
+				v, err := version(tx, st.key)
+				if err != nil {
+					return err
+				}
+				mu.Lock()
+				got[i] = v
+				mu.Unlock()
+				if err := tx.PutObject(store.Object{Environment: domain.Development, Kind: "permission", Key: st.key, Version: v + 1, Body: []byte(`{}`)}, nil, nil); err != nil {
+					return err
+				}
+				return tx.AppendAudit(domain.AuditEntry{At: time.Now(), Actor: "a", Action: "update", Environment: domain.Development, Kind: "permission", Key: st.key, Version: v + 1})
+			})
+		})
+		for s.writes.Waiting() < int64(i+1) {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	before := s.writes.Commits()
+	close(release)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	if n := s.writes.Commits() - before; n != 1 {
+		t.Errorf("%d commits, want the writes in one batch", n)
+	}
+	// The steps ran in the order they queued.
+	for i, st := range steps {
+		if got[i] != st.want {
+			t.Errorf("step %d read %s at version %d, want %d", i, st.key, got[i], st.want)
+		}
+	}
+}

@@ -180,7 +180,8 @@ CREATE INDEX sessions_created ON sessions (created_at);
 	// sequence every committed write takes its number from; it stamps the
 	// environments it wrote in (environments.last_change) and, for writes
 	// to account-level objects, settings.account_change. The store's commit
-	// path sets them, once per write (see bumpChanges), not a trigger per
+	// path sets them (see changes.go: each write takes its number, and a
+	// batch moves the rows once, before its COMMIT), not a trigger per
 	// row: a row trigger would update one counter row once per object
 	// written, and an import of 10,000 objects would leave 10,000 versions
 	// of that row in its transaction, each update walking the ones before.
@@ -209,8 +210,8 @@ ALTER TABLE settings ADD COLUMN last_change BIGINT NOT NULL DEFAULT 0, ADD COLUM
 	// No deadlock with the commit path: every write transaction of this
 	// release and of v0.20.0 takes the write advisory lock first (commit.go;
 	// the same key in both), and the trigger runs inside the old writer's
-	// transaction, so it holds that lock too. bumpChanges (settings, then
-	// environments) and the trigger (after the old writer's own rows, then
+	// transaction, so it holds that lock too. The commit path's stamp
+	// (stampBatch: settings, then environments) and the trigger (after the old writer's own rows, then
 	// settings, then environments) therefore never hold row locks at the
 	// same time; nothing else updates these rows outside the write lock.
 	`

@@ -28,6 +28,7 @@ func (t *tx) Object(env, kind, key string) (store.Object, error) {
 	if p, ok := t.s.prefetched[ref]; ok {
 		delete(t.s.prefetched, ref)
 		if !p.found {
+			t.readAbsent(ref)
 			return store.Object{}, store.ErrNotFound
 		}
 		return p.object, nil
@@ -39,7 +40,18 @@ func (t *tx) Object(env, kind, key string) (store.Object, error) {
 		t.s.queue = q[:len(q)-1]
 	}
 	o, err := scanObject(t.queryRow(sqlObject, env, kind, key))
+	if errors.Is(err, pgx.ErrNoRows) {
+		t.readAbsent(ref)
+	}
 	return o, noRows(err)
+}
+
+// readAbsent notes, in a write batch, that ref was just read as absent
+// (session.absent).
+func (t *tx) readAbsent(ref store.Ref) {
+	if t.writable {
+		t.s.absent, t.s.absentAt = &ref, t.s.writes
+	}
 }
 
 // Prefetch queues the reads of refs, to be sent with the next statement
@@ -121,19 +133,28 @@ func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique)
 	}
 	t.touch(o.Environment)
 	// The checks above make every statement below succeed; they are
-	// queued. The object's old refs and uniques go in the statement that
-	// writes it.
-	t.s.later(`WITH old_refs AS (DELETE FROM refs WHERE environment = $1 AND kind = $2 AND key = $3),
+	// queued. An object read as absent since the last write statement is
+	// absent still: it has no refs or uniques (they go with it) and is
+	// inserted alone. Otherwise its old refs and uniques go in the
+	// statement that writes it.
+	ref := store.Ref{Environment: o.Environment, Kind: o.Kind, Key: o.Key}
+	if a := t.s.absent; a != nil && *a == ref && t.s.absentAt == t.s.writes {
+		t.s.laterOnly(&ref, `INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt))
+	} else {
+		t.s.laterOnly(&ref, `WITH old_refs AS (DELETE FROM refs WHERE environment = $1 AND kind = $2 AND key = $3),
 			old_uniques AS (DELETE FROM uniques WHERE environment = $1 AND kind = $2 AND key = $3)
 		INSERT INTO objects (environment, kind, key, version, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (environment, kind, key) DO UPDATE SET version = excluded.version, body = excluded.body, updated_at = excluded.updated_at`,
-		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt))
+			o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt))
+	}
+	// Refs and uniques change no object.
 	for _, r := range refs {
-		t.s.later(`INSERT INTO refs (environment, kind, key, target_environment, target_kind, target_key) VALUES ($1, $2, $3, $4, $5, $6)
+		t.s.laterOnly(nil, `INSERT INTO refs (environment, kind, key, target_environment, target_kind, target_key) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT DO NOTHING`, o.Environment, o.Kind, o.Key, r.Environment, r.Kind, r.Key)
 	}
 	for _, u := range uniques {
-		t.s.later(`INSERT INTO uniques (environment, kind, name, value, key) VALUES ($1, $2, $3, $4, $5)`,
+		t.s.laterOnly(nil, `INSERT INTO uniques (environment, kind, name, value, key) VALUES ($1, $2, $3, $4, $5)`,
 			o.Environment, o.Kind, u.Name, u.Value, o.Key)
 	}
 	return nil

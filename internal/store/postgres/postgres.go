@@ -41,6 +41,8 @@ type Store struct {
 	// connection (two while a batch commits beside the next), so however
 	// many writes queue the pool keeps connections for reads.
 	writes *committer
+	// ahead are the reads of the writes waiting for writes.
+	ahead readsAhead
 }
 
 var _ store.Store = (*Store)(nil)
@@ -83,7 +85,7 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 }
 
 // stamperMark ends the application_name of every connection of a release
-// that stamps change numbers in its commit path (bumpChanges): migration
+// that stamps change numbers in its commit path (changes.go): migration
 // 5's triggers stamp for the writers whose name does not end with it, the
 // replicas of an older release during a rolling upgrade. Every later
 // release must keep it.
@@ -181,6 +183,9 @@ func (s *Store) Lookup(ctx context.Context, fn func(store.Tx) error) error {
 // store.UnavailableError, Uncertain when the connection was lost during its
 // COMMIT.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	if refs := store.Reads(ctx); len(refs) > 0 {
+		s.ahead.add(refs)
+	}
 	return store.Unavailable(s.writes.Update(ctx, fn), isOutage)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/groupcommit"
 )
 
 // Pipelining.
@@ -27,7 +29,10 @@ import (
 // query. Reads can be queued too (tx.Prefetch): a PUT's read of the object
 // it replaces travels with its BEGIN, lock and environment read, so a PUT
 // costs three round trips: the credential, those, and its writes with the
-// COMMIT (backend's TestRoundTripsPerRequestOnPostgreSQL counts them).
+// COMMIT (backend's TestRoundTripsPerRequestOnPostgreSQL counts them). A PUT
+// that joins a running batch has its object read while it waits, in the
+// running write's round trip (readsAhead), and its own turn under the
+// write lock costs none.
 
 // queued is a statement sent with the next one that is waited for.
 type queued struct {
@@ -57,6 +62,9 @@ type session struct {
 	// environments are the environments a write batch has read (see
 	// tx.Environment).
 	environments map[string]domain.Environment
+	// stamps are what a write batch's writes took of the counter rows,
+	// written once before its COMMIT (see changes.go).
+	stamps batchStamps
 	// broken is the error of a statement of another write, or of the
 	// transaction's BEGIN, found while sending: the transaction is lost.
 	broken error
@@ -66,12 +74,105 @@ type session struct {
 	// ahead answered after one is not kept.
 	prefetched map[store.Ref]prefetchedObject
 	writes     int
+	// absent is the object last read as not found in a write batch, and
+	// absentAt the count of writes when it was: until the next write
+	// statement it is still absent (the batch holds the write lock), so
+	// PutObject creates it with a plain INSERT.
+	absent   *store.Ref
+	absentAt int
+	// ahead, in a write batch, are the reads of the writes waiting to
+	// join it (readsAhead).
+	ahead *readsAhead
+}
+
+// readsAhead are the objects that writes waiting for the committer will
+// read first (store.WithReads). The running write of a batch sends their
+// reads after its queued statements, with its next read (readAhead): a
+// write that then joins the batch finds its object answered, and its turn
+// costs no round trip. Every write statement after such a read forgets it
+// if it may have changed the object (wrote, wroteOnly), so a write takes
+// only what a read made in its turn would have found: the batch holds the
+// write lock, and its own statements are the only other writers.
+type readsAhead struct {
+	mu   sync.Mutex
+	refs []store.Ref
+}
+
+// add notes the reads of a write about to wait; there are never more
+// than a batch's worth.
+func (a *readsAhead) add(refs []store.Ref) {
+	a.mu.Lock()
+	if len(a.refs)+len(refs) <= groupcommit.DefaultMaxWrites {
+		a.refs = append(a.refs, refs...)
+	}
+	a.mu.Unlock()
+}
+
+func (a *readsAhead) take() []store.Ref {
+	a.mu.Lock()
+	refs := a.refs
+	a.refs = nil
+	a.mu.Unlock()
+	return refs
+}
+
+// readAhead queues the reads of the writes waiting (readsAhead) not read
+// ahead yet, to be sent with the read about to be made.
+func (s *session) readAhead() {
+	if s.ahead == nil {
+		return
+	}
+	for _, ref := range s.ahead.take() {
+		if _, ok := s.prefetched[ref]; ok || s.queuedRead(ref) {
+			continue
+		}
+		s.queue = append(s.queue, queued{sql: sqlObject, args: []any{ref.Environment, ref.Kind, ref.Key}, write: batchStatement,
+			scan: func(rows pgx.Rows) error {
+				o, err := scanObject(row{rows: rows})
+				if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+					return err
+				}
+				// Answered after every statement sent before it: what
+				// the batch holds now.
+				if s.prefetched == nil {
+					s.prefetched = map[store.Ref]prefetchedObject{}
+				}
+				s.prefetched[ref] = prefetchedObject{object: o, found: err == nil}
+				return nil
+			}})
+	}
+}
+
+// queuedRead reports whether a read of ref waits in the queue.
+func (s *session) queuedRead(ref store.Ref) bool {
+	for _, q := range s.queue {
+		if q.scan != nil && q.sql == sqlObject && q.args[0] == any(ref.Environment) && q.args[1] == any(ref.Kind) && q.args[2] == any(ref.Key) {
+			return true
+		}
+	}
+	return false
 }
 
 // wrote forgets what was read ahead: a write statement follows it.
 func (s *session) wrote() {
 	s.writes++
 	s.prefetched = nil
+}
+
+// wroteOnly is wrote for a statement that changes no object but the one
+// ref names (nil: none), which alone is forgotten.
+func (s *session) wroteOnly(ref *store.Ref) {
+	s.writes++
+	if ref != nil {
+		delete(s.prefetched, *ref)
+	}
+}
+
+// laterOnly queues a statement of the running write that changes no
+// object but the one ref names (nil: none).
+func (s *session) laterOnly(ref *store.Ref, sql string, args ...any) {
+	s.wroteOnly(ref)
+	s.queue = append(s.queue, queued{sql: sql, args: args, write: s.write})
 }
 
 // prefetchedObject is an object read ahead, or found absent.
@@ -173,8 +274,10 @@ func (s *session) exec(ctx context.Context, sql string, args ...any) (pgconn.Com
 	return tag, errors.Join(err, results.Close())
 }
 
-// query runs a read now, with the queued statements before it.
+// query runs a read now, with the queued statements and the reads of the
+// writes waiting before it.
 func (s *session) query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	s.readAhead()
 	if len(s.queue) == 0 {
 		return s.conn.Query(ctx, sql, args...)
 	}
