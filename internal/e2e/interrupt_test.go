@@ -214,6 +214,20 @@ func stateResources(t *testing.T, w *acctest.Workspace) map[string][]map[string]
 	return out
 }
 
+// stateWhole reports whether the workspace's state file, if any, is
+// whole JSON.
+func stateWhole(t *testing.T, w *acctest.Workspace) bool {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(w.Dir, "terraform.tfstate"))
+	if errors.Is(err, os.ErrNotExist) {
+		return true
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(raw) == 0 || json.Valid(raw)
+}
+
 // outcome is what one interrupted trial left once apply ran again.
 type outcome struct {
 	duplicates, orphans, missing int
@@ -363,11 +377,25 @@ func runInterruptTrials(t *testing.T, trials []interruptTrial, interrupt func(b 
 	var figures []string
 	for _, trial := range trials {
 		t.Run(trial.name, func(t *testing.T) {
-			b := startBackendProcess(t)
-			w := acctest.NewWorkspace(t, t.TempDir())
-			w.Write("main.tf", interruptedConfig(b.url()))
-			start := time.Now()
-			first, complete := applyUntil(t, w, trial.env, trial.after, func(cmd *exec.Cmd) { interrupt(b, cmd) })
+			var b *backendProcess
+			var w *acctest.Workspace
+			var start time.Time
+			var first, complete int
+			// A kill that lands while Terraform writes its state file leaves
+			// it cut short: Terraform's local state is written in place,
+			// and no provider can repair it. Such a trial is run again, on
+			// a new backend and workspace, and says so.
+			for attempt := 1; ; attempt++ {
+				b = startBackendProcess(t)
+				w = acctest.NewWorkspace(t, t.TempDir())
+				w.Write("main.tf", interruptedConfig(b.url()))
+				start = time.Now()
+				first, complete = applyUntil(t, w, trial.env, trial.after, func(cmd *exec.Cmd) { interrupt(b, cmd) })
+				if stateWhole(t, w) || attempt == 3 {
+					break
+				}
+				t.Logf("attempt %d: the kill cut Terraform's own write of its state file short; trying again", attempt)
+			}
 			interrupted := time.Since(start)
 			lost := notInState(t, b, w)
 			out, code := w.Terraform("apply", "-auto-approve")
