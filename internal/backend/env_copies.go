@@ -25,9 +25,9 @@ import (
 type envCopies struct {
 	mu    sync.Mutex
 	byEnv map[string]*envCopy
-	// parts are the objects of each environment's newest export made
-	// (export_parts.go), which the next one takes again where their rows
-	// have not changed.
+	// parts are the objects and sections of each environment's newest
+	// export made (export_parts.go), which the next one takes again where
+	// their rows have not changed.
 	parts map[string]keptParts
 }
 
@@ -145,7 +145,7 @@ func (t *copiesInTx) exportOf(env string) (*exportCopy, error) {
 			cp.heads[kind] = heads
 		}
 	}
-	t.copies.keepParts(env, cp.at, built.objects)
+	t.copies.keepParts(env, cp.at, built.parts)
 	return cp.export, nil
 }
 

@@ -24,15 +24,21 @@ import (
 // and the version, which the head takes from the row). Nothing else is
 // taken on trust: which objects exist, in what order and at what version
 // is read anew, and the document's encoding is assembled from its objects'
-// by the encoder's own frame (domain.ConfigDocument.Assemble).
+// by the encoder's own frame (domain.ConfigDocument.Assemble). A section
+// whose rows all hold what its objects were made from, no more and no
+// fewer, is the section before; an export whose sections all are is the
+// export before, its encoding and version too: a write to objects outside
+// the configuration (tenants, channels, identities) costs the next export
+// its reads alone.
 //
 // The parts hold each object's body beside its encoding, about the size of
 // the environment's stored objects again.
 
 // keptObject is what an export made of one stored object.
 type keptObject struct {
-	// body is the stored body it was made from.
-	body []byte
+	// body and version are the stored body and version it was made from.
+	body    []byte
+	version int64
 	// item is the canonical object, a value of its kind's type.
 	item reflect.Value
 	// encoded is its bytes in the document's encoding.
@@ -41,30 +47,43 @@ type keptObject struct {
 	state domain.VersionState
 }
 
-// keptParts are an export's objects by section, then by key.
+// keptSection is what an export made of one section: its objects by key,
+// and the section as the document, its encoding and the heads hold it. A
+// section whose rows all hold the body and version its objects were made
+// from is taken again whole; an export whose every section is, is the
+// export before it.
+type keptSection struct {
+	byKey   map[string]*keptObject
+	list    reflect.Value
+	encoded []domain.EncodedObject
+	heads   []keyedHead
+}
+
+// keptParts are an export's sections, by name, and the export.
 type keptParts struct {
-	at      int64
-	objects map[string]map[string]*keptObject
+	at       int64
+	sections map[string]*keptSection
+	export   *exportCopy
 }
 
 // builtExport is an export made for a copy, with the version heads read
-// from the same rows and its objects for the next export.
+// from the same rows and its parts for the next export.
 type builtExport struct {
-	export  *exportCopy
-	heads   map[string][]keyedHead
-	objects map[string]map[string]*keptObject
+	export *exportCopy
+	heads  map[string][]keyedHead
+	parts  keptParts
 }
 
-// partsOf are the objects of the newest export made of env.
+// partsOf are the parts of the newest export made of env.
 func (c *envCopies) partsOf(env string) keptParts {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.parts[env]
 }
 
-// keepParts keeps the objects of env's export made at change number at,
+// keepParts keeps the parts of env's export made at change number at,
 // unless those of a newer one are kept.
-func (c *envCopies) keepParts(env string, at int64, objects map[string]map[string]*keptObject) {
+func (c *envCopies) keepParts(env string, at int64, parts keptParts) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.parts == nil {
@@ -73,7 +92,8 @@ func (c *envCopies) keepParts(env string, at int64, objects map[string]map[strin
 	if held, ok := c.parts[env]; ok && held.at > at {
 		return
 	}
-	c.parts[env] = keptParts{at: at, objects: objects}
+	parts.at = at
+	c.parts[env] = parts
 }
 
 // buildExport makes env's export in tx, as exportConfig and Encode do,
@@ -81,8 +101,8 @@ func (c *envCopies) keepParts(env string, at int64, objects map[string]map[strin
 func buildExport(tx store.Tx, env string, prior keptParts) (*builtExport, error) {
 	doc := &domain.ConfigDocument{FormatVersion: domain.ConfigFormatVersion, SourceEnvironment: env}
 	split := &domain.EncodedDocument{SourceEnvironment: env, Sections: map[string][]domain.EncodedObject{}}
-	out := &builtExport{heads: map[string][]keyedHead{}}
-	objects := map[string]map[string]*keptObject{}
+	out := &builtExport{heads: map[string][]keyedHead{}, parts: keptParts{sections: map[string]*keptSection{}}}
+	unchanged := prior.export != nil
 	for _, sec := range domain.ConfigSections {
 		items, ok := doc.SectionItems(sec.Kind)
 		if !ok {
@@ -99,30 +119,41 @@ func buildExport(tx store.Tx, env string, prior keptParts) (*builtExport, error)
 		if !slices.IsSortedFunc(rows, byKey) {
 			slices.SortStableFunc(rows, byKey)
 		}
-		kept, err := sectionObjects(sec.Kind, reflect.TypeOf(items).Elem(), rows, prior.objects[sec.Name])
+		versioned := slices.Contains(domain.VersionedKinds, sec.Kind)
+		before := prior.sections[sec.Name]
+		var byName map[string]*keptObject
+		if before != nil {
+			byName = before.byKey
+		}
+		kept, same, err := sectionObjects(sec.Kind, reflect.TypeOf(items).Elem(), rows, byName)
 		if err != nil {
 			return nil, err
 		}
-		list := reflect.MakeSlice(reflect.TypeOf(items).Elem(), len(kept), len(kept))
-		encoded := make([]domain.EncodedObject, len(kept))
-		byName := make(map[string]*keptObject, len(kept))
-		versioned := slices.Contains(domain.VersionedKinds, sec.Kind)
-		var heads []keyedHead
-		for i, k := range kept {
-			list.Index(i).Set(k.item)
-			encoded[i] = domain.EncodedObject{Key: rows[i].Key, Bytes: k.encoded}
-			byName[rows[i].Key] = k
+		if same && before != nil && len(rows) == len(before.byKey) {
+			// Every row is an object of the section before, as it was,
+			// and there are as many: the same section.
+			reflect.ValueOf(items).Elem().Set(before.list)
+			split.Sections[sec.Name] = before.encoded
+			out.parts.sections[sec.Name] = before
 			if versioned {
-				heads = append(heads, keyedHead{key: rows[i].Key, head: domain.VersionHead{Environment: rows[i].Environment,
-					SHA: k.state.SHA, OriginEnvironment: k.state.OriginEnvironment, Version: rows[i].Version}})
+				out.heads[sec.Kind.Name] = before.heads
 			}
+			continue
 		}
-		reflect.ValueOf(items).Elem().Set(list)
-		split.Sections[sec.Name] = encoded
-		objects[sec.Name] = byName
+		unchanged = false
+		section := makeSection(sec.Kind, reflect.TypeOf(items).Elem(), rows, kept)
+		reflect.ValueOf(items).Elem().Set(section.list)
+		split.Sections[sec.Name] = section.encoded
+		out.parts.sections[sec.Name] = section
 		if versioned {
-			out.heads[sec.Kind.Name] = heads
+			out.heads[sec.Kind.Name] = section.heads
 		}
+	}
+	if unchanged {
+		// The export before, object for object: its encoding and
+		// version too.
+		out.export, out.parts.export = prior.export, prior.export
+		return out, nil
 	}
 	encoded, err := doc.Assemble(split.Sections)
 	if err != nil {
@@ -130,29 +161,60 @@ func buildExport(tx store.Tx, env string, prior keptParts) (*builtExport, error)
 	}
 	e := &exportCopy{doc: doc, version: domain.ConfigVersionOf(encoded), encoded: encoded}
 	e.split.Do(func() { e.encodedObjects = split })
-	out.export = e
-	out.objects = objects
+	out.export, out.parts.export = e, e
 	return out, nil
+}
+
+// makeSection is the section of rows, made of their objects kept.
+func makeSection(kind domain.Kind, list reflect.Type, rows []store.Object, kept []*keptObject) *keptSection {
+	section := &keptSection{
+		byKey:   make(map[string]*keptObject, len(kept)),
+		list:    reflect.MakeSlice(list, len(kept), len(kept)),
+		encoded: make([]domain.EncodedObject, len(kept)),
+	}
+	versioned := slices.Contains(domain.VersionedKinds, kind)
+	if versioned && len(kept) > 0 {
+		section.heads = make([]keyedHead, 0, len(kept))
+	}
+	for i, k := range kept {
+		section.list.Index(i).Set(k.item)
+		section.encoded[i] = domain.EncodedObject{Key: rows[i].Key, Bytes: k.encoded}
+		section.byKey[rows[i].Key] = k
+		if versioned {
+			section.heads = append(section.heads, keyedHead{key: rows[i].Key, head: domain.VersionHead{Environment: rows[i].Environment,
+				SHA: k.state.SHA, OriginEnvironment: k.state.OriginEnvironment, Version: rows[i].Version}})
+		}
+	}
+	return section
 }
 
 // sectionObjects are the objects of one section's rows, in their order:
 // those of prior whose body is unchanged taken again, the others decoded
 // and put in canonical form (by the document's own Canonicalize, on a
 // document holding them alone) and encoded. list is the section's type,
-// a []T.
-func sectionObjects(kind domain.Kind, list reflect.Type, rows []store.Object, prior map[string]*keptObject) ([]*keptObject, error) {
+// a []T. same reports that every row was an object of prior at the same
+// version.
+func sectionObjects(kind domain.Kind, list reflect.Type, rows []store.Object, prior map[string]*keptObject) ([]*keptObject, bool, error) {
 	kept := make([]*keptObject, len(rows))
+	same := true
 	fresh := reflect.MakeSlice(list, 0, 0)
 	var at []int
 	var states []domain.VersionState
 	for i, row := range rows {
 		if k := prior[row.Key]; k != nil && bytes.Equal(k.body, row.Body) {
+			if k.version != row.Version {
+				// The same object at another version: its head moves.
+				moved := *k
+				moved.version = row.Version
+				k, same = &moved, false
+			}
 			kept[i] = k
 			continue
 		}
+		same = false
 		v := reflect.New(list.Elem())
 		if err := json.Unmarshal(row.Body, v.Interface()); err != nil {
-			return nil, fmt.Errorf("decoding stored %s %q: %w", row.Kind, row.Key, err)
+			return nil, false, fmt.Errorf("decoding stored %s %q: %w", row.Kind, row.Key, err)
 		}
 		v.Interface().(domain.Object).SetObjectKey(row.Key)
 		var state domain.VersionState
@@ -163,7 +225,7 @@ func sectionObjects(kind domain.Kind, list reflect.Type, rows []store.Object, pr
 		at, states = append(at, i), append(states, state)
 	}
 	if len(at) == 0 {
-		return kept, nil
+		return kept, same, nil
 	}
 	alone := &domain.ConfigDocument{}
 	items, _ := alone.SectionItems(kind)
@@ -176,9 +238,9 @@ func sectionObjects(kind domain.Kind, list reflect.Type, rows []store.Object, pr
 		item := canonical.Index(j)
 		encoded, err := domain.EncodeObject(item.Addr().Interface())
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		kept[i] = &keptObject{body: rows[i].Body, item: item, encoded: encoded, state: states[j]}
+		kept[i] = &keptObject{body: rows[i].Body, version: rows[i].Version, item: item, encoded: encoded, state: states[j]}
 	}
-	return kept, nil
+	return kept, same, nil
 }
