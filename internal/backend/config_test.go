@@ -3,6 +3,8 @@ package backend_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -298,5 +300,61 @@ func TestPromoteAndClone(t *testing.T) {
 	audit := string(a.expect(a.do(a.owner, "GET", "/v1/audit?environment=qa", ""), 200).body)
 	if !strings.Contains(audit, `"action":"import"`) || !strings.Contains(audit, `"source_environment":"staging"`) {
 		t.Errorf("audit: %s", audit)
+	}
+}
+
+// Exports read while writes go on, from several goroutines at once, each
+// answer what one snapshot held, and the kept exports end as the ones made
+// anew: the kept parts are shared between copies and requests (run it
+// with -race).
+func TestKeptExportsUnderConcurrentReadsAndWrites(t *testing.T) {
+	a := newAPI(t)
+	a.seedConfig("development")
+	done := make(chan struct{})
+	errs := make(chan error, 8)
+	for range 3 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				r, err := a.send(a.owner, "GET", "/v1/environments/development/config", "")
+				if err == nil && r.status != 200 {
+					err = fmt.Errorf("export: %d %s", r.status, r.body)
+				}
+				if err == nil && r.header.Get("ETag") != strconv.Quote(domain.ConfigVersionOf(r.body)) {
+					err = fmt.Errorf("export's ETag %s is not its body's version %s", r.header.Get("ETag"), domain.ConfigVersionOf(r.body))
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 40 {
+		path := fmt.Sprintf("/v1/environments/development/permissions/p-%d", i%7)
+		if i%3 == 2 {
+			a.send(a.owner, "DELETE", path, "")
+			continue
+		}
+		if r, err := a.send(a.owner, "PUT", path, fmt.Sprintf(`{"name":"P %d"}`, i)); err != nil || r.status >= 300 {
+			t.Fatalf("PUT %s: %v %d %s", path, err, r.status, r.body)
+		}
+		if _, err := a.send(a.owner, "PUT", "/v1/environments/development/tenants/t", fmt.Sprintf(`{"name":"T %d"}`, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if mismatch, err := a.srv.KeptCopyMismatch(context.Background()); err != nil || mismatch != "" {
+		t.Fatalf("%v %s", err, mismatch)
 	}
 }
