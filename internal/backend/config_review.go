@@ -41,6 +41,10 @@ type SectionChange struct {
 	// environment never removes.
 	Kept      []string
 	Unchanged int
+	// Untouched is true for a section the document predates (a version-1
+	// document has no partials): the import leaves every object of its
+	// kind as it is, each counted Unchanged.
+	Untouched bool
 }
 
 // Empty is true when the section does not change.
@@ -119,7 +123,7 @@ func (s *Server) ReviewPromotion(ctx context.Context, p domain.Principal, target
 				src.leftOut = append(src.leftOut, lo.Kind+"/"+lo.Key)
 			}
 			src.doc = doc
-			src.encoded, err = encodedObjectsOf(doc)
+			src.encoded, err = doc.EncodeObjects()
 			return src, err
 		}, nil
 	})
@@ -141,7 +145,7 @@ func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target st
 				return nil, err
 			}
 			doc.Canonicalize()
-			encoded, err := encodedObjectsOf(doc)
+			encoded, err := doc.EncodeObjects()
 			if err != nil {
 				return nil, err
 			}
@@ -241,7 +245,12 @@ func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environm
 	}
 	r := &ConfigReview{Version: strconv.Quote(current.version), SourceVersion: src.version, LeftOut: src.leftOut}
 	for _, sec := range domain.ConfigSections {
-		r.Sections = append(r.Sections, diffSection(sec.Name, have.Sections[sec.Name], src.encoded.Sections[sec.Name]))
+		want, carried := src.encoded.Sections[sec.Name]
+		if !carried {
+			r.Sections = append(r.Sections, SectionChange{Name: sec.Name, Unchanged: len(have.Sections[sec.Name]), Untouched: true})
+			continue
+		}
+		r.Sections = append(r.Sections, diffSection(sec.Name, have.Sections[sec.Name], want))
 	}
 	// A document of the target itself removes what it lacks; one from
 	// elsewhere keeps the versioned objects created in the target.
@@ -307,15 +316,6 @@ func diffSection(name string, have, want []domain.EncodedObject) SectionChange {
 		slices.Sort(l)
 	}
 	return d
-}
-
-// encodedObjectsOf is doc's canonical encoding split into its objects.
-func encodedObjectsOf(doc *domain.ConfigDocument) (*domain.EncodedDocument, error) {
-	encoded, err := doc.Encode()
-	if err != nil {
-		return nil, err
-	}
-	return domain.EncodedObjects(encoded)
 }
 
 // objects is the export split into its objects, made once per copy.

@@ -57,12 +57,13 @@ func TestConfigImportNeedsEverySection(t *testing.T) {
 }
 
 // TestConfigImportSpeaksTheAPIsTypes: a mistyped document is refused with
-// the field and the JSON type it needs, not encoding/json's Go types.
+// the field (with the index of its object) and the JSON type it needs, not
+// encoding/json's Go types.
 func TestConfigImportSpeaksTheAPIsTypes(t *testing.T) {
 	a := newAPI(t)
 	doc := `{"format_version":1,"source_environment":"development","permissions":[{"key":"p1","name":5}],"roles":[],"hierarchy_nodes":[],"oauth_clients":[],"webhooks":[],"workflows":[]}`
 	r := a.importDoc("development", doc, 400)
-	a.expectDetail(r, "permissions.name", "must be a string, not a number")
+	a.expectDetail(r, "permissions[0].name", "must be a string, not a number")
 	r = a.importDoc("development", strings.Replace(doc, `"format_version":1`, `"format_version":"1"`, 1), 400)
 	a.expectDetail(r, "format_version", "must be an integer, not a string")
 	valid := strings.Replace(doc, `"name":5`, `"name":"P"`, 1)

@@ -98,6 +98,32 @@ func TestExportImportAndPromoteGoThroughAReview(t *testing.T) {
 	}
 }
 
+// A document of an older format version leaves the kinds it predates as
+// they are, and its review says so instead of listing them removed; the
+// import confirmed after it keeps them.
+func TestImportReviewOfAnOlderDocumentLeavesNewerKinds(t *testing.T) {
+	s := newSite(t)
+	s.api(s.owner, "PUT", "/v1/settings", `{"production_write_access":true}`, &struct{}{})
+	s.api(s.owner, "PUT", "/v1/environments/production/partials/signature", `{"name":"Signature","type":"text","content":"The team"}`, &struct{}{})
+	b := s.browser()
+	b.signIn(s.owner)
+	doc := `{"format_version":1,"source_environment":"development","permissions":[{"key":"docs.read","name":"Read"}],"roles":[],"hierarchy_nodes":[],"oauth_clients":[],"webhooks":[],"workflows":[],"guides":[]}`
+	review := b.upload("/console/environments/production/config/review", "document", "v1.json", []byte(doc)).
+		expect(t, http.StatusOK, "Review the import", "docs.read", "predates this kind")
+	if strings.Contains(review.body, `class="badge removed">signature<`) {
+		t.Errorf("the review lists the partial removed:\n%s", review.body)
+	}
+	confirm := url.Values{"document": {hidden(t, review.body, "document")}, "reviewed": {hidden(t, review.body, "reviewed")}}
+	b.post("/console/environments/production/config", confirm).expect(t, http.StatusOK, "Imported the document into production")
+	var partials struct {
+		Items []struct{ Key string } `json:"items"`
+	}
+	s.api(s.owner, "GET", "/v1/environments/production/partials", "", &partials)
+	if len(partials.Items) != 1 || partials.Items[0].Key != "signature" {
+		t.Fatalf("after the import of a version-1 document: %+v", partials.Items)
+	}
+}
+
 func TestImportReviewRefusesABadDocumentOnItsField(t *testing.T) {
 	s := newSite(t)
 	b := s.browser()

@@ -96,7 +96,7 @@ const ServiceRule = "1–64 characters of lowercase letters, digits, _ and -, st
 // CheckServiceName returns a message when s is not a delivery provider's
 // name.
 func CheckServiceName(s string) string {
-	if s == "" || utf8.RuneCountInString(s) > 64 || s[0] < 'a' || s[0] > 'z' || !workflowKeyPattern.MatchString(s) {
+	if s == "" || utf8.RuneCountInString(s) > 64 || s[0] < 'a' || s[0] > 'z' || !keyChars(s) {
 		return "must be " + ServiceRule
 	}
 	return ""

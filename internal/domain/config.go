@@ -10,8 +10,10 @@ import (
 	"io"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ConfigFormatVersion is the version of the configuration document format
@@ -324,36 +326,23 @@ func emptyIfNil[T any](s *[]T) {
 }
 
 // DecodeConfigDocument parses a document strictly: unknown fields are
-// errors, so a typo never silently drops configuration, and every section
-// must be present, so a forgotten one is never read as "delete everything
-// of that kind" (an empty list says "none").
+// errors, field names are exact (case-sensitive) and named once, so a typo
+// never silently drops configuration and nothing sent under one name is
+// stored under another, and every section must be present, so a forgotten
+// one is never read as "delete everything of that kind" (an empty list
+// says "none").
+//
+// It reads with encoding/json/v2's implementation (the module that mirrors
+// it until Go 1.27 ships it): strict by default where encoding/json is
+// lenient (exact names, duplicate names, invalid UTF-8), each error with
+// the JSON pointer of its value, and several times faster on documents of
+// megabytes, which a review decodes on every upload.
 func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var d ConfigDocument
-	if err := dec.Decode(&d); err != nil {
-		var p Problems
-		var typeErr *json.UnmarshalTypeError
-		var syntaxErr *json.SyntaxError
-		switch {
-		case errors.As(err, &typeErr):
-			p.Add(typeErr.Field, "must be %s, not %s", JSONTypeOf(typeErr.Type), jsonValueNoun(typeErr.Value))
-		case errors.As(err, &syntaxErr):
-			p.Add("", "the document is not valid JSON (at byte %d): %s", syntaxErr.Offset, strings.TrimPrefix(syntaxErr.Error(), "json: "))
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-			p.Add(name, "is not a field of a configuration document or of its objects; check its spelling")
-		case errors.Is(err, io.EOF):
-			p.Add("", "the document is empty: send a JSON object with format_version, source_environment and every section")
-		default:
-			p.Add("", "the document cannot be read: %s", strings.TrimPrefix(err.Error(), "json: "))
-		}
-		return nil, p.Err()
+	if err := jsonv2.Unmarshal(b, &d, jsonv2.RejectUnknownMembers(true)); err != nil {
+		return nil, documentProblem(b, err).Err()
 	}
-	if dec.More() {
-		return nil, (&Problems{{Message: "the document must be a single JSON object"}}).Err()
-	}
-	p := exactFieldNames(b, &d)
+	var p Problems
 	if d.SourceEnvironment == "" {
 		p.Add("source_environment", "is required: the slug of the environment the document was exported from")
 	}
@@ -373,54 +362,109 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 	return &d, nil
 }
 
-// exactFieldNames reports the members of document b that encoding/json
-// matched to a field case-insensitively ("NAME" read as "name"): field
-// names are exact, so what is sent under one name is never stored under
-// another. It compares the members sent with those d encodes to.
-func exactFieldNames(b []byte, d *ConfigDocument) Problems {
-	// A document as Encode writes it (an export sent back as it is, with
-	// or without the newline that ends it) has only the names Encode
-	// writes: decoding it twice more would find no other.
-	if encoded, err := d.Encode(); err == nil && bytes.Equal(bytes.TrimSpace(encoded), bytes.TrimSpace(b)) {
-		return nil
-	}
-	var sent, decoded any
-	if json.Unmarshal(b, &sent) != nil {
-		return nil
-	}
-	encoded, err := json.Marshal(d)
-	if err != nil || json.Unmarshal(encoded, &decoded) != nil {
-		return nil
-	}
+// documentProblem is the problem err, from decoding document b, names:
+// the field where the decoder found it, as the API names fields
+// (workflows[0].steps[1].subject).
+func documentProblem(b []byte, err error) Problems {
 	var p Problems
-	compareFieldNames(&p, "", sent, decoded)
+	var semantic *jsonv2.SemanticError
+	var syntactic *jsontext.SyntacticError
+	switch {
+	case len(bytes.TrimSpace(b)) == 0:
+		p.Add("", "the document is empty: send a JSON object with format_version, source_environment and every section")
+	case errors.As(err, &semantic) && errors.Is(err, jsonv2.ErrUnknownName):
+		p.Add(documentField(semantic.JSONPointer), "is not a field of a configuration document or of its objects; field names are case-sensitive and written as the export writes them: check its spelling")
+	case errors.As(err, &semantic) && semantic.GoType != nil && semantic.JSONKind != 0:
+		p.Add(documentField(semantic.JSONPointer), "must be %s, not %s", JSONTypeOf(semantic.GoType), jsonKindNoun(semantic.JSONKind))
+	case errors.As(err, &syntactic) && errors.Is(err, jsontext.ErrDuplicateName):
+		p.Add(documentField(syntactic.JSONPointer), "is given more than once: send each field once")
+	case errors.As(err, &syntactic) && strings.Contains(syntactic.Error(), "after top-level value"):
+		p.Add("", "the document must be a single JSON object")
+	case errors.As(err, &syntactic):
+		why := syntactic.Err.Error()
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			why = "it ends before its last value does"
+		}
+		p.Add("", "the document is not valid JSON (at byte %d): %s", syntactic.ByteOffset, why)
+	default:
+		p.Add("", "the document cannot be read: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
 	return p
 }
 
-func compareFieldNames(p *Problems, at string, sent, decoded any) {
-	switch s := sent.(type) {
-	case map[string]any:
-		m, _ := decoded.(map[string]any)
-		for name, value := range s {
-			field := name
-			if at != "" {
-				field = at + "." + name
-			}
-			got, ok := m[name]
-			if !ok {
-				if !IsZeroJSON(value) {
-					p.Add(field, "is not a field: field names are case-sensitive and written as the export writes them")
-				}
-				continue
-			}
-			compareFieldNames(p, field, value, got)
+// documentField names the value at pointer ptr in a configuration
+// document as the API names fields: members joined by dots, array
+// elements by their index in brackets (workflows[0].steps[1].subject). A
+// token is an index where the document's Go type holds an array there.
+func documentField(ptr jsontext.Pointer) string {
+	var field strings.Builder
+	t := reflect.TypeFor[ConfigDocument]()
+	for tok := range ptr.Tokens() {
+		for t != nil && t.Kind() == reflect.Pointer {
+			t = t.Elem()
 		}
-	case []any:
-		l, _ := decoded.([]any)
-		for i := range min(len(s), len(l)) {
-			compareFieldNames(p, fmt.Sprintf("%s[%d]", at, i), s[i], l[i])
+		switch {
+		case t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
+			fmt.Fprintf(&field, "[%s]", tok)
+			t = t.Elem()
+			continue
+		case t != nil && t.Kind() == reflect.Map:
+			t = t.Elem()
+		case t != nil && t.Kind() == reflect.Struct:
+			t = jsonFieldType(t, tok)
+		default:
+			t = nil
+		}
+		if field.Len() > 0 {
+			field.WriteByte('.')
+		}
+		field.WriteString(tok)
+	}
+	return field.String()
+}
+
+// jsonFieldType is the type of struct t's field named name in JSON (its
+// embedded structs' fields included), or nil.
+func jsonFieldType(t reflect.Type, name string) reflect.Type {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case tag == "-" || !f.IsExported() && !f.Anonymous:
+		case f.Anonymous && tag == "":
+			inner := f.Type
+			for inner.Kind() == reflect.Pointer {
+				inner = inner.Elem()
+			}
+			if inner.Kind() == reflect.Struct {
+				if ft := jsonFieldType(inner, name); ft != nil {
+					return ft
+				}
+			}
+		case tag == name || tag == "" && f.Name == name:
+			return f.Type
 		}
 	}
+	return nil
+}
+
+// jsonKindNoun names a JSON kind as the API says it.
+func jsonKindNoun(k jsontext.Kind) string {
+	switch k {
+	case '"':
+		return "a string"
+	case '0':
+		return "a number"
+	case 't', 'f':
+		return "a boolean"
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case 'n':
+		return "null"
+	}
+	return k.String()
 }
 
 // IsZeroJSON reports a decoded JSON value that is its Go field's zero
@@ -441,21 +485,6 @@ func IsZeroJSON(v any) bool {
 		return len(v) == 0
 	}
 	return false
-}
-
-// jsonValueNoun names what encoding/json says it found ("number",
-// "number 1.5", "bool") as the API says it.
-func jsonValueNoun(found string) string {
-	kind, _, _ := strings.Cut(found, " ")
-	switch kind {
-	case "bool":
-		return "a boolean"
-	case "array", "object":
-		return "an " + kind
-	case "number", "string":
-		return "a " + kind
-	}
-	return found
 }
 
 // JSONTypeOf names the JSON type a Go type is decoded from, in the API's

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -186,5 +187,52 @@ func TestAssembleIsEncode(t *testing.T) {
 	old := &ConfigDocument{FormatVersion: 1, SourceEnvironment: "development"}
 	if _, err := old.Assemble(map[string][]EncodedObject{"partials": {{Key: "p", Bytes: []byte("    {}")}}}); err == nil {
 		t.Error("a version-1 document was assembled with partials")
+	}
+}
+
+// EncodeObjects is EncodedObjects of Encode's output: for a document of
+// every section, of a version older than some sections, with empty
+// sections, and with many objects (more than one goroutine's share).
+func TestEncodeObjectsIsEncodeSplit(t *testing.T) {
+	full := documentWithSamples(t)
+	for i := range 1000 {
+		full.Permissions = append(full.Permissions, Permission{Key: fmt.Sprintf("p%04d", i), Name: fmt.Sprintf(`P <%d> & "q"`, i)})
+	}
+	full.HierarchyNodes = []HierarchyNode{{Key: "acme", Name: "Acme"}}
+	full.Canonicalize()
+	old := &ConfigDocument{FormatVersion: 1, SourceEnvironment: "staging", Permissions: []Permission{{Key: "docs.read", Name: "Read"}}}
+	old.Canonicalize()
+	empty := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development"}
+	empty.Canonicalize()
+	for name, d := range map[string]*ConfigDocument{"full": full, "version 1": old, "empty": empty} {
+		// Encode writes the sections newer than an older document as
+		// null, which no split reads: the oracle encodes it as a current
+		// document and leaves those sections out.
+		current := *d
+		current.FormatVersion = ConfigFormatVersion
+		current.Canonicalize()
+		for _, s := range current.sections() {
+			s.emptyIfNil()
+		}
+		encoded, err := current.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := EncodedObjects(encoded)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, s := range d.sections() {
+			if s.since > d.FormatVersion {
+				delete(want.Sections, s.Kind.Section())
+			}
+		}
+		got, err := d.EncodeObjects()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: objects differ from the encoding split:\n%v\n%v", name, got, want)
+		}
 	}
 }

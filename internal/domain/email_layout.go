@@ -2,7 +2,7 @@ package domain
 
 import (
 	"fmt"
-	"regexp"
+	"strings"
 )
 
 // KindEmailLayout is the kind of email layouts: the HTML and text around
@@ -12,9 +12,59 @@ var KindEmailLayout = Kind{Name: "email_layout", Noun: "email layout", Collectio
 // MaxFooterLinks caps an email layout's footer links.
 const MaxFooterLinks = 20
 
-// layoutContent finds the place of the message in a layout: the Liquid
-// output {{ content }}, with optional whitespace control ({{- content -}}).
-var layoutContent = regexp.MustCompile(`\{\{-?\s*content\s*-?\}\}`)
+// layoutContents counts the places of the message in a layout: the
+// Liquid output {{ content }}, with optional whitespace control
+// ({{- content -}}) and any ASCII space inside, as the regexp
+// \{\{-?\s*content\s*-?\}\} finds them, without one: a layout is checked
+// for every one of a document of thousands.
+func layoutContents(v string) int {
+	n := 0
+	for {
+		i := strings.Index(v, "{{")
+		if i < 0 {
+			return n
+		}
+		end, ok := contentOutput(v[i+2:])
+		if !ok {
+			// The second { may open the output: {{{ content }}.
+			v = v[i+1:]
+			continue
+		}
+		n++
+		v = v[i+2+end:]
+	}
+}
+
+// contentOutput reports whether v, following a {{, holds the rest of a
+// {{ content }} output, and where it ends.
+func contentOutput(v string) (int, bool) {
+	i := 0
+	if i < len(v) && v[i] == '-' {
+		i++
+	}
+	for i < len(v) && isRegexpSpace(v[i]) {
+		i++
+	}
+	if !strings.HasPrefix(v[i:], "content") {
+		return 0, false
+	}
+	i += len("content")
+	for i < len(v) && isRegexpSpace(v[i]) {
+		i++
+	}
+	if i < len(v) && v[i] == '-' {
+		i++
+	}
+	if !strings.HasPrefix(v[i:], "}}") {
+		return 0, false
+	}
+	return i + 2, true
+}
+
+// isRegexpSpace is \s of Go's regexps: [\t\n\f\r ].
+func isRegexpSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}
 
 // LayoutContentRule says where a layout puts the message, for
 // documentation.
@@ -75,7 +125,7 @@ func (l *EmailLayout) Validate() Problems {
 // {{ content }}.
 func checkLayout(p *Problems, field, v string) {
 	checkTemplate(p, field, v, true)
-	switch n := len(layoutContent.FindAllStringIndex(v, -1)); {
+	switch n := layoutContents(v); {
 	case v == "":
 	case n == 0:
 		p.Add(field, "must hold %s", LayoutContentRule)

@@ -45,19 +45,26 @@ var channelTypeList = strings.Join(ChannelTypes, ", ")
 
 func validChannelType(t string) bool { return slices.Contains(ChannelTypes, t) }
 
-var (
-	workflowKeyPattern = regexp.MustCompile(`^[a-z0-9_-]+$`)
-	fieldPathPattern   = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$`)
-	durationPattern    = regexp.MustCompile(`^(\d+[smhdw])+$`)
-	durationPart       = regexp.MustCompile(`(\d+)([smhdw])`)
-)
+var fieldPathPattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_-]+)*$`)
+
+// keyChars reports whether s is one or more lowercase letters, digits, _
+// and - (what a workflow key and a step ref are made of). Keys are checked
+// for every object of a document of thousands: a loop, not a regexp.
+func keyChars(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return s != ""
+}
 
 // WorkflowKeyRule describes a workflow key, for documentation.
 const WorkflowKeyRule = "3–255 characters of lowercase letters, digits, _ and -"
 
 // CheckWorkflowKey returns a message when k is not a valid workflow key.
 func CheckWorkflowKey(k string) string {
-	if len(k) < 3 || len(k) > 255 || !workflowKeyPattern.MatchString(k) {
+	if len(k) < 3 || len(k) > 255 || !keyChars(k) {
 		return "must be " + WorkflowKeyRule
 	}
 	return ""
@@ -69,20 +76,29 @@ const DurationRule = "a duration such as 30s, 10m, 1h30m, 2d or 1w (at most 365 
 // ParseDuration parses a workflow duration: numbers with units s, m, h,
 // d (24h) and w (7d), such as 1h30m.
 func ParseDuration(s string) (time.Duration, error) {
-	if !durationPattern.MatchString(s) {
-		return 0, fmt.Errorf("must be %s", DurationRule)
-	}
-	unit := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour}
+	bad := fmt.Errorf("must be %s", DurationRule)
+	unit := map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}
 	var total time.Duration
-	for _, m := range durationPart.FindAllStringSubmatch(s, -1) {
-		n, err := strconv.ParseInt(m[1], 10, 64)
-		if err != nil || n > int64(MaxDelay/unit[m[2]]) {
-			return 0, fmt.Errorf("must be %s", DurationRule)
+	for rest := s; rest != ""; {
+		digits := 0
+		for digits < len(rest) && rest[digits] >= '0' && rest[digits] <= '9' {
+			digits++
 		}
-		total += time.Duration(n) * unit[m[2]]
+		if digits == 0 || digits == len(rest) || unit[rest[digits]] == 0 {
+			return 0, bad
+		}
+		n, err := strconv.ParseInt(rest[:digits], 10, 64)
+		u := unit[rest[digits]]
+		if err != nil || n > int64(MaxDelay/u) {
+			return 0, bad
+		}
+		if total += time.Duration(n) * u; total > MaxDelay {
+			return 0, bad
+		}
+		rest = rest[digits+1:]
 	}
 	if total <= 0 || total > MaxDelay {
-		return 0, fmt.Errorf("must be %s", DurationRule)
+		return 0, bad
 	}
 	return total, nil
 }
@@ -332,7 +348,7 @@ func checkTemplate(p *Problems, field, v string, required bool) {
 
 func (s *Step) validate(depth int) Problems {
 	var p Problems
-	if len(s.Ref) == 0 || len(s.Ref) > 255 || !workflowKeyPattern.MatchString(s.Ref) {
+	if len(s.Ref) == 0 || len(s.Ref) > 255 || !keyChars(s.Ref) {
 		p.Add("ref", "must be 1–255 characters of lowercase letters, digits, _ and -")
 	}
 	if s.Conditions != nil {

@@ -1,0 +1,75 @@
+package domain
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The loops that stand for regexps in the checks of every object
+// (keyChars, ParseDuration, layoutContents) decide as the regexps they
+// replaced, on inputs built from the characters that matter to them and
+// on fuzzed ones.
+func TestValidationLoopsAgreeWithTheirRegexps(t *testing.T) {
+	key := regexp.MustCompile(`^[a-z0-9_-]+$`)
+	duration := regexp.MustCompile(`^(\d+[smhdw])+$`)
+	content := regexp.MustCompile(`\{\{-?\s*content\s*-?\}\}`)
+	pieces := []string{"", "a", "z", "0", "9", "_", "-", "A", " ", "\t", "\n", "\v", "é", "{", "{{", "}", "}}", "content", "s", "m", "h", "d", "w", "x", ".", "1", "30"}
+	var inputs []string
+	var build func(prefix string, depth int)
+	build = func(prefix string, depth int) {
+		inputs = append(inputs, prefix)
+		if depth == 0 {
+			return
+		}
+		for _, p := range pieces {
+			build(prefix+p, depth-1)
+		}
+	}
+	build("", 3)
+	inputs = append(inputs, "{{{ content }}", "{{- content -}}{{content}}", "{{ -content}}", "{{content - }}", "<p>{{  content\n}}</p>", "1h30m", "365d", "366d", "52w1d", "0s", "9223372036854775807s", strings.Repeat("365d", 100))
+	for _, in := range inputs {
+		if got, want := keyChars(in), key.MatchString(in); got != want {
+			t.Errorf("keyChars(%q) = %v, the regexp says %v", in, got, want)
+		}
+		if got, want := layoutContents(in), len(content.FindAllStringIndex(in, -1)); got != want {
+			t.Errorf("layoutContents(%q) = %d, the regexp finds %d", in, got, want)
+		}
+		_, err := ParseDuration(in)
+		if want := duration.MatchString(in) && sumOfParts(in) > 0 && sumOfParts(in) <= MaxDelay; (err == nil) != want {
+			t.Errorf("ParseDuration(%q): %v, the regexp and the sum say valid=%v", in, err, want)
+		}
+	}
+}
+
+// sumOfParts adds a duration's parts as the regexp split them, saturating
+// above MaxDelay.
+func sumOfParts(s string) time.Duration {
+	unit := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour}
+	var total time.Duration
+	for _, m := range regexp.MustCompile(`(\d+)([smhdw])`).FindAllStringSubmatch(s, -1) {
+		n := time.Duration(0)
+		for _, c := range m[1] {
+			if n = n*10 + time.Duration(c-'0'); n > MaxDelay {
+				return MaxDelay + 1
+			}
+		}
+		if total += n * unit[m[2]]; total > MaxDelay || n*unit[m[2]]/unit[m[2]] != n {
+			return MaxDelay + 1
+		}
+	}
+	return total
+}
+
+func FuzzLayoutContents(f *testing.F) {
+	content := regexp.MustCompile(`\{\{-?\s*content\s*-?\}\}`)
+	for _, s := range []string{"{{ content }}", "{{{ content }}}", "{{-\tcontent\r-}}"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if got, want := layoutContents(in), len(content.FindAllStringIndex(in, -1)); got != want {
+			t.Errorf("layoutContents(%q) = %d, the regexp finds %d", in, got, want)
+		}
+	})
+}
