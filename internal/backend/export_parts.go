@@ -22,8 +22,8 @@ import (
 // form, its encoding and its version state follow from its body alone (the
 // store's columns give only the metadata, which the canonical form drops,
 // and the version, which the head takes from the row). Nothing else is
-// taken on trust: which objects exist, in what order and at what version
-// is read anew, and the document's encoding is assembled from its objects'
+// taken on trust but the store's kind stamps (below): which objects exist,
+// in what order and at what version is read anew, and the document's encoding is assembled from its objects'
 // by the encoder's own frame (domain.ConfigDocument.Assemble). A section
 // whose rows all hold what its objects were made from, no more and no
 // fewer, is the section before; an export whose sections all are is the
@@ -38,9 +38,9 @@ import (
 // over numbers every write of which stamped its kinds, the parts' number
 // up to the snapshot's: across a write of an older release, or for parts
 // newer than the snapshot, every section is read and compared as above.
-// A write outside the configuration (tenants, channels, identities) costs
-// the next export one small read of the stamps; a write of one kind, the
-// read of its section.
+// A write in the environment outside the configuration (a tenant, a
+// channel) costs the next export one small read of the stamps; a write of
+// one kind, the read of its section.
 //
 // The parts hold each object's body beside its encoding, about the size of
 // the environment's stored objects again.
