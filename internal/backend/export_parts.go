@@ -22,14 +22,25 @@ import (
 // form, its encoding and its version state follow from its body alone (the
 // store's columns give only the metadata, which the canonical form drops,
 // and the version, which the head takes from the row). Nothing else is
-// taken on trust: which objects exist, in what order and at what version
-// is read anew, and the document's encoding is assembled from its objects'
+// taken on trust but the store's kind stamps (below): which objects exist,
+// in what order and at what version is read anew, and the document's encoding is assembled from its objects'
 // by the encoder's own frame (domain.ConfigDocument.Assemble). A section
 // whose rows all hold what its objects were made from, no more and no
 // fewer, is the section before; an export whose sections all are is the
-// export before, its encoding and version too: a write to objects outside
-// the configuration (tenants, channels, identities) costs the next export
-// its reads alone.
+// export before, its encoding and version too.
+//
+// Reading the rows is then most of what is left: with 10,000 objects of a
+// kind, a write to a channel (in no section) cost the next export a read
+// of every section. So a section is not read at all when the store's kind
+// stamps (store.KindStamps) say that no write since the parts' change
+// number wrote objects of its kind: its rows are those it was made from,
+// and it is the section before, heads too. The stamps are trusted only
+// over numbers every write of which stamped its kinds, the parts' number
+// up to the snapshot's: across a write of an older release, or for parts
+// newer than the snapshot, every section is read and compared as above.
+// A write in the environment outside the configuration (a tenant, a
+// channel) costs the next export one small read of the stamps; a write of
+// one kind, the read of its section.
 //
 // The parts hold each object's body beside its encoding, about the size of
 // the environment's stored objects again.
@@ -59,7 +70,8 @@ type keptSection struct {
 	heads   []keyedHead
 }
 
-// keptParts are an export's sections, by name, and the export.
+// keptParts are an export's sections, by name, and the export, made at
+// the environment's change number at.
 type keptParts struct {
 	at       int64
 	sections map[string]*keptSection
@@ -97,55 +109,42 @@ func (c *envCopies) keepParts(env string, at int64, parts keptParts) {
 }
 
 // buildExport makes env's export in tx, as exportConfig and Encode do,
-// taking again the objects of prior whose stored body is unchanged.
+// taking again the sections of prior whose kind no write since stamped,
+// and the objects of prior whose stored body is unchanged.
 func buildExport(tx store.Tx, env string, prior keptParts) (*builtExport, error) {
 	doc := &domain.ConfigDocument{FormatVersion: domain.ConfigFormatVersion, SourceEnvironment: env}
 	split := &domain.EncodedDocument{SourceEnvironment: env, Sections: map[string][]domain.EncodedObject{}}
 	out := &builtExport{heads: map[string][]keyedHead{}, parts: keptParts{sections: map[string]*keptSection{}}}
 	unchanged := prior.export != nil
+	var stamps store.KindStamps
+	if prior.export != nil {
+		var err error
+		if stamps, err = tx.KindStamps(env); err != nil {
+			return nil, err
+		}
+	}
 	for _, sec := range domain.ConfigSections {
 		items, ok := doc.SectionItems(sec.Kind)
 		if !ok {
 			return nil, fmt.Errorf("configuration documents have no section for kind %s", sec.Kind.Name)
 		}
-		rows, err := tx.Objects(store.Query{Environment: env, Kind: sec.Kind.Name})
-		if err != nil {
-			return nil, err
-		}
-		// Canonicalize puts a section in key order by Go's comparison,
-		// which the stores' order (bytes, COLLATE "C") is: checked, not
-		// assumed.
-		byKey := func(a, b store.Object) int { return strings.Compare(a.Key, b.Key) }
-		if !slices.IsSortedFunc(rows, byKey) {
-			slices.SortStableFunc(rows, byKey)
-		}
-		versioned := slices.Contains(domain.VersionedKinds, sec.Kind)
 		before := prior.sections[sec.Name]
-		var byName map[string]*keptObject
-		if before != nil {
-			byName = before.byKey
-		}
-		kept, same, err := sectionObjects(sec.Kind, reflect.TypeOf(items).Elem(), rows, byName)
-		if err != nil {
-			return nil, err
-		}
-		if same && before != nil && len(rows) == len(before.byKey) {
-			// Every row is an object of the section before, as it was,
-			// and there are as many: the same section.
-			reflect.ValueOf(items).Elem().Set(before.list)
-			split.Sections[sec.Name] = before.encoded
-			out.parts.sections[sec.Name] = before
-			if versioned {
-				out.heads[sec.Kind.Name] = before.heads
+		section := before
+		if before == nil || !stamps.Unwritten(sec.Kind.Name, prior.at) {
+			// Otherwise no write since prior's wrote objects of the
+			// kind: the rows are those the section was made from.
+			var err error
+			if section, err = readSection(tx, env, sec.Kind, reflect.TypeOf(items).Elem(), before); err != nil {
+				return nil, err
 			}
-			continue
 		}
-		unchanged = false
-		section := makeSection(sec.Kind, reflect.TypeOf(items).Elem(), rows, kept)
+		if section != before {
+			unchanged = false
+		}
 		reflect.ValueOf(items).Elem().Set(section.list)
 		split.Sections[sec.Name] = section.encoded
 		out.parts.sections[sec.Name] = section
-		if versioned {
+		if slices.Contains(domain.VersionedKinds, sec.Kind) {
 			out.heads[sec.Kind.Name] = section.heads
 		}
 	}
@@ -163,6 +162,36 @@ func buildExport(tx store.Tx, env string, prior keptParts) (*builtExport, error)
 	e.split.Do(func() { e.encodedObjects = split })
 	out.export, out.parts.export = e, e
 	return out, nil
+}
+
+// readSection reads env's objects of kind in tx and makes their section,
+// a list of type list, taking again the objects of before whose stored
+// body is unchanged: before itself (nil: none) when every row is one of
+// its objects, as it was, and there are as many.
+func readSection(tx store.Tx, env string, kind domain.Kind, list reflect.Type, before *keptSection) (*keptSection, error) {
+	rows, err := tx.Objects(store.Query{Environment: env, Kind: kind.Name})
+	if err != nil {
+		return nil, err
+	}
+	// Canonicalize puts a section in key order by Go's comparison,
+	// which the stores' order (bytes, COLLATE "C") is: checked, not
+	// assumed.
+	byKey := func(a, b store.Object) int { return strings.Compare(a.Key, b.Key) }
+	if !slices.IsSortedFunc(rows, byKey) {
+		slices.SortStableFunc(rows, byKey)
+	}
+	var byName map[string]*keptObject
+	if before != nil {
+		byName = before.byKey
+	}
+	kept, same, err := sectionObjects(kind, list, rows, byName)
+	if err != nil {
+		return nil, err
+	}
+	if same && before != nil && len(rows) == len(before.byKey) {
+		return before, nil
+	}
+	return makeSection(kind, list, rows, kept), nil
 }
 
 // makeSection is the section of rows, made of their objects kept.

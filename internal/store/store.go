@@ -198,6 +198,35 @@ func (c Changes) Covers(want Changes) bool {
 	return c.Environment >= want.Environment && c.Account >= want.Account
 }
 
+// KindStamps say which kinds of objects the writes in an environment
+// wrote, so that what was derived from its objects of one kind at one
+// change number can be known to hold at a later one without reading them.
+// Each write that stamps kinds records, beside its change number, the
+// number on each (environment, kind) it wrote objects of. A write of a
+// release older than the stamps (a replica during a rolling upgrade, or
+// PostgreSQL's triggers stamping for one) moves the environment's number
+// and not At: the stamps are not trusted over it until a write of this
+// release starts them again, from Since.
+type KindStamps struct {
+	// Environment is the environment's change number (Changes.Environment)
+	// in the same snapshot.
+	Environment int64
+	// At is the number of the last write that stamped its kinds; while it
+	// is Environment, every write numbered above Since stamped its kinds.
+	At, Since int64
+	// Kinds holds, by kind, the number of the last write that wrote
+	// objects of it; a kind no write stamped is absent.
+	Kinds map[string]int64
+}
+
+// Unwritten reports whether the environment's objects of kind are known
+// to be what they were at change number after: the stamps cover every
+// write numbered above after, up to the environment's number, and none of
+// them wrote objects of kind. False says only that it is not known.
+func (k KindStamps) Unwritten(kind string, after int64) bool {
+	return k.At == k.Environment && k.Since <= after && after <= k.Environment && k.Kinds[kind] <= after
+}
+
 // CredentialKind says which table a credential lives in.
 type CredentialKind int
 
@@ -271,6 +300,10 @@ type Tx interface {
 	// Changes reads the change numbers of env, ErrNotFound when it does
 	// not exist.
 	Changes(env string) (Changes, error)
+
+	// KindStamps reads env's kind stamps, ErrNotFound when it does not
+	// exist: a statement of a few rows, one per kind written there.
+	KindStamps(env string) (KindStamps, error)
 
 	// Environments returns every environment in promotion order, with
 	// Position set.

@@ -29,6 +29,11 @@ import (
 // updates per write where a batch now makes them once. A write undone
 // takes nothing: bumpChanges runs only for a write that succeeded, and
 // Run gives back the audit ids of a write undone.
+//
+// A write also notes the kind of each object it writes (touchKind); the
+// batch keeps, for each (environment, kind), the offset of the last write
+// of it, and the same statement upserts them into kind_changes, one row
+// each, and sets kinds_at where it sets last_change (store.KindStamps).
 
 // touch notes that the running write changes env ("" for account-level
 // objects).
@@ -39,6 +44,22 @@ func (t *tx) touch(env string) {
 	}
 	if !slices.Contains(t.touched, env) {
 		t.touched = append(t.touched, env)
+	}
+}
+
+// envKind is an environment and a kind of objects written there.
+type envKind struct{ env, kind string }
+
+// touchKind notes that the running write writes objects of kind in env,
+// and so changes env.
+func (t *tx) touchKind(env, kind string) {
+	t.touch(env)
+	if env == "" {
+		// Account-level objects are in no environment's export.
+		return
+	}
+	if k := (envKind{env, kind}); !slices.Contains(t.kinds, k) {
+		t.kinds = append(t.kinds, k)
 	}
 }
 
@@ -53,23 +74,38 @@ type batchStamps struct {
 	// objects (0: none).
 	envs    map[string]int64
 	account int64
+	// kinds is, for each environment and kind of objects written, the
+	// offset of the last write of them.
+	kinds map[envKind]int64
 	// audits counts the audit entries appended: the n-th takes
 	// audit_sequence.last_id + n.
 	audits int64
 }
 
 // sqlStampBatch moves the counters by what a batch took (stampBatch):
-// $3 are the environments written and $4 their offsets, in the same order.
+// $3 are the environments written and $4 their offsets, in the same order;
+// $6, $7 and $8 the environments, kinds and offsets of kinds written.
 // Statements in WITH run to completion whether or not they are read. (The
 // environments are found by slug = ANY, the offset by its position: a
-// join with unnest($3, $4) cost about 20 µs more per batch.)
+// join with unnest($3, $4) cost about 20 µs more per batch.) The
+// right-hand sides of SET see the row as it was: kinds_at differing from
+// last_change says a writer that stamps no kinds wrote last, and the
+// stamps start again from its number. A kind stamp of an environment the
+// batch deleted is dropped with it.
 const sqlStampBatch = `WITH s AS (
 		UPDATE settings SET last_change = last_change + $1::bigint,
 			account_change = CASE WHEN $2::bigint > 0 THEN last_change + $2::bigint ELSE account_change END
 		WHERE id = 1 AND $1::bigint > 0 RETURNING last_change - $1::bigint AS base),
 	e AS (
-		UPDATE environments AS e SET last_change = s.base + ($4::bigint[])[array_position($3::text[], e.slug::text)] FROM s
-		WHERE e.slug = ANY($3::text[]))
+		UPDATE environments AS e SET last_change = s.base + ($4::bigint[])[array_position($3::text[], e.slug::text)],
+			kinds_at = s.base + ($4::bigint[])[array_position($3::text[], e.slug::text)],
+			kinds_since = CASE WHEN e.kinds_at = e.last_change THEN e.kinds_since ELSE e.last_change END
+		FROM s WHERE e.slug = ANY($3::text[])),
+	k AS (
+		INSERT INTO kind_changes (environment, kind, last_change)
+		SELECT w.environment, w.kind, s.base + w.off FROM s, unnest($6::text[], $7::text[], $8::bigint[]) AS w (environment, kind, off)
+		WHERE EXISTS (SELECT 1 FROM environments WHERE slug = w.environment)
+		ON CONFLICT (environment, kind) DO UPDATE SET last_change = excluded.last_change)
 	UPDATE audit_sequence SET last_id = last_id + $5::bigint WHERE id = 1 AND $5::bigint > 0`
 
 // bumpChanges takes the next number for a write that succeeded.
@@ -88,6 +124,12 @@ func (t *tx) bumpChanges() {
 	if t.account {
 		st.account = st.changes
 	}
+	for _, k := range t.kinds {
+		if st.kinds == nil {
+			st.kinds = map[envKind]int64{}
+		}
+		st.kinds[k] = st.changes
+	}
 }
 
 // stampBatch queues the statement that moves the counters by what the
@@ -102,7 +144,14 @@ func (s *session) stampBatch() {
 	for env, off := range st.envs {
 		slugs, offsets = append(slugs, env), append(offsets, off)
 	}
-	s.queue = append(s.queue, queued{sql: sqlStampBatch, args: []any{st.changes, st.account, slugs, offsets, st.audits}, write: batchStatement})
+	kindEnvs := make([]string, 0, len(st.kinds))
+	kinds := make([]string, 0, len(st.kinds))
+	kindOffsets := make([]int64, 0, len(st.kinds))
+	for k, off := range st.kinds {
+		kindEnvs, kinds, kindOffsets = append(kindEnvs, k.env), append(kinds, k.kind), append(kindOffsets, off)
+	}
+	s.queue = append(s.queue, queued{sql: sqlStampBatch, args: []any{st.changes, st.account, slugs, offsets, st.audits,
+		kindEnvs, kinds, kindOffsets}, write: batchStatement})
 	*st = batchStamps{}
 }
 
@@ -121,6 +170,42 @@ func (t *tx) Changes(env string) (store.Changes, error) {
 		}
 	}
 	return c, noRows(err)
+}
+
+func (t *tx) KindStamps(env string) (store.KindStamps, error) {
+	rows, err := t.query(`SELECT s.last_change, e.last_change, e.kinds_at, e.kinds_since, k.kind, k.last_change
+		FROM settings AS s JOIN environments AS e ON e.slug = $1 LEFT JOIN kind_changes AS k ON k.environment = e.slug WHERE s.id = 1`, env)
+	if err != nil {
+		return store.KindStamps{}, err
+	}
+	defer rows.Close()
+	k := store.KindStamps{Kinds: map[string]int64{}}
+	found := false
+	var last int64
+	for rows.Next() {
+		var kind *string
+		var at *int64
+		if err := rows.Scan(&last, &k.Environment, &k.At, &k.Since, &kind, &at); err != nil {
+			return store.KindStamps{}, err
+		}
+		found = true
+		if kind != nil && at != nil {
+			k.Kinds[*kind] = *at
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return store.KindStamps{}, err
+	}
+	if !found {
+		return store.KindStamps{}, store.ErrNotFound
+	}
+	if off, ok := t.s.stamps.envs[env]; ok && t.writable {
+		// What the batch's writes took is not in the rows yet, nor are
+		// their kinds: the number moves past kinds_at, and the stamps
+		// are not trusted, as Changes reads it.
+		k.Environment = last + off
+	}
+	return k, nil
 }
 
 // The columns of the request statement's parts, each after the flag that

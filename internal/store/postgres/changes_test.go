@@ -12,6 +12,7 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/storetest"
 )
 
 func changesOf(t *testing.T, s *Store, env string) store.Changes {
@@ -229,5 +230,86 @@ func TestABatchStampsEachEnvironmentItWrote(t *testing.T) {
 	}
 	if dev, prod := changesOf(t, s, domain.Development), changesOf(t, s, domain.Production); dev.Environment != last+3 || prod.Environment != last+4 {
 		t.Errorf("development %d, production %d; want %d and %d", dev.Environment, prod.Environment, last+3, last+4)
+	}
+}
+
+// A replica of an older release (a bare connection, which migration 5's
+// triggers stamp for) writes an object: kinds_at stays, and the kind
+// stamps are not trusted across its write.
+func TestKindStampsAcrossAnOlderWriter(t *testing.T) {
+	storetest.RunOldWriter(t, func(t *testing.T) (store.Store, storetest.OldWriter) {
+		ctx := context.Background()
+		url := pgtest.NewDatabase(t)
+		s, err := Open(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		old, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { old.Close(ctx) })
+		return s, func(t *testing.T, env, kind, key string) {
+			t.Helper()
+			if _, err := old.Exec(ctx, `UPDATE objects SET version = version + 1 WHERE environment = $1 AND kind = $2 AND key = $3`, env, kind, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// A batch stamps each kind with the number of its last write in the batch,
+// in the statement it moves the counters with; a write undone stamps
+// nothing, and an environment created and written in one batch keeps the
+// stamps of its writes and trusts them only from its creation on.
+func TestABatchStampsKinds(t *testing.T) {
+	s := openStore(t)
+	before := changesOf(t, s, domain.Development)
+	undo := errors.New("undo")
+	object := func(env, kind, key string) store.Object {
+		return store.Object{Environment: env, Kind: kind, Key: key, Version: 1, Body: []byte(`{}`)}
+	}
+	errs := batchOf(t, s,
+		func(tx store.Tx) error { return tx.PutObject(object(domain.Development, "permission", "a"), nil, nil) },
+		func(tx store.Tx) error { return tx.PutObject(object(domain.Development, "role", "r"), nil, nil) },
+		func(tx store.Tx) error {
+			if err := tx.PutObject(object(domain.Development, "channel", "c"), nil, nil); err != nil {
+				return err
+			}
+			return undo
+		},
+		func(tx store.Tx) error { return tx.PutObject(object(domain.Development, "permission", "b"), nil, nil) },
+		func(tx store.Tx) error {
+			return tx.InsertEnvironment(domain.Environment{Slug: "staging", Name: "Staging", Version: 1, CreatedAt: time.Now(), UpdatedAt: time.Now()})
+		},
+		func(tx store.Tx) error { return tx.PutObject(object("staging", "role", "r"), nil, nil) },
+	)
+	for i, err := range errs {
+		if want := i == 2; want != errors.Is(err, undo) || (!want && err != nil) {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	var dev, staging store.KindStamps
+	err := s.View(context.Background(), func(tx store.Tx) error {
+		var err error
+		if dev, err = tx.KindStamps(domain.Development); err != nil {
+			return err
+		}
+		staging, err = tx.KindStamps("staging")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := before.Environment
+	if want := map[string]int64{"permission": base + 3, "role": base + 2}; dev.Kinds["permission"] != want["permission"] || dev.Kinds["role"] != want["role"] || len(dev.Kinds) != 2 {
+		t.Errorf("development's kinds stamped %v, want %v", dev.Kinds, want)
+	}
+	if dev.At != base+3 || dev.Environment != base+3 {
+		t.Errorf("development read at %d, kinds at %d; want both %d", dev.Environment, dev.At, base+3)
+	}
+	if staging.Kinds["role"] != base+5 || staging.At != base+5 || staging.Since != base+4 {
+		t.Errorf("staging's stamps %+v; want role at %d, kinds at %d since %d", staging, base+5, base+5, base+4)
 	}
 }

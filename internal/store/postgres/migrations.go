@@ -240,4 +240,21 @@ CREATE TRIGGER settings_stamp_unstamped AFTER INSERT OR UPDATE OR DELETE ON sett
 	// environments that exist get en, and so does one a v0.20.0 process
 	// inserts.
 	`ALTER TABLE environments ADD COLUMN default_locale TEXT NOT NULL DEFAULT 'en';`,
+	// 7: kind stamps (store.KindStamps): kind_changes holds, for each
+	// environment and kind, the number of the last write of objects of that
+	// kind there; environments.kinds_at is the number of the last write
+	// that stamped its kinds, and kinds_since the number above which every
+	// write did. A replica of an older release, and migration 5's triggers
+	// stamping for one, move last_change alone, and the stamps are not
+	// trusted until a write of this release starts them again (see
+	// sqlStampBatch).
+	`
+CREATE TABLE kind_changes (
+	environment TEXT COLLATE "C" NOT NULL REFERENCES environments (slug) ON DELETE CASCADE,
+	kind TEXT COLLATE "C" NOT NULL,
+	last_change BIGINT NOT NULL,
+	PRIMARY KEY (environment, kind)
+);
+ALTER TABLE environments ADD COLUMN kinds_at BIGINT NOT NULL DEFAULT 0, ADD COLUMN kinds_since BIGINT NOT NULL DEFAULT 0;
+`,
 }

@@ -27,6 +27,8 @@ type tx struct {
 	// changes account-level objects: the change numbers it stamps.
 	touched []string
 	account bool
+	// kinds are the environments and kinds of the objects it writes.
+	kinds []envKind
 }
 
 var (
@@ -184,9 +186,15 @@ func (t *tx) InsertEnvironment(e domain.Environment) error {
 	if exists {
 		return store.ErrExists
 	}
-	_, err := t.exec(`INSERT INTO environments (`+environmentColumns+`, rank)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`,
-		e.Slug, []byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, store.EnvironmentLocale(e), e.Builtin, e.Version, micros(e.CreatedAt), micros(e.UpdatedAt))
+	// Its kind stamps start at the number this write takes (the next
+	// after those the batch took before it): the objects that a deleted
+	// environment of the same slug held went without stamping their
+	// kinds.
+	_, err := t.exec(`INSERT INTO environments (`+environmentColumns+`, rank, kinds_since)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'),
+			(SELECT last_change + $10::bigint FROM settings WHERE id = 1))`,
+		e.Slug, []byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, store.EnvironmentLocale(e), e.Builtin, e.Version, micros(e.CreatedAt), micros(e.UpdatedAt),
+		t.s.stamps.changes+1)
 	return existsOnConflict(err)
 }
 

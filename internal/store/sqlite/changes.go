@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"database/sql"
 	"slices"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -16,6 +17,11 @@ import (
 // processes too, so the numbers follow commit order; a process writing
 // behind another (the embedded provider beside serve) stamps its writes
 // the same way, and the other reads them with its next request.
+//
+// A write also notes the kind of each object it writes (touchKind), and
+// its stamp records its number on each (environment, kind) noted, one
+// statement per pair, and on the environment's kinds_at
+// (store.KindStamps).
 
 // touch notes that the running write changes env ("" for account-level
 // objects).
@@ -26,6 +32,22 @@ func (t *tx) touch(env string) {
 	}
 	if !slices.Contains(t.touched, env) {
 		t.touched = append(t.touched, env)
+	}
+}
+
+// envKind is an environment and a kind of objects written there.
+type envKind struct{ env, kind string }
+
+// touchKind notes that the running write writes objects of kind in env,
+// and so changes env.
+func (t *tx) touchKind(env, kind string) {
+	t.touch(env)
+	if env == "" {
+		// Account-level objects are in no environment's export.
+		return
+	}
+	if k := (envKind{env, kind}); !slices.Contains(t.kinds, k) {
+		t.kinds = append(t.kinds, k)
 	}
 }
 
@@ -42,7 +64,40 @@ func (t *tx) bumpChanges() error {
 			return err
 		}
 	}
+	for _, k := range t.kinds {
+		if _, err := t.exec(sqlStampKind, k.env, k.kind); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func (t *tx) KindStamps(env string) (store.KindStamps, error) {
+	rows, err := t.query(sqlKindStamps, env)
+	if err != nil {
+		return store.KindStamps{}, err
+	}
+	defer rows.Close()
+	k := store.KindStamps{Kinds: map[string]int64{}}
+	found := false
+	for rows.Next() {
+		var kind sql.NullString
+		var at sql.NullInt64
+		if err := rows.Scan(&k.Environment, &k.At, &k.Since, &kind, &at); err != nil {
+			return store.KindStamps{}, err
+		}
+		found = true
+		if kind.Valid {
+			k.Kinds[kind.String] = at.Int64
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return store.KindStamps{}, err
+	}
+	if !found {
+		return store.KindStamps{}, store.ErrNotFound
+	}
+	return k, nil
 }
 
 func (t *tx) Changes(env string) (store.Changes, error) {

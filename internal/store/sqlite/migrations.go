@@ -183,4 +183,21 @@ ALTER TABLE settings ADD COLUMN account_change INTEGER NOT NULL DEFAULT 0;
 	`
 CREATE INDEX objects_count ON objects (environment, kind);
 `,
+	// 8: kind stamps (store.KindStamps): kind_changes holds, for each
+	// environment and kind, the number of the last write of objects of that
+	// kind there; environments.kinds_at is the number of the last write
+	// that stamped its kinds, and kinds_since the number above which every
+	// write did. A process of an older release on the same file moves
+	// last_change alone, and the stamps are not trusted until a write of
+	// this release starts them again (see bumpChanges).
+	`
+CREATE TABLE kind_changes (
+	environment TEXT NOT NULL REFERENCES environments (slug) ON DELETE CASCADE,
+	kind TEXT NOT NULL,
+	last_change INTEGER NOT NULL,
+	PRIMARY KEY (environment, kind)
+) WITHOUT ROWID;
+ALTER TABLE environments ADD COLUMN kinds_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE environments ADD COLUMN kinds_since INTEGER NOT NULL DEFAULT 0;
+`,
 }

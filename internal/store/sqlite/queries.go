@@ -11,8 +11,12 @@ const (
 	sqlEnvironment = `SELECT ` + environmentColumns + `, (SELECT count(*) FROM environments AS below WHERE below.rank <= e.rank)
 		FROM environments AS e WHERE slug = ?`
 	sqlEnvironmentExists = `SELECT count(*) FROM environments WHERE slug = ?`
-	sqlInsertEnvironment = `INSERT INTO environments (` + environmentColumns + `, rank)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'))`
+	// A new environment's kind stamps start at the number its write
+	// takes: the objects that a deleted one of the same slug held went
+	// without stamping their kinds.
+	sqlInsertEnvironment = `INSERT INTO environments (` + environmentColumns + `, rank, kinds_since)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT max(rank) + 1 FROM environments WHERE slug <> 'production'),
+			(SELECT last_change + 1 FROM settings WHERE id = 1))`
 	sqlUpdateEnvironment        = `UPDATE environments SET name = ?, description = ?, obfuscate_customer_data = ?, default_locale = ?, version = ?, updated_at = ? WHERE slug = ?`
 	sqlDeleteEnvironmentObjects = `DELETE FROM objects WHERE environment = ?`
 	sqlDeleteEnvironment        = `DELETE FROM environments WHERE slug = ?`
@@ -86,8 +90,17 @@ const (
 	// release registers), which stopping it does more plainly.
 	sqlBumpChanges = `UPDATE settings SET last_change = last_change + 1,
 		account_change = CASE WHEN ? THEN last_change + 1 ELSE account_change END WHERE id = 1`
-	sqlStampEnvironment = `UPDATE environments SET last_change = (SELECT last_change FROM settings WHERE id = 1) WHERE slug = ?`
-	sqlChanges          = `SELECT e.last_change, s.account_change FROM settings AS s JOIN environments AS e ON e.slug = ? WHERE s.id = 1`
+	// The right-hand sides see the row as it was: kinds_at differing
+	// from last_change says a writer that stamps no kinds wrote last, and
+	// the stamps start again from its number.
+	sqlStampEnvironment = `UPDATE environments SET kinds_since = CASE WHEN kinds_at = last_change THEN kinds_since ELSE last_change END,
+		kinds_at = (SELECT last_change FROM settings WHERE id = 1), last_change = (SELECT last_change FROM settings WHERE id = 1) WHERE slug = ?`
+	sqlStampKind = `INSERT INTO kind_changes (environment, kind, last_change)
+		SELECT ?1, ?2, last_change FROM settings WHERE id = 1 AND EXISTS (SELECT 1 FROM environments WHERE slug = ?1)
+		ON CONFLICT (environment, kind) DO UPDATE SET last_change = excluded.last_change`
+	sqlChanges    = `SELECT e.last_change, s.account_change FROM settings AS s JOIN environments AS e ON e.slug = ? WHERE s.id = 1`
+	sqlKindStamps = `SELECT e.last_change, e.kinds_at, e.kinds_since, k.kind, k.last_change
+		FROM environments AS e LEFT JOIN kind_changes AS k ON k.environment = e.slug WHERE e.slug = ?`
 	// The request statement: the settings row, which always exists, with
 	// the credential and the environment joined to it, each absent as
 	// NULLs.
@@ -170,7 +183,9 @@ var statements = []string{
 	sqlPutEncryptionKeyCheck,
 	sqlBumpChanges,
 	sqlStampEnvironment,
+	sqlStampKind,
 	sqlChanges,
+	sqlKindStamps,
 	sqlRequestToken,
 	sqlRequestAPIKey,
 	sqlAPIKeyEnvironment,

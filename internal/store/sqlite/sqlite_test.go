@@ -148,3 +148,45 @@ func TestAWriteLockedOutIsAnOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A process of an earlier release on the same file writes an object and
+// stamps its change number as that release's commit path did: kinds_at
+// stays, and the kind stamps are not trusted across its write.
+func TestKindStampsAcrossAnOlderWriter(t *testing.T) {
+	storetest.RunOldWriter(t, func(t *testing.T) (store.Store, storetest.OldWriter) {
+		path := filepath.Join(t.TempDir(), "arbor.db")
+		s, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		db, err := sql.Open("sqlite", path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return s, func(t *testing.T, env, kind, key string) {
+			t.Helper()
+			tx, err := db.Begin()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer tx.Rollback()
+			for _, stmt := range []struct {
+				sql  string
+				args []any
+			}{
+				{`UPDATE objects SET version = version + 1 WHERE environment = ? AND kind = ? AND key = ?`, []any{env, kind, key}},
+				{`UPDATE settings SET last_change = last_change + 1 WHERE id = 1`, nil},
+				{`UPDATE environments SET last_change = (SELECT last_change FROM settings WHERE id = 1) WHERE slug = ?`, []any{env}},
+			} {
+				if _, err := tx.Exec(stmt.sql, stmt.args...); err != nil {
+					t.Fatalf("%s: %v", stmt.sql, err)
+				}
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}

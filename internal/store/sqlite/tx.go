@@ -21,6 +21,8 @@ type tx struct {
 	// changes account-level objects: the change numbers it stamps.
 	touched []string
 	account bool
+	// kinds are the environments and kinds of the objects it writes.
+	kinds []envKind
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -379,7 +381,7 @@ func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique)
 			return &store.UniqueError{Name: u.Name, Value: u.Value, Holder: holder}
 		}
 	}
-	t.touch(o.Environment)
+	t.touchKind(o.Environment, o.Kind)
 	if _, err := t.exec(sqlUpsertObject,
 		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt)); err != nil {
 		return err
@@ -414,7 +416,7 @@ func (t *tx) DeleteObject(env, kind, key string) error {
 	if len(by) > 0 {
 		return &store.ReferencedError{By: by}
 	}
-	t.touch(env)
+	t.touchKind(env, kind)
 	return mustAffect(t.exec(sqlDeleteObject, env, kind, key))
 }
 

@@ -52,6 +52,7 @@ func Run(t *testing.T, open Opener) {
 		"ReadsDoNotWaitForQueuedWrites": testReadsBesideQueuedWrites,
 		"ChangeNumbers":                 testChangeNumbers,
 		"RequestState":                  testRequestState,
+		"KindStamps":                    testKindStamps,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -1202,4 +1203,117 @@ func testRequestState(t *testing.T, s store.Store) {
 	if r.Token != nil || r.Environment != nil {
 		t.Fatalf("missing credential and environment read as %+v", r)
 	}
+}
+
+func kindStampsOf(t *testing.T, s store.Store, env string) store.KindStamps {
+	t.Helper()
+	var k store.KindStamps
+	view(t, s, func(tx store.Tx) error {
+		var err error
+		k, err = tx.KindStamps(env)
+		return err
+	})
+	return k
+}
+
+// Every write that writes objects stamps their kinds with its number, in
+// the environment it writes them in; a write of other kinds, of no
+// object, of account-level objects or undone leaves a kind's stamp.
+func testKindStamps(t *testing.T, s store.Store) {
+	put := func(kind, key string) func(tx store.Tx) error {
+		return func(tx store.Tx) error { return tx.PutObject(obj("development", kind, key, 1), nil, nil) }
+	}
+	update(t, s, put("permission", "p"))
+	first := kindStampsOf(t, s, "development")
+	equal(t, "the number a write stamps its kinds at", first.At, first.Environment)
+	equal(t, "permission's stamp", first.Kinds["permission"], first.Environment)
+	equal(t, "the write's number is its environment's", first.Environment, changesOf(t, s, "development").Environment)
+	equal(t, "production's permissions unwritten since", kindStampsOf(t, s, "production").Unwritten("permission", 0), true)
+
+	update(t, s, put("role", "r"))
+	update(t, s, func(tx store.Tx) error { return tx.PutObject(obj("", "identity", "ada", 1), nil, nil) })
+	update(t, s, func(tx store.Tx) error {
+		return tx.PutSecret(store.Ref{Environment: "development", Kind: "permission", Key: "p"}, "s", []byte("v"))
+	})
+	err := s.Update(context.Background(), func(tx store.Tx) error {
+		if err := tx.PutObject(obj("development", "permission", "undone", 1), nil, nil); err != nil {
+			return err
+		}
+		return errors.New("undo")
+	})
+	if err == nil {
+		t.Fatal("a failing write committed")
+	}
+	k := kindStampsOf(t, s, "development")
+	equal(t, "stamps cover the writes since the first", k.At, k.Environment)
+	equal(t, "permissions unwritten since the first write", k.Unwritten("permission", first.Environment), true)
+	equal(t, "roles unwritten since the first write", k.Unwritten("role", first.Environment), false)
+	equal(t, "permissions unwritten since before the first write", k.Unwritten("permission", first.Environment-1), false)
+	equal(t, "permissions unwritten since a number above the environment's", k.Unwritten("permission", k.Environment+1), false)
+	if _, ok := k.Kinds["identity"]; ok {
+		t.Fatal("an account-level object stamped its kind in development")
+	}
+
+	update(t, s, func(tx store.Tx) error { return tx.DeleteObject("development", "permission", "p") })
+	k = kindStampsOf(t, s, "development")
+	equal(t, "a deletion stamps its kind", k.Kinds["permission"], k.Environment)
+
+	// An environment deleted and created again under its slug: the
+	// objects deleted with the first stamped nothing, so the stamps of the
+	// second say nothing of any number before it was created.
+	update(t, s, func(tx store.Tx) error { return tx.InsertEnvironment(env("staging")) })
+	update(t, s, func(tx store.Tx) error { return tx.PutObject(obj("staging", "permission", "p", 1), nil, nil) })
+	old := kindStampsOf(t, s, "staging")
+	update(t, s, func(tx store.Tx) error { return tx.DeleteEnvironment("staging") })
+	view(t, s, func(tx store.Tx) error {
+		if _, err := tx.KindStamps("staging"); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("kind stamps of a deleted environment: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error { return tx.InsertEnvironment(env("staging")) })
+	again := kindStampsOf(t, s, "staging")
+	if len(again.Kinds) != 0 {
+		t.Fatalf("staging created again holds the stamps %v of the one deleted", again.Kinds)
+	}
+	equal(t, "permissions unwritten in staging since the one deleted was read", again.Unwritten("permission", old.Environment), false)
+	equal(t, "permissions unwritten in staging since it was created", again.Unwritten("permission", again.Environment), true)
+}
+
+// OldWriter changes the object env, kind, key as a process of a release
+// that stamps no kinds would: its write moves the change numbers (as that
+// release's commit path, or PostgreSQL's triggers for an older one, do)
+// and no kind stamp.
+type OldWriter func(t *testing.T, env, kind, key string)
+
+// RunOldWriter checks that a write of an older release makes the kind
+// stamps untrusted until a write of this release starts them again. open
+// opens a fresh store and a writer of the older release on its database.
+func RunOldWriter(t *testing.T, open func(t *testing.T) (store.Store, OldWriter)) {
+	s, old := open(t)
+	put := func(kind, key string) {
+		update(t, s, func(tx store.Tx) error { return tx.PutObject(obj("development", kind, key, 1), nil, nil) })
+	}
+	put("permission", "p")
+	put("role", "r")
+	before := kindStampsOf(t, s, "development")
+
+	old(t, "development", "permission", "p")
+	k := kindStampsOf(t, s, "development")
+	if k.Environment <= before.Environment {
+		t.Fatalf("the older writer left development's number at %d", k.Environment)
+	}
+	equal(t, "the older writer moved kinds_at", k.At, before.At)
+	equal(t, "roles known unwritten across the older write", k.Unwritten("role", before.Environment), false)
+	equal(t, "permissions known unwritten across the older write", k.Unwritten("permission", before.Environment), false)
+	equal(t, "roles known unwritten at the older write's number", k.Unwritten("role", k.Environment), false)
+	oldWrite := k.Environment
+
+	put("role", "r2")
+	k = kindStampsOf(t, s, "development")
+	equal(t, "a write of this release stamps again", k.At, k.Environment)
+	equal(t, "the stamps start from the older write", k.Since, oldWrite)
+	equal(t, "permissions unwritten since the older write", k.Unwritten("permission", oldWrite), true)
+	equal(t, "roles unwritten since the older write", k.Unwritten("role", oldWrite), false)
+	equal(t, "permissions unwritten since before the older write", k.Unwritten("permission", before.Environment), false)
 }

@@ -1,0 +1,191 @@
+package backend
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+	"github.com/arborhq/terraform-provider-arbor/internal/store"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
+)
+
+// readCountingTx is a transaction that records the kind of every
+// Objects read made through it.
+type readCountingTx struct {
+	store.Tx
+	read []string
+}
+
+func (c *readCountingTx) Objects(q store.Query) ([]store.Object, error) {
+	c.read = append(c.read, q.Kind)
+	return c.Tx.Objects(q)
+}
+
+// openWithOlderWriter opens a fresh database on the store the backend
+// tests run on (helpers_test.go) and returns it with a writer of an
+// older release on it: one that bumps an object's version and moves the
+// change numbers without stamping kinds, as SQLite's commit path before
+// the kind stamps did, or as PostgreSQL's triggers do for a replica of
+// an older release.
+func openWithOlderWriter(t *testing.T) (store.Store, func(env, kind, key string)) {
+	t.Helper()
+	ctx := context.Background()
+	name := filepath.Join(t.TempDir(), "arbor.db")
+	onPostgres := os.Getenv("ARBOR_TEST_BACKEND_STORE") == "postgres"
+	if onPostgres {
+		name = pgtest.NewDatabase(t)
+	}
+	st, err := database.Open(ctx, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	bump := `UPDATE objects SET version = version + 1 WHERE environment = $1 AND kind = $2 AND key = $3`
+	if onPostgres {
+		old, err := pgx.Connect(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { old.Close(ctx) })
+		return st, func(env, kind, key string) {
+			t.Helper()
+			if _, err := old.Exec(ctx, bump, env, kind, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	old, err := sql.Open("sqlite", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { old.Close() })
+	return st, func(env, kind, key string) {
+		t.Helper()
+		tx, err := old.Begin()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		for _, stmt := range []struct {
+			sql  string
+			args []any
+		}{
+			{bump, []any{env, kind, key}},
+			{`UPDATE settings SET last_change = last_change + 1 WHERE id = 1`, nil},
+			{`UPDATE environments SET last_change = (SELECT last_change FROM settings WHERE id = 1) WHERE slug = $1`, []any{env}},
+		} {
+			if _, err := tx.Exec(stmt.sql, stmt.args...); err != nil {
+				t.Fatalf("%s: %v", stmt.sql, err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// An export made after a write reads only the sections of the kinds that
+// writes since the export before wrote, as the kind stamps say: none
+// after a write outside the configuration, one after a write of one kind,
+// all of them across a write of an older release, which stamps no kinds,
+// and after one (the kept parts then predate the stamps' start). Each
+// export is the one made anew.
+func TestExportReadsOnlyTheSectionsOfKindsWritten(t *testing.T) {
+	ctx := context.Background()
+	st, olderWrite := openWithOlderWriter(t)
+	env := domain.Development
+	now := time.Now().UTC()
+	put := func(kind domain.Kind, key, body string) {
+		t.Helper()
+		err := st.Update(ctx, func(tx store.Tx) error {
+			return tx.PutObject(store.Object{Environment: env, Kind: kind.Name, Key: key, Version: 1, Body: []byte(body), CreatedAt: now, UpdatedAt: now}, nil, nil)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(domain.KindPermission, "p", `{"name":"P"}`)
+	put(domain.KindRole, "r", `{"name":"R","permissions":["p"]}`)
+	put(domain.KindWorkflow, "w", `{"name":"W","steps":[],"sha":"a","origin_environment":"development"}`)
+
+	copies := &envCopies{}
+	var last *exportCopy
+	// exports makes env's export as a request would and reports the
+	// kinds whose objects it read.
+	exports := func(what string) []string {
+		t.Helper()
+		var read []string
+		err := st.View(ctx, func(tx store.Tx) error {
+			counting := &readCountingTx{Tx: tx}
+			kept, err := copies.in(counting).exportOf(env)
+			if err != nil {
+				return err
+			}
+			read = counting.read
+			doc, err := exportConfig(tx, env)
+			if err != nil {
+				return err
+			}
+			encoded, err := doc.Encode()
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(kept.encoded, encoded) {
+				return fmt.Errorf("%s: the export is\n%s\nthe one made anew\n%s", what, kept.encoded, encoded)
+			}
+			if len(read) == 0 && kept != last {
+				return fmt.Errorf("%s: no section read, yet the export is not the one before", what)
+			}
+			last = kept
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return read
+	}
+	every := make([]string, len(domain.ConfigSections))
+	for i, sec := range domain.ConfigSections {
+		every[i] = sec.Kind.Name
+	}
+	reads := func(what string, want ...string) {
+		t.Helper()
+		if got := exports(what); !slices.Equal(got, want) {
+			t.Errorf("%s: the export read %v, want %v", what, got, want)
+		}
+	}
+
+	reads("the first export", every...)
+	put(domain.KindChannel, "c", `{}`)
+	reads("after a channel write")
+	put(domain.KindPermission, "q", `{"name":"Q"}`)
+	reads("after a permission write", domain.KindPermission.Name)
+	put(domain.KindWorkflow, "w", `{"name":"W2","steps":[],"sha":"b","origin_environment":"development"}`)
+	reads("after a workflow write", domain.KindWorkflow.Name)
+	err := st.Update(ctx, func(tx store.Tx) error { return tx.DeleteObject(env, domain.KindPermission.Name, "q") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads("after a permission deleted", domain.KindPermission.Name)
+
+	olderWrite(env, domain.KindRole.Name, "r")
+	reads("after a write of an older release", every...)
+	put(domain.KindPermission, "q", `{"name":"Q"}`)
+	reads("after a write that stamps again, the export before made after the older write", domain.KindPermission.Name)
+
+	olderWrite(env, domain.KindRole.Name, "r")
+	put(domain.KindPermission, "q", `{"name":"Q2"}`)
+	reads("after a write that stamps again, the export before made before the older write", every...)
+	put(domain.KindChannel, "c", `{"name":"C"}`)
+	reads("after a channel write once the stamps cover the export before")
+}
