@@ -2,7 +2,9 @@ package upgrade_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	_ "modernc.org/sqlite" // the "sqlite" driver, to move the fixture's remembered requests
 
 	"github.com/arborhq/terraform-provider-arbor/internal/acctest"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
@@ -146,6 +149,12 @@ func TestSQLiteDatabaseOfThePreviousReleaseOpens(t *testing.T) {
 	rec := record(t, upgrade.SQLiteRecord)
 	db := filepath.Join(t.TempDir(), "arbor.db")
 	copyFile(t, filepath.Join(upgrade.Previous.Dir(), upgrade.SQLiteDatabase), db)
+	sqliteDB, err := sql.Open("sqlite", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rememberedJustNow(t, func(query string) error { _, err := sqliteDB.Exec(query); return err })
+	sqliteDB.Close()
 	opensUnchanged(t, db, rec)
 	// Migrated once, it opens again: a migration is not applied twice.
 	opensUnchanged(t, db, rec)
@@ -287,10 +296,10 @@ func restoreDump(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("the previous release's fixture is missing (make upgrade-fixture writes it): %v", err)
 	}
-	var sql strings.Builder
+	var statements strings.Builder
 	for _, line := range strings.SplitAfter(string(dump), "\n") {
 		if !strings.HasPrefix(line, `\`) {
-			sql.WriteString(line)
+			statements.WriteString(line)
 		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -300,10 +309,25 @@ func restoreDump(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql.String()); err != nil {
+	if _, err := conn.Exec(ctx, statements.String()); err != nil {
 		t.Fatalf("restoring the previous release's dump: %v", err)
 	}
+	// The dump empties the connection's search_path.
+	rememberedJustNow(t, func(query string) error { _, err := conn.Exec(ctx, "RESET search_path; "+query); return err })
 	return url
+}
+
+// rememberedJustNow moves the requests the fixture's database remembers
+// under an idempotency key to the present. A request is remembered for a
+// day (the backend's idempotency window), and the fixture was written on
+// the day of its release: an upgrade within the day after a request must
+// still answer its replay, which is what the tests check, and the window
+// itself is not what they test. exec runs one statement on the database.
+func rememberedJustNow(t *testing.T, exec func(query string) error) {
+	t.Helper()
+	if err := exec(fmt.Sprintf("UPDATE idempotency SET created_at = %d", time.Now().UnixMicro())); err != nil {
+		t.Fatalf("moving the fixture's remembered requests to the present: %v", err)
+	}
 }
 
 func copyFile(t *testing.T, from, to string) {
