@@ -94,13 +94,13 @@ func (s *Server) ReviewPromotion(ctx context.Context, p domain.Principal, target
 		return nil, s.fail(ctx, &domain.Error{Code: domain.CodeValidation, Message: fmt.Sprintf("choose the environment to promote into %s from: from %s", target, msg),
 			Details: []domain.FieldError{{Field: "from", Message: msg}}})
 	}
-	return s.review(ctx, p, target, from, func(tx store.Tx, copies *copiesInTx, env domain.Environment) (string, func() (*reviewSource, error), error) {
+	return s.review(ctx, p, target, from, func(tx store.Tx, copies *copiesInTx, env domain.Environment) (string, reviewRead, error) {
 		if _, err := s.access(tx, p, from, domain.ActRead); err != nil {
-			return "", nil, err
+			return "", reviewRead{}, err
 		}
 		// from's change number joins the key with every environment's
 		// (review).
-		return "promote:" + from, func() (*reviewSource, error) {
+		return "promote:" + from, reviewRead{read: func() (*reviewSource, error) {
 			current, err := copies.exportOf(from)
 			if err != nil {
 				return nil, err
@@ -125,7 +125,7 @@ func (s *Server) ReviewPromotion(ctx context.Context, p domain.Principal, target
 			src.doc = doc
 			src.encoded, err = doc.EncodeObjects()
 			return src, err
-		}, nil
+		}}, nil
 	})
 }
 
@@ -135,8 +135,8 @@ func (s *Server) ReviewPromotion(ctx context.Context, p domain.Principal, target
 func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target string, document []byte) (*ConfigReview, error) {
 	sum := sha256.Sum256(document)
 	key := "import:" + hex.EncodeToString(sum[:])
-	return s.review(ctx, p, target, "", func(store.Tx, *copiesInTx, domain.Environment) (string, func() (*reviewSource, error), error) {
-		return key, func() (*reviewSource, error) {
+	return s.review(ctx, p, target, "", func(store.Tx, *copiesInTx, domain.Environment) (string, reviewRead, error) {
+		return key, reviewRead{alone: true, read: func() (*reviewSource, error) {
 			doc, err := domain.DecodeConfigDocument(document)
 			if err != nil {
 				return nil, err
@@ -149,9 +149,22 @@ func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target st
 			if err != nil {
 				return nil, err
 			}
-			return &reviewSource{doc: doc, encoded: encoded, shas: &contentSHAs{}}, nil
-		}, nil
+			src := &reviewSource{doc: doc, encoded: encoded, shas: &contentSHAs{}}
+			// The shas are computed here, beside the target's reads,
+			// rather than when the access impact first asks.
+			src.shas.of(doc)
+			return src, nil
+		}}, nil
 	})
+}
+
+// reviewRead reads the document a review compares with its target.
+type reviewRead struct {
+	read func() (*reviewSource, error)
+	// alone is true when read uses nothing of the read transaction (an
+	// uploaded document): it runs beside the reads of the target, on
+	// another goroutine.
+	alone bool
 }
 
 // reviewSource is the document a review compares with its target.
@@ -170,7 +183,7 @@ type reviewSource struct {
 // names: the key under which its review is kept, and the document. A kept
 // review is answered as it is; another is made and kept.
 func (s *Server) review(ctx context.Context, p domain.Principal, target, from string,
-	source func(tx store.Tx, copies *copiesInTx, env domain.Environment) (string, func() (*reviewSource, error), error)) (*ConfigReview, error) {
+	source func(tx store.Tx, copies *copiesInTx, env domain.Environment) (string, reviewRead, error)) (*ConfigReview, error) {
 	if err := s.limit(p); err != nil {
 		return nil, s.fail(ctx, err)
 	}
@@ -216,7 +229,15 @@ func (s *Server) review(ctx context.Context, p domain.Principal, target, from st
 		if out = cp.review(key); out != nil {
 			return nil
 		}
-		src, err := read()
+		src, err := readBeside(read, func() error {
+			// What makeReview reads of the target first, kept in its
+			// copy: made while the document is read.
+			current, err := copies.exportOf(target)
+			if err == nil {
+				_, err = current.objects()
+			}
+			return err
+		})
 		if err != nil {
 			return err
 		}
@@ -231,6 +252,35 @@ func (s *Server) review(ctx context.Context, p domain.Principal, target, from st
 		return nil, s.fail(ctx, err)
 	}
 	return out, nil
+}
+
+// readBeside reads the review's source, and runs target beside it when the
+// source reads nothing of the transaction (target does, on this
+// goroutine: a transaction is one goroutine's). A panic reading the
+// source is an error of the request, as on the request's own goroutine.
+func readBeside(rd reviewRead, target func() error) (src *reviewSource, err error) {
+	if !rd.alone {
+		return rd.read()
+	}
+	done := make(chan struct{})
+	var srcErr error
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				srcErr = fmt.Errorf("reading the document reviewed: panic: %v", r)
+			}
+		}()
+		src, srcErr = rd.read()
+	}()
+	err = target()
+	<-done
+	if srcErr != nil {
+		// The document's own problems first: they are what the person
+		// reviewing has to fix.
+		return nil, srcErr
+	}
+	return src, err
 }
 
 // makeReview compares src with env's configuration in tx.

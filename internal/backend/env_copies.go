@@ -2,9 +2,11 @@ package backend
 
 import (
 	"errors"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -184,11 +186,37 @@ type contentSHAs struct {
 // of gives the shas of doc's objects.
 func (c *contentSHAs) of(doc *domain.ConfigDocument) func(kind domain.Kind, key string) (string, bool) {
 	c.once.Do(func() {
+		// Each object's sha is its content encoded and hashed: for a
+		// document of thousands, shared out among as many goroutines as
+		// Go runs at once.
+		sections := doc.VersionedSections()
+		var all []domain.VersionedObject
+		for _, sec := range sections {
+			all = append(all, sec.Objects...)
+		}
+		shas := make([]string, len(all))
+		const batch = 64
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() {
+				for {
+					from := int(next.Add(batch)) - batch
+					if from >= len(all) {
+						return
+					}
+					for i := from; i < min(from+batch, len(all)); i++ {
+						shas[i] = domain.ContentSHA(all[i])
+					}
+				}
+			})
+		}
+		wg.Wait()
 		c.shas = map[string]map[string]string{}
-		for _, sec := range doc.VersionedSections() {
+		for _, sec := range sections {
 			byKey := make(map[string]string, len(sec.Objects))
 			for _, o := range sec.Objects {
-				byKey[o.ObjectKey()] = domain.ContentSHA(o)
+				byKey[o.ObjectKey()], shas = shas[0], shas[1:]
 			}
 			c.shas[sec.Kind.Name] = byKey
 		}

@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -261,7 +262,8 @@ func BenchmarkPages(b *testing.B) {
 			upload()
 		}
 	})
-	coldReviews(b, "cold/", s, br, keys, doc)
+	coldReviews(b, "cold/", s, br, keys, doc, channelWrite(s))
+	coldReviews(b, "cold-kind/", s, br, keys, doc, kindWrite(b, s, domain.KindWorkflow, keys))
 	// The same over 10,000 objects of one configuration kind, each in
 	// turn, on a site of its own.
 	for _, sec := range domain.ConfigSections {
@@ -271,14 +273,15 @@ func BenchmarkPages(b *testing.B) {
 		br.signIn(one.owner)
 		var doc []byte
 		one.api(one.owner, "GET", "/v1/environments/development/config?for=production", "", (*json.RawMessage)(&doc))
-		coldReviews(b, "cold/"+sec.Name+"/", one, br, keys, doc)
+		coldReviews(b, "cold/"+sec.Name+"/", one, br, keys, doc, channelWrite(one))
+		coldReviews(b, "cold-kind/"+sec.Name+"/", one, br, keys, doc, kindWrite(b, one, sec.Kind, keys))
 	}
 }
 
 // coldReviews times the reviews made anew, the promotion's and the
-// import's of doc, on s: a write to production before each showing drops
-// what was kept of it.
-func coldReviews(b *testing.B, prefix string, s *site, br *browser, keys map[string]string, doc []byte) {
+// import's of doc, on s: write(n) before each showing, the n-th, drops
+// what was kept of production's reviews.
+func coldReviews(b *testing.B, prefix string, s *site, br *browser, keys map[string]string, doc []byte, write func(n int)) {
 	promotion, _ := benchPath(console.Prefix+"environments/{env}/promote", keys)
 	review := console.Prefix + "environments/production/config/review"
 	for _, c := range []struct {
@@ -307,11 +310,54 @@ func coldReviews(b *testing.B, prefix string, s *site, br *browser, keys map[str
 			for b.Loop() {
 				b.StopTimer()
 				n++
-				s.api(s.owner, "PUT", "/v1/environments/production/channels/in-app", fmt.Sprintf(`{"name":"In-app %d","type":"in_app_feed","service":"arbor"}`, n), &struct{}{})
+				write(n)
 				b.StartTimer()
 				c.show(b)
 			}
 		})
+	}
+}
+
+// channelWrite writes production's in-app channel: a write outside the
+// configuration, which moves production's change number and no kind's.
+func channelWrite(s *site) func(n int) {
+	return func(n int) {
+		s.api(s.owner, "PUT", "/v1/environments/production/channels/in-app", fmt.Sprintf(`{"name":"In-app %d","type":"in_app_feed","service":"arbor"}`, n), &struct{}{})
+	}
+}
+
+// kindWrite writes one object of kind in production, straight to the
+// store as fillKinds does (the API's rules would refuse most kinds there):
+// the copy of the object keys names, its name changed, for a kind
+// production holds copies of, and an object of its own otherwise. The next
+// review reads production's section of kind again, whole.
+func kindWrite(tb testing.TB, s *site, kind domain.Kind, keys map[string]string) func(n int) {
+	return func(n int) {
+		err := s.store.Update(context.Background(), func(tx store.Tx) error {
+			key := keys[kind.Collection]
+			o, err := tx.Object(domain.Production, kind.Name, key)
+			if errors.Is(err, store.ErrNotFound) {
+				key = keys[kind.Collection] + "-production"
+				o = store.Object{Environment: domain.Production, Kind: kind.Name, Key: key, Body: []byte(samples[kind.Name].body), CreatedAt: s.now}
+				if kind == domain.KindTranslation {
+					key, o.Key = key+".en", key+".en"
+				}
+			} else if err != nil {
+				return err
+			}
+			var body map[string]any
+			if err := json.Unmarshal(o.Body, &body); err != nil {
+				return err
+			}
+			body["key"], body["name"] = key, fmt.Sprintf("Changed in production %d", n)
+			o.Body, _ = json.Marshal(body)
+			o.Version++
+			o.UpdatedAt = time.Now()
+			return tx.PutObject(o, nil, nil)
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
 	}
 }
 

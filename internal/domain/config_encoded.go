@@ -128,14 +128,80 @@ func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
 // encoding its objects anew.
 func EncodeObject(o any) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Write(encodedObjectStart[:len(encodedObjectStart)-1])
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent(string(encodedObjectStart[:len(encodedObjectStart)-1]), "  ")
 	if err := enc.Encode(o); err != nil {
 		return nil, err
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	compact := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	prefix := encodedObjectStart[:len(encodedObjectStart)-1]
+	out := make([]byte, 0, len(prefix)+len(compact)*3/2)
+	return appendIndented(append(out, prefix...), compact, prefix, "  "), nil
+}
+
+// appendIndented appends to dst the JSON value compact as json.Indent
+// writes it with prefix and indent, byte for byte: each element and
+// member on a line of its own, beginning with prefix and one indent per
+// depth, empty arrays and objects as [] and {}, ": " between a name and
+// its value, and every string's bytes as they are. json.Indent validates
+// as it goes, with a scanner that costs as much as the encoding itself;
+// compact comes from encoding/json, which wrote it valid. Whitespace
+// between tokens is dropped, as json.Indent drops it; compact has none
+// after its value, which json.Indent would keep.
+func appendIndented(dst, compact []byte, prefix []byte, indent string) []byte {
+	newline := func(depth int) {
+		dst = append(dst, '\n')
+		dst = append(dst, prefix...)
+		for range depth {
+			dst = append(dst, indent...)
+		}
+	}
+	depth := 0
+	opened := false // a [ or { was the last byte: its first line is not begun
+	for i := 0; i < len(compact); i++ {
+		c := compact[i]
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		if opened && c != ']' && c != '}' {
+			opened = false
+			depth++
+			newline(depth)
+		}
+		switch c {
+		case '"':
+			// A string, as it is: up to the quote no backslash escapes.
+			end := i + 1
+			for end < len(compact) && compact[end] != '"' {
+				if compact[end] == '\\' {
+					end++
+				}
+				end++
+			}
+			dst = append(dst, compact[i:min(end+1, len(compact))]...)
+			i = end
+		case '[', '{':
+			opened = true
+			dst = append(dst, c)
+		case ',':
+			dst = append(dst, c)
+			newline(depth)
+		case ':':
+			dst = append(dst, c, ' ')
+		case ']', '}':
+			if opened {
+				opened = false
+			} else {
+				depth--
+				newline(depth)
+			}
+			dst = append(dst, c)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
 }
 
 // Assemble is Encode's output for a document of d's format version and

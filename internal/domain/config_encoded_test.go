@@ -236,3 +236,55 @@ func TestEncodeObjectsIsEncodeSplit(t *testing.T) {
 		}
 	}
 }
+
+// appendIndented writes what json.Indent writes, byte for byte, for the
+// values encoding/json writes (compact) and for the same with whitespace
+// between their tokens.
+func TestAppendIndentedIsJSONIndent(t *testing.T) {
+	values := []string{
+		`{}`, `[]`, `""`, `0`, `true`, `null`, `{"a":[]}`, `{"a":{}}`, `[[],{},[[]]]`,
+		`{"key":"k","name":"a \"quoted\" {name}: [x], y","n":-1.5e3,"list":[1,2,{"x":null}],"empty":{},"none":[]}`,
+		`{"s":"back\\slash\\\\","u":"\u2028 é <b>&amp;</b>","nested":{"deeper":{"deepest":[true,false]}}}`,
+		" { \"a\" : [ 1 , 2 ] ,\n\t\"b\" : { } , \"c\" : [ ] } ",
+	}
+	d := documentWithSamples(t)
+	for _, s := range d.sections() {
+		list := reflect.ValueOf(s.items).Elem()
+		for i := range list.Len() {
+			b, err := json.Marshal(list.Index(i).Interface())
+			if err != nil {
+				t.Fatal(err)
+			}
+			values = append(values, string(b))
+		}
+	}
+	for _, v := range values {
+		checkIndented(t, []byte(v))
+	}
+}
+
+func checkIndented(t *testing.T, v []byte) {
+	t.Helper()
+	// json.Indent keeps whitespace after the value, which encoding/json
+	// never writes.
+	v = bytes.TrimRight(v, " \t\r\n")
+	var want bytes.Buffer
+	if json.Indent(&want, v, "    ", "  ") != nil {
+		return
+	}
+	if got := appendIndented(nil, v, []byte("    "), "  "); !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("%s:\nindented as\n%s\njson.Indent writes\n%s", v, got, want.Bytes())
+	}
+}
+
+func FuzzAppendIndented(f *testing.F) {
+	for _, s := range []string{`{"a":[1,{"b":""}],"c":{}}`, `["\"",{}]`, ` [ { } ] `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, v []byte) {
+		if !json.Valid(v) {
+			return
+		}
+		checkIndented(t, v)
+	})
+}
