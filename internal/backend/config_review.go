@@ -137,7 +137,11 @@ func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target st
 	key := "import:" + hex.EncodeToString(sum[:])
 	return s.review(ctx, p, target, "", func(store.Tx, *copiesInTx, domain.Environment) (string, reviewRead, error) {
 		return key, reviewRead{alone: true, read: func() (*reviewSource, error) {
-			doc, err := domain.DecodeConfigDocument(document)
+			// The document as sent is split into its objects when it is
+			// laid out as an export is (nil otherwise): an object whose
+			// bytes there are the target's is not encoded again
+			// (makeReview).
+			doc, uploaded, err := domain.DecodeConfigDocumentSplit(document)
 			if err != nil {
 				return nil, err
 			}
@@ -145,11 +149,7 @@ func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target st
 				return nil, err
 			}
 			doc.Canonicalize()
-			encoded, err := doc.EncodeObjects()
-			if err != nil {
-				return nil, err
-			}
-			src := &reviewSource{doc: doc, encoded: encoded, shas: &contentSHAs{}}
+			src := &reviewSource{doc: doc, uploaded: uploaded, shas: &contentSHAs{}}
 			// The shas are computed here, beside the target's reads,
 			// rather than when the access impact first asks.
 			src.shas.of(doc)
@@ -169,8 +169,11 @@ type reviewRead struct {
 
 // reviewSource is the document a review compares with its target.
 type reviewSource struct {
-	doc     *domain.ConfigDocument
-	encoded *domain.EncodedDocument
+	doc *domain.ConfigDocument
+	// encoded is doc's objects encoded; for an uploaded document, made by
+	// makeReview from the bytes uploaded where they are the target's.
+	encoded  *domain.EncodedDocument
+	uploaded *domain.EncodedDocument
 	version string
 	leftOut []string
 	// shas are the content shas of doc's objects: the export's own when
@@ -293,6 +296,11 @@ func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environm
 	if err != nil {
 		return nil, err
 	}
+	if src.encoded == nil {
+		if src.encoded, err = encodeKnowing(src, have); err != nil {
+			return nil, err
+		}
+	}
 	r := &ConfigReview{Version: strconv.Quote(current.version), SourceVersion: src.version, LeftOut: src.leftOut}
 	for _, sec := range domain.ConfigSections {
 		want, carried := src.encoded.Sections[sec.Name]
@@ -334,6 +342,33 @@ func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environm
 		return nil, err
 	}
 	return r, nil
+}
+
+// encodeKnowing encodes the objects of src's document, taking as they are
+// those whose bytes as uploaded are the target's (have): the target's are
+// what EncodeObject writes for its canonical objects, and bytes that are
+// canonical decode to the object that encodes to them, which Canonicalize
+// leaves as it is. An uploaded export of an environment much like the
+// target's is mostly such objects.
+func encodeKnowing(src *reviewSource, have *domain.EncodedDocument) (*domain.EncodedDocument, error) {
+	if src.uploaded == nil {
+		return src.doc.EncodeObjects()
+	}
+	same := map[string]map[string][]byte{}
+	for name, objects := range src.uploaded.Sections {
+		targets := make(map[string][]byte, len(have.Sections[name]))
+		for _, o := range have.Sections[name] {
+			targets[o.Key] = o.Bytes
+		}
+		byKey := map[string][]byte{}
+		for _, o := range objects {
+			if t, ok := targets[o.Key]; ok && bytes.Equal(t, o.Bytes) {
+				byKey[o.Key] = t
+			}
+		}
+		same[name] = byKey
+	}
+	return src.doc.EncodeObjectsKnowing(func(section, key string) []byte { return same[section][key] })
 }
 
 // diffSection compares a section's objects in the target (have) with the

@@ -129,8 +129,8 @@ func ApplyAccessChanges(env string, current AccessState, permissions []string, c
 	for _, n := range nodes {
 		after.Nodes = append(after.Nodes, n)
 	}
-	sortByKey(after.Roles, func(r Role) string { return r.Key })
-	sortByKey(after.Nodes, func(n HierarchyNode) string { return n.Key })
+	sortByKey(after.Roles, func(r *Role) string { return r.Key })
+	sortByKey(after.Nodes, func(n *HierarchyNode) string { return n.Key })
 	return after, nil
 }
 

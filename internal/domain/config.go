@@ -10,6 +10,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -54,9 +55,11 @@ type configSection struct {
 	Kind Kind
 	// count, missing, emptyIfNil, canonicalize and validate act on the
 	// field; validate records the keys seen.
-	count        func() int
-	missing      func() bool
-	emptyIfNil   func()
+	count      func() int
+	missing    func() bool
+	emptyIfNil func()
+	// reserve makes the field an empty list with room for n objects.
+	reserve      func(n int)
 	canonicalize func()
 	validate     func(p *Problems, keys map[string]bool)
 	// versioned is the section of a versioned kind, nil for the others.
@@ -171,8 +174,9 @@ func plainSection[T any, PT ObjectPtr[T]](kind Kind, items *[]T, strip func(*T))
 		count:      func() int { return len(*items) },
 		missing:    func() bool { return *items == nil },
 		emptyIfNil: func() { emptyIfNil(items) },
+		reserve:    func(n int) { *items = make([]T, 0, n) },
 		canonicalize: func() {
-			sortByKey(*items, func(o T) string { return PT(&o).ObjectKey() })
+			sortByKey(*items, func(o *T) string { return PT(o).ObjectKey() })
 			for i := range *items {
 				o := PT(&(*items)[i])
 				*o.GetMeta() = Meta{}
@@ -277,8 +281,15 @@ func versionedSection[T any, PT VersionedPtr[T]](kind Kind, items *[]T) Versione
 	}}
 }
 
-func sortByKey[T any](items []T, key func(T) string) {
-	slices.SortStableFunc(items, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+func sortByKey[T any](items []T, key func(*T) string) {
+	// A section is most often in key order already (an export is): seen
+	// in place, since the sort's comparisons copy each object.
+	for i := 1; i < len(items); i++ {
+		if key(&items[i-1]) > key(&items[i]) {
+			slices.SortStableFunc(items, func(a, b T) int { return strings.Compare(key(&a), key(&b)) })
+			return
+		}
+	}
 }
 
 // Encode writes the document canonically: indented JSON with sections and
@@ -338,9 +349,30 @@ func emptyIfNil[T any](s *[]T) {
 // the JSON pointer of its value, and several times faster on documents of
 // megabytes, which a review decodes on every upload.
 func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
+	d, _, err := DecodeConfigDocumentSplit(b)
+	return d, err
+}
+
+// DecodeConfigDocumentSplit is DecodeConfigDocument, with b split into its
+// objects (EncodedObjects) when it is laid out as Encode writes (an
+// export), nil otherwise. The split's counts size the sections before
+// they are decoded: a section of thousands is not grown and copied again
+// as it is read.
+func DecodeConfigDocumentSplit(b []byte) (*ConfigDocument, *EncodedDocument, error) {
 	var d ConfigDocument
+	split, err := EncodedObjects(b)
+	if err != nil {
+		split = nil
+	}
+	if split != nil {
+		for _, s := range d.sections() {
+			if n := len(split.Sections[s.Kind.Section()]); n > 0 {
+				s.reserve(n)
+			}
+		}
+	}
 	if err := jsonv2.Unmarshal(b, &d, jsonv2.RejectUnknownMembers(true)); err != nil {
-		return nil, documentProblem(b, err).Err()
+		return nil, nil, documentProblem(b, err).Err()
 	}
 	var p Problems
 	if d.SourceEnvironment == "" {
@@ -357,9 +389,9 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 		}
 	}
 	if err := p.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &d, nil
+	return &d, split, nil
 }
 
 // documentProblem is the problem err, from decoding document b, names:
@@ -581,10 +613,13 @@ func (d *ConfigDocument) Validate() Problems {
 func validateSection[T any, PT ObjectPtr[T]](p *Problems, name string, items []T, keys map[string]bool) {
 	for i := range items {
 		o := PT(&items[i])
-		at := fmt.Sprintf("%s[%d]", name, i)
-		p.Merge(at, o.Validate())
+		// The object's field is named only when it has a problem.
+		at := func() string { return name + "[" + strconv.Itoa(i) + "]" }
+		if problems := o.Validate(); len(problems) > 0 {
+			p.Merge(at(), problems)
+		}
 		if keys[o.ObjectKey()] {
-			p.Add(at+".key", "%q appears twice in %s", o.ObjectKey(), name)
+			p.Add(at()+".key", "%q appears twice in %s", o.ObjectKey(), name)
 		}
 		keys[o.ObjectKey()] = true
 	}

@@ -49,40 +49,53 @@ func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
 	}
 	doc := &EncodedDocument{Sections: map[string][]EncodedObject{}}
 	out := doc.Sections
-	lines := bytes.SplitAfter(encoded, []byte("\n"))
 	bad := func(n int, why string) error {
 		return fmt.Errorf("line %d of the document is not as its canonical encoding writes it: %s", n+1, why)
 	}
-	if len(lines) < 2 || string(lines[0]) != "{\n" {
+	// The lines are walked in place, and each object's bytes are those of
+	// encoded (capped, so that no append reaches past them): a split costs
+	// no copy of the document.
+	first, rest, found := bytes.Cut(encoded, []byte("\n"))
+	if !found || string(first) != "{" {
 		return nil, bad(0, "it opens with no {")
 	}
+	at := len(first) + 1 // where rest begins in encoded
 	section := ""
 	var object *EncodedObject
-	start := 0
-	for n := 1; n < len(lines); n++ {
-		line := bytes.TrimSuffix(lines[n], []byte("\n"))
+	start := 0 // where the open object begins in encoded
+	for n := 1; ; n++ {
+		line, next, more := bytes.Cut(rest, []byte("\n"))
+		end := at + len(line) // where line ends in encoded
 		switch {
+		case len(rest) == 0 && !more:
+			return nil, bad(n-1, "it ends before its closing }")
 		case object != nil:
 			if bytes.Equal(line, encodedObjectEnd) || (bytes.HasPrefix(line, encodedObjectEnd) && string(line[len(encodedObjectEnd):]) == ",") {
-				object.Bytes = bytes.Join(lines[start:n+1], nil)
-				object.Bytes = bytes.TrimSuffix(bytes.TrimSuffix(object.Bytes, []byte("\n")), []byte(","))
+				bytesEnd := end
+				if line[len(line)-1] == ',' {
+					bytesEnd--
+				}
+				object.Bytes = encoded[start:bytesEnd:bytesEnd]
 				if object.Key == "" {
 					return nil, bad(n, "an object of "+section+" has no key")
 				}
 				out[section] = append(out[section], *object)
 				object = nil
-				continue
+				break
 			}
 			if bytes.HasPrefix(line, encodedKey) {
 				value := bytes.TrimSuffix(line[len(encodedKey):], []byte(","))
-				if err := json.Unmarshal(value, &object.Key); err != nil {
+				if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' && bytes.IndexByte(value, '\\') < 0 {
+					// A key has no character JSON escapes.
+					object.Key = string(value[1 : len(value)-1])
+				} else if err := json.Unmarshal(value, &object.Key); err != nil {
 					return nil, bad(n, "a key that is not a string")
 				}
 			}
 		case section != "":
 			switch {
 			case bytes.Equal(line, encodedObjectStart):
-				object, start = &EncodedObject{}, n
+				object, start = &EncodedObject{}, at
 			case bytes.Equal(line, encodedSectionEnd) || string(line) == string(encodedSectionEnd)+",":
 				section = ""
 			default:
@@ -99,7 +112,7 @@ func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
 				}
 			}
 			if !sections[string(name)] {
-				continue
+				break
 			}
 			switch string(bytes.TrimSuffix(value, []byte(","))) {
 			case "[]":
@@ -110,16 +123,19 @@ func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
 			default:
 				return nil, bad(n, "section "+string(name)+" is not a list")
 			}
-		case string(line) == "}" && n >= len(lines)-2:
-			if n == len(lines)-2 && len(lines[n+1]) > 0 {
+		case string(line) == "}" && !bytes.Contains(next, []byte("\n")):
+			if len(next) > 0 {
 				return nil, bad(n+1, "something follows the document")
 			}
 			return doc, nil
 		default:
 			return nil, bad(n, "not a field of the document")
 		}
+		if !more {
+			return nil, bad(n, "it ends before its closing }")
+		}
+		rest, at = next, end+1
 	}
-	return nil, bad(len(lines)-1, "it ends before its closing }")
 }
 
 // EncodeObject is the bytes Encode writes for o, a canonical object of a
@@ -255,10 +271,19 @@ func (d *ConfigDocument) Assemble(sections map[string][]EncodedObject) ([]byte, 
 // its encoding whole. The objects are encoded by as many goroutines as Go
 // runs at once: a document of megabytes is a page's wait.
 func (d *ConfigDocument) EncodeObjects() (*EncodedDocument, error) {
+	return d.EncodeObjectsKnowing(nil)
+}
+
+// EncodeObjectsKnowing is EncodeObjects, taking an object's bytes from
+// known where it gives them (non-nil) instead of encoding it: known must
+// give only the bytes EncodeObject writes for the object of that section
+// and key (a review knows those its target holds).
+func (d *ConfigDocument) EncodeObjectsKnowing(known func(section, key string) []byte) (*EncodedDocument, error) {
 	out := &EncodedDocument{SourceEnvironment: d.SourceEnvironment, Sections: map[string][]EncodedObject{}}
 	// The objects of every section are numbered in one run, each
 	// section's from starts[i] on.
 	var lists []reflect.Value
+	var names []string
 	var encoded [][]EncodedObject
 	var starts []int
 	total := 0
@@ -270,7 +295,7 @@ func (d *ConfigDocument) EncodeObjects() (*EncodedDocument, error) {
 		list := reflect.ValueOf(s.items).Elem()
 		objects := make([]EncodedObject, list.Len())
 		out.Sections[s.Kind.Section()] = objects
-		lists, encoded, starts = append(lists, list), append(encoded, objects), append(starts, total)
+		lists, names, encoded, starts = append(lists, list), append(names, s.Kind.Section()), append(encoded, objects), append(starts, total)
 		total += list.Len()
 	}
 	const batch = 64
@@ -288,12 +313,19 @@ func (d *ConfigDocument) EncodeObjects() (*EncodedDocument, error) {
 					s := sort.SearchInts(starts, n+1) - 1
 					i := n - starts[s]
 					o := lists[s].Index(i).Addr().Interface()
-					b, err := EncodeObject(o)
-					if err != nil {
-						errs[w] = err
-						return
+					key := o.(interface{ ObjectKey() string }).ObjectKey()
+					var b []byte
+					if known != nil {
+						b = known(names[s], key)
 					}
-					encoded[s][i] = EncodedObject{Key: o.(interface{ ObjectKey() string }).ObjectKey(), Bytes: b}
+					if b == nil {
+						var err error
+						if b, err = EncodeObject(o); err != nil {
+							errs[w] = err
+							return
+						}
+					}
+					encoded[s][i] = EncodedObject{Key: key, Bytes: b}
 				}
 			}
 		})

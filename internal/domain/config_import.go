@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -124,7 +125,7 @@ func planVersionedSection(target ImportTarget, source string, section, current V
 		if err != nil {
 			return err
 		}
-		field := fmt.Sprintf("%s[%d]", section.Name, i)
+		field := func() string { return section.Name + "[" + strconv.Itoa(i) + "]" }
 		sha, known := "", false
 		if target.ContentSHA != nil {
 			sha, known = target.ContentSHA(section.Kind, o.ObjectKey())
@@ -133,13 +134,15 @@ func planVersionedSection(target ImportTarget, source string, section, current V
 			sha = ContentSHA(o)
 		}
 		if _, err := p.CheckWrite(sha); err != nil {
-			refusals.Add(field, "%s", err.Error())
+			refusals.Add(field(), "%s", err.Error())
 		}
 		channels, err := target.Channels(o)
 		if err != nil {
 			return err
 		}
-		refusals.Merge(field, channels)
+		if len(channels) > 0 {
+			refusals.Merge(field(), channels)
+		}
 	}
 	for _, o := range current.Objects {
 		if inDoc[o.ObjectKey()] {

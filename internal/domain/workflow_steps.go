@@ -59,7 +59,7 @@ func (w *Workflow) EachStep(f func(at string, s *Step)) {
 
 func eachStep(field string, steps []Step, f func(string, *Step)) {
 	for i := range steps {
-		at := fmt.Sprintf("%s[%d]", field, i)
+		at := field + "[" + strconv.Itoa(i) + "]"
 		f(at, &steps[i])
 		if b := steps[i].Branch; b != nil {
 			for j := range b.Branches {
@@ -73,8 +73,10 @@ func eachStep(field string, steps []Step, f func(string, *Step)) {
 // validateSteps checks the steps of one level, depth counting from 1.
 func validateSteps(field string, steps []Step, depth int) Problems {
 	var p Problems
-	for i, s := range steps {
-		p.Merge(fmt.Sprintf("%s[%d]", field, i), s.validate(depth))
+	for i := range steps {
+		if problems := steps[i].validate(depth); len(problems) > 0 {
+			p.Merge(field+"["+strconv.Itoa(i)+"]", problems)
+		}
 	}
 	return p
 }
