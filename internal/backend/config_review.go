@@ -174,8 +174,8 @@ type reviewSource struct {
 	// makeReview from the bytes uploaded where they are the target's.
 	encoded  *domain.EncodedDocument
 	uploaded *domain.EncodedDocument
-	version string
-	leftOut []string
+	version  string
+	leftOut  []string
 	// shas are the content shas of doc's objects: the export's own when
 	// doc is a kept export. A source is shared once kept: shas is set
 	// when it is made.
