@@ -137,11 +137,10 @@ func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target st
 	key := "import:" + hex.EncodeToString(sum[:])
 	return s.review(ctx, p, target, "", func(store.Tx, *copiesInTx, domain.Environment) (string, reviewRead, error) {
 		return key, reviewRead{alone: true, read: func() (*reviewSource, error) {
-			// The document as sent is split into its objects when it is
-			// laid out as an export is (nil otherwise): an object whose
-			// bytes there are the target's is not encoded again
+			// With the document, each object's bytes as sent: an object
+			// whose bytes are the target's is not encoded again
 			// (makeReview).
-			doc, uploaded, err := domain.DecodeConfigDocumentSplit(document)
+			doc, uploaded, err := domain.DecodeConfigDocumentSent(document)
 			if err != nil {
 				return nil, err
 			}
@@ -173,7 +172,7 @@ type reviewSource struct {
 	// encoded is doc's objects encoded; for an uploaded document, made by
 	// makeReview from the bytes uploaded where they are the target's.
 	encoded  *domain.EncodedDocument
-	uploaded *domain.EncodedDocument
+	uploaded domain.SentObjects
 	version  string
 	leftOut  []string
 	// shas are the content shas of doc's objects: the export's own when
@@ -345,9 +344,10 @@ func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environm
 }
 
 // encodeKnowing encodes the objects of src's document, taking as they are
-// those whose bytes as uploaded are the target's (have): the target's are
-// what EncodeObject writes for its canonical objects, and bytes that are
-// canonical decode to the object that encodes to them, which Canonicalize
+// those whose bytes as uploaded, where the document's structure delimits
+// them, are the target's (have): the target's are what EncodeObject writes
+// for its canonical objects (its prefix, then the object), and canonical
+// bytes decode to the object that encodes to them, which Canonicalize
 // leaves as it is. An uploaded export of an environment much like the
 // target's is mostly such objects.
 func encodeKnowing(src *reviewSource, have *domain.EncodedDocument) (*domain.EncodedDocument, error) {
@@ -355,14 +355,15 @@ func encodeKnowing(src *reviewSource, have *domain.EncodedDocument) (*domain.Enc
 		return src.doc.EncodeObjects()
 	}
 	same := map[string]map[string][]byte{}
-	for name, objects := range src.uploaded.Sections {
+	for name, objects := range src.uploaded {
 		targets := make(map[string][]byte, len(have.Sections[name]))
 		for _, o := range have.Sections[name] {
 			targets[o.Key] = o.Bytes
 		}
 		byKey := map[string][]byte{}
 		for _, o := range objects {
-			if t, ok := targets[o.Key]; ok && bytes.Equal(t, o.Bytes) {
+			t, ok := targets[o.Key]
+			if prefix := domain.EncodedObjectPrefix; ok && len(t) >= len(prefix) && string(t[:len(prefix)]) == prefix && bytes.Equal(t[len(prefix):], o.Bytes) {
 				byKey[o.Key] = t
 			}
 		}

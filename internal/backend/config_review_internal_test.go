@@ -11,10 +11,9 @@ import (
 )
 
 // encodeKnowing encodes an uploaded document as EncodeObjects does, whether
-// it takes objects from the target (an export's layout, objects the
-// target holds as they are), encodes them (objects changed, added, or
-// written by hand in the export's layout) or cannot split the upload (a
-// compact document).
+// it takes objects from the target (objects sent as the target holds
+// them) or encodes them (objects changed, added, escaped otherwise,
+// compact, or made to look, line by line, like another section's).
 func TestEncodeKnowingIsEncodeObjects(t *testing.T) {
 	doc := &domain.ConfigDocument{FormatVersion: domain.ConfigFormatVersion, SourceEnvironment: "development"}
 	for i := range 300 {
@@ -43,19 +42,22 @@ func TestEncodeKnowingIsEncodeObjects(t *testing.T) {
 	if err := json.Compact(&compact, encoded); err != nil {
 		t.Fatal(err)
 	}
-	want, err := doc.EncodeObjects()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, upload := range map[string][]byte{"an export": encoded, "an escape": escaped, "compact": compact.Bytes()} {
-		decoded, err := domain.DecodeConfigDocument(upload)
+	// Lines laid out as an export's that close the section inside an
+	// object's bytes: the structure, not the layout, delimits the objects.
+	crafted := bytes.Replace(encoded, []byte("      \"name\": \"P 1 <&>\"\n    },"), []byte("      \"name\": \"P 1 <&>\"}, {\"key\": \"p002\", \"name\": \"EVIL\"}], \"roles\": [{\"key\": \"r\", \"name\": \"R\"\n    },"), 1)
+	crafted = bytes.Replace(crafted, []byte("\"roles\": [],"), nil, 1)
+	for name, upload := range map[string][]byte{"an export": encoded, "an escape": escaped, "compact": compact.Bytes(), "crafted": crafted} {
+		decoded, uploaded, err := domain.DecodeConfigDocumentSent(upload)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", name, err)
 		}
 		decoded.Canonicalize()
-		uploaded, _ := domain.EncodedObjects(upload)
-		if name != "compact" && uploaded == nil {
-			t.Fatalf("%s: not split", name)
+		if uploaded == nil {
+			t.Fatalf("%s: no objects as sent", name)
+		}
+		want, err := decoded.EncodeObjects()
+		if err != nil {
+			t.Fatal(err)
 		}
 		got, err := encodeKnowing(&reviewSource{doc: decoded, uploaded: uploaded}, have)
 		if err != nil {

@@ -207,3 +207,17 @@ func TestFieldNamesAreExact(t *testing.T) {
 	a.expectDetail(a.importDoc("development", doc, 400), "permissions[0].Name", "case-sensitive")
 	a.expect(a.do(a.owner, "GET", "/v1/environments/development/permissions/p1", ""), 404)
 }
+
+// TestConfigExportWithANameTwiceImports: the API takes a JSON object with a
+// name given twice where it keeps objects as sent (a workflow's
+// trigger_data_schema), so an export holding one imports, as encoding/json
+// read it: the last one wins.
+func TestConfigExportWithANameTwiceImports(t *testing.T) {
+	a := newAPI(t)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/workflows/welcome", `{"name":"Welcome","trigger_data_schema":{"type":"string","type":"object"}}`), 201)
+	exported := a.export("development")
+	if !strings.Contains(exported, `"type": "string",`) || !strings.Contains(exported, `"type": "object"`) {
+		t.Fatalf("the export does not hold the schema as sent:\n%s", exported)
+	}
+	a.importDoc("development", exported, 200)
+}

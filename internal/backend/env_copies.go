@@ -2,11 +2,9 @@ package backend
 
 import (
 	"errors"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -195,23 +193,10 @@ func (c *contentSHAs) of(doc *domain.ConfigDocument) func(kind domain.Kind, key 
 			all = append(all, sec.Objects...)
 		}
 		shas := make([]string, len(all))
-		const batch = 64
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range runtime.GOMAXPROCS(0) {
-			wg.Go(func() {
-				for {
-					from := int(next.Add(batch)) - batch
-					if from >= len(all) {
-						return
-					}
-					for i := from; i < min(from+batch, len(all)); i++ {
-						shas[i] = domain.ContentSHA(all[i])
-					}
-				}
-			})
-		}
-		wg.Wait()
+		_ = domain.ForEachParallel(len(all), func(i int) error { // never fails
+			shas[i] = domain.ContentSHA(all[i])
+			return nil
+		})
 		c.shas = map[string]map[string]string{}
 		for _, sec := range sections {
 			byKey := make(map[string]string, len(sec.Objects))

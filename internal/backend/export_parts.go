@@ -23,8 +23,9 @@ import (
 // store's columns give only the metadata, which the canonical form drops,
 // and the version, which the head takes from the row). Nothing else is
 // taken on trust but the store's kind stamps (below): which objects exist,
-// in what order and at what version is read anew, and the document's encoding is assembled from its objects'
-// by the encoder's own frame (domain.ConfigDocument.Assemble). A section
+// in what order and at what version is read anew, and the document's
+// encoding is assembled from its objects' by the encoder's own frame
+// (domain.ConfigDocument.Assemble). A section
 // whose rows all hold what its objects were made from, no more and no
 // fewer, is the section before; an export whose sections all are is the
 // export before, its encoding and version too.

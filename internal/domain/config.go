@@ -337,42 +337,72 @@ func emptyIfNil[T any](s *[]T) {
 }
 
 // DecodeConfigDocument parses a document strictly: unknown fields are
-// errors, field names are exact (case-sensitive) and named once, so a typo
-// never silently drops configuration and nothing sent under one name is
-// stored under another, and every section must be present, so a forgotten
-// one is never read as "delete everything of that kind" (an empty list
-// says "none").
+// errors and field names are exact (case-sensitive), so a typo never
+// silently drops configuration and nothing sent under one name is stored
+// under another, and every section must be present, so a forgotten one is
+// never read as "delete everything of that kind" (an empty list says
+// "none").
 //
 // It reads with encoding/json/v2's implementation (the module that mirrors
-// it until Go 1.27 ships it): strict by default where encoding/json is
-// lenient (exact names, duplicate names, invalid UTF-8), each error with
-// the JSON pointer of its value, and several times faster on documents of
-// megabytes, which a review decodes on every upload.
+// it until Go 1.27 ships it): exact names where encoding/json folds case,
+// each error with the JSON pointer of its value, and several times faster
+// on documents of megabytes, which a review decodes on every upload. A
+// name given twice is read as encoding/json read it, the last one
+// winning: the API has always taken such objects (a workflow's
+// trigger_data_schema is stored as sent), and an export of them must
+// import.
 func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
-	d, _, err := DecodeConfigDocumentSplit(b)
+	d, _, err := DecodeConfigDocumentSent(b)
 	return d, err
 }
 
-// DecodeConfigDocumentSplit is DecodeConfigDocument, with b split into its
-// objects (EncodedObjects) when it is laid out as Encode writes (an
-// export), nil otherwise. The split's counts size the sections before
-// they are decoded: a section of thousands is not grown and copied again
-// as it is read.
-func DecodeConfigDocumentSplit(b []byte) (*ConfigDocument, *EncodedDocument, error) {
+// documentOptions are the options every document is read with.
+var documentOptions = jsonv2.JoinOptions(jsonv2.RejectUnknownMembers(true), jsontext.AllowDuplicateNames(true))
+
+// SentObjects are a document's objects as sent: per section, each object's
+// key (as decoded) and its bytes in the document, from its { to its }, in
+// document order.
+type SentObjects map[string][]EncodedObject
+
+// DecodeConfigDocumentSent is DecodeConfigDocument, with the bytes of each
+// object as sent, which the document's own structure delimits (a first
+// pass reads it, validating, without decoding a value). The counts of that
+// pass size the sections before they are decoded: a section of thousands
+// is not grown and copied again as it is read. The objects' bytes are
+// slices of b.
+func DecodeConfigDocumentSent(b []byte) (*ConfigDocument, SentObjects, error) {
 	var d ConfigDocument
-	split, err := EncodedObjects(b)
+	spans, err := sectionSpans(b)
 	if err != nil {
-		split = nil
+		// The decode below names the problem.
+		spans = nil
 	}
-	if split != nil {
-		for _, s := range d.sections() {
-			if n := len(split.Sections[s.Kind.Section()]); n > 0 {
-				s.reserve(n)
-			}
+	for _, s := range d.sections() {
+		if n := len(spans[s.Kind.Section()]); n > 0 {
+			s.reserve(n)
 		}
 	}
-	if err := jsonv2.Unmarshal(b, &d, jsonv2.RejectUnknownMembers(true)); err != nil {
+	if err := jsonv2.Unmarshal(b, &d, documentOptions); err != nil {
 		return nil, nil, documentProblem(b, err).Err()
+	}
+	var sent SentObjects
+	if spans != nil {
+		sent = SentObjects{}
+		for _, s := range d.sections() {
+			list := reflect.ValueOf(s.items).Elem()
+			at := spans[s.Kind.Section()]
+			if len(at) != list.Len() {
+				// The same bytes read twice give the same objects; should
+				// they not, nothing is taken as sent.
+				sent = nil
+				break
+			}
+			objects := make([]EncodedObject, len(at))
+			for i, span := range at {
+				objects[i] = EncodedObject{Key: list.Index(i).Addr().Interface().(Object).ObjectKey(), Bytes: b[span[0]:span[1]:span[1]]}
+			}
+			sent[s.Kind.Section()] = objects
+		}
 	}
 	var p Problems
 	if d.SourceEnvironment == "" {
@@ -391,7 +421,54 @@ func DecodeConfigDocumentSplit(b []byte) (*ConfigDocument, *EncodedDocument, err
 	if err := p.Err(); err != nil {
 		return nil, nil, err
 	}
-	return &d, split, nil
+	return &d, sent, nil
+}
+
+// sectionSpans reads document b's structure without decoding a value:
+// where each element of each section's list begins and ends in b.
+func sectionSpans(b []byte) (map[string][][2]int64, error) {
+	sections := map[string]bool{}
+	for _, s := range ConfigSections {
+		sections[s.Name] = true
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(b), documentOptions)
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return nil, errors.Join(err, errors.New("not an object"))
+	}
+	spans := map[string][][2]int64{}
+	for dec.PeekKind() == '"' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return nil, err
+		}
+		name := tok.String()
+		if !sections[name] || dec.PeekKind() != '[' {
+			if err := dec.SkipValue(); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if _, err := dec.ReadToken(); err != nil {
+			return nil, err
+		}
+		var at [][2]int64
+		for dec.PeekKind() == '{' {
+			value, err := dec.ReadValue()
+			if err != nil {
+				return nil, err
+			}
+			end := dec.InputOffset()
+			at = append(at, [2]int64{end - int64(len(value)), end})
+		}
+		if tok, err := dec.ReadToken(); err != nil || tok.Kind() != ']' {
+			return nil, errors.Join(err, errors.New("a section element is not an object"))
+		}
+		spans[name] = at
+	}
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '}' {
+		return nil, errors.Join(err, errors.New("not an object"))
+	}
+	return spans, nil
 }
 
 // documentProblem is the problem err, from decoding document b, names:
@@ -406,10 +483,12 @@ func documentProblem(b []byte, err error) Problems {
 		p.Add("", "the document is empty: send a JSON object with format_version, source_environment and every section")
 	case errors.As(err, &semantic) && errors.Is(err, jsonv2.ErrUnknownName):
 		p.Add(documentField(semantic.JSONPointer), "is not a field of a configuration document or of its objects; field names are case-sensitive and written as the export writes them: check its spelling")
+	case errors.As(err, &semantic) && semantic.GoType != nil && readsItself(semantic.GoType) && semantic.Err != nil:
+		// A type that reads its own JSON (a timestamp, a JSON object kept
+		// as sent) says what is wrong with the value.
+		p.Add(documentField(semantic.JSONPointer), "is not valid: %s", strings.TrimPrefix(semantic.Err.Error(), "json: "))
 	case errors.As(err, &semantic) && semantic.GoType != nil && semantic.JSONKind != 0:
 		p.Add(documentField(semantic.JSONPointer), "must be %s, not %s", JSONTypeOf(semantic.GoType), jsonKindNoun(semantic.JSONKind))
-	case errors.As(err, &syntactic) && errors.Is(err, jsontext.ErrDuplicateName):
-		p.Add(documentField(syntactic.JSONPointer), "is given more than once: send each field once")
 	case errors.As(err, &syntactic) && strings.Contains(syntactic.Error(), "after top-level value"):
 		p.Add("", "the document must be a single JSON object")
 	case errors.As(err, &syntactic):
@@ -435,6 +514,11 @@ func documentField(ptr jsontext.Pointer) string {
 		for t != nil && t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
+		if t != nil && readsItself(t) {
+			// Within a value read by its own type (a JSON object kept as
+			// sent), members are named, not typed.
+			t = nil
+		}
 		switch {
 		case t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
 			fmt.Fprintf(&field, "[%s]", tok)
@@ -453,6 +537,14 @@ func documentField(ptr jsontext.Pointer) string {
 		field.WriteString(tok)
 	}
 	return field.String()
+}
+
+// readsItself reports a type that reads its own JSON (UnmarshalJSON or
+// UnmarshalText), such as time.Time or JSONObject.
+func readsItself(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	return p.Implements(reflect.TypeFor[interface{ UnmarshalJSON([]byte) error }]()) ||
+		p.Implements(reflect.TypeFor[interface{ UnmarshalText([]byte) error }]())
 }
 
 // jsonFieldType is the type of struct t's field named name in JSON (its
@@ -497,26 +589,6 @@ func jsonKindNoun(k jsontext.Kind) string {
 		return "null"
 	}
 	return k.String()
-}
-
-// IsZeroJSON reports a decoded JSON value that is its Go field's zero
-// value, which encoding omits (so a round trip drops it).
-func IsZeroJSON(v any) bool {
-	switch v := v.(type) {
-	case nil:
-		return true
-	case string:
-		return v == ""
-	case bool:
-		return !v
-	case float64:
-		return v == 0
-	case []any:
-		return len(v) == 0
-	case map[string]any:
-		return len(v) == 0
-	}
-	return false
 }
 
 // JSONTypeOf names the JSON type a Go type is decoded from, in the API's

@@ -3,13 +3,9 @@ package domain
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"reflect"
-	"runtime"
 	"sort"
-	"sync"
-	"sync/atomic"
 )
 
 // EncodedObject is one object of a document's encoding: its key and its
@@ -24,7 +20,7 @@ type EncodedObject struct {
 // hold no raw newline, so each line is one of these or deeper.
 var (
 	encodedField       = []byte(`  "`)
-	encodedObjectStart = []byte("    {")
+	encodedObjectStart = []byte(EncodedObjectPrefix + "{")
 	encodedObjectEnd   = []byte("    }")
 	encodedKey         = []byte(`      "key": `)
 	encodedSectionEnd  = []byte("  ]")
@@ -137,6 +133,10 @@ func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
 		rest, at = next, end+1
 	}
 }
+
+// EncodedObjectPrefix is what begins an object's bytes in Encode's output,
+// before its {: the indent of a section's objects.
+const EncodedObjectPrefix = "    "
 
 // EncodeObject is the bytes Encode writes for o, a canonical object of a
 // section, without the comma that may follow it: the bytes EncodedObjects
@@ -298,40 +298,25 @@ func (d *ConfigDocument) EncodeObjectsKnowing(known func(section, key string) []
 		lists, names, encoded, starts = append(lists, list), append(names, s.Kind.Section()), append(encoded, objects), append(starts, total)
 		total += list.Len()
 	}
-	const batch = 64
-	var next atomic.Int64
-	errs := make([]error, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
-	for w := range errs {
-		wg.Go(func() {
-			for {
-				from := int(next.Add(batch)) - batch
-				if from >= total {
-					return
-				}
-				for n := from; n < min(from+batch, total); n++ {
-					s := sort.SearchInts(starts, n+1) - 1
-					i := n - starts[s]
-					o := lists[s].Index(i).Addr().Interface()
-					key := o.(interface{ ObjectKey() string }).ObjectKey()
-					var b []byte
-					if known != nil {
-						b = known(names[s], key)
-					}
-					if b == nil {
-						var err error
-						if b, err = EncodeObject(o); err != nil {
-							errs[w] = err
-							return
-						}
-					}
-					encoded[s][i] = EncodedObject{Key: key, Bytes: b}
-				}
+	err := ForEachParallel(total, func(n int) error {
+		s := sort.SearchInts(starts, n+1) - 1
+		i := n - starts[s]
+		o := lists[s].Index(i).Addr().Interface()
+		key := o.(interface{ ObjectKey() string }).ObjectKey()
+		var b []byte
+		if known != nil {
+			b = known(names[s], key)
+		}
+		if b == nil {
+			var err error
+			if b, err = EncodeObject(o); err != nil {
+				return err
 			}
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+		}
+		encoded[s][i] = EncodedObject{Key: key, Bytes: b}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -3,6 +3,7 @@ package domain
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -76,32 +77,47 @@ const DurationRule = "a duration such as 30s, 10m, 1h30m, 2d or 1w (at most 365 
 // ParseDuration parses a workflow duration: numbers with units s, m, h,
 // d (24h) and w (7d), such as 1h30m.
 func ParseDuration(s string) (time.Duration, error) {
-	bad := fmt.Errorf("must be %s", DurationRule)
-	unit := map[byte]time.Duration{'s': time.Second, 'm': time.Minute, 'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}
 	var total time.Duration
 	for rest := s; rest != ""; {
 		digits := 0
 		for digits < len(rest) && rest[digits] >= '0' && rest[digits] <= '9' {
 			digits++
 		}
-		if digits == 0 || digits == len(rest) || unit[rest[digits]] == 0 {
-			return 0, bad
+		if digits == 0 || digits == len(rest) {
+			return 0, errDuration
+		}
+		var unit time.Duration
+		switch rest[digits] {
+		case 's':
+			unit = time.Second
+		case 'm':
+			unit = time.Minute
+		case 'h':
+			unit = time.Hour
+		case 'd':
+			unit = 24 * time.Hour
+		case 'w':
+			unit = 7 * 24 * time.Hour
+		default:
+			return 0, errDuration
 		}
 		n, err := strconv.ParseInt(rest[:digits], 10, 64)
-		u := unit[rest[digits]]
-		if err != nil || n > int64(MaxDelay/u) {
-			return 0, bad
+		if err != nil || n > int64(MaxDelay/unit) {
+			return 0, errDuration
 		}
-		if total += time.Duration(n) * u; total > MaxDelay {
-			return 0, bad
+		if total += time.Duration(n) * unit; total > MaxDelay {
+			return 0, errDuration
 		}
 		rest = rest[digits+1:]
 	}
-	if total <= 0 || total > MaxDelay {
-		return 0, bad
+	if total <= 0 {
+		return 0, errDuration
 	}
 	return total, nil
 }
+
+// errDuration is ParseDuration's error.
+var errDuration = errors.New("must be " + DurationRule)
 
 // Workflow is a notification journey: ordered steps run when it is
 // triggered. Its content (everything but active) is versioned by its sha.
