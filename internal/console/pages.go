@@ -266,6 +266,13 @@ func (c *Console) write(w http.ResponseWriter, status int, t *template.Template,
 // (browsers show it beside the request; the page benchmarks read it).
 func (c *Console) writeTimed(w http.ResponseWriter, status int, t *template.Template, v any, start time.Time) {
 	var buf bytes.Buffer
+	if vw, ok := v.(*view); ok {
+		if l, ok := vw.Data.(interface{ largeField() int }); ok {
+			// Room for a field of megabytes (a document carried to its
+			// confirm) and the page around it, grown once.
+			buf.Grow(l.largeField() + 64<<10)
+		}
+	}
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		c.log.Error("console template", "error", err)
 		c.plainError(w, http.StatusInternalServerError, "The server could not show this page; its log has details.")

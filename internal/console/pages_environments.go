@@ -179,6 +179,9 @@ type reviewView struct {
 	NeverTouched             []string
 }
 
+// largeField is the size of the document the page carries.
+func (v *reviewView) largeField() int { return len(v.DocumentField) }
+
 func newReviewView(action string, r *backend.ConfigReview) *reviewView {
 	return &reviewView{ConfigReview: r, Action: action, Reviewed: r.Version, SourceReviewed: r.SourceVersion, NoChange: r.NoChange(), NeverTouched: neverTouched}
 }
@@ -205,8 +208,23 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 		return nil, refuseOn(fromBackend(err), "environments/import.html", importView{Target: target})
 	}
 	v := newReviewView("import", review)
-	v.DocumentField = template.HTMLAttr(`value="` + base64.RawURLEncoding.EncodeToString(doc) + `"`)
+	v.DocumentField = documentAttr(doc)
 	return v, nil
+}
+
+// documentAttr is the value attribute carrying doc in base64, made in one
+// buffer of its size: for a document of megabytes, the encoding and the
+// attribute around it would each be a copy of it.
+func documentAttr(doc []byte) template.HTMLAttr {
+	const before, after = `value="`, `"`
+	var b strings.Builder
+	b.Grow(len(before) + base64.RawURLEncoding.EncodedLen(len(doc)) + len(after))
+	b.WriteString(before)
+	enc := base64.NewEncoder(base64.RawURLEncoding, &b)
+	enc.Write(doc) // a strings.Builder takes every write
+	enc.Close()
+	b.WriteString(after)
+	return template.HTMLAttr(b.String())
 }
 
 // uploaded reads the file a multipart form sends as field: nil when the
