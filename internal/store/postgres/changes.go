@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -35,34 +34,6 @@ import (
 // of it, and the same statement upserts them into kind_changes, one row
 // each, and sets kinds_at where it sets last_change (store.KindStamps).
 
-// touch notes that the running write changes env ("" for account-level
-// objects).
-func (t *tx) touch(env string) {
-	if env == "" {
-		t.account = true
-		return
-	}
-	if !slices.Contains(t.touched, env) {
-		t.touched = append(t.touched, env)
-	}
-}
-
-// envKind is an environment and a kind of objects written there.
-type envKind struct{ env, kind string }
-
-// touchKind notes that the running write writes objects of kind in env,
-// and so changes env.
-func (t *tx) touchKind(env, kind string) {
-	t.touch(env)
-	if env == "" {
-		// Account-level objects are in no environment's export.
-		return
-	}
-	if k := (envKind{env, kind}); !slices.Contains(t.kinds, k) {
-		t.kinds = append(t.kinds, k)
-	}
-}
-
 // batchStamps are what a write batch's writes have taken of the counters,
 // as offsets from the values its transaction found.
 type batchStamps struct {
@@ -76,7 +47,7 @@ type batchStamps struct {
 	account int64
 	// kinds is, for each environment and kind of objects written, the
 	// offset of the last write of them.
-	kinds map[envKind]int64
+	kinds map[store.EnvKind]int64
 	// audits counts the audit entries appended: the n-th takes
 	// audit_sequence.last_id + n.
 	audits int64
@@ -110,23 +81,23 @@ const sqlStampBatch = `WITH s AS (
 
 // bumpChanges takes the next number for a write that succeeded.
 func (t *tx) bumpChanges() {
-	if len(t.touched) == 0 && !t.account {
+	if !t.written.Any() {
 		return
 	}
 	st := &t.s.stamps
 	st.changes++
-	for _, env := range t.touched {
+	for _, env := range t.written.Envs {
 		if st.envs == nil {
 			st.envs = map[string]int64{}
 		}
 		st.envs[env] = st.changes
 	}
-	if t.account {
+	if t.written.Account {
 		st.account = st.changes
 	}
-	for _, k := range t.kinds {
+	for _, k := range t.written.Kinds {
 		if st.kinds == nil {
-			st.kinds = map[envKind]int64{}
+			st.kinds = map[store.EnvKind]int64{}
 		}
 		st.kinds[k] = st.changes
 	}
@@ -148,7 +119,7 @@ func (s *session) stampBatch() {
 	kinds := make([]string, 0, len(st.kinds))
 	kindOffsets := make([]int64, 0, len(st.kinds))
 	for k, off := range st.kinds {
-		kindEnvs, kinds, kindOffsets = append(kindEnvs, k.env), append(kinds, k.kind), append(kindOffsets, off)
+		kindEnvs, kinds, kindOffsets = append(kindEnvs, k.Env), append(kinds, k.Kind), append(kindOffsets, off)
 	}
 	s.queue = append(s.queue, queued{sql: sqlStampBatch, args: []any{st.changes, st.account, slugs, offsets, st.audits,
 		kindEnvs, kinds, kindOffsets}, write: batchStatement})

@@ -131,7 +131,7 @@ func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique)
 			return &store.UniqueError{Name: u.Name, Value: u.Value, Holder: holder}
 		}
 	}
-	t.touchKind(o.Environment, o.Kind)
+	t.written.TouchKind(o.Environment, o.Kind)
 	// The checks above make every statement below succeed; they are
 	// queued. An object read as absent since the last write statement is
 	// absent still: it has no refs or uniques (they go with it) and is
@@ -171,7 +171,7 @@ func (t *tx) DeleteObject(env, kind, key string) error {
 	if len(by) > 0 {
 		return &store.ReferencedError{By: by}
 	}
-	t.touchKind(env, kind)
+	t.written.TouchKind(env, kind)
 	return mustAffect(t.exec(`DELETE FROM objects WHERE environment = $1 AND kind = $2 AND key = $3`, env, kind, key))
 }
 
@@ -192,7 +192,7 @@ func (t *tx) CountObjects(env, kind string) (int, error) {
 }
 
 func (t *tx) PutSecret(o store.Ref, name string, value []byte) error {
-	t.touch(o.Environment)
+	t.written.Touch(o.Environment)
 	return t.later(`INSERT INTO secrets (environment, kind, key, name, value) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (environment, kind, key, name) DO UPDATE SET value = excluded.value`, o.Environment, o.Kind, o.Key, name, value)
 }
@@ -205,7 +205,7 @@ func (t *tx) Secret(o store.Ref, name string) ([]byte, error) {
 }
 
 func (t *tx) AppendHistory(o store.Object) error {
-	t.touch(o.Environment)
+	t.written.Touch(o.Environment)
 	_, err := t.exec(`INSERT INTO history (environment, kind, key, version, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
 		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.UpdatedAt))
 	return existsOnConflict(err)

@@ -23,12 +23,9 @@ type tx struct {
 	// lookup allows one read (Store.Lookup); reads counts them.
 	lookup bool
 	reads  int
-	// touched are the environments a write changes, account whether it
-	// changes account-level objects: the change numbers it stamps.
-	touched []string
-	account bool
-	// kinds are the environments and kinds of the objects it writes.
-	kinds []envKind
+	// written is what a write writes: the change numbers and kind stamps
+	// it takes.
+	written store.Written
 }
 
 var (
@@ -178,7 +175,7 @@ func (t *tx) Environment(slug string) (domain.Environment, error) {
 
 func (t *tx) InsertEnvironment(e domain.Environment) error {
 	t.s.environments = nil
-	t.touch(e.Slug)
+	t.written.Touch(e.Slug)
 	var exists bool
 	if err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM environments WHERE slug = $1)`, e.Slug).Scan(&exists); err != nil {
 		return err
@@ -200,14 +197,14 @@ func (t *tx) InsertEnvironment(e domain.Environment) error {
 
 func (t *tx) UpdateEnvironment(e domain.Environment) error {
 	t.s.environments = nil
-	t.touch(e.Slug)
+	t.written.Touch(e.Slug)
 	return mustAffect(t.exec(`UPDATE environments SET name = $1, description = $2, obfuscate_customer_data = $3, default_locale = $4, version = $5, updated_at = $6 WHERE slug = $7`,
 		[]byte(e.Name), []byte(e.Description), e.ObfuscateCustomerData, store.EnvironmentLocale(e), e.Version, micros(e.UpdatedAt), e.Slug))
 }
 
 func (t *tx) DeleteEnvironment(slug string) error {
 	t.s.environments = nil
-	t.touch(slug)
+	t.written.Touch(slug)
 	// Objects go first: their refs, uniques, secrets and history cascade.
 	// Refs between objects of the environment are removed before the
 	// objects, since the foreign key on a ref's target does not cascade.
@@ -291,7 +288,7 @@ func (t *tx) CountTokens() (int, error) {
 // API keys
 
 func (t *tx) InsertAPIKey(k domain.APIKey, hash []byte) error {
-	t.touch(k.Environment)
+	t.written.Touch(k.Environment)
 	_, err := t.exec(`INSERT INTO api_keys (id, environment, name, scope, prefix, hash, version, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		k.ID, k.Environment, []byte(k.Name), k.Scope, k.Prefix, hash, k.Version, micros(k.CreatedAt))
 	return existsOnConflict(err)
@@ -324,7 +321,7 @@ func (t *tx) APIKeys(env, after string, limit int) ([]domain.APIKey, error) {
 }
 
 func (t *tx) UpdateAPIKey(k domain.APIKey) error {
-	t.touch(k.Environment)
+	t.written.Touch(k.Environment)
 	return mustAffect(t.exec(`UPDATE api_keys SET name = $1, scope = $2, version = $3 WHERE id = $4`, []byte(k.Name), k.Scope, k.Version, k.ID))
 }
 
@@ -338,7 +335,7 @@ func (t *tx) DeleteAPIKey(id string) error {
 	if err := t.queryRow(`SELECT environment FROM api_keys WHERE id = $1`, id).Scan(&env); err != nil {
 		return noRows(err)
 	}
-	t.touch(env)
+	t.written.Touch(env)
 	return mustAffect(t.exec(`DELETE FROM api_keys WHERE id = $1`, id))
 }
 

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"database/sql"
-	"slices"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -23,49 +22,21 @@ import (
 // statement per pair, and on the environment's kinds_at
 // (store.KindStamps).
 
-// touch notes that the running write changes env ("" for account-level
-// objects).
-func (t *tx) touch(env string) {
-	if env == "" {
-		t.account = true
-		return
-	}
-	if !slices.Contains(t.touched, env) {
-		t.touched = append(t.touched, env)
-	}
-}
-
-// envKind is an environment and a kind of objects written there.
-type envKind struct{ env, kind string }
-
-// touchKind notes that the running write writes objects of kind in env,
-// and so changes env.
-func (t *tx) touchKind(env, kind string) {
-	t.touch(env)
-	if env == "" {
-		// Account-level objects are in no environment's export.
-		return
-	}
-	if k := (envKind{env, kind}); !slices.Contains(t.kinds, k) {
-		t.kinds = append(t.kinds, k)
-	}
-}
-
 // bumpChanges stamps the write that succeeded.
 func (t *tx) bumpChanges() error {
-	if len(t.touched) == 0 && !t.account {
+	if !t.written.Any() {
 		return nil
 	}
-	if _, err := t.exec(sqlBumpChanges, t.account); err != nil {
+	if _, err := t.exec(sqlBumpChanges, t.written.Account); err != nil {
 		return err
 	}
-	for _, env := range t.touched {
+	for _, env := range t.written.Envs {
 		if _, err := t.exec(sqlStampEnvironment, env); err != nil {
 			return err
 		}
 	}
-	for _, k := range t.kinds {
-		if _, err := t.exec(sqlStampKind, k.env, k.kind); err != nil {
+	for _, k := range t.written.Kinds {
+		if _, err := t.exec(sqlStampKind, k.Env, k.Kind); err != nil {
 			return err
 		}
 	}

@@ -17,12 +17,9 @@ type tx struct {
 	tx  *sql.Tx
 	s   *Store
 	db  *sql.DB
-	// touched are the environments a write changes, account whether it
-	// changes account-level objects: the change numbers it stamps.
-	touched []string
-	account bool
-	// kinds are the environments and kinds of the objects it writes.
-	kinds []envKind
+	// written is what a write writes: the change numbers and kind stamps
+	// it takes.
+	written store.Written
 }
 
 var _ store.Tx = (*tx)(nil)
@@ -130,7 +127,7 @@ func (t *tx) Environment(slug string) (domain.Environment, error) {
 }
 
 func (t *tx) InsertEnvironment(e domain.Environment) error {
-	t.touch(e.Slug)
+	t.written.Touch(e.Slug)
 	var exists int
 	if err := t.queryRow(sqlEnvironmentExists, e.Slug).Scan(&exists); err != nil {
 		return err
@@ -144,13 +141,13 @@ func (t *tx) InsertEnvironment(e domain.Environment) error {
 }
 
 func (t *tx) UpdateEnvironment(e domain.Environment) error {
-	t.touch(e.Slug)
+	t.written.Touch(e.Slug)
 	return mustAffect(t.exec(sqlUpdateEnvironment,
 		e.Name, e.Description, e.ObfuscateCustomerData, store.EnvironmentLocale(e), e.Version, micros(e.UpdatedAt), e.Slug))
 }
 
 func (t *tx) DeleteEnvironment(slug string) error {
-	t.touch(slug)
+	t.written.Touch(slug)
 	// Objects go first: their refs, uniques, secrets and history cascade.
 	if _, err := t.exec(sqlDeleteEnvironmentObjects, slug); err != nil {
 		return err
@@ -250,7 +247,7 @@ func (t *tx) CountTokens() (int, error) {
 // API keys
 
 func (t *tx) InsertAPIKey(k domain.APIKey, hash []byte) error {
-	t.touch(k.Environment)
+	t.written.Touch(k.Environment)
 	_, err := t.exec(sqlInsertAPIKey,
 		k.ID, k.Environment, k.Name, k.Scope, k.Prefix, hash, k.Version, micros(k.CreatedAt))
 	return err
@@ -292,7 +289,7 @@ func (t *tx) APIKeys(env, after string, limit int) ([]domain.APIKey, error) {
 }
 
 func (t *tx) UpdateAPIKey(k domain.APIKey) error {
-	t.touch(k.Environment)
+	t.written.Touch(k.Environment)
 	return mustAffect(t.exec(sqlUpdateAPIKey, k.Name, k.Scope, k.Version, k.ID))
 }
 
@@ -301,7 +298,7 @@ func (t *tx) DeleteAPIKey(id string) error {
 	if err := t.queryRow(sqlAPIKeyEnvironment, id).Scan(&env); err != nil {
 		return noRows(err)
 	}
-	t.touch(env)
+	t.written.Touch(env)
 	return mustAffect(t.exec(sqlDeleteAPIKey, id))
 }
 
@@ -381,7 +378,7 @@ func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique)
 			return &store.UniqueError{Name: u.Name, Value: u.Value, Holder: holder}
 		}
 	}
-	t.touchKind(o.Environment, o.Kind)
+	t.written.TouchKind(o.Environment, o.Kind)
 	if _, err := t.exec(sqlUpsertObject,
 		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt)); err != nil {
 		return err
@@ -416,7 +413,7 @@ func (t *tx) DeleteObject(env, kind, key string) error {
 	if len(by) > 0 {
 		return &store.ReferencedError{By: by}
 	}
-	t.touchKind(env, kind)
+	t.written.TouchKind(env, kind)
 	return mustAffect(t.exec(sqlDeleteObject, env, kind, key))
 }
 
@@ -446,7 +443,7 @@ func (t *tx) CountObjects(env, kind string) (int, error) {
 // Secrets
 
 func (t *tx) PutSecret(o store.Ref, name string, value []byte) error {
-	t.touch(o.Environment)
+	t.written.Touch(o.Environment)
 	_, err := t.exec(sqlPutSecret,
 		o.Environment, o.Kind, o.Key, name, value)
 	return err
@@ -461,7 +458,7 @@ func (t *tx) Secret(o store.Ref, name string) ([]byte, error) {
 // History
 
 func (t *tx) AppendHistory(o store.Object) error {
-	t.touch(o.Environment)
+	t.written.Touch(o.Environment)
 	_, err := t.exec(sqlAppendHistory,
 		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.UpdatedAt))
 	return err

@@ -1029,13 +1029,19 @@ func testReadsBesideQueuedWrites(t *testing.T, s store.Store) {
 
 func changesOf(t *testing.T, s store.Store, env string) store.Changes {
 	t.Helper()
-	var c store.Changes
+	return viewed(t, s, func(tx store.Tx) (store.Changes, error) { return tx.Changes(env) })
+}
+
+// viewed is what read gives in a read transaction of s.
+func viewed[T any](t *testing.T, s store.Store, read func(tx store.Tx) (T, error)) T {
+	t.Helper()
+	var v T
 	view(t, s, func(tx store.Tx) error {
 		var err error
-		c, err = tx.Changes(env)
+		v, err = read(tx)
 		return err
 	})
-	return c
+	return v
 }
 
 // Every committed write moves the change number of each environment it
@@ -1207,13 +1213,7 @@ func testRequestState(t *testing.T, s store.Store) {
 
 func kindStampsOf(t *testing.T, s store.Store, env string) store.KindStamps {
 	t.Helper()
-	var k store.KindStamps
-	view(t, s, func(tx store.Tx) error {
-		var err error
-		k, err = tx.KindStamps(env)
-		return err
-	})
-	return k
+	return viewed(t, s, func(tx store.Tx) (store.KindStamps, error) { return tx.KindStamps(env) })
 }
 
 // Every write that writes objects stamps their kinds with its number, in

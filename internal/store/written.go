@@ -1,0 +1,44 @@
+package store
+
+import "slices"
+
+// Written is what the running write transaction of a store writes, as it
+// goes: the environments it changes and whether it changes account-level
+// objects (the change numbers it stamps when it succeeds), and each
+// environment and kind of the objects it writes (the kind stamps). Both
+// stores' transactions note their writes in one.
+type Written struct {
+	Envs    []string
+	Account bool
+	Kinds   []EnvKind
+}
+
+// EnvKind is an environment and a kind of objects written there.
+type EnvKind struct{ Env, Kind string }
+
+// Touch notes that the write changes env ("" for account-level objects).
+func (w *Written) Touch(env string) {
+	if env == "" {
+		w.Account = true
+		return
+	}
+	if !slices.Contains(w.Envs, env) {
+		w.Envs = append(w.Envs, env)
+	}
+}
+
+// TouchKind notes that the write writes objects of kind in env, and so
+// changes env.
+func (w *Written) TouchKind(env, kind string) {
+	w.Touch(env)
+	if env == "" {
+		// Account-level objects are in no environment's export.
+		return
+	}
+	if k := (EnvKind{env, kind}); !slices.Contains(w.Kinds, k) {
+		w.Kinds = append(w.Kinds, k)
+	}
+}
+
+// Any reports whether the write changed anything a change number counts.
+func (w *Written) Any() bool { return len(w.Envs) > 0 || w.Account }
