@@ -3,7 +3,6 @@ package backend
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,6 +16,7 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/database"
 	"github.com/arborhq/terraform-provider-arbor/internal/store/pgtest"
+	"github.com/arborhq/terraform-provider-arbor/internal/store/storetest"
 )
 
 // readCountingTx is a transaction that records the kind of every
@@ -64,33 +64,10 @@ func openWithOlderWriter(t *testing.T) (store.Store, func(env, kind, key string)
 			}
 		}
 	}
-	old, err := sql.Open("sqlite", name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { old.Close() })
+	older := storetest.OlderSQLiteWriter(t, name)
 	return st, func(env, kind, key string) {
 		t.Helper()
-		tx, err := old.Begin()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tx.Rollback()
-		for _, stmt := range []struct {
-			sql  string
-			args []any
-		}{
-			{bump, []any{env, kind, key}},
-			{`UPDATE settings SET last_change = last_change + 1 WHERE id = 1`, nil},
-			{`UPDATE environments SET last_change = (SELECT last_change FROM settings WHERE id = 1) WHERE slug = $1`, []any{env}},
-		} {
-			if _, err := tx.Exec(stmt.sql, stmt.args...); err != nil {
-				t.Fatalf("%s: %v", stmt.sql, err)
-			}
-		}
-		if err := tx.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		older(t, env, kind, key)
 	}
 }
 

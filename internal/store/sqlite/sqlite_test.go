@@ -160,33 +160,6 @@ func TestKindStampsAcrossAnOlderWriter(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		db, err := sql.Open("sqlite", path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return s, func(t *testing.T, env, kind, key string) {
-			t.Helper()
-			tx, err := db.Begin()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer tx.Rollback()
-			for _, stmt := range []struct {
-				sql  string
-				args []any
-			}{
-				{`UPDATE objects SET version = version + 1 WHERE environment = ? AND kind = ? AND key = ?`, []any{env, kind, key}},
-				{`UPDATE settings SET last_change = last_change + 1 WHERE id = 1`, nil},
-				{`UPDATE environments SET last_change = (SELECT last_change FROM settings WHERE id = 1) WHERE slug = ?`, []any{env}},
-			} {
-				if _, err := tx.Exec(stmt.sql, stmt.args...); err != nil {
-					t.Fatalf("%s: %v", stmt.sql, err)
-				}
-			}
-			if err := tx.Commit(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		return s, storetest.OlderSQLiteWriter(t, path)
 	})
 }

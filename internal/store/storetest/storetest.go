@@ -1027,6 +1027,21 @@ func testReadsBesideQueuedWrites(t *testing.T, s store.Store) {
 	}
 }
 
+// writeUndone makes a write of a permission in development that fails
+// after writing, so that its store undoes it.
+func writeUndone(t *testing.T, s store.Store) {
+	t.Helper()
+	err := s.Update(context.Background(), func(tx store.Tx) error {
+		if err := tx.PutObject(obj("development", "permission", "undone", 1), nil, nil); err != nil {
+			return err
+		}
+		return errors.New("undo")
+	})
+	if err == nil {
+		t.Fatal("a failing write committed")
+	}
+}
+
 func changesOf(t *testing.T, s store.Store, env string) store.Changes {
 	t.Helper()
 	return viewed(t, s, func(tx store.Tx) (store.Changes, error) { return tx.Changes(env) })
@@ -1081,15 +1096,7 @@ func testChangeNumbers(t *testing.T, s store.Store) {
 	}, false, false)
 
 	before := changesOf(t, s, "development")
-	err := s.Update(context.Background(), func(tx store.Tx) error {
-		if err := tx.PutObject(obj("development", "permission", "undone", 1), nil, nil); err != nil {
-			return err
-		}
-		return errors.New("undo")
-	})
-	if err == nil {
-		t.Fatal("a failing write committed")
-	}
+	writeUndone(t, s)
 	equal(t, "a write undone moves nothing", changesOf(t, s, "development"), before)
 	if changesOf(t, s, "development").Environment <= start.Environment {
 		t.Fatal("the writes left development's number where it was")
@@ -1235,15 +1242,7 @@ func testKindStamps(t *testing.T, s store.Store) {
 	update(t, s, func(tx store.Tx) error {
 		return tx.PutSecret(store.Ref{Environment: "development", Kind: "permission", Key: "p"}, "s", []byte("v"))
 	})
-	err := s.Update(context.Background(), func(tx store.Tx) error {
-		if err := tx.PutObject(obj("development", "permission", "undone", 1), nil, nil); err != nil {
-			return err
-		}
-		return errors.New("undo")
-	})
-	if err == nil {
-		t.Fatal("a failing write committed")
-	}
+	writeUndone(t, s)
 	k := kindStampsOf(t, s, "development")
 	equal(t, "stamps cover the writes since the first", k.At, k.Environment)
 	equal(t, "permissions unwritten since the first write", k.Unwritten("permission", first.Environment), true)
