@@ -374,9 +374,46 @@ func encodeKnowing(src *reviewSource, have *domain.EncodedDocument) (*domain.Enc
 
 // diffSection compares a section's objects in the target (have) with the
 // document's (want), by their canonical bytes. What the document lacks is
-// Removed.
+// Removed. Two sections in key order (exports, canonical documents) are
+// walked side by side; others are compared through a map.
 func diffSection(name string, have, want []domain.EncodedObject) SectionChange {
 	d := SectionChange{Name: name}
+	if !inKeyOrder(have) || !inKeyOrder(want) {
+		return diffUnordered(d, have, want)
+	}
+	i, j := 0, 0
+	for i < len(have) || j < len(want) {
+		switch {
+		case j == len(want) || i < len(have) && have[i].Key < want[j].Key:
+			d.Removed = append(d.Removed, have[i].Key)
+			i++
+		case i == len(have) || want[j].Key < have[i].Key:
+			d.Added = append(d.Added, want[j].Key)
+			j++
+		default:
+			if bytes.Equal(have[i].Bytes, want[j].Bytes) {
+				d.Unchanged++
+			} else {
+				d.Changed = append(d.Changed, want[j].Key)
+			}
+			i, j = i+1, j+1
+		}
+	}
+	return d
+}
+
+// inKeyOrder reports objects whose keys strictly increase.
+func inKeyOrder(objects []domain.EncodedObject) bool {
+	for i := 1; i < len(objects); i++ {
+		if objects[i-1].Key >= objects[i].Key {
+			return false
+		}
+	}
+	return true
+}
+
+// diffUnordered is diffSection of sections in any order.
+func diffUnordered(d SectionChange, have, want []domain.EncodedObject) SectionChange {
 	h := make(map[string][]byte, len(have))
 	for _, o := range have {
 		h[o.Key] = o.Bytes

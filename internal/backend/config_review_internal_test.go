@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"testing"
 
@@ -65,6 +66,32 @@ func TestEncodeKnowingIsEncodeObjects(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: encoded otherwise than EncodeObjects", name)
+		}
+	}
+}
+
+// diffSection says of sections in key order, walked side by side, what it
+// says of the same sections compared through a map: over random sections
+// sharing some keys, some with the same bytes.
+func TestDiffSectionInKeyOrderIsUnordered(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 500 {
+		var have, want []domain.EncodedObject
+		for k := range rnd.IntN(40) {
+			key := fmt.Sprintf("k%03d", k*3+rnd.IntN(3))
+			if rnd.IntN(3) > 0 {
+				have = append(have, domain.EncodedObject{Key: key, Bytes: []byte{byte(rnd.IntN(2))}})
+			}
+			if rnd.IntN(3) > 0 {
+				want = append(want, domain.EncodedObject{Key: key, Bytes: []byte{byte(rnd.IntN(2))}})
+			}
+		}
+		if !inKeyOrder(have) || !inKeyOrder(want) {
+			t.Fatal("the sections made are not in key order")
+		}
+		got, expected := diffSection("s", have, want), diffUnordered(SectionChange{Name: "s"}, have, want)
+		if !reflect.DeepEqual(got, expected) {
+			t.Fatalf("have %v want %v:\nwalked %+v\nmapped %+v", have, want, got, expected)
 		}
 	}
 }

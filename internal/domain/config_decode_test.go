@@ -145,3 +145,33 @@ func TestDocumentFieldNamesAsTheAPI(t *testing.T) {
 		}
 	}
 }
+
+// keysIn answers as a set does, walking or not: keys asked in order of
+// ordered lists, and of lists out of order.
+func TestKeysInIsASet(t *testing.T) {
+	objects := func(keys ...string) []VersionedObject {
+		var l []VersionedObject
+		for _, k := range keys {
+			l = append(l, &Guide{Key: k})
+		}
+		return l
+	}
+	for _, c := range []struct{ objects, asking []VersionedObject }{
+		{objects("a", "c", "e", "g"), objects("a", "b", "c", "d", "g", "h")},
+		{objects(), objects("a")},
+		{objects("b"), objects()},
+		{objects("e", "a", "c"), objects("a", "b", "c", "e")},
+		{objects("a", "c"), objects("c", "a", "b")},
+	} {
+		set := map[string]bool{}
+		for _, o := range c.objects {
+			set[o.ObjectKey()] = true
+		}
+		in := keysIn(c.objects, c.asking)
+		for _, o := range c.asking {
+			if got := in(o.ObjectKey()); got != set[o.ObjectKey()] {
+				t.Errorf("%v asked %q: %v", c.objects, o.ObjectKey(), got)
+			}
+		}
+	}
+}

@@ -118,9 +118,7 @@ func PlanImport(target ImportTarget, doc *ConfigDocument, pruneAssignments bool)
 // versioned section of the document, and decides what the import removes
 // of the target's objects (current) the document lacks.
 func planVersionedSection(target ImportTarget, source string, section, current VersionedSection, plan *ImportPlan, refusals *Problems) error {
-	inDoc := map[string]bool{}
 	for i, o := range section.Objects {
-		inDoc[o.ObjectKey()] = true
 		p, err := target.Promotion(section.Kind, o.ObjectKey())
 		if err != nil {
 			return err
@@ -144,8 +142,9 @@ func planVersionedSection(target ImportTarget, source string, section, current V
 			refusals.Merge(field(), channels)
 		}
 	}
+	inDoc := keysIn(section.Objects, current.Objects)
 	for _, o := range current.Objects {
-		if inDoc[o.ObjectKey()] {
+		if inDoc(o.ObjectKey()) {
 			continue
 		}
 		p, err := target.Promotion(section.Kind, o.ObjectKey())
@@ -165,6 +164,35 @@ func planVersionedSection(target ImportTarget, source string, section, current V
 		plan.Remove[section.Name] = append(plan.Remove[section.Name], o.ObjectKey())
 	}
 	return nil
+}
+
+// keysIn answers whether a key is one of objects', for keys asked in the
+// order of asking's objects: when both are in key order (canonical
+// documents), by a cursor walking objects as the keys asked grow; else
+// from a set of them.
+func keysIn(objects, asking []VersionedObject) func(key string) bool {
+	ordered := func(l []VersionedObject) bool {
+		for i := 1; i < len(l); i++ {
+			if l[i-1].ObjectKey() >= l[i].ObjectKey() {
+				return false
+			}
+		}
+		return true
+	}
+	if !ordered(objects) || !ordered(asking) {
+		set := make(map[string]bool, len(objects))
+		for _, o := range objects {
+			set[o.ObjectKey()] = true
+		}
+		return func(key string) bool { return set[key] }
+	}
+	at := 0
+	return func(key string) bool {
+		for at < len(objects) && objects[at].ObjectKey() < key {
+			at++
+		}
+		return at < len(objects) && objects[at].ObjectKey() == key
+	}
 }
 
 // LeaveOutProductionBorn removes from doc, a document of source's
