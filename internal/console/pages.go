@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -266,24 +267,37 @@ func (c *Console) write(w http.ResponseWriter, status int, t *template.Template,
 // (browsers show it beside the request; the page benchmarks read it).
 func (c *Console) writeTimed(w http.ResponseWriter, status int, t *template.Template, v any, start time.Time) {
 	var buf bytes.Buffer
-	if vw, ok := v.(*view); ok {
-		if l, ok := vw.Data.(interface{ largeField() int }); ok {
-			// Room for a field of megabytes (a document carried to its
-			// confirm) and the page around it, grown once.
-			buf.Grow(l.largeField() + 64<<10)
-		}
-	}
 	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
 		c.log.Error("console template", "error", err)
 		c.plainError(w, http.StatusInternalServerError, "The server could not show this page; its log has details.")
 		return
+	}
+	page, field, rest := buf.Bytes(), "", []byte(nil)
+	if vw, ok := v.(*view); ok {
+		if s, ok := vw.Data.(spliced); ok {
+			// A field of megabytes (a document carried to its confirm)
+			// is written in the marker's place, not through the buffer.
+			marker, f := s.splice()
+			if before, after, found := bytes.Cut(page, []byte(marker)); found {
+				page, field, rest = before, f, after
+			}
+		}
 	}
 	if !start.IsZero() {
 		w.Header().Set("Server-Timing", fmt.Sprintf("page;dur=%.2f", float64(time.Since(start).Microseconds())/1000))
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(page)
+	io.WriteString(w, field)
+	w.Write(rest)
+}
+
+// spliced is a page's data holding a field too large to pass through the
+// template: the template writes marker where it goes, and the page is
+// written with field in the marker's place.
+type spliced interface {
+	splice() (marker, field string)
 }
 
 func formatTime(t time.Time) string {

@@ -163,14 +163,18 @@ func importForm(c *Console, r *http.Request) (any, error) {
 type reviewView struct {
 	*backend.ConfigReview
 	Action string // "import" or "promote"
-	// DocumentField is the uploaded document as the confirm form sends it
-	// again: the value attribute of a hidden field, in unpadded base64url.
-	// Its alphabet holds nothing HTML reads as markup or as the
-	// attribute's end, so the template writes it as it is (escaping a
-	// document of megabytes character by character cost more than the
-	// rest of the page), and nothing a form's encoding escapes, so the
-	// confirm's body is 4/3 of the document (see maxFormBytes).
+	// DocumentField is where the page carries the uploaded document as
+	// the confirm form sends it again: the value attribute of a hidden
+	// field, in unpadded base64url. Its alphabet holds nothing HTML reads
+	// as markup or as the attribute's end, so it is written as it is
+	// (escaping a document of megabytes character by character cost more
+	// than the rest of the page), and nothing a form's encoding escapes,
+	// so the confirm's body is 4/3 of the document (see maxFormBytes).
+	// The template writes documentMarker; the page is written with the
+	// attribute (document) in its place, not copied through the
+	// template's printing and the page's buffer.
 	DocumentField template.HTMLAttr
+	document      string
 	// Reviewed fingerprints the target's configuration as reviewed, and
 	// SourceReviewed the source's (promotion): a confirm after either
 	// changed is refused.
@@ -179,8 +183,14 @@ type reviewView struct {
 	NeverTouched             []string
 }
 
-// largeField is the size of the document the page carries.
-func (v *reviewView) largeField() int { return len(v.DocumentField) }
+// documentMarker is what the review's template writes where the document
+// goes: raw < and > never come out of the template's escaping of any
+// value, so nothing else on the page reads the same.
+const documentMarker = `value="<arbor-document>"`
+
+// splice gives the marker the template wrote and what the page holds in
+// its place.
+func (v *reviewView) splice() (marker, field string) { return documentMarker, v.document }
 
 func newReviewView(action string, r *backend.ConfigReview) *reviewView {
 	return &reviewView{ConfigReview: r, Action: action, Reviewed: r.Version, SourceReviewed: r.SourceVersion, NoChange: r.NoChange(), NeverTouched: neverTouched}
@@ -208,14 +218,14 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 		return nil, refuseOn(fromBackend(err), "environments/import.html", importView{Target: target})
 	}
 	v := newReviewView("import", review)
-	v.DocumentField = documentAttr(doc)
+	v.DocumentField, v.document = documentMarker, documentAttr(doc)
 	return v, nil
 }
 
 // documentAttr is the value attribute carrying doc in base64, made in one
 // buffer of its size: for a document of megabytes, the encoding and the
 // attribute around it would each be a copy of it.
-func documentAttr(doc []byte) template.HTMLAttr {
+func documentAttr(doc []byte) string {
 	const before, after = `value="`, `"`
 	var b strings.Builder
 	b.Grow(len(before) + base64.RawURLEncoding.EncodedLen(len(doc)) + len(after))
@@ -224,7 +234,7 @@ func documentAttr(doc []byte) template.HTMLAttr {
 	enc.Write(doc) // a strings.Builder takes every write
 	enc.Close()
 	b.WriteString(after)
-	return template.HTMLAttr(b.String())
+	return b.String()
 }
 
 // uploaded reads the file a multipart form sends as field: nil when the
