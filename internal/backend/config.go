@@ -565,7 +565,9 @@ func (s *Server) registerConfigRoutes() {
 			}
 			keeps, err := keepsProductionBorn(copies, env.Slug, target)
 			if err != nil || !keeps {
-				body = current.encoded
+				if err == nil {
+					body, err = current.bytes()
+				}
 				return err
 			}
 			doc, left, err := exportFor(tx, env.Slug, target)

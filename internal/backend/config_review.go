@@ -443,7 +443,14 @@ func diffUnordered(d SectionChange, have, want []domain.EncodedObject) SectionCh
 
 // objects is the export split into its objects, made once per copy.
 func (e *exportCopy) objects() (*domain.EncodedDocument, error) {
-	e.split.Do(func() { e.encodedObjects, e.splitErr = domain.EncodedObjects(e.encoded) })
+	e.split.Do(func() {
+		encoded, err := e.bytes()
+		if err != nil {
+			e.splitErr = err
+			return
+		}
+		e.encodedObjects, e.splitErr = domain.EncodedObjects(encoded)
+	})
 	return e.encodedObjects, e.splitErr
 }
 

@@ -49,7 +49,13 @@ type envCopy struct {
 type exportCopy struct {
 	doc     *domain.ConfigDocument
 	version string
-	encoded []byte
+
+	// The encoding, assembled from the objects' when first asked for (a
+	// download): a review needs the version and the objects alone.
+	encode    sync.Once
+	assemble  func() ([]byte, error)
+	encoded   []byte
+	encodeErr error
 
 	// The encoding split into its objects, as a review compares them.
 	split          sync.Once
@@ -58,6 +64,12 @@ type exportCopy struct {
 
 	// The content shas of its versioned objects.
 	shas contentSHAs
+}
+
+// bytes is the export's encoding.
+func (e *exportCopy) bytes() ([]byte, error) {
+	e.encode.Do(func() { e.encoded, e.encodeErr = e.assemble() })
+	return e.encoded, e.encodeErr
 }
 
 // keyedHead is the version head of one object.

@@ -155,11 +155,11 @@ func buildExport(tx store.Tx, env string, prior keptParts) (*builtExport, error)
 		out.export, out.parts.export = prior.export, prior.export
 		return out, nil
 	}
-	encoded, err := doc.Assemble(split.Sections)
+	version, err := doc.AssembledVersion(split.Sections)
 	if err != nil {
 		return nil, err
 	}
-	e := &exportCopy{doc: doc, version: domain.ConfigVersionOf(encoded), encoded: encoded}
+	e := &exportCopy{doc: doc, version: version, assemble: func() ([]byte, error) { return doc.Assemble(split.Sections) }}
 	e.split.Do(func() { e.encodedObjects = split })
 	out.export, out.parts.export = e, e
 	return out, nil

@@ -46,9 +46,13 @@ func (s *Server) KeptCopyMismatch(ctx context.Context) (string, error) {
 			if err != nil {
 				return err
 			}
+			keptBytes, err := kept.bytes()
+			if err != nil {
+				return err
+			}
 			switch {
-			case !bytes.Equal(kept.encoded, encoded):
-				mismatch = fmt.Sprintf("%s: the kept export is\n%s\nthe export made anew\n%s", e.Slug, kept.encoded, encoded)
+			case !bytes.Equal(keptBytes, encoded):
+				mismatch = fmt.Sprintf("%s: the kept export is\n%s\nthe export made anew\n%s", e.Slug, keptBytes, encoded)
 			case kept.version != domain.ConfigVersionOf(encoded):
 				mismatch = fmt.Sprintf("%s: the kept export's version is %s, its encoding's %s", e.Slug, kept.version, domain.ConfigVersionOf(encoded))
 			case !reflect.DeepEqual(kept.doc, doc):

@@ -117,8 +117,12 @@ func TestExportReadsOnlyTheSectionsOfKindsWritten(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if !bytes.Equal(kept.encoded, encoded) {
-				return fmt.Errorf("%s: the export is\n%s\nthe one made anew\n%s", what, kept.encoded, encoded)
+			keptBytes, err := kept.bytes()
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(keptBytes, encoded) {
+				return fmt.Errorf("%s: the export is\n%s\nthe one made anew\n%s", what, keptBytes, encoded)
 			}
 			if len(read) == 0 && kept != last {
 				return fmt.Errorf("%s: no section read, yet the export is not the one before", what)

@@ -2,8 +2,11 @@ package domain
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"sort"
 )
@@ -226,17 +229,37 @@ func appendIndented(dst, compact []byte, prefix []byte, indent string) []byte {
 // puts them); d's own sections are not read. The document's frame is
 // Encode's own, its sections spliced in.
 func (d *ConfigDocument) Assemble(sections map[string][]EncodedObject) ([]byte, error) {
-	frame, err := (&ConfigDocument{FormatVersion: d.FormatVersion, SourceEnvironment: d.SourceEnvironment}).Encode()
-	if err != nil {
-		return nil, err
-	}
-	size := len(frame)
+	size := 1024
 	for _, objects := range sections {
 		for _, o := range objects {
 			size += len(o.Bytes) + 2
 		}
 	}
-	out := make([]byte, 0, size+64*len(sections))
+	out := bytes.NewBuffer(make([]byte, 0, size+64*len(sections)))
+	if err := d.assembleTo(out, sections); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// AssembledVersion is ConfigVersionOf(Assemble(sections)), hashed as the
+// pieces are written, without the encoding whole: an export's version is
+// needed at once, its encoding only when someone downloads it.
+func (d *ConfigDocument) AssembledVersion(sections map[string][]EncodedObject) (string, error) {
+	h := sha256.New()
+	if err := d.assembleTo(h, sections); err != nil {
+		return "", err
+	}
+	return "sha256-" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// assembleTo writes Assemble's output to w, piece by piece; w is a buffer
+// or a hash, whose writes never fail.
+func (d *ConfigDocument) assembleTo(w io.Writer, sections map[string][]EncodedObject) error {
+	frame, err := (&ConfigDocument{FormatVersion: d.FormatVersion, SourceEnvironment: d.SourceEnvironment}).Encode()
+	if err != nil {
+		return err
+	}
 	rest := frame
 	for _, s := range ConfigSections {
 		objects := sections[s.Name]
@@ -246,23 +269,24 @@ func (d *ConfigDocument) Assemble(sections map[string][]EncodedObject) ([]byte, 
 		empty := []byte("\n" + string(encodedField) + s.Name + `": []`)
 		i := bytes.Index(rest, empty)
 		if i < 0 {
-			return nil, fmt.Errorf("a document of format version %d has no section %s", d.FormatVersion, s.Name)
+			return fmt.Errorf("a document of format version %d has no section %s", d.FormatVersion, s.Name)
 		}
 		// The empty list's closing ], after which the section goes on.
 		end := i + len(empty) - 1
-		out = append(out, rest[:end]...)
-		out = append(out, '\n')
+		w.Write(rest[:end])
+		w.Write([]byte{'\n'})
 		for n, o := range objects {
 			if n > 0 {
-				out = append(out, ",\n"...)
+				w.Write([]byte(",\n"))
 			}
-			out = append(out, o.Bytes...)
+			w.Write(o.Bytes)
 		}
-		out = append(out, '\n')
-		out = append(out, encodedSectionEnd...)
+		w.Write([]byte{'\n'})
+		w.Write(encodedSectionEnd)
 		rest = rest[end+1:]
 	}
-	return append(out, rest...), nil
+	_, err = w.Write(rest)
+	return err
 }
 
 // EncodeObjects is EncodedObjects of d's encoding, each object encoded on

@@ -181,6 +181,9 @@ func TestAssembleIsEncode(t *testing.T) {
 			if !bytes.Equal(got, want) {
 				t.Errorf("assembled:\n%s\nencoded:\n%s", got, want)
 			}
+			if version, err := d.AssembledVersion(sections); err != nil || version != ConfigVersionOf(want) {
+				t.Errorf("assembled version %s (%v), the encoding's %s", version, err, ConfigVersionOf(want))
+			}
 		})
 	}
 	// A section the document's format version predates cannot be filled.
