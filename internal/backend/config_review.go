@@ -111,9 +111,8 @@ func (s *Server) ReviewPromotion(ctx context.Context, p domain.Principal, target
 				return nil, err
 			}
 			if !keeps {
-				src.doc, src.shas = current.doc, &current.shas
-				src.encoded, err = current.objects()
-				return src, err
+				src.doc, src.shas, src.encoded = current.doc, &current.shas, current.encodedObjects
+				return src, nil
 			}
 			doc, left, err := exportFor(tx, from, target)
 			if err != nil {
@@ -234,10 +233,7 @@ func (s *Server) review(ctx context.Context, p domain.Principal, target, from st
 		src, err := readBeside(read, func() error {
 			// What makeReview reads of the target first, kept in its
 			// copy: made while the document is read.
-			current, err := copies.exportOf(target)
-			if err == nil {
-				_, err = current.objects()
-			}
+			_, err := copies.exportOf(target)
 			return err
 		})
 		if err != nil {
@@ -291,10 +287,7 @@ func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environm
 	if err != nil {
 		return nil, err
 	}
-	have, err := current.objects()
-	if err != nil {
-		return nil, err
-	}
+	have := current.encodedObjects
 	if src.encoded == nil {
 		if src.encoded, err = encodeKnowing(src, have); err != nil {
 			return nil, err
@@ -363,7 +356,7 @@ func encodeKnowing(src *reviewSource, have *domain.EncodedDocument) (*domain.Enc
 		byKey := map[string][]byte{}
 		for _, o := range objects {
 			t, ok := targets[o.Key]
-			if prefix := domain.EncodedObjectPrefix; ok && len(t) >= len(prefix) && string(t[:len(prefix)]) == prefix && bytes.Equal(t[len(prefix):], o.Bytes) {
+			if ok && domain.SentAsEncoded(o.Bytes, t) {
 				byKey[o.Key] = t
 			}
 		}
@@ -439,19 +432,6 @@ func diffUnordered(d SectionChange, have, want []domain.EncodedObject) SectionCh
 		slices.Sort(l)
 	}
 	return d
-}
-
-// objects is the export split into its objects, made once per copy.
-func (e *exportCopy) objects() (*domain.EncodedDocument, error) {
-	e.split.Do(func() {
-		encoded, err := e.bytes()
-		if err != nil {
-			e.splitErr = err
-			return
-		}
-		e.encodedObjects, e.splitErr = domain.EncodedObjects(encoded)
-	})
-	return e.encodedObjects, e.splitErr
 }
 
 // review is the review kept under key, or nil.

@@ -57,10 +57,8 @@ type exportCopy struct {
 	encoded   []byte
 	encodeErr error
 
-	// The encoding split into its objects, as a review compares them.
-	split          sync.Once
+	// The encoding's objects, as a review compares them.
 	encodedObjects *domain.EncodedDocument
-	splitErr       error
 
 	// The content shas of its versioned objects.
 	shas contentSHAs

@@ -159,8 +159,7 @@ func buildExport(tx store.Tx, env string, prior keptParts) (*builtExport, error)
 	if err != nil {
 		return nil, err
 	}
-	e := &exportCopy{doc: doc, version: version, assemble: func() ([]byte, error) { return doc.Assemble(split.Sections) }}
-	e.split.Do(func() { e.encodedObjects = split })
+	e := &exportCopy{doc: doc, version: version, encodedObjects: split, assemble: func() ([]byte, error) { return doc.Assemble(split.Sections) }}
 	out.export, out.parts.export = e, e
 	return out, nil
 }

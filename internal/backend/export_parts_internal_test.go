@@ -10,6 +10,17 @@ import (
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
 
+// exportAnew is env's export made from scratch in tx, as exportConfig and
+// Encode make it, with its encoding.
+func exportAnew(tx store.Tx, env string) (*domain.ConfigDocument, []byte, error) {
+	doc, err := exportConfig(tx, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	encoded, err := doc.Encode()
+	return doc, encoded, err
+}
+
 // KeptCopyMismatch compares, in one read transaction, every environment's
 // kept export (made from the objects of the export before it where their
 // bodies are unchanged, export_parts.go) and version heads with those
@@ -30,11 +41,7 @@ func (s *Server) KeptCopyMismatch(ctx context.Context) (string, error) {
 			if err != nil {
 				return err
 			}
-			doc, err := exportConfig(tx, e.Slug)
-			if err != nil {
-				return err
-			}
-			encoded, err := doc.Encode()
+			doc, encoded, err := exportAnew(tx, e.Slug)
 			if err != nil {
 				return err
 			}
@@ -42,10 +49,7 @@ func (s *Server) KeptCopyMismatch(ctx context.Context) (string, error) {
 			if err != nil {
 				return err
 			}
-			keptSplit, err := kept.objects()
-			if err != nil {
-				return err
-			}
+			keptSplit := kept.encodedObjects
 			keptBytes, err := kept.bytes()
 			if err != nil {
 				return err

@@ -109,11 +109,7 @@ func TestExportReadsOnlyTheSectionsOfKindsWritten(t *testing.T) {
 				return err
 			}
 			read = counting.read
-			doc, err := exportConfig(tx, env)
-			if err != nil {
-				return err
-			}
-			encoded, err := doc.Encode()
+			_, encoded, err := exportAnew(tx, env)
 			if err != nil {
 				return err
 			}

@@ -352,7 +352,7 @@ func emptyIfNil[T any](s *[]T) {
 // trigger_data_schema is stored as sent), and an export of them must
 // import.
 func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
-	d, _, err := DecodeConfigDocumentSent(b)
+	d, _, err := decodeConfigDocument(b)
 	return d, err
 }
 
@@ -371,6 +371,31 @@ type SentObjects map[string][]EncodedObject
 // is not grown and copied again as it is read. The objects' bytes are
 // slices of b.
 func DecodeConfigDocumentSent(b []byte) (*ConfigDocument, SentObjects, error) {
+	d, spans, err := decodeConfigDocument(b)
+	if err != nil || spans == nil {
+		return d, nil, err
+	}
+	sent := SentObjects{}
+	for _, s := range d.sections() {
+		list := reflect.ValueOf(s.items).Elem()
+		at := spans[s.Kind.Section()]
+		if len(at) != list.Len() {
+			// The same bytes read twice give the same objects; should
+			// they not, nothing is taken as sent.
+			return d, nil, nil
+		}
+		objects := make([]EncodedObject, len(at))
+		for i, span := range at {
+			objects[i] = EncodedObject{Key: list.Index(i).Addr().Interface().(Object).ObjectKey(), Bytes: b[span[0]:span[1]:span[1]]}
+		}
+		sent[s.Kind.Section()] = objects
+	}
+	return d, sent, nil
+}
+
+// decodeConfigDocument is DecodeConfigDocument, with where each object of
+// each section is in b (sectionSpans; nil when b's structure is not read).
+func decodeConfigDocument(b []byte) (*ConfigDocument, map[string][][2]int64, error) {
 	var d ConfigDocument
 	spans, err := sectionSpans(b)
 	if err != nil {
@@ -384,25 +409,6 @@ func DecodeConfigDocumentSent(b []byte) (*ConfigDocument, SentObjects, error) {
 	}
 	if err := jsonv2.Unmarshal(b, &d, documentOptions); err != nil {
 		return nil, nil, documentProblem(b, err).Err()
-	}
-	var sent SentObjects
-	if spans != nil {
-		sent = SentObjects{}
-		for _, s := range d.sections() {
-			list := reflect.ValueOf(s.items).Elem()
-			at := spans[s.Kind.Section()]
-			if len(at) != list.Len() {
-				// The same bytes read twice give the same objects; should
-				// they not, nothing is taken as sent.
-				sent = nil
-				break
-			}
-			objects := make([]EncodedObject, len(at))
-			for i, span := range at {
-				objects[i] = EncodedObject{Key: list.Index(i).Addr().Interface().(Object).ObjectKey(), Bytes: b[span[0]:span[1]:span[1]]}
-			}
-			sent[s.Kind.Section()] = objects
-		}
 	}
 	var p Problems
 	if d.SourceEnvironment == "" {
@@ -421,7 +427,7 @@ func DecodeConfigDocumentSent(b []byte) (*ConfigDocument, SentObjects, error) {
 	if err := p.Err(); err != nil {
 		return nil, nil, err
 	}
-	return &d, sent, nil
+	return &d, spans, nil
 }
 
 // sectionSpans reads document b's structure without decoding a value:

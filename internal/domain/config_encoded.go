@@ -23,7 +23,7 @@ type EncodedObject struct {
 // hold no raw newline, so each line is one of these or deeper.
 var (
 	encodedField       = []byte(`  "`)
-	encodedObjectStart = []byte(EncodedObjectPrefix + "{")
+	encodedObjectStart = []byte(encodedObjectPrefix + "{")
 	encodedObjectEnd   = []byte("    }")
 	encodedKey         = []byte(`      "key": `)
 	encodedSectionEnd  = []byte("  ]")
@@ -48,53 +48,40 @@ func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
 	}
 	doc := &EncodedDocument{Sections: map[string][]EncodedObject{}}
 	out := doc.Sections
+	lines := bytes.SplitAfter(encoded, []byte("\n"))
 	bad := func(n int, why string) error {
 		return fmt.Errorf("line %d of the document is not as its canonical encoding writes it: %s", n+1, why)
 	}
-	// The lines are walked in place, and each object's bytes are those of
-	// encoded (capped, so that no append reaches past them): a split costs
-	// no copy of the document.
-	first, rest, found := bytes.Cut(encoded, []byte("\n"))
-	if !found || string(first) != "{" {
+	if len(lines) < 2 || string(lines[0]) != "{\n" {
 		return nil, bad(0, "it opens with no {")
 	}
-	at := len(first) + 1 // where rest begins in encoded
 	section := ""
 	var object *EncodedObject
-	start := 0 // where the open object begins in encoded
-	for n := 1; ; n++ {
-		line, next, more := bytes.Cut(rest, []byte("\n"))
-		end := at + len(line) // where line ends in encoded
+	start := 0
+	for n := 1; n < len(lines); n++ {
+		line := bytes.TrimSuffix(lines[n], []byte("\n"))
 		switch {
-		case len(rest) == 0 && !more:
-			return nil, bad(n-1, "it ends before its closing }")
 		case object != nil:
 			if bytes.Equal(line, encodedObjectEnd) || (bytes.HasPrefix(line, encodedObjectEnd) && string(line[len(encodedObjectEnd):]) == ",") {
-				bytesEnd := end
-				if line[len(line)-1] == ',' {
-					bytesEnd--
-				}
-				object.Bytes = encoded[start:bytesEnd:bytesEnd]
+				object.Bytes = bytes.Join(lines[start:n+1], nil)
+				object.Bytes = bytes.TrimSuffix(bytes.TrimSuffix(object.Bytes, []byte("\n")), []byte(","))
 				if object.Key == "" {
 					return nil, bad(n, "an object of "+section+" has no key")
 				}
 				out[section] = append(out[section], *object)
 				object = nil
-				break
+				continue
 			}
 			if bytes.HasPrefix(line, encodedKey) {
 				value := bytes.TrimSuffix(line[len(encodedKey):], []byte(","))
-				if len(value) >= 2 && value[0] == '"' && value[len(value)-1] == '"' && bytes.IndexByte(value, '\\') < 0 {
-					// A key has no character JSON escapes.
-					object.Key = string(value[1 : len(value)-1])
-				} else if err := json.Unmarshal(value, &object.Key); err != nil {
+				if err := json.Unmarshal(value, &object.Key); err != nil {
 					return nil, bad(n, "a key that is not a string")
 				}
 			}
 		case section != "":
 			switch {
 			case bytes.Equal(line, encodedObjectStart):
-				object, start = &EncodedObject{}, at
+				object, start = &EncodedObject{}, n
 			case bytes.Equal(line, encodedSectionEnd) || string(line) == string(encodedSectionEnd)+",":
 				section = ""
 			default:
@@ -111,7 +98,7 @@ func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
 				}
 			}
 			if !sections[string(name)] {
-				break
+				continue
 			}
 			switch string(bytes.TrimSuffix(value, []byte(","))) {
 			case "[]":
@@ -122,24 +109,28 @@ func EncodedObjects(encoded []byte) (*EncodedDocument, error) {
 			default:
 				return nil, bad(n, "section "+string(name)+" is not a list")
 			}
-		case string(line) == "}" && !bytes.Contains(next, []byte("\n")):
-			if len(next) > 0 {
+		case string(line) == "}" && n >= len(lines)-2:
+			if n == len(lines)-2 && len(lines[n+1]) > 0 {
 				return nil, bad(n+1, "something follows the document")
 			}
 			return doc, nil
 		default:
 			return nil, bad(n, "not a field of the document")
 		}
-		if !more {
-			return nil, bad(n, "it ends before its closing }")
-		}
-		rest, at = next, end+1
 	}
+	return nil, bad(len(lines)-1, "it ends before its closing }")
 }
 
-// EncodedObjectPrefix is what begins an object's bytes in Encode's output,
-// before its {: the indent of a section's objects.
-const EncodedObjectPrefix = "    "
+// encodedObjectPrefix is what begins an object's bytes in Encode's
+// output, before its {: the indent of a section's objects.
+const encodedObjectPrefix = "    "
+
+// SentAsEncoded reports whether an object's bytes as sent (SentObjects:
+// from its { to its }) are encoded, the bytes EncodeObject wrote for it.
+func SentAsEncoded(sent, encoded []byte) bool {
+	rest, ok := bytes.CutPrefix(encoded, []byte(encodedObjectPrefix))
+	return ok && bytes.Equal(rest, sent)
+}
 
 // EncodeObject is the bytes Encode writes for o, a canonical object of a
 // section, without the comma that may follow it: the bytes EncodedObjects
@@ -153,7 +144,7 @@ func EncodeObject(o any) ([]byte, error) {
 		return nil, err
 	}
 	compact := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
-	prefix := encodedObjectStart[:len(encodedObjectStart)-1]
+	prefix := []byte(encodedObjectPrefix)
 	out := make([]byte, 0, len(prefix)+len(compact)*3/2)
 	return appendIndented(append(out, prefix...), compact, prefix, "  "), nil
 }
