@@ -3,6 +3,7 @@ package backend
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -40,8 +41,15 @@ import (
 // up to the snapshot's: across a write of an older release, or for parts
 // newer than the snapshot, every section is read and compared as above.
 // A write in the environment outside the configuration (a tenant, a
-// channel) costs the next export one small read of the stamps; a write of
-// one kind, the read of its section.
+// channel) costs the next export one small read of the stamps.
+//
+// Where the stamps cover the writes since the parts, they also name the
+// keys each wrote (store.Tx.KeysWritten): a section whose kind was written
+// is made from the section before and the rows of those keys alone
+// (readWritten), a key no longer found being an object deleted. A write of
+// one object of a kind costs the next export the read of its row; only a
+// write of many objects of a kind (writtenReadLimit) costs the read of its
+// section, compared with the section before as above.
 //
 // The parts hold each object's body beside its encoding, about the size of
 // the environment's stored objects again.
@@ -131,13 +139,19 @@ func buildExport(tx store.Tx, env string, prior keptParts) (*builtExport, error)
 		}
 		before := prior.sections[sec.Name]
 		section := before
-		if before == nil || !stamps.Unwritten(sec.Kind.Name, prior.at) {
-			// Otherwise no write since prior's wrote objects of the
-			// kind: the rows are those the section was made from.
-			var err error
-			if section, err = readSection(tx, env, sec.Kind, reflect.TypeOf(items).Elem(), before); err != nil {
-				return nil, err
-			}
+		list := reflect.TypeOf(items).Elem()
+		var err error
+		switch {
+		case before != nil && stamps.Unwritten(sec.Kind.Name, prior.at):
+			// No write since prior's wrote objects of the kind: the
+			// rows are those the section was made from.
+		case before != nil && stamps.Covered(prior.at):
+			section, err = readWritten(tx, env, sec.Kind, list, before, prior.at)
+		default:
+			section, err = readSection(tx, env, sec.Kind, list, before)
+		}
+		if err != nil {
+			return nil, err
 		}
 		if section != before {
 			unchanged = false
@@ -191,11 +205,92 @@ func readSection(tx store.Tx, env string, kind domain.Kind, list reflect.Type, b
 	if same && before != nil && len(rows) == len(before.byKey) {
 		return before, nil
 	}
-	return makeSection(kind, list, rows, kept), nil
+	keys := make([]string, len(rows))
+	for i, row := range rows {
+		keys[i] = row.Key
+	}
+	return makeSection(env, kind, list, keys, kept), nil
 }
 
-// makeSection is the section of rows, made of their objects kept.
-func makeSection(kind domain.Kind, list reflect.Type, rows []store.Object, kept []*keptObject) *keptSection {
+// writtenReadLimit is the most objects written since a kept section of n
+// objects that readWritten reads one by one: past it, reading the
+// section whole costs less.
+func writtenReadLimit(n int) int { return max(64, n/20) }
+
+// readWritten makes env's section of kind in tx from before, made at
+// change number after, and the objects that writes numbered above after
+// put or deleted, which the key stamps name (store.Tx.KeysWritten): the
+// caller has read kind stamps covering those writes in tx. Those objects
+// alone are read, together where the store reads ahead
+// (store.Prefetcher), and the others are before's: a write of one object
+// among 10,000 costs the next export the read of one row, not of its
+// section. When more were written than writtenReadLimit, the section is
+// read whole (readSection).
+func readWritten(tx store.Tx, env string, kind domain.Kind, list reflect.Type, before *keptSection, after int64) (*keptSection, error) {
+	limit := writtenReadLimit(len(before.byKey))
+	keys, err := tx.KeysWritten(env, kind.Name, after, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) > limit {
+		return readSection(tx, env, kind, list, before)
+	}
+	// The section's order is Go's comparison of keys (readSection).
+	slices.Sort(keys)
+	if pf, ok := tx.(store.Prefetcher); ok {
+		refs := make([]store.Ref, len(keys))
+		for i, key := range keys {
+			refs[i] = store.Ref{Environment: env, Kind: kind.Name, Key: key}
+		}
+		pf.Prefetch(refs...)
+	}
+	rows := make([]store.Object, 0, len(keys))
+	gone := map[string]bool{}
+	for _, key := range keys {
+		row, err := tx.Object(env, kind.Name, key)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			if before.byKey[key] != nil {
+				gone[key] = true
+			}
+		case err != nil:
+			return nil, err
+		default:
+			rows = append(rows, row)
+		}
+	}
+	kept, same, err := sectionObjects(kind, list, rows, before.byKey)
+	if err != nil {
+		return nil, err
+	}
+	if same && len(gone) == 0 {
+		return before, nil
+	}
+	// before's objects with those read merged in, in key order.
+	out := make([]string, 0, len(before.encoded)+len(rows))
+	objects := make([]*keptObject, 0, len(before.encoded)+len(rows))
+	i, j := 0, 0
+	for i < len(before.encoded) || j < len(rows) {
+		switch {
+		case j == len(rows) || i < len(before.encoded) && before.encoded[i].Key < rows[j].Key:
+			if key := before.encoded[i].Key; !gone[key] {
+				out, objects = append(out, key), append(objects, before.byKey[key])
+			}
+			i++
+		default:
+			if i < len(before.encoded) && before.encoded[i].Key == rows[j].Key {
+				i++
+			}
+			out, objects = append(out, rows[j].Key), append(objects, kept[j])
+			j++
+		}
+	}
+	return makeSection(env, kind, list, out, objects), nil
+}
+
+// makeSection is env's section of the objects kept under keys, in key
+// order.
+func makeSection(env string, kind domain.Kind, list reflect.Type, keys []string, kept []*keptObject) *keptSection {
 	section := &keptSection{
 		byKey:   make(map[string]*keptObject, len(kept)),
 		list:    reflect.MakeSlice(list, len(kept), len(kept)),
@@ -207,11 +302,11 @@ func makeSection(kind domain.Kind, list reflect.Type, rows []store.Object, kept 
 	}
 	for i, k := range kept {
 		section.list.Index(i).Set(k.item)
-		section.encoded[i] = domain.EncodedObject{Key: rows[i].Key, Bytes: k.encoded}
-		section.byKey[rows[i].Key] = k
+		section.encoded[i] = domain.EncodedObject{Key: keys[i], Bytes: k.encoded}
+		section.byKey[keys[i]] = k
 		if versioned {
-			section.heads = append(section.heads, keyedHead{key: rows[i].Key, head: domain.VersionHead{Environment: rows[i].Environment,
-				SHA: k.state.SHA, OriginEnvironment: k.state.OriginEnvironment, Version: rows[i].Version}})
+			section.heads = append(section.heads, keyedHead{key: keys[i], head: domain.VersionHead{Environment: env,
+				SHA: k.state.SHA, OriginEnvironment: k.state.OriginEnvironment, Version: k.version}})
 		}
 	}
 	return section

@@ -20,7 +20,7 @@ import (
 )
 
 // readCountingTx is a transaction that records the kind of every
-// Objects read made through it.
+// Objects read made through it, and kind/key of every Object read.
 type readCountingTx struct {
 	store.Tx
 	read []string
@@ -29,6 +29,11 @@ type readCountingTx struct {
 func (c *readCountingTx) Objects(q store.Query) ([]store.Object, error) {
 	c.read = append(c.read, q.Kind)
 	return c.Tx.Objects(q)
+}
+
+func (c *readCountingTx) Object(env, kind, key string) (store.Object, error) {
+	c.read = append(c.read, kind+"/"+key)
+	return c.Tx.Object(env, kind, key)
 }
 
 // openWithOlderWriter opens a fresh database on the store the backend
@@ -71,12 +76,14 @@ func openWithOlderWriter(t *testing.T) (store.Store, func(env, kind, key string)
 	}
 }
 
-// An export made after a write reads only the sections of the kinds that
-// writes since the export before wrote, as the kind stamps say: none
-// after a write outside the configuration, one after a write of one kind,
-// all of them across a write of an older release, which stamps no kinds,
-// and after one (the kept parts then predate the stamps' start). Each
-// export is the one made anew.
+// An export made after a write reads only the objects that writes since
+// the export before wrote, as the kind and key stamps say: none after a
+// write outside the configuration, the one written after a write of one
+// object (or deleted after its deletion), the section whole after a write
+// of more than writtenReadLimit objects of its kind, and every section
+// across a write of an older release, which stamps no kinds, and after one
+// (the kept parts then predate the stamps' start). Each export is the one
+// made anew.
 func TestExportReadsOnlyTheSectionsOfKindsWritten(t *testing.T) {
 	ctx := context.Background()
 	st, olderWrite := openWithOlderWriter(t)
@@ -146,19 +153,42 @@ func TestExportReadsOnlyTheSectionsOfKindsWritten(t *testing.T) {
 	put(domain.KindChannel, "c", `{}`)
 	reads("after a channel write")
 	put(domain.KindPermission, "q", `{"name":"Q"}`)
-	reads("after a permission write", domain.KindPermission.Name)
+	reads("after a permission write", "permission/q")
 	put(domain.KindWorkflow, "w", `{"name":"W2","steps":[],"sha":"b","origin_environment":"development"}`)
-	reads("after a workflow write", domain.KindWorkflow.Name)
+	reads("after a workflow write", "workflow/w")
+	put(domain.KindPermission, "p", `{"name":"P"}`)
+	reads("after a permission written again as it was", "permission/p")
 	err := st.Update(ctx, func(tx store.Tx) error { return tx.DeleteObject(env, domain.KindPermission.Name, "q") })
 	if err != nil {
 		t.Fatal(err)
 	}
-	reads("after a permission deleted", domain.KindPermission.Name)
+	reads("after a permission deleted", "permission/q")
+	put(domain.KindPermission, "a", `{"name":"A"}`)
+	put(domain.KindPermission, "z", `{"name":"Z"}`)
+	err = st.Update(ctx, func(tx store.Tx) error { return tx.DeleteObject(env, domain.KindPermission.Name, "z") })
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads("after a permission put first in order, and one put last and deleted", "permission/a", "permission/z")
+	err = st.Update(ctx, func(tx store.Tx) error {
+		for i := range writtenReadLimit(0) + 1 {
+			key := fmt.Sprintf("many-%03d", i)
+			if err := tx.PutObject(store.Object{Environment: env, Kind: domain.KindPermission.Name, Key: key, Version: 1,
+				Body: []byte(`{"name":"` + key + `"}`), CreatedAt: now, UpdatedAt: now}, nil, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads("after more permissions written than are read one by one", domain.KindPermission.Name)
 
 	olderWrite(env, domain.KindRole.Name, "r")
 	reads("after a write of an older release", every...)
 	put(domain.KindPermission, "q", `{"name":"Q"}`)
-	reads("after a write that stamps again, the export before made after the older write", domain.KindPermission.Name)
+	reads("after a write that stamps again, the export before made after the older write", "permission/q")
 
 	olderWrite(env, domain.KindRole.Name, "r")
 	put(domain.KindPermission, "q", `{"name":"Q2"}`)

@@ -224,7 +224,14 @@ type KindStamps struct {
 // write numbered above after, up to the environment's number, and none of
 // them wrote objects of kind. False says only that it is not known.
 func (k KindStamps) Unwritten(kind string, after int64) bool {
-	return k.At == k.Environment && k.Since <= after && after <= k.Environment && k.Kinds[kind] <= after
+	return k.Covered(after) && k.Kinds[kind] <= after
+}
+
+// Covered reports whether the stamps cover every write numbered above
+// after, up to the environment's number: each stamped the kinds, and the
+// keys (Tx.KeysWritten), of the objects it wrote.
+func (k KindStamps) Covered(after int64) bool {
+	return k.At == k.Environment && k.Since <= after && after <= k.Environment
 }
 
 // CredentialKind says which table a credential lives in.
@@ -304,6 +311,13 @@ type Tx interface {
 	// KindStamps reads env's kind stamps, ErrNotFound when it does not
 	// exist: a statement of a few rows, one per kind written there.
 	KindStamps(env string) (KindStamps, error)
+	// KeysWritten returns, in key order, the keys of env's objects of
+	// kind that a write numbered above after put or deleted, at most
+	// limit of them (0: no limit). Every write that stamps kinds stamps
+	// the keys it wrote with its number, so the answer is every such key
+	// where the kind stamps read in the same snapshot cover after
+	// (KindStamps.Covered), and says nothing elsewhere.
+	KeysWritten(env, kind string, after int64, limit int) ([]string, error)
 
 	// Environments returns every environment in promotion order, with
 	// Position set.

@@ -5,12 +5,17 @@ import "slices"
 // Written is what the running write transaction of a store writes, as it
 // goes: the environments it changes and whether it changes account-level
 // objects (the change numbers it stamps when it succeeds), and each
-// environment and kind of the objects it writes (the kind stamps). Both
-// stores' transactions note their writes in one.
+// environment and kind of the objects it writes (the kind stamps) with
+// their keys (the key stamps). Both stores' transactions note their
+// writes in one.
 type Written struct {
 	Envs    []string
 	Account bool
 	Kinds   []EnvKind
+	// Keys holds, by environment and kind, the keys of the objects the
+	// write puts or deletes, in the order it does; a key written again
+	// may be there twice.
+	Keys map[EnvKind][]string
 }
 
 // EnvKind is an environment and a kind of objects written there.
@@ -37,6 +42,22 @@ func (w *Written) TouchKind(env, kind string) {
 	}
 	if k := (EnvKind{env, kind}); !slices.Contains(w.Kinds, k) {
 		w.Kinds = append(w.Kinds, k)
+	}
+}
+
+// TouchKey notes that the write puts or deletes the object env, kind,
+// key, and so writes objects of kind in env.
+func (w *Written) TouchKey(env, kind, key string) {
+	w.TouchKind(env, kind)
+	if env == "" {
+		return
+	}
+	if w.Keys == nil {
+		w.Keys = map[EnvKind][]string{}
+	}
+	k := EnvKind{env, kind}
+	if keys := w.Keys[k]; len(keys) == 0 || keys[len(keys)-1] != key {
+		w.Keys[k] = append(keys, key)
 	}
 }
 

@@ -29,10 +29,14 @@ import (
 // takes nothing: bumpChanges runs only for a write that succeeded, and
 // Run gives back the audit ids of a write undone.
 //
-// A write also notes the kind of each object it writes (touchKind); the
-// batch keeps, for each (environment, kind), the offset of the last write
-// of it, and the same statement upserts them into kind_changes, one row
-// each, and sets kinds_at where it sets last_change (store.KindStamps).
+// A write also notes the kind and key of each object it writes
+// (TouchKey); the batch keeps, for each (environment, kind) and for each
+// object, the offset of the last write of it, and the same statement
+// upserts them into kind_changes and key_changes, one row each, and sets
+// kinds_at where it sets last_change (store.KindStamps, Tx.KeysWritten).
+
+// envKindKey is an object written.
+type envKindKey struct{ env, kind, key string }
 
 // batchStamps are what a write batch's writes have taken of the counters,
 // as offsets from the values its transaction found.
@@ -48,6 +52,9 @@ type batchStamps struct {
 	// kinds is, for each environment and kind of objects written, the
 	// offset of the last write of them.
 	kinds map[store.EnvKind]int64
+	// keys is, for each object written, the offset of the last write of
+	// it.
+	keys map[envKindKey]int64
 	// audits counts the audit entries appended: the n-th takes
 	// audit_sequence.last_id + n.
 	audits int64
@@ -55,7 +62,9 @@ type batchStamps struct {
 
 // sqlStampBatch moves the counters by what a batch took (stampBatch):
 // $3 are the environments written and $4 their offsets, in the same order;
-// $6, $7 and $8 the environments, kinds and offsets of kinds written.
+// $6, $7 and $8 the environments, kinds and offsets of kinds written;
+// $9, $10, $11 and $12 the environments, kinds, keys and offsets of the
+// objects written.
 // Statements in WITH run to completion whether or not they are read. (The
 // environments are found by slug = ANY, the offset by its position: a
 // join with unnest($3, $4) cost about 20 µs more per batch.) The
@@ -76,7 +85,12 @@ const sqlStampBatch = `WITH s AS (
 		INSERT INTO kind_changes (environment, kind, last_change)
 		SELECT w.environment, w.kind, s.base + w.off FROM s, unnest($6::text[], $7::text[], $8::bigint[]) AS w (environment, kind, off)
 		WHERE EXISTS (SELECT 1 FROM environments WHERE slug = w.environment)
-		ON CONFLICT (environment, kind) DO UPDATE SET last_change = excluded.last_change)
+		ON CONFLICT (environment, kind) DO UPDATE SET last_change = excluded.last_change),
+	o AS (
+		INSERT INTO key_changes (environment, kind, key, last_change)
+		SELECT w.environment, w.kind, w.key, s.base + w.off FROM s, unnest($9::text[], $10::text[], $11::text[], $12::bigint[]) AS w (environment, kind, key, off)
+		WHERE EXISTS (SELECT 1 FROM environments WHERE slug = w.environment)
+		ON CONFLICT (environment, kind, key) DO UPDATE SET last_change = excluded.last_change)
 	UPDATE audit_sequence SET last_id = last_id + $5::bigint WHERE id = 1 AND $5::bigint > 0`
 
 // bumpChanges takes the next number for a write that succeeded.
@@ -100,6 +114,12 @@ func (t *tx) bumpChanges() {
 			st.kinds = map[store.EnvKind]int64{}
 		}
 		st.kinds[k] = st.changes
+		if st.keys == nil {
+			st.keys = map[envKindKey]int64{}
+		}
+		for _, key := range t.written.Keys[k] {
+			st.keys[envKindKey{k.Env, k.Kind, key}] = st.changes
+		}
 	}
 }
 
@@ -121,8 +141,15 @@ func (s *session) stampBatch() {
 	for k, off := range st.kinds {
 		kindEnvs, kinds, kindOffsets = append(kindEnvs, k.Env), append(kinds, k.Kind), append(kindOffsets, off)
 	}
+	keyEnvs := make([]string, 0, len(st.keys))
+	keyKinds := make([]string, 0, len(st.keys))
+	keys := make([]string, 0, len(st.keys))
+	keyOffsets := make([]int64, 0, len(st.keys))
+	for k, off := range st.keys {
+		keyEnvs, keyKinds, keys, keyOffsets = append(keyEnvs, k.env), append(keyKinds, k.kind), append(keys, k.key), append(keyOffsets, off)
+	}
 	s.queue = append(s.queue, queued{sql: sqlStampBatch, args: []any{st.changes, st.account, slugs, offsets, st.audits,
-		kindEnvs, kinds, kindOffsets}, write: batchStatement})
+		kindEnvs, kinds, kindOffsets, keyEnvs, keyKinds, keys, keyOffsets}, write: batchStatement})
 	*st = batchStamps{}
 }
 
@@ -177,6 +204,29 @@ func (t *tx) KindStamps(env string) (store.KindStamps, error) {
 		k.Environment = last + off
 	}
 	return k, nil
+}
+
+func (t *tx) KeysWritten(env, kind string, after int64, limit int) ([]string, error) {
+	q := `SELECT key FROM key_changes WHERE environment = $1 AND kind = $2 AND last_change > $3 ORDER BY key`
+	args := []any{env, kind, after}
+	if limit > 0 {
+		q += ` LIMIT $4`
+		args = append(args, limit)
+	}
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			return nil, err
+		}
+		keys = append(keys, key)
+	}
+	return keys, rows.Err()
 }
 
 // The columns of the request statement's parts, each after the flag that

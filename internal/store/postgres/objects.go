@@ -131,7 +131,7 @@ func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique)
 			return &store.UniqueError{Name: u.Name, Value: u.Value, Holder: holder}
 		}
 	}
-	t.written.TouchKind(o.Environment, o.Kind)
+	t.written.TouchKey(o.Environment, o.Kind, o.Key)
 	// The checks above make every statement below succeed; they are
 	// queued. An object read as absent since the last write statement is
 	// absent still: it has no refs or uniques (they go with it) and is
@@ -171,7 +171,7 @@ func (t *tx) DeleteObject(env, kind, key string) error {
 	if len(by) > 0 {
 		return &store.ReferencedError{By: by}
 	}
-	t.written.TouchKind(env, kind)
+	t.written.TouchKey(env, kind, key)
 	return mustAffect(t.exec(`DELETE FROM objects WHERE environment = $1 AND kind = $2 AND key = $3`, env, kind, key))
 }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"encoding/json"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -17,10 +18,11 @@ import (
 // behind another (the embedded provider beside serve) stamps its writes
 // the same way, and the other reads them with its next request.
 //
-// A write also notes the kind of each object it writes (touchKind), and
-// its stamp records its number on each (environment, kind) noted, one
-// statement per pair, and on the environment's kinds_at
-// (store.KindStamps).
+// A write also notes the kind and key of each object it writes
+// (TouchKey), and its stamp records its number on each (environment,
+// kind) noted, one statement per pair, on each key, one statement per
+// pair too, and on the environment's kinds_at (store.KindStamps,
+// Tx.KeysWritten).
 
 // bumpChanges stamps the write that succeeded.
 func (t *tx) bumpChanges() error {
@@ -39,8 +41,32 @@ func (t *tx) bumpChanges() error {
 		if _, err := t.exec(sqlStampKind, k.Env, k.Kind); err != nil {
 			return err
 		}
+		keys, err := json.Marshal(t.written.Keys[k])
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(sqlStampKeys, k.Env, k.Kind, string(keys)); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+func (t *tx) KeysWritten(env, kind string, after int64, limit int) ([]string, error) {
+	rows, err := t.query(sqlKeysWritten, env, kind, after, limitOrAll(limit))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var key string
+		if err := rows.Scan(&key); err != nil {
+			return nil, err
+		}
+		keys = append(keys, key)
+	}
+	return keys, rows.Err()
 }
 
 func (t *tx) KindStamps(env string) (store.KindStamps, error) {

@@ -200,4 +200,20 @@ CREATE TABLE kind_changes (
 ALTER TABLE environments ADD COLUMN kinds_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE environments ADD COLUMN kinds_since INTEGER NOT NULL DEFAULT 0;
 `,
+	// 9: key stamps (Tx.KeysWritten): key_changes holds, for each object
+	// put or deleted, the number of the last write of it. A write that
+	// stamps kinds stamps keys from this release on, so the kind stamps
+	// start again here (kinds_at no longer the number) and are trusted
+	// from the next write, whose keys are stamped: a writer of the release
+	// before, which stamps kinds and not keys, was never released.
+	`
+CREATE TABLE key_changes (
+	environment TEXT NOT NULL REFERENCES environments (slug) ON DELETE CASCADE,
+	kind TEXT NOT NULL,
+	key TEXT NOT NULL,
+	last_change INTEGER NOT NULL,
+	PRIMARY KEY (environment, kind, key)
+) WITHOUT ROWID;
+UPDATE environments SET kinds_at = -1 WHERE last_change > 0;
+`,
 }

@@ -98,8 +98,15 @@ const (
 	sqlStampKind = `INSERT INTO kind_changes (environment, kind, last_change)
 		SELECT ?1, ?2, last_change FROM settings WHERE id = 1 AND EXISTS (SELECT 1 FROM environments WHERE slug = ?1)
 		ON CONFLICT (environment, kind) DO UPDATE SET last_change = excluded.last_change`
-	sqlChanges    = `SELECT e.last_change, s.account_change FROM settings AS s JOIN environments AS e ON e.slug = ? WHERE s.id = 1`
-	sqlKindStamps = `SELECT e.last_change, e.kinds_at, e.kinds_since, k.kind, k.last_change
+	// The keys come as a JSON array: one statement per environment and
+	// kind, however many objects a write wrote.
+	sqlStampKeys = `INSERT INTO key_changes (environment, kind, key, last_change)
+		SELECT ?1, ?2, j.value, s.last_change FROM settings AS s, json_each(?3) AS j
+		WHERE s.id = 1 AND EXISTS (SELECT 1 FROM environments WHERE slug = ?1)
+		ON CONFLICT (environment, kind, key) DO UPDATE SET last_change = excluded.last_change`
+	sqlKeysWritten = `SELECT key FROM key_changes WHERE environment = ? AND kind = ? AND last_change > ? ORDER BY key LIMIT ?`
+	sqlChanges     = `SELECT e.last_change, s.account_change FROM settings AS s JOIN environments AS e ON e.slug = ? WHERE s.id = 1`
+	sqlKindStamps  = `SELECT e.last_change, e.kinds_at, e.kinds_since, k.kind, k.last_change
 		FROM environments AS e LEFT JOIN kind_changes AS k ON k.environment = e.slug WHERE e.slug = ?`
 	// The request statement: the settings row, which always exists, with
 	// the credential and the environment joined to it, each absent as
@@ -184,6 +191,8 @@ var statements = []string{
 	sqlBumpChanges,
 	sqlStampEnvironment,
 	sqlStampKind,
+	sqlStampKeys,
+	sqlKeysWritten,
 	sqlChanges,
 	sqlKindStamps,
 	sqlRequestToken,

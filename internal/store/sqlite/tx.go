@@ -378,7 +378,7 @@ func (t *tx) PutObject(o store.Object, refs []store.Ref, uniques []store.Unique)
 			return &store.UniqueError{Name: u.Name, Value: u.Value, Holder: holder}
 		}
 	}
-	t.written.TouchKind(o.Environment, o.Kind)
+	t.written.TouchKey(o.Environment, o.Kind, o.Key)
 	if _, err := t.exec(sqlUpsertObject,
 		o.Environment, o.Kind, o.Key, o.Version, o.Body, micros(o.CreatedAt), micros(o.UpdatedAt)); err != nil {
 		return err
@@ -413,7 +413,7 @@ func (t *tx) DeleteObject(env, kind, key string) error {
 	if len(by) > 0 {
 		return &store.ReferencedError{By: by}
 	}
-	t.written.TouchKind(env, kind)
+	t.written.TouchKey(env, kind, key)
 	return mustAffect(t.exec(sqlDeleteObject, env, kind, key))
 }
 

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 		"ChangeNumbers":                 testChangeNumbers,
 		"RequestState":                  testRequestState,
 		"KindStamps":                    testKindStamps,
+		"KeyStamps":                     testKeyStamps,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -1277,6 +1278,69 @@ func testKindStamps(t *testing.T, s store.Store) {
 	}
 	equal(t, "permissions unwritten in staging since the one deleted was read", again.Unwritten("permission", old.Environment), false)
 	equal(t, "permissions unwritten in staging since it was created", again.Unwritten("permission", again.Environment), true)
+}
+
+func keysWrittenOf(t *testing.T, s store.Store, env, kind string, after int64, limit int) string {
+	t.Helper()
+	keys := viewed(t, s, func(tx store.Tx) ([]string, error) { return tx.KeysWritten(env, kind, after, limit) })
+	return strings.Join(keys, ",")
+}
+
+// Every write that writes objects stamps their keys with its number, a
+// deletion too; a write undone, or of account-level objects, stamps none,
+// and writes made together (a PostgreSQL batch) each stamp their own.
+func testKeyStamps(t *testing.T, s store.Store) {
+	put := func(keys ...string) func(tx store.Tx) error {
+		return func(tx store.Tx) error {
+			for _, key := range keys {
+				if err := tx.PutObject(obj("development", "permission", key, 1), nil, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	update(t, s, put("q", "p", "q"))
+	first := kindStampsOf(t, s, "development")
+	equal(t, "keys written since 0", keysWrittenOf(t, s, "development", "permission", 0, 0), "p,q")
+	equal(t, "keys written since the first write", keysWrittenOf(t, s, "development", "permission", first.Environment, 0), "")
+	equal(t, "roles written since 0", keysWrittenOf(t, s, "development", "role", 0, 0), "")
+
+	update(t, s, func(tx store.Tx) error { return tx.PutObject(obj("", "identity", "ada", 1), nil, nil) })
+	writeUndone(t, s)
+	update(t, s, put("s"))
+	update(t, s, func(tx store.Tx) error { return tx.DeleteObject("development", "permission", "p") })
+	k := kindStampsOf(t, s, "development")
+	equal(t, "the stamps cover the writes since the first", k.Covered(first.Environment), true)
+	equal(t, "keys written since the first write", keysWrittenOf(t, s, "development", "permission", first.Environment, 0), "p,s")
+	equal(t, "the first key written since the first write", keysWrittenOf(t, s, "development", "permission", first.Environment, 1), "p")
+	equal(t, "keys written since the write of s", keysWrittenOf(t, s, "development", "permission", k.Environment-1, 0), "p")
+	equal(t, "identities written in development", keysWrittenOf(t, s, "development", "identity", 0, 0), "")
+
+	// Writes made at once: each key carries the number of its own write.
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			if err := s.Update(context.Background(), put(fmt.Sprintf("c%d", i))); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	all := kindStampsOf(t, s, "development")
+	equal(t, "keys written by the writes made at once", keysWrittenOf(t, s, "development", "permission", k.Environment, 0), "c0,c1,c2,c3,c4,c5,c6,c7")
+	for after := k.Environment; after < all.Environment; after++ {
+		n := len(strings.Split(keysWrittenOf(t, s, "development", "permission", after, 0), ","))
+		equal(t, fmt.Sprintf("keys written since %d", after), n, int(all.Environment-after))
+	}
+
+	// An environment deleted and created again under its slug holds no
+	// key stamp of the first.
+	update(t, s, func(tx store.Tx) error { return tx.InsertEnvironment(env("staging")) })
+	update(t, s, func(tx store.Tx) error { return tx.PutObject(obj("staging", "permission", "p", 1), nil, nil) })
+	update(t, s, func(tx store.Tx) error { return tx.DeleteEnvironment("staging") })
+	update(t, s, func(tx store.Tx) error { return tx.InsertEnvironment(env("staging")) })
+	equal(t, "keys written in staging created again", keysWrittenOf(t, s, "staging", "permission", 0, 0), "")
 }
 
 // OldWriter changes the object env, kind, key as a process of a release
