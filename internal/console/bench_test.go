@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -264,6 +265,7 @@ func BenchmarkPages(b *testing.B) {
 	})
 	coldReviews(b, "cold/", s, br, keys, doc, channelWrite(s))
 	coldReviews(b, "cold-kind/", s, br, keys, doc, kindWrite(b, s, domain.KindWorkflow, keys))
+	newDocumentReview(b, "new-document/", br, doc)
 	// The same over 10,000 objects of one configuration kind, each in
 	// turn, on a site of its own.
 	for _, sec := range domain.ConfigSections {
@@ -275,7 +277,33 @@ func BenchmarkPages(b *testing.B) {
 		one.api(one.owner, "GET", "/v1/environments/development/config?for=production", "", (*json.RawMessage)(&doc))
 		coldReviews(b, "cold/"+sec.Name+"/", one, br, keys, doc, channelWrite(one))
 		coldReviews(b, "cold-kind/"+sec.Name+"/", one, br, keys, doc, kindWrite(b, one, sec.Kind, keys))
+		newDocumentReview(b, "new-document/"+sec.Name+"/", br, doc)
 	}
+}
+
+// newDocumentReview times the import review of a document the server has
+// never been sent, as a person's first upload: doc with n spaces after
+// it, the n-th time (the same objects, other bytes), so that nothing made
+// of an earlier upload is kept for it. Production is as the review before
+// left it.
+func newDocumentReview(b *testing.B, prefix string, br *browser, doc []byte) {
+	review := console.Prefix + "environments/production/config/review"
+	b.Run(prefix+"config/review", func(b *testing.B) {
+		n := 0
+		defer cpubench.Start(b)()
+		defer serverTime(b)()
+		for b.Loop() {
+			b.StopTimer()
+			n++
+			sent := append(bytes.Repeat([]byte(" "), n), doc...)
+			b.StartTimer()
+			p := br.upload(review, "document", "development.json", sent)
+			if p.status != http.StatusOK {
+				b.Fatalf("%s: %d %.2000s", review, p.status, p.body)
+			}
+			serverTook(b, p)
+		}
+	})
 }
 
 // coldReviews times the reviews made anew, the promotion's and the
@@ -330,7 +358,8 @@ func channelWrite(s *site) func(n int) {
 // store as fillKinds does (the API's rules would refuse most kinds there):
 // the copy of the object keys names, its name changed, for a kind
 // production holds copies of, and an object of its own otherwise. The next
-// review reads production's section of kind again, whole.
+// review reads that object of production's again (its key stamp says it
+// was written), and takes the rest of the section as it was.
 func kindWrite(tb testing.TB, s *site, kind domain.Kind, keys map[string]string) func(n int) {
 	return func(n int) {
 		err := s.store.Update(context.Background(), func(tx store.Tx) error {

@@ -2,8 +2,9 @@ package domain
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/text/language"
@@ -23,10 +24,35 @@ const (
 // TranslationKeyRule describes a translation's key, for documentation.
 const TranslationKeyRule = "its locale, a BCP 47 tag in canonical form such as `en`, `en-US` or `pt-BR`, optionally after a namespace and a dot (`billing.en-US`); a namespace is 1–100 lowercase letters, digits, _ and -"
 
-var (
-	translationNamespace = regexp.MustCompile(`^[a-z0-9_-]{1,100}$`)
-	translationStringKey = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,255}$`)
-)
+// translationNamespace reports whether s is a namespace: 1–100 lowercase
+// letters, digits, _ and -.
+func translationNamespace(s string) bool { return len(s) <= 100 && keyChars(s) }
+
+// translationStringKey reports whether s is a string key: 1–255 letters,
+// digits, _, ., : and -.
+func translationStringKey(s string) bool {
+	if s == "" || len(s) > 255 {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') && (c < '0' || c > '9') && c != '_' && c != '.' && c != ':' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// canonicalLocales holds the locales CheckLocale found in canonical form:
+// a document holds thousands of translations in a few locales, and
+// parsing a tag costs more than the rest of a translation's checks.
+var canonicalLocales sync.Map
+
+// maxCanonicalLocales bounds canonicalLocales, which holds what requests
+// sent: past it, a locale is parsed each time.
+const maxCanonicalLocales = 1024
+
+var canonicalLocaleCount atomic.Int64
 
 // Translation holds the strings of one locale, optionally of one
 // namespace: its key is `<locale>` or `<namespace>.<locale>`. The
@@ -62,7 +88,7 @@ func SplitTranslationKey(key string) (namespace, locale string) {
 // (TranslationKeyRule), else "".
 func CheckTranslationKey(key string) string {
 	namespace, locale := SplitTranslationKey(key)
-	if strings.Contains(key, ".") && !translationNamespace.MatchString(namespace) {
+	if strings.Contains(key, ".") && !translationNamespace(namespace) {
 		return "must be " + TranslationKeyRule + fmt.Sprintf(": the namespace %q is not", namespace)
 	}
 	if msg := CheckLocale(locale); msg != "" {
@@ -74,12 +100,20 @@ func CheckTranslationKey(key string) string {
 // CheckLocale returns a message when locale is not a BCP 47 tag in
 // canonical form, else "".
 func CheckLocale(locale string) string {
+	if _, ok := canonicalLocales.Load(locale); ok {
+		return ""
+	}
 	tag, err := language.Parse(locale)
 	switch {
 	case locale == "" || err != nil:
 		return fmt.Sprintf("%q is not a BCP 47 locale", locale)
 	case tag.String() != locale:
 		return fmt.Sprintf("the locale %q is written %q", locale, tag.String())
+	}
+	if canonicalLocaleCount.Load() < maxCanonicalLocales {
+		if _, loaded := canonicalLocales.LoadOrStore(locale, true); !loaded {
+			canonicalLocaleCount.Add(1)
+		}
 	}
 	return ""
 }
@@ -94,7 +128,7 @@ func (t *Translation) Validate() Problems {
 		p.Add("strings", "must have at most %d strings (got %d)", MaxTranslationStrings, len(t.Strings))
 	}
 	for k, v := range t.Strings {
-		if !translationStringKey.MatchString(k) {
+		if !translationStringKey(k) {
 			p.Add("strings", "%q is not a string key: 1–255 letters, digits, _, ., : and -", k)
 		}
 		if n := utf8.RuneCountInString(v); n > MaxTranslationString {

@@ -8,14 +8,17 @@ import (
 )
 
 // The loops that stand for regexps in the checks of every object
-// (keyChars, ParseDuration, layoutContents) decide as the regexps they
+// (keyChars, ParseDuration, layoutContents, translationNamespace,
+// translationStringKey) decide as the regexps they
 // replaced, on inputs built from the characters that matter to them and
 // on fuzzed ones.
 func TestValidationLoopsAgreeWithTheirRegexps(t *testing.T) {
 	key := regexp.MustCompile(`^[a-z0-9_-]+$`)
 	duration := regexp.MustCompile(`^(\d+[smhdw])+$`)
 	content := regexp.MustCompile(`\{\{-?\s*content\s*-?\}\}`)
-	pieces := []string{"", "a", "z", "0", "9", "_", "-", "A", " ", "\t", "\n", "\v", "é", "{", "{{", "}", "}}", "content", "s", "m", "h", "d", "w", "x", ".", "1", "30"}
+	namespace := regexp.MustCompile(`^[a-z0-9_-]{1,100}$`)
+	stringKey := regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,255}$`)
+	pieces := []string{"", "a", "z", "0", "9", "_", "-", "A", "Z", ":", "@", "[", "`", " ", "\t", "\n", "\v", "é", "{", "{{", "}", "}}", "content", "s", "m", "h", "d", "w", "x", ".", "1", "30"}
 	var inputs []string
 	var build func(prefix string, depth int)
 	build = func(prefix string, depth int) {
@@ -28,10 +31,17 @@ func TestValidationLoopsAgreeWithTheirRegexps(t *testing.T) {
 		}
 	}
 	build("", 3)
-	inputs = append(inputs, "{{{ content }}", "{{- content -}}{{content}}", "{{ -content}}", "{{content - }}", "<p>{{  content\n}}</p>", "1h30m", "365d", "366d", "52w1d", "0s", "9223372036854775807s", strings.Repeat("365d", 100))
+	inputs = append(inputs, "{{{ content }}", "{{- content -}}{{content}}", "{{ -content}}", "{{content - }}", "<p>{{  content\n}}</p>", "1h30m", "365d", "366d", "52w1d", "0s", "9223372036854775807s", strings.Repeat("365d", 100),
+		strings.Repeat("a", 100), strings.Repeat("a", 101), strings.Repeat("A:", 127)+"b", strings.Repeat("A:", 128))
 	for _, in := range inputs {
 		if got, want := keyChars(in), key.MatchString(in); got != want {
 			t.Errorf("keyChars(%q) = %v, the regexp says %v", in, got, want)
+		}
+		if got, want := translationNamespace(in), namespace.MatchString(in); got != want {
+			t.Errorf("translationNamespace(%q) = %v, the regexp says %v", in, got, want)
+		}
+		if got, want := translationStringKey(in), stringKey.MatchString(in); got != want {
+			t.Errorf("translationStringKey(%q) = %v, the regexp says %v", in, got, want)
 		}
 		if got, want := layoutContents(in), len(content.FindAllStringIndex(in, -1)); got != want {
 			t.Errorf("layoutContents(%q) = %d, the regexp finds %d", in, got, want)
@@ -64,12 +74,32 @@ func sumOfParts(s string) time.Duration {
 
 func FuzzLayoutContents(f *testing.F) {
 	content := regexp.MustCompile(`\{\{-?\s*content\s*-?\}\}`)
+	namespace := regexp.MustCompile(`^[a-z0-9_-]{1,100}$`)
+	stringKey := regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,255}$`)
 	for _, s := range []string{"{{ content }}", "{{{ content }}}", "{{-\tcontent\r-}}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {
+		if got, want := translationNamespace(in), namespace.MatchString(in); got != want {
+			t.Errorf("translationNamespace(%q) = %v, the regexp says %v", in, got, want)
+		}
+		if got, want := translationStringKey(in), stringKey.MatchString(in); got != want {
+			t.Errorf("translationStringKey(%q) = %v, the regexp says %v", in, got, want)
+		}
 		if got, want := layoutContents(in), len(content.FindAllStringIndex(in, -1)); got != want {
 			t.Errorf("layoutContents(%q) = %d, the regexp finds %d", in, got, want)
 		}
 	})
+}
+
+// CheckLocale answers a locale it has found canonical before as it did
+// the first time, and never lets that answer stand for another spelling.
+func TestCheckLocaleAnswersAgainAsAtFirst(t *testing.T) {
+	for range 2 {
+		for locale, canonical := range map[string]bool{"en-US": true, "en-us": false, "pt-BR": true, "": false, "xx-": false, "sr-Latn-RS": true, "sr-latn-rs": false} {
+			if got := CheckLocale(locale) == ""; got != canonical {
+				t.Errorf("CheckLocale(%q) canonical = %v, want %v", locale, got, canonical)
+			}
+		}
+	}
 }
