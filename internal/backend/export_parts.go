@@ -23,8 +23,9 @@ import (
 // form, its encoding and its version state follow from its body alone (the
 // store's columns give only the metadata, which the canonical form drops,
 // and the version, which the head takes from the row). Nothing else is
-// taken on trust but the store's kind stamps (below): which objects exist,
-// in what order and at what version is read anew, and the document's
+// taken on trust but the store's kind and key stamps (below): where they
+// do not say which objects were written, which objects exist, in what
+// order and at what version is read anew, and the document's
 // encoding is assembled from its objects' by the encoder's own frame
 // (domain.ConfigDocument.Assemble). A section
 // whose rows all hold what its objects were made from, no more and no
@@ -237,9 +238,10 @@ func readWritten(tx store.Tx, env string, kind domain.Kind, list reflect.Type, b
 	}
 	// The section's order is Go's comparison of keys (readSection).
 	slices.Sort(keys)
-	if pf, ok := tx.(store.Prefetcher); ok {
-		refs := make([]store.Ref, len(keys))
-		for i, key := range keys {
+	if pf, ok := tx.(store.Prefetcher); ok && len(keys) > 1 {
+		// The first read sends the others' with it.
+		refs := make([]store.Ref, len(keys)-1)
+		for i, key := range keys[1:] {
 			refs[i] = store.Ref{Environment: env, Kind: kind.Name, Key: key}
 		}
 		pf.Prefetch(refs...)

@@ -282,8 +282,8 @@ func BenchmarkPages(b *testing.B) {
 }
 
 // newDocumentReview times the import review of a document the server has
-// never been sent, as a person's first upload: doc with n spaces after
-// it, the n-th time (the same objects, other bytes), so that nothing made
+// never been sent, as a person's first upload: doc after n spaces, the
+// n-th time (the same objects, other bytes), so that nothing made
 // of an earlier upload is kept for it. Production is as the review before
 // left it.
 func newDocumentReview(b *testing.B, prefix string, br *browser, doc []byte) {

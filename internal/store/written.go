@@ -32,9 +32,10 @@ func (w *Written) Touch(env string) {
 	}
 }
 
-// TouchKind notes that the write writes objects of kind in env, and so
-// changes env.
-func (w *Written) TouchKind(env, kind string) {
+// touchKind notes that the write writes objects of kind in env, and so
+// changes env: TouchKey's, which notes the key too (every kind stamped has
+// keys).
+func (w *Written) touchKind(env, kind string) {
 	w.Touch(env)
 	if env == "" {
 		// Account-level objects are in no environment's export.
@@ -48,7 +49,7 @@ func (w *Written) TouchKind(env, kind string) {
 // TouchKey notes that the write puts or deletes the object env, kind,
 // key, and so writes objects of kind in env.
 func (w *Written) TouchKey(env, kind, key string) {
-	w.TouchKind(env, kind)
+	w.touchKind(env, kind)
 	if env == "" {
 		return
 	}

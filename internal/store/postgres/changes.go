@@ -70,8 +70,10 @@ type batchStamps struct {
 // join with unnest($3, $4) cost about 20 µs more per batch.) The
 // right-hand sides of SET see the row as it was: kinds_at differing from
 // last_change says a writer that stamps no kinds wrote last, and the
-// stamps start again from its number. A kind stamp of an environment the
-// batch deleted is dropped with it.
+// stamps start again from its number. A kind or key stamp of an
+// environment the batch deleted is dropped with it, and one taken before
+// the batch created the environment again under its slug (its
+// kinds_since) is the deleted one's and dropped too.
 const sqlStampBatch = `WITH s AS (
 		UPDATE settings SET last_change = last_change + $1::bigint,
 			account_change = CASE WHEN $2::bigint > 0 THEN last_change + $2::bigint ELSE account_change END
@@ -84,12 +86,12 @@ const sqlStampBatch = `WITH s AS (
 	k AS (
 		INSERT INTO kind_changes (environment, kind, last_change)
 		SELECT w.environment, w.kind, s.base + w.off FROM s, unnest($6::text[], $7::text[], $8::bigint[]) AS w (environment, kind, off)
-		WHERE EXISTS (SELECT 1 FROM environments WHERE slug = w.environment)
+		WHERE EXISTS (SELECT 1 FROM environments WHERE slug = w.environment AND kinds_since <= s.base + w.off)
 		ON CONFLICT (environment, kind) DO UPDATE SET last_change = excluded.last_change),
 	o AS (
 		INSERT INTO key_changes (environment, kind, key, last_change)
 		SELECT w.environment, w.kind, w.key, s.base + w.off FROM s, unnest($9::text[], $10::text[], $11::text[], $12::bigint[]) AS w (environment, kind, key, off)
-		WHERE EXISTS (SELECT 1 FROM environments WHERE slug = w.environment)
+		WHERE EXISTS (SELECT 1 FROM environments WHERE slug = w.environment AND kinds_since <= s.base + w.off)
 		ON CONFLICT (environment, kind, key) DO UPDATE SET last_change = excluded.last_change)
 	UPDATE audit_sequence SET last_id = last_id + $5::bigint WHERE id = 1 AND $5::bigint > 0`
 

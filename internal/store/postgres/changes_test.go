@@ -313,3 +313,83 @@ func TestABatchStampsKinds(t *testing.T) {
 		t.Errorf("staging's stamps %+v; want role at %d, kinds at %d since %d", staging, base+5, base+5, base+4)
 	}
 }
+
+// Each write of a batch stamps the keys it wrote with its own number: a
+// key written twice carries the later, a write undone stamps none, and an
+// environment deleted and created again within the batch holds no stamp
+// of the one deleted.
+func TestABatchStampsTheKeysOfEachWrite(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	before := changesOf(t, s, domain.Development)
+	undo := errors.New("undo")
+	putting := func(env string, keys ...string) func(tx store.Tx) error {
+		return func(tx store.Tx) error {
+			for _, k := range keys {
+				if err := tx.PutObject(store.Object{Environment: env, Kind: "permission", Key: k, Version: 1, Body: []byte(`{}`)}, nil, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	staging := func(tx store.Tx) error {
+		return tx.InsertEnvironment(domain.Environment{Slug: "staging", Name: "Staging", Version: 1, CreatedAt: time.Now(), UpdatedAt: time.Now()})
+	}
+	errs := batchOf(t, s,
+		putting(domain.Development, "a"),           // base+1
+		putting(domain.Development, "b", "a", "b"), // base+2
+		func(tx store.Tx) error {
+			// Undone after its statements reached the server.
+			if err := putting(domain.Development, "c", "a")(tx); err != nil {
+				return err
+			}
+			if _, err := tx.Object(domain.Development, "permission", "c"); err != nil {
+				return err
+			}
+			return undo
+		},
+		func(tx store.Tx) error { return tx.DeleteObject(domain.Development, "permission", "b") }, // base+3
+		staging,                 // base+4
+		putting("staging", "s"), // base+5
+		func(tx store.Tx) error { return tx.DeleteEnvironment("staging") }, // base+6
+		staging, // base+7
+	)
+	for i, err := range errs {
+		if want := i == 2; want != errors.Is(err, undo) || (!want && err != nil) {
+			t.Errorf("write %d: %v", i, err)
+		}
+	}
+	keys := func(env string, after int64) string {
+		t.Helper()
+		var out []string
+		err := s.View(ctx, func(tx store.Tx) error {
+			var err error
+			out, err = tx.KeysWritten(env, "permission", after, 0)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(out, ",")
+	}
+	base := before.Environment
+	for after, want := range []string{"a,b", "a,b", "b", ""} {
+		if got := keys(domain.Development, base+int64(after)); got != want {
+			t.Errorf("development's keys written after base+%d: %q, want %q", after, got, want)
+		}
+	}
+	if got := keys("staging", 0); got != "" {
+		t.Errorf("staging created again holds the key stamps %q of the one deleted", got)
+	}
+	err := s.View(ctx, func(tx store.Tx) error {
+		k, err := tx.KindStamps("staging")
+		if err == nil && len(k.Kinds) > 0 {
+			t.Errorf("staging created again holds the kind stamps %v of the one deleted", k.Kinds)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

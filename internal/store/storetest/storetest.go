@@ -1370,6 +1370,7 @@ func RunOldWriter(t *testing.T, open func(t *testing.T) (store.Store, OldWriter)
 	equal(t, "roles known unwritten across the older write", k.Unwritten("role", before.Environment), false)
 	equal(t, "permissions known unwritten across the older write", k.Unwritten("permission", before.Environment), false)
 	equal(t, "roles known unwritten at the older write's number", k.Unwritten("role", k.Environment), false)
+	equal(t, "the writes across the older write covered (their keys known)", k.Covered(before.Environment), false)
 	oldWrite := k.Environment
 
 	put("role", "r2")
@@ -1379,4 +1380,6 @@ func RunOldWriter(t *testing.T, open func(t *testing.T) (store.Store, OldWriter)
 	equal(t, "permissions unwritten since the older write", k.Unwritten("permission", oldWrite), true)
 	equal(t, "roles unwritten since the older write", k.Unwritten("role", oldWrite), false)
 	equal(t, "permissions unwritten since before the older write", k.Unwritten("permission", before.Environment), false)
+	equal(t, "the writes since the older write covered", k.Covered(oldWrite), true)
+	equal(t, "the keys written since the older write", keysWrittenOf(t, s, "development", "role", oldWrite, 0), "r2")
 }
