@@ -147,11 +147,9 @@ func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target st
 				return nil, err
 			}
 			doc.Canonicalize()
-			src := &reviewSource{doc: doc, uploaded: uploaded, shas: &contentSHAs{}}
-			// The shas are computed here, beside the target's reads,
-			// rather than when the access impact first asks.
-			src.shas.of(doc)
-			return src, nil
+			// The content shas are computed by makeReview, which knows
+			// the objects sent as the target holds them.
+			return &reviewSource{doc: doc, uploaded: uploaded, shas: &contentSHAs{}}, nil
 		}}, nil
 	})
 }
@@ -289,8 +287,24 @@ func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environm
 	}
 	have := current.encodedObjects
 	if src.encoded == nil {
-		if src.encoded, err = encodeKnowing(src, have); err != nil {
+		var taken map[string]map[string][]byte
+		if src.encoded, taken, err = encodeKnowing(src, have); err != nil {
 			return nil, err
+		}
+		if taken != nil {
+			// An object sent as the target holds it is the target's
+			// object: its content sha is the one the target's export
+			// carries.
+			target := current.shas.of(current.doc)
+			src.shas.known = func(kind domain.Kind) func(key string) (string, bool) {
+				same := taken[kind.Section()]
+				return func(key string) (string, bool) {
+					if same[key] == nil {
+						return "", false
+					}
+					return target(kind, key)
+				}
+			}
 		}
 	}
 	r := &ConfigReview{Version: strconv.Quote(current.version), SourceVersion: src.version, LeftOut: src.leftOut}
@@ -343,11 +357,15 @@ func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environm
 // bytes decode to the object that encodes to them, which Canonicalize
 // leaves as it is. An uploaded export of an environment much like the
 // target's is mostly such objects.
-func encodeKnowing(src *reviewSource, have *domain.EncodedDocument) (*domain.EncodedDocument, error) {
+//
+// taken, nil when nothing was uploaded, holds by section and key the
+// target's bytes of the objects taken so.
+func encodeKnowing(src *reviewSource, have *domain.EncodedDocument) (encoded *domain.EncodedDocument, taken map[string]map[string][]byte, err error) {
 	if src.uploaded == nil {
-		return src.doc.EncodeObjects()
+		encoded, err = src.doc.EncodeObjects()
+		return encoded, nil, err
 	}
-	same := map[string]map[string][]byte{}
+	taken = map[string]map[string][]byte{}
 	for name, objects := range src.uploaded {
 		targets := make(map[string][]byte, len(have.Sections[name]))
 		for _, o := range have.Sections[name] {
@@ -360,9 +378,10 @@ func encodeKnowing(src *reviewSource, have *domain.EncodedDocument) (*domain.Enc
 				byKey[o.Key] = t
 			}
 		}
-		same[name] = byKey
+		taken[name] = byKey
 	}
-	return src.doc.EncodeObjectsKnowing(func(section, key string) []byte { return same[section][key] })
+	encoded, err = src.doc.EncodeObjectsKnowing(func(section, key string) []byte { return taken[section][key] })
+	return encoded, taken, err
 }
 
 // diffSection compares a section's objects in the target (have) with the

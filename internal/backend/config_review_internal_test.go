@@ -60,12 +60,25 @@ func TestEncodeKnowingIsEncodeObjects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := encodeKnowing(&reviewSource{doc: decoded, uploaded: uploaded}, have)
+		got, taken, err := encodeKnowing(&reviewSource{doc: decoded, uploaded: uploaded}, have)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: encoded otherwise than EncodeObjects", name)
+		}
+		// What it says was sent as the target holds it is the target's
+		// bytes, and the object's encoding.
+		for section, objects := range got.Sections {
+			targets := map[string][]byte{}
+			for _, o := range have.Sections[section] {
+				targets[o.Key] = o.Bytes
+			}
+			for _, o := range objects {
+				if b := taken[section][o.Key]; b != nil && (!bytes.Equal(b, targets[o.Key]) || !bytes.Equal(b, o.Bytes)) {
+					t.Errorf("%s: %s %q said sent as the target holds it, and it is not", name, section, o.Key)
+				}
+			}
 		}
 	}
 }

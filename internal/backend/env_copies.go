@@ -188,37 +188,72 @@ func (t *copiesInTx) headsOf(env string, kind domain.Kind) ([]keyedHead, error) 
 // again after every write to its target.
 type contentSHAs struct {
 	once sync.Once
+	// shas are those computed, by kind name and key.
 	shas map[string]map[string]string
+	// known, when set before the first of, gives for a kind the shas of
+	// its objects known ahead, which of does not compute: an uploaded
+	// object whose bytes are the target's has the target's object's
+	// (makeReview).
+	known func(kind domain.Kind) func(key string) (string, bool)
+	// knownOf holds known's answer for each versioned kind.
+	knownOf map[string]func(key string) (string, bool)
+	// lookup, when set, answers every question, and of computes nothing:
+	// a kept export's, whose every object carries its sha (keptObject).
+	lookup func(kind domain.Kind, key string) (string, bool)
 }
 
 // of gives the shas of doc's objects.
 func (c *contentSHAs) of(doc *domain.ConfigDocument) func(kind domain.Kind, key string) (string, bool) {
+	if c.lookup != nil {
+		return c.lookup
+	}
 	c.once.Do(func() {
 		// Each object's sha is its content encoded and hashed: for a
 		// document of thousands, shared out among as many goroutines as
 		// Go runs at once.
 		sections := doc.VersionedSections()
-		var all []domain.VersionedObject
-		for _, sec := range sections {
-			all = append(all, sec.Objects...)
+		type at struct{ section, object int }
+		var unknown []at
+		c.knownOf = map[string]func(string) (string, bool){}
+		for s, sec := range sections {
+			var known func(string) (string, bool)
+			if c.known != nil {
+				known = c.known(sec.Kind)
+				c.knownOf[sec.Kind.Name] = known
+			}
+			for i, o := range sec.Objects {
+				if known != nil {
+					if _, ok := known(o.ObjectKey()); ok {
+						continue
+					}
+				}
+				unknown = append(unknown, at{s, i})
+			}
 		}
-		shas := make([]string, len(all))
-		_ = domain.ForEachParallel(len(all), func(i int) error { // never fails
-			shas[i] = domain.ContentSHA(all[i])
+		shas := make([]string, len(unknown))
+		_ = domain.ForEachParallel(len(unknown), func(j int) error { // never fails
+			shas[j] = domain.ContentSHA(sections[unknown[j].section].Objects[unknown[j].object])
 			return nil
 		})
 		c.shas = map[string]map[string]string{}
-		for _, sec := range sections {
-			byKey := make(map[string]string, len(sec.Objects))
-			for _, o := range sec.Objects {
-				byKey[o.ObjectKey()], shas = shas[0], shas[1:]
+		for j, u := range unknown {
+			sec := sections[u.section]
+			byKey := c.shas[sec.Kind.Name]
+			if byKey == nil {
+				byKey = map[string]string{}
+				c.shas[sec.Kind.Name] = byKey
 			}
-			c.shas[sec.Kind.Name] = byKey
+			byKey[sec.Objects[u.object].ObjectKey()] = shas[j]
 		}
 	})
 	return func(kind domain.Kind, key string) (string, bool) {
-		sha, ok := c.shas[kind.Name][key]
-		return sha, ok
+		if sha, ok := c.shas[kind.Name][key]; ok {
+			return sha, true
+		}
+		if known := c.knownOf[kind.Name]; known != nil {
+			return known(key)
+		}
+		return "", false
 	}
 }
 

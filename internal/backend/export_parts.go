@@ -64,8 +64,10 @@ type keptObject struct {
 	item reflect.Value
 	// encoded is its bytes in the document's encoding.
 	encoded []byte
-	// state is its version state, for a versioned kind.
+	// state is its version state, and sha its content sha
+	// (domain.ContentSHA of item), for a versioned kind.
 	state domain.VersionState
+	sha   string
 }
 
 // keptSection is what an export made of one section: its objects by key,
@@ -175,6 +177,21 @@ func buildExport(tx store.Tx, env string, prior keptParts) (*builtExport, error)
 		return nil, err
 	}
 	e := &exportCopy{doc: doc, version: version, encodedObjects: split, assemble: func() ([]byte, error) { return doc.Assemble(split.Sections) }}
+	// Every versioned object of the export carries its content sha.
+	byKind := map[string]*keptSection{}
+	for _, sec := range domain.ConfigSections {
+		if slices.Contains(domain.VersionedKinds, sec.Kind) {
+			byKind[sec.Kind.Name] = out.parts.sections[sec.Name]
+		}
+	}
+	e.shas.lookup = func(kind domain.Kind, key string) (string, bool) {
+		if sec := byKind[kind.Name]; sec != nil {
+			if k := sec.byKey[key]; k != nil {
+				return k.sha, true
+			}
+		}
+		return "", false
+	}
 	out.export, out.parts.export = e, e
 	return out, nil
 }
@@ -367,6 +384,15 @@ func sectionObjects(kind domain.Kind, list reflect.Type, rows []store.Object, pr
 			return nil, false, err
 		}
 		kept[i] = &keptObject{body: rows[i].Body, version: rows[i].Version, item: item, encoded: encoded, state: states[j]}
+	}
+	if slices.Contains(domain.VersionedKinds, kind) {
+		// Their content shas, which a review's import plan asks for:
+		// hashed once per stored body, as the objects are kept.
+		_ = domain.ForEachParallel(len(at), func(j int) error { // never fails
+			k := kept[at[j]]
+			k.sha = domain.ContentSHA(k.item.Addr().Interface().(domain.VersionedObject))
+			return nil
+		})
 	}
 	return kept, same, nil
 }

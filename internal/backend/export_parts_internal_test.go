@@ -67,6 +67,16 @@ func (s *Server) KeptCopyMismatch(ctx context.Context) (string, error) {
 			if mismatch != "" {
 				return nil
 			}
+			shas := kept.shas.of(kept.doc)
+			for _, sec := range doc.VersionedSections() {
+				for _, o := range sec.Objects {
+					if sha, ok := shas(sec.Kind, o.ObjectKey()); !ok || sha != domain.ContentSHA(o) {
+						mismatch = fmt.Sprintf("%s: the kept export's content sha of %s %q is %q (known: %v), the object's %q",
+							e.Slug, sec.Kind.Name, o.ObjectKey(), sha, ok, domain.ContentSHA(o))
+						return nil
+					}
+				}
+			}
 			for _, k := range domain.VersionedKinds {
 				heads, err := copies.headsOf(e.Slug, k)
 				if err != nil {
