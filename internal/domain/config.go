@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -59,7 +60,13 @@ type configSection struct {
 	missing    func() bool
 	emptyIfNil func()
 	// reserve makes the field an empty list with room for n objects.
-	reserve      func(n int)
+	reserve func(n int)
+	// later reads the field, when the document's decode meets it as a
+	// list and it is one of later's, as an empty list, skipping its
+	// objects; decodeEach then decodes them from where they are in the
+	// document, the field's n objects at spans, on several goroutines.
+	later        func(later map[string]bool) *jsonv2.Unmarshalers
+	decodeEach   func(b []byte, spans [][2]int64) error
 	canonicalize func()
 	validate     func(p *Problems, keys map[string]bool)
 	// versioned is the section of a versioned kind, nil for the others.
@@ -175,6 +182,29 @@ func plainSection[T any, PT ObjectPtr[T]](kind Kind, items *[]T, strip func(*T))
 		missing:    func() bool { return *items == nil },
 		emptyIfNil: func() { emptyIfNil(items) },
 		reserve:    func(n int) { *items = make([]T, 0, n) },
+		later: func(later map[string]bool) *jsonv2.Unmarshalers {
+			return jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]T) error {
+				if v != items || !later[kind.Section()] || dec.PeekKind() != '[' {
+					return errors.ErrUnsupported
+				}
+				if err := dec.SkipValue(); err != nil {
+					return err
+				}
+				*v = []T{}
+				return nil
+			})
+		},
+		decodeEach: func(b []byte, spans [][2]int64) error {
+			list := make([]T, len(spans))
+			err := ForEachParallel(len(spans), func(i int) error {
+				return jsonv2.Unmarshal(b[spans[i][0]:spans[i][1]], &list[i], documentOptions)
+			})
+			if err != nil {
+				return err
+			}
+			*items = list
+			return nil
+		},
 		canonicalize: func() {
 			sortByKey(*items, func(o *T) string { return PT(o).ObjectKey() })
 			for i := range *items {
@@ -356,6 +386,20 @@ func DecodeConfigDocument(b []byte) (*ConfigDocument, error) {
 	return d, err
 }
 
+// parallelDecode is the number of objects from which a section is decoded
+// object by object on several goroutines (decodeConfigDocument).
+const parallelDecode = 512
+
+// decodeEachFrom stands for parallelDecode when not 0: tests lower it.
+var decodeEachFrom atomic.Int64
+
+func decodedEachFrom() int {
+	if n := decodeEachFrom.Load(); n > 0 {
+		return int(n)
+	}
+	return parallelDecode
+}
+
 // documentOptions are the options every document is read with.
 var documentOptions = jsonv2.JoinOptions(jsonv2.RejectUnknownMembers(true), jsontext.AllowDuplicateNames(true))
 
@@ -402,13 +446,38 @@ func decodeConfigDocument(b []byte) (*ConfigDocument, map[string][][2]int64, err
 		// The decode below names the problem.
 		spans = nil
 	}
+	// A section of many objects is decoded object by object from where
+	// they are, on as many goroutines as Go runs at once, after the rest.
+	later := map[string]bool{}
+	var skips []*jsonv2.Unmarshalers
 	for _, s := range d.sections() {
-		if n := len(spans[s.Kind.Section()]); n > 0 {
+		switch n := len(spans[s.Kind.Section()]); {
+		case n > 0 && n >= decodedEachFrom():
+			later[s.Kind.Section()] = true
+			skips = append(skips, s.later(later))
+		case n > 0:
 			s.reserve(n)
 		}
 	}
-	if err := jsonv2.Unmarshal(b, &d, documentOptions); err != nil {
+	opts := documentOptions
+	if len(skips) > 0 {
+		opts = jsonv2.JoinOptions(documentOptions, jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(skips...)))
+	}
+	if err := jsonv2.Unmarshal(b, &d, opts); err != nil {
 		return nil, nil, documentProblem(b, err).Err()
+	}
+	for _, s := range d.sections() {
+		if !later[s.Kind.Section()] {
+			continue
+		}
+		if err := s.decodeEach(b, spans[s.Kind.Section()]); err != nil {
+			// The document decoded whole names the problem where it is.
+			var whole ConfigDocument
+			if wholeErr := jsonv2.Unmarshal(b, &whole, documentOptions); wholeErr != nil {
+				return nil, nil, documentProblem(b, wholeErr).Err()
+			}
+			return nil, nil, err
+		}
 	}
 	var p Problems
 	if d.SourceEnvironment == "" {
@@ -688,12 +757,33 @@ func (d *ConfigDocument) Validate() Problems {
 
 // validateSection validates each object of a section and the uniqueness of
 // its keys, recording the keys seen.
+// parallelValidation is the size of a section from which its objects are
+// checked on several goroutines.
+const parallelValidation = 256
+
 func validateSection[T any, PT ObjectPtr[T]](p *Problems, name string, items []T, keys map[string]bool) {
+	// Each object's own checks are its alone: a section of thousands has
+	// them made on as many goroutines as Go runs at once, and reported in
+	// its order.
+	var each []Problems
+	if len(items) >= parallelValidation {
+		each = make([]Problems, len(items))
+		_ = ForEachParallel(len(items), func(i int) error { // never fails
+			each[i] = PT(&items[i]).Validate()
+			return nil
+		})
+	}
 	for i := range items {
 		o := PT(&items[i])
 		// The object's field is named only when it has a problem.
 		at := func() string { return name + "[" + strconv.Itoa(i) + "]" }
-		if problems := o.Validate(); len(problems) > 0 {
+		var problems Problems
+		if each != nil {
+			problems = each[i]
+		} else {
+			problems = o.Validate()
+		}
+		if len(problems) > 0 {
 			p.Merge(at(), problems)
 		}
 		if keys[o.ObjectKey()] {

@@ -175,3 +175,16 @@ func TestKeysInIsASet(t *testing.T) {
 		}
 	}
 }
+
+// A section decoded object by object, on several goroutines, reads as the
+// document decoded whole: the decode tests above again, with every section
+// that holds an object so decoded, problems named on the same fields.
+func TestDecodeObjectByObjectReadsAsWhole(t *testing.T) {
+	decodeEachFrom.Store(1)
+	t.Cleanup(func() { decodeEachFrom.Store(0) })
+	TestDecodeConfigDocumentReadsAsEncodingJSON(t)
+	TestDecodeConfigDocumentNamesTheField(t)
+	TestDecodeConfigDocumentTakesANameTwice(t)
+	TestDecodeConfigDocumentSentFollowsTheStructure(t)
+	TestDecodeConfigDocumentKeepsNamesExactInAnEncoding(t)
+}

@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -101,5 +103,40 @@ func TestCheckLocaleAnswersAgainAsAtFirst(t *testing.T) {
 				t.Errorf("CheckLocale(%q) canonical = %v, want %v", locale, got, canonical)
 			}
 		}
+	}
+}
+
+// A section large enough to be checked on several goroutines reports what
+// checking each object in turn reports, in the same order: every object's
+// own problems under its index, and a key sent twice.
+func TestALargeSectionReportsAsInTurn(t *testing.T) {
+	var items []Permission
+	var want Problems
+	keys := map[string]bool{}
+	for i := range parallelValidation * 3 {
+		p := Permission{Key: fmt.Sprintf("p%04d", i), Name: "P"}
+		switch i % 97 {
+		case 5:
+			p.Key = "Not A Key"
+		case 11:
+			p.Name = ""
+		case 13:
+			p.Key = "p0000"
+		}
+		items = append(items, p)
+		at := fmt.Sprintf("permissions[%d]", i)
+		want.Merge(at, p.Validate())
+		if keys[p.Key] {
+			want.Add(at+".key", "%q appears twice in permissions", p.Key)
+		}
+		keys[p.Key] = true
+	}
+	if len(want) < 9 {
+		t.Fatalf("only %d problems made", len(want))
+	}
+	var got Problems
+	validateSection(&got, "permissions", items, map[string]bool{})
+	if !slices.Equal(got, want) {
+		t.Fatalf("the section reports\n%v\nchecked in turn\n%v", got, want)
 	}
 }
