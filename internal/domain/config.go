@@ -476,7 +476,9 @@ func decodeConfigDocument(b []byte) (*ConfigDocument, map[string][][2]int64, err
 			if wholeErr := jsonv2.Unmarshal(b, &whole, documentOptions); wholeErr != nil {
 				return nil, nil, documentProblem(b, wholeErr).Err()
 			}
-			return nil, nil, err
+			// The same bytes decode alike in either; should they not,
+			// the problem is ours, not the document's.
+			return nil, nil, fmt.Errorf("decoding the document's %s object by object: %w", s.Kind.Section(), err)
 		}
 	}
 	var p Problems
@@ -511,12 +513,14 @@ func sectionSpans(b []byte) (map[string][][2]int64, error) {
 		return nil, errors.Join(err, errors.New("not an object"))
 	}
 	spans := map[string][][2]int64{}
+	seen := map[string]int{}
 	for dec.PeekKind() == '"' {
 		tok, err := dec.ReadToken()
 		if err != nil {
 			return nil, err
 		}
 		name := tok.String()
+		seen[name]++
 		if !sections[name] || dec.PeekKind() != '[' {
 			if err := dec.SkipValue(); err != nil {
 				return nil, err
@@ -542,6 +546,14 @@ func sectionSpans(b []byte) (map[string][][2]int64, error) {
 	}
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '}' {
 		return nil, errors.Join(err, errors.New("not an object"))
+	}
+	// A section given twice is read as the decode reads it, the last
+	// value winning over the others, each decoded all the same: its
+	// objects are not delimited here.
+	for name, n := range seen {
+		if n > 1 {
+			delete(spans, name)
+		}
 	}
 	return spans, nil
 }

@@ -98,6 +98,37 @@ func TestDecodeConfigDocumentTakesANameTwice(t *testing.T) {
 	}
 }
 
+// A section given twice is read as a name given twice: the last value
+// wins, and each value is decoded, its problems named.
+func TestDecodeConfigDocumentTakesASectionTwice(t *testing.T) {
+	const rest = `"roles":[],"hierarchy_nodes":[],"oauth_clients":[],"webhooks":[],"workflows":[],"guides":[]`
+	doc := func(sections string) []byte {
+		return []byte(`{"format_version":1,"source_environment":"development",` + rest + `,` + sections + `}`)
+	}
+	d, err := DecodeConfigDocument(doc(`"permissions":null,"permissions":[{"key":"p","name":"P"},{"key":"q","name":"Q"}]`))
+	if err != nil || len(d.Permissions) != 2 {
+		t.Fatalf("null, then two permissions: %v %+v", err, d)
+	}
+	d, err = DecodeConfigDocument(doc(`"permissions":[{"key":"x","name":"X"}],"permissions":[{"key":"p","name":"P"},{"key":"q","name":"Q"}]`))
+	if err != nil || len(d.Permissions) != 2 || d.Permissions[0].Key != "p" {
+		t.Fatalf("one permission, then two: %v %+v", err, d)
+	}
+	for _, c := range []struct{ name, sections, field, says string }{
+		{"a problem in the value that loses", `"permissions":[{"key":"p","name":"P","colour":"red"}],"permissions":[{"key":"p","name":"P"},{"key":"q","name":"Q"}]`, "permissions[0].colour", "not a field"},
+		{"null winning", `"permissions":[{"key":"p","name":"P"},{"key":"q","name":"Q"}],"permissions":null`, "permissions", "is required"},
+	} {
+		_, err := DecodeConfigDocument(doc(c.sections))
+		var de *Error
+		if !errors.As(err, &de) || len(de.Details) != 1 {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if got := de.Details[0]; got.Field != c.field || !strings.Contains(got.Message, c.says) {
+			t.Errorf("%s: field %q: %s; want field %q saying %q", c.name, got.Field, got.Message, c.field, c.says)
+		}
+	}
+}
+
 // The objects as sent are those the document's structure delimits, each
 // with the key of the object decoded from it: lines laid out as an export's
 // that close a section inside an object's bytes deceive nothing.
@@ -185,6 +216,7 @@ func TestDecodeObjectByObjectReadsAsWhole(t *testing.T) {
 	TestDecodeConfigDocumentReadsAsEncodingJSON(t)
 	TestDecodeConfigDocumentNamesTheField(t)
 	TestDecodeConfigDocumentTakesANameTwice(t)
+	TestDecodeConfigDocumentTakesASectionTwice(t)
 	TestDecodeConfigDocumentSentFollowsTheStructure(t)
 	TestDecodeConfigDocumentKeepsNamesExactInAnEncoding(t)
 }

@@ -146,3 +146,32 @@ func TestConfigDocumentFormatVersions(t *testing.T) {
 		t.Errorf("a document of a later format: %v", err)
 	}
 }
+
+// An object decoded from the bytes its canonical form encodes to, and put
+// in canonical form, has that form's content sha: the backend takes an
+// uploaded object sent as the target's encoding for the target's object,
+// its content sha included, without hashing it.
+func TestEncodedObjectsKeepTheirContentSHA(t *testing.T) {
+	d := documentWithSamples(t)
+	d.Canonicalize()
+	encoded, err := d.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := DecodeConfigDocument(encoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Canonicalize()
+	sections, decoded := d.VersionedSections(), again.VersionedSections()
+	for i, sec := range sections {
+		if len(sec.Objects) == 0 || len(decoded[i].Objects) != len(sec.Objects) {
+			t.Fatalf("%s: %d objects, %d decoded", sec.Kind.Name, len(sec.Objects), len(decoded[i].Objects))
+		}
+		for j, o := range sec.Objects {
+			if got, want := ContentSHA(decoded[i].Objects[j]), ContentSHA(o); got != want {
+				t.Errorf("%s %q: decoded from its encoding, content sha %s, its own %s", sec.Kind.Name, o.ObjectKey(), got, want)
+			}
+		}
+	}
+}
