@@ -312,10 +312,11 @@ type Tx interface {
 	// exist: a statement of a few rows, one per kind written there.
 	KindStamps(env string) (KindStamps, error)
 	// KeysWritten returns, in key order, the keys of env's objects of
-	// kind that a write numbered above after put or deleted, at most
-	// limit of them (0: no limit). Every write that stamps kinds stamps
-	// the keys it wrote with its number, so the answer is every such key
-	// where the kind stamps read in the same snapshot cover after
+	// kind, a kind of the configuration document (domain.ConfigSections),
+	// that a write numbered above after put or deleted, at most limit of
+	// them (0: no limit). Every write that stamps kinds stamps the keys it
+	// wrote of those kinds with its number, so the answer is every such
+	// key where the kind stamps read in the same snapshot cover after
 	// (KindStamps.Covered), and says nothing elsewhere.
 	KeysWritten(env, kind string, after int64, limit int) ([]string, error)
 

@@ -1,6 +1,19 @@
 package store
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/arborhq/terraform-provider-arbor/internal/domain"
+)
+
+// configKinds are the names of the kinds whose keys a write stamps.
+var configKinds = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range domain.ConfigSections {
+		m[s.Kind.Name] = true
+	}
+	return m
+}()
 
 // Written is what the running write transaction of a store writes, as it
 // goes: the environments it changes and whether it changes account-level
@@ -33,8 +46,7 @@ func (w *Written) Touch(env string) {
 }
 
 // touchKind notes that the write writes objects of kind in env, and so
-// changes env: TouchKey's, which notes the key too (every kind stamped has
-// keys).
+// changes env: TouchKey's, which notes the key too.
 func (w *Written) touchKind(env, kind string) {
 	w.Touch(env)
 	if env == "" {
@@ -47,10 +59,13 @@ func (w *Written) touchKind(env, kind string) {
 }
 
 // TouchKey notes that the write puts or deletes the object env, kind,
-// key, and so writes objects of kind in env.
+// key, and so writes objects of kind in env. Keys are noted for the kinds
+// of the configuration document alone (domain.ConfigSections), which an
+// export is made of: the objects an application writes all day (role
+// assignments, tenants) stamp their kind and leave no row per key.
 func (w *Written) TouchKey(env, kind, key string) {
 	w.touchKind(env, kind)
-	if env == "" {
+	if env == "" || !configKinds[kind] {
 		return
 	}
 	if w.Keys == nil {

@@ -41,6 +41,10 @@ func (t *tx) bumpChanges() error {
 		if _, err := t.exec(sqlStampKind, k.Env, k.Kind); err != nil {
 			return err
 		}
+		if len(t.written.Keys[k]) == 0 {
+			// A kind whose keys are not stamped (store.Written.TouchKey).
+			continue
+		}
 		keys, err := json.Marshal(t.written.Keys[k])
 		if err != nil {
 			return err

@@ -1286,8 +1286,9 @@ func keysWrittenOf(t *testing.T, s store.Store, env, kind string, after int64, l
 	return strings.Join(keys, ",")
 }
 
-// Every write that writes objects stamps their keys with its number, a
-// deletion too; a write undone, or of account-level objects, stamps none,
+// Every write that writes objects of the configuration stamps their keys
+// with its number, a deletion too; a write undone, of account-level
+// objects or of a kind outside the configuration stamps none,
 // and writes made together (a PostgreSQL batch) each stamp their own.
 func testKeyStamps(t *testing.T, s store.Store) {
 	put := func(keys ...string) func(tx store.Tx) error {
@@ -1308,6 +1309,11 @@ func testKeyStamps(t *testing.T, s store.Store) {
 
 	update(t, s, func(tx store.Tx) error { return tx.PutObject(obj("", "identity", "ada", 1), nil, nil) })
 	writeUndone(t, s)
+	// A kind outside the configuration document stamps its kind alone.
+	tenant := domain.KindTenant.Name
+	update(t, s, func(tx store.Tx) error { return tx.PutObject(obj("development", tenant, "t1", 1), nil, nil) })
+	equal(t, "the tenant write stamps its kind", kindStampsOf(t, s, "development").Kinds[tenant], kindStampsOf(t, s, "development").Environment)
+	equal(t, "tenants' keys written", keysWrittenOf(t, s, "development", tenant, 0, 0), "")
 	update(t, s, put("s"))
 	update(t, s, func(tx store.Tx) error { return tx.DeleteObject("development", "permission", "p") })
 	k := kindStampsOf(t, s, "development")
