@@ -211,13 +211,7 @@ func BenchmarkPages(b *testing.B) {
 	}
 	var doc []byte
 	s.api(s.owner, "GET", "/v1/environments/development/config?for=production", "", (*json.RawMessage)(&doc))
-	review := func(b *testing.B, path string) {
-		p := br.upload(path, "document", "development.json", doc)
-		if p.status != http.StatusOK {
-			b.Fatalf("%s: %d %.2000s", path, p.status, p.body)
-		}
-		serverTook(b, p)
-	}
+	review := func(b *testing.B, path string) { uploadReview(b, br, path, doc) }
 	for _, pattern := range console.PagesReviewing() {
 		path := strings.ReplaceAll(pattern, "{env}", domain.Production)
 		b.Run(strings.TrimPrefix(pattern, console.Prefix), func(b *testing.B) {
@@ -249,18 +243,11 @@ func BenchmarkPages(b *testing.B) {
 	b.Logf("documents reviewed: %d bytes (every kind), %d bytes (permissions only)", len(doc), len(oneKind))
 	b.Run("one-kind/config/review", func(b *testing.B) {
 		path := console.Prefix + "environments/production/config/review"
-		upload := func() {
-			p := br.upload(path, "document", "permissions.json", oneKind)
-			if p.status != http.StatusOK {
-				b.Fatalf("%s: %d %.2000s", path, p.status, p.body)
-			}
-			serverTook(b, p)
-		}
-		upload()
+		uploadReview(b, br, path, oneKind)
 		defer cpubench.Start(b)()
 		defer serverTime(b)()
 		for b.Loop() {
-			upload()
+			uploadReview(b, br, path, oneKind)
 		}
 	})
 	coldReviews(b, "cold/", s, br, keys, doc, channelWrite(s))
@@ -288,22 +275,35 @@ func BenchmarkPages(b *testing.B) {
 // left it.
 func newDocumentReview(b *testing.B, prefix string, br *browser, doc []byte) {
 	review := console.Prefix + "environments/production/config/review"
-	b.Run(prefix+"config/review", func(b *testing.B) {
+	var sent []byte
+	timedAfter(b, prefix+"config/review", func(n int) { sent = append(bytes.Repeat([]byte(" "), n), doc...) },
+		func(b *testing.B) { uploadReview(b, br, review, sent) })
+}
+
+// timedAfter times show, after before(n), untimed, the n-th time.
+func timedAfter(b *testing.B, name string, before func(n int), show func(b *testing.B)) {
+	b.Run(name, func(b *testing.B) {
 		n := 0
 		defer cpubench.Start(b)()
 		defer serverTime(b)()
 		for b.Loop() {
 			b.StopTimer()
 			n++
-			sent := append(bytes.Repeat([]byte(" "), n), doc...)
+			before(n)
 			b.StartTimer()
-			p := br.upload(review, "document", "development.json", sent)
-			if p.status != http.StatusOK {
-				b.Fatalf("%s: %d %.2000s", review, p.status, p.body)
-			}
-			serverTook(b, p)
+			show(b)
 		}
 	})
+}
+
+// uploadReview sends doc to the import review at path, and notes the time
+// the server says it took.
+func uploadReview(b *testing.B, br *browser, path string, doc []byte) {
+	p := br.upload(path, "document", "development.json", doc)
+	if p.status != http.StatusOK {
+		b.Fatalf("%s: %d %.2000s", path, p.status, p.body)
+	}
+	serverTook(b, p)
 }
 
 // coldReviews times the reviews made anew, the promotion's and the
@@ -323,26 +323,9 @@ func coldReviews(b *testing.B, prefix string, s *site, br *browser, keys map[str
 			}
 			serverTook(b, p)
 		}},
-		{"config/review", func(b *testing.B) {
-			p := br.upload(review, "document", "development.json", doc)
-			if p.status != http.StatusOK {
-				b.Fatalf("%s: %d %.2000s", review, p.status, p.body)
-			}
-			serverTook(b, p)
-		}},
+		{"config/review", func(b *testing.B) { uploadReview(b, br, review, doc) }},
 	} {
-		b.Run(prefix+c.name, func(b *testing.B) {
-			n := 0
-			defer cpubench.Start(b)()
-			defer serverTime(b)()
-			for b.Loop() {
-				b.StopTimer()
-				n++
-				write(n)
-				b.StartTimer()
-				c.show(b)
-			}
-		})
+		timedAfter(b, prefix+c.name, write, c.show)
 	}
 }
 

@@ -71,15 +71,22 @@ func TestDecodeConfigDocumentNamesTheField(t *testing.T) {
 		{"two values", doc(sections) + `{}`, "", "single JSON object"},
 		{"empty", "  \n", "", "empty"},
 	} {
-		_, err := DecodeConfigDocument([]byte(c.doc))
-		var de *Error
-		if !errors.As(err, &de) || len(de.Details) != 1 {
-			t.Errorf("%s: %v", c.name, err)
-			continue
-		}
-		if got := de.Details[0]; got.Field != c.field || !strings.Contains(got.Message, c.says) {
-			t.Errorf("%s: field %q: %s; want field %q saying %q", c.name, got.Field, got.Message, c.field, c.says)
-		}
+		refusedOn(t, c.name, []byte(c.doc), c.field, c.says)
+	}
+}
+
+// refusedOn checks that doc is refused with one problem, on field, saying
+// says.
+func refusedOn(t *testing.T, name string, doc []byte, field, says string) {
+	t.Helper()
+	_, err := DecodeConfigDocument(doc)
+	var de *Error
+	if !errors.As(err, &de) || len(de.Details) != 1 {
+		t.Errorf("%s: %v", name, err)
+		return
+	}
+	if got := de.Details[0]; got.Field != field || !strings.Contains(got.Message, says) {
+		t.Errorf("%s: field %q: %s; want field %q saying %q", name, got.Field, got.Message, field, says)
 	}
 }
 
@@ -117,15 +124,7 @@ func TestDecodeConfigDocumentTakesASectionTwice(t *testing.T) {
 		{"a problem in the value that loses", `"permissions":[{"key":"p","name":"P","colour":"red"}],"permissions":[{"key":"p","name":"P"},{"key":"q","name":"Q"}]`, "permissions[0].colour", "not a field"},
 		{"null winning", `"permissions":[{"key":"p","name":"P"},{"key":"q","name":"Q"}],"permissions":null`, "permissions", "is required"},
 	} {
-		_, err := DecodeConfigDocument(doc(c.sections))
-		var de *Error
-		if !errors.As(err, &de) || len(de.Details) != 1 {
-			t.Errorf("%s: %v", c.name, err)
-			continue
-		}
-		if got := de.Details[0]; got.Field != c.field || !strings.Contains(got.Message, c.says) {
-			t.Errorf("%s: field %q: %s; want field %q saying %q", c.name, got.Field, got.Message, c.field, c.says)
-		}
+		refusedOn(t, c.name, doc(c.sections), c.field, c.says)
 	}
 }
 
