@@ -31,6 +31,14 @@ func (c *readCountingTx) Objects(q store.Query) ([]store.Object, error) {
 	return c.Tx.Objects(q)
 }
 
+// Prefetch passes reads ahead on to the store that makes them
+// (PostgreSQL's), so that they are tested through it too.
+func (c *readCountingTx) Prefetch(refs ...store.Ref) {
+	if pf, ok := c.Tx.(store.Prefetcher); ok {
+		pf.Prefetch(refs...)
+	}
+}
+
 func (c *readCountingTx) Object(env, kind, key string) (store.Object, error) {
 	c.read = append(c.read, kind+"/"+key)
 	return c.Tx.Object(env, kind, key)

@@ -767,12 +767,12 @@ func (d *ConfigDocument) Validate() Problems {
 	return p
 }
 
-// validateSection validates each object of a section and the uniqueness of
-// its keys, recording the keys seen.
 // parallelValidation is the size of a section from which its objects are
 // checked on several goroutines.
 const parallelValidation = 256
 
+// validateSection validates each object of a section and the uniqueness of
+// its keys, recording the keys seen.
 func validateSection[T any, PT ObjectPtr[T]](p *Problems, name string, items []T, keys map[string]bool) {
 	// Each object's own checks are its alone: a section of thousands has
 	// them made on as many goroutines as Go runs at once, and reported in

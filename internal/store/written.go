@@ -25,9 +25,9 @@ type Written struct {
 	Envs    []string
 	Account bool
 	Kinds   []EnvKind
-	// Keys holds, by environment and kind, the keys of the objects the
-	// write puts or deletes, in the order it does; a key written again
-	// may be there twice.
+	// Keys holds, by environment and configuration kind, the keys of
+	// the objects the write puts or deletes (TouchKey), in the order it
+	// does; a key written again may be there twice.
 	Keys map[EnvKind][]string
 }
 

@@ -29,9 +29,10 @@ import (
 // takes nothing: bumpChanges runs only for a write that succeeded, and
 // Run gives back the audit ids of a write undone.
 //
-// A write also notes the kind and key of each object it writes
-// (TouchKey); the batch keeps, for each (environment, kind) and for each
-// object, the offset of the last write of it, and the same statement
+// A write also notes the kind of each object it writes, and its key for a
+// kind of the configuration (TouchKey); the batch keeps, for each
+// (environment, kind) and for each such object, the offset of the last
+// write of it, and the same statement
 // upserts them into kind_changes and key_changes, one row each, and sets
 // kinds_at where it sets last_change (store.KindStamps, Tx.KeysWritten).
 
@@ -52,8 +53,8 @@ type batchStamps struct {
 	// kinds is, for each environment and kind of objects written, the
 	// offset of the last write of them.
 	kinds map[store.EnvKind]int64
-	// keys is, for each object written, the offset of the last write of
-	// it.
+	// keys is, for each object of a configuration kind written, the
+	// offset of the last write of it.
 	keys map[envKindKey]int64
 	// audits counts the audit entries appended: the n-th takes
 	// audit_sequence.last_id + n.

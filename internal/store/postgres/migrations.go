@@ -258,7 +258,8 @@ CREATE TABLE kind_changes (
 ALTER TABLE environments ADD COLUMN kinds_at BIGINT NOT NULL DEFAULT 0, ADD COLUMN kinds_since BIGINT NOT NULL DEFAULT 0;
 `,
 	// 8: key stamps (Tx.KeysWritten): key_changes holds, for each object
-	// put or deleted, the number of the last write of it. A write that
+	// of a configuration kind put or deleted (store.Written.TouchKey), the
+	// number of the last write of it. A write that
 	// stamps kinds stamps keys from this release on, so the kind stamps
 	// start again here (kinds_at no longer the number) and are trusted
 	// from the next write, whose keys are stamped: a writer of the release

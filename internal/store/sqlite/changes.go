@@ -18,11 +18,11 @@ import (
 // behind another (the embedded provider beside serve) stamps its writes
 // the same way, and the other reads them with its next request.
 //
-// A write also notes the kind and key of each object it writes
-// (TouchKey), and its stamp records its number on each (environment,
-// kind) noted, one statement per pair, on each key, one statement per
-// pair too, and on the environment's kinds_at (store.KindStamps,
-// Tx.KeysWritten).
+// A write also notes the kind of each object it writes, and its key for a
+// kind of the configuration (TouchKey), and its stamp records its number
+// on each (environment, kind) noted, one statement per pair, on the keys
+// noted, one statement per pair that has keys, and on the environment's
+// kinds_at (store.KindStamps, Tx.KeysWritten).
 
 // bumpChanges stamps the write that succeeded.
 func (t *tx) bumpChanges() error {

@@ -201,7 +201,8 @@ ALTER TABLE environments ADD COLUMN kinds_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE environments ADD COLUMN kinds_since INTEGER NOT NULL DEFAULT 0;
 `,
 	// 9: key stamps (Tx.KeysWritten): key_changes holds, for each object
-	// put or deleted, the number of the last write of it. A write that
+	// of a configuration kind put or deleted (store.Written.TouchKey), the
+	// number of the last write of it. A write that
 	// stamps kinds stamps keys from this release on, so the kind stamps
 	// start again here (kinds_at no longer the number) and are trusted
 	// from the next write, whose keys are stamped: a writer of the release
