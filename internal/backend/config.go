@@ -328,7 +328,7 @@ func (p *promotionReader) fromIndex(kind domain.Kind, key string) (domain.Promot
 		}
 		p.indexes[kind.Name] = byEnv
 	}
-	var heads []domain.VersionHead
+	heads := make([]domain.VersionHead, 0, len(byEnv))
 	for _, c := range byEnv {
 		if h, ok := c.find(key); ok {
 			heads = append(heads, h)

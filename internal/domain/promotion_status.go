@@ -29,19 +29,26 @@ type EnvironmentCopy struct {
 // promotionStatus is the object's copy in every environment of order,
 // heads being the copies that exist.
 func promotionStatus(order []string, heads []VersionHead) []EnvironmentCopy {
-	byEnv := make(map[string]*VersionHead, len(heads))
-	for i := range heads {
-		byEnv[heads[i].Environment] = &heads[i]
+	// An object has a head in a few environments: a search among them,
+	// the last one found winning, costs less than a map made for each
+	// object of a plan.
+	byEnv := func(env string) *VersionHead {
+		for i := len(heads) - 1; i >= 0; i-- {
+			if heads[i].Environment == env {
+				return &heads[i]
+			}
+		}
+		return nil
 	}
 	out := make([]EnvironmentCopy, 0, len(order))
 	for i, e := range order {
-		h := byEnv[e]
+		h := byEnv(e)
 		c := EnvironmentCopy{Environment: e, Status: CopyAbsent}
 		if h != nil {
 			c.SHA, c.Version = h.SHA, h.Version
 			var below *VersionHead
 			if i > 0 {
-				below = byEnv[order[i-1]]
+				below = byEnv(order[i-1])
 			}
 			switch {
 			case h.OriginEnvironment == e:
