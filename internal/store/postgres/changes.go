@@ -3,6 +3,8 @@ package postgres
 import (
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
 )
@@ -210,26 +212,9 @@ func (t *tx) KindStamps(env string) (store.KindStamps, error) {
 }
 
 func (t *tx) KeysWritten(env, kind string, after int64, limit int) ([]string, error) {
-	q := `SELECT key FROM key_changes WHERE environment = $1 AND kind = $2 AND last_change > $3 ORDER BY key`
-	args := []any{env, kind, after}
-	if limit > 0 {
-		q += ` LIMIT $4`
-		args = append(args, limit)
-	}
-	rows, err := t.query(q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var key string
-		if err := rows.Scan(&key); err != nil {
-			return nil, err
-		}
-		keys = append(keys, key)
-	}
-	return keys, rows.Err()
+	rows, err := t.query(`SELECT key FROM key_changes WHERE environment = $1 AND kind = $2 AND last_change > $3 ORDER BY key LIMIT $4`,
+		env, kind, after, limitOrAll(limit))
+	return collect(rows, err, func(r pgx.Rows) (key string, err error) { return key, r.Scan(&key) })
 }
 
 // The columns of the request statement's parts, each after the flag that
