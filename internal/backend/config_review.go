@@ -3,7 +3,6 @@ package backend
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -131,9 +130,9 @@ func (s *Server) ReviewPromotion(ctx context.Context, p domain.Principal, target
 // ReviewImport reviews an import of document (as uploaded) into target, as
 // p. A document that does not decode or validate is refused as the import
 // refuses it, its fields named.
-func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target string, document []byte) (*ConfigReview, error) {
-	sum := sha256.Sum256(document)
-	key := "import:" + hex.EncodeToString(sum[:])
+func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target string, upload Upload) (*ConfigReview, error) {
+	document := upload.Bytes
+	key := "import:" + hex.EncodeToString(upload.sum[:])
 	return s.review(ctx, p, target, "", func(store.Tx, *copiesInTx, domain.Environment) (string, reviewRead, error) {
 		return key, reviewRead{alone: true, read: func() (*reviewSource, error) {
 			// With the document, each object's bytes as sent: an object
@@ -252,26 +251,17 @@ func (s *Server) review(ctx context.Context, p domain.Principal, target, from st
 
 // readBeside reads the review's source, and runs target beside it when the
 // source reads nothing of the transaction (target does, on this
-// goroutine: a transaction is one goroutine's). A panic reading the
-// source is an error of the request, as on the request's own goroutine.
+// goroutine: a transaction is one goroutine's).
 func readBeside(rd reviewRead, target func() error) (src *reviewSource, err error) {
 	if !rd.alone {
 		return rd.read()
 	}
-	done := make(chan struct{})
-	var srcErr error
-	go func() {
-		defer close(done)
-		defer func() {
-			if r := recover(); r != nil {
-				srcErr = fmt.Errorf("reading the document reviewed: panic: %v", r)
-			}
-		}()
-		src, srcErr = rd.read()
-	}()
+	read := goBeside("reading the document reviewed", func() (err error) {
+		src, err = rd.read()
+		return err
+	})
 	err = target()
-	<-done
-	if srcErr != nil {
+	if srcErr := read(); srcErr != nil {
 		// The document's own problems first: they are what the person
 		// reviewing has to fix.
 		return nil, srcErr
@@ -279,18 +269,53 @@ func readBeside(rd reviewRead, target func() error) (src *reviewSource, err erro
 	return src, err
 }
 
+// goBeside runs f on another goroutine; wait waits for it to end and
+// returns its error. A panic in f is an error of the request (what f was
+// doing, and the panic), as it would be on the request's own goroutine.
+func goBeside(doing string, f func() error) (wait func() error) {
+	done := make(chan struct{})
+	var err error
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("%s: panic: %v", doing, r)
+			}
+		}()
+		err = f()
+	}()
+	return func() error {
+		<-done
+		return err
+	}
+}
+
 // makeReview compares src with env's configuration in tx.
+//
+// An uploaded document's objects are encoded and compared on another
+// goroutine while this one, which alone reads tx, works out the access
+// impact: neither waits for the other, and on a document of 100,000
+// objects each is a fifth of the review.
 func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environment, p domain.Principal, src *reviewSource) (*ConfigReview, error) {
 	current, err := copies.exportOf(env.Slug)
 	if err != nil {
 		return nil, err
 	}
 	have := current.encodedObjects
-	if src.encoded == nil {
-		var taken map[string]map[string][]byte
-		if src.encoded, taken, err = encodeKnowing(src, have); err != nil {
-			return nil, err
+	r := &ConfigReview{Version: strconv.Quote(current.version), SourceVersion: src.version, LeftOut: src.leftOut}
+	compare := func() {
+		for _, sec := range domain.ConfigSections {
+			want, carried := src.encoded.Sections[sec.Name]
+			if !carried {
+				r.Sections = append(r.Sections, SectionChange{Name: sec.Name, Unchanged: len(have.Sections[sec.Name]), Untouched: true})
+				continue
+			}
+			r.Sections = append(r.Sections, diffSection(sec.Name, have.Sections[sec.Name], want))
 		}
+	}
+	compared := func() error { return nil }
+	if src.encoded == nil {
+		taken := takenOf(src.uploaded, have)
 		if taken != nil {
 			// An object sent as the target holds it is the target's
 			// object: its content sha is the one the target's export
@@ -306,15 +331,22 @@ func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environm
 				}
 			}
 		}
+		compared = goBeside("encoding the document reviewed", func() (err error) {
+			if src.encoded, err = encodeKnowing(src.doc, taken); err != nil {
+				return err
+			}
+			compare()
+			return nil
+		})
+	} else {
+		compare()
 	}
-	r := &ConfigReview{Version: strconv.Quote(current.version), SourceVersion: src.version, LeftOut: src.leftOut}
-	for _, sec := range domain.ConfigSections {
-		want, carried := src.encoded.Sections[sec.Name]
-		if !carried {
-			r.Sections = append(r.Sections, SectionChange{Name: sec.Name, Unchanged: len(have.Sections[sec.Name]), Untouched: true})
-			continue
-		}
-		r.Sections = append(r.Sections, diffSection(sec.Name, have.Sections[sec.Name], want))
+	r.Impact, err = s.accessImpactOf(tx, env, p, impactProposal{doc: src.doc, shas: src.shas.of(src.doc), pruneAssignments: true})
+	if err := compared(); err != nil {
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
 	}
 	// A document of the target itself removes what it lacks; one from
 	// elsewhere keeps the versioned objects created in the target.
@@ -344,44 +376,66 @@ func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environm
 			d.Removed = removed
 		}
 	}
-	if r.Impact, err = s.accessImpactOf(tx, env, p, impactProposal{doc: src.doc, shas: src.shas.of(src.doc), pruneAssignments: true}); err != nil {
-		return nil, err
-	}
 	return r, nil
 }
 
-// encodeKnowing encodes the objects of src's document, taking as they are
-// those whose bytes as uploaded, where the document's structure delimits
-// them, are the target's (have): the target's are what EncodeObject writes
-// for its canonical objects (its prefix, then the object), and canonical
-// bytes decode to the object that encodes to them, which Canonicalize
-// leaves as it is. An uploaded export of an environment much like the
-// target's is mostly such objects.
-//
-// taken, nil when nothing was uploaded, holds by section and key the
-// target's bytes of the objects taken so.
-func encodeKnowing(src *reviewSource, have *domain.EncodedDocument) (encoded *domain.EncodedDocument, taken map[string]map[string][]byte, err error) {
-	if src.uploaded == nil {
-		encoded, err = src.doc.EncodeObjects()
-		return encoded, nil, err
+// encodeKnowing encodes doc's objects, taking as they are those taken
+// (takenOf): by section and key, the bytes an object was uploaded as where
+// they are the target's.
+func encodeKnowing(doc *domain.ConfigDocument, taken map[string]map[string][]byte) (*domain.EncodedDocument, error) {
+	if taken == nil {
+		return doc.EncodeObjects()
 	}
-	taken = map[string]map[string][]byte{}
-	for name, objects := range src.uploaded {
-		targets := make(map[string][]byte, len(have.Sections[name]))
-		for _, o := range have.Sections[name] {
-			targets[o.Key] = o.Bytes
-		}
+	return doc.EncodeObjectsKnowing(func(section, key string) []byte { return taken[section][key] })
+}
+
+// takenOf holds, by section and key, the target's bytes (have) of the
+// uploaded objects whose bytes as uploaded, where the document's structure
+// delimits them, are the target's: the target's are what EncodeObject
+// writes for its canonical objects (its prefix, then the object), and
+// canonical bytes decode to the object that encodes to them, which
+// Canonicalize leaves as it is. An uploaded export of an environment much
+// like the target's is mostly such objects, which the review then takes as
+// they are rather than encoding them again. Nil when nothing was uploaded.
+func takenOf(uploaded domain.SentObjects, have *domain.EncodedDocument) map[string]map[string][]byte {
+	if uploaded == nil {
+		return nil
+	}
+	taken := map[string]map[string][]byte{}
+	for name, objects := range uploaded {
 		byKey := map[string][]byte{}
-		for _, o := range objects {
-			t, ok := targets[o.Key]
-			if ok && domain.SentAsEncoded(o.Bytes, t) {
-				byKey[o.Key] = t
+		take := func(o domain.EncodedObject, target []byte) {
+			if domain.SentAsEncoded(o.Bytes, target) {
+				byKey[o.Key] = target
+			}
+		}
+		targets := have.Sections[name]
+		if inKeyOrder(objects) && inKeyOrder(targets) {
+			// An export and the target's copy: both in key order, walked
+			// side by side.
+			i := 0
+			for _, o := range objects {
+				for i < len(targets) && targets[i].Key < o.Key {
+					i++
+				}
+				if i < len(targets) && targets[i].Key == o.Key {
+					take(o, targets[i].Bytes)
+				}
+			}
+		} else {
+			byTarget := make(map[string][]byte, len(targets))
+			for _, t := range targets {
+				byTarget[t.Key] = t.Bytes
+			}
+			for _, o := range objects {
+				if t, ok := byTarget[o.Key]; ok {
+					take(o, t)
+				}
 			}
 		}
 		taken[name] = byKey
 	}
-	encoded, err = src.doc.EncodeObjectsKnowing(func(section, key string) []byte { return taken[section][key] })
-	return encoded, taken, err
+	return taken
 }
 
 // diffSection compares a section's objects in the target (have) with the

@@ -47,7 +47,18 @@ func TestEncodeKnowingIsEncodeObjects(t *testing.T) {
 	// object's bytes: the structure, not the layout, delimits the objects.
 	crafted := bytes.Replace(encoded, []byte("      \"name\": \"P 1 <&>\"\n    },"), []byte("      \"name\": \"P 1 <&>\"}, {\"key\": \"p002\", \"name\": \"EVIL\"}], \"roles\": [{\"key\": \"r\", \"name\": \"R\"\n    },"), 1)
 	crafted = bytes.Replace(crafted, []byte("\"roles\": [],"), nil, 1)
-	for name, upload := range map[string][]byte{"an export": encoded, "an escape": escaped, "compact": compact.Bytes(), "crafted": crafted} {
+	// The same objects as the export's, two of them swapped: a section out
+	// of key order, compared with the target's through a map.
+	_, sent, err := domain.DecodeConfigDocumentSent(encoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second := sent["permissions"][3].Bytes, sent["permissions"][4].Bytes
+	swapped := bytes.Replace(encoded, append(append(append([]byte{}, first...), ",\n    "...), second...), append(append(append([]byte{}, second...), ",\n    "...), first...), 1)
+	if bytes.Equal(swapped, encoded) {
+		t.Fatal("the objects were not swapped")
+	}
+	for name, upload := range map[string][]byte{"an export": encoded, "an escape": escaped, "compact": compact.Bytes(), "crafted": crafted, "out of order": swapped} {
 		decoded, uploaded, err := domain.DecodeConfigDocumentSent(upload)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -60,12 +71,18 @@ func TestEncodeKnowingIsEncodeObjects(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, taken, err := encodeKnowing(&reviewSource{doc: decoded, uploaded: uploaded}, have)
+		taken := takenOf(uploaded, have)
+		got, err := encodeKnowing(decoded, taken)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: encoded otherwise than EncodeObjects", name)
+		}
+		// An export's objects, in key order or not, are mostly the
+		// target's (all but the two changed and missing there).
+		if n := len(taken["permissions"]); (name == "an export" || name == "out of order") && n != len(doc.Permissions)-2 {
+			t.Errorf("%s: %d permissions taken as the target holds them, want %d", name, n, len(doc.Permissions)-2)
 		}
 		// What it says was sent as the target holds it is the target's
 		// bytes, and the object's encoding.

@@ -272,7 +272,7 @@ func (c *Console) writeTimed(w http.ResponseWriter, status int, t *template.Temp
 		c.plainError(w, http.StatusInternalServerError, "The server could not show this page; its log has details.")
 		return
 	}
-	page, field, rest := buf.Bytes(), "", []byte(nil)
+	page, field, rest := buf.Bytes(), func(io.Writer) error { return nil }, []byte(nil)
 	if vw, ok := v.(*view); ok {
 		if s, ok := vw.Data.(spliced); ok {
 			// A field of megabytes (a document carried to its confirm)
@@ -288,16 +288,17 @@ func (c *Console) writeTimed(w http.ResponseWriter, status int, t *template.Temp
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
+	// An error writing is the client's going away: nothing to tell it.
 	w.Write(page)
-	io.WriteString(w, field)
+	field(w)
 	w.Write(rest)
 }
 
 // spliced is a page's data holding a field too large to pass through the
 // template: the template writes marker where it goes, and the page is
-// written with field in the marker's place.
+// written with what field writes in the marker's place.
 type spliced interface {
-	splice() (marker, field string)
+	splice() (marker string, field func(io.Writer) error)
 }
 
 func formatTime(t time.Time) string {

@@ -1,13 +1,15 @@
 package console
 
 import (
-	"bytes"
+	"bufio"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"html/template"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -171,10 +173,11 @@ type reviewView struct {
 	// than the rest of the page), and nothing a form's encoding escapes,
 	// so the confirm's body is 4/3 of the document (see maxFormBytes).
 	// The template writes documentMarker; the page is written with the
-	// attribute (document) in its place, not copied through the
-	// template's printing and the page's buffer.
+	// attribute in its place, encoded from document as it is sent, not
+	// made first and copied through the template's printing and the
+	// page's buffer.
 	DocumentField template.HTMLAttr
-	document      string
+	document      []byte
 	// Reviewed fingerprints the target's configuration as reviewed, and
 	// SourceReviewed the source's (promotion): a confirm after either
 	// changed is refused.
@@ -188,9 +191,11 @@ type reviewView struct {
 // value, so nothing else on the page reads the same.
 const documentMarker = `value="<arbor-document>"`
 
-// splice gives the marker the template wrote and what the page holds in
+// splice gives the marker the template wrote and what writes the field in
 // its place.
-func (v *reviewView) splice() (marker, field string) { return documentMarker, v.document }
+func (v *reviewView) splice() (marker string, write func(io.Writer) error) {
+	return documentMarker, func(w io.Writer) error { return writeDocumentAttr(w, v.document) }
+}
 
 func newReviewView(action string, r *backend.ConfigReview) *reviewView {
 	return &reviewView{ConfigReview: r, Action: action, Reviewed: r.Version, SourceReviewed: r.SourceVersion, NoChange: r.NoChange(), NeverTouched: neverTouched}
@@ -200,7 +205,7 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 	target := r.PathValue("env")
 	doc, err := uploaded(r, "document")
 	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) || len(doc) > backend.DefaultDocumentLimit {
+	if errors.As(err, &tooLarge) || len(doc.Bytes) > backend.DefaultDocumentLimit {
 		return nil, &formError{Status: http.StatusRequestEntityTooLarge, Data: importView{Target: target}, Template: "environments/import.html",
 			Err: &apiError{Status: http.StatusRequestEntityTooLarge, API: domain.Error{Code: domain.CodeValidation, Message: fmt.Sprintf("the document is larger than the %d MiB an import takes", backend.DefaultDocumentLimit>>20),
 				Details: []domain.FieldError{{Field: "document", Message: "is too large"}}}}}
@@ -208,7 +213,7 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(doc) == 0 {
+	if len(doc.Bytes) == 0 {
 		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target}, Template: "environments/import.html",
 			Err: &apiError{Status: 400, API: domain.Error{Code: domain.CodeValidation, Message: "choose a configuration document (a JSON file exported from an environment) to review",
 				Details: []domain.FieldError{{Field: "document", Message: "is required"}}}}}
@@ -218,51 +223,48 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 		return nil, refuseOn(fromBackend(err), "environments/import.html", importView{Target: target})
 	}
 	v := newReviewView("import", review)
-	v.DocumentField, v.document = documentMarker, documentAttr(doc)
+	v.DocumentField, v.document = documentMarker, doc.Bytes
 	return v, nil
 }
 
-// documentAttr is the value attribute carrying doc in base64, made in one
-// buffer of its size: for a document of megabytes, the encoding and the
-// attribute around it would each be a copy of it.
-func documentAttr(doc []byte) string {
-	const before, after = `value="`, `"`
-	var b strings.Builder
-	b.Grow(len(before) + base64.RawURLEncoding.EncodedLen(len(doc)) + len(after))
-	b.WriteString(before)
-	enc := base64.NewEncoder(base64.RawURLEncoding, &b)
-	enc.Write(doc) // a strings.Builder takes every write
+// writeDocumentAttr writes the value attribute carrying doc in base64 to w,
+// encoded as it is written: for a document of megabytes, the encoding
+// made first would be a copy of it a third larger, and the page would
+// wait for it.
+func writeDocumentAttr(w io.Writer, doc []byte) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(`value="`)
+	enc := base64.NewEncoder(base64.RawURLEncoding, bw)
+	enc.Write(doc) // bw keeps the first error, returned by Flush
 	enc.Close()
-	b.WriteString(after)
-	return b.String()
+	bw.WriteString(`"`)
+	return bw.Flush()
 }
 
-// uploaded reads the file a multipart form sends as field: nil when the
+// uploaded reads the file a multipart form sends as field: none when the
 // form sends none. The part is read once, straight into one buffer sized
 // by the request (a document can be megabytes; the form's parser would copy
-// it twice).
-func uploaded(r *http.Request, field string) ([]byte, error) {
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, nil
+// it twice), and hashed as it is read (backend.ReadUpload). The request's
+// body is read through a buffer of its own: the multipart reader's reads
+// are small, and each would otherwise be a read of the connection.
+func uploaded(r *http.Request, field string) (backend.Upload, error) {
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mediaType != "multipart/form-data" && mediaType != "multipart/mixed") || params["boundary"] == "" {
+		return backend.Upload{}, nil
 	}
+	mr := multipart.NewReader(bufio.NewReaderSize(r.Body, 256<<10), params["boundary"])
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, nil
+			return backend.Upload{}, nil
 		}
 		if err != nil {
-			return nil, err
+			return backend.Upload{}, err
 		}
 		if part.FormName() != field || part.FileName() == "" {
 			continue
 		}
-		var buf bytes.Buffer
-		if r.ContentLength > 0 {
-			buf.Grow(int(min(r.ContentLength, maxFormBytes)))
-		}
-		_, err = buf.ReadFrom(part)
-		return buf.Bytes(), err
+		return backend.ReadUpload(part, min(r.ContentLength, maxFormBytes))
 	}
 }
 
