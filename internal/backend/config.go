@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -228,9 +229,16 @@ func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget 
 // not nil, gives the version heads of an environment's objects of a kind
 // in key order, as tx holds them (the copies of a read transaction); shas, when
 // not nil, the content shas of the document's versioned objects.
+//
+// With heads, the versioned sections are planned each on a goroutine
+// (domain.ImportTarget.Apart): a section's promotion answers come from
+// the heads, read once per kind and environment, and its channel checks
+// from the few channels its objects use, so that its reads of tx are few,
+// and they are made one at a time (a transaction is one goroutine's).
+// An import's plan, whose reads are many, is made on its own goroutine.
 func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, heads func(env string, kind domain.Kind) ([]keyedHead, error),
 	shas func(kind domain.Kind, key string) (string, bool)) domain.ImportTarget {
-	return domain.ImportTarget{
+	t := domain.ImportTarget{
 		Environment: env,
 		Current:     current,
 		Assignments: func(r domain.Ref) ([]string, error) {
@@ -247,6 +255,47 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, hea
 		Channels:   (&channelTypes{tx: tx, env: env}).problems,
 		ContentSHA: shas,
 	}
+	if heads == nil {
+		return t
+	}
+	// The promotion order and settings are read once, by the first Apart,
+	// which PlanImport asks on its own goroutine before the sections are
+	// planned.
+	var mu sync.Mutex
+	var context struct {
+		read     bool
+		order    []string
+		settings domain.Settings
+		err      error
+	}
+	locked := func(env string, kind domain.Kind) ([]keyedHead, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return heads(env, kind)
+	}
+	t.Apart = func(domain.Kind) domain.ImportTarget {
+		if !context.read {
+			context.order, context.settings, context.err = promotionContext(tx)
+			context.read = true
+		}
+		apart := t
+		apart.Apart = nil
+		apart.Assignments = func(r domain.Ref) ([]string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			return t.Assignments(r)
+		}
+		reader := &promotionReader{tx: tx, env: env, read: true, order: context.order, settings: context.settings, index: locked}
+		apart.Promotion = func(kind domain.Kind, key string) (domain.Promotion, error) {
+			if context.err != nil {
+				return domain.Promotion{}, context.err
+			}
+			return reader.of(kind, key)
+		}
+		apart.Channels = (&channelTypes{tx: tx, env: env, mu: &mu}).problems
+		return apart
+	}
+	return t
 }
 
 // promotionReader answers promotionOf for an import plan, which asks it

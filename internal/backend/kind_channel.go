@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 	"github.com/arborhq/terraform-provider-arbor/internal/store"
@@ -73,8 +74,11 @@ func channelProblems(tx store.Tx, env string, obj domain.ChannelUser) (domain.Pr
 // tx, each once: an import's plan asks about the same few for every
 // object of its document, before it writes anything.
 type channelTypes struct {
-	tx   store.Tx
-	env  string
+	tx  store.Tx
+	env string
+	// mu, when not nil, is held while tx is read: tx is shared with
+	// readers on other goroutines.
+	mu   *sync.Mutex
 	seen map[string]channelType
 }
 
@@ -88,6 +92,10 @@ type channelType struct {
 func (c *channelTypes) typeOf(kind domain.Kind, key string) (string, bool, error) {
 	if t, ok := c.seen[kind.Name+"/"+key]; ok {
 		return t.name, t.exists, nil
+	}
+	if c.mu != nil {
+		c.mu.Lock()
+		defer c.mu.Unlock()
 	}
 	var t channelType
 	switch kind {

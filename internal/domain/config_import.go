@@ -27,6 +27,13 @@ type ImportTarget struct {
 	// object of kind and key when it is known ahead (what ContentSHA
 	// computes of it); without it, or when it says false, it is computed.
 	ContentSHA func(kind Kind, key string) (string, bool)
+	// Apart, when not nil, gives the target that the versioned section of
+	// kind is planned against on a goroutine of its own, beside the
+	// other sections: its Promotion, Channels and ContentSHA answer as the
+	// target's do, and may be asked at the same time as another
+	// section's. Without it the sections are planned in turn, on the
+	// caller's goroutine, against the target itself.
+	Apart func(kind Kind) ImportTarget
 }
 
 // ImportPlan is what an import removes, decided before anything is written.
@@ -97,21 +104,65 @@ func PlanImport(target ImportTarget, doc *ConfigDocument, pruneAssignments bool)
 		}
 	}
 
-	currentSections := current.VersionedSections()
-	for n, section := range doc.VersionedSections() {
-		if !doc.Carries(section.Kind) {
+	// Each versioned section is planned on its own (each object's
+	// promotion rule, channels and content sha): one after the other, or
+	// each on a goroutine when the target can be asked from several at
+	// once (Apart), a section's plan and refusals then joined in the
+	// order of the sections as if planned in turn.
+	sections, currentSections := doc.VersionedSections(), current.VersionedSections()
+	parts := make([]sectionPlan, len(sections))
+	for n := range parts {
+		parts[n].plan = &ImportPlan{Remove: map[string][]string{}, Kept: map[string][]string{}}
+		parts[n].target = target
+		if target.Apart != nil {
+			parts[n].target = target.Apart(sections[n].Kind)
+		}
+	}
+	planSection := func(n int) error {
+		if !doc.Carries(sections[n].Kind) {
 			// An older document knows nothing of the kind: its objects
 			// stay as they are.
-			continue
+			return nil
 		}
-		if err := planVersionedSection(target, doc.SourceEnvironment, section, currentSections[n], plan, &refusals); err != nil {
-			return nil, err
+		part := &parts[n]
+		part.err = planVersionedSection(part.target, doc.SourceEnvironment, sections[n], currentSections[n], part.plan, &part.refusals)
+		return nil
+	}
+	if target.Apart != nil {
+		_ = forEachApart(len(sections), planSection) // errors are kept in parts
+	} else {
+		for n := range sections {
+			if planSection(n); parts[n].err != nil {
+				break
+			}
 		}
+	}
+	for n, part := range parts {
+		if part.err != nil {
+			return nil, part.err
+		}
+		name := sections[n].Name
+		if keys := part.plan.Remove[name]; keys != nil {
+			plan.Remove[name] = keys
+		}
+		if keys := part.plan.Kept[name]; keys != nil {
+			plan.Kept[name] = keys
+		}
+		refusals = append(refusals, part.refusals...)
 	}
 	if len(refusals) > 0 {
 		return nil, &Error{Code: CodeConflict, Message: fmt.Sprintf("the import into %s is refused; nothing was changed", env), Details: refusals}
 	}
 	return plan, nil
+}
+
+// sectionPlan is what planning one versioned section found: its part of
+// the plan, its refusals, and an error reading the target.
+type sectionPlan struct {
+	target   ImportTarget
+	plan     *ImportPlan
+	refusals Problems
+	err      error
 }
 
 // planVersionedSection checks the promotion rule for every object of one

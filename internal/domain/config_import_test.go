@@ -2,8 +2,12 @@ package domain
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -101,5 +105,106 @@ func TestLeaveOutProductionBornGuides(t *testing.T) {
 	}
 	if len(doc.Guides) != 1 || doc.Guides[0].Key != "dev" || len(doc.Workflows) != 1 {
 		t.Errorf("kept guides %v and workflows %v; want the dev guide and the workflow (a workflow of the same key is another object)", doc.Guides, doc.Workflows)
+	}
+}
+
+// A target that plans each versioned section apart (ImportTarget.Apart,
+// each on a goroutine) gives the plan and the refusals, in their order,
+// that planning the sections in turn gives: here over sections of
+// hundreds, some objects refused by the promotion rule, some by their
+// channels, some of the target's kept and some removed.
+func TestPlanImportApartIsInTurn(t *testing.T) {
+	doc := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development"}
+	current := &ConfigDocument{}
+	key := func(kind string, i int) string { return fmt.Sprintf("%s-%04d", kind, i) }
+	for i := range 300 {
+		// The document holds the even ones, the target every third.
+		if i%2 == 0 {
+			doc.Workflows = append(doc.Workflows, Workflow{Key: key("w", i)})
+			doc.Guides = append(doc.Guides, Guide{Key: key("g", i)})
+			doc.Partials = append(doc.Partials, Partial{Key: key("p", i)})
+			doc.Translations = append(doc.Translations, Translation{Key: key("t", i)})
+			doc.EmailLayouts = append(doc.EmailLayouts, EmailLayout{Key: key("e", i)})
+		}
+		if i%3 == 0 {
+			current.Workflows = append(current.Workflows, Workflow{Key: key("w", i)})
+			current.Guides = append(current.Guides, Guide{Key: key("g", i)})
+			current.Partials = append(current.Partials, Partial{Key: key("p", i)})
+			current.Translations = append(current.Translations, Translation{Key: key("t", i)})
+			current.EmailLayouts = append(current.EmailLayouts, EmailLayout{Key: key("e", i)})
+		}
+	}
+	order := []string{"development", "staging", "production"}
+	number := func(key string) int {
+		n, _ := strconv.Atoi(key[strings.LastIndex(key, "-")+1:])
+		return n
+	}
+	var asked atomic.Int64
+	target := ImportTarget{
+		Environment: "staging",
+		Current:     current,
+		Assignments: func(Ref) ([]string, error) { return nil, nil },
+		Promotion: func(kind Kind, key string) (Promotion, error) {
+			asked.Add(1)
+			n := number(key)
+			var heads []VersionHead
+			switch {
+			case n%5 == 0: // not in development: refused, or kept when born here
+				origin := "development"
+				if n%10 == 5 {
+					origin = "staging"
+				}
+				heads = []VersionHead{{Environment: "staging", SHA: "old", OriginEnvironment: origin}}
+			default:
+				heads = []VersionHead{{Environment: "development", SHA: "any", OriginEnvironment: "development"}}
+			}
+			return NewPromotion(kind, key, "staging", order, false, heads), nil
+		},
+		Channels: func(o ChannelUser) (Problems, error) {
+			var p Problems
+			if n := number(o.(interface{ ObjectKey() string }).ObjectKey()); n%7 == 0 {
+				p.Add("channel", "no channel %d", n)
+			}
+			return p, nil
+		},
+		ContentSHA: func(Kind, string) (string, bool) { return "any", true },
+	}
+	inTurn, turnErr := PlanImport(target, doc, false)
+	turnAsked := asked.Swap(0)
+	target.Apart = func(Kind) ImportTarget { return target }
+	apart, apartErr := PlanImport(target, doc, false)
+	if asked.Load() != turnAsked {
+		t.Errorf("asked %d promotion questions apart, %d in turn", asked.Load(), turnAsked)
+	}
+	var turnRefused, apartRefused *Error
+	if !errors.As(turnErr, &turnRefused) || !errors.As(apartErr, &apartRefused) {
+		t.Fatalf("want both refused: in turn %v, apart %v", turnErr, apartErr)
+	}
+	if len(turnRefused.Details) < 5*20 || !reflect.DeepEqual(turnRefused.Details, apartRefused.Details) {
+		t.Fatalf("refusals apart differ from those in turn (%d and %d)", len(apartRefused.Details), len(turnRefused.Details))
+	}
+	// Without the refusals, the plans.
+	target.Channels = func(ChannelUser) (Problems, error) { return nil, nil }
+	target.Promotion = func(kind Kind, key string) (Promotion, error) {
+		origin := "development"
+		if number(key)%10 == 5 {
+			origin = "staging"
+		}
+		return NewPromotion(kind, key, "staging", order, false, []VersionHead{{Environment: "staging", SHA: "any", OriginEnvironment: origin}}), nil
+	}
+	target.Apart = nil
+	inTurn, turnErr = PlanImport(target, doc, false)
+	target.Apart = func(Kind) ImportTarget { return target }
+	apart, apartErr = PlanImport(target, doc, false)
+	if turnErr != nil || apartErr != nil {
+		t.Fatalf("in turn %v, apart %v", turnErr, apartErr)
+	}
+	if !reflect.DeepEqual(inTurn, apart) {
+		t.Errorf("the plan apart differs from the plan in turn:\n%+v\n%+v", apart, inTurn)
+	}
+	for _, section := range []string{"workflows", "guides", "partials", "translations", "email_layouts"} {
+		if len(apart.Kept[section]) == 0 || len(apart.Remove[section]) == 0 {
+			t.Errorf("%s: kept %d and removed %d; the test means some of each", section, len(apart.Kept[section]), len(apart.Remove[section]))
+		}
 	}
 }

@@ -17,6 +17,16 @@ const parallelBatch = 64
 // the caller's, raised once every goroutine has stopped: as if the caller
 // had called f itself.
 func ForEachParallel(n int, f func(i int) error) error {
+	return forEachParallel(n, parallelBatch, f)
+}
+
+// forEachApart is ForEachParallel taking one item at a time: for a few
+// items each of much work, which a batch would give to one goroutine.
+func forEachApart(n int, f func(i int) error) error {
+	return forEachParallel(n, 1, f)
+}
+
+func forEachParallel(n, batch int, f func(i int) error) error {
 	var next atomic.Int64
 	errs := make([]error, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -34,11 +44,11 @@ func ForEachParallel(n int, f func(i int) error) error {
 				}
 			}()
 			for {
-				from := int(next.Add(parallelBatch)) - parallelBatch
+				from := int(next.Add(int64(batch))) - batch
 				if from >= n {
 					return
 				}
-				for i := from; i < min(from+parallelBatch, n); i++ {
+				for i := from; i < min(from+batch, n); i++ {
 					if err := f(i); err != nil {
 						errs[w] = err
 						return
