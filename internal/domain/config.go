@@ -59,14 +59,15 @@ type configSection struct {
 	count      func() int
 	missing    func() bool
 	emptyIfNil func()
-	// reserve makes the field an empty list with room for n objects.
-	reserve func(n int)
-	// later reads the field, when the document's decode meets it as a
-	// list and it is one of later's, as an empty list, skipping its
-	// objects; decodeEach then decodes them from where they are in the
-	// document, the field's n objects at spans, on several goroutines.
-	later        func(later map[string]bool) *jsonv2.Unmarshalers
-	decodeEach   func(b []byte, spans [][2]int64) error
+	// found reads the field, when the document's one pass meets it as a
+	// list, as nothing: it records in read where the list and each of its
+	// objects are in the document, leaving the field nil for decode to
+	// fill. Any other value (null) is decoded as usual.
+	found func(read *sectionRead) *jsonv2.Unmarshalers
+	// decode decodes the field's list from where the pass found it: a
+	// list of many objects object by object, on several goroutines, a
+	// short one at once.
+	decode       func(b []byte, read *sectionRead) error
 	canonicalize func()
 	validate     func(p *Problems, keys map[string]bool)
 	// versioned is the section of a versioned kind, nil for the others.
@@ -181,23 +182,29 @@ func plainSection[T any, PT ObjectPtr[T]](kind Kind, items *[]T, strip func(*T))
 		count:      func() int { return len(*items) },
 		missing:    func() bool { return *items == nil },
 		emptyIfNil: func() { emptyIfNil(items) },
-		reserve:    func(n int) { *items = make([]T, 0, n) },
-		later: func(later map[string]bool) *jsonv2.Unmarshalers {
+		found: func(read *sectionRead) *jsonv2.Unmarshalers {
 			return jsonv2.UnmarshalFromFunc(func(dec *jsontext.Decoder, v *[]T) error {
-				if v != items || !later[kind.Section()] || dec.PeekKind() != '[' {
+				if v != items {
 					return errors.ErrUnsupported
 				}
-				if err := dec.SkipValue(); err != nil {
-					return err
+				read.times++
+				read.list = false
+				if dec.PeekKind() != '[' {
+					return errors.ErrUnsupported
 				}
-				*v = []T{}
-				return nil
+				return read.readList(dec)
 			})
 		},
-		decodeEach: func(b []byte, spans [][2]int64) error {
-			list := make([]T, len(spans))
-			err := ForEachParallel(len(spans), func(i int) error {
-				return jsonv2.Unmarshal(b[spans[i][0]:spans[i][1]], &list[i], documentOptions)
+		decode: func(b []byte, read *sectionRead) error {
+			if len(read.at) < decodedEachFrom() {
+				// A short list is decoded at once, from its [ to its ]:
+				// one call costs less than one for each object.
+				*items = make([]T, 0, len(read.at))
+				return jsonv2.Unmarshal(b[read.start:read.end], items, documentOptions)
+			}
+			list := make([]T, len(read.at))
+			err := ForEachParallel(len(read.at), func(i int) error {
+				return jsonv2.Unmarshal(b[read.at[i][0]:read.at[i][1]], &list[i], documentOptions)
 			})
 			if err != nil {
 				return err
@@ -409,11 +416,11 @@ var documentOptions = jsonv2.JoinOptions(jsonv2.RejectUnknownMembers(true), json
 type SentObjects map[string][]EncodedObject
 
 // DecodeConfigDocumentSent is DecodeConfigDocument, with the bytes of each
-// object as sent, which the document's own structure delimits (a first
-// pass reads it, validating, without decoding a value). The counts of that
-// pass size the sections before they are decoded: a section of thousands
-// is not grown and copied again as it is read. The objects' bytes are
-// slices of b.
+// object as sent, which the document's own structure delimits: the pass
+// that reads the document's structure, validating, records where each
+// object is before any is decoded, and the counts it finds size the
+// sections, so a section of thousands is not grown and copied again as it
+// is read. The objects' bytes are slices of b.
 func DecodeConfigDocumentSent(b []byte) (*ConfigDocument, SentObjects, error) {
 	d, spans, err := decodeConfigDocument(b)
 	if err != nil || spans == nil {
@@ -437,55 +444,120 @@ func DecodeConfigDocumentSent(b []byte) (*ConfigDocument, SentObjects, error) {
 	return d, sent, nil
 }
 
+// sectionRead is what the document's pass found of a section: how many
+// times the document names it and, when the last value is a list of
+// objects, where the list and each of its objects are in the document.
+type sectionRead struct {
+	times int
+	// list is true when the last value is a list of objects, from start
+	// (its [) to end (after its ]), each object from at[i][0] (its {) to
+	// at[i][1] (after its }).
+	list       bool
+	start, end int64
+	at         [][2]int64
+}
+
+// errNotObjects is the pass's way of leaving a list that holds something
+// other than objects to the document decoded whole, which reads it as it
+// always has (null as an empty object) or names the problem.
+var errNotObjects = errors.New("a section element is not an object")
+
+// readList reads the list at dec, a section's, without decoding a value:
+// where it and each of its objects begin and end in the document.
+func (r *sectionRead) readList(dec *jsontext.Decoder) error {
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	start := dec.InputOffset() - 1
+	var at [][2]int64
+	for dec.PeekKind() == '{' {
+		value, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		// The offsets are the decoder's own, not where value is in
+		// memory: the value ends where the decoder now is.
+		end := dec.InputOffset()
+		at = append(at, [2]int64{end - int64(len(value)), end})
+	}
+	if dec.PeekKind() != ']' {
+		return errNotObjects
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	r.list, r.start, r.end, r.at = true, start, dec.InputOffset(), at
+	return nil
+}
+
 // decodeConfigDocument is DecodeConfigDocument, with where each object of
-// each section is in b (sectionSpans; nil when b's structure is not read).
+// each section is in b (nil when b's structure is not read through).
+//
+// It reads the document once on the calling goroutine: the document's own
+// values (format_version, source_environment, a null section) are decoded
+// as they come, and each section's list is only read through (readList),
+// to be decoded after from where it is, a list of many objects object by
+// object on as many goroutines as Go runs at once. Whatever that pass
+// cannot read, a problem the decode of a list finds and a section given
+// twice are the document decoded whole's to read, as it always has been:
+// it names the first problem in the document on the field where it is.
 func decodeConfigDocument(b []byte) (*ConfigDocument, map[string][][2]int64, error) {
 	var d ConfigDocument
-	spans, err := sectionSpans(b)
-	if err != nil {
-		// The decode below names the problem.
-		spans = nil
+	sections := d.sections()
+	reads := make([]sectionRead, len(sections))
+	found := make([]*jsonv2.Unmarshalers, len(sections))
+	for i, s := range sections {
+		found[i] = s.found(&reads[i])
 	}
-	// A section of many objects is decoded object by object from where
-	// they are, on as many goroutines as Go runs at once, after the rest.
-	later := map[string]bool{}
-	var skips []*jsonv2.Unmarshalers
-	for _, s := range d.sections() {
-		switch n := len(spans[s.Kind.Section()]); {
-		case n > 0 && n >= decodedEachFrom():
-			later[s.Kind.Section()] = true
-			skips = append(skips, s.later(later))
-		case n > 0:
-			s.reserve(n)
-		}
-	}
-	opts := documentOptions
-	if len(skips) > 0 {
-		opts = jsonv2.JoinOptions(documentOptions, jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(skips...)))
-	}
+	opts := jsonv2.JoinOptions(documentOptions, jsonv2.WithUnmarshalers(jsonv2.JoinUnmarshalers(found...)))
+	var spans map[string][][2]int64
 	if err := jsonv2.Unmarshal(b, &d, opts); err != nil {
-		return nil, nil, documentProblem(b, err).Err()
-	}
-	for _, s := range d.sections() {
-		if !later[s.Kind.Section()] {
-			continue
+		// The document decoded whole names the problem, or takes what
+		// the pass leaves to it; nothing is taken as sent.
+		d = ConfigDocument{}
+		if err := jsonv2.Unmarshal(b, &d, documentOptions); err != nil {
+			return nil, nil, documentProblem(b, err).Err()
 		}
-		if err := s.decodeEach(b, spans[s.Kind.Section()]); err != nil {
-			// The document decoded whole names the problem where it is.
-			var whole ConfigDocument
-			if wholeErr := jsonv2.Unmarshal(b, &whole, documentOptions); wholeErr != nil {
-				return nil, nil, documentProblem(b, wholeErr).Err()
+	} else if twice := slices.ContainsFunc(reads, func(r sectionRead) bool { return r.times > 1 }); twice {
+		// A section given twice is read as a name given twice, the last
+		// value winning over the others, each decoded all the same: by
+		// the document decoded whole. The objects of the sections given
+		// once are taken as sent.
+		spans = map[string][][2]int64{}
+		for i, s := range sections {
+			if reads[i].list && reads[i].times == 1 {
+				spans[s.Kind.Section()] = reads[i].at
 			}
-			// The same bytes decode alike in either; should they not,
-			// the problem is ours, not the document's.
-			return nil, nil, fmt.Errorf("decoding the document's %s object by object: %w", s.Kind.Section(), err)
+		}
+		d = ConfigDocument{}
+		if err := jsonv2.Unmarshal(b, &d, documentOptions); err != nil {
+			return nil, nil, documentProblem(b, err).Err()
+		}
+	} else {
+		spans = map[string][][2]int64{}
+		for i, s := range sections {
+			if !reads[i].list {
+				continue
+			}
+			spans[s.Kind.Section()] = reads[i].at
+			if err := s.decode(b, &reads[i]); err != nil {
+				// The document decoded whole names the problem where it
+				// is.
+				var whole ConfigDocument
+				if wholeErr := jsonv2.Unmarshal(b, &whole, documentOptions); wholeErr != nil {
+					return nil, nil, documentProblem(b, wholeErr).Err()
+				}
+				// The same bytes decode alike in either; should they
+				// not, the problem is ours, not the document's.
+				return nil, nil, fmt.Errorf("decoding the document's %s object by object: %w", s.Kind.Section(), err)
+			}
 		}
 	}
 	var p Problems
 	if d.SourceEnvironment == "" {
 		p.Add("source_environment", "is required: the slug of the environment the document was exported from")
 	}
-	for _, section := range d.sections() {
+	for _, section := range sections {
 		switch {
 		case d.FormatVersion < 1 || d.FormatVersion > ConfigFormatVersion:
 			// Validate names the version.
@@ -499,63 +571,6 @@ func decodeConfigDocument(b []byte) (*ConfigDocument, map[string][][2]int64, err
 		return nil, nil, err
 	}
 	return &d, spans, nil
-}
-
-// sectionSpans reads document b's structure without decoding a value:
-// where each element of each section's list begins and ends in b.
-func sectionSpans(b []byte) (map[string][][2]int64, error) {
-	sections := map[string]bool{}
-	for _, s := range ConfigSections {
-		sections[s.Name] = true
-	}
-	dec := jsontext.NewDecoder(bytes.NewReader(b), documentOptions)
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return nil, errors.Join(err, errors.New("not an object"))
-	}
-	spans := map[string][][2]int64{}
-	seen := map[string]int{}
-	for dec.PeekKind() == '"' {
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return nil, err
-		}
-		name := tok.String()
-		seen[name]++
-		if !sections[name] || dec.PeekKind() != '[' {
-			if err := dec.SkipValue(); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if _, err := dec.ReadToken(); err != nil {
-			return nil, err
-		}
-		var at [][2]int64
-		for dec.PeekKind() == '{' {
-			value, err := dec.ReadValue()
-			if err != nil {
-				return nil, err
-			}
-			end := dec.InputOffset()
-			at = append(at, [2]int64{end - int64(len(value)), end})
-		}
-		if tok, err := dec.ReadToken(); err != nil || tok.Kind() != ']' {
-			return nil, errors.Join(err, errors.New("a section element is not an object"))
-		}
-		spans[name] = at
-	}
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '}' {
-		return nil, errors.Join(err, errors.New("not an object"))
-	}
-	// A section given twice is read as the decode reads it, the last
-	// value winning over the others, each decoded all the same: its
-	// objects are not delimited here.
-	for name, n := range seen {
-		if n > 1 {
-			delete(spans, name)
-		}
-	}
-	return spans, nil
 }
 
 // documentProblem is the problem err, from decoding document b, names:

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 )
 
@@ -67,6 +69,8 @@ func TestDecodeConfigDocumentNamesTheField(t *testing.T) {
 		{"a string for a number", `{"format_version":"1","source_environment":"development",` + sections + `}`, "format_version", "must be an integer, not a string"},
 		{"a number for a string, deep", doc(strings.Replace(sections, `"workflows":[]`, `"workflows":[{"key":"w","name":"W","steps":[{"ref":"s","channel":{"subject":5}}]}]`, 1)), "workflows[0].steps[0].channel.subject", "must be a string, not a number"},
 		{"an object for a list", doc(strings.Replace(sections, `"roles":[]`, `"roles":{}`, 1)), "roles", "must be an array, not an object"},
+		{"a number for an object in a list", doc(strings.Replace(sections, `"roles":[]`, `"roles":[{"key":"r","name":"R"},5,{"key":"s","name":"S"}]`, 1)), "roles[1]", "must be an object, not a number"},
+		{"a problem in a list, then one after the document", doc(strings.Replace(sections, `"roles":[]`, `"roles":[{"key":"r","name":"R","colour":"red"}]`, 1)) + `}`, "roles[0].colour", "not a field"},
 		{"not JSON", `{"format_version":1,`, "", "not valid JSON"},
 		{"two values", doc(sections) + `{}`, "", "single JSON object"},
 		{"empty", "  \n", "", "empty"},
@@ -128,6 +132,83 @@ func TestDecodeConfigDocumentTakesASectionTwice(t *testing.T) {
 	}
 }
 
+// A section given twice, a list of many objects (decoded object by object)
+// and one of few, either first, is read as any name given twice: the last
+// value wins, and a problem in the one that loses is named all the same.
+func TestDecodeConfigDocumentTakesALongAndAShortSectionTwice(t *testing.T) {
+	decodeEachFrom.Store(3)
+	t.Cleanup(func() { decodeEachFrom.Store(0) })
+	const rest = `"roles":[],"hierarchy_nodes":[],"oauth_clients":[],"webhooks":[],"workflows":[],"guides":[]`
+	const long, short = `[{"key":"a","name":"A"},{"key":"b","name":"B"},{"key":"c","name":"C"}]`, `[{"key":"p","name":"P"}]`
+	doc := func(first, second string) []byte {
+		return []byte(`{"format_version":1,"source_environment":"development","permissions":` + first + `,` + rest + `,"permissions":` + second + `}`)
+	}
+	for _, c := range []struct {
+		first, second, want string
+	}{{long, short, "p"}, {short, long, "a b c"}} {
+		d, sent, err := DecodeConfigDocumentSent(doc(c.first, c.second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, p := range d.Permissions {
+			keys = append(keys, p.Key)
+		}
+		if strings.Join(keys, " ") != c.want {
+			t.Errorf("%s then %s: decoded %v", c.first, c.second, keys)
+		}
+		sentAsDecoded(t, d, sent)
+	}
+	bad := strings.Replace(long, `"name":"B"`, `"name":"B","colour":"red"`, 1)
+	refusedOn(t, "a problem in the long list that loses", doc(bad, short), "permissions[1].colour", "not a field")
+	refusedOn(t, "a problem in the short list that loses", doc(`[{"key":"p","name":5}]`, long), "permissions[0].name", "must be a string")
+}
+
+// A list holding a null where an object would be decodes as it always
+// has, to an empty object (which validation refuses), and then nothing is
+// taken as sent: the document's structure is not that of objects.
+func TestDecodeConfigDocumentSentTakesNothingOfANull(t *testing.T) {
+	for _, from := range []int64{0, 1} {
+		decodeEachFrom.Store(from)
+		doc := `{"format_version":1,"source_environment":"development","permissions":[{"key":"p","name":"P"},null],` +
+			`"roles":[{"key":"r","name":"R"}],"hierarchy_nodes":[],"oauth_clients":[],"webhooks":[],"workflows":[],"guides":[]}`
+		d, sent, err := DecodeConfigDocumentSent([]byte(doc))
+		if err != nil || len(d.Permissions) != 2 || d.Permissions[1] != (Permission{}) || len(d.Roles) != 1 {
+			t.Errorf("from %d: %v %+v", from, err, d)
+		}
+		if sent != nil {
+			t.Errorf("from %d: sent %v", from, sent)
+		}
+	}
+	decodeEachFrom.Store(0)
+}
+
+// sentAsDecoded checks that each object sent decodes to the object
+// decoded, in the section's order.
+func sentAsDecoded(t *testing.T, d *ConfigDocument, sent SentObjects) {
+	t.Helper()
+	if sent == nil {
+		return
+	}
+	for _, s := range d.sections() {
+		list := reflect.ValueOf(s.items).Elem()
+		objects := sent[s.Kind.Section()]
+		if len(objects) != list.Len() {
+			t.Errorf("%s: %d objects sent, %d decoded", s.Kind.Section(), len(objects), list.Len())
+			continue
+		}
+		for i, o := range objects {
+			one := reflect.New(list.Type().Elem())
+			if err := jsonv2.Unmarshal(o.Bytes, one.Interface(), documentOptions); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(one.Elem().Interface(), list.Index(i).Interface()) || o.Key != one.Interface().(Object).ObjectKey() {
+				t.Errorf("%s[%d] sent as %s, decoded as %+v", s.Kind.Section(), i, o.Bytes, list.Index(i).Interface())
+			}
+		}
+	}
+}
+
 // The objects as sent are those the document's structure delimits, each
 // with the key of the object decoded from it: lines laid out as an export's
 // that close a section inside an object's bytes deceive nothing.
@@ -156,6 +237,7 @@ func TestDecodeConfigDocumentSentFollowsTheStructure(t *testing.T) {
 	if len(sent["permissions"]) != 2 || len(sent["hierarchy_nodes"]) != 2 {
 		t.Errorf("sent: %v", sent)
 	}
+	sentAsDecoded(t, d, sent)
 }
 
 // A field is named as the API names it from its JSON pointer: indexes in
@@ -218,4 +300,72 @@ func TestDecodeObjectByObjectReadsAsWhole(t *testing.T) {
 	TestDecodeConfigDocumentTakesASectionTwice(t)
 	TestDecodeConfigDocumentSentFollowsTheStructure(t)
 	TestDecodeConfigDocumentKeepsNamesExactInAnEncoding(t)
+}
+
+// A large document, of many objects of every kind, decodes with its
+// objects as sent, and they are what decoding each gives.
+func TestDecodeConfigDocumentSentOfALargeDocument(t *testing.T) {
+	doc := largeDocument(t, parallelDecode+1)
+	d, sent, err := DecodeConfigDocumentSent(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent == nil {
+		t.Fatal("nothing taken as sent")
+	}
+	for name, n := range d.Counts() {
+		if n != parallelDecode+1 {
+			t.Errorf("%s: %d objects", name, n)
+		}
+	}
+	sentAsDecoded(t, d, sent)
+}
+
+// largeDocument is a document of n objects of every kind, as Encode writes
+// it.
+func largeDocument(tb testing.TB, n int) []byte {
+	tb.Helper()
+	d := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development"}
+	for i := range n {
+		key := fmt.Sprintf("k%06d", i)
+		d.Permissions = append(d.Permissions, Permission{Key: key, Name: "Permission " + key, Description: "Reads the documents of " + key})
+		d.Roles = append(d.Roles, Role{Key: key, Name: "Role " + key, Permissions: []string{key}})
+		d.HierarchyNodes = append(d.HierarchyNodes, HierarchyNode{Key: key, Name: "Node " + key})
+		d.OAuthClients = append(d.OAuthClients, OAuthClient{Key: key, Name: "Client " + key, RedirectURIs: []string{"https://" + key + ".example.com/cb"}})
+		d.Webhooks = append(d.Webhooks, Webhook{Key: key, URL: "https://hooks.example.com/" + key, Events: []string{"role.created", "role.deleted"}})
+	}
+	for _, s := range d.VersionedSections() {
+		items := reflect.ValueOf(s.Items).Elem()
+		for i := range n {
+			o := reflect.ValueOf(versionedSamples[s.Kind.Name](fmt.Sprintf("variant %d", i))).Elem()
+			o.FieldByName("Key").SetString(fmt.Sprintf("k%06d", i))
+			items.Set(reflect.Append(items, o))
+		}
+	}
+	b, err := d.Encode()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// BenchmarkDecodeConfigDocumentSent decodes a large document (2,000
+// objects of every kind, each section decoded object by object) and a
+// small one (50 of every kind, each section decoded at once), with the
+// objects as sent, as a review of an upload does.
+func BenchmarkDecodeConfigDocumentSent(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"large", 2000}, {"small", 50}} {
+		doc := largeDocument(b, c.n)
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(doc)))
+			for b.Loop() {
+				if _, sent, err := DecodeConfigDocumentSent(doc); err != nil || sent == nil {
+					b.Fatal(err, sent == nil)
+				}
+			}
+		})
+	}
 }
