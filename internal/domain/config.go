@@ -59,10 +59,10 @@ type configSection struct {
 	count      func() int
 	missing    func() bool
 	emptyIfNil func()
-	// found reads the field, when the document's one pass meets it as a
-	// list, as nothing: it records in read where the list and each of its
-	// objects are in the document, leaving the field nil for decode to
-	// fill. Any other value (null) is decoded as usual.
+	// found reads the field in the document's one pass: a list is read
+	// through without a value decoded, read recording where it and each
+	// of its objects are in the document, and the field is left for
+	// decode to fill; any other value (null) is decoded as usual.
 	found func(read *sectionRead) *jsonv2.Unmarshalers
 	// decode decodes the field's list from where the pass found it: a
 	// list of many objects object by object, on several goroutines, a
