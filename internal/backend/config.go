@@ -299,11 +299,13 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, hea
 }
 
 // promotionReader answers promotionOf for an import plan, which asks it
-// about every versioned object of the document and of the target: the
+// about every versioned object of the document and of the target, as the
+// promotion rule reads it (domain.PromotionRule: no Environments): the
 // promotion order and the settings are read once, and a kind asked about
 // more than a few times has the heads of its objects read in one pass
 // over each environment, not two point reads per key. The answers are
-// promotionOf's; the plan is made before the import writes anything.
+// promotionOf's, but for Environments; the plan is made before the import
+// writes anything.
 type promotionReader struct {
 	tx       store.Tx
 	env      string
@@ -344,7 +346,7 @@ func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, er
 			if err != nil {
 				return domain.Promotion{}, err
 			}
-			return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, heads), nil
+			return domain.PromotionRule(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, heads), nil
 		}
 		byKey = map[string][]domain.VersionHead{}
 		for _, e := range p.order {
@@ -358,7 +360,7 @@ func (p *promotionReader) of(kind domain.Kind, key string) (domain.Promotion, er
 		}
 		p.heads[kind.Name] = byKey
 	}
-	return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, slices.Clone(byKey[key])), nil
+	return domain.PromotionRule(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, slices.Clone(byKey[key])), nil
 }
 
 // fromIndex answers from the kept heads of kind in every environment.
@@ -383,7 +385,7 @@ func (p *promotionReader) fromIndex(kind domain.Kind, key string) (domain.Promot
 			heads = append(heads, h)
 		}
 	}
-	return domain.NewPromotion(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, heads), nil
+	return domain.PromotionRule(kind, key, p.env, p.order, p.settings.ProductionWriteAccess, heads), nil
 }
 
 // headCursor finds keys among heads in key order. An import plan asks

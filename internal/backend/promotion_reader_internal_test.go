@@ -68,6 +68,9 @@ func TestPromotionReaderAnswersAsPromotionOf(t *testing.T) {
 				if err != nil {
 					return err
 				}
+				// A plan reads the rule's part, not each environment's
+				// state.
+				want.Environments = nil
 				got, err := reader.of(domain.KindWorkflow, key)
 				if err != nil {
 					return err

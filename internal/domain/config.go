@@ -737,7 +737,8 @@ func (d *ConfigDocument) Validate() Problems {
 	}
 	keys := map[string]map[string]bool{}
 	for _, section := range d.sections() {
-		keys[section.Kind.Name] = map[string]bool{}
+		// Sized ahead: a section of thousands would grow it a dozen times.
+		keys[section.Kind.Name] = make(map[string]bool, section.count())
 		section.validate(&p, keys[section.Kind.Name])
 	}
 	permissions, nodes := keys[KindPermission.Name], keys[KindHierarchyNode.Name]
@@ -748,7 +749,7 @@ func (d *ConfigDocument) Validate() Problems {
 			}
 		}
 	}
-	parents := map[string]string{}
+	parents := make(map[string]string, len(d.HierarchyNodes))
 	for i, n := range d.HierarchyNodes {
 		if n.ParentKey != "" && !nodes[n.ParentKey] {
 			p.Add(fmt.Sprintf("hierarchy_nodes[%d].parent_key", i), "hierarchy node %q is not in the document's hierarchy_nodes", n.ParentKey)

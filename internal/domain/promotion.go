@@ -74,6 +74,16 @@ func (s PromotionStates) Absent(kind Kind, key string) Promotion {
 // env: order is every environment, first to last, and heads the object in
 // each environment that has it, in any order.
 func NewPromotion(kind Kind, key, env string, order []string, productionWriteAccess bool, heads []VersionHead) Promotion {
+	p := PromotionRule(kind, key, env, order, productionWriteAccess, heads)
+	p.Environments = promotionStatus(order, heads)
+	return p
+}
+
+// PromotionRule is NewPromotion without Environments: what the promotion
+// rule reads (CheckWrite, CheckDelete), for an import plan, which asks it
+// of every versioned object of a document and shows no state. heads is
+// kept: Current and Below point into it.
+func PromotionRule(kind Kind, key, env string, order []string, productionWriteAccess bool, heads []VersionHead) Promotion {
 	p := Promotion{Kind: kind.Name, Key: key, Environment: env, Order: order, ProductionWriteAccess: productionWriteAccess}
 	for i, e := range order {
 		if e == env && i > 0 {
@@ -99,7 +109,6 @@ func NewPromotion(kind Kind, key, env string, order []string, productionWriteAcc
 			}
 		}
 	}
-	p.Environments = promotionStatus(order, heads)
 	return p
 }
 
