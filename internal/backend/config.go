@@ -232,10 +232,12 @@ func importTarget(w *write, current *domain.ConfigDocument) domain.ImportTarget 
 //
 // With heads, the versioned sections are planned each on a goroutine
 // (domain.ImportTarget.Apart): a section's promotion answers come from
-// the heads, read once per kind and environment, and its channel checks
-// from the few channels its objects use, so that its reads of tx are few,
-// and they are made one at a time (a transaction is one goroutine's).
-// An import's plan, whose reads are many, is made on its own goroutine.
+// the heads, read once per kind and environment, and the channel checks
+// from the few channels the objects use, read once for every section, so
+// that the reads of tx are few, and they are made one at a time (a
+// transaction is one goroutine's). Without heads (an import's plan, whose
+// reads are many) the sections are planned in turn on the caller's
+// goroutine.
 func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, heads func(env string, kind domain.Kind) ([]keyedHead, error),
 	shas func(kind domain.Kind, key string) (string, bool)) domain.ImportTarget {
 	t := domain.ImportTarget{
@@ -262,7 +264,7 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, hea
 	// which PlanImport asks on its own goroutine before the sections are
 	// planned.
 	var mu sync.Mutex
-	var context struct {
+	var promotion struct {
 		read     bool
 		order    []string
 		settings domain.Settings
@@ -273,10 +275,11 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, hea
 		defer mu.Unlock()
 		return heads(env, kind)
 	}
+	channels := (&channelTypes{tx: tx, env: env, mu: &mu}).problems
 	t.Apart = func(domain.Kind) domain.ImportTarget {
-		if !context.read {
-			context.order, context.settings, context.err = promotionContext(tx)
-			context.read = true
+		if !promotion.read {
+			promotion.order, promotion.settings, promotion.err = promotionContext(tx)
+			promotion.read = true
 		}
 		apart := t
 		apart.Apart = nil
@@ -285,14 +288,14 @@ func importTargetOf(tx store.Tx, env string, current *domain.ConfigDocument, hea
 			defer mu.Unlock()
 			return t.Assignments(r)
 		}
-		reader := &promotionReader{tx: tx, env: env, read: true, order: context.order, settings: context.settings, index: locked}
+		reader := &promotionReader{tx: tx, env: env, read: true, order: promotion.order, settings: promotion.settings, index: locked}
 		apart.Promotion = func(kind domain.Kind, key string) (domain.Promotion, error) {
-			if context.err != nil {
-				return domain.Promotion{}, context.err
+			if promotion.err != nil {
+				return domain.Promotion{}, promotion.err
 			}
 			return reader.of(kind, key)
 		}
-		apart.Channels = (&channelTypes{tx: tx, env: env, mu: &mu}).problems
+		apart.Channels = channels
 		return apart
 	}
 	return t

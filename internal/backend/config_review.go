@@ -131,7 +131,7 @@ func (s *Server) ReviewPromotion(ctx context.Context, p domain.Principal, target
 // p. A document that does not decode or validate is refused as the import
 // refuses it, its fields named.
 func (s *Server) ReviewImport(ctx context.Context, p domain.Principal, target string, upload Upload) (*ConfigReview, error) {
-	document := upload.Bytes
+	document := upload.bytes
 	key := "import:" + hex.EncodeToString(upload.sum[:])
 	return s.review(ctx, p, target, "", func(store.Tx, *copiesInTx, domain.Environment) (string, reviewRead, error) {
 		return key, reviewRead{alone: true, read: func() (*reviewSource, error) {
@@ -293,9 +293,10 @@ func goBeside(doing string, f func() error) (wait func() error) {
 // makeReview compares src with env's configuration in tx.
 //
 // An uploaded document's objects are encoded and compared on another
-// goroutine while this one, which alone reads tx, works out the access
-// impact: neither waits for the other, and on a document of 100,000
-// objects each is a fifth of the review.
+// goroutine, which reads nothing of tx, while this one works out the
+// access impact (whose plan reads tx from several goroutines, one read at
+// a time: importTargetOf): neither waits for the other, and on a document
+// of 100,000 objects each is a fifth of the review.
 func (s *Server) makeReview(tx store.Tx, copies *copiesInTx, env domain.Environment, p domain.Principal, src *reviewSource) (*ConfigReview, error) {
 	current, err := copies.exportOf(env.Slug)
 	if err != nil {

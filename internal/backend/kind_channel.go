@@ -76,8 +76,9 @@ func channelProblems(tx store.Tx, env string, obj domain.ChannelUser) (domain.Pr
 type channelTypes struct {
 	tx  store.Tx
 	env string
-	// mu, when not nil, is held while tx is read: tx is shared with
-	// readers on other goroutines.
+	// mu, when not nil, is held while the channel types are looked up:
+	// they are asked from several goroutines, and tx is shared with
+	// readers on others.
 	mu   *sync.Mutex
 	seen map[string]channelType
 }
@@ -90,12 +91,12 @@ type channelType struct {
 // typeOf is the type of the channel (or the channel type of the channel
 // group) key, and whether it exists.
 func (c *channelTypes) typeOf(kind domain.Kind, key string) (string, bool, error) {
-	if t, ok := c.seen[kind.Name+"/"+key]; ok {
-		return t.name, t.exists, nil
-	}
 	if c.mu != nil {
 		c.mu.Lock()
 		defer c.mu.Unlock()
+	}
+	if t, ok := c.seen[kind.Name+"/"+key]; ok {
+		return t.name, t.exists, nil
 	}
 	var t channelType
 	switch kind {

@@ -41,8 +41,8 @@ func TestReadUploadHashesWhatItRead(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !bytes.Equal(up.Bytes, c.sent) {
-				t.Errorf("read %d bytes, not the %d sent", len(up.Bytes), len(c.sent))
+			if !bytes.Equal(up.bytes, c.sent) {
+				t.Errorf("read %d bytes, not the %d sent", len(up.bytes), len(c.sent))
 			}
 			if want := sha256.Sum256(c.sent); up.sum != want {
 				t.Errorf("digest %x, want %x", up.sum, want)

@@ -205,7 +205,7 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 	target := r.PathValue("env")
 	doc, err := uploaded(r, "document")
 	var tooLarge *http.MaxBytesError
-	if errors.As(err, &tooLarge) || len(doc.Bytes) > backend.DefaultDocumentLimit {
+	if errors.As(err, &tooLarge) || len(doc.Bytes()) > backend.DefaultDocumentLimit {
 		return nil, &formError{Status: http.StatusRequestEntityTooLarge, Data: importView{Target: target}, Template: "environments/import.html",
 			Err: &apiError{Status: http.StatusRequestEntityTooLarge, API: domain.Error{Code: domain.CodeValidation, Message: fmt.Sprintf("the document is larger than the %d MiB an import takes", backend.DefaultDocumentLimit>>20),
 				Details: []domain.FieldError{{Field: "document", Message: "is too large"}}}}}
@@ -213,7 +213,7 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(doc.Bytes) == 0 {
+	if len(doc.Bytes()) == 0 {
 		return nil, &formError{Status: http.StatusBadRequest, Data: importView{Target: target}, Template: "environments/import.html",
 			Err: &apiError{Status: 400, API: domain.Error{Code: domain.CodeValidation, Message: "choose a configuration document (a JSON file exported from an environment) to review",
 				Details: []domain.FieldError{{Field: "document", Message: "is required"}}}}}
@@ -223,7 +223,7 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 		return nil, refuseOn(fromBackend(err), "environments/import.html", importView{Target: target})
 	}
 	v := newReviewView("import", review)
-	v.DocumentField, v.document = documentMarker, doc.Bytes
+	v.DocumentField, v.document = documentMarker, doc.Bytes()
 	return v, nil
 }
 
@@ -264,7 +264,9 @@ func uploaded(r *http.Request, field string) (backend.Upload, error) {
 		if part.FormName() != field || part.FileName() == "" {
 			continue
 		}
-		return backend.ReadUpload(part, min(r.ContentLength, maxFormBytes))
+		// One byte more than an import takes is enough to refuse it:
+		// the rest is not read.
+		return backend.ReadUpload(io.LimitReader(part, backend.DefaultDocumentLimit+1), min(r.ContentLength, maxFormBytes))
 	}
 }
 

@@ -3,6 +3,7 @@ package console_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/arborhq/terraform-provider-arbor/internal/backend"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
 )
 
@@ -136,6 +138,11 @@ func TestImportReviewRefusesABadDocumentOnItsField(t *testing.T) {
 		}
 	}
 	b.post("/console/environments/production/config/review", url.Values{}).expect(t, http.StatusBadRequest, "choose a configuration document")
+	// A document larger than an import takes is refused on its field
+	// once a byte too many is read.
+	big := bytes.Repeat([]byte(" "), backend.DefaultDocumentLimit+1)
+	b.upload("/console/environments/production/config/review", "document", "x.json", big).
+		expect(t, http.StatusRequestEntityTooLarge, "is too large", fmt.Sprintf("larger than the %d MiB", backend.DefaultDocumentLimit>>20))
 }
 
 func TestCreateEnvironmentWithCopy(t *testing.T) {

@@ -523,8 +523,9 @@ func decodeConfigDocument(b []byte) (*ConfigDocument, map[string][][2]int64, err
 	} else if twice := slices.ContainsFunc(reads, func(r sectionRead) bool { return r.times > 1 }); twice {
 		// A section given twice is read as a name given twice, the last
 		// value winning over the others, each decoded all the same: by
-		// the document decoded whole. The objects of the sections given
-		// once are taken as sent.
+		// the document decoded whole. Only the sections given once keep
+		// where their objects are, so DecodeConfigDocumentSent takes
+		// nothing as sent unless the section given twice ends empty.
 		spans = map[string][][2]int64{}
 		for i, s := range sections {
 			if reads[i].list && reads[i].times == 1 {
@@ -551,7 +552,7 @@ func decodeConfigDocument(b []byte) (*ConfigDocument, map[string][][2]int64, err
 				}
 				// The same bytes decode alike in either; should they
 				// not, the problem is ours, not the document's.
-				return nil, nil, fmt.Errorf("decoding the document's %s object by object: %w", s.Kind.Section(), err)
+				return nil, nil, fmt.Errorf("decoding the document's %s from where the pass found it: %w", s.Kind.Section(), err)
 			}
 		}
 	}
