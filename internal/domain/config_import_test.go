@@ -116,22 +116,25 @@ func TestLeaveOutProductionBornGuides(t *testing.T) {
 func TestPlanImportApartIsInTurn(t *testing.T) {
 	doc := &ConfigDocument{FormatVersion: ConfigFormatVersion, SourceEnvironment: "development"}
 	current := &ConfigDocument{}
-	key := func(kind string, i int) string { return fmt.Sprintf("%s-%04d", kind, i) }
+	// add gives d an object numbered i of every versioned kind.
+	add := func(d *ConfigDocument, i int) {
+		for _, s := range d.sections() {
+			if s.versioned == nil {
+				continue
+			}
+			list := reflect.ValueOf(s.items).Elem()
+			o := reflect.New(list.Type().Elem())
+			o.Interface().(interface{ SetObjectKey(string) }).SetObjectKey(fmt.Sprintf("%s-%04d", s.Kind.Name, i))
+			list.Set(reflect.Append(list, o.Elem()))
+		}
+	}
 	for i := range 300 {
 		// The document holds the even ones, the target every third.
 		if i%2 == 0 {
-			doc.Workflows = append(doc.Workflows, Workflow{Key: key("w", i)})
-			doc.Guides = append(doc.Guides, Guide{Key: key("g", i)})
-			doc.Partials = append(doc.Partials, Partial{Key: key("p", i)})
-			doc.Translations = append(doc.Translations, Translation{Key: key("t", i)})
-			doc.EmailLayouts = append(doc.EmailLayouts, EmailLayout{Key: key("e", i)})
+			add(doc, i)
 		}
 		if i%3 == 0 {
-			current.Workflows = append(current.Workflows, Workflow{Key: key("w", i)})
-			current.Guides = append(current.Guides, Guide{Key: key("g", i)})
-			current.Partials = append(current.Partials, Partial{Key: key("p", i)})
-			current.Translations = append(current.Translations, Translation{Key: key("t", i)})
-			current.EmailLayouts = append(current.EmailLayouts, EmailLayout{Key: key("e", i)})
+			add(current, i)
 		}
 	}
 	order := []string{"development", "staging", "production"}
@@ -180,7 +183,7 @@ func TestPlanImportApartIsInTurn(t *testing.T) {
 	if !errors.As(turnErr, &turnRefused) || !errors.As(apartErr, &apartRefused) {
 		t.Fatalf("want both refused: in turn %v, apart %v", turnErr, apartErr)
 	}
-	if len(turnRefused.Details) < 5*20 || !reflect.DeepEqual(turnRefused.Details, apartRefused.Details) {
+	if len(turnRefused.Details) < len(doc.VersionedSections())*20 || !reflect.DeepEqual(turnRefused.Details, apartRefused.Details) {
 		t.Fatalf("refusals apart differ from those in turn (%d and %d)", len(apartRefused.Details), len(turnRefused.Details))
 	}
 	// Without the refusals, the plans.
@@ -202,9 +205,12 @@ func TestPlanImportApartIsInTurn(t *testing.T) {
 	if !reflect.DeepEqual(inTurn, apart) {
 		t.Errorf("the plan apart differs from the plan in turn:\n%+v\n%+v", apart, inTurn)
 	}
-	for _, section := range []string{"workflows", "guides", "partials", "translations", "email_layouts"} {
-		if len(apart.Kept[section]) == 0 || len(apart.Remove[section]) == 0 {
-			t.Errorf("%s: kept %d and removed %d; the test means some of each", section, len(apart.Kept[section]), len(apart.Remove[section]))
+	if len(doc.VersionedSections()) < 2 {
+		t.Fatal("the document has fewer than two versioned sections to plan apart")
+	}
+	for _, section := range doc.VersionedSections() {
+		if name := section.Name; len(apart.Kept[name]) == 0 || len(apart.Remove[name]) == 0 {
+			t.Errorf("%s: kept %d and removed %d; the test means some of each", name, len(apart.Kept[name]), len(apart.Remove[name]))
 		}
 	}
 }
