@@ -369,3 +369,18 @@ func BenchmarkDecodeConfigDocumentSent(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkEncodeObjects encodes every object of a large document (2,000
+// of every kind), as a review encodes the objects an upload adds.
+func BenchmarkEncodeObjects(b *testing.B) {
+	doc, err := DecodeConfigDocument(largeDocument(b, 2000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := doc.EncodeObjects(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
