@@ -178,6 +178,9 @@ const (
 	QueryNodeKey           = "node_key"
 	QueryChannelType       = "channel_type"
 	QueryDryRun            = "dry_run"
+	// QueryImpactVersion names the access impact an import was reviewed
+	// with: it is refused (412) if the impact differs now.
+	QueryImpactVersion = "impact_version"
 )
 
 // Headers.
@@ -198,6 +201,7 @@ type PromoteRequest struct {
 	From             string `json:"from" doc:"Slug of the environment whose configuration is copied."`
 	PruneAssignments bool   `json:"prune_assignments,omitempty" doc:"Remove the role assignments of roles and hierarchy nodes the promotion removes, instead of refusing it."`
 	DryRun           bool   `json:"dry_run,omitempty" doc:"Change nothing: answer what the promotion would do (the configuration diff per section and the access impact), with the version of this environment's configuration it reviewed."`
+	ImpactVersion    string `json:"impact_version,omitempty" doc:"The access impact the promotion was reviewed with (impact_version of a dry run or an access impact): if what it does to people has changed since, the promotion is refused with 412."`
 }
 
 // AccessImpactRequest proposes a change to an environment's access
@@ -241,5 +245,9 @@ type AccessImpactAnswer struct {
 	// change, and removed and added are empty.
 	Refused                []domain.FieldError `json:"refused" nullable:"false" doc:"Why the backend would refuse the change, each naming the field at fault; when not empty, nothing would change and removed and added are empty."`
 	CustomerDataObfuscated bool                `json:"customer_data_obfuscated" doc:"The environment obfuscates customer data: say counts, never identity keys. For a reader who sees it obfuscated, the answer already leaves every identity key out."`
+	// ImpactVersion fingerprints the whole impact (domain.AccessImpact's
+	// Version): empty for a reader who sees customer data obfuscated, to
+	// whom it could name identities the answer leaves out.
+	ImpactVersion string `json:"impact_version,omitempty" doc:"Version of the whole impact, every grant removed and added, before the lists are capped: send it as impact_version with the import or promotion, which is then refused (412) if what it does to people changed since (a role assignment made or removed meanwhile). Absent for a reader who sees customer data obfuscated."`
 	domain.AccessImpact
 }

@@ -209,15 +209,20 @@ func (s *Server) accessImpactOf(tx store.Tx, env domain.Environment, p domain.Pr
 // presentImpact caps an impact's lists and leaves identity keys out for a
 // reader who sees env's customer data obfuscated.
 func presentImpact(env domain.Environment, p domain.Principal, version string, refused domain.Problems, impact *domain.AccessImpact) *api.AccessImpactAnswer {
+	impactVersion := ""
+	if len(refused) == 0 {
+		impactVersion = impact.Version()
+	}
 	impact.Cap(api.MaxAccessImpactListed)
 	if env.ObfuscateCustomerData && p.SeesObfuscatedData() {
 		impact.Obfuscate()
+		impactVersion = ""
 	}
 	if refused == nil {
 		refused = domain.Problems{}
 	}
 	return &api.AccessImpactAnswer{Environment: env.Slug, ConfigVersion: version, Refused: refused,
-		CustomerDataObfuscated: env.ObfuscateCustomerData, AccessImpact: *impact}
+		CustomerDataObfuscated: env.ObfuscateCustomerData, ImpactVersion: impactVersion, AccessImpact: *impact}
 }
 
 func prefixFields(prefix string, details []domain.FieldError) domain.Problems {

@@ -151,6 +151,29 @@ func TestImportAtTheReviewedVersion(t *testing.T) {
 		t.Error("the dry run changed the configuration")
 	}
 
+	// The dry run's impact_version is the access impact route's for the
+	// same document. An assignment made since, outside the configuration
+	// (its version stays), changes what the import does to people: an
+	// import naming the reviewed impact is refused, and nothing is
+	// written; one that changes nobody else's access still applies.
+	impactBody, _ := json.Marshal(map[string]any{"document": doc})
+	if answer, _ := a.accessImpact(a.owner, "development", string(impactBody), 200); res.ImpactVersion == "" || answer.ImpactVersion != res.ImpactVersion {
+		t.Errorf("impact versions: dry run %q, access impact %q", res.ImpactVersion, answer.ImpactVersion)
+	}
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/role-assignments/grace/editor/squad", `{}`), 201)
+	if etagNow := a.expect(a.do(a.owner, "GET", "/v1/environments/development/config", ""), 200).header.Get("ETag"); etagNow != etag {
+		t.Fatalf("an assignment moved the configuration's version: %s, %s", etag, etagNow)
+	}
+	stale := a.expect(a.do(a.owner, "PUT", "/v1/environments/development/config?impact_version="+res.ImpactVersion, string(changed), "If-Match", etag), 412)
+	if !strings.Contains(string(stale.body), "what the change does to people in development has changed") {
+		t.Errorf("the stale impact's 412: %s", stale.body)
+	}
+	a.expect(a.do(a.owner, "POST", "/v1/environments/production/promote", `{"from":"development","impact_version":"`+res.ImpactVersion+`"}`), 412)
+	if again := a.expect(a.do(a.owner, "GET", "/v1/environments/development/config", ""), 200); string(again.body) != string(export.body) {
+		t.Error("a refused import changed the configuration")
+	}
+	a.expect(a.do(a.owner, "DELETE", "/v1/environments/development/role-assignments/grace/editor/squad", ""), 204)
+
 	// Another write since the review makes the confirm stale: 412, naming
 	// the version now.
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/docs.share", `{"name":"Share"}`), 201)
@@ -160,6 +183,16 @@ func TestImportAtTheReviewedVersion(t *testing.T) {
 		t.Errorf("the 412 does not name the current version %s: %s", now, r.body)
 	}
 	a.expect(a.do(a.owner, "POST", "/v1/environments/production/promote", `{"from":"development"}`, "If-Match", `"sha256-0"`), 412)
+
+	// If-Match as RFC 9110 reads it: a weak tag never matches, a list
+	// matches when one of its tags does (and the 412 names them plainly),
+	// and * holds, for a configuration always exists.
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/config?dry_run=true", string(changed), "If-Match", "W/"+now), 412)
+	if r := a.expect(a.do(a.owner, "PUT", "/v1/environments/development/config?dry_run=true", string(changed), "If-Match", `"x", "y"`), 412); !strings.Contains(string(r.body), `names version \"x\" or \"y\"`) {
+		t.Errorf("the 412 of a list: %s", r.body)
+	}
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/config?dry_run=true", string(changed), "If-Match", `"x", `+now), 200)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/config?dry_run=true", string(changed), "If-Match", `*`), 200)
 
 	// At the current version it applies, and reports the impact it had.
 	r = a.expect(a.do(a.owner, "PUT", "/v1/environments/development/config", string(changed), "If-Match", now), 200)

@@ -189,8 +189,16 @@ func TestPreconditions(t *testing.T) {
 		t.Errorf("after refused writes: %v", got)
 	}
 	a.expect(a.do(a.owner, "PUT", path, `{"name":"x"}`, "If-Match", "three"), 400)
-	a.expect(a.do(a.owner, "DELETE", path, "", "If-Match", `"2"`), 204)
-	a.expect(a.do(a.owner, "PUT", path, `{"name":"x"}`, "If-Match", `"2"`), 412)
+	a.expect(a.do(a.owner, "PUT", path, `{"name":"x"}`, "If-Match", `"2`), 400)
+	// If-Match as RFC 9110 reads it: a list matches when one of its tags
+	// does; comparison is strong, so a weak tag never matches; * holds
+	// for an object that exists.
+	a.expect(a.do(a.owner, "PUT", path, `{"name":"Weak"}`, "If-Match", `W/"2"`), 412)
+	a.expect(a.do(a.owner, "PUT", path, `{"name":"Read v3"}`, "If-Match", `"1", "2"`), 200)
+	a.expect(a.do(a.owner, "PUT", path, `{"name":"Read v4"}`, "If-Match", `*`), 200)
+	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/none", `{"name":"x"}`, "If-Match", `*`), 412)
+	a.expect(a.do(a.owner, "DELETE", path, "", "If-Match", `"4"`), 204)
+	a.expect(a.do(a.owner, "PUT", path, `{"name":"x"}`, "If-Match", `"4"`), 412)
 	a.expect(a.do(a.owner, "GET", path, ""), 404)
 }
 

@@ -1,7 +1,7 @@
 package backend
 
 import (
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,27 +40,126 @@ func (c Conditions) check(noun, key string, exists bool, version int64) error {
 	if c.IfMatch == "" {
 		return nil
 	}
-	want, err := parseETag(c.IfMatch)
+	m, err := parseIfMatch(c.IfMatch)
 	if err != nil {
-		return &domain.Error{Code: domain.CodeValidation, Message: "invalid If-Match header", Details: []domain.FieldError{{Field: "If-Match", Message: err.Error()}}}
+		return err
+	}
+	var wants []int64
+	for _, tag := range m.tags {
+		n, err := strconv.ParseInt(tag.value, 10, 64)
+		if err != nil || n < 1 {
+			return &domain.Error{Code: domain.CodeValidation, Message: "invalid If-Match header",
+				Details: []domain.FieldError{{Field: "If-Match", Message: "must be an object version such as \"3\", or *"}}}
+		}
+		if !tag.weak {
+			wants = append(wants, n)
+		}
 	}
 	if !exists {
-		return domain.Errorf(domain.CodePreconditionFailed, "%s %q no longer exists (expected version %d); it was deleted after you last read it", noun, key, want)
+		if m.any {
+			return domain.Errorf(domain.CodePreconditionFailed, "%s %q does not exist; If-Match: * writes only an object that does", noun, key)
+		}
+		return domain.Errorf(domain.CodePreconditionFailed, "%s %q no longer exists (expected version %s); it was deleted after you last read it", noun, key, m)
 	}
-	if want != version {
-		return domain.Errorf(domain.CodePreconditionFailed, "%s %q has changed since you read it: expected version %d, found %d; read it again (terraform refresh or plan) and retry", noun, key, want, version)
+	if m.any || slices.Contains(wants, version) {
+		return nil
 	}
-	return nil
+	if len(wants) == 0 {
+		return domain.Errorf(domain.CodePreconditionFailed, "%s %q: If-Match names only weak entity tags (W/), which never match a write's precondition; send the version as \"%d\"", noun, key, version)
+	}
+	return domain.Errorf(domain.CodePreconditionFailed, "%s %q has changed since you read it: expected version %s, found %d; read it again and retry", noun, key, m, version)
+}
+
+// ifMatch is an If-Match header as RFC 9110 (section 13.1.1) reads it:
+// * (any current representation), or a list of entity tags, each
+// strong or weak. Its comparison is strong: a weak tag never matches.
+type ifMatch struct {
+	any  bool
+	tags []entityTag
+}
+
+type entityTag struct {
+	value string
+	weak  bool
+}
+
+// String gives the tags as a message names them: "3", or "3" or "4".
+func (m ifMatch) String() string {
+	if m.any {
+		return "*"
+	}
+	var parts []string
+	for _, t := range m.tags {
+		q := strconv.Quote(t.value)
+		if t.weak {
+			q = "W/" + q
+		}
+		parts = append(parts, q)
+	}
+	return strings.Join(parts, " or ")
+}
+
+// parseIfMatch reads header: * or entity tags separated by commas, each
+// quoted (a bare value, as curl users type it, is read as a quoted one).
+// A header that does not parse is refused (400), naming it.
+func parseIfMatch(header string) (ifMatch, error) {
+	bad := func(msg string) (ifMatch, error) {
+		return ifMatch{}, &domain.Error{Code: domain.CodeValidation, Message: "invalid If-Match header",
+			Details: []domain.FieldError{{Field: "If-Match", Message: msg}}}
+	}
+	h := strings.TrimSpace(header)
+	if h == "*" {
+		return ifMatch{any: true}, nil
+	}
+	var m ifMatch
+	for rest := h; ; {
+		rest = strings.TrimLeft(rest, " \t")
+		var t entityTag
+		if after, ok := strings.CutPrefix(rest, "W/"); ok {
+			t.weak, rest = true, after
+		}
+		if after, ok := strings.CutPrefix(rest, `"`); ok {
+			end := strings.IndexByte(after, '"')
+			if end < 0 {
+				return bad("an entity tag's quotes are not closed")
+			}
+			t.value, rest = after[:end], after[end+1:]
+		} else {
+			end := strings.IndexAny(rest, ", \t")
+			if end < 0 {
+				end = len(rest)
+			}
+			t.value, rest = rest[:end], rest[end:]
+		}
+		if t.value == "" || strings.ContainsAny(t.value, "*") {
+			return bad(`must be * or entity tags such as "3", separated by commas`)
+		}
+		m.tags = append(m.tags, t)
+		rest = strings.TrimLeft(rest, " \t")
+		if rest == "" {
+			return m, nil
+		}
+		after, ok := strings.CutPrefix(rest, ",")
+		if !ok {
+			return bad(`must be * or entity tags such as "3", separated by commas`)
+		}
+		rest = after
+	}
+}
+
+// holds reports whether m matches current, the strong tag of a
+// representation that exists.
+func (m ifMatch) holds(current string) bool {
+	if m.any {
+		return true
+	}
+	for _, t := range m.tags {
+		if !t.weak && t.value == current {
+			return true
+		}
+	}
+	return false
 }
 
 // etag renders a version as an entity tag.
 func etag(version int64) string { return strconv.Quote(strconv.FormatInt(version, 10)) }
-
-func parseETag(v string) (int64, error) {
-	v = strings.TrimPrefix(strings.TrimSpace(v), "W/")
-	n, err := strconv.ParseInt(strings.Trim(v, `"`), 10, 64)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("must be an object version such as \"3\"")
-	}
-	return n, nil
-}

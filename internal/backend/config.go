@@ -87,6 +87,12 @@ type ImportOptions struct {
 	// caller reviewed: an import into a configuration changed since is
 	// refused (412).
 	IfMatch string
+	// ImpactVersion, when set, is the access impact the caller reviewed
+	// (domain.AccessImpact's Version): an import that would now do
+	// something else to people is refused (412), even where the
+	// configuration is as reviewed, for the role assignments are not
+	// part of it.
+	ImpactVersion string
 }
 
 // importConfig replaces w.env's configuration with doc, inside w's
@@ -107,8 +113,16 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 	if err != nil {
 		return nil, err
 	}
-	if want := strings.Trim(strings.TrimPrefix(strings.TrimSpace(opts.IfMatch), "W/"), `"`); opts.IfMatch != "" && want != version {
-		return nil, domain.Errorf(domain.CodePreconditionFailed, "the configuration of %s has changed since it was reviewed: If-Match names version %s, the configuration is now at version %s; review the change again (a dry run or the access impact gives the current version)", env, want, version)
+	if opts.IfMatch != "" {
+		// The configuration always exists: * holds; a weak tag never
+		// does (strong comparison).
+		m, err := parseIfMatch(opts.IfMatch)
+		if err != nil {
+			return nil, err
+		}
+		if !m.holds(version) {
+			return nil, domain.Errorf(domain.CodePreconditionFailed, "the configuration of %s has changed since it was reviewed: If-Match names version %s, the configuration is now at version %q; review the change again (a dry run or the access impact gives the current version)", env, m, version)
+		}
 	}
 	// The document's source may be another environment, or none.
 	source := doc.SourceEnvironment
@@ -121,8 +135,12 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 		return nil, err
 	}
 	impact := domain.ComputeAccessImpact(env, domain.AccessState{Roles: current.Roles, Nodes: current.HierarchyNodes, Assignments: assignments}, doc.AccessState(assignments))
+	impactVersion := impact.Version()
+	if opts.ImpactVersion != "" && opts.ImpactVersion != impactVersion {
+		return nil, domain.Errorf(domain.CodePreconditionFailed, "what the change does to people in %s has changed since it was reviewed (a role assignment was made or removed meanwhile): impact_version names %s, the change's impact is now at version %s; review the change again", env, opts.ImpactVersion, impactVersion)
+	}
 	res := domain.NewImportResult(env, source)
-	res.ConfigVersion = version
+	res.ConfigVersion, res.ImpactVersion = version, impactVersion
 	w.quiet = true
 	defer func() { w.quiet = false }()
 
@@ -551,6 +569,7 @@ type importInput struct {
 	PruneAssignments bool   `query:"prune_assignments" doc:"Remove the role assignments of roles and hierarchy nodes the document removes, instead of refusing the import."`
 	DryRun           bool   `query:"dry_run" doc:"Change nothing: answer what the import would do (the configuration diff per section and the access impact), with the version it reviewed."`
 	IfMatch          string `header:"If-Match" doc:"The version of this environment's configuration the import was reviewed against (the export's ETag, or config_version of a dry run or an access impact): if the configuration has changed since, the import is refused with 412, naming the current version."`
+	ImpactVersion    string `query:"impact_version" doc:"The access impact the import was reviewed with (impact_version of a dry run or an access impact): if what it does to people has changed since (a role assignment made or removed meanwhile, which the configuration's version does not cover), the import is refused with 412."`
 	RawBody          []byte `contentType:"application/json"`
 }
 
@@ -663,7 +682,7 @@ func (s *Server) registerConfigRoutes() {
 		}
 		res, err := s.dryRun(ctx, in.Env, in.DryRun, func(w *write) (*domain.ImportResult, error) {
 			s.log.InfoContext(ctx, "importing configuration", "environment", w.env.Slug, "source_environment", doc.SourceEnvironment, "counts", doc.Counts(), "dry_run", in.DryRun)
-			return s.importConfig(w, doc, ImportOptions{PruneAssignments: in.PruneAssignments, IfMatch: in.IfMatch})
+			return s.importConfig(w, doc, ImportOptions{PruneAssignments: in.PruneAssignments, IfMatch: in.IfMatch, ImpactVersion: in.ImpactVersion})
 		})
 		if err != nil {
 			return nil, s.fail(ctx, err)
@@ -687,7 +706,7 @@ func (s *Server) registerConfigRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			res, err := s.importConfig(w, doc, ImportOptions{PruneAssignments: in.Body.PruneAssignments, IfMatch: in.IfMatch})
+			res, err := s.importConfig(w, doc, ImportOptions{PruneAssignments: in.Body.PruneAssignments, IfMatch: in.IfMatch, ImpactVersion: in.Body.ImpactVersion})
 			if err == nil {
 				res.LeftOut = leftOut
 			}

@@ -60,6 +60,7 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 	prune := fs.Bool("prune-assignments", false, "remove the role assignments of roles and nodes the document removes, instead of refusing")
 	dryRun := fs.Bool("dry-run", false, "change nothing: print the configuration diff per kind and the access impact, with the version reviewed")
 	ifMatch := fs.String("if-match", "", "version of the environment's configuration the import was reviewed against (from --dry-run or the export); refused if it changed since")
+	impactVersion := fs.String("impact-version", "", "version of the access impact the import was reviewed with (from --dry-run); refused if what it does to people changed since")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -82,7 +83,7 @@ func importCommand(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer release()
-	res, err := c.ImportConfig(ctx, *env, doc, client.ImportOptions{PruneAssignments: *prune, DryRun: *dryRun, IfMatch: *ifMatch})
+	res, err := c.ImportConfig(ctx, *env, doc, client.ImportOptions{PruneAssignments: *prune, DryRun: *dryRun, IfMatch: *ifMatch, ImpactVersion: *impactVersion})
 	if err != nil {
 		return err
 	}
@@ -171,7 +172,7 @@ func printImportSummary(w io.Writer, res domain.ImportResult, confirm string) {
 		}
 	}
 	if res.DryRun {
-		fmt.Fprintf(w, "Nothing was changed (dry run, reviewed at configuration version %s). To apply exactly this:\n  %s --if-match %s\n", res.ConfigVersion, confirm, res.ConfigVersion)
+		fmt.Fprintf(w, "Nothing was changed (dry run, reviewed at configuration version %s). To apply exactly this:\n  %s --if-match %s --impact-version %s\n", res.ConfigVersion, confirm, res.ConfigVersion, res.ImpactVersion)
 	}
 }
 

@@ -199,6 +199,10 @@ type ImportOptions struct {
 	// was reviewed against; a configuration changed since is refused
 	// (412).
 	IfMatch string
+	// ImpactVersion is the access impact the change was reviewed with
+	// (a dry run's impact_version); a change that would now do something
+	// else to people is refused (412).
+	ImpactVersion string
 }
 
 func (o ImportOptions) header() http.Header {
@@ -217,6 +221,9 @@ func (c *Client) ImportConfig(ctx context.Context, env string, document []byte, 
 	}
 	if opts.DryRun {
 		q.Set(api.QueryDryRun, "true")
+	}
+	if opts.ImpactVersion != "" {
+		q.Set(api.QueryImpactVersion, opts.ImpactVersion)
 	}
 	return out, c.do(ctx, api.ImportConfig.Method, api.ImportConfig.URL(env), q, opts.header(), json.RawMessage(document), &out)
 }

@@ -2,6 +2,8 @@ package domain
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -128,6 +130,32 @@ func (im *AccessImpact) Obfuscate() {
 // EmptyAccessImpact is the impact of a change that changes nobody's access.
 func EmptyAccessImpact() *AccessImpact {
 	return &AccessImpact{Removed: []AccessGrant{}, Added: []AccessGrant{}, Totals: impactTotals(nil, nil)}
+}
+
+// Version fingerprints the whole impact, every grant removed and added
+// with the assignment behind it, before any list is capped: a review
+// shows an impact, and its confirm names this version so that the write
+// is refused if what it does to people is no longer what was shown (an
+// assignment made since to a role the change removes, say). A change of
+// the configuration alone is caught by the configuration's version;
+// this catches the role assignments, which the configuration does not
+// hold. Empty for an impact already capped or obfuscated.
+func (im *AccessImpact) Version() string {
+	if len(im.Removed) != im.Totals.Removed || len(im.Added) != im.Totals.Added {
+		return ""
+	}
+	h := sha256.New()
+	for i, grants := range [][]AccessGrant{im.Removed, im.Added} {
+		sorted := slices.Clone(grants)
+		slices.SortFunc(sorted, func(a, b AccessGrant) int {
+			return cmp.Or(cmp.Compare(a.Permission, b.Permission), cmp.Compare(a.NodeKey, b.NodeKey),
+				cmp.Compare(a.IdentityKey, b.IdentityKey), cmp.Compare(a.Assignment, b.Assignment))
+		})
+		for _, g := range sorted {
+			fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\n", i, g.Permission, g.NodeKey, g.IdentityKey, g.Assignment)
+		}
+	}
+	return "sha256-" + hex.EncodeToString(h.Sum(nil))
 }
 
 // Empty reports a change that changes nobody's access.

@@ -22,7 +22,10 @@ type ImportResult struct {
 	Diff map[string]SectionDiff `json:"diff" doc:"Per section with a change, the keys of the objects created, updated and deleted: the configuration diff."`
 	// AccessImpact is what the import did (or, in a dry run, would do)
 	// to people: the grants it removes and adds.
-	AccessImpact *AccessImpact `json:"access_impact" doc:"What the import does to people: the grants it removes and adds, computed from the environment's role assignments (lists capped, totals exact)."`
+	// ImpactVersion is AccessImpact's Version before its lists were
+	// capped: what impact_version must name.
+	ImpactVersion string        `json:"impact_version" doc:"Version of the whole access impact (before its lists are capped): a dry run's answer gives it for the impact_version of the import or promotion that confirms it, refused (412) if what it does to people changed since."`
+	AccessImpact  *AccessImpact `json:"access_impact" doc:"What the import does to people: the grants it removes and adds, computed from the environment's role assignments (lists capped, totals exact)."`
 	// ConfigVersion is the version of the target's configuration the
 	// import was checked against: what If-Match must name.
 	ConfigVersion string `json:"config_version" doc:"Version of the environment's configuration before the import (as its export's ETag): a dry run's answer gives the version it reviewed, for the If-Match of the import or promotion that confirms it."`
