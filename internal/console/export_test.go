@@ -29,3 +29,16 @@ func PagesReviewing() []string {
 	}
 	return out
 }
+
+// PagesPosted are the patterns of every page a form posts to.
+func PagesPosted() []string {
+	var out []string
+	for _, g := range sortedGroups() {
+		for _, p := range g.pages {
+			if p.Method == "POST" {
+				out = append(out, p.Path)
+			}
+		}
+	}
+	return out
+}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/backend"
@@ -119,8 +121,69 @@ type formError struct {
 	Data   any
 	Err    *apiError
 	// Template, when set, shows the error on another page than the
-	// route's own.
-	Template string
+	// route's own, under Title: when that is empty, the title of the page
+	// that shows Template (titleOf). A route's own title may say what it
+	// does when it succeeds ("Configuration imported"), which a refusal
+	// must not.
+	Template, Title string
+}
+
+// formBool reads the boolean field name of r's form (its query for a
+// GET): true or false, as a checkbox or a pair of radio buttons sends it,
+// absent meaning false (an unchecked checkbox sends nothing). Anything
+// else is refused, naming the field, as the API refuses a JSON boolean
+// that is not one; it is never read as false.
+func formBool(r *http.Request, name string) (bool, error) {
+	switch v := r.FormValue(name); v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	default:
+		return false, &apiError{Status: http.StatusBadRequest, API: domain.Error{Code: domain.CodeValidation,
+			Message: fmt.Sprintf("the form's field %s must be true or false, not %q: nothing was written", name, v),
+			Details: []domain.FieldError{{Field: name, Message: "must be true or false"}}}}
+	}
+}
+
+// badFormText refuses a form (URL-encoded: a multipart upload is read
+// as a stream by its page) holding a name or value that is not UTF-8.
+// The API refuses such text rather than replace it with U+FFFD, and the
+// console sends a form's values to it as JSON, whose encoder would
+// replace it: the console refuses it first, naming the field.
+func badFormText(r *http.Request) error {
+	if ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); strings.TrimSpace(ct) != "application/x-www-form-urlencoded" {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return &apiError{Status: http.StatusBadRequest, API: domain.Error{Code: domain.CodeValidation, Message: "the form could not be read: " + err.Error()}}
+	}
+	for name, values := range r.PostForm {
+		field := name
+		if !utf8.ValidString(name) {
+			field = strings.ToValidUTF8(name, "\uFFFD")
+		}
+		for _, v := range append([]string{name}, values...) {
+			if !utf8.ValidString(v) {
+				return &apiError{Status: http.StatusBadRequest, API: domain.Error{Code: domain.CodeValidation,
+					Message: fmt.Sprintf("the form's field %s holds text that is not valid UTF-8: nothing was written; type it again", field),
+					Details: []domain.FieldError{{Field: field, Message: "must be valid UTF-8 text"}}}}
+			}
+		}
+	}
+	return nil
+}
+
+// titleOf is the title of the page whose GET shows template, "" for none.
+func titleOf(template string) string {
+	for _, g := range groups {
+		for _, p := range g.pages {
+			if p.Method == http.MethodGet && p.Template == template && p.Title != "" {
+				return p.Title
+			}
+		}
+	}
+	return ""
 }
 
 func (e *formError) Error() string { return e.Err.Error() }
@@ -149,15 +212,19 @@ func (c *Console) page(g *group, p page) http.Handler {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		}
 		v := &view{Title: p.Title, Path: r.URL.Path, Env: r.PathValue("env")}
-		data, err := p.Handle(c, r)
+		var data any
+		err := badFormText(r)
+		if err == nil {
+			data, err = p.Handle(c, r)
+		}
 		status := http.StatusOK
 		tmpl := p.Template
 		var fe *formError
 		switch {
 		case errors.As(err, &fe):
 			status, data = fe.Status, fe.Data
-			if fe.Template != "" {
-				tmpl = fe.Template
+			if fe.Template != "" && fe.Template != tmpl {
+				tmpl, v.Title = fe.Template, cmp.Or(fe.Title, titleOf(fe.Template), "Nothing was written")
 			}
 			v.Message = fe.Err.API.Message
 			v.Errors = map[string]string{}

@@ -2,9 +2,11 @@ package console
 
 import (
 	"crypto/rand"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/arborhq/terraform-provider-arbor/internal/api"
 	"github.com/arborhq/terraform-provider-arbor/internal/domain"
@@ -55,6 +57,39 @@ type settingsReview struct {
 	ProductionBorn []kindCount
 }
 
+// Born says ProductionBorn in words: the kinds with objects, with their
+// counts ("1 guide, 3 workflows"), or "no object" when none.
+func (v settingsReview) Born() string {
+	var parts []string
+	for _, k := range v.ProductionBorn {
+		switch {
+		case k.Count == 1:
+			parts = append(parts, "1 "+k.Singular)
+		case k.Count > 1:
+			parts = append(parts, fmt.Sprintf("%d %s", k.Count, strings.ReplaceAll(k.Noun, "-", " ")))
+		}
+	}
+	if len(parts) == 0 {
+		return "no object"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Reviewed fingerprints what the review says switching changes: the
+// tokens whose role it stops or starts and the objects it makes
+// read-only or editable. A confirm after any of them changed is refused
+// and the review shown again, as a change of the settings is (If-Match
+// on their version): the person confirms what they read.
+func (v settingsReview) Reviewed() string {
+	return fmt.Sprintf("%d/%v", v.Members, v.ProductionBorn)
+}
+
+// Unchanged is true when the setting already is what the review would
+// make it.
+func (v settingsReview) Unchanged() bool {
+	return v.Want.ProductionWriteAccess == v.Current.ProductionWriteAccess
+}
+
 // namedMembers is how many production members the settings review names.
 const namedMembers = 20
 
@@ -63,7 +98,11 @@ func reviewSettings(c *Console, r *http.Request) (any, error) {
 	if _, err := c.call(r, api.GetSettings.Method, api.GetSettings.Path, nil, nil, nil, &st); err != nil {
 		return nil, err
 	}
-	v := settingsReview{Current: st, Want: domain.Settings{ProductionWriteAccess: r.FormValue("production_write_access") == "true", Version: st.Version}}
+	want, err := formBool(r, "production_write_access")
+	if err != nil {
+		return nil, err
+	}
+	v := settingsReview{Current: st, Want: domain.Settings{ProductionWriteAccess: want, Version: st.Version}}
 	// The API decides who may see tokens and production's objects (a
 	// first page of each, which it refuses to whoever may not); the store
 	// then counts, walking no listing.
@@ -75,7 +114,7 @@ func reviewSettings(c *Console, r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	err := c.store.View(r.Context(), func(tx store.Tx) error {
+	err = c.store.View(r.Context(), func(tx store.Tx) error {
 		var err error
 		if v.ProductionMembers, v.Members, err = tx.TokensWithRole(domain.RoleProductionMember, namedMembers); err != nil {
 			return err
@@ -85,7 +124,7 @@ func reviewSettings(c *Console, r *http.Request) (any, error) {
 			if err != nil {
 				return err
 			}
-			v.ProductionBorn = append(v.ProductionBorn, kindCount{Noun: k.Collection, Count: n})
+			v.ProductionBorn = append(v.ProductionBorn, kindCount{Noun: k.Collection, Singular: k.Noun, Count: n})
 		}
 		return nil
 	})
@@ -96,10 +135,24 @@ func reviewSettings(c *Console, r *http.Request) (any, error) {
 }
 
 func putSettings(c *Console, r *http.Request) (any, error) {
-	in := domain.Settings{ProductionWriteAccess: r.PostFormValue("production_write_access") == "true"}
+	want, err := formBool(r, "production_write_access")
+	if err != nil {
+		return nil, err
+	}
+	in := domain.Settings{ProductionWriteAccess: want}
 	// If-Match: the version reviewed. A change made since is refused, and
-	// the review is shown again from what holds now.
+	// the review is shown again from what holds now; so is a confirm after
+	// what the review counted changed (a production member's token made
+	// meanwhile).
 	h := http.Header{api.HeaderIfMatch: {strconv.Quote(r.PostFormValue("version"))}}
+	now, err := reviewSettings(c, r)
+	if err != nil {
+		return nil, err
+	}
+	if now.(settingsReview).Reviewed() != r.PostFormValue("reviewed") {
+		return nil, refuse(&apiError{Status: http.StatusPreconditionFailed, API: domain.Error{Code: domain.CodePreconditionFailed,
+			Message: "what switching changes is no longer what you reviewed (a token or an object of production was made or removed since): nothing was written; read the review again below"}}, now)
+	}
 	if _, err := c.call(r, api.PutSettings.Method, api.PutSettings.Path, nil, h, in, nil); err != nil {
 		again, rerr := reviewSettings(c, r)
 		if rerr != nil {

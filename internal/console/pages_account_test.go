@@ -22,20 +22,37 @@ func TestProductionWriteAccessIsTurnedOnAfterItsReview(t *testing.T) {
 	if settings.ProductionWriteAccess {
 		t.Fatal("the review wrote")
 	}
-	form := url.Values{"production_write_access": {"true"}, "version": {hidden(t, review.body, "version")}}
+	form := url.Values{"production_write_access": {"true"}, "version": {hidden(t, review.body, "version")}, "reviewed": {hidden(t, review.body, "reviewed")}}
+	// A production member's token made after the review: what it said
+	// switching changes no longer holds, and the confirm is refused.
+	s.token("production_member")
+	b.post("/console/settings", form).expect(t, http.StatusPreconditionFailed, "no longer what you reviewed", "2 token(s) hold it")
+	s.api(s.owner, "GET", "/v1/settings", "", &settings)
+	if settings.ProductionWriteAccess {
+		t.Fatal("a stale review's confirm wrote")
+	}
+	review = b.get("/console/settings/review?production_write_access=true").expect(t, http.StatusOK, "2 token(s) hold it")
+	form.Set("reviewed", hidden(t, review.body, "reviewed"))
+	// A value that is not a boolean is refused, never read as false.
+	for _, bad := range []string{"maybe", "on", "1"} {
+		b.get("/console/settings/review?production_write_access="+bad).expect(t, http.StatusBadRequest, "production_write_access must be true or false")
+		bad := url.Values{"production_write_access": {bad}, "version": form["version"], "reviewed": form["reviewed"]}
+		b.post("/console/settings", bad).expect(t, http.StatusBadRequest, "production_write_access must be true or false")
+	}
 	b.post("/console/settings", form).expect(t, http.StatusSeeOther)
 	s.api(s.owner, "GET", "/v1/settings", "", &settings)
 	if !settings.ProductionWriteAccess {
 		t.Fatal("not turned on")
 	}
 	b.get("/console/settings?saved=1").expect(t, http.StatusOK, "is <strong>on</strong>")
+	b.get("/console/settings/review?production_write_access=true").expect(t, http.StatusOK, "already <strong>on</strong>: nothing would change")
 	// What was born in production is counted, and counted again after
 	// each write there.
-	b.get("/console/settings/review?production_write_access=false").expect(t, http.StatusOK, "0 partials")
+	b.get("/console/settings/review?production_write_access=false").expect(t, http.StatusOK, "(no object)")
 	s.api(s.owner, "PUT", "/v1/environments/production/partials/button", samples["partial"].body, &struct{}{})
-	b.get("/console/settings/review?production_write_access=false").expect(t, http.StatusOK, "1 partials", "become read-only")
+	b.get("/console/settings/review?production_write_access=false").expect(t, http.StatusOK, "(1 partial)", "becomes read-only")
 	s.api(s.owner, "PUT", "/v1/environments/production/partials/footer", samples["partial"].body, &struct{}{})
-	b.get("/console/settings/review?production_write_access=false").expect(t, http.StatusOK, "2 partials")
+	b.get("/console/settings/review?production_write_access=false").expect(t, http.StatusOK, "(2 partials)")
 	// The same form again carries a stale version: refused, shown again.
 	form.Set("production_write_access", "false")
 	b.post("/console/settings", form).expect(t, http.StatusPreconditionFailed, "Turning production write access <strong>off</strong>")

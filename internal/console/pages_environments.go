@@ -12,6 +12,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -47,8 +48,10 @@ type environmentCard struct {
 }
 
 type kindCount struct {
-	Noun  string
-	Count int
+	Noun string
+	// Singular names one object of the kind (a settings review's counts).
+	Singular string
+	Count    int
 }
 
 type environmentsView struct {
@@ -113,13 +116,17 @@ func newEnvironmentPage(c *Console, r *http.Request) (any, error) {
 }
 
 func createEnvironment(c *Console, r *http.Request) (any, error) {
+	obfuscate, err := formBool(r, "obfuscate_customer_data")
+	if err != nil {
+		return nil, err
+	}
 	in := domain.NewEnvironmentInput{
 		Slug:     strings.TrimSpace(r.PostFormValue("slug")),
 		CopyFrom: r.PostFormValue("copy_from"),
 		EnvironmentInput: domain.EnvironmentInput{
 			Name:                  r.PostFormValue("name"),
 			Description:           r.PostFormValue("description"),
-			ObfuscateCustomerData: r.PostFormValue("obfuscate_customer_data") == "true",
+			ObfuscateCustomerData: obfuscate,
 		},
 	}
 	// The form's idempotency key makes a form sent twice (a reload, a
@@ -142,13 +149,24 @@ func createEnvironment(c *Console, r *http.Request) (any, error) {
 	return show{"environments/result.html", resultView{Action: "create", Target: in.Slug, From: in.CopyFrom, Result: *created.Copy, Needs: created.Needs}}, nil
 }
 
+// exportConfig downloads env's configuration document, for env itself or,
+// with for, for another environment, as the API's export gives it: an
+// export of production for another environment leaves out what was born
+// in production, which stays there (and which an import elsewhere would
+// refuse).
 func exportConfig(c *Console, r *http.Request) (any, error) {
-	env := r.PathValue("env")
+	env, target := r.PathValue("env"), r.URL.Query().Get("for")
+	var q url.Values
+	name := fmt.Sprintf("%s-config-%s.json", env, c.now().UTC().Format("2006-01-02"))
+	if target != "" && target != env {
+		q = url.Values{"for": {target}}
+		name = fmt.Sprintf("%s-config-for-%s-%s.json", env, target, c.now().UTC().Format("2006-01-02"))
+	}
 	var body []byte
-	if _, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(env), nil, nil, nil, &body); err != nil {
+	if _, err := c.call(r, api.ExportConfig.Method, api.ExportConfig.URL(env), q, nil, nil, &body); err != nil {
 		return nil, err
 	}
-	return download{Name: fmt.Sprintf("%s-config-%s.json", env, c.now().UTC().Format("2006-01-02")), ContentType: "application/json", Body: body}, nil
+	return download{Name: name, ContentType: "application/json", Body: body}, nil
 }
 
 type importView struct {
@@ -156,7 +174,17 @@ type importView struct {
 }
 
 func importForm(c *Console, r *http.Request) (any, error) {
-	return importView{Target: r.PathValue("env")}, nil
+	// The form is for an environment the principal may see: another is
+	// not found, as the API says of it.
+	envs, err := environmentsOf(c, r)
+	if err != nil {
+		return nil, err
+	}
+	target := r.PathValue("env")
+	if !slices.ContainsFunc(envs, func(e domain.Environment) bool { return e.Slug == target }) {
+		return nil, &apiError{Status: http.StatusNotFound, API: *domain.NotFound("environment", target)}
+	}
+	return importView{Target: target}, nil
 }
 
 // reviewView is the review before an import or a promotion: what the
@@ -182,8 +210,18 @@ type reviewView struct {
 	// SourceReviewed the source's (promotion): a confirm after either
 	// changed is refused.
 	Reviewed, SourceReviewed string
-	NoChange                 bool
-	NeverTouched             []string
+	// ImpactVersion fingerprints the access impact as reviewed: a
+	// confirm after it changed (a role assignment made meanwhile) is
+	// refused, though the configuration is as it was.
+	ImpactVersion string
+	// Refused are the problems for which the backend would refuse the
+	// change: the page then says so first and offers no confirm.
+	Refused  domain.Problems
+	NoChange bool
+	// NamesHidden is true when the impact leaves identities unnamed for
+	// the reader (customer data obfuscated for it).
+	NamesHidden  bool
+	NeverTouched []string
 }
 
 // documentMarker is what the review's template writes where the document
@@ -197,8 +235,13 @@ func (v *reviewView) splice() (marker string, write func(io.Writer) error) {
 	return documentMarker, func(w io.Writer) error { return writeDocumentAttr(w, v.document) }
 }
 
-func newReviewView(action string, r *backend.ConfigReview) *reviewView {
-	return &reviewView{ConfigReview: r, Action: action, Reviewed: r.Version, SourceReviewed: r.SourceVersion, NoChange: r.NoChange(), NeverTouched: neverTouched}
+func newReviewView(req *http.Request, action string, r *backend.ConfigReview) *reviewView {
+	v := &reviewView{ConfigReview: r, Action: action, Reviewed: r.Version, SourceReviewed: r.SourceVersion, NoChange: r.NoChange(), NeverTouched: neverTouched}
+	if im := r.Impact; im != nil {
+		v.ImpactVersion, v.Refused = im.ImpactVersion, domain.Problems(im.Refused)
+		v.NamesHidden = im.CustomerDataObfuscated && principalOf(req).SeesObfuscatedData()
+	}
+	return v
 }
 
 func reviewImport(c *Console, r *http.Request) (any, error) {
@@ -220,9 +263,9 @@ func reviewImport(c *Console, r *http.Request) (any, error) {
 	}
 	review, err := c.backend.ReviewImport(r.Context(), principalOf(r), target, doc)
 	if err != nil {
-		return nil, refuseOn(fromBackend(err), "environments/import.html", importView{Target: target})
+		return nil, refuseOn(fromBackend(err), "environments/import.html", importView{Target: target}, "")
 	}
-	v := newReviewView("import", review)
+	v := newReviewView(r, "import", review)
 	v.DocumentField, v.document = documentMarker, doc.Bytes()
 	return v, nil
 }
@@ -281,12 +324,13 @@ func fromBackend(err error) error {
 	return err
 }
 
-// refuseOn is refuse shown on another page than the route's.
-func refuseOn(err error, template string, data any) error {
+// refuseOn is refuse shown on another page than the route's, under title
+// (empty: that page's own; see formError).
+func refuseOn(err error, template string, data any, title string) error {
 	err = refuse(err, data)
 	var fe *formError
 	if errors.As(err, &fe) {
-		fe.Template = template
+		fe.Template, fe.Title = template, title
 	}
 	return err
 }
@@ -324,16 +368,23 @@ func confirmImport(c *Console, r *http.Request) (any, error) {
 				Details: []domain.FieldError{{Field: "document", Message: "is not the document of a review"}}}}}
 	}
 	if err := c.stale(r, target, r.PostFormValue("reviewed")); err != nil {
-		return nil, refuseOn(err, "environments/import.html", back)
+		return nil, refuseOn(err, "environments/import.html", back, "")
+	}
+	prune, err := formBool(r, "prune_assignments")
+	if err != nil {
+		return nil, refuseOn(err, "environments/import.html", back, "")
 	}
 	q := url.Values{}
-	if r.PostFormValue("prune_assignments") == "true" {
+	if prune {
 		q.Set(api.QueryPruneAssignments, "true")
+	}
+	if v := r.PostFormValue("impact_version"); v != "" {
+		q.Set(api.QueryImpactVersion, v)
 	}
 	var res domain.ImportResult
 	ifMatch := http.Header{api.HeaderIfMatch: {r.PostFormValue("reviewed")}}
 	if _, err := c.call(r, api.ImportConfig.Method, api.ImportConfig.URL(target), q, ifMatch, doc, &res); err != nil {
-		return nil, refuseOn(err, "environments/import.html", back)
+		return nil, refuseOn(err, "environments/import.html", back, "")
 	}
 	return resultView{Action: "import", Target: target, Result: res}, nil
 }
@@ -348,7 +399,7 @@ func reviewPromotion(c *Console, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, fromBackend(err)
 	}
-	return newReviewView("promote", review), nil
+	return newReviewView(r, "promote", review), nil
 }
 
 // promoteAgain is the page of a refused promotion: its reason, and the
@@ -361,16 +412,20 @@ func confirmPromotion(c *Console, r *http.Request) (any, error) {
 	target, from := r.PathValue("env"), r.PostFormValue("from")
 	back := promoteAgain{Target: target, From: from}
 	if err := c.stale(r, target, r.PostFormValue("reviewed")); err != nil {
-		return nil, refuseOn(err, "environments/again.html", back)
+		return nil, refuseOn(err, "environments/again.html", back, "Promotion not applied")
 	}
 	if err := c.stale(r, from, r.PostFormValue("source_reviewed")); err != nil {
-		return nil, refuseOn(err, "environments/again.html", back)
+		return nil, refuseOn(err, "environments/again.html", back, "Promotion not applied")
 	}
-	req := api.PromoteRequest{From: from, PruneAssignments: r.PostFormValue("prune_assignments") == "true"}
+	prune, err := formBool(r, "prune_assignments")
+	if err != nil {
+		return nil, refuseOn(err, "environments/again.html", back, "Promotion not applied")
+	}
+	req := api.PromoteRequest{From: from, PruneAssignments: prune, ImpactVersion: r.PostFormValue("impact_version")}
 	var res domain.ImportResult
 	ifMatch := http.Header{api.HeaderIfMatch: {r.PostFormValue("reviewed")}}
 	if _, err := c.call(r, api.Promote.Method, api.Promote.URL(target), nil, ifMatch, req, &res); err != nil {
-		return nil, refuseOn(err, "environments/again.html", back)
+		return nil, refuseOn(err, "environments/again.html", back, "Promotion not applied")
 	}
 	return resultView{Action: "promote", Target: target, From: from, Result: res}, nil
 }

@@ -78,15 +78,21 @@ func TestExportImportAndPromoteGoThroughAReview(t *testing.T) {
 	if len(perms.Items) != 1 || perms.Items[0].Key != "docs.read" {
 		t.Fatalf("after the import: %+v", perms.Items)
 	}
-	// The same confirm again: the target changed since its review.
-	b.post("/console/environments/production/config", confirm).expect(t, http.StatusPreconditionFailed, "changed after your review")
+	// The same confirm again: the target changed since its review. The
+	// page says nothing was written, under the import form's own title,
+	// not the title of an import done.
+	if p := b.post("/console/environments/production/config", confirm).expect(t, http.StatusPreconditionFailed, "changed after your review", "<title>Import configuration"); strings.Contains(p.body, "Configuration imported") {
+		t.Fatalf("a refused import is titled as done:\n%s", p.body)
+	}
 
 	// Promotion: review, then a change to the source makes it stale.
 	s.api(s.owner, "PUT", "/v1/environments/development/permissions/docs.write", `{"name":"Write"}`, &struct{}{})
 	review = b.get("/console/environments/production/promote?from=development").expect(t, http.StatusOK, "Promoting", "docs.write")
 	form := url.Values{"from": {"development"}, "reviewed": {hidden(t, review.body, "reviewed")}, "source_reviewed": {hidden(t, review.body, "source_reviewed")}}
 	s.api(s.owner, "PUT", "/v1/environments/development/permissions/docs.admin", `{"name":"Admin"}`, &struct{}{})
-	b.post("/console/environments/production/promote", form).expect(t, http.StatusPreconditionFailed, "changed after your review")
+	if p := b.post("/console/environments/production/promote", form).expect(t, http.StatusPreconditionFailed, "changed after your review", "<title>Promotion not applied"); strings.Contains(p.body, "Configuration promoted") {
+		t.Fatalf("a refused promotion is titled as done:\n%s", p.body)
+	}
 	s.api(s.owner, "GET", "/v1/environments/production/permissions", "", &perms)
 	if len(perms.Items) != 1 {
 		t.Fatalf("a stale promotion wrote: %+v", perms.Items)
@@ -192,6 +198,39 @@ func seedAdaReadsInProduction(s *site) {
 		{"/v1/environments/development/permissions/docs.read", `{"name":"Read"}`},
 	} {
 		s.api(s.owner, "PUT", w[0], w[1], &struct{}{})
+	}
+}
+
+// A review's confirm carries the access impact it showed: a role
+// assignment made after the review, which the configuration's version
+// does not cover, changes what the change does to people, and the
+// confirm is refused rather than removing access nobody reviewed.
+func TestAConfirmIsRefusedWhenItsAccessImpactChanged(t *testing.T) {
+	s := newSite(t)
+	seedAdaReadsInProduction(s)
+	b := s.browser()
+	b.signIn(s.owner)
+	review := b.get("/console/environments/production/promote?from=development").expect(t, http.StatusOK, "1 identity loses 1 grant(s)")
+	form := url.Values{"from": {"development"}, "reviewed": {hidden(t, review.body, "reviewed")}, "source_reviewed": {hidden(t, review.body, "source_reviewed")},
+		"impact_version": {hidden(t, review.body, "impact_version")}, "prune_assignments": {"true"}}
+	s.api(s.owner, "PUT", "/v1/identities/bob", `{"name":"Bob","email":"bob@example.com"}`, &struct{}{})
+	s.api(s.owner, "PUT", "/v1/environments/production/role-assignments/bob/reader/acme", `{}`, &struct{}{})
+	b.post("/console/environments/production/promote", form).expect(t, http.StatusPreconditionFailed, "what the change does to people in production has changed", "<title>Promotion not applied")
+	var assignments struct {
+		Items []struct {
+			IdentityKey string `json:"identity_key"`
+		} `json:"items"`
+	}
+	s.api(s.owner, "GET", "/v1/environments/production/role-assignments", "", &assignments)
+	if len(assignments.Items) != 2 {
+		t.Fatalf("a stale confirm removed assignments: %+v", assignments.Items)
+	}
+	review = b.get("/console/environments/production/promote?from=development").expect(t, http.StatusOK, "2 identities lose 2 grant(s)", "<code>bob</code> loses")
+	form.Set("impact_version", hidden(t, review.body, "impact_version"))
+	b.post("/console/environments/production/promote", form).expect(t, http.StatusOK, "Promoted development to production")
+	s.api(s.owner, "GET", "/v1/environments/production/role-assignments", "", &assignments)
+	if len(assignments.Items) != 0 {
+		t.Fatalf("after the promotion: %+v", assignments.Items)
 	}
 }
 
@@ -356,11 +395,14 @@ func TestKeptReviewsFollowTheAccountSettings(t *testing.T) {
 	b := s.browser()
 	b.signIn(s.owner)
 	const review = "/console/environments/production/config/review"
-	if p := b.upload(review, "document", "production.json", doc).expect(t, http.StatusOK, `<span class="badge removed">banner</span>`); strings.Contains(p.body, "would refuse") {
+	if p := b.upload(review, "document", "production.json", doc).expect(t, http.StatusOK, `<span class="badge removed">banner</span>`); strings.Contains(p.body, "would be refused") {
 		t.Fatalf("the removal of a production-born partial is refused with production write access on:\n%s", p.body)
 	}
 	s.api(s.owner, "PUT", "/v1/settings", `{"production_write_access":false}`, &struct{}{})
-	b.upload(review, "document", "production.json", doc).expect(t, http.StatusOK, "would refuse", "only while production write access is on")
+	// Refused: said first, and no confirm is offered.
+	if p := b.upload(review, "document", "production.json", doc).expect(t, http.StatusOK, "would be refused", "only while production write access is on"); strings.Contains(p.body, "Import into production") {
+		t.Fatalf("a review the backend refuses offers its confirm:\n%s", p.body)
+	}
 }
 
 // A review reads every environment's versions, not only its two sides': a
@@ -377,11 +419,35 @@ func TestKeptReviewsFollowTheEnvironmentBelow(t *testing.T) {
 	b := s.browser()
 	b.signIn(s.owner)
 	const review = "/console/environments/production/config/review"
-	if p := b.upload(review, "document", "staging.json", doc).expect(t, http.StatusOK, `<span class="badge added">header</span>`); strings.Contains(p.body, "would refuse") {
+	if p := b.upload(review, "document", "staging.json", doc).expect(t, http.StatusOK, `<span class="badge added">header</span>`); strings.Contains(p.body, "would be refused") {
 		t.Fatalf("the promotion of staging's own partial is refused:\n%s", p.body)
 	}
 	// Staging moves on; the document still carries what it held.
 	s.api(s.owner, "PUT", "/v1/environments/development/partials/header", partial("Header, changed"), &struct{}{})
 	s.api(s.owner, "POST", "/v1/environments/staging/promote", `{"from":"development"}`, nil)
-	b.upload(review, "document", "staging.json", doc).expect(t, http.StatusOK, "would refuse", "differs from its version in staging")
+	b.upload(review, "document", "staging.json", doc).expect(t, http.StatusOK, "would be refused", "differs from its version in staging")
+}
+
+// The card exports an environment for another one as the API does: an
+// export of production for development leaves out what was born in
+// production, which an import there would refuse.
+func TestExportForAnotherEnvironmentLeavesOutWhatStays(t *testing.T) {
+	s := newSite(t)
+	s.api(s.owner, "PUT", "/v1/settings", `{"production_write_access":true}`, &struct{}{})
+	s.api(s.owner, "PUT", "/v1/environments/production/partials/banner", samples["partial"].body, &struct{}{})
+	b := s.browser()
+	b.signIn(s.owner)
+	b.get("/console/environments").expect(t, http.StatusOK, `<label for="export-for-production">Export for</label>`)
+	b.get("/console/environments/production/config").expect(t, http.StatusOK, `"banner"`)
+	p := b.get("/console/environments/production/config?for=development").expect(t, http.StatusOK)
+	if strings.Contains(p.body, `"banner"`) {
+		t.Errorf("the export for development carries production's own partial:\n%s", p.body)
+	}
+	if cd := p.header.Get("Content-Disposition"); !strings.Contains(cd, "production-config-for-development-") {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	// Its import into development is reviewed without a refusal.
+	b.upload("/console/environments/development/config/review", "document", "production.json", []byte(p.body)).expect(t, http.StatusOK, "Import into development")
+	// An environment the principal cannot see has no import form.
+	b.get("/console/environments/nowhere/config/import").expect(t, http.StatusNotFound, "environment &#34;nowhere&#34; not found")
 }

@@ -86,7 +86,10 @@ func TestNotificationPages(t *testing.T) {
 	if wf.Version != 2 || wf.Steps[0].Channel.Subject != "Spring is here" || wf.Steps[0].Channel.Body != "Still spring" {
 		t.Errorf("after the form: %+v", wf)
 	}
-	// Active switches anywhere, even on a workflow born elsewhere.
+	// Active switches anywhere, even on a workflow born elsewhere; to
+	// true or false, never to what a value that is neither would be read
+	// as.
+	b.post("/console/environments/staging/workflows/welcome/active", url.Values{"version": {"1"}, "active": {"yes"}}).expect(t, http.StatusBadRequest, "active must be true or false")
 	b.post("/console/environments/staging/workflows/welcome/active", url.Values{"version": {"1"}, "active": {"false"}}).expect(t, http.StatusSeeOther)
 	s.api(s.owner, "GET", "/v1/environments/staging/workflows/welcome", "", &wf)
 	if wf.IsActive() {

@@ -230,3 +230,49 @@ func jsonEscape(s string) string {
 	q := jsonQuote(s)
 	return q[1 : len(q)-1]
 }
+
+// Every form the console takes refuses a field that is not UTF-8, naming
+// it, before anything is written: the API refuses such text rather than
+// replace it, and a form's value sent on as JSON would be replaced with
+// U+FFFD. Each form is sent a copy of the site's state with one field
+// broken, so a form that wrote anything would show in its export.
+func TestEveryFormRefusesTextThatIsNotUTF8(t *testing.T) {
+	s := newSite(t)
+	keys := seedSamples(t, s, func(path, body string) { s.api(s.owner, "PUT", path, body, &struct{}{}) })
+	var token struct {
+		ID string `json:"id"`
+	}
+	s.api(s.owner, "POST", "/v1/tokens", `{"name":"support","role":"viewer"}`, &token)
+	keys["tokens"] = token.ID
+	s.api(s.owner, "PUT", "/v1/settings", `{"production_write_access":true}`, &struct{}{})
+	b := s.browser()
+	b.signIn(s.owner)
+	export := func() string {
+		var doc json.RawMessage
+		s.api(s.owner, "GET", "/v1/environments/development/config", "", &doc)
+		var audit json.RawMessage
+		s.api(s.owner, "GET", "/v1/audit?limit=1", "", &audit)
+		return string(doc) + string(audit)
+	}
+	before := export()
+	posted := 0
+	for _, pattern := range console.PagesPosted() {
+		path, ok := fill(pattern, keys)
+		if !ok {
+			t.Errorf("%s: no object to post to; teach fill its parameters", pattern)
+			continue
+		}
+		form := url.Values{"name": {"Bad \xff name"}, "version": {"1"}, "key": {"bad"}}
+		p := b.post(path, form)
+		if p.status != http.StatusBadRequest || !strings.Contains(p.body, "field name holds text that is not valid UTF-8") {
+			t.Errorf("%s: %d, not refused naming the field:\n%.600s", path, p.status, p.body)
+		}
+		posted++
+	}
+	if posted < 10 {
+		t.Fatalf("only %d forms posted to: the registry is not what the test walks", posted)
+	}
+	if after := export(); after != before {
+		t.Error("a refused form wrote")
+	}
+}

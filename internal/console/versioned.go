@@ -226,7 +226,10 @@ func switchActive[T any, PT domain.VersionedPtr[T]](kind domain.Kind) func(c *Co
 		if err != nil {
 			return nil, err
 		}
-		active := r.PostFormValue("active") == "true"
+		active, err := formBool(r, "active")
+		if err != nil {
+			return nil, err
+		}
 		a, ok := any(PT(obj)).(domain.Activatable)
 		if !ok {
 			return nil, fmt.Errorf("%s have no active flag", kind.Collection)

@@ -131,7 +131,7 @@ func (c *GuideContent) validate(guideType string, needs []string) Problems {
 	fields := map[string]string{"title": c.Title, "body": c.Body, "button_text": c.ButtonText, "button_url": c.ButtonURL}
 	for _, field := range needs {
 		if strings.TrimSpace(fields[field]) == "" {
-			p.Add(field, "is required for a %s", guideType)
+			p.Add(field, "is required for a guide of type %s", guideType)
 		}
 	}
 	checkText(&p, "title", c.Title, MaxNameLength, false)

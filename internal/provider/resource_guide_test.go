@@ -227,9 +227,9 @@ resource "arbor_guide" "test" {
 	}
 	cases := []struct{ typ, content, extra, want string }{
 		{"toast", `{ body = "b" }`, "", `type must be one of announcement, banner, modal, card, paywall`},
-		{"banner", `{ title = "t" }`, "", `content.body is required for a banner`},
-		{"modal", `{ body = "b" }`, "", `content.title is required for a modal`},
-		{"paywall", `{ title = "t", body = "b" }`, "", `content.button_text is required for a paywall`},
+		{"banner", `{ title = "t" }`, "", `content.body is required for a guide of type banner`},
+		{"modal", `{ body = "b" }`, "", `content.title is required for a guide of type modal`},
+		{"paywall", `{ title = "t", body = "b" }`, "", `content.button_text is required for a guide of type paywall`},
 		{"banner", `{ body = "b", button_text = "Go" }`, "", `content.button_url is required with button_text: a button needs both`},
 		{"banner", `{ body = "b", button_url = "https://example.com" }`, "", `content.button_text is required with button_url: a button needs both`},
 		{"banner", `{ body = "b", button_text = "Go", button_url = "/relative" }`, "", `content.button_url must be an absolute http or https URL`},
