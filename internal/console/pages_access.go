@@ -36,6 +36,8 @@ func init() {
 		page{Method: "GET", Path: env + "oauth-clients", Template: "access/oauth_clients.html", Title: "Integrations", Handle: oauthClientsPage},
 		page{Method: "GET", Path: env + "webhooks", Template: "access/webhooks.html", Title: "Integrations", Handle: webhooksPage},
 		page{Method: "GET", Path: env + "api-keys", Template: "access/api_keys.html", Title: "API keys", Handle: apiKeysPage},
+		page{Method: "POST", Path: env + "api-keys", Template: "access/api_keys.html", Title: "API keys", Handle: createAPIKey},
+		page{Method: "POST", Path: env + "api-keys/{id}/delete", Template: "access/api_keys.html", Title: "API keys", Handle: deleteAPIKey},
 		page{Method: "GET", Path: env + "access/check", Template: "access/check.html", Title: "Access check", Handle: accessCheckPage},
 	)
 }
@@ -221,12 +223,6 @@ func oauthClientsPage(c *Console, r *http.Request) (any, error) {
 
 func webhooksPage(c *Console, r *http.Request) (any, error) {
 	return listOf[domain.Webhook](c, r, domain.KindWebhook, nil)
-}
-
-func apiKeysPage(c *Console, r *http.Request) (any, error) {
-	env := r.PathValue("env")
-	page, err := listPage[domain.APIKey](c, r, api.ListAPIKeys.URL(env), nil)
-	return envView[domain.APIKey]{Env: env, Page: page}, err
 }
 
 type checkView struct {

@@ -133,3 +133,50 @@ func TestIdentitiesPaginate(t *testing.T) {
 	next := regexp.MustCompile(`href="(\?cursor=[^"]+)" rel="next"`).FindStringSubmatch(first.body)
 	b.get("/console/identities"+unescapeHTML(next[1])).expect(t, http.StatusOK, "person-ch")
 }
+
+// An operator creates an environment's API key on its page, sees the
+// secret once, and revokes it; the key then reaches nothing. A viewer,
+// whom the API refuses the keys, is refused the page and its forms.
+func TestAPIKeysAreCreatedShownOnceAndRevoked(t *testing.T) {
+	s := newSite(t)
+	b := s.browser()
+	b.signIn(s.owner)
+	page := b.get("/console/environments/development/api-keys").expect(t, http.StatusOK, "No API keys in development", "Create an API key")
+	form := url.Values{"name": {"ci"}, "scope": {"read_only"}, "idempotency_key": {hidden(t, page.body, "idempotency_key")}}
+	b.post("/console/environments/development/api-keys", url.Values{"name": {"ci"}, "scope": {"everything"}}).
+		expect(t, http.StatusBadRequest, `<p class="field-error" id="scope-error">expected value to be one of`)
+	created := b.post("/console/environments/development/api-keys", form).expect(t, http.StatusOK, "shown only this once", "read_only")
+	secret := regexp.MustCompile(`<code class="secret">([^<]+)</code>`).FindStringSubmatch(created.body)
+	if secret == nil {
+		t.Fatal("no secret shown")
+	}
+	// The same form again (a reload) makes no second key.
+	b.post("/console/environments/development/api-keys", form).expect(t, http.StatusOK)
+	var keys struct {
+		Items []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"items"`
+	}
+	s.api(s.owner, "GET", "/v1/environments/development/api-keys", "", &keys)
+	if len(keys.Items) != 1 || keys.Items[0].Name != "ci" {
+		t.Fatalf("keys after the form: %+v", keys.Items)
+	}
+	s.api(secret[1], "GET", "/v1/environments/development/permissions", "", &struct{}{})
+	listed := b.get("/console/environments/development/api-keys").expect(t, http.StatusOK, "Revoke")
+	if strings.Contains(listed.body, secret[1]) {
+		t.Fatal("the list shows the secret again")
+	}
+
+	viewer := s.browser()
+	viewer.signIn(s.token("viewer"))
+	viewer.get("/console/environments/development/api-keys").expect(t, http.StatusForbidden)
+	viewer.post("/console/environments/development/api-keys", url.Values{"name": {"mine"}, "scope": {"read_write"}}).expect(t, http.StatusForbidden)
+	viewer.post("/console/environments/development/api-keys/"+keys.Items[0].ID+"/delete", nil).expect(t, http.StatusForbidden)
+
+	b.post("/console/environments/development/api-keys/"+keys.Items[0].ID+"/delete", nil).expect(t, http.StatusSeeOther)
+	b.get("/console/environments/development/api-keys").expect(t, http.StatusOK, "No API keys in development")
+	if status := s.api(secret[1], "GET", "/v1/environments/development/permissions", "", nil); status != http.StatusUnauthorized {
+		t.Errorf("a revoked key answered %d", status)
+	}
+}

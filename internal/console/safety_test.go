@@ -244,6 +244,11 @@ func TestEveryFormRefusesTextThatIsNotUTF8(t *testing.T) {
 	}
 	s.api(s.owner, "POST", "/v1/tokens", `{"name":"support","role":"viewer"}`, &token)
 	keys["tokens"] = token.ID
+	var apiKey struct {
+		ID string `json:"id"`
+	}
+	s.api(s.owner, "POST", "/v1/environments/development/api-keys", `{"name":"ci","scope":"read_only"}`, &apiKey)
+	keys["api-keys"] = apiKey.ID
 	s.api(s.owner, "PUT", "/v1/settings", `{"production_write_access":true}`, &struct{}{})
 	b := s.browser()
 	b.signIn(s.owner)
