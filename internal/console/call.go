@@ -88,6 +88,7 @@ func (c *Console) callRaw(ctx context.Context, p domain.Principal, method, path 
 		if err := json.Unmarshal(w.body.Bytes(), &e.API); err != nil || e.API.Message == "" {
 			e.API.Code, e.API.Message = domain.CodeInternal, fmt.Sprintf("%s %s answered %d", method, path, w.status)
 		}
+		c.narrowRefusal(ctx, p, &e.API)
 		return w.header, e
 	}
 	if out != nil {
@@ -98,6 +99,7 @@ func (c *Console) callRaw(ctx context.Context, p domain.Principal, method, path 
 		if err := json.Unmarshal(w.body.Bytes(), out); err != nil {
 			return w.header, fmt.Errorf("%s %s: decoding the answer: %w", method, path, err)
 		}
+		narrowAnswer(p, out)
 	}
 	return w.header, nil
 }

@@ -27,8 +27,11 @@ type pendingRow struct {
 
 type pendingView struct {
 	Env, Below string
-	Items      []pendingRow
-	NextHref   string
+	// Unread is true when the environment below is one the principal
+	// does not read: the page names neither it nor what it holds.
+	Unread   bool
+	Items    []pendingRow
+	NextHref string
 }
 
 func pendingPage(c *Console, r *http.Request) (any, error) {
@@ -42,6 +45,9 @@ func pendingPage(c *Console, r *http.Request) (any, error) {
 		return nil, err
 	}
 	v := pendingView{Env: env, Below: page.BelowEnvironment}
+	if v.Below != "" && !reads(principalOf(r), v.Below) {
+		return pendingView{Env: env, Unread: true}, nil
+	}
 	for _, it := range page.Items {
 		kind, _ := domain.KindNamed(it.Kind)
 		v.Items = append(v.Items, pendingRow{PendingPromotion: it, Kind: kind})
