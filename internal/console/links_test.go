@@ -147,6 +147,23 @@ func TestProductionMembersSeeOnlyProduction(t *testing.T) {
 	}
 }
 
+// An identity's "Check this identity's access" link, which names the
+// identity only, opens the check form filled with it.
+func TestAccessCheckWithAPartOfTheQuestionShowsTheForm(t *testing.T) {
+	s := newSite(t)
+	seedSamples(t, s, func(path, body string) { s.api(s.owner, "PUT", path, body, &struct{}{}) })
+	b := signedIn(s, domain.RoleViewer)
+	p := b.get("/console/environments/development/identities/ada").expect(t, http.StatusOK)
+	link := regexp.MustCompile(`href="([^"]*access/check\?identity_key=[^"]*)"`).FindStringSubmatch(p.body)
+	if link == nil {
+		t.Fatalf("no access check link:\n%s", p.body)
+	}
+	check := b.get(html.UnescapeString(link[1])).expect(t, http.StatusOK, `name="identity_key" value="ada"`)
+	if strings.Contains(check.body, "must not be empty") {
+		t.Errorf("the form shows errors before it is sent:\n%s", check.body)
+	}
+}
+
 var alert = regexp.MustCompile(`(?s)role="alert">(.*?)</div>`)
 
 // firstLine is what a page says went wrong: its alert, or its first line.

@@ -78,8 +78,19 @@ func getObject[T any](c *Console, r *http.Request, kind domain.Kind, key string)
 
 type overviewView struct {
 	Env    domain.Environment
-	Counts []kindCount
+	Counts []overviewCount
 }
+
+// overviewCount is one kind's line of the overview, with the page that
+// lists its objects.
+type overviewCount struct {
+	kindCount
+	Href string
+}
+
+// listedOn is the page that lists a kind's objects where it is not the
+// kind's own collection: role assignments are shown per identity.
+var listedOn = map[string]string{domain.KindRoleAssignment.Name: "identities"}
 
 func accessOverview(c *Console, r *http.Request) (any, error) {
 	var env domain.Environment
@@ -93,7 +104,11 @@ func accessOverview(c *Console, r *http.Request) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		v.Counts = append(v.Counts, kindCount{Noun: k.Collection, Count: len(page.Items)})
+		list := k.Collection
+		if on, ok := listedOn[k.Name]; ok {
+			list = on
+		}
+		v.Counts = append(v.Counts, overviewCount{kindCount: kindCount{Noun: k.Collection, Count: len(page.Items)}, Href: consolePath("environments", env.Slug, list)})
 	}
 	return v, nil
 }
@@ -238,7 +253,9 @@ func accessCheckPage(c *Console, r *http.Request) (any, error) {
 		Permission:  strings.TrimSpace(q.Get("permission")),
 		NodeKey:     strings.TrimSpace(q.Get("node_key")),
 	}}
-	if !q.Has("identity_key") {
+	// A question with a part missing (a link that names the identity
+	// only) shows the form, filled with what it has, to be completed.
+	if v.Question.IdentityKey == "" || v.Question.Permission == "" || v.Question.NodeKey == "" {
 		return v, nil
 	}
 	// A check reads only: the form is a GET, so an answer can be shared
