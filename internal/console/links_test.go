@@ -81,6 +81,9 @@ func crawl(t *testing.T, b *browser, visit func(path string, p page, fromNav boo
 		queue = queue[1:]
 		p := b.get(at.path)
 		visit(at.path, p, at.nav)
+		if testing.Verbose() {
+			t.Logf("%d %s", p.status, at.path)
+		}
 		if p.status != http.StatusOK {
 			continue
 		}
@@ -106,6 +109,30 @@ func crawl(t *testing.T, b *browser, visit func(path string, p page, fromNav boo
 		t.Errorf("the crawl stopped at %d addresses: raise maxCrawled or find what multiplies them", maxCrawled)
 	}
 	return len(seen)
+}
+
+// Every role, on a site with an object of every kind in every
+// environment, follows every link the console shows it: none leads to a
+// missing page, a server error, a refused question or a page the role
+// may not open.
+func TestEveryLinkOpensForEveryRole(t *testing.T) {
+	s := newSite(t)
+	seedEveryEnvironment(t, s)
+	for _, role := range domain.OperatorRoles {
+		t.Run(string(role), func(t *testing.T) {
+			b := signedIn(s, role)
+			n := crawl(t, b, func(path string, p page, fromNav bool) {
+				switch {
+				case p.status < 400:
+				case fromNav:
+					t.Errorf("%s: the navigation links to a page that answers %d %s", path, p.status, firstLine(p.body))
+				default:
+					t.Errorf("%s: %d %s", path, p.status, firstLine(p.body))
+				}
+			})
+			t.Logf("%d addresses", n)
+		})
+	}
 }
 
 // A production_member reads production only: no page it reaches names
@@ -161,6 +188,27 @@ func TestAccessCheckWithAPartOfTheQuestionShowsTheForm(t *testing.T) {
 	check := b.get(html.UnescapeString(link[1])).expect(t, http.StatusOK, `name="identity_key" value="ada"`)
 	if strings.Contains(check.body, "must not be empty") {
 		t.Errorf("the form shows errors before it is sent:\n%s", check.body)
+	}
+}
+
+// A viewer is offered no form that writes, on any page the console
+// registers: only the sign-out.
+func TestViewersAreOfferedNoWrite(t *testing.T) {
+	s := newSite(t)
+	keys := seedEveryEnvironment(t, s)
+	b := signedIn(s, domain.RoleViewer)
+	forms := regexp.MustCompile(`<form method="post" action="([^"]*)"`)
+	for _, pattern := range console.PagesShown() {
+		path, ok := fill(pattern, keys)
+		if !ok {
+			continue
+		}
+		p := b.get(path + queryFor(path))
+		for _, m := range forms.FindAllStringSubmatch(p.body, -1) {
+			if m[1] != console.Prefix+"sign-out" {
+				t.Errorf("%s offers a viewer a form to %s", path, m[1])
+			}
+		}
 	}
 }
 

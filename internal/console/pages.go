@@ -290,8 +290,14 @@ func (c *Console) frame(r *http.Request, g *group, p page, v *view) error {
 		}
 		sec := navSection{Title: gg.Section}
 		for _, l := range gg.Links {
+			if !mayOpen(v.Principal, l, current) {
+				continue
+			}
 			href := strings.ReplaceAll(l.Path, "{env}", url.PathEscape(current))
 			sec.Links = append(sec.Links, navLink{Label: l.Label, Href: href, Current: href == r.URL.Path})
+		}
+		if len(sec.Links) == 0 {
+			continue
 		}
 		if gg.Environment {
 			sec.Title += " · " + current
@@ -305,6 +311,23 @@ func (c *Console) frame(r *http.Request, g *group, p page, v *view) error {
 		v.Nav = append(v.Nav, sec)
 	}
 	return nil
+}
+
+// administered are the API's listings that the backend reads for
+// operators only (it authorizes them as administering the account): the
+// console page that mirrors one (/console/tokens mirrors /v1/tokens) is
+// linked for principals allowed to administer, never shown to the others
+// as a link that answers 403.
+var administered = map[string]bool{api.ListTokens.Path: true, api.ListAudit.Path: true, api.ListAPIKeys.Path: true}
+
+// mayOpen reports whether the navigation shows l to p while env is the
+// switcher's environment, with the backend's own authorization.
+func mayOpen(p domain.Principal, l link, env string) bool {
+	mirror := "/v1/" + strings.TrimPrefix(l.Path, Prefix)
+	if !administered[mirror] {
+		return true
+	}
+	return administers(p, env)
 }
 
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, g *group, p page, v *view, err error) {

@@ -178,8 +178,12 @@ func TestViewersSeeTheCardWithoutOperatorActions(t *testing.T) {
 	if strings.Contains(p.body, "Import…") || strings.Contains(p.body, "Promote to") {
 		t.Errorf("a viewer is offered operator actions:\n%s", p.body)
 	}
-	// And the API refuses what the page does not offer.
-	review := b.get("/console/environments/production/promote?from=development").expect(t, http.StatusOK)
+	// The review of a promotion reads, but offers a viewer no promotion;
+	// and the API refuses one sent anyway, with an owner's review.
+	b.get("/console/environments/production/promote?from=development").expect(t, http.StatusOK, "does not promote")
+	owner := s.browser()
+	owner.signIn(s.owner)
+	review := owner.get("/console/environments/production/promote?from=development").expect(t, http.StatusOK)
 	b.post("/console/environments/production/promote", url.Values{"from": {"development"},
 		"reviewed": {hidden(t, review.body, "reviewed")}, "source_reviewed": {hidden(t, review.body, "source_reviewed")}}).expect(t, http.StatusForbidden)
 }
