@@ -2,6 +2,7 @@ package backend
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -93,6 +94,9 @@ type ImportOptions struct {
 	// configuration is as reviewed, for the role assignments are not
 	// part of it.
 	ImpactVersion string
+	// Action is what the audit entry calls the write: "import" when
+	// empty, "promote" for a promotion.
+	Action string
 }
 
 // importConfig replaces w.env's configuration with doc, inside w's
@@ -226,7 +230,7 @@ func (s *Server) importConfig(w *write, doc *domain.ConfigDocument, opts ImportO
 		return nil, err
 	}
 	w.quiet = false
-	err = w.audit("import", "configuration", env, 0, map[string]any{
+	err = w.audit(cmp.Or(opts.Action, "import"), "configuration", env, 0, map[string]any{
 		"source_environment": source, "created": res.Created, "updated": res.Updated, "deleted": res.Deleted,
 		"unchanged": res.Unchanged, "pruned_role_assignments": res.PrunedRoleAssignments,
 		"access_removed": impact.Totals.Removed, "access_added": impact.Totals.Added,
@@ -706,7 +710,7 @@ func (s *Server) registerConfigRoutes() {
 			if err != nil {
 				return nil, err
 			}
-			res, err := s.importConfig(w, doc, ImportOptions{PruneAssignments: in.Body.PruneAssignments, IfMatch: in.IfMatch, ImpactVersion: in.Body.ImpactVersion})
+			res, err := s.importConfig(w, doc, ImportOptions{PruneAssignments: in.Body.PruneAssignments, IfMatch: in.IfMatch, ImpactVersion: in.Body.ImpactVersion, Action: "promote"})
 			if err == nil {
 				res.LeftOut = leftOut
 			}

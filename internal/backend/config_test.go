@@ -301,6 +301,12 @@ func TestPromoteAndClone(t *testing.T) {
 	if !strings.Contains(audit, `"action":"import"`) || !strings.Contains(audit, `"source_environment":"staging"`) {
 		t.Errorf("audit: %s", audit)
 	}
+	// A promotion is audited as one, naming its source.
+	a.expect(a.do(a.owner, "POST", "/v1/environments/qa/promote", `{"from":"staging"}`), 200)
+	audit = string(a.expect(a.do(a.owner, "GET", "/v1/audit?environment=qa&limit=1", ""), 200).body)
+	if !strings.Contains(audit, `"action":"promote"`) || !strings.Contains(audit, `"source_environment":"staging"`) {
+		t.Errorf("the promotion's audit: %s", audit)
+	}
 }
 
 // Exports read while writes go on, from several goroutines at once, each

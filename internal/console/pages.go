@@ -400,6 +400,15 @@ func formatTime(t time.Time) string {
 
 var funcs = template.FuncMap{
 	"time": formatTime,
+	// versioned names the versioned kinds, from their list: "workflows,
+	// guides, …".
+	"versioned": func() string {
+		names := make([]string, len(domain.VersionedKinds))
+		for i, k := range domain.VersionedKinds {
+			names[i] = strings.ReplaceAll(k.Collection, "-", " ")
+		}
+		return strings.Join(names, ", ")
+	},
 	// path builds a console address from segments, each escaped.
 	"path": func(segments ...string) string { return consolePath(segments...) },
 	"envpath": func(pattern, env string) string {

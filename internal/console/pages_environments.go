@@ -110,6 +110,17 @@ type newEnvironmentView struct {
 	IdempotencyKey string
 }
 
+// Copied names what a copy carries: every section of a configuration
+// document, from the document's own list, so that a kind added to it is
+// named here too.
+func (newEnvironmentView) Copied() string {
+	names := make([]string, len(domain.ConfigSections))
+	for i, sec := range domain.ConfigSections {
+		names[i] = strings.ReplaceAll(sec.Kind.Collection, "-", " ")
+	}
+	return strings.Join(names, ", ")
+}
+
 func newEnvironmentPage(c *Console, r *http.Request) (any, error) {
 	envs, err := environmentsOf(c, r)
 	return newEnvironmentView{Environments: envs, Input: domain.NewEnvironmentInput{CopyFrom: r.URL.Query().Get("copy_from")}, IdempotencyKey: rand.Text()}, err
