@@ -72,7 +72,7 @@ func TestExportImportAndPromoteGoThroughAReview(t *testing.T) {
 	if len(perms.Items) != 1 || perms.Items[0].Key != "old" {
 		t.Fatalf("the review wrote: %+v", perms.Items)
 	}
-	confirm := url.Values{"document": {hidden(t, review.body, "document")}, "reviewed": {hidden(t, review.body, "reviewed")}}
+	confirm := url.Values{"document": {hidden(t, review.body, "document")}, "reviewed": {hidden(t, review.body, "reviewed")}, "impact_version": {hidden(t, review.body, "impact_version")}}
 	b.post("/console/environments/production/config", confirm).expect(t, http.StatusOK, "Imported the document into production")
 	s.api(s.owner, "GET", "/v1/environments/production/permissions", "", &perms)
 	if len(perms.Items) != 1 || perms.Items[0].Key != "docs.read" {
@@ -121,7 +121,7 @@ func TestImportReviewOfAnOlderDocumentLeavesNewerKinds(t *testing.T) {
 	if strings.Contains(review.body, `class="badge removed">signature<`) {
 		t.Errorf("the review lists the partial removed:\n%s", review.body)
 	}
-	confirm := url.Values{"document": {hidden(t, review.body, "document")}, "reviewed": {hidden(t, review.body, "reviewed")}}
+	confirm := url.Values{"document": {hidden(t, review.body, "document")}, "reviewed": {hidden(t, review.body, "reviewed")}, "impact_version": {hidden(t, review.body, "impact_version")}}
 	b.post("/console/environments/production/config", confirm).expect(t, http.StatusOK, "Imported the document into production")
 	var partials struct {
 		Items []struct{ Key string } `json:"items"`
