@@ -42,3 +42,17 @@ func PagesPosted() []string {
 	}
 	return out
 }
+
+// PagesWritingContent are the patterns of the pages whose form creates
+// (…/new) or edits (…/{key}/edit) the content of a versioned object.
+func PagesWritingContent() []string {
+	var out []string
+	for _, g := range sortedGroups() {
+		for _, p := range g.pages {
+			if p.Method == "POST" && (strings.HasSuffix(p.Path, "/new") || strings.HasSuffix(p.Path, "/{key}/edit")) {
+				out = append(out, p.Path)
+			}
+		}
+	}
+	return out
+}

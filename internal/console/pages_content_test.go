@@ -103,8 +103,8 @@ func TestEmailLayoutFormNamesTheRefusedField(t *testing.T) {
 	if layout.OriginEnvironment != domain.Production || layout.HTMLLayout != "<p>{{ content }}</p>" || len(layout.FooterLinks) != 1 || layout.FooterLinks[0].URL != "https://help.example.com" {
 		t.Errorf("the API holds %+v", layout)
 	}
-	// Created only where the rule allows: not in development.
-	b.post("/console/environments/development/email-layouts/new", form).expect(t, http.StatusConflict)
+	// Created only where the page offers the form: not in development.
+	b.post("/console/environments/development/email-layouts/new", form).expect(t, http.StatusForbidden, "Nothing was saved", "created in development only through Terraform or the API")
 }
 
 func TestPartialFormEditsAProductionBornPartial(t *testing.T) {

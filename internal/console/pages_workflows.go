@@ -86,6 +86,9 @@ func saveWorkflow(c *Console, r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !v.Rights.Offers(false) {
+		return nil, readOnly(workflowForm{versionedView: v, Steps: stepForms(v.Object)}, v.Rights)
+	}
 	if err := r.ParseForm(); err != nil {
 		return nil, err
 	}

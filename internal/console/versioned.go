@@ -78,6 +78,33 @@ type contentRights struct {
 	Elsewhere string
 }
 
+// Offers reports whether the page of a new (isNew) or existing object
+// shows its form. It is the one predicate of both the pages and the
+// writes their forms send: a form sent where its page shows none is
+// refused (readOnly), although the API may take the same write from the
+// same token (a member writes development through the API; the console
+// edits only seed 000's production-born content).
+func (r contentRights) Offers(isNew bool) bool {
+	if isNew {
+		return r.Creatable
+	}
+	return r.Editable
+}
+
+// readOnly is the answer to a content form sent where its page shows
+// none: nothing is written, and the page shows again, with why (the
+// rights' note under the alert). An
+// object born elsewhere is refused as the API refuses it (a conflict
+// with the promotion rule); anything else is a write the console does
+// not make.
+func readOnly(data any, rights contentRights) error {
+	status, code := http.StatusForbidden, domain.CodeForbidden
+	if rights.Elsewhere != "" {
+		status, code = http.StatusConflict, domain.CodePromotionRefused
+	}
+	return &formError{Status: status, Data: data, Err: &apiError{Status: status, API: domain.Error{Code: code, Message: "Nothing was saved: the console does not make this change here."}}}
+}
+
 // rightsOf decides what the console offers, with the promotion rule's own
 // facts: the object's origin and the account's setting.
 func rightsOf(p domain.Principal, kind domain.Kind, env string, prom domain.Promotion) contentRights {
@@ -310,7 +337,15 @@ func creationRights(c *Console, r *http.Request, kind domain.Kind) (contentRight
 	if _, err := c.call(r, route.Method, route.URL(env), map[string][]string{api.QueryLimit: {"1"}}, nil, nil, &states); err != nil {
 		return contentRights{}, err
 	}
-	return rightsOf(principalOf(r), kind, env, states.Absent(kind, "")), nil
+	rights := rightsOf(principalOf(r), kind, env, states.Absent(kind, ""))
+	switch {
+	case rights.Creatable:
+	case env != domain.Production:
+		rights.Why = fmt.Sprintf("New %ss are created in %s only through Terraform or the API: the console creates %ss in production, while production write access is on.", kind.Noun, env, kind.Noun)
+	default:
+		rights.Why = fmt.Sprintf("New %ss are created in production only while production write access is on, by a token that writes production.", kind.Noun)
+	}
+	return rights, nil
 }
 
 // contentForm is the form of a new or existing versioned object; its
@@ -362,6 +397,9 @@ func (e contentEditor[T, PT]) create(c *Console, r *http.Request) (any, error) {
 		return nil, err
 	}
 	obj := e.Blank(r)
+	if !rights.Offers(true) {
+		return nil, readOnly(e.form(r, newVersionedView[T, PT](r.PathValue("env"), e.Kind, obj, rights), true), rights)
+	}
 	key := strings.TrimSpace(r.PostFormValue("key"))
 	PT(obj).SetObjectKey(key)
 	problem := e.Read(r, obj)
@@ -397,6 +435,9 @@ func (e contentEditor[T, PT]) save(c *Console, r *http.Request) (any, error) {
 	v, err := loadVersioned[T, PT](c, r, e.Kind)
 	if err != nil {
 		return nil, err
+	}
+	if !v.Rights.Offers(false) {
+		return nil, readOnly(e.form(r, v, false), v.Rights)
 	}
 	problem := e.Read(r, v.Object)
 	form := e.form(r, v, false)
