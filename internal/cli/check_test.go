@@ -91,9 +91,9 @@ func TestCheckCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"subject": "Welcome to Acme"`) || !strings.Contains(out, `"body": "#0A7CFF for Ada"`) {
 		t.Errorf("preview: exit %d, %s %s", code, out, errOut)
 	}
-	putJSON(t, dev+"/workflows/broken", `{"name":"Broken","steps":[{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"{% if %}"}}]}`)
+	putJSON(t, dev+"/workflows/broken", `{"name":"Broken","steps":[{"ref":"email","channel":{"type":"email","key":"postmark","subject":"Hi","body":"{{ 1 | divided_by: 0 }}"}}]}`)
 	_, errOut, code = runCode(t, dir, remote, "check", "preview", "--workflow", "broken")
-	if code != 1 || !strings.Contains(errOut, "step email: body: unterminated") {
+	if code != 1 || !strings.Contains(errOut, "step email: body: division by zero") {
 		t.Errorf("a template that does not render: exit %d, %s", code, errOut)
 	}
 	if _, errOut, code = runCode(t, dir, remote, "check", "preview", "--workflow", "welcome", "--data", "{not json"); code != 1 || !strings.Contains(errOut, "--data is not JSON") {

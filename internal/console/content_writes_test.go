@@ -162,3 +162,27 @@ func TestContentFormsWriteOnlyWhereTheirPageShowsAForm(t *testing.T) {
 		}
 	}
 }
+
+// A template that does not parse is refused by the backend's write, and
+// the form shows the refusal on the template's field with what was typed;
+// nothing is saved.
+func TestContentFormsRefuseTemplatesThatDoNotParse(t *testing.T) {
+	s := newSite(t)
+	seedContent(s)
+	b := s.browser()
+	b.signIn(s.token(string(domain.RoleProductionMember)))
+	b.post("/console/environments/production/workflows/spring/edit", url.Values{"version": {"1"},
+		"steps[0].channel.subject": {"Hi {{ data.x"}, "steps[0].channel.body": {"{% if %}<p>{{ | }}"}}).
+		expect(t, http.StatusBadRequest, `id="steps[0].channel.subject-error"`, `id="steps[0].channel.body-error"`, "is not a valid template", `value="Hi {{ data.x"`)
+	b.post("/console/environments/production/partials/new", url.Values{"key": {"teaser"}, "name": {"Teaser"}, "type": {"html"},
+		"content": {"{% if x %}<b>{{ label }}"}}).
+		expect(t, http.StatusBadRequest, `id="content-error"`, `unterminated &#34;if&#34; block`)
+	var wf domain.Workflow
+	s.api(s.owner, "GET", "/v1/environments/production/workflows/spring", "", &wf)
+	if wf.Version != 1 {
+		t.Errorf("the refused form saved the workflow: %+v", wf)
+	}
+	if status := s.api(s.owner, "GET", "/v1/environments/production/partials/teaser", "", nil); status != http.StatusNotFound {
+		t.Errorf("the refused form created the partial: %d", status)
+	}
+}

@@ -94,7 +94,12 @@ type FooterLink struct {
 func (l *EmailLayout) ObjectKey() string     { return l.Key }
 func (l *EmailLayout) SetObjectKey(k string) { l.Key = k }
 func (l *EmailLayout) References() []Ref {
-	return partialRefs(map[string]string{"html_layout": l.HTMLLayout, "text_layout": l.TextLayout})
+	return partialRefs(l.Templates())
+}
+
+// Templates are the layout's two templates.
+func (l *EmailLayout) Templates() map[string]string {
+	return map[string]string{"html_layout": l.HTMLLayout, "text_layout": l.TextLayout}
 }
 func (l *EmailLayout) ChannelUses() []ChannelUse { return nil }
 func (l *EmailLayout) ApplyDefaults()            {}
@@ -118,6 +123,7 @@ func (l *EmailLayout) Validate() Problems {
 			p.Add(at+".url", "%s", msg)
 		}
 	}
+	checkTemplates(&p, l.Templates())
 	return p
 }
 

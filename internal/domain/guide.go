@@ -72,7 +72,12 @@ type GuideContent struct {
 func (g *Guide) ObjectKey() string     { return g.Key }
 func (g *Guide) SetObjectKey(k string) { g.Key = k }
 func (g *Guide) References() []Ref {
-	return append(ChannelRefs(g.ChannelUses()), partialRefs(map[string]string{"content.body": g.Content.Body})...)
+	return append(ChannelRefs(g.ChannelUses()), partialRefs(g.Templates())...)
+}
+
+// Templates are the guide's one template, its body.
+func (g *Guide) Templates() map[string]string {
+	return map[string]string{"content.body": g.Content.Body}
 }
 
 // ChannelUses is the in-app channel that shows the guide.
@@ -123,6 +128,7 @@ func (g *Guide) Validate() Problems {
 	if g.Priority < 0 {
 		p.Add("priority", "must be at least 0")
 	}
+	checkTemplates(&p, g.Templates())
 	return p
 }
 

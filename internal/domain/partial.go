@@ -50,10 +50,13 @@ type PartialInputField struct {
 func (p *Partial) ObjectKey() string     { return p.Key }
 func (p *Partial) SetObjectKey(k string) { p.Key = k }
 func (p *Partial) References() []Ref {
-	return slices.DeleteFunc(partialRefs(map[string]string{"content": p.Content}), func(r Ref) bool { return r.Key == p.Key })
+	return slices.DeleteFunc(partialRefs(p.Templates()), func(r Ref) bool { return r.Key == p.Key })
 }
 func (p *Partial) ChannelUses() []ChannelUse { return nil }
-func (p *Partial) ApplyDefaults()            {}
+
+// Templates are the partial's one template, its content.
+func (p *Partial) Templates() map[string]string { return map[string]string{"content": p.Content} }
+func (p *Partial) ApplyDefaults()               {}
 
 // Validate checks the partial, reporting every problem with its field.
 func (p *Partial) Validate() Problems {
@@ -84,6 +87,7 @@ func (p *Partial) Validate() Problems {
 		seen[f.Key] = true
 		checkText(&probs, at+".label", f.Label, MaxNameLength, false)
 	}
+	checkTemplates(&probs, p.Templates())
 	return probs
 }
 

@@ -69,6 +69,16 @@ func (t *Translation) ObjectKey() string         { return t.Key }
 func (t *Translation) SetObjectKey(k string)     { t.Key = k }
 func (t *Translation) References() []Ref         { return nil }
 func (t *Translation) ChannelUses() []ChannelUse { return nil }
+
+// Templates are the translation's strings: a translated string is
+// rendered as a template, with the message's scope.
+func (t *Translation) Templates() map[string]string {
+	templates := make(map[string]string, len(t.Strings))
+	for k, v := range t.Strings {
+		templates["strings."+k] = v
+	}
+	return templates
+}
 func (t *Translation) ApplyDefaults() {
 	if t.Strings == nil {
 		t.Strings = map[string]string{}
@@ -135,6 +145,7 @@ func (t *Translation) Validate() Problems {
 			p.Add("strings."+k, "must be at most %d characters (got %d)", MaxTranslationString, n)
 		}
 	}
+	checkTemplates(&p, t.Templates())
 	return p
 }
 

@@ -222,20 +222,32 @@ func (w *Workflow) SetObjectKey(k string) { w.Key = k }
 // workflows it triggers; at every level of its steps.
 func (w *Workflow) References() []Ref {
 	refs := append(ChannelRefs(w.ChannelUses()), ChannelGroupRefs(w.ChannelGroupUses())...)
-	templates := map[string]string{}
 	w.EachStep(func(step string, s *Step) {
-		if c := s.Channel; c != nil {
-			at := step + ".channel"
-			if c.LayoutKey != "" {
-				refs = append(refs, Ref{Kind: KindEmailLayout, Key: c.LayoutKey, Field: at + ".layout_key"})
-			}
-			templates[at+".subject"], templates[at+".body"] = c.Subject, c.Body
+		if c := s.Channel; c != nil && c.LayoutKey != "" {
+			refs = append(refs, Ref{Kind: KindEmailLayout, Key: c.LayoutKey, Field: step + ".channel.layout_key"})
 		}
 		if t := s.TriggerWorkflow; t != nil && !slices.ContainsFunc(refs, func(r Ref) bool { return r.Kind == KindWorkflow && r.Key == t.WorkflowKey }) {
 			refs = append(refs, Ref{Kind: KindWorkflow, Key: t.WorkflowKey, Field: step + ".trigger_workflow.workflow_key"})
 		}
 	})
-	return append(refs, partialRefs(templates)...)
+	return append(refs, partialRefs(w.Templates())...)
+}
+
+// Templates are the templates of the workflow's steps, at every level:
+// each channel step's subject, body and action URL (a preview renders
+// the three), and each fetch step's body.
+func (w *Workflow) Templates() map[string]string {
+	templates := map[string]string{}
+	w.EachStep(func(step string, s *Step) {
+		if c := s.Channel; c != nil {
+			at := step + ".channel."
+			templates[at+"subject"], templates[at+"body"], templates[at+"action_url"] = c.Subject, c.Body, c.ActionURL
+		}
+		if f := s.Fetch; f != nil {
+			templates[step+".fetch.body"] = f.Body
+		}
+	})
+	return templates
 }
 
 // ApplyDefaults sets the optional fields a writer left out to their
@@ -294,6 +306,7 @@ func (w *Workflow) Validate() Problems {
 	if count > MaxSteps {
 		p.Add("steps", "must have at most %d steps, counting the steps inside branches (has %d)", MaxSteps, count)
 	}
+	checkTemplates(&p, w.Templates())
 	return p
 }
 
