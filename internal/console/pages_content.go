@@ -42,7 +42,7 @@ var layoutEditor = contentEditor[domain.EmailLayout, *domain.EmailLayout]{
 	Blank: func(*http.Request) *domain.EmailLayout {
 		return &domain.EmailLayout{HTMLLayout: "<html><body>{{ content }}</body></html>", TextLayout: "{{ content }}"}
 	},
-	Read: func(r *http.Request, l *domain.EmailLayout) *domain.FieldError {
+	Read: func(r *http.Request, l *domain.EmailLayout) domain.Problems {
 		l.Name = r.PostFormValue("name")
 		l.HTMLLayout, l.TextLayout = normalizeNewlines(r.PostFormValue("html_layout")), normalizeNewlines(r.PostFormValue("text_layout"))
 		l.FooterLinks = readRows(r, "footer_links", domain.MaxFooterLinks, func(get func(string) string) (domain.FooterLink, bool) {
@@ -73,7 +73,7 @@ type layoutForm struct {
 var partialEditor = contentEditor[domain.Partial, *domain.Partial]{
 	Kind:  domain.KindPartial,
 	Blank: func(*http.Request) *domain.Partial { return &domain.Partial{Type: "html"} },
-	Read: func(r *http.Request, p *domain.Partial) *domain.FieldError {
+	Read: func(r *http.Request, p *domain.Partial) domain.Problems {
 		p.Name, p.Type, p.Content = r.PostFormValue("name"), r.PostFormValue("type"), normalizeNewlines(r.PostFormValue("content"))
 		p.InputFields = readRows(r, "input_fields", domain.MaxPartialInputFields, func(get func(string) string) (domain.PartialInputField, bool) {
 			in := domain.PartialInputField{Key: get("key"), Label: get("label")}
@@ -108,9 +108,9 @@ type partialForm struct {
 var translationEditor = contentEditor[domain.Translation, *domain.Translation]{
 	Kind:  domain.KindTranslation,
 	Blank: func(*http.Request) *domain.Translation { return &domain.Translation{Strings: map[string]string{}} },
-	Read: func(r *http.Request, t *domain.Translation) *domain.FieldError {
+	Read: func(r *http.Request, t *domain.Translation) domain.Problems {
 		if err := r.ParseForm(); err != nil {
-			return &domain.FieldError{Field: "strings", Message: err.Error()}
+			return domain.Problems{{Field: "strings", Message: err.Error()}}
 		}
 		if t.Strings == nil {
 			t.Strings = map[string]string{}
@@ -126,18 +126,33 @@ var translationEditor = contentEditor[domain.Translation, *domain.Translation]{
 			}
 		}
 		// Every added row is checked before any is taken, so that a
-		// refused form shows each again where it was.
+		// refused form shows each again where it was, with its problems
+		// on its own fields.
 		added := addedStrings(r)
+		var problems domain.Problems
+		adds := map[string]int{}
 		for i, s := range added {
 			at := fmt.Sprintf("new_strings[%d].", i)
-			switch _, exists := t.Strings[s.Key]; {
+			_, exists := t.Strings[s.Key]
+			first, twice := adds[s.Key]
+			switch {
 			case s.Key == "":
-				return &domain.FieldError{Field: at + "key", Message: "is required with a text: the key templates read it by ({{ \"key\" | t }})"}
-			case s.Value == "":
-				return &domain.FieldError{Field: at + "value", Message: fmt.Sprintf("is required: write the text of %q", s.Key)}
+				problems.Add(at+"key", "is required with a text: the key templates read it by ({{ \"key\" | t }})")
+			case domain.CheckTranslationStringKey(s.Key) != "":
+				problems.Add(at+"key", "%q %s", s.Key, domain.CheckTranslationStringKey(s.Key))
 			case exists:
-				return &domain.FieldError{Field: at + "key", Message: fmt.Sprintf("%q is a string already: change its text above", s.Key)}
+				problems.Add(at+"key", "%q is a string already: change its text above", s.Key)
+			case twice:
+				problems.Add(at+"key", "%q is added by new string %d already: a key has one text", s.Key, first+1)
+			default:
+				adds[s.Key] = i
 			}
+			if s.Value == "" && s.Key != "" {
+				problems.Add(at+"value", "is required: write the text of %q", s.Key)
+			}
+		}
+		if len(problems) > 0 {
+			return problems
 		}
 		for _, s := range added {
 			t.Strings[s.Key] = s.Value
@@ -145,13 +160,17 @@ var translationEditor = contentEditor[domain.Translation, *domain.Translation]{
 		return nil
 	},
 	Form: func(r *http.Request, f contentForm[domain.Translation]) any {
-		// A refused form shows again the rows that were sent and not
-		// taken; a saved string shows as a field of its own.
+		// A refused form shows again every row as it was sent, although
+		// the API refused the write with the rows' strings taken: a
+		// string is a field of its own only once saved (or sent as one).
 		var added []addedString
+		shown := f.Object.Strings
 		if r.Method == http.MethodPost {
-			for _, s := range addedStrings(r) {
-				if v, ok := f.Object.Strings[s.Key]; !ok || v != s.Value {
-					added = append(added, s)
+			added = addedStrings(r)
+			shown = maps.Clone(f.Object.Strings)
+			for _, s := range added {
+				if _, field := r.PostForm["strings."+s.Key]; !field {
+					delete(shown, s.Key)
 				}
 			}
 		}
@@ -159,7 +178,7 @@ var translationEditor = contentEditor[domain.Translation, *domain.Translation]{
 		for _, a := range rows(added, blankRows+1, len(added)+blankRows+1) {
 			values = append(values, []string{a.Key, a.Value})
 		}
-		return translationForm{contentForm: f, Added: repeat("new_strings", "New strings",
+		return translationForm{contentForm: f, Strings: shown, Added: repeat("new_strings", "New strings",
 			[]repeatedPart{{Part: "key", Label: "New string %d key"}, {Part: "value", Label: "New string %d text", Lines: 2}}, values)}
 	},
 	CheckKey: domain.CheckTranslationKey,
@@ -184,8 +203,10 @@ func addedStrings(r *http.Request) []addedString {
 	}
 }
 
-// translationForm is the form of a translation.
+// translationForm is the form of a translation: a field per string
+// (Strings), and rows that add strings.
 type translationForm struct {
 	contentForm[domain.Translation]
-	Added repeatedField
+	Strings map[string]string
+	Added   repeatedField
 }

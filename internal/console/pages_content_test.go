@@ -154,9 +154,13 @@ func TestTranslationFormEditsAddsAndRemovesStrings(t *testing.T) {
 	if tr.ManagedBy != domain.ManagedByTerraform {
 		t.Error("the console's write took the translation out of Terraform's configuration")
 	}
-	// A key the API refuses is named on the key field.
-	b.post("/console/environments/production/translations/new", url.Values{"key": {"en_us"}, "new_strings[0].key": {"hi"}, "new_strings[0].value": {"Hi"}}).
-		expect(t, http.StatusBadRequest, `id="key-error"`, "BCP 47", `name="strings.hi"`)
+	// A key the API refuses is named on the key field; the row that adds
+	// a string stays a row, as typed.
+	p := b.post("/console/environments/production/translations/new", url.Values{"key": {"en_us"}, "new_strings[0].key": {"hi"}, "new_strings[0].value": {"Hi"}}).
+		expect(t, http.StatusBadRequest, `id="key-error"`, "BCP 47", `name="new_strings[0].key" value="hi"`)
+	if strings.Contains(p.body, `name="strings.hi"`) {
+		t.Error("the refused row became a string of its own")
+	}
 	b.post("/console/environments/production/translations/new", url.Values{"key": {"billing.en-US"}, "new_strings[0].key": {"hi"}, "new_strings[0].value": {"Hi"}}).
 		expect(t, http.StatusSeeOther)
 	s.api(s.owner, "GET", "/v1/environments/production/translations/billing.en-US", "", &tr)

@@ -25,7 +25,7 @@ var guideEditor = contentEditor[domain.Guide, *domain.Guide]{
 		return &domain.Guide{Type: "announcement", ChannelKey: r.URL.Query().Get("channel_key")}
 	},
 	Read:     readGuideForm,
-	Form:     func(_ *http.Request, f contentForm[domain.Guide]) any { return newGuideForm(f) },
+	Form:     newGuideForm,
 	CheckKey: domain.CheckWorkflowKey,
 	KeyHelp:  "3–255 lowercase letters, digits, _ and -; it cannot change later.",
 }
@@ -35,16 +35,24 @@ type guideForm struct {
 	contentForm[domain.Guide]
 	Types    []string
 	Patterns string
+	// Priority is the priority as the form shows it: a refused form's
+	// as it was typed, which may be no number.
+	Priority string
 }
 
-func newGuideForm(f contentForm[domain.Guide]) guideForm {
-	return guideForm{contentForm: f, Types: domain.GuideTypes, Patterns: strings.Join(f.Object.ActivationURLPatterns, "\n")}
+// newGuideForm is the form of f's guide; r is the request that shows it.
+func newGuideForm(r *http.Request, f contentForm[domain.Guide]) any {
+	form := guideForm{contentForm: f, Types: domain.GuideTypes, Patterns: strings.Join(f.Object.ActivationURLPatterns, "\n"), Priority: strconv.Itoa(f.Object.Priority)}
+	if r.Method == http.MethodPost {
+		form.Priority = r.PostFormValue("priority")
+	}
+	return form
 }
 
 // readGuideForm puts the form's fields into g, keeping what the form does
 // not show (the audience). A priority that is no number is refused here,
 // named as the API names the field.
-func readGuideForm(r *http.Request, g *domain.Guide) *domain.FieldError {
+func readGuideForm(r *http.Request, g *domain.Guide) domain.Problems {
 	f := r.PostFormValue
 	g.Name, g.Description, g.Type, g.ChannelKey = f("name"), f("description"), f("type"), f("channel_key")
 	g.Content = domain.GuideContent{Title: f("content.title"), Body: normalizeNewlines(f("content.body")), ButtonText: f("content.button_text"),
@@ -59,7 +67,7 @@ func readGuideForm(r *http.Request, g *domain.Guide) *domain.FieldError {
 	if p := strings.TrimSpace(f("priority")); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
-			return &domain.FieldError{Field: "priority", Message: "must be a whole number"}
+			return domain.Problems{{Field: "priority", Message: "must be a whole number"}}
 		}
 		g.Priority = n
 	}

@@ -367,8 +367,9 @@ type contentEditor[T any, PT domain.VersionedPtr[T]] struct {
 	// Blank is a new object as the create form starts it.
 	Blank func(r *http.Request) *T
 	// Read puts the form's fields into obj, keeping what the form does not
-	// show; a problem it finds itself is named as the API names the field.
-	Read func(r *http.Request, obj *T) *domain.FieldError
+	// show; the problems it finds itself (a field that is no number, a
+	// row of a repeated field) are named as the API names the field.
+	Read func(r *http.Request, obj *T) domain.Problems
 	// Form is the page's data for the form f, with what the kind's form
 	// shows beside its object; r is the request that shows it (a refused
 	// form shows again what was sent).
@@ -400,25 +401,33 @@ func (e contentEditor[T, PT]) create(c *Console, r *http.Request) (any, error) {
 	if !rights.Offers(true) {
 		return nil, readOnly(e.form(r, newVersionedView[T, PT](r.PathValue("env"), e.Kind, obj, rights), true), rights)
 	}
-	key := strings.TrimSpace(r.PostFormValue("key"))
+	env, key := r.PathValue("env"), strings.TrimSpace(r.PostFormValue("key"))
 	PT(obj).SetObjectKey(key)
-	problem := e.Read(r, obj)
-	form := e.form(r, newVersionedView[T, PT](r.PathValue("env"), e.Kind, obj, rights), true)
+	problems := e.Read(r, obj)
+	form := e.form(r, newVersionedView[T, PT](env, e.Kind, obj, rights), true)
 	// The key is in the path of the write: one the API refuses is named
 	// by the path, so it is checked here with the API's own rule first.
 	switch {
 	case key == "":
-		problem = &domain.FieldError{Field: "key", Message: "is required"}
+		problems = append(domain.Problems{{Field: "key", Message: "is required"}}, problems...)
 	case e.CheckKey(key) != "":
-		problem = &domain.FieldError{Field: "key", Message: e.CheckKey(key)}
+		problems = append(domain.Problems{{Field: "key", Message: e.CheckKey(key)}}, problems...)
 	}
-	if problem != nil {
-		return nil, fieldRefusal(form, e.Kind, problem.Field, problem.Message)
+	if len(problems) > 0 {
+		return nil, fieldRefusal(form, e.Kind, withRules(problems, PT(obj)))
 	}
-	if err := putVersioned[T, PT](c, r, e.Kind, obj, true); err != nil {
+	err = putVersioned[T, PT](c, r, e.Kind, obj, true)
+	var ae *apiError
+	if errors.As(err, &ae) && ae.Status == http.StatusPreconditionFailed {
+		// The API words it for Terraform (import it to manage it); the
+		// form says it on the key.
+		ae.API.Details = append(ae.API.Details, domain.FieldError{Field: "key",
+			Message: fmt.Sprintf("%q is taken: a %s with this key exists in %s already; choose another key, or open that %s", key, e.Kind.Noun, env, e.Kind.Noun)})
+	}
+	if err != nil {
 		return nil, refuse(err, form)
 	}
-	return redirect(objectURL(r.PathValue("env"), e.Kind, key) + "?saved=created"), nil
+	return redirect(objectURL(env, e.Kind, key) + "?saved=created"), nil
 }
 
 func (e contentEditor[T, PT]) editPage(c *Console, r *http.Request) (any, error) {
@@ -439,10 +448,10 @@ func (e contentEditor[T, PT]) save(c *Console, r *http.Request) (any, error) {
 	if !v.Rights.Offers(false) {
 		return nil, readOnly(e.form(r, v, false), v.Rights)
 	}
-	problem := e.Read(r, v.Object)
+	problems := e.Read(r, v.Object)
 	form := e.form(r, v, false)
-	if problem != nil {
-		return nil, fieldRefusal(form, e.Kind, problem.Field, problem.Message)
+	if len(problems) > 0 {
+		return nil, fieldRefusal(form, e.Kind, withRules(problems, PT(v.Object)))
 	}
 	if err := putVersioned[T, PT](c, r, e.Kind, v.Object, false); err != nil {
 		return nil, refuse(err, form)
@@ -450,11 +459,28 @@ func (e contentEditor[T, PT]) save(c *Console, r *http.Request) (any, error) {
 	return redirect(objectURL(v.Env, e.Kind, v.Key) + "?saved=content"), nil
 }
 
-// fieldRefusal shows the form again with one field's problem, as the API
-// would word it.
-func fieldRefusal(data any, kind domain.Kind, field, message string) error {
+// fieldRefusal shows the form again with its fields' problems, as the
+// API would word them.
+func fieldRefusal(data any, kind domain.Kind, problems domain.Problems) error {
 	return &formError{Status: http.StatusBadRequest, Data: data, Err: &apiError{Status: http.StatusBadRequest,
-		API: domain.Error{Code: domain.CodeValidation, Message: fmt.Sprintf("The %s is not valid.", kind.Noun), Details: []domain.FieldError{{Field: field, Message: message}}}}}
+		API: domain.Error{Code: domain.CodeValidation, Message: fmt.Sprintf("The %s is not valid.", kind.Noun), Details: problems}}}
+}
+
+// withRules adds to the problems a form found itself, which keep it from
+// being sent, those the domain's rules find in obj (the API's own
+// Validate), so that a refused form names every field at once; a field
+// already named keeps the form's problem.
+func withRules(problems domain.Problems, obj domain.VersionedObject) domain.Problems {
+	named := map[string]bool{}
+	for _, p := range problems {
+		named[p.Field] = true
+	}
+	for _, p := range obj.Validate() {
+		if !named[p.Field] {
+			problems = append(problems, p)
+		}
+	}
+	return problems
 }
 
 // versionedPages are the pages of a versioned kind whose content the

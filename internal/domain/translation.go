@@ -28,6 +28,14 @@ const TranslationKeyRule = "its locale, a BCP 47 tag in canonical form such as `
 // letters, digits, _ and -.
 func translationNamespace(s string) bool { return len(s) <= 100 && keyChars(s) }
 
+// CheckTranslationStringKey is why s is not a string key, or "".
+func CheckTranslationStringKey(s string) string {
+	if translationStringKey(s) {
+		return ""
+	}
+	return "is not a string key: 1–255 letters, digits, _, ., : and -"
+}
+
 // translationStringKey reports whether s is a string key: 1–255 letters,
 // digits, _, ., : and -.
 func translationStringKey(s string) bool {
@@ -138,8 +146,8 @@ func (t *Translation) Validate() Problems {
 		p.Add("strings", "must have at most %d strings (got %d)", MaxTranslationStrings, len(t.Strings))
 	}
 	for k, v := range t.Strings {
-		if !translationStringKey(k) {
-			p.Add("strings", "%q is not a string key: 1–255 letters, digits, _, ., : and -", k)
+		if msg := CheckTranslationStringKey(k); msg != "" {
+			p.Add("strings", "%q %s", k, msg)
 		}
 		if n := utf8.RuneCountInString(v); n > MaxTranslationString {
 			p.Add("strings."+k, "must be at most %d characters (got %d)", MaxTranslationString, n)
