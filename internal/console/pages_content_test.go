@@ -68,7 +68,8 @@ func TestEmailLayoutPartialAndTranslationPages(t *testing.T) {
 		b.get(path).expect(t, http.StatusOK, texts...)
 	}
 	// A layout born in development shows its origin message in production,
-	// not a form; a write sent anyway is refused by the API's rule.
+	// not a form; a write sent anyway is refused as the API's rule refuses
+	// it, with the same message.
 	p := b.get("/console/environments/production/email-layouts/default/edit").expect(t, http.StatusOK, "It is edited only in development")
 	if strings.Contains(p.body, `name="html_layout"`) {
 		t.Error("a development-born layout offers a form in production")

@@ -20,7 +20,8 @@ import (
 // a Terraform configuration manages, and the one place the console edits
 // content (seed 000): production-born objects in production, while
 // production write access is on. The backend applies the same rules to
-// every write the pages send; the pages only decide what to offer.
+// every write the pages send; the pages decide what to offer, and refuse
+// a form sent where they offer none (contentRights.Offers).
 
 func init() {
 	// value shows one side of a field change: a string as it is, anything
@@ -93,10 +94,9 @@ func (r contentRights) Offers(isNew bool) bool {
 
 // readOnly is the answer to a content form sent where its page shows
 // none: nothing is written, and the page shows again, with why (the
-// rights' note under the alert). An
-// object born elsewhere is refused as the API refuses it (a conflict
-// with the promotion rule); anything else is a write the console does
-// not make.
+// rights' note under the alert). An object born elsewhere is refused as
+// the API refuses it (a conflict with the promotion rule); anything else
+// is a write the console does not make.
 func readOnly(data any, rights contentRights) error {
 	status, code := http.StatusForbidden, domain.CodeForbidden
 	if rights.Elsewhere != "" {
