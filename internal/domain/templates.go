@@ -179,14 +179,12 @@ func unclosed(source string) (open, at string) {
 // checkTemplates adds a problem for each of templates that does not
 // parse, in the order of their fields.
 func checkTemplates(p *Problems, templates map[string]string) {
-	fields := make([]string, 0, len(templates))
-	for f := range templates {
-		fields = append(fields, f)
-	}
-	slices.Sort(fields)
-	for _, f := range fields {
-		if msg := CheckTemplateSyntax(templates[f]); msg != "" {
-			p.Add(f, "%s", msg)
+	var refused []FieldError
+	for f, source := range templates {
+		if msg := CheckTemplateSyntax(source); msg != "" {
+			refused = append(refused, FieldError{Field: f, Message: msg})
 		}
 	}
+	slices.SortFunc(refused, func(a, b FieldError) int { return strings.Compare(a.Field, b.Field) })
+	*p = append(*p, refused...)
 }
