@@ -23,10 +23,23 @@ func TestCheckTemplateSyntax(t *testing.T) {
 		"{% render button %}":                                       "render takes a partial's key in quotes",
 		"{{ and }}":                                                 "syntax error",
 	} {
-		got := CheckTemplateSyntax(source)
-		if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
-			t.Errorf("%q: %q, want %q", source, got, want)
+		// The second answer is the memory's: the same as the first.
+		for range 2 {
+			got := CheckTemplateSyntax(source)
+			if want == "" && got != "" || want != "" && !strings.Contains(got, want) {
+				t.Errorf("%q: %q, want %q", source, got, want)
+			}
 		}
+	}
+	// Past its bound the memory starts again, and answers as before.
+	parsedTemplates.mu.Lock()
+	parsedTemplates.bytes = maxParsedBytes
+	parsedTemplates.mu.Unlock()
+	if got := CheckTemplateSyntax("{% if x %}<b>{{ label }}"); !strings.Contains(got, `unterminated "if" block`) {
+		t.Errorf("after the memory's bound: %q", got)
+	}
+	if parsedTemplates.bytes > len("{% if x %}<b>{{ label }}") {
+		t.Errorf("the memory kept %d bytes past its bound", parsedTemplates.bytes)
 	}
 }
 
