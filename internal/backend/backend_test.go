@@ -194,6 +194,7 @@ func TestPreconditions(t *testing.T) {
 	// does; comparison is strong, so a weak tag never matches; * holds
 	// for an object that exists.
 	a.expect(a.do(a.owner, "PUT", path, `{"name":"Weak"}`, "If-Match", `W/"2"`), 412)
+	a.expect(a.do(a.owner, "PUT", path, `{"name":"Empty"}`, "If-Match", `""`), 412)
 	a.expect(a.do(a.owner, "PUT", path, `{"name":"Read v3"}`, "If-Match", `"1", "2"`), 200)
 	a.expect(a.do(a.owner, "PUT", path, `{"name":"Read v4"}`, "If-Match", `*`), 200)
 	a.expect(a.do(a.owner, "PUT", "/v1/environments/development/permissions/none", `{"name":"x"}`, "If-Match", `*`), 412)

@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -45,13 +46,20 @@ func (c Conditions) check(noun, key string, exists bool, version int64) error {
 		return err
 	}
 	var wants []int64
+	weak := false
 	for _, tag := range m.tags {
+		if tag.value == "" {
+			// "": a tag, of no version.
+			continue
+		}
 		n, err := strconv.ParseInt(tag.value, 10, 64)
 		if err != nil || n < 1 {
 			return &domain.Error{Code: domain.CodeValidation, Message: "invalid If-Match header",
 				Details: []domain.FieldError{{Field: "If-Match", Message: "must be an object version such as \"3\", or *"}}}
 		}
-		if !tag.weak {
+		if tag.weak {
+			weak = true
+		} else {
 			wants = append(wants, n)
 		}
 	}
@@ -64,10 +72,25 @@ func (c Conditions) check(noun, key string, exists bool, version int64) error {
 	if m.any || slices.Contains(wants, version) {
 		return nil
 	}
-	if len(wants) == 0 {
+	if len(wants) == 0 && weak {
 		return domain.Errorf(domain.CodePreconditionFailed, "%s %q: If-Match names only weak entity tags (W/), which never match a write's precondition; send the version as \"%d\"", noun, key, version)
 	}
 	return domain.Errorf(domain.CodePreconditionFailed, "%s %q has changed since you read it: expected version %s, found %d; read it again and retry", noun, key, m, version)
+}
+
+// joinConditionLines joins an If-Match or If-None-Match header sent on
+// several lines into one list, which RFC 9110 (section 5.3) makes the
+// same header: the routes read a header's first line alone, and would
+// judge a precondition on part of it.
+func joinConditionLines(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, name := range []string{"If-Match", "If-None-Match"} {
+			if lines := r.Header.Values(name); len(lines) > 1 {
+				r.Header.Set(name, strings.Join(lines, ", "))
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // ifMatch is an If-Match header as RFC 9110 (section 13.1.1) reads it:
@@ -100,8 +123,10 @@ func (m ifMatch) String() string {
 }
 
 // parseIfMatch reads header: * or entity tags separated by commas, each
-// quoted (a bare value, as curl users type it, is read as a quoted one).
-// A header that does not parse is refused (400), naming it.
+// quoted (a bare value, as curl users type it, is read as a quoted one;
+// "" is a tag, which no version is). Empty elements of the list are
+// skipped, as RFC 9110 (section 5.6.1) asks. A header that does not parse
+// is refused (400), naming it.
 func parseIfMatch(header string) (ifMatch, error) {
 	bad := func(msg string) (ifMatch, error) {
 		return ifMatch{}, &domain.Error{Code: domain.CodeValidation, Message: "invalid If-Match header",
@@ -114,6 +139,17 @@ func parseIfMatch(header string) (ifMatch, error) {
 	var m ifMatch
 	for rest := h; ; {
 		rest = strings.TrimLeft(rest, " \t")
+		if after, ok := strings.CutPrefix(rest, ","); ok {
+			// An empty element.
+			rest = after
+			continue
+		}
+		if rest == "" {
+			if len(m.tags) == 0 {
+				return bad(`must be * or entity tags such as "3", separated by commas`)
+			}
+			return m, nil
+		}
 		var t entityTag
 		if after, ok := strings.CutPrefix(rest, "W/"); ok {
 			t.weak, rest = true, after
@@ -130,8 +166,11 @@ func parseIfMatch(header string) (ifMatch, error) {
 				end = len(rest)
 			}
 			t.value, rest = rest[:end], rest[end:]
+			if t.value == "" {
+				return bad(`must be * or entity tags such as "3", separated by commas`)
+			}
 		}
-		if t.value == "" || strings.ContainsAny(t.value, "*") {
+		if strings.ContainsAny(t.value, "*") {
 			return bad(`must be * or entity tags such as "3", separated by commas`)
 		}
 		m.tags = append(m.tags, t)

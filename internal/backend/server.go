@@ -105,7 +105,7 @@ func New(cfg Config) (*Server, error) {
 	s.api = humago.New(mux, apiConfig())
 	s.api.UseMiddleware(knownQueryParameters)
 	s.registerRoutes()
-	s.handler = s.metrics.instrument(mux, s.recoverPanics(exactPaths(s.authenticate(s.strictBodies(mux)))))
+	s.handler = s.metrics.instrument(mux, s.recoverPanics(joinConditionLines(exactPaths(s.authenticate(s.strictBodies(mux))))))
 	return s, nil
 }
 

@@ -103,6 +103,7 @@ func promoteCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 	prune := fs.Bool("prune-assignments", false, "remove the role assignments of roles and nodes the promotion removes, instead of refusing")
 	dryRun := fs.Bool("dry-run", false, "change nothing: print the configuration diff per kind and the access impact, with the version reviewed")
 	ifMatch := fs.String("if-match", "", "version of the target's configuration the promotion was reviewed against (from --dry-run or the target's export); refused if it changed since")
+	impactVersion := fs.String("impact-version", "", "version of the access impact the promotion was reviewed with (from --dry-run); refused if what it does to people changed since")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func promoteCommand(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer release()
-	res, err := c.Promote(ctx, *to, *from, client.ImportOptions{PruneAssignments: *prune, DryRun: *dryRun, IfMatch: *ifMatch})
+	res, err := c.Promote(ctx, *to, *from, client.ImportOptions{PruneAssignments: *prune, DryRun: *dryRun, IfMatch: *ifMatch, ImpactVersion: *impactVersion})
 	if err != nil {
 		return err
 	}

@@ -99,6 +99,7 @@ func TestPromoteDryRunSaysWhoLosesWhat(t *testing.T) {
 			t.Errorf("promote --dry-run does not say %q:\n%s", want, stderr)
 		}
 	}
+	dryRunSaid := stderr
 	var res domain.ImportResult
 	if err := json.Unmarshal([]byte(stdout), &res); err != nil || !res.DryRun || res.ConfigVersion != impact.ConfigVersion || res.AccessImpact.Totals.Removed != 2 {
 		t.Errorf("promote --dry-run's answer: %v %+v", err, res)
@@ -119,9 +120,18 @@ func TestPromoteDryRunSaysWhoLosesWhat(t *testing.T) {
 	if after := exportProduction(); after != before {
 		t.Error("a refused promotion changed production")
 	}
+	// So is one naming another access impact than the promotion's.
+	_, stderr, ok = runSplit(t, dir, remote, "promote", "--from", "staging", "--to", "production", "--if-match", res.ConfigVersion, "--impact-version", "sha256-0")
+	if ok || !strings.Contains(stderr, "what the change does to people in production has changed") {
+		t.Errorf("a confirm naming another impact: ok %v\n%s", ok, stderr)
+	}
 
-	// The confirm at the version reviewed applies it, and says what it did.
-	stdout, stderr, ok = runSplit(t, dir, remote, "promote", "--from", "staging", "--to", "production", "--if-match", res.ConfigVersion)
+	// The confirm the dry run printed, at the versions reviewed, applies
+	// it and says what it did.
+	if res.ImpactVersion == "" || !strings.Contains(dryRunSaid, "--if-match "+res.ConfigVersion+" --impact-version "+res.ImpactVersion) {
+		t.Errorf("the dry run does not print the confirm with both versions:\n%s", dryRunSaid)
+	}
+	stdout, stderr, ok = runSplit(t, dir, remote, "promote", "--from", "staging", "--to", "production", "--if-match", res.ConfigVersion, "--impact-version", res.ImpactVersion)
 	if !ok || !strings.Contains(stderr, "Changed in the configuration of production") || !strings.Contains(stderr, wantLines[0]) {
 		t.Fatalf("the confirmed promotion:\n%s%s", stdout, stderr)
 	}

@@ -231,7 +231,7 @@ func (c *Client) ImportConfig(ctx context.Context, env string, document []byte, 
 // Promote copies another environment's configuration into env.
 func (c *Client) Promote(ctx context.Context, env, from string, opts ImportOptions) (domain.ImportResult, error) {
 	var out domain.ImportResult
-	in := api.PromoteRequest{From: from, PruneAssignments: opts.PruneAssignments, DryRun: opts.DryRun}
+	in := api.PromoteRequest{From: from, PruneAssignments: opts.PruneAssignments, DryRun: opts.DryRun, ImpactVersion: opts.ImpactVersion}
 	return out, c.do(ctx, api.Promote.Method, api.Promote.URL(env), nil, opts.header(), in, &out)
 }
 

@@ -46,6 +46,9 @@ type page struct {
 	Template     string
 	Title        string
 	Handle       func(c *Console, r *http.Request) (any, error)
+	// Streams is true for a page that reads its multipart upload as a
+	// stream (an import's review): its form is not parsed before it.
+	Streams bool
 }
 
 var groups []*group
@@ -146,16 +149,29 @@ func formBool(r *http.Request, name string) (bool, error) {
 	}
 }
 
-// badFormText refuses a form (URL-encoded: a multipart upload is read
-// as a stream by its page) holding a name or value that is not UTF-8.
-// The API refuses such text rather than replace it with U+FFFD, and the
-// console sends a form's values to it as JSON, whose encoder would
-// replace it: the console refuses it first, naming the field.
-func badFormText(r *http.Request) error {
-	if ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";"); strings.TrimSpace(ct) != "application/x-www-form-urlencoded" {
+// badFormText refuses a form holding a name or value that is not UTF-8,
+// URL-encoded or multipart (but on a page that reads its upload as a
+// stream, streams). The API refuses such text rather than replace it with
+// U+FFFD, and the console sends a form's values to it as JSON, whose
+// encoder would replace it: the console refuses it first, naming the
+// field.
+func badFormText(r *http.Request, streams bool) error {
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	var err error
+	switch strings.ToLower(strings.TrimSpace(ct)) {
+	case "application/x-www-form-urlencoded":
+		err = r.ParseForm()
+	case "multipart/form-data":
+		if streams {
+			return nil
+		}
+		// What the handler would parse anyway; a file of such a form is
+		// no field the console reads.
+		err = r.ParseMultipartForm(maxFormMemory)
+	default:
 		return nil
 	}
-	if err := r.ParseForm(); err != nil {
+	if err != nil {
 		return &apiError{Status: http.StatusBadRequest, API: domain.Error{Code: domain.CodeValidation, Message: "the form could not be read: " + err.Error()}}
 	}
 	for name, values := range r.PostForm {
@@ -173,6 +189,10 @@ func badFormText(r *http.Request) error {
 	}
 	return nil
 }
+
+// maxFormMemory is how much of a multipart form is held in memory while
+// it is read (the rest of a file goes to a temporary file).
+const maxFormMemory = 1 << 20
 
 // titleOf is the title of the page whose GET shows template, "" for none.
 func titleOf(template string) string {
@@ -213,7 +233,7 @@ func (c *Console) page(g *group, p page) http.Handler {
 		}
 		v := &view{Title: p.Title, Path: r.URL.Path, Env: r.PathValue("env")}
 		var data any
-		err := badFormText(r)
+		err := badFormText(r, p.Streams)
 		if err == nil {
 			data, err = p.Handle(c, r)
 		}

@@ -2,6 +2,8 @@ package console
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -55,6 +57,7 @@ type settingsReview struct {
 	// ProductionBorn counts, per kind, the objects created in production,
 	// editable there only while the setting is on.
 	ProductionBorn []kindCount
+	reviewed       string
 }
 
 // Born says ProductionBorn in words: the kinds with objects, with their
@@ -79,10 +82,11 @@ func (v settingsReview) Born() string {
 // tokens whose role it stops or starts and the objects it makes
 // read-only or editable. A confirm after any of them changed is refused
 // and the review shown again, as a change of the settings is (If-Match
-// on their version): the person confirms what they read.
-func (v settingsReview) Reviewed() string {
-	return fmt.Sprintf("%d/%v", v.Members, v.ProductionBorn)
-}
+// on their version): the person confirms what they read. The check is
+// the console's, made just before the write, not within it: a token made
+// between the two is not caught (the settings' own version is, by the
+// API).
+func (v settingsReview) Reviewed() string { return v.reviewed }
 
 // Unchanged is true when the setting already is what the review would
 // make it.
@@ -119,13 +123,33 @@ func reviewSettings(c *Console, r *http.Request) (any, error) {
 		if v.ProductionMembers, v.Members, err = tx.TokensWithRole(domain.RoleProductionMember, namedMembers); err != nil {
 			return err
 		}
+		// What the review says, fingerprinted (Reviewed): every
+		// member's token, and the last write of each versioned kind in
+		// production, which a production-born object's creation or
+		// deletion moves.
+		h := sha256.New()
+		all := v.ProductionMembers
+		if v.Members > len(all) {
+			if all, _, err = tx.TokensWithRole(domain.RoleProductionMember, v.Members); err != nil {
+				return err
+			}
+		}
+		for _, t := range all {
+			fmt.Fprintf(h, "token %s\n", t.ID)
+		}
+		stamps, err := tx.KindStamps(domain.Production)
+		if err != nil {
+			return err
+		}
 		for _, k := range domain.VersionedKinds {
 			n, err := c.backend.CountBornIn(tx, domain.Production, k, domain.Production)
 			if err != nil {
 				return err
 			}
 			v.ProductionBorn = append(v.ProductionBorn, kindCount{Noun: k.Collection, Singular: k.Noun, Count: n})
+			fmt.Fprintf(h, "%s %d %d\n", k.Name, n, stamps.Kinds[k.Name])
 		}
+		v.reviewed = hex.EncodeToString(h.Sum(nil))
 		return nil
 	})
 	if err != nil {

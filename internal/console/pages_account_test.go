@@ -33,6 +33,22 @@ func TestProductionWriteAccessIsTurnedOnAfterItsReview(t *testing.T) {
 	}
 	review = b.get("/console/settings/review?production_write_access=true").expect(t, http.StatusOK, "2 token(s) hold it")
 	form.Set("reviewed", hidden(t, review.body, "reviewed"))
+	// One member's token revoked and another made: as many as reviewed,
+	// but not the tokens the review named.
+	var tokens struct {
+		Items []struct{ ID, Role string } `json:"items"`
+	}
+	s.api(s.owner, "GET", "/v1/tokens", "", &tokens)
+	for _, tok := range tokens.Items {
+		if tok.Role == "production_member" {
+			s.api(s.owner, "DELETE", "/v1/tokens/"+tok.ID, "", nil)
+			break
+		}
+	}
+	s.token("production_member")
+	b.post("/console/settings", form).expect(t, http.StatusPreconditionFailed, "no longer what you reviewed", "2 token(s) hold it")
+	review = b.get("/console/settings/review?production_write_access=true").expect(t, http.StatusOK, "2 token(s) hold it")
+	form.Set("reviewed", hidden(t, review.body, "reviewed"))
 	// A value that is not a boolean is refused, never read as false.
 	for _, bad := range []string{"maybe", "on", "1"} {
 		b.get("/console/settings/review?production_write_access="+bad).expect(t, http.StatusBadRequest, "production_write_access must be true or false")

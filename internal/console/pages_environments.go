@@ -32,7 +32,7 @@ func init() {
 		page{Method: "POST", Path: Prefix + "environments", Template: "environments/new.html", Title: "Create environment", Handle: createEnvironment},
 		page{Method: "GET", Path: Prefix + "environments/{env}/config", Handle: exportConfig},
 		page{Method: "GET", Path: Prefix + "environments/{env}/config/import", Template: "environments/import.html", Title: "Import configuration", Handle: importForm},
-		page{Method: "POST", Path: Prefix + "environments/{env}/config/review", Template: "environments/review.html", Title: "Review the import", Handle: reviewImport},
+		page{Method: "POST", Path: Prefix + "environments/{env}/config/review", Template: "environments/review.html", Title: "Review the import", Handle: reviewImport, Streams: true},
 		page{Method: "POST", Path: Prefix + "environments/{env}/config", Template: "environments/result.html", Title: "Configuration imported", Handle: confirmImport},
 		page{Method: "GET", Path: Prefix + "environments/{env}/promote", Template: "environments/review.html", Title: "Review the promotion", Handle: reviewPromotion},
 		page{Method: "POST", Path: Prefix + "environments/{env}/promote", Template: "environments/result.html", Title: "Configuration promoted", Handle: confirmPromotion},

@@ -49,6 +49,30 @@ func (b *browser) upload(path, field, name string, content []byte) page {
 	return page{status: resp.StatusCode, header: resp.Header, body: out.String()}
 }
 
+// postMultipart posts form's fields as multipart/form-data.
+func (b *browser) postMultipart(path string, form url.Values) page {
+	b.s.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for name, values := range form {
+		for _, v := range values {
+			mw.WriteField(name, v)
+		}
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.s.url+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out bytes.Buffer
+	out.ReadFrom(resp.Body)
+	return page{status: resp.StatusCode, header: resp.Header, body: out.String()}
+}
+
 func TestExportImportAndPromoteGoThroughAReview(t *testing.T) {
 	s := newSite(t)
 	s.api(s.owner, "PUT", "/v1/environments/development/permissions/docs.read", `{"name":"Read"}`, &struct{}{})
