@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -36,8 +37,14 @@ func (b *browser) upload(path, field, name string, content []byte) page {
 	fw, _ := mw.CreateFormFile(field, name)
 	fw.Write(content)
 	mw.Close()
-	req, _ := http.NewRequest("POST", b.s.url+path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return b.postBody(path, mw.FormDataContentType(), &buf)
+}
+
+// postBody posts body, of contentType, to path as the browser's forms do.
+func (b *browser) postBody(path, contentType string, body io.Reader) page {
+	b.s.t.Helper()
+	req, _ := http.NewRequest("POST", b.s.url+path, body)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	resp, err := b.c.Do(req)
 	if err != nil {
@@ -60,17 +67,7 @@ func (b *browser) postMultipart(path string, form url.Values) page {
 		}
 	}
 	mw.Close()
-	req, _ := http.NewRequest("POST", b.s.url+path, &buf)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	resp, err := b.c.Do(req)
-	if err != nil {
-		b.s.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out bytes.Buffer
-	out.ReadFrom(resp.Body)
-	return page{status: resp.StatusCode, header: resp.Header, body: out.String()}
+	return b.postBody(path, mw.FormDataContentType(), &buf)
 }
 
 func TestExportImportAndPromoteGoThroughAReview(t *testing.T) {
