@@ -194,6 +194,16 @@ func badFormText(r *http.Request, streams bool) error {
 // it is read (the rest of a file goes to a temporary file).
 const maxFormMemory = 1 << 20
 
+// collectionWords names kinds by their collections, in words and in
+// order: "workflows, guides, email layouts".
+func collectionWords(kinds []domain.Kind) string {
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = strings.ReplaceAll(k.Collection, "-", " ")
+	}
+	return strings.Join(names, ", ")
+}
+
 // titleOf is the title of the page whose GET shows template, "" for none.
 func titleOf(template string) string {
 	for _, g := range groups {
@@ -422,13 +432,7 @@ var funcs = template.FuncMap{
 	"time": formatTime,
 	// versioned names the versioned kinds, from their list: "workflows,
 	// guides, …".
-	"versioned": func() string {
-		names := make([]string, len(domain.VersionedKinds))
-		for i, k := range domain.VersionedKinds {
-			names[i] = strings.ReplaceAll(k.Collection, "-", " ")
-		}
-		return strings.Join(names, ", ")
-	},
+	"versioned": func() string { return collectionWords(domain.VersionedKinds) },
 	// path builds a console address from segments, each escaped.
 	"path": func(segments ...string) string { return consolePath(segments...) },
 	"envpath": func(pattern, env string) string {

@@ -178,11 +178,7 @@ func putSettings(c *Console, r *http.Request) (any, error) {
 			Message: "what switching changes is no longer what you reviewed (a token or an object of production was made or removed since): nothing was written; read the review again below"}}, now)
 	}
 	if _, err := c.call(r, api.PutSettings.Method, api.PutSettings.Path, nil, h, in, nil); err != nil {
-		again, rerr := reviewSettings(c, r)
-		if rerr != nil {
-			return nil, rerr
-		}
-		return nil, refuse(err, again)
+		return nil, refuse(err, now)
 	}
 	return redirect(Prefix + "settings?saved=1"), nil
 }

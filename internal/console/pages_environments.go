@@ -114,11 +114,11 @@ type newEnvironmentView struct {
 // document, from the document's own list, so that a kind added to it is
 // named here too.
 func (newEnvironmentView) Copied() string {
-	names := make([]string, len(domain.ConfigSections))
+	kinds := make([]domain.Kind, len(domain.ConfigSections))
 	for i, sec := range domain.ConfigSections {
-		names[i] = strings.ReplaceAll(sec.Kind.Collection, "-", " ")
+		kinds[i] = sec.Kind
 	}
-	return strings.Join(names, ", ")
+	return collectionWords(kinds)
 }
 
 func newEnvironmentPage(c *Console, r *http.Request) (any, error) {
