@@ -78,12 +78,13 @@ func (c *Console) narrowRefusal(ctx context.Context, p domain.Principal, e *doma
 		}
 		return err
 	})
-	if len(hidden) == 0 {
+	if err != nil {
+		// The environments could not be read, nor so which p reads:
+		// name none.
+		e.Message = "The promotion rule refused this change: it reaches this environment by promotion from an environment your role does not read."
 		return
 	}
-	if err != nil {
-		// The environments could not be read: name none.
-		e.Message = "The promotion rule refused this change: it reaches this environment by promotion from an environment your role does not read."
+	if len(hidden) == 0 {
 		return
 	}
 	e.Message = promotionOrder.ReplaceAllStringFunc(e.Message, func(m string) string {
